@@ -1,0 +1,144 @@
+//! What a check is, and the ways it can fail.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A check's body: builds the future that runs the student's code and judges it.
+pub(crate) type Body = Box<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), Fail>>>>>;
+
+/// One hidden check: a name (stable: results are keyed by it), the points it is worth, one line
+/// saying what it verifies, and the async body that does it.
+pub struct Check {
+    pub name: &'static str,
+    pub points: u32,
+    pub about: &'static str,
+    pub(crate) body: Body,
+    pub(crate) watchdog: Duration,
+    pub(crate) paused: bool,
+    pub(crate) main: bool,
+}
+
+/// Declares a check. `body` returns `Ok(())` when the student's code is right, and a [`Fail`]
+/// (usually from one of the `expect_*` helpers) when it is not.
+pub fn check<F, Fut>(name: &'static str, points: u32, about: &'static str, body: F) -> Check
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<(), Fail>> + 'static,
+{
+    Check {
+        name,
+        points,
+        about,
+        body: Box::new(move || Box::pin(body())),
+        watchdog: Duration::from_secs(3600),
+        paused: true,
+        main: false,
+    }
+}
+
+impl Check {
+    /// Marks the check whose transcript `grader run` prints and `grader diff` compares: the
+    /// exercise's main scenario. One per exercise.
+    pub fn main(mut self) -> Self {
+        self.main = true;
+        self
+    }
+
+    /// Changes the virtual-time watchdog (default: one hour of virtual time). When the body has not
+    /// finished by then, the check fails as a deadlock. Under paused time the clock jumps straight
+    /// to the watchdog once nothing else can happen, so a deadlock costs microseconds.
+    pub fn watchdog(mut self, limit: Duration) -> Self {
+        self.watchdog = limit;
+        self
+    }
+
+    /// Runs this check on the real clock instead of paused time (for real sockets).
+    pub fn real_time(mut self) -> Self {
+        self.paused = false;
+        self
+    }
+}
+
+/// How a check failed, in async terms. The grader prints a heading for each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A value was wrong (a return value, a count, a line's text).
+    WrongValue,
+    /// The right lines, in an order tokio would not produce from a correct solution.
+    WrongOrder,
+    /// The right lines at the wrong virtual times, or the wrong total duration.
+    WrongTiming,
+    /// Work that should overlap ran one piece after another.
+    Sequential,
+    /// Never finished: waited on something that never happens.
+    Deadlock,
+    /// The runtime thread was stuck in a blocking call (wall time passed, virtual time did not).
+    Blocked,
+    /// The runtime thread computed without ever awaiting.
+    Spinning,
+    /// The student's code panicked.
+    Panicked,
+    /// A `todo!()` or `unimplemented!()` was reached.
+    NotImplemented,
+    /// An expected-transcript file under fixtures/ is missing.
+    MissingFixture,
+}
+
+impl Kind {
+    /// The stable name used in reports (JSON) and by the grader.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::WrongValue => "wrong_value",
+            Kind::WrongOrder => "wrong_order",
+            Kind::WrongTiming => "wrong_timing",
+            Kind::Sequential => "sequential",
+            Kind::Deadlock => "deadlock",
+            Kind::Blocked => "blocked",
+            Kind::Spinning => "spinning",
+            Kind::Panicked => "panicked",
+            Kind::NotImplemented => "not_implemented",
+            Kind::MissingFixture => "missing_fixture",
+        }
+    }
+}
+
+/// A failed check: what kind of mistake, a message for the student, and optionally the expected and
+/// actual transcripts (the grader shows them as a diff).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fail {
+    pub kind: Kind,
+    pub message: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+}
+
+impl Fail {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Fail {
+            kind,
+            message: message.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    /// Attaches the expected and actual transcripts, for the grader's diff.
+    pub fn with_transcripts(mut self, expected: String, actual: String) -> Self {
+        self.expected = Some(expected);
+        self.actual = Some(actual);
+        self
+    }
+}
+
+impl fmt::Display for Fail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.as_str(), self.message)
+    }
+}
+
+/// Formats a duration the way every message does: seconds with millisecond precision, `3.000 s`.
+pub fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}

@@ -1,0 +1,50 @@
+//! # awaitlings-check: the API hidden checks are written in
+//!
+//! Every exercise has one file of hidden checks, `grader/checks/<slug>.rs`. The grader compiles it,
+//! together with your exercise crate (imported as `exercise`), into a small harness binary, and runs
+//! each check in a process of its own under **paused tokio time**. This crate is everything that
+//! binary needs.
+//!
+//! A checks file looks like this:
+//!
+//! ```ignore
+//! use awaitlings_check::prelude::*;
+//! use std::time::Duration;
+//!
+//! pub fn checks() -> Vec<Check> {
+//!     vec![check("step-takes-its-time", 1, "step(\"tea\", 2) says start, waits 2 s, says finish", || async {
+//!         exercise::step("tea", 2).await;
+//!         expect_lines(&["  0.000s  start tea", "  2.000s  finish tea"])?;
+//!         expect_elapsed("step(\"tea\", 2)", Duration::from_secs(2))
+//!     })]
+//! }
+//! ```
+//!
+//! Layout:
+//! - [`check`]: what a check is ([`Check`]), and how it fails ([`Fail`], [`Kind`]);
+//! - [`expect`]: the assertions, each failing with a message in async terms;
+//! - [`compare`]: how two transcripts are compared (order within one instant is not judged);
+//! - [`harness`]: the `main` of the generated harness binary: list the checks, run one;
+//! - `monitor` (private): notices a runtime thread that blocks or spins;
+//! - `panics` (private): records panics, tells `todo!()` from a real panic;
+//! - `report` (private): the result file the grader reads (never stdout).
+
+pub mod check;
+pub mod compare;
+pub mod expect;
+pub mod harness;
+mod monitor;
+mod panics;
+mod report;
+
+pub use check::{Check, Fail, Kind, check};
+
+/// Everything a checks file needs, in one `use`.
+pub mod prelude {
+    pub use crate::check::{Check, Fail, Kind, check};
+    pub use crate::expect::{
+        elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines,
+        expect_transcript, restart, transcript,
+    };
+    pub use awaitlings::transcript::record_line;
+}

@@ -1,0 +1,211 @@
+//! `grader verify` and `grader bless`: the maintainer's proof that the course is sound.
+//!
+//! verify, per exercise:
+//! - the solution passes every check (so its expected transcripts match it);
+//! - the untouched stub compiles and fails every check (a check that passes on `todo!()` code
+//!   could pass on broken code);
+//! - exactly one check is the main scenario;
+//! - every known-wrong solution (fixtures/wrong/<slug>/<mistake>/, with an expect.toml) fails the
+//!   checks its expect.toml lists, with the kind of failure it lists;
+//! - every check is failed by at least two wrong solutions.
+
+use crate::cli::{Ctx, FAILED, PASSED};
+use crate::course::Exercise;
+use crate::harness::{Target, Variant};
+use crate::outcome::{ExerciseResult, Kind};
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// A wrong solution's expect.toml.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expectation {
+    about: String,
+    /// check name -> the kind of failure it must report
+    checks: BTreeMap<String, String>,
+}
+
+/// Wrong solutions must fail this many times per check.
+const WRONG_PER_CHECK: usize = 2;
+
+fn wrong_solutions(ctx: &Ctx, ex: &Exercise) -> Result<Vec<(String, Expectation)>> {
+    let dir = ctx.course.wrong_dir(ex);
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(out) };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let path = dir.join(&name).join("expect.toml");
+        let text = std::fs::read_to_string(&path).with_context(|| format!("{} is missing", path.display()))?;
+        let expect: Expectation = toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+        out.push((name, expect));
+    }
+    Ok(out)
+}
+
+pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
+    let p = ctx.paint();
+    let exercises = ctx.course.select(names)?;
+    let mut targets = Vec::new();
+    let mut expectations = Vec::new();
+    for ex in &exercises {
+        targets.push(Target::new(&ctx.course, ex, Variant::Solution));
+        targets.push(Target::new(&ctx.course, ex, Variant::Student));
+        for (name, expect) in wrong_solutions(ctx, ex)? {
+            targets.push(Target::new(&ctx.course, ex, Variant::Wrong(name.clone())));
+            expectations.push((ex.slug.clone(), name, expect));
+        }
+    }
+    let started = Instant::now();
+    let results = ctx.session(false).run(&targets, false, |_| {})?;
+    let real = started.elapsed();
+
+    let mut problems = 0usize;
+    let mut virtual_ms = 0.0;
+    for ex in &exercises {
+        println!("{}", p.bold(&format!("{}", ex.label())));
+        let of = |variant: &Variant| results.iter().find(|r| r.exercise.slug == ex.slug && &r.variant == variant);
+        let mut report = |ok: bool, text: String| {
+            if ok {
+                println!("  {} {text}", p.green("ok"));
+            } else {
+                problems += 1;
+                println!("  {} {text}", p.red("PROBLEM"));
+            }
+        };
+
+        let solution = of(&Variant::Solution).expect("solution target");
+        virtual_ms += solution.checks.iter().filter_map(|c| c.outcome.virtual_ms).sum::<f64>();
+        match build_problem(solution) {
+            Some(why) => report(false, format!("the solution does not build: {why}")),
+            None => {
+                let failing: Vec<String> = solution
+                    .checks
+                    .iter()
+                    .filter(|c| !c.outcome.passed)
+                    .map(|c| format!("{} ({}: {})", c.info.name, c.outcome.kind.map_or("?".into(), |k| k.name()), c.outcome.message))
+                    .collect();
+                report(
+                    failing.is_empty() && !solution.checks.is_empty(),
+                    if failing.is_empty() {
+                        format!("solution passes all {} checks ({} points)", solution.checks.len(), solution.points())
+                    } else {
+                        format!("solution fails {}", failing.join("; "))
+                    },
+                );
+                let mains = solution.checks.iter().filter(|c| c.info.main).count();
+                report(mains == 1, format!("{mains} check(s) marked as the main scenario (need exactly 1)"));
+            }
+        }
+
+        let stub = of(&Variant::Student).expect("stub target");
+        match build_problem(stub) {
+            Some(why) => report(false, format!("the stub does not build: {why}")),
+            None => {
+                let passing: Vec<&str> = stub.checks.iter().filter(|c| c.outcome.passed).map(|c| c.info.name.as_str()).collect();
+                report(
+                    passing.is_empty(),
+                    if passing.is_empty() {
+                        format!("stub fails all {} checks", stub.checks.len())
+                    } else {
+                        format!("these checks pass on the untouched stub: {}", passing.join(", "))
+                    },
+                );
+            }
+        }
+
+        let mut caught: BTreeMap<&str, usize> = solution.checks.iter().map(|c| (c.info.name.as_str(), 0)).collect();
+        for (slug, name, expect) in &expectations {
+            if slug != &ex.slug {
+                continue;
+            }
+            let wrong = of(&Variant::Wrong(name.clone())).expect("wrong target");
+            if let Some(why) = build_problem(wrong) {
+                report(false, format!("wrong/{name} does not build: {why}"));
+                continue;
+            }
+            for (check, kind) in &expect.checks {
+                let Some(c) = wrong.checks.iter().find(|c| &c.info.name == check) else {
+                    report(false, format!("wrong/{name}: expect.toml names a check that does not exist: {check}"));
+                    continue;
+                };
+                let got = c.outcome.kind.map(Kind::name);
+                let ok = !c.outcome.passed && got.as_deref() == Some(kind.as_str());
+                if ok {
+                    *caught.entry(c.info.name.as_str()).or_default() += 1;
+                }
+                report(
+                    ok,
+                    if ok {
+                        format!("wrong/{name} ({}) fails {check}: {kind}", expect.about)
+                    } else if c.outcome.passed {
+                        format!("wrong/{name} ({}) PASSES {check}, expected it to fail with {kind}", expect.about)
+                    } else {
+                        format!(
+                            "wrong/{name} fails {check} with {}, expected {kind}: {}",
+                            got.unwrap_or_default(),
+                            c.outcome.message
+                        )
+                    },
+                );
+            }
+        }
+        for (check, n) in caught {
+            if n < WRONG_PER_CHECK {
+                report(false, format!("check {check} is shown failing by only {n} wrong solution(s); need {WRONG_PER_CHECK}"));
+            }
+        }
+        println!();
+    }
+    println!(
+        "Simulated {:.3} s of virtual time in the solutions' checks; the whole verify took {:.2} s of real time.",
+        virtual_ms / 1000.0,
+        real.as_secs_f64()
+    );
+    if problems == 0 {
+        println!("{}", p.green("The course is sound."));
+        Ok(PASSED)
+    } else {
+        println!("{}", p.red(&format!("{problems} problem(s).")));
+        Ok(FAILED)
+    }
+}
+
+fn build_problem(r: &ExerciseResult) -> Option<String> {
+    r.build_failure().map(|(kind, message)| format!("{}\n{message}", kind.heading()))
+}
+
+pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
+    let exercises = ctx.course.select(names)?;
+    let targets: Vec<Target> = exercises.iter().map(|e| Target::new(&ctx.course, e, Variant::Solution)).collect();
+    let results = ctx.session(true).run(&targets, false, |_| {})?;
+    let mut code = PASSED;
+    for r in &results {
+        if let Some(why) = build_problem(r) {
+            println!("{}: the solution does not build: {why}", r.exercise.label());
+            code = FAILED;
+            continue;
+        }
+        for c in &r.checks {
+            if !c.outcome.passed {
+                println!("{} {}: {}", r.exercise.label(), c.info.name, c.outcome.message);
+                code = FAILED;
+            }
+        }
+        println!(
+            "{}: expected transcripts written to {}/ from the solution",
+            r.exercise.label(),
+            ctx.course.fixtures_dir(&r.exercise).strip_prefix(&ctx.course.root).unwrap_or(&ctx.course.fixtures_dir(&r.exercise)).display()
+        );
+    }
+    if code == PASSED {
+        println!("Review the change with `git diff fixtures/` before committing it.");
+    }
+    Ok(code)
+}

@@ -1,0 +1,214 @@
+//! The course: where it is, what exercises it has, and what a name like `3`, `03`,
+//! `interleaved-tasks` or `03-interleaved-tasks` refers to.
+//!
+//! `course.toml` at the course root is the one source of truth for order, slugs, titles and hints.
+//! Everything else about an exercise is found by convention from its number and slug.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<Exercise>,
+}
+
+/// One exercise, as `course.toml` declares it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub number: u32,
+    pub slug: String,
+    pub title: String,
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// Wall-clock limit per check, in seconds (default: the grader's `--timeout`).
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+}
+
+impl Exercise {
+    /// `03-interleaved-tasks`: the directory name under exercises/ and solutions/.
+    pub fn dir_name(&self) -> String {
+        format!("{:02}-{}", self.number, self.slug)
+    }
+
+    /// `03 interleaved-tasks`, as the grader prints it.
+    pub fn label(&self) -> String {
+        format!("{:02} {}", self.number, self.slug)
+    }
+}
+
+/// A course on disk.
+#[derive(Debug)]
+pub struct Course {
+    pub root: PathBuf,
+    pub exercises: Vec<Exercise>,
+}
+
+impl Course {
+    /// Finds the course: `explicit` if given, else the nearest directory at or above the current
+    /// one holding a `course.toml`, else the course this grader was built from.
+    pub fn find(explicit: Option<&Path>) -> Result<Course> {
+        let root = match explicit {
+            Some(dir) => {
+                if !dir.join("course.toml").is_file() {
+                    bail!(
+                        "{} has no course.toml: --course must point at the root of an awaitlings course",
+                        dir.display()
+                    );
+                }
+                dir.to_path_buf()
+            }
+            None => {
+                let cwd = std::env::current_dir().context("cannot read the current directory")?;
+                let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+                cwd.ancestors()
+                    .find(|d| d.join("course.toml").is_file())
+                    .map(Path::to_path_buf)
+                    .or_else(|| built_from.join("course.toml").is_file().then_some(built_from))
+                    .context(
+                        "no course.toml here or in any parent directory: run the grader from inside \
+                         your awaitlings clone, or pass --course DIR",
+                    )?
+            }
+        };
+        let root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
+        Self::load(root)
+    }
+
+    fn load(root: PathBuf) -> Result<Course> {
+        let path = root.join("course.toml");
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let manifest: Manifest = toml::from_str(&text).with_context(|| {
+            format!("{} is not a valid course manifest (restore it with `git checkout -- course.toml`)", path.display())
+        })?;
+        let mut exercises = manifest.exercises;
+        exercises.sort_by_key(|e| e.number);
+        for pair in exercises.windows(2) {
+            if pair[0].number == pair[1].number || pair[0].slug == pair[1].slug {
+                bail!("course.toml declares exercise {} twice", pair[1].label());
+            }
+        }
+        Ok(Course { root, exercises })
+    }
+
+    /// Resolves a name the way students type it: `3`, `03`, `interleaved-tasks`,
+    /// `03-interleaved-tasks`. An unknown name lists the valid ones.
+    pub fn resolve(&self, name: &str) -> Result<&Exercise> {
+        let name = name.trim().trim_end_matches('/');
+        // Also accept a path such as exercises/03-interleaved-tasks (tab completion gives that).
+        let name = name.rsplit('/').next().unwrap_or(name);
+        let found = self.exercises.iter().find(|e| {
+            name == e.slug
+                || name == e.dir_name()
+                || name.parse::<u32>().is_ok_and(|n| n == e.number)
+        });
+        found.with_context(|| {
+            let valid: Vec<String> = self.exercises.iter().map(|e| format!("  {}", e.dir_name())).collect();
+            format!(
+                "there is no exercise {name:?}. Name one by number (3), by slug (interleaved-tasks) or both \
+                 (03-interleaved-tasks). The exercises are:\n{}",
+                valid.join("\n")
+            )
+        })
+    }
+
+    /// The exercises named, in course order, each once; all of them when `names` is empty.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&Exercise>> {
+        if names.is_empty() {
+            return Ok(self.exercises.iter().collect());
+        }
+        let mut chosen = Vec::new();
+        for name in names {
+            let ex = self.resolve(name)?;
+            if !chosen.iter().any(|c: &&Exercise| c.slug == ex.slug) {
+                chosen.push(ex);
+            }
+        }
+        chosen.sort_by_key(|e| e.number);
+        Ok(chosen)
+    }
+
+    /// Where the student's crate for `ex` lives.
+    pub fn exercise_dir(&self, ex: &Exercise) -> PathBuf {
+        self.root.join("exercises").join(ex.dir_name())
+    }
+
+    /// Where the reference solution for `ex` lives.
+    pub fn solution_dir(&self, ex: &Exercise) -> PathBuf {
+        self.root.join("solutions").join(ex.dir_name())
+    }
+
+    /// The hidden checks for `ex`.
+    pub fn checks_file(&self, ex: &Exercise) -> PathBuf {
+        self.root.join("grader").join("checks").join(format!("{}.rs", ex.slug))
+    }
+
+    /// Expected transcripts for `ex`.
+    pub fn fixtures_dir(&self, ex: &Exercise) -> PathBuf {
+        self.root.join("fixtures").join(&ex.slug)
+    }
+
+    /// Known-wrong solutions for `ex`, each a crate with an expect.toml.
+    pub fn wrong_dir(&self, ex: &Exercise) -> PathBuf {
+        self.root.join("fixtures").join("wrong").join(&ex.slug)
+    }
+}
+
+/// Reads the package name out of a crate's Cargo.toml, with an error that says what to do.
+pub fn package_name(crate_dir: &Path) -> Result<String> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        package: Package,
+    }
+    #[derive(Deserialize)]
+    struct Package {
+        name: String,
+    }
+    let path = crate_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {} (was it deleted? `git checkout -- {}` restores it)", path.display(), path.display()))?;
+    let manifest: Manifest = toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid Cargo.toml", path.display()))?;
+    Ok(manifest.package.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course() -> Course {
+        let ex = |number, slug: &str| Exercise {
+            number,
+            slug: slug.into(),
+            title: String::new(),
+            hints: vec![],
+            timeout_secs: None,
+        };
+        Course { root: PathBuf::from("/c"), exercises: vec![ex(1, "coroutines"), ex(3, "interleaved-tasks")] }
+    }
+
+    #[test]
+    fn every_spelling_of_a_name_resolves() {
+        let c = course();
+        for name in ["3", "03", "interleaved-tasks", "03-interleaved-tasks", "exercises/03-interleaved-tasks/"] {
+            assert_eq!(c.resolve(name).unwrap().slug, "interleaved-tasks", "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_list_the_valid_ones() {
+        let err = course().resolve("7").unwrap_err().to_string();
+        assert!(err.contains("01-coroutines") && err.contains("03-interleaved-tasks"), "{err}");
+    }
+
+    #[test]
+    fn selection_is_in_course_order_without_repeats() {
+        let c = course();
+        let names = ["3".to_string(), "1".into(), "interleaved-tasks".into()];
+        let picked: Vec<u32> = c.select(&names).unwrap().iter().map(|e| e.number).collect();
+        assert_eq!(picked, vec![1, 3]);
+    }
+}

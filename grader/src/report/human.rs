@@ -1,0 +1,168 @@
+//! The report a student reads: what passed, what failed and why, the transcript diff, and where
+//! to go next.
+
+use super::Reporter;
+use crate::color::Paint;
+use crate::diff;
+use crate::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use std::io::Write;
+
+pub struct Human<W: Write> {
+    out: W,
+    paint: Paint,
+    /// Only the first "not implemented yet" of an exercise gets the full explanation.
+    explained_todo: bool,
+}
+
+impl<W: Write> Human<W> {
+    pub fn new(out: W, paint: Paint) -> Self {
+        Human { out, paint, explained_todo: false }
+    }
+
+    fn line(&mut self, text: &str) {
+        // A closed pipe (`grader check | head`) is not worth a panic.
+        let _ = writeln!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
+    fn exercise_header(&mut self, r: &ExerciseResult) {
+        let label = self.paint.bold(&r.exercise.label());
+        self.line(&format!("{label}  {}", self.paint.dim(&r.exercise.title)));
+        self.explained_todo = false;
+    }
+
+    fn check(&mut self, r: &CheckResult) {
+        let p = self.paint;
+        let score = format!("{}/{}", r.points(), r.info.points);
+        if r.outcome.passed {
+            let time = r.outcome.virtual_ms.map(|ms| format!("  {:.3} s virtual", ms / 1000.0)).unwrap_or_default();
+            self.line(&format!("  {} {:<34} {:>5}{}", p.green("✓"), r.info.name, score, p.dim(&time)));
+            return;
+        }
+        let kind = r.outcome.kind.unwrap_or(Kind::Crashed);
+        self.line(&format!("  {} {:<34} {:>5}  {}", p.red("✗"), r.info.name, score, p.yellow(kind.heading())));
+        if kind == Kind::NotImplemented && self.explained_todo {
+            return;
+        }
+        self.explained_todo |= kind == Kind::NotImplemented;
+        self.line(&p.dim(&format!("      checks: {}", r.info.about)));
+        for l in wrap(&r.outcome.message, 92) {
+            self.line(&format!("      {l}"));
+        }
+        if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
+            let lines = diff::unified(e, a, p, 30);
+            if !lines.is_empty() {
+                self.line(&format!("      transcript ({}, {}):", p.red("- expected"), p.green("+ yours")));
+                for l in lines {
+                    self.line(&format!("        {l}"));
+                }
+            }
+        } else if matches!(kind, Kind::Deadlock | Kind::Blocked | Kind::Spinning | Kind::Panicked) && !r.outcome.transcript.is_empty() {
+            self.line("      transcript so far:");
+            let t = &r.outcome.transcript;
+            for l in &t[t.len().saturating_sub(8)..] {
+                self.line(&format!("        {l}"));
+            }
+        }
+        if matches!(kind, Kind::TimedOut | Kind::Crashed | Kind::ExitedEarly) {
+            let err: Vec<&str> = r.outcome.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+            if !err.is_empty() {
+                self.line("      stderr (last lines):");
+                for l in &err[err.len().saturating_sub(6)..] {
+                    self.line(&format!("        {l}"));
+                }
+            }
+        }
+    }
+
+    fn footer(&mut self, r: &ExerciseResult) {
+        let p = self.paint;
+        if let Some((kind, message)) = r.build_failure() {
+            self.line(&format!("  {} {}", p.red("✗"), p.yellow(kind.heading())));
+            let intro = match kind {
+                Kind::DoesNotCompile => "your code does not compile yet; rustc says:".to_string(),
+                Kind::ChecksDoNotCompile => "your code compiles, but the hidden checks cannot call it. Did you change a \
+                     function's name, parameters or return type? Keep the signatures the stub's doc comments give. rustc says:"
+                    .to_string(),
+                _ => "the checks could not be built:".to_string(),
+            };
+            for l in wrap(&intro, 92) {
+                self.line(&format!("      {l}"));
+            }
+            let shown: Vec<&str> = message.lines().collect();
+            for l in &shown[..shown.len().min(60)] {
+                self.line(&format!("      {l}"));
+            }
+            if shown.len() > 60 {
+                self.line(&format!("      ... {} more lines (`cargo build -p {}` shows them all)", shown.len() - 60, r.exercise.slug));
+            }
+        }
+        let max = r.max_points.map_or("?".to_string(), |m| m.to_string());
+        let score = format!("{}/{max} points", r.points());
+        if r.passed() {
+            self.line(&format!("  {}", p.green(&format!("{score}: every check passed."))));
+        } else {
+            self.line(&format!(
+                "  {score}. Stuck? {}",
+                p.bold(&format!("cargo run -p grader -- hint {:02}", r.exercise.number))
+            ));
+        }
+        self.line("");
+    }
+}
+
+impl<W: Write> Reporter for Human<W> {
+    fn on(&mut self, event: &Event) {
+        match event {
+            Event::Building { .. } => {}
+            Event::ExerciseStarted(r) => self.exercise_header(r),
+            Event::CheckFinished(_, c) => self.check(c),
+            Event::ExerciseFinished(r) => self.footer(r),
+        }
+    }
+
+    fn finish(&mut self, results: &[ExerciseResult]) -> std::io::Result<()> {
+        if results.len() > 1 {
+            let points: u32 = results.iter().map(ExerciseResult::points).sum();
+            let max: u32 = results.iter().filter_map(|r| r.max_points).sum();
+            let passed = results.iter().filter(|r| r.passed()).count();
+            self.line(&format!("Total: {points}/{max} points; {passed} of {} exercises passed.", results.len()));
+            if let Some(next) = results.iter().find(|r| !r.passed()) {
+                self.line(&format!(
+                    "Next: {}  ({})",
+                    next.exercise.label(),
+                    self.paint.bold(&format!("cargo run -p grader -- check {:02}", next.exercise.number))
+                ));
+            }
+        }
+        self.out.flush()
+    }
+}
+
+/// Wraps text at `width` columns, keeping existing line breaks.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wraps_at_word_boundaries() {
+        assert_eq!(super::wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        assert_eq!(super::wrap("a\nb", 80), vec!["a", "b"]);
+    }
+}

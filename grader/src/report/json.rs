@@ -1,0 +1,81 @@
+//! The machine-readable report (`--format json`): one JSON document for the whole run.
+//!
+//! Shape (version 1): `{"version":1, "points", "max_points", "passed", "exercises":[{"number",
+//! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
+//! [{"name", "about", "points", "max_points", "passed", "kind", "message", "expected", "actual",
+//! "transcript", "panics", "virtual_ms", "wall_ms"}]}]}`.
+
+use super::Reporter;
+use crate::outcome::{Event, ExerciseResult};
+use serde_json::{Value, json};
+use std::io::Write;
+
+pub struct Json<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Json<W> {
+    pub fn new(out: W) -> Self {
+        Json { out }
+    }
+}
+
+pub fn document(results: &[ExerciseResult]) -> Value {
+    let exercises: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            let build = match r.build_failure() {
+                None => json!({"ok": true}),
+                Some((kind, message)) => json!({"ok": false, "kind": kind, "message": message}),
+            };
+            let checks: Vec<Value> = r
+                .checks
+                .iter()
+                .map(|c| {
+                    json!({
+                        "name": c.info.name,
+                        "about": c.info.about,
+                        "points": c.points(),
+                        "max_points": c.info.points,
+                        "passed": c.outcome.passed,
+                        "kind": c.outcome.kind,
+                        "message": c.outcome.message,
+                        "expected": c.outcome.expected,
+                        "actual": c.outcome.actual,
+                        "transcript": c.outcome.transcript,
+                        "panics": c.outcome.panics,
+                        "virtual_ms": c.outcome.virtual_ms,
+                        "wall_ms": c.outcome.wall_ms,
+                    })
+                })
+                .collect();
+            json!({
+                "number": r.exercise.number,
+                "slug": r.exercise.slug,
+                "title": r.exercise.title,
+                "points": r.points(),
+                "max_points": r.max_points,
+                "passed": r.passed(),
+                "build": build,
+                "checks": checks,
+            })
+        })
+        .collect();
+    json!({
+        "version": 1,
+        "points": results.iter().map(ExerciseResult::points).sum::<u32>(),
+        "max_points": results.iter().filter_map(|r| r.max_points).sum::<u32>(),
+        "passed": results.iter().all(ExerciseResult::passed),
+        "exercises": exercises,
+    })
+}
+
+impl<W: Write> Reporter for Json<W> {
+    fn on(&mut self, _event: &Event) {}
+
+    fn finish(&mut self, results: &[ExerciseResult]) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut self.out, &document(results))?;
+        writeln!(self.out)?;
+        self.out.flush()
+    }
+}
