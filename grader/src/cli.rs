@@ -100,7 +100,8 @@ impl Ctx {
         if let Some(dir) = std::env::var_os("AWAITLINGS_TARGET_DIR") {
             return PathBuf::from(dir);
         }
-        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.course.root.join("target"), PathBuf::from);
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| self.course.root.join("target"), PathBuf::from);
         target.join("awaitlings")
     }
 
@@ -139,13 +140,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let ctx = Ctx {
         course: Course::find(cli.course.as_deref())?,
         color: cli.color,
-        limits: Limits { timeout: Duration::from_secs_f64(cli.timeout), ..Limits::default() },
-        jobs: cli.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        limits: Limits {
+            timeout: Duration::from_secs_f64(cli.timeout),
+            ..Limits::default()
+        },
+        jobs: cli
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
     };
     use crate::commands::*;
     match cli.command.unwrap_or(Command::List) {
         Command::List => list::run(&ctx),
-        Command::Check { exercises, format, output } => check::run(&ctx, &exercises, format, output.as_deref()),
+        Command::Check {
+            exercises,
+            format,
+            output,
+        } => check::run(&ctx, &exercises, format, output.as_deref()),
         Command::Run { exercise } => show::run(&ctx, &exercise),
         Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
         Command::Hint { exercise } => hint::run(&ctx, &exercise),

@@ -74,15 +74,21 @@ impl Course {
                     )?
             }
         };
-        let root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("cannot open {}", root.display()))?;
         Self::load(root)
     }
 
     fn load(root: PathBuf) -> Result<Course> {
         let path = root.join("course.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let manifest: Manifest = toml::from_str(&text).with_context(|| {
-            format!("{} is not a valid course manifest (restore it with `git checkout -- course.toml`)", path.display())
+            format!(
+                "{} is not a valid course manifest (restore it with `git checkout -- course.toml`)",
+                path.display()
+            )
         })?;
         let mut exercises = manifest.exercises;
         exercises.sort_by_key(|e| e.number);
@@ -143,7 +149,10 @@ impl Course {
 
     /// The hidden checks for `ex`.
     pub fn checks_file(&self, ex: &Exercise) -> PathBuf {
-        self.root.join("grader").join("checks").join(format!("{}.rs", ex.slug))
+        self.root
+            .join("grader")
+            .join("checks")
+            .join(format!("{}.rs", ex.slug))
     }
 
     /// Expected transcripts for `ex`.
@@ -168,8 +177,13 @@ pub fn package_name(crate_dir: &Path) -> Result<String> {
         name: String,
     }
     let path = crate_dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {} (was it deleted? `git checkout -- {}` restores it)", path.display(), path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {} (was it deleted? `git checkout -- {}` restores it)",
+            path.display(),
+            path.display()
+        )
+    })?;
     let manifest: Manifest = toml::from_str(&text)
         .with_context(|| format!("{} is not a valid Cargo.toml", path.display()))?;
     Ok(manifest.package.name)
@@ -187,13 +201,22 @@ mod tests {
             hints: vec![],
             timeout_secs: None,
         };
-        Course { root: PathBuf::from("/c"), exercises: vec![ex(1, "coroutines"), ex(3, "interleaved-tasks")] }
+        Course {
+            root: PathBuf::from("/c"),
+            exercises: vec![ex(1, "coroutines"), ex(3, "interleaved-tasks")],
+        }
     }
 
     #[test]
     fn every_spelling_of_a_name_resolves() {
         let c = course();
-        for name in ["3", "03", "interleaved-tasks", "03-interleaved-tasks", "exercises/03-interleaved-tasks/"] {
+        for name in [
+            "3",
+            "03",
+            "interleaved-tasks",
+            "03-interleaved-tasks",
+            "exercises/03-interleaved-tasks/",
+        ] {
             assert_eq!(c.resolve(name).unwrap().slug, "interleaved-tasks", "{name}");
         }
     }
@@ -201,7 +224,10 @@ mod tests {
     #[test]
     fn unknown_names_list_the_valid_ones() {
         let err = course().resolve("7").unwrap_err().to_string();
-        assert!(err.contains("01-coroutines") && err.contains("03-interleaved-tasks"), "{err}");
+        assert!(
+            err.contains("01-coroutines") && err.contains("03-interleaved-tasks"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn unified(expected: &str, actual: &str, paint: Paint, max_lines: usize) -> 
     if out.len() > max_lines {
         let more = out.len() - max_lines;
         out.truncate(max_lines);
-        out.push(paint.dim(&format!("  ... {more} more lines (`grader diff` shows them all)")));
+        out.push(paint.dim(&format!(
+            "  ... {more} more lines (`grader diff` shows them all)"
+        )));
     }
     out
 }
@@ -42,13 +44,23 @@ mod tests {
 
     #[test]
     fn shows_removed_and_added_lines() {
-        let d = unified("  0.000s  a\n  1.000s  b\n", "  0.000s  a\n  2.000s  b\n", Paint(false), 40);
+        let d = unified(
+            "  0.000s  a\n  1.000s  b\n",
+            "  0.000s  a\n  2.000s  b\n",
+            Paint(false),
+            40,
+        );
         assert_eq!(d, vec!["    0.000s  a", "-   1.000s  b", "+   2.000s  b"]);
     }
 
     #[test]
     fn same_instant_reordering_is_not_a_difference() {
-        let d = unified("  0.000s  a\n  0.000s  b\n", "  0.000s  b\n  0.000s  a\n", Paint(false), 40);
+        let d = unified(
+            "  0.000s  a\n  0.000s  b\n",
+            "  0.000s  b\n  0.000s  a\n",
+            Paint(false),
+            40,
+        );
         assert!(d.is_empty(), "{d:?}");
     }
 }

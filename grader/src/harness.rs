@@ -41,6 +41,10 @@ pub struct Target {
     pub exercise: Exercise,
     pub variant: Variant,
     pub crate_dir: PathBuf,
+    /// A short hash of the course root: harness names are unique per course, so two clones (or
+    /// two copies of the test course) can share one target directory without overwriting each
+    /// other's binaries.
+    course_tag: String,
 }
 
 impl Target {
@@ -51,7 +55,16 @@ impl Target {
             Variant::Wrong(mistake) => course.wrong_dir(exercise).join(mistake),
             Variant::Other(dir) => dir.clone(),
         };
-        Target { exercise: exercise.clone(), variant, crate_dir }
+        let course_tag = format!(
+            "{:06x}",
+            hash_of(&course.root.to_string_lossy()) & 0xff_ffff
+        );
+        Target {
+            exercise: exercise.clone(),
+            variant,
+            crate_dir,
+            course_tag,
+        }
     }
 
     /// The harness package (and binary) name: unique per exercise and variant.
@@ -62,7 +75,7 @@ impl Target {
             Variant::Wrong(mistake) => format!("wrong-{mistake}"),
             Variant::Other(dir) => format!("other-{:08x}", hash_of(&dir.to_string_lossy()) as u32),
         };
-        format!("check-{}-{variant}", self.exercise.slug)
+        format!("check-{}-{variant}-{}", self.exercise.slug, self.course_tag)
     }
 
     /// Harnesses of one batch share a workspace. Another submission's crate has the same package
@@ -70,7 +83,7 @@ impl Target {
     fn batch(&self) -> String {
         match &self.variant {
             Variant::Other(_) => format!("other-{}", self.member()),
-            _ => "course".into(),
+            _ => format!("course-{}", self.course_tag),
         }
     }
 }
@@ -102,7 +115,9 @@ impl Builder<'_> {
     }
 
     fn bin_path(&self, member: &str) -> PathBuf {
-        self.cargo_target().join("debug").join(format!("{member}{}", std::env::consts::EXE_SUFFIX))
+        self.cargo_target()
+            .join("debug")
+            .join(format!("{member}{}", std::env::consts::EXE_SUFFIX))
     }
 
     /// Builds every target, returning one result per target, in order.
@@ -126,7 +141,11 @@ impl Builder<'_> {
         batches.sort();
         batches.dedup();
         for batch in batches {
-            let group: Vec<(usize, u64)> = pending.iter().copied().filter(|(i, _)| targets[*i].batch() == batch).collect();
+            let group: Vec<(usize, u64)> = pending
+                .iter()
+                .copied()
+                .filter(|(i, _)| targets[*i].batch() == batch)
+                .collect();
             let members: Vec<&Target> = group.iter().map(|(i, _)| &targets[*i]).collect();
             let built = match self.cargo_build(&batch, &members)? {
                 Some(built) => built,
@@ -152,7 +171,10 @@ impl Builder<'_> {
                 results[i] = Some(result);
             }
         }
-        Ok(results.into_iter().map(|r| r.expect("every target has a result")).collect())
+        Ok(results
+            .into_iter()
+            .map(|r| r.expect("every target has a result"))
+            .collect())
     }
 
     /// What can be known before cargo runs: the crate and the checks exist. Returns the
@@ -189,7 +211,11 @@ impl Builder<'_> {
     }
 
     fn stamp(&self, t: &Target) -> Option<u64> {
-        std::fs::read_to_string(self.stamp_path(t)).ok()?.trim().parse().ok()
+        std::fs::read_to_string(self.stamp_path(t))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
     }
 
     fn write_stamp(&self, t: &Target, print: u64) {
@@ -235,7 +261,8 @@ impl Builder<'_> {
         let mut members = Vec::new();
         for t in targets {
             let member_dir = dir.join(t.member());
-            std::fs::create_dir_all(&member_dir).with_context(|| format!("cannot create {}", member_dir.display()))?;
+            std::fs::create_dir_all(&member_dir)
+                .with_context(|| format!("cannot create {}", member_dir.display()))?;
             write_if_changed(&member_dir.join("Cargo.toml"), &self.manifest(t)?)?;
             write_if_changed(&member_dir.join("main.rs"), &self.main_rs(t))?;
             members.push(format!("{:?}", t.member()));
@@ -255,7 +282,11 @@ impl Builder<'_> {
             std::fs::write(dir.join("Cargo.lock"), lock)?;
         }
 
-        let format = if self.color { "json-diagnostic-rendered-ansi" } else { "json" };
+        let format = if self.color {
+            "json-diagnostic-rendered-ansi"
+        } else {
+            "json"
+        };
         let mut args: Vec<String> = vec![
             "build".into(),
             "--manifest-path".into(),
@@ -272,17 +303,29 @@ impl Builder<'_> {
         let out = cargo::run(&args)?;
         let _ = std::fs::write(dir.join("last-cargo-stderr.txt"), &out.stderr);
 
-        let messages: Vec<Value> = out.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        let messages: Vec<Value> = out
+            .stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
         if !messages.iter().any(|m| m["reason"] == "build-finished") {
             return Ok(None);
         }
-        Ok(Some(targets.iter().map(|t| self.outcome(t, &dir, &messages, &out.stderr)).collect()))
+        Ok(Some(
+            targets
+                .iter()
+                .map(|t| self.outcome(t, &dir, &messages, &out.stderr))
+                .collect(),
+        ))
     }
 
     fn outcome(&self, t: &Target, dir: &Path, messages: &[Value], stderr: &str) -> Built {
         let member_dir = dir.join(t.member());
         let from = |m: &Value, krate: &Path| {
-            m["package_id"].as_str().and_then(package_dir).is_some_and(|d| same_dir(&d, krate))
+            m["package_id"]
+                .as_str()
+                .and_then(package_dir)
+                .is_some_and(|d| same_dir(&d, krate))
         };
         let bin = messages.iter().find_map(|m| {
             (m["reason"] == "compiler-artifact" && from(m, &member_dir))
@@ -313,24 +356,41 @@ impl Builder<'_> {
     }
 
     fn last_cargo_error(&self, batch: &str) -> String {
-        let text = std::fs::read_to_string(self.state.join("harness").join(batch).join("last-cargo-stderr.txt")).unwrap_or_default();
+        let text = std::fs::read_to_string(
+            self.state
+                .join("harness")
+                .join(batch)
+                .join("last-cargo-stderr.txt"),
+        )
+        .unwrap_or_default();
         self.relativise(&tail(&text, 40))
     }
 
     /// Paths inside the course are shown relative to it: `exercises/03-x/src/lib.rs:4:5`.
     fn relativise(&self, text: &str) -> String {
-        let root = format!("{}{}", self.course.root.display(), std::path::MAIN_SEPARATOR);
+        let root = format!(
+            "{}{}",
+            self.course.root.display(),
+            std::path::MAIN_SEPARATOR
+        );
         text.replace(&root, "")
     }
 
     pub fn relative(&self, path: &Path) -> String {
-        path.strip_prefix(&self.course.root).unwrap_or(path).display().to_string()
+        path.strip_prefix(&self.course.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 }
 
 /// The `awaitlings` support crate this grader was built with.
 pub fn support_dir() -> PathBuf {
-    canonical(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("support"))
+    canonical(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join("support"),
+    )
 }
 
 /// The `awaitlings-check` API crate this grader was built with.
@@ -369,7 +429,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(b);
             i += 3;
@@ -386,7 +448,10 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 }
 
 fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("Compiling")).collect();
+    let all: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("Compiling"))
+        .collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
@@ -429,9 +494,18 @@ mod tests {
 
     #[test]
     fn package_ids_of_both_cargo_formats_give_the_directory() {
-        assert_eq!(package_dir("path+file:///a/my%20dir/x#x@0.1.0"), Some(PathBuf::from("/a/my dir/x")));
-        assert_eq!(package_dir("x 0.1.0 (path+file:///a/b/x)"), Some(PathBuf::from("/a/b/x")));
-        assert_eq!(package_dir("registry+https://github.com/rust-lang/crates.io-index#tokio@1.0.0"), None);
+        assert_eq!(
+            package_dir("path+file:///a/my%20dir/x#x@0.1.0"),
+            Some(PathBuf::from("/a/my dir/x"))
+        );
+        assert_eq!(
+            package_dir("x 0.1.0 (path+file:///a/b/x)"),
+            Some(PathBuf::from("/a/b/x"))
+        );
+        assert_eq!(
+            package_dir("registry+https://github.com/rust-lang/crates.io-index#tokio@1.0.0"),
+            None
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ impl Kind {
     }
 
     pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     /// The heading the human report shows.
@@ -84,7 +87,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn failed(kind: Kind, message: impl Into<String>) -> Outcome {
-        Outcome { kind: Some(kind), message: message.into(), ..Outcome::default() }
+        Outcome {
+            kind: Some(kind),
+            message: message.into(),
+            ..Outcome::default()
+        }
     }
 }
 
@@ -97,7 +104,11 @@ pub struct CheckResult {
 
 impl CheckResult {
     pub fn points(&self) -> u32 {
-        if self.outcome.passed { self.info.points } else { 0 }
+        if self.outcome.passed {
+            self.info.points
+        } else {
+            0
+        }
     }
 }
 
@@ -119,7 +130,9 @@ impl ExerciseResult {
     }
 
     pub fn passed(&self) -> bool {
-        self.build.is_ok() && !self.checks.is_empty() && self.checks.iter().all(|c| c.outcome.passed)
+        self.build.is_ok()
+            && !self.checks.is_empty()
+            && self.checks.iter().all(|c| c.outcome.passed)
     }
 
     /// The build failure as a kind and a message.
@@ -151,7 +164,12 @@ mod tests {
 
     #[test]
     fn kind_names_round_trip() {
-        for k in [Kind::WrongOrder, Kind::NotImplemented, Kind::TimedOut, Kind::ChecksDoNotCompile] {
+        for k in [
+            Kind::WrongOrder,
+            Kind::NotImplemented,
+            Kind::TimedOut,
+            Kind::ChecksDoNotCompile,
+        ] {
             assert_eq!(Kind::from_name(&k.name()), k);
         }
         assert_eq!(Kind::from_name("sequential"), Kind::Sequential);

@@ -36,7 +36,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout: Duration::from_secs(10), output_cap: 64 * 1024, blocked_ms: None }
+        Limits {
+            timeout: Duration::from_secs(10),
+            output_cap: 64 * 1024,
+            blocked_ms: None,
+        }
     }
 }
 
@@ -48,18 +52,27 @@ pub fn list(bin: &Path) -> Result<Vec<CheckInfo>, String> {
         .output()
         .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
     if !out.status.success() {
-        return Err(format!("{} list failed: {}", bin.display(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{} list failed: {}",
+            bin.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut checks = Vec::new();
     for line in text.lines() {
         let parts: Vec<&str> = line.splitn(4, '\t').collect();
         let [name, points, main, about] = parts[..] else {
-            return Err(format!("unexpected line from {} list: {line:?}", bin.display()));
+            return Err(format!(
+                "unexpected line from {} list: {line:?}",
+                bin.display()
+            ));
         };
         checks.push(CheckInfo {
             name: name.into(),
-            points: points.parse().map_err(|_| format!("bad points in {line:?}"))?,
+            points: points
+                .parse()
+                .map_err(|_| format!("bad points in {line:?}"))?,
             main: main == "main",
             about: about.into(),
         });
@@ -140,7 +153,13 @@ impl Run<'_> {
 
         let report = std::fs::read_to_string(&report_path).ok();
         let _ = std::fs::remove_file(&report_path);
-        let mut outcome = interpret(status, report.as_deref(), &nonce, self.limits.timeout, &stderr.text);
+        let mut outcome = interpret(
+            status,
+            report.as_deref(),
+            &nonce,
+            self.limits.timeout,
+            &stderr.text,
+        );
         outcome.wall_ms = wall.as_secs_f64() * 1000.0;
         outcome.stdout = stdout.summary();
         outcome.stderr = stderr.summary();
@@ -149,7 +168,13 @@ impl Run<'_> {
 }
 
 /// The verdict, from how the process ended and what (if anything) it reported.
-fn interpret(status: Option<ExitStatus>, report: Option<&str>, nonce: &str, timeout: Duration, stderr: &str) -> Outcome {
+fn interpret(
+    status: Option<ExitStatus>,
+    report: Option<&str>,
+    nonce: &str,
+    timeout: Duration,
+    stderr: &str,
+) -> Outcome {
     let parsed = report.and_then(|r| serde_json::from_str::<Report>(r).ok());
     match (status, parsed) {
         (_, Some(r)) if r.nonce != nonce => Outcome::failed(
@@ -164,7 +189,10 @@ fn interpret(status: Option<ExitStatus>, report: Option<&str>, nonce: &str, time
                 (false, None) => Some(Kind::Crashed),
             };
             let message = if r.outcome == "pass" && !passed {
-                format!("the check passed, but then the process ended badly ({})", describe_status(status))
+                format!(
+                    "the check passed, but then the process ended badly ({})",
+                    describe_status(status)
+                )
             } else {
                 r.message
             };
@@ -202,8 +230,15 @@ fn interpret(status: Option<ExitStatus>, report: Option<&str>, nonce: &str, time
                 )
             } else {
                 let overflow = stderr.contains("overflowed its stack");
-                let extra = if overflow { " It overflowed its stack: unbounded recursion? (An async fn that awaits itself needs Box::pin.)" } else { "" };
-                Outcome::failed(Kind::Crashed, format!("the process crashed ({}).{extra}", describe_status(status)))
+                let extra = if overflow {
+                    " It overflowed its stack: unbounded recursion? (An async fn that awaits itself needs Box::pin.)"
+                } else {
+                    ""
+                };
+                Outcome::failed(
+                    Kind::Crashed,
+                    format!("the process crashed ({}).{extra}", describe_status(status)),
+                )
             }
         }
     }
@@ -304,7 +339,11 @@ fn capture<R: Read + Send + 'static>(pipe: Option<R>, cap: usize) -> JoinHandle<
                 kept.extend_from_slice(&buf[..n.min(room)]);
             }
         }
-        Captured { text: String::from_utf8_lossy(&kept).into_owned(), total, cap }
+        Captured {
+            text: String::from_utf8_lossy(&kept).into_owned(),
+            total,
+            cap,
+        }
     })
 }
 
@@ -313,7 +352,12 @@ fn nonce(n: u64) -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(n);
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
     h.write_u32(std::process::id());
     format!("{:016x}", h.finish())
 }
@@ -353,7 +397,13 @@ mod tests {
         let r = r#"{"nonce":"x","outcome":"pass","kind":null,"message":"","expected":null,"actual":null,"transcript":[],"panics":[],"virtual_ms":0,"wall_ms":0}"#;
         let o = interpret(Some(exit(0)), Some(r), "n", Duration::from_secs(1), "");
         assert_eq!(o.kind, Some(Kind::Forged));
-        let o = interpret(Some(exit(0)), Some(&r.replace("\"x\"", "\"n\"")), "n", Duration::from_secs(1), "");
+        let o = interpret(
+            Some(exit(0)),
+            Some(&r.replace("\"x\"", "\"n\"")),
+            "n",
+            Duration::from_secs(1),
+            "",
+        );
         assert!(o.passed);
     }
 

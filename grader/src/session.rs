@@ -25,13 +25,25 @@ pub struct Session<'a> {
 
 impl Session<'_> {
     pub fn builder(&self) -> Builder<'_> {
-        Builder { course: self.course, state: self.state.clone(), color: self.color }
+        Builder {
+            course: self.course,
+            state: self.state.clone(),
+            color: self.color,
+        }
     }
 
     /// Builds and runs `targets`; with `only_main`, just each exercise's main check (for `run` and
     /// `diff`). Calls `on` with every event, in course order, as results arrive.
-    pub fn run(&self, targets: &[Target], only_main: bool, mut on: impl FnMut(Event)) -> Result<Vec<ExerciseResult>> {
-        on(Event::Building { count: targets.len(), cargo_needed: false });
+    pub fn run(
+        &self,
+        targets: &[Target],
+        only_main: bool,
+        mut on: impl FnMut(Event),
+    ) -> Result<Vec<ExerciseResult>> {
+        on(Event::Building {
+            count: targets.len(),
+            cargo_needed: false,
+        });
         let built = self.builder().build(targets)?;
 
         // Each target's checks (or its build error), and the jobs to run.
@@ -55,10 +67,14 @@ impl Session<'_> {
                 Ok((bin, list)) => {
                     write_list_cache(&cache, &list);
                     result.max_points = Some(list.iter().map(|c| c.points).sum());
-                    let chosen: Vec<CheckInfo> = list.into_iter().filter(|c| !only_main || c.main).collect();
+                    let chosen: Vec<CheckInfo> =
+                        list.into_iter().filter(|c| !only_main || c.main).collect();
                     for (ci, info) in chosen.into_iter().enumerate() {
                         jobs.push((ti, ci, bin.clone()));
-                        result.checks.push(CheckResult { info, outcome: Outcome::default() });
+                        result.checks.push(CheckResult {
+                            info,
+                            outcome: Outcome::default(),
+                        });
                     }
                 }
             }
@@ -77,7 +93,9 @@ impl Session<'_> {
                     while let Some((ti, ci, bin)) = jobs.get(next.fetch_add(1, Ordering::SeqCst)) {
                         let ex = &results[*ti].exercise;
                         let limits = Limits {
-                            timeout: ex.timeout_secs.map_or(self.limits.timeout, Duration::from_secs),
+                            timeout: ex
+                                .timeout_secs
+                                .map_or(self.limits.timeout, Duration::from_secs),
                             ..self.limits.clone()
                         };
                         let outcome = Run {
@@ -100,17 +118,21 @@ impl Session<'_> {
 
             // Report in course order: exercise by exercise, check by check, as soon as every
             // earlier result is in.
-            let mut arrived: Vec<Vec<Option<Outcome>>> = results.iter().map(|r| vec![None; r.checks.len()]).collect();
+            let mut arrived: Vec<Vec<Option<Outcome>>> =
+                results.iter().map(|r| vec![None; r.checks.len()]).collect();
             let (mut t, mut c) = (0usize, 0usize);
             let mut started = false;
-            let mut emit = |arrived: &mut Vec<Vec<Option<Outcome>>>, results: &mut Vec<ExerciseResult>| {
+            let mut emit = |arrived: &mut Vec<Vec<Option<Outcome>>>,
+                            results: &mut Vec<ExerciseResult>| {
                 while t < results.len() {
                     if !started {
                         on(Event::ExerciseStarted(&results[t]));
                         started = true;
                     }
                     while c < results[t].checks.len() {
-                        let Some(outcome) = arrived[t][c].take() else { return };
+                        let Some(outcome) = arrived[t][c].take() else {
+                            return;
+                        };
                         results[t].checks[c].outcome = outcome;
                         on(Event::CheckFinished(&results[t], &results[t].checks[c]));
                         c += 1;
@@ -132,7 +154,11 @@ impl Session<'_> {
 impl Session<'_> {
     /// Paths inside the course are shown relative to it (`exercises/03-x/src/lib.rs:4:5`).
     fn relativise(&self, mut outcome: Outcome) -> Outcome {
-        let root = format!("{}{}", self.course.root.display(), std::path::MAIN_SEPARATOR);
+        let root = format!(
+            "{}{}",
+            self.course.root.display(),
+            std::path::MAIN_SEPARATOR
+        );
         outcome.message = outcome.message.replace(&root, "");
         for p in &mut outcome.panics {
             *p = p.replace(&root, "");
@@ -160,7 +186,15 @@ fn read_list_cache(path: &std::path::Path) -> Option<Vec<CheckInfo>> {
 fn write_list_cache(path: &std::path::Path, list: &[CheckInfo]) {
     let text: String = list
         .iter()
-        .map(|c| format!("{}\t{}\t{}\t{}\n", c.name, c.points, if c.main { "main" } else { "-" }, c.about))
+        .map(|c| {
+            format!(
+                "{}\t{}\t{}\t{}\n",
+                c.name,
+                c.points,
+                if c.main { "main" } else { "-" },
+                c.about
+            )
+        })
         .collect();
     let _ = std::fs::create_dir_all(path.parent().expect("lists dir"));
     let _ = std::fs::write(path, text);

@@ -26,5 +26,7 @@ pub fn elapsed() -> Duration {
 fn lock() -> std::sync::MutexGuard<'static, Option<Instant>> {
     // A panic while holding this lock cannot leave the Option half-written, so a poisoned lock is
     // still a good lock.
-    START.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    START
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -58,7 +58,9 @@ pub fn try_recorded() -> Option<Vec<String>> {
 
 fn lock() -> std::sync::MutexGuard<'static, Option<Vec<String>>> {
     // A panic while holding the lock leaves a complete Vec behind, so poisoning is harmless here.
-    RECORDED.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    RECORDED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ impl Future for YieldNow {
 
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
         todo!(
-            "yielded = {}: the first time, wake the waker and return Pending; after that, Ready",
+            "while yielded is false (it is {}): wake the waker, remember, return Pending; then Ready",
             self.yielded
         )
     }

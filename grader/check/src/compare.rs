@@ -19,14 +19,22 @@ pub struct Line<'a> {
 pub fn parse(line: &str) -> Line<'_> {
     let trimmed = line.trim_start();
     if let Some((stamp, text)) = trimmed.split_once("s  ") {
-        let is_time = stamp
-            .split_once('.')
-            .is_some_and(|(s, ms)| !s.is_empty() && ms.len() == 3 && (s.to_owned() + ms).bytes().all(|b| b.is_ascii_digit()));
+        let is_time = stamp.split_once('.').is_some_and(|(s, ms)| {
+            !s.is_empty()
+                && ms.len() == 3
+                && (s.to_owned() + ms).bytes().all(|b| b.is_ascii_digit())
+        });
         if is_time {
-            return Line { at: Some(stamp), text };
+            return Line {
+                at: Some(stamp),
+                text,
+            };
         }
     }
-    Line { at: None, text: line }
+    Line {
+        at: None,
+        text: line,
+    }
 }
 
 /// Consecutive lines sharing a timestamp; each untimed line is a group of its own.
@@ -61,7 +69,9 @@ pub fn aligned(expected: &[String], actual: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(actual.len());
     for (i, group) in groups(actual).iter().enumerate() {
         match e.get(i) {
-            Some(want) if sorted(want) == sorted(group) => out.extend(want.iter().map(|s| s.to_string())),
+            Some(want) if sorted(want) == sorted(group) => {
+                out.extend(want.iter().map(|s| s.to_string()))
+            }
             _ => out.extend(group.iter().map(|s| s.to_string())),
         }
     }
@@ -77,7 +87,12 @@ pub fn compare(expected: &[String], actual: &[String]) -> Result<(), Fail> {
     let fail = |kind, message: String| {
         Err(Fail::new(kind, message).with_transcripts(join(expected), join(&shown)))
     };
-    let texts = |lines: &[String]| lines.iter().map(|l| parse(l).text.to_owned()).collect::<Vec<_>>();
+    let texts = |lines: &[String]| {
+        lines
+            .iter()
+            .map(|l| parse(l).text.to_owned())
+            .collect::<Vec<_>>()
+    };
     let (et, at) = (texts(expected), texts(&shown));
     let mut es = et.clone();
     let mut as_ = at.clone();
@@ -85,10 +100,17 @@ pub fn compare(expected: &[String], actual: &[String]) -> Result<(), Fail> {
     as_.sort();
 
     if es != as_ {
-        return fail(Kind::WrongValue, describe_value_difference(expected, &shown));
+        return fail(
+            Kind::WrongValue,
+            describe_value_difference(expected, &shown),
+        );
     }
-    let timed = expected.iter().any(|l| parse(l).at.is_some_and(|t| t != "0.000"));
-    let frozen = shown.iter().all(|l| parse(l).at.is_none_or(|t| t == "0.000"));
+    let timed = expected
+        .iter()
+        .any(|l| parse(l).at.is_some_and(|t| t != "0.000"));
+    let frozen = shown
+        .iter()
+        .all(|l| parse(l).at.is_none_or(|t| t == "0.000"));
     if timed && frozen {
         return fail(
             Kind::Blocked,
@@ -127,26 +149,43 @@ pub fn compare(expected: &[String], actual: &[String]) -> Result<(), Fail> {
 }
 
 fn describe_value_difference(expected: &[String], actual: &[String]) -> String {
-    let texts_of = |lines: &[String]| lines.iter().map(|l| parse(l).text.to_owned()).collect::<Vec<_>>();
+    let texts_of = |lines: &[String]| {
+        lines
+            .iter()
+            .map(|l| parse(l).text.to_owned())
+            .collect::<Vec<_>>()
+    };
     let (et, at) = (texts_of(expected), texts_of(actual));
     if let Some(missing) = et.iter().find(|t| !at.contains(t)) {
         if actual.is_empty() {
-            return format!("nothing was printed; expected {} lines, starting with `{}`", expected.len(), expected[0].trim_start());
+            return format!(
+                "nothing was printed; expected {} lines, starting with `{}`",
+                expected.len(),
+                expected[0].trim_start()
+            );
         }
         return format!(
-            "the line `{missing}` never appeared (your transcript has {} lines, the expected one {})",
-            actual.len(),
-            expected.len()
+            "the line `{missing}` never appeared (your transcript has {}, the expected one {})",
+            lines(actual.len()),
+            lines(expected.len())
         );
     }
     if let Some(extra) = at.iter().find(|t| !et.contains(t)) {
         return format!("your transcript has a line that should not be there: `{extra}`");
     }
     format!(
-        "some lines appear a different number of times (your transcript has {} lines, the expected one {})",
-        actual.len(),
-        expected.len()
+        "some lines appear a different number of times (your transcript has {}, the expected one {})",
+        lines(actual.len()),
+        lines(expected.len())
     )
+}
+
+fn lines(n: usize) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
 }
 
 fn first_difference(expected: &[String], actual: &[String]) -> (usize, String, String) {
@@ -154,7 +193,11 @@ fn first_difference(expected: &[String], actual: &[String]) -> (usize, String, S
     for i in 0..n {
         let (e, a) = (expected.get(i), actual.get(i));
         if e != a {
-            return (i, e.cloned().unwrap_or_default(), a.cloned().unwrap_or_default());
+            return (
+                i,
+                e.cloned().unwrap_or_default(),
+                a.cloned().unwrap_or_default(),
+            );
         }
     }
     (n, String::new(), String::new())
@@ -175,9 +218,27 @@ mod tests {
 
     #[test]
     fn parses_timestamps() {
-        assert_eq!(parse("  1.000s  up 1"), Line { at: Some("1.000"), text: "up 1" });
-        assert_eq!(parse("1: 0"), Line { at: None, text: "1: 0" });
-        assert_eq!(parse("says  hi"), Line { at: None, text: "says  hi" });
+        assert_eq!(
+            parse("  1.000s  up 1"),
+            Line {
+                at: Some("1.000"),
+                text: "up 1"
+            }
+        );
+        assert_eq!(
+            parse("1: 0"),
+            Line {
+                at: None,
+                text: "1: 0"
+            }
+        );
+        assert_eq!(
+            parse("says  hi"),
+            Line {
+                at: None,
+                text: "says  hi"
+            }
+        );
     }
 
     #[test]
@@ -197,8 +258,18 @@ mod tests {
 
     #[test]
     fn sequential_runs_are_a_wrong_order() {
-        let e = t(&["  0.000s  a 0", "  0.000s  b 0", "  1.000s  a 1", "  1.000s  b 1"]);
-        let a = t(&["  0.000s  a 0", "  1.000s  a 1", "  1.000s  b 0", "  2.000s  b 1"]);
+        let e = t(&[
+            "  0.000s  a 0",
+            "  0.000s  b 0",
+            "  1.000s  a 1",
+            "  1.000s  b 1",
+        ]);
+        let a = t(&[
+            "  0.000s  a 0",
+            "  1.000s  a 1",
+            "  1.000s  b 0",
+            "  2.000s  b 1",
+        ]);
         let fail = compare(&e, &a).unwrap_err();
         assert_eq!(fail.kind, Kind::WrongOrder);
         assert!(fail.message.contains("line 2"), "{}", fail.message);
@@ -210,7 +281,11 @@ mod tests {
         let a = t(&["  0.000s  a", "  2.000s  b"]);
         let fail = compare(&e, &a).unwrap_err();
         assert_eq!(fail.kind, Kind::WrongTiming);
-        assert!(fail.message.contains("`b` at 2.000 s, expected at 1.000 s"), "{}", fail.message);
+        assert!(
+            fail.message.contains("`b` at 2.000 s, expected at 1.000 s"),
+            "{}",
+            fail.message
+        );
     }
 
     #[test]
@@ -225,10 +300,18 @@ mod tests {
         let e = t(&["  0.000s  a", "  1.000s  b"]);
         let fail = compare(&e, &t(&["  0.000s  a"])).unwrap_err();
         assert_eq!(fail.kind, Kind::WrongValue);
-        assert!(fail.message.contains("`b` never appeared"), "{}", fail.message);
+        assert!(
+            fail.message.contains("`b` never appeared"),
+            "{}",
+            fail.message
+        );
         let fail = compare(&e, &t(&["  0.000s  a", "  1.000s  b", "  1.000s  c"])).unwrap_err();
         assert!(fail.message.contains("`c`"), "{}", fail.message);
         let fail = compare(&e, &[]).unwrap_err();
-        assert!(fail.message.starts_with("nothing was printed"), "{}", fail.message);
+        assert!(
+            fail.message.starts_with("nothing was printed"),
+            "{}",
+            fail.message
+        );
     }
 }

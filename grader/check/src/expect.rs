@@ -26,7 +26,11 @@ pub fn transcript() -> Vec<String> {
 
 /// Fails with `kind` and `message` unless `condition` holds.
 pub fn expect(condition: bool, kind: Kind, message: impl Into<String>) -> Result<(), Fail> {
-    if condition { Ok(()) } else { Err(Fail::new(kind, message)) }
+    if condition {
+        Ok(())
+    } else {
+        Err(Fail::new(kind, message))
+    }
 }
 
 /// Fails as a wrong value unless `actual == expected`. `what` names the value for the student:
@@ -59,7 +63,11 @@ pub fn expect_elapsed(what: &str, expected: Duration) -> Result<(), Fail> {
     }
     Err(Fail::new(
         Kind::WrongTiming,
-        format!("{what} took {} of virtual time, expected {}", secs(took), secs(expected)),
+        format!(
+            "{what} took {} of virtual time, expected {}",
+            secs(took),
+            secs(expected)
+        ),
     ))
 }
 
@@ -106,7 +114,10 @@ pub fn expect_transcript(name: &str) -> Result<(), Fail> {
         let written = std::fs::create_dir_all(path.parent().unwrap_or(&path))
             .and_then(|()| std::fs::write(&path, compare::join(&actual)));
         return written.map_err(|e| {
-            Fail::new(Kind::MissingFixture, format!("could not write {}: {e}", path.display()))
+            Fail::new(
+                Kind::MissingFixture,
+                format!("could not write {}: {e}", path.display()),
+            )
         });
     }
     let text = std::fs::read_to_string(&path).map_err(|e| {

@@ -19,7 +19,12 @@ const BLOCKED_AFTER: Duration = Duration::from_millis(300);
 /// Entry point: `fn main() { awaitlings_check::harness::main(checks::checks()) }`.
 pub fn main(checks: Vec<Check>) {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["list"] => {
             for c in &checks {
                 let main = if c.main { "main" } else { "-" };

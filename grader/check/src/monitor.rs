@@ -29,7 +29,10 @@ fn now_us() -> u64 {
 /// Runtime hook: the thread starts running tasks. Called inside the runtime, so the virtual clock is
 /// readable here.
 pub fn on_unpark() {
-    VIRTUAL_AT_WAKE.store(awaitlings::clock::elapsed().as_micros() as u64, Ordering::Relaxed);
+    VIRTUAL_AT_WAKE.store(
+        awaitlings::clock::elapsed().as_micros() as u64,
+        Ordering::Relaxed,
+    );
     BUSY_SINCE.store(now_us(), Ordering::Relaxed);
 }
 
@@ -64,13 +67,16 @@ pub fn watch(limit: Duration, verdict: impl Fn(Kind, String) + Send + 'static) {
             let (_, cpu_then, seen_at) = seen.expect("set above");
             let spinning = match (cpu_then, cpu.read()) {
                 (Some(a), Some(b)) => {
-                    let window = Duration::from_micros(now.saturating_sub(seen_at)).max(Duration::from_millis(1));
+                    let window = Duration::from_micros(now.saturating_sub(seen_at))
+                        .max(Duration::from_millis(1));
                     // More than a third of the window on the CPU: computing, not sleeping.
                     (b.saturating_sub(a)).as_secs_f64() > window.as_secs_f64() / 3.0
                 }
                 _ => false,
             };
-            let at = secs(Duration::from_micros(VIRTUAL_AT_WAKE.load(Ordering::Relaxed)));
+            let at = secs(Duration::from_micros(
+                VIRTUAL_AT_WAKE.load(Ordering::Relaxed),
+            ));
             if spinning {
                 verdict(
                     Kind::Spinning,
@@ -121,7 +127,8 @@ impl CpuClock {
         // state is field 3, utime 14 and stime 15, counted in clock ticks of 10 ms on Linux.
         let rest = &text[text.rfind(')')? + 1..];
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
         Some(Duration::from_millis(ticks * 10))
     }
 }

@@ -38,15 +38,26 @@ impl Report {
         };
         let path = std::path::PathBuf::from(path);
         let tmp = path.with_extension("partial");
-        if std::fs::write(&tmp, self.to_json()).and_then(|()| std::fs::rename(&tmp, &path)).is_err() {
-            eprintln!("awaitlings: could not write the report to {}", path.display());
+        if std::fs::write(&tmp, self.to_json())
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .is_err()
+        {
+            eprintln!(
+                "awaitlings: could not write the report to {}",
+                path.display()
+            );
         }
     }
 
     fn to_json(&self) -> String {
         let nonce = std::env::var("AWAITLINGS_NONCE").unwrap_or_default();
         let opt = |s: &Option<String>| s.as_deref().map_or("null".into(), string);
-        let list = |v: &[String]| format!("[{}]", v.iter().map(|s| string(s)).collect::<Vec<_>>().join(","));
+        let list = |v: &[String]| {
+            format!(
+                "[{}]",
+                v.iter().map(|s| string(s)).collect::<Vec<_>>().join(",")
+            )
+        };
         format!(
             "{{\"nonce\":{},\"outcome\":{},\"kind\":{},\"message\":{},\"expected\":{},\"actual\":{},\
              \"transcript\":{},\"panics\":{},\"virtual_ms\":{:.3},\"wall_ms\":{:.3}}}\n",
@@ -87,6 +98,9 @@ fn string(s: &str) -> String {
 mod tests {
     #[test]
     fn strings_are_escaped() {
-        assert_eq!(super::string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+        assert_eq!(
+            super::string("a\"b\\c\nd\u{1}"),
+            "\"a\\\"b\\\\c\\nd\\u0001\""
+        );
     }
 }

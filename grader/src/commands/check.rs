@@ -12,14 +12,20 @@ use std::path::Path;
 
 pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -> Result<u8> {
     let exercises = ctx.course.select(names)?;
-    let targets: Vec<Target> = exercises.iter().map(|e| Target::new(&ctx.course, e, Variant::Student)).collect();
+    let targets: Vec<Target> = exercises
+        .iter()
+        .map(|e| Target::new(&ctx.course, e, Variant::Student))
+        .collect();
 
     let out: Box<dyn Write> = match output {
         Some(path) => {
             if path.is_dir() {
                 bail!("--output {} is a directory: name a file", path.display());
             }
-            Box::new(std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?)
+            Box::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            )
         }
         None => Box::new(std::io::stdout().lock()),
     };
@@ -34,7 +40,9 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
         if let Event::Building { .. } = event
             && announce
         {
-            eprintln!("Building the checks (the very first build compiles tokio once: about a minute)...");
+            eprintln!(
+                "Building the checks (the very first build compiles tokio once: about a minute)..."
+            );
         }
         reporter.on(&event);
     })?;
@@ -49,5 +57,9 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
     }
     progress.save(&ctx.course.root);
 
-    Ok(if results.iter().all(|r| r.passed()) { PASSED } else { FAILED })
+    Ok(if results.iter().all(|r| r.passed()) {
+        PASSED
+    } else {
+        FAILED
+    })
 }

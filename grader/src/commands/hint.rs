@@ -9,7 +9,11 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let p = ctx.paint();
     if ex.hints.is_empty() {
-        println!("{} has no hints. Its lesson is exercises/{}/README.md.", ex.label(), ex.dir_name());
+        println!(
+            "{} has no hints. Its lesson is exercises/{}/README.md.",
+            ex.label(),
+            ex.dir_name()
+        );
         return Ok(PASSED);
     }
     let mut progress = Progress::load(&ctx.course.root);
@@ -30,7 +34,13 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
         }
     }
     if shown < ex.hints.len() {
-        println!("{}", p.dim(&format!("Run the same command again for hint {}.", shown + 1)));
+        println!(
+            "{}",
+            p.dim(&format!(
+                "Run the same command again for hint {}.",
+                shown + 1
+            ))
+        );
     } else {
         println!(
             "{}",

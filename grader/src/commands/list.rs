@@ -7,10 +7,20 @@ use anyhow::Result;
 pub fn run(ctx: &Ctx) -> Result<u8> {
     let p = ctx.paint();
     let progress = Progress::load(&ctx.course.root);
-    println!("{}", p.bold(&format!("  {:<28} {:<12} {:>7}", "exercise", "status", "score")));
+    println!(
+        "{}",
+        p.bold(&format!(
+            "  {:<28} {:<12} {:>7}",
+            "exercise", "status", "score"
+        ))
+    );
     let mut next = None;
     for ex in &ctx.course.exercises {
-        let entry = progress.exercises.get(&ex.slug).cloned().unwrap_or_default();
+        let entry = progress
+            .exercises
+            .get(&ex.slug)
+            .cloned()
+            .unwrap_or_default();
         let (status, painted) = match entry.status.as_deref() {
             Some("passed") => ("passed", p.green("passed")),
             Some(_) => ("failing", p.red("failing")),

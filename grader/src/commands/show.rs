@@ -19,7 +19,10 @@ fn unavailable(r: &ExerciseResult, who: &str) -> Option<String> {
         return Some(format!("{who}: {}\n{message}", kind.heading()));
     }
     if r.checks.is_empty() {
-        return Some(format!("{who}: the checks of {} mark no main scenario", r.exercise.label()));
+        return Some(format!(
+            "{who}: the checks of {} mark no main scenario",
+            r.exercise.label()
+        ));
     }
     None
 }
@@ -36,7 +39,12 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
     let check = &r.checks[0];
     println!(
         "{}",
-        p.bold(&format!("{}: transcript of `{}` ({}), under paused time", ex.label(), check.info.name, check.info.about))
+        p.bold(&format!(
+            "{}: transcript of `{}` ({}), under paused time",
+            ex.label(),
+            check.info.name,
+            check.info.about
+        ))
     );
     for line in &check.outcome.transcript {
         println!("{line}");
@@ -45,7 +53,13 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
         println!("{}", p.dim("(nothing was printed)"));
     }
     if let Some(ms) = check.outcome.virtual_ms {
-        println!("{}", p.dim(&format!("finished after {:.3} s of virtual time", ms / 1000.0)));
+        println!(
+            "{}",
+            p.dim(&format!(
+                "finished after {:.3} s of virtual time",
+                ms / 1000.0
+            ))
+        );
     }
     if check.outcome.passed {
         println!("{}", p.green("This matches the expected transcript."));
@@ -56,14 +70,21 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
     for l in wrap(&check.outcome.message, 92) {
         println!("  {l}");
     }
-    println!("`cargo run -p grader -- diff {:02}` compares it with the reference.", ex.number);
+    println!(
+        "`cargo run -p grader -- diff {:02}` compares it with the reference.",
+        ex.number
+    );
     Ok(FAILED)
 }
 
 /// Where another submission's crate for `ex` is: PATH may be a course clone, a folder of
 /// exercises, or the exercise crate itself.
 fn other_crate(path: &Path, ex: &Exercise) -> Result<PathBuf> {
-    let candidates = [path.join("exercises").join(ex.dir_name()), path.join(ex.dir_name()), path.to_path_buf()];
+    let candidates = [
+        path.join("exercises").join(ex.dir_name()),
+        path.join(ex.dir_name()),
+        path.to_path_buf(),
+    ];
     for c in candidates {
         if c.join("Cargo.toml").is_file() {
             return Ok(c.canonicalize()?);
@@ -86,7 +107,10 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
         let shown = dir.display().to_string();
         (Variant::Other(dir), shown)
     };
-    let targets = [Target::new(&ctx.course, ex, other), Target::new(&ctx.course, ex, Variant::Student)];
+    let targets = [
+        Target::new(&ctx.course, ex, other),
+        Target::new(&ctx.course, ex, Variant::Student),
+    ];
     let results = main_scenario(ctx, &targets)?;
     for (r, who) in results.iter().zip([other_name.as_str(), "your code"]) {
         if let Some(why) = unavailable(r, who) {
@@ -97,7 +121,14 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
     let reference = &results[0].checks[0].outcome.transcript;
     let yours = &results[1].checks[0].outcome.transcript;
     if awaitlings_check::compare::matches(reference, yours) {
-        println!("{}", p.green(&format!("{}: your transcript matches {other_name}'s ({} lines).", ex.label(), yours.len())));
+        println!(
+            "{}",
+            p.green(&format!(
+                "{}: your transcript matches {other_name}'s ({} lines).",
+                ex.label(),
+                yours.len()
+            ))
+        );
         return Ok(PASSED);
     }
     println!("{}", p.red(&format!("--- {other_name}")));

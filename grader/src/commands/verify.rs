@@ -33,7 +33,9 @@ const WRONG_PER_CHECK: usize = 2;
 fn wrong_solutions(ctx: &Ctx, ex: &Exercise) -> Result<Vec<(String, Expectation)>> {
     let dir = ctx.course.wrong_dir(ex);
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(out) };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(out);
+    };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("Cargo.toml").is_file())
@@ -42,8 +44,10 @@ fn wrong_solutions(ctx: &Ctx, ex: &Exercise) -> Result<Vec<(String, Expectation)
     names.sort();
     for name in names {
         let path = dir.join(&name).join("expect.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("{} is missing", path.display()))?;
-        let expect: Expectation = toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{} is missing", path.display()))?;
+        let expect: Expectation =
+            toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
         out.push((name, expect));
     }
     Ok(out)
@@ -70,7 +74,11 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let mut virtual_ms = 0.0;
     for ex in &exercises {
         println!("{}", p.bold(&format!("{}", ex.label())));
-        let of = |variant: &Variant| results.iter().find(|r| r.exercise.slug == ex.slug && &r.variant == variant);
+        let of = |variant: &Variant| {
+            results
+                .iter()
+                .find(|r| r.exercise.slug == ex.slug && &r.variant == variant)
+        };
         let mut report = |ok: bool, text: String| {
             if ok {
                 println!("  {} {text}", p.green("ok"));
@@ -81,7 +89,11 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         };
 
         let solution = of(&Variant::Solution).expect("solution target");
-        virtual_ms += solution.checks.iter().filter_map(|c| c.outcome.virtual_ms).sum::<f64>();
+        virtual_ms += solution
+            .checks
+            .iter()
+            .filter_map(|c| c.outcome.virtual_ms)
+            .sum::<f64>();
         match build_problem(solution) {
             Some(why) => report(false, format!("the solution does not build: {why}")),
             None => {
@@ -89,18 +101,32 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                     .checks
                     .iter()
                     .filter(|c| !c.outcome.passed)
-                    .map(|c| format!("{} ({}: {})", c.info.name, c.outcome.kind.map_or("?".into(), |k| k.name()), c.outcome.message))
+                    .map(|c| {
+                        format!(
+                            "{} ({}: {})",
+                            c.info.name,
+                            c.outcome.kind.map_or("?".into(), |k| k.name()),
+                            c.outcome.message
+                        )
+                    })
                     .collect();
                 report(
                     failing.is_empty() && !solution.checks.is_empty(),
                     if failing.is_empty() {
-                        format!("solution passes all {} checks ({} points)", solution.checks.len(), solution.points())
+                        format!(
+                            "solution passes all {} checks ({} points)",
+                            solution.checks.len(),
+                            solution.points()
+                        )
                     } else {
                         format!("solution fails {}", failing.join("; "))
                     },
                 );
                 let mains = solution.checks.iter().filter(|c| c.info.main).count();
-                report(mains == 1, format!("{mains} check(s) marked as the main scenario (need exactly 1)"));
+                report(
+                    mains == 1,
+                    format!("{mains} check(s) marked as the main scenario (need exactly 1)"),
+                );
             }
         }
 
@@ -108,19 +134,31 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         match build_problem(stub) {
             Some(why) => report(false, format!("the stub does not build: {why}")),
             None => {
-                let passing: Vec<&str> = stub.checks.iter().filter(|c| c.outcome.passed).map(|c| c.info.name.as_str()).collect();
+                let passing: Vec<&str> = stub
+                    .checks
+                    .iter()
+                    .filter(|c| c.outcome.passed)
+                    .map(|c| c.info.name.as_str())
+                    .collect();
                 report(
                     passing.is_empty(),
                     if passing.is_empty() {
                         format!("stub fails all {} checks", stub.checks.len())
                     } else {
-                        format!("these checks pass on the untouched stub: {}", passing.join(", "))
+                        format!(
+                            "these checks pass on the untouched stub: {}",
+                            passing.join(", ")
+                        )
                     },
                 );
             }
         }
 
-        let mut caught: BTreeMap<&str, usize> = solution.checks.iter().map(|c| (c.info.name.as_str(), 0)).collect();
+        let mut caught: BTreeMap<&str, usize> = solution
+            .checks
+            .iter()
+            .map(|c| (c.info.name.as_str(), 0))
+            .collect();
         for (slug, name, expect) in &expectations {
             if slug != &ex.slug {
                 continue;
@@ -132,7 +170,12 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
             }
             for (check, kind) in &expect.checks {
                 let Some(c) = wrong.checks.iter().find(|c| &c.info.name == check) else {
-                    report(false, format!("wrong/{name}: expect.toml names a check that does not exist: {check}"));
+                    report(
+                        false,
+                        format!(
+                            "wrong/{name}: expect.toml names a check that does not exist: {check}"
+                        ),
+                    );
                     continue;
                 };
                 let got = c.outcome.kind.map(Kind::name);
@@ -145,7 +188,10 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                     if ok {
                         format!("wrong/{name} ({}) fails {check}: {kind}", expect.about)
                     } else if c.outcome.passed {
-                        format!("wrong/{name} ({}) PASSES {check}, expected it to fail with {kind}", expect.about)
+                        format!(
+                            "wrong/{name} ({}) PASSES {check}, expected it to fail with {kind}",
+                            expect.about
+                        )
                     } else {
                         format!(
                             "wrong/{name} fails {check} with {}, expected {kind}: {}",
@@ -158,7 +204,12 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         }
         for (check, n) in caught {
             if n < WRONG_PER_CHECK {
-                report(false, format!("check {check} is shown failing by only {n} wrong solution(s); need {WRONG_PER_CHECK}"));
+                report(
+                    false,
+                    format!(
+                        "check {check} is shown failing by only {n} wrong solution(s); need {WRONG_PER_CHECK}"
+                    ),
+                );
             }
         }
         println!();
@@ -178,12 +229,16 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
 }
 
 fn build_problem(r: &ExerciseResult) -> Option<String> {
-    r.build_failure().map(|(kind, message)| format!("{}\n{message}", kind.heading()))
+    r.build_failure()
+        .map(|(kind, message)| format!("{}\n{message}", kind.heading()))
 }
 
 pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let exercises = ctx.course.select(names)?;
-    let targets: Vec<Target> = exercises.iter().map(|e| Target::new(&ctx.course, e, Variant::Solution)).collect();
+    let targets: Vec<Target> = exercises
+        .iter()
+        .map(|e| Target::new(&ctx.course, e, Variant::Solution))
+        .collect();
     let results = ctx.session(true).run(&targets, false, |_| {})?;
     let mut code = PASSED;
     for r in &results {
@@ -194,14 +249,23 @@ pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
         }
         for c in &r.checks {
             if !c.outcome.passed {
-                println!("{} {}: {}", r.exercise.label(), c.info.name, c.outcome.message);
+                println!(
+                    "{} {}: {}",
+                    r.exercise.label(),
+                    c.info.name,
+                    c.outcome.message
+                );
                 code = FAILED;
             }
         }
         println!(
             "{}: expected transcripts written to {}/ from the solution",
             r.exercise.label(),
-            ctx.course.fixtures_dir(&r.exercise).strip_prefix(&ctx.course.root).unwrap_or(&ctx.course.fixtures_dir(&r.exercise)).display()
+            ctx.course
+                .fixtures_dir(&r.exercise)
+                .strip_prefix(&ctx.course.root)
+                .unwrap_or(&ctx.course.fixtures_dir(&r.exercise))
+                .display()
         );
     }
     if code == PASSED {

@@ -10,13 +10,18 @@ use std::io::Write;
 pub struct Human<W: Write> {
     out: W,
     paint: Paint,
-    /// Only the first "not implemented yet" of an exercise gets the full explanation.
-    explained_todo: bool,
+    /// The last explanation shown in this exercise: the same one again is not repeated (all
+    /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
+    explained: Option<(Kind, String)>,
 }
 
 impl<W: Write> Human<W> {
     pub fn new(out: W, paint: Paint) -> Self {
-        Human { out, paint, explained_todo: false }
+        Human {
+            out,
+            paint,
+            explained: None,
+        }
     }
 
     fn line(&mut self, text: &str) {
@@ -28,23 +33,42 @@ impl<W: Write> Human<W> {
     fn exercise_header(&mut self, r: &ExerciseResult) {
         let label = self.paint.bold(&r.exercise.label());
         self.line(&format!("{label}  {}", self.paint.dim(&r.exercise.title)));
-        self.explained_todo = false;
+        self.explained = None;
     }
 
     fn check(&mut self, r: &CheckResult) {
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
         if r.outcome.passed {
-            let time = r.outcome.virtual_ms.map(|ms| format!("  {:.3} s virtual", ms / 1000.0)).unwrap_or_default();
-            self.line(&format!("  {} {:<34} {:>5}{}", p.green("✓"), r.info.name, score, p.dim(&time)));
+            let time = r
+                .outcome
+                .virtual_ms
+                .map(|ms| format!("  {:.3} s virtual", ms / 1000.0))
+                .unwrap_or_default();
+            self.line(&format!(
+                "  {} {:<34} {:>5}{}",
+                p.green("✓"),
+                r.info.name,
+                score,
+                p.dim(&time)
+            ));
             return;
         }
         let kind = r.outcome.kind.unwrap_or(Kind::Crashed);
-        self.line(&format!("  {} {:<34} {:>5}  {}", p.red("✗"), r.info.name, score, p.yellow(kind.heading())));
-        if kind == Kind::NotImplemented && self.explained_todo {
+        self.line(&format!(
+            "  {} {:<34} {:>5}  {}",
+            p.red("✗"),
+            r.info.name,
+            score,
+            p.yellow(kind.heading())
+        ));
+        let explanation = Some((kind, r.outcome.message.clone()));
+        let todo_again = kind == Kind::NotImplemented
+            && self.explained.as_ref().is_some_and(|(k, _)| *k == kind);
+        if todo_again || self.explained == explanation {
             return;
         }
-        self.explained_todo |= kind == Kind::NotImplemented;
+        self.explained = explanation;
         self.line(&p.dim(&format!("      checks: {}", r.info.about)));
         for l in wrap(&r.outcome.message, 92) {
             self.line(&format!("      {l}"));
@@ -52,12 +76,20 @@ impl<W: Write> Human<W> {
         if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
             let lines = diff::unified(e, a, p, 30);
             if !lines.is_empty() {
-                self.line(&format!("      transcript ({}, {}):", p.red("- expected"), p.green("+ yours")));
+                self.line(&format!(
+                    "      transcript ({}, {}):",
+                    p.red("- expected"),
+                    p.green("+ yours")
+                ));
                 for l in lines {
                     self.line(&format!("        {l}"));
                 }
             }
-        } else if matches!(kind, Kind::Deadlock | Kind::Blocked | Kind::Spinning | Kind::Panicked) && !r.outcome.transcript.is_empty() {
+        } else if matches!(
+            kind,
+            Kind::Deadlock | Kind::Blocked | Kind::Spinning | Kind::Panicked
+        ) && !r.outcome.transcript.is_empty()
+        {
             self.line("      transcript so far:");
             let t = &r.outcome.transcript;
             for l in &t[t.len().saturating_sub(8)..] {
@@ -65,7 +97,12 @@ impl<W: Write> Human<W> {
             }
         }
         if matches!(kind, Kind::TimedOut | Kind::Crashed | Kind::ExitedEarly) {
-            let err: Vec<&str> = r.outcome.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+            let err: Vec<&str> = r
+                .outcome
+                .stderr
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect();
             if !err.is_empty() {
                 self.line("      stderr (last lines):");
                 for l in &err[err.len().saturating_sub(6)..] {
@@ -94,17 +131,29 @@ impl<W: Write> Human<W> {
                 self.line(&format!("      {l}"));
             }
             if shown.len() > 60 {
-                self.line(&format!("      ... {} more lines (`cargo build -p {}` shows them all)", shown.len() - 60, r.exercise.slug));
+                self.line(&format!(
+                    "      ... {} more lines (`cargo build -p {}` shows them all)",
+                    shown.len() - 60,
+                    r.exercise.slug
+                ));
             }
         }
-        let max = r.max_points.map_or("?".to_string(), |m| m.to_string());
-        let score = format!("{}/{max} points", r.points());
+        let score = match r.max_points {
+            Some(max) => format!("{}/{max} points", r.points()),
+            None => "0 points (the checks could not run)".to_string(),
+        };
         if r.passed() {
-            self.line(&format!("  {}", p.green(&format!("{score}: every check passed."))));
+            self.line(&format!(
+                "  {}",
+                p.green(&format!("{score}: every check passed."))
+            ));
         } else {
             self.line(&format!(
                 "  {score}. Stuck? {}",
-                p.bold(&format!("cargo run -p grader -- hint {:02}", r.exercise.number))
+                p.bold(&format!(
+                    "cargo run -p grader -- hint {:02}",
+                    r.exercise.number
+                ))
             ));
         }
         self.line("");
@@ -126,12 +175,18 @@ impl<W: Write> Reporter for Human<W> {
             let points: u32 = results.iter().map(ExerciseResult::points).sum();
             let max: u32 = results.iter().filter_map(|r| r.max_points).sum();
             let passed = results.iter().filter(|r| r.passed()).count();
-            self.line(&format!("Total: {points}/{max} points; {passed} of {} exercises passed.", results.len()));
+            self.line(&format!(
+                "Total: {points}/{max} points; {passed} of {} exercises passed.",
+                results.len()
+            ));
             if let Some(next) = results.iter().find(|r| !r.passed()) {
                 self.line(&format!(
                     "Next: {}  ({})",
                     next.exercise.label(),
-                    self.paint.bold(&format!("cargo run -p grader -- check {:02}", next.exercise.number))
+                    self.paint.bold(&format!(
+                        "cargo run -p grader -- check {:02}",
+                        next.exercise.number
+                    ))
                 ));
             }
         }

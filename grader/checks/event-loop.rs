@@ -1,0 +1,555 @@
+//! Hidden checks for exercise 02 event-loop.
+//!
+//! There is no tokio in this exercise, so every check calls your code synchronously: it polls
+//! your futures by hand, or builds your `Executor`, spawns some futures and calls `run()`. (The
+//! grader still runs each check inside its own tokio runtime, but your executor never touches it.)
+//!
+//! To point at one piece at a time:
+//! - `yield_now` and `count` are polled by hand, with a waker that counts its wake-ups;
+//! - the executor is driven with futures written here (`steps`, `sleeper`, `Watched`), which
+//!   yield, park, log and count their polls without using your `yield_now`, so an executor check
+//!   fails only when the executor is wrong.
+//!
+//! The logs the tasks write become the check's transcript, so a failure shows them as a diff.
+
+use awaitlings_check::prelude::*;
+use exercise::{Executor, Log};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+
+pub fn checks() -> Vec<Check> {
+    vec![
+        check(
+            "round-robin-transcript",
+            3,
+            "round_robin() prints the seed's 16 lines: the three counts take turns, then Done!",
+            || async {
+                let lines = exercise::round_robin();
+                for line in &lines {
+                    record_line(line.clone());
+                }
+                expect_transcript("round-robin").map_err(|fail| explain_round_robin(fail, &lines))
+            },
+        )
+        .main(),
+        check(
+            "yield-now-pending-once",
+            1,
+            "yield_now() wakes its waker and returns Pending on the first poll, Ready on the second",
+            || async {
+                let wakes = Arc::new(CountingWaker::default());
+                let waker = Waker::from(wakes.clone());
+                let mut cx = Context::from_waker(&waker);
+                let mut future = pin!(exercise::yield_now());
+
+                let first = future.as_mut().poll(&mut cx);
+                let woke = wakes.take();
+                record_line(format!("poll 1: {}", outcome(&first, woke)));
+                expect(
+                    first.is_pending(),
+                    Kind::WrongValue,
+                    "yield_now() was Ready on its very first poll, so it never handed control back \
+                     to the executor. The first poll must return Poll::Pending: that is the `yield`.",
+                )?;
+                expect(
+                    woke > 0,
+                    Kind::WrongValue,
+                    "yield_now() returned Pending without waking its waker. An executor polls a \
+                     Pending task again only once its waker is woken, so this task would sleep \
+                     forever. Call cx.waker().wake_by_ref() before returning Poll::Pending.",
+                )?;
+
+                let second = future.as_mut().poll(&mut cx);
+                record_line(format!("poll 2: {}", outcome(&second, wakes.take())));
+                expect(
+                    second.is_ready(),
+                    Kind::WrongValue,
+                    "yield_now() was Pending again on its second poll. It gives way once, then it \
+                     is done: the second poll must return Poll::Ready(()).",
+                )
+            },
+        ),
+        check(
+            "count-yields-after-each-line",
+            1,
+            "count(7, 3, log) logs one line per poll and yields after each: Pending three times, then Ready",
+            || async {
+                let wakes = Arc::new(CountingWaker::default());
+                let waker = Waker::from(wakes.clone());
+                let mut cx = Context::from_waker(&waker);
+                let log = Log::default();
+                let mut future = pin!(exercise::count(7, 3, log.clone()));
+
+                // Poll by hand, the way an executor would, writing down what each poll did.
+                for n in 1..=8 {
+                    let before = log.borrow().len();
+                    let result = future.as_mut().poll(&mut cx);
+                    let logged: Vec<String> = log.borrow()[before..]
+                        .iter()
+                        .map(|l| format!("\"{l}\""))
+                        .collect();
+                    let logged = if logged.is_empty() {
+                        "nothing".into()
+                    } else {
+                        logged.join(", ")
+                    };
+                    record_line(format!(
+                        "poll {n}: logged {logged}, {}",
+                        outcome(&result, wakes.take())
+                    ));
+                    if result.is_ready() {
+                        break;
+                    }
+                }
+                expect_lines(&[
+                    "poll 1: logged \"7: 0\", Pending, woke the waker",
+                    "poll 2: logged \"7: 1\", Pending, woke the waker",
+                    "poll 3: logged \"7: 2\", Pending, woke the waker",
+                    "poll 4: logged nothing, Ready",
+                ])
+                .map_err(explain_count)
+            },
+        ),
+        check(
+            "ready-queue-is-fifo",
+            2,
+            "tasks and call_soon callbacks run in the order they were scheduled, and a yielding task goes to the back",
+            || async {
+                let log = Log::default();
+                let mut executor = Executor::new();
+                executor.spawn(steps("a", 2, log.clone()));
+                executor.call_soon({
+                    let log = log.clone();
+                    move || log.borrow_mut().push("callback 1".into())
+                });
+                executor.spawn(steps("b", 2, log.clone()));
+                executor.call_soon({
+                    let log = log.clone();
+                    move || log.borrow_mut().push("callback 2".into())
+                });
+                executor.run();
+                expect_log(
+                    &log,
+                    &["a: 0", "callback 1", "b: 0", "callback 2", "a: 1", "b: 1"],
+                )
+                .map_err(|fail| explain_fifo(fail, &log.borrow()))
+            },
+        ),
+        check(
+            "parked-task-waits-for-its-waker",
+            2,
+            "a Pending task nobody wakes is kept but not polled, run() still returns, finished tasks are dropped; a later wake (from a callback) resumes it",
+            || async {
+                let log = Log::default();
+                let gate = Gate::default();
+                let mut executor = Executor::new();
+                let (sleeper, sleeper_stats) =
+                    watched(sleeper("sleeper", gate.clone(), log.clone()));
+                let (worker, worker_stats) = watched(steps("worker", 3, log.clone()));
+                executor.spawn(sleeper);
+                executor.spawn(worker);
+
+                // If run() polls everything, woken or not, it never returns here: the sleeper
+                // stays Pending until the gate opens, and nothing opens it during this run().
+                executor.run();
+                expect_log(
+                    &log,
+                    &["sleeper: waiting", "worker: 0", "worker: 1", "worker: 2"],
+                )
+                .map_err(|fail| explain_parked(fail, &log.borrow()))?;
+                expect_polls(
+                    "the sleeper",
+                    &sleeper_stats,
+                    1,
+                    "it parked on its first poll and nobody woke it",
+                )?;
+                expect(
+                    !sleeper_stats.dropped.get(),
+                    Kind::WrongValue,
+                    "the sleeper was dropped while it was Pending. A Pending task is not finished: \
+                     keep it, so that it can run again once its waker is woken.",
+                )?;
+                expect(
+                    worker_stats.dropped.get(),
+                    Kind::WrongValue,
+                    "the worker returned Ready, but your executor still held its future after run() \
+                     returned. Drop a task as soon as it finishes (the seed's \
+                     `generators.remove(one_g)`): a long-running loop that keeps every finished task \
+                     grows forever.",
+                )?;
+
+                // The outside world opens the gate: a callback wakes the sleeper's waker, and the
+                // next run() must pick the sleeper up.
+                executor.call_soon({
+                    let gate = gate.clone();
+                    move || gate.open()
+                });
+                executor.run();
+                expect_log(
+                    &log,
+                    &[
+                        "sleeper: waiting",
+                        "worker: 0",
+                        "worker: 1",
+                        "worker: 2",
+                        "sleeper: woken",
+                    ],
+                )
+                .map_err(|fail| {
+                    prefix(
+                        "a callback woke the parked sleeper and run() was called again, but the \
+                         sleeper did not finish. Keep parked tasks across calls to run(), and poll \
+                         a task when its id comes back to the ready queue. ",
+                        fail,
+                    )
+                })?;
+                expect_polls(
+                    "the sleeper",
+                    &sleeper_stats,
+                    2,
+                    "once to park, once after the callback woke it",
+                )
+            },
+        ),
+        check(
+            "woken-task-runs-again",
+            3,
+            "a task woken by another task is polled exactly once more, and a stale waker never polls a finished task",
+            || async {
+                let log = Log::default();
+                let gate = Gate::default();
+                let mut executor = Executor::new();
+                let (sleeper, sleeper_stats) =
+                    watched(sleeper("sleeper", gate.clone(), log.clone()));
+                executor.spawn(sleeper);
+                executor.spawn(alarm(gate.clone(), log.clone()));
+                executor.run();
+                expect_log(
+                    &log,
+                    &[
+                        "sleeper: waiting",
+                        "alarm: 0",
+                        "alarm: 1",
+                        "alarm: opens the gate",
+                        "sleeper: woken",
+                    ],
+                )
+                .map_err(|fail| explain_woken(fail, &log.borrow()))?;
+                expect_polls(
+                    "the sleeper",
+                    &sleeper_stats,
+                    2,
+                    "once to park, once after the alarm woke it",
+                )?;
+
+                // The sleeper is finished, but the waker it left behind is still around (as real
+                // wakers often are: a timer that fires late, a message that comes after all).
+                let stale = gate.waker.borrow().clone();
+                if let Some(stale) = stale {
+                    stale.wake();
+                    executor.run();
+                }
+                expect(
+                    sleeper_stats.polls_after_ready.get() == 0,
+                    Kind::WrongValue,
+                    "the sleeper had finished, but waking its old waker made run() poll it again. A \
+                     future must never be polled after it returned Ready (an async fn panics: \
+                     \"`async fn` resumed after completion\"). Remove a task when it finishes, and \
+                     skip ids whose task is gone.",
+                )
+            },
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Futures and wakers the checks are built from.
+
+/// A waker that only counts how often it is woken.
+#[derive(Default)]
+struct CountingWaker(AtomicUsize);
+
+impl CountingWaker {
+    /// The wake-ups since the last call.
+    fn take(&self) -> usize {
+        self.0.swap(0, Ordering::SeqCst)
+    }
+}
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// "Pending, woke the waker" / "Pending, did not wake the waker" / "Ready".
+fn outcome(result: &Poll<()>, wakes: usize) -> &'static str {
+    match (result, wakes) {
+        (Poll::Ready(()), _) => "Ready",
+        (Poll::Pending, 0) => "Pending, did not wake the waker",
+        (Poll::Pending, _) => "Pending, woke the waker",
+    }
+}
+
+/// The checks' own `yield_now`: Pending once (after waking), then Ready.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Like `count`, with a name and the checks' own yield: logs `"{name}: {i}"` for `i` in `0..n`,
+/// yielding after each line.
+async fn steps(name: &'static str, n: u32, log: Log) {
+    for i in 0..n {
+        log.borrow_mut().push(format!("{name}: {i}"));
+        YieldOnce(false).await;
+    }
+}
+
+/// A gate a task can wait at: closed until someone calls `open`, which wakes whoever waits.
+#[derive(Clone, Default)]
+struct Gate(Rc<GateState>);
+
+#[derive(Default)]
+struct GateState {
+    open: Cell<bool>,
+    /// The waker of the task waiting at the gate. `open` wakes it but leaves it here, so a check
+    /// can wake it again later, as a stale waker.
+    waker: RefCell<Option<Waker>>,
+}
+
+impl std::ops::Deref for Gate {
+    type Target = GateState;
+    fn deref(&self) -> &GateState {
+        &self.0
+    }
+}
+
+impl Gate {
+    fn open(&self) {
+        self.open.set(true);
+        let waker = self.waker.borrow().clone();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Waits until the gate is open: Pending (leaving its waker at the gate, and not waking it)
+    /// until then.
+    fn wait(&self) -> impl Future<Output = ()> + use<> {
+        let gate = self.clone();
+        std::future::poll_fn(move |cx| {
+            if gate.open.get() {
+                Poll::Ready(())
+            } else {
+                *gate.waker.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+    }
+}
+
+/// Logs `"{name}: waiting"`, waits at the gate, logs `"{name}: woken"`.
+async fn sleeper(name: &'static str, gate: Gate, log: Log) {
+    log.borrow_mut().push(format!("{name}: waiting"));
+    gate.wait().await;
+    log.borrow_mut().push(format!("{name}: woken"));
+}
+
+/// Logs `alarm: 0` and `alarm: 1` (yielding after each), then opens the gate.
+async fn alarm(gate: Gate, log: Log) {
+    steps("alarm", 2, log.clone()).await;
+    log.borrow_mut().push("alarm: opens the gate".into());
+    gate.open();
+}
+
+/// What the executor did with one task.
+#[derive(Default)]
+struct Stats {
+    /// Polls before (and including) the one that returned Ready.
+    polls: Cell<u32>,
+    /// Polls after the task had returned Ready (each one a bug).
+    polls_after_ready: Cell<u32>,
+    /// Whether the executor has dropped the task.
+    dropped: Cell<bool>,
+}
+
+/// Wraps a task to watch the executor: counts its polls, notices a poll after Ready (instead of
+/// panicking like an `async fn` would, so the check can say what happened), notices the drop.
+struct Watched<F> {
+    future: Pin<Box<F>>,
+    finished: bool,
+    stats: Rc<Stats>,
+}
+
+fn watched<F: Future<Output = ()>>(future: F) -> (Watched<F>, Rc<Stats>) {
+    let stats = Rc::new(Stats::default());
+    let watched = Watched {
+        future: Box::pin(future),
+        finished: false,
+        stats: stats.clone(),
+    };
+    (watched, stats)
+}
+
+impl<F: Future<Output = ()>> Future for Watched<F> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.finished {
+            let after = &self.stats.polls_after_ready;
+            after.set(after.get() + 1);
+            return Poll::Ready(());
+        }
+        self.stats.polls.set(self.stats.polls.get() + 1);
+        let result = self.future.as_mut().poll(cx);
+        self.finished = result.is_ready();
+        result
+    }
+}
+
+impl<F> Drop for Watched<F> {
+    fn drop(&mut self) {
+        self.stats.dropped.set(true);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing, and explaining what went wrong.
+
+/// Makes the log the check's transcript and compares it with `expected`, line by line, in order.
+fn expect_log(log: &Log, expected: &[&str]) -> Result<(), Fail> {
+    restart();
+    for line in log.borrow().iter() {
+        record_line(line.clone());
+    }
+    expect_lines(expected)
+}
+
+fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<(), Fail> {
+    let polls = stats.polls.get();
+    if polls == expected {
+        return Ok(());
+    }
+    let message = if polls > expected {
+        format!(
+            "{who} was polled {polls} times, expected {expected} ({why}). It was polled while \
+             nobody had woken it: an executor polls a Pending task again only when its waker is \
+             woken. Polling every task every round (as the seed's Python loop does) wastes the \
+             CPU on tasks that cannot make progress."
+        )
+    } else {
+        format!("{who} was polled {polls} times, expected {expected} ({why}).")
+    };
+    Err(Fail::new(Kind::WrongValue, message))
+}
+
+/// Puts a diagnosis in front of the comparison's message. The comparison's closing guess
+/// (written for timed exercises) goes: the diagnosis says better what happened.
+fn prefix(context: &str, mut fail: Fail) -> Fail {
+    const GENERIC: &str = " Work that should interleave may be running one piece after another.";
+    let detail = if context.is_empty() {
+        fail.message.clone()
+    } else {
+        fail.message.replace(GENERIC, "")
+    };
+    fail.message = format!("{context}{detail}");
+    fail
+}
+
+const STACK: &str = "your ready queue works like a stack. Take ids from the front \
+                     (VecDeque::pop_front) and put them at the back (push_back): first come, first \
+                     served. ";
+
+fn starts_with(lines: &[String], start: &[&str]) -> bool {
+    lines.len() >= start.len() && lines.iter().zip(start).all(|(line, want)| line == want)
+}
+
+fn explain_round_robin(fail: Fail, lines: &[String]) -> Fail {
+    let why = if starts_with(lines, &["1: 0", "1: 1"]) {
+        "count 1 ran to its end before count 2 started: nothing handed control back to the \
+         executor. Does yield_now() return Pending on its first poll? "
+    } else if starts_with(lines, &["1: 0", "2: 0", "3: 0", "Done!"]) {
+        "each count stopped after its first line: once a task returns Pending, it must be polled \
+         again when its waker is woken. Does yield_now() wake its waker? Does run() keep the task \
+         and poll it when its id comes back to the ready queue? "
+    } else if lines.first().is_some_and(|l| l.starts_with("3: ")) {
+        &format!("the task spawned last ran first: {STACK}")
+    } else {
+        ""
+    };
+    prefix(why, fail)
+}
+
+fn explain_count(fail: Fail) -> Fail {
+    let lines = transcript();
+    let first = lines.first().map(String::as_str).unwrap_or_default();
+    let why = if first.ends_with("Ready") && first.contains("\"7: 1\"") {
+        "count logged several lines in one poll: awaiting yield_now() did not pause it. yield_now() \
+         must return Pending on its first poll. "
+    } else if first.contains("did not wake") {
+        "count returned Pending without its waker being woken, so no executor would poll it again. \
+         yield_now() must call cx.waker().wake_by_ref() before returning Pending. "
+    } else {
+        "count should log one line, then yield (return Pending), on each poll. "
+    };
+    prefix(why, fail)
+}
+
+fn explain_fifo(fail: Fail, log: &[String]) -> Fail {
+    let why = if log.first().is_some_and(|l| l == "callback 2") {
+        &format!("the last thing scheduled ran first: {STACK}")
+    } else if starts_with(log, &["callback 1", "callback 2"]) {
+        "the callbacks ran before the task spawned ahead of them. call_soon joins the same queue \
+         as the tasks, at the back: first scheduled, first run. "
+    } else if log.len() < 6 && starts_with(log, &["a: 0", "callback 1", "b: 0", "callback 2"]) {
+        "each task ran only until its first yield: a task that yields wakes its waker, and must be \
+         polled again when its id comes back to the queue. "
+    } else {
+        ""
+    };
+    prefix(why, fail)
+}
+
+fn explain_woken(fail: Fail, log: &[String]) -> Fail {
+    let why = if log.first().is_some_and(|l| l.starts_with("alarm")) {
+        &format!("the alarm, spawned second, ran first: {STACK}")
+    } else if !log.iter().any(|l| l == "sleeper: woken") {
+        "the alarm woke the sleeper's waker, but the sleeper never ran again. Waking must put the \
+         task back in the ready queue, and run() must still have the task to poll. "
+    } else {
+        ""
+    };
+    prefix(why, fail)
+}
+
+fn explain_parked(fail: Fail, log: &[String]) -> Fail {
+    let why = if log.first().is_some_and(|l| l.starts_with("worker")) {
+        &format!("the worker, spawned second, ran first: {STACK}")
+    } else if !log.iter().any(|l| l == "worker: 2") {
+        "the worker did not finish during run(): a task that yields wakes its waker, and must be \
+         polled again when its id comes back to the ready queue, whatever the parked sleeper does. "
+    } else {
+        "after the first run(): "
+    };
+    prefix(why, fail)
+}

@@ -1,0 +1,374 @@
+//! End-to-end tests of the real `grader` binary against the mini-course in tests/course/: one
+//! exercise per way student code goes wrong (fails, does not compile, deadlocks, spins, blocks,
+//! panics in a task, exits 0, prints a fake "test ... ok", prints megabytes, hangs), all graded
+//! in one run, each with the verdict that names its mistake.
+//!
+//! Each test grades a fresh copy of the course (progress files are per copy); all share one
+//! grader state directory, so tokio and the check API compile once for the whole suite.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// A fresh copy of the test course, its crates pointed at this repo's support crate.
+fn course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("grader/tests/course"), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_name() == "Cargo.lock" || entry.file_name() == "target" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&src, &dst);
+        } else if entry.file_name() == "Cargo.toml" {
+            let text = std::fs::read_to_string(&src).unwrap();
+            let support = repo().join("support").to_string_lossy().into_owned();
+            std::fs::write(&dst, text.replace("@SUPPORT@", &support)).unwrap();
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+    // Harnesses start from the course's lock file: use this repo's, so nothing is re-resolved.
+    if from == repo().join("grader/tests/course") {
+        std::fs::copy(repo().join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
+    }
+}
+
+fn grader(course: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("grader").unwrap();
+    cmd.current_dir(course)
+        .env(
+            "AWAITLINGS_TARGET_DIR",
+            repo().join("target").join("awaitlings"),
+        )
+        .env_remove("AWAITLINGS_COURSE")
+        .env_remove("NO_COLOR")
+        .args(["--color", "never"]);
+    cmd
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(output)))
+}
+
+/// The check `name` of exercise `slug` in a JSON report.
+fn check<'a>(report: &'a Value, slug: &str, name: &str) -> &'a Value {
+    let ex = report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == slug)
+        .expect(slug);
+    ex["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("{slug}/{name}: {ex}"))
+}
+
+#[test]
+fn every_kind_of_broken_code_gets_its_own_verdict_in_one_run() {
+    let course = course();
+    let started = std::time::Instant::now();
+    let out = grader(course.path())
+        .args(["check", "--format", "json", "--timeout", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out.stdout);
+
+    let kind = |slug, name| {
+        check(&report, slug, name)["kind"]
+            .as_str()
+            .unwrap_or("pass")
+            .to_string()
+    };
+    let message = |slug, name| {
+        check(&report, slug, name)["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    assert_eq!(kind("passes", "answer-is-42"), "pass");
+    assert_eq!(kind("passes", "answer-transcript"), "pass");
+    assert_eq!(kind("wrong-value", "answer-is-42"), "wrong_value");
+    assert!(message("wrong-value", "answer-is-42").contains("was 41, expected 42"));
+    assert_eq!(kind("deadlock", "answer-is-42"), "deadlock");
+    assert!(message("deadlock", "answer-is-42").starts_with("never finished"));
+    assert_eq!(kind("spins", "answer-is-42"), "spinning");
+    assert_eq!(kind("blocks", "answer-is-42"), "blocked");
+    assert!(message("blocks", "answer-is-42").contains("std::thread::sleep"));
+    assert_eq!(kind("panics-in-task", "answer-is-42"), "panicked");
+    assert!(message("panics-in-task", "answer-is-42").contains("the oven caught fire"));
+    assert_eq!(kind("exits-zero", "answer-is-42"), "exited_early");
+    assert!(message("exits-zero", "answer-is-42").contains("std::process::exit"));
+    assert_eq!(kind("fake-ok", "answer-is-42"), "wrong_value");
+    assert_eq!(
+        kind("megabytes", "answer-is-42"),
+        "pass",
+        "printing a lot is not wrong by itself"
+    );
+    assert_eq!(kind("not-implemented", "answer-is-42"), "not_implemented");
+    assert!(
+        message("not-implemented", "answer-is-42")
+            .contains("exercises/11-not-implemented/src/lib.rs")
+    );
+    assert_eq!(kind("hangs", "answer-is-42"), "timed_out");
+
+    let ex = |slug: &str| {
+        report["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["slug"] == slug)
+            .unwrap()
+            .clone()
+    };
+    let broken = ex("does-not-compile");
+    assert_eq!(broken["build"]["kind"], "does_not_compile");
+    let rendered = broken["build"]["message"].as_str().unwrap();
+    assert!(
+        rendered.contains("exercises/03-does-not-compile/src/lib.rs"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("mismatched types"), "{rendered}");
+    assert_eq!(ex("passes")["points"], 3);
+    assert_eq!(ex("passes")["passed"], true);
+    assert_eq!(report["passed"], false);
+
+    // The blocking and spinning verdicts come from the monitor within a fraction of a second,
+    // not from the wall-clock kill; only `hangs` waits for its 3 s limit.
+    let wall = |slug, name| check(&report, slug, name)["wall_ms"].as_f64().unwrap();
+    assert!(wall("blocks", "answer-is-42") < 2500.0);
+    assert!(wall("spins", "answer-is-42") < 2500.0);
+    eprintln!("graded the test course in {:?}", started.elapsed());
+}
+
+#[test]
+fn a_passing_exercise_exits_zero_with_full_points() {
+    let course = course();
+    grader(course.path())
+        .args(["check", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("✓ answer-is-42"))
+        .stdout(predicate::str::contains("3/3 points: every check passed."));
+}
+
+#[test]
+fn a_failing_exercise_explains_itself_with_a_diff_and_a_hint() {
+    let course = course();
+    let lib = course.path().join("exercises/01-passes/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("from_secs(1)", "from_secs(3)")).unwrap();
+    grader(course.path())
+        .args(["check", "passes"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("✗ answer-transcript"))
+        .stdout(predicate::str::contains("wrong timing"))
+        .stdout(predicate::str::contains("-   1.000s  done"))
+        .stdout(predicate::str::contains("+   3.000s  done"))
+        .stdout(predicate::str::contains("cargo run -p grader -- hint 01"));
+}
+
+#[test]
+fn names_resolve_every_way_and_unknown_ones_list_the_choices() {
+    let course = course();
+    for name in ["1", "01", "passes", "01-passes"] {
+        grader(course.path())
+            .args(["check", name, "--format", "json"])
+            .assert()
+            .code(0);
+    }
+    grader(course.path())
+        .args(["check", "99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no exercise \"99\""))
+        .stderr(predicate::str::contains("01-passes"));
+}
+
+#[test]
+fn grading_never_changes_the_students_files() {
+    let course = course();
+    let snapshot = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![root.join("exercises")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p)
+                } else {
+                    files.push((p.clone(), std::fs::read(&p).unwrap()))
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = snapshot(course.path());
+    grader(course.path())
+        .args(["check", "1", "2", "3"])
+        .assert()
+        .code(1);
+    assert_eq!(before, snapshot(course.path()));
+}
+
+#[test]
+fn run_prints_the_transcript_with_virtual_timestamps() {
+    let course = course();
+    grader(course.path())
+        .args(["run", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "  0.000s  thinking\n  1.000s  done\n",
+        ))
+        .stdout(predicate::str::contains(
+            "finished after 1.000 s of virtual time",
+        ));
+}
+
+#[test]
+fn diff_against_the_solution_and_another_submission() {
+    let course = course();
+    grader(course.path())
+        .args(["diff", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("matches"));
+    // Exercise 02's solution answers 42; the student's code answers 41 but prints the same lines.
+    grader(course.path()).args(["diff", "2"]).assert().code(0);
+
+    let other = course.path().join("other-student");
+    copy_tree(&course.path().join("exercises/01-passes"), &other);
+    let lib = other.join("src/lib.rs");
+    std::fs::write(
+        &lib,
+        std::fs::read_to_string(&lib)
+            .unwrap()
+            .replace("\"done\"", "\"finished\""),
+    )
+    .unwrap();
+    grader(course.path())
+        .args(["diff", "1", "--against", other.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-   1.000s  finished"))
+        .stdout(predicate::str::contains("+   1.000s  done"));
+}
+
+#[test]
+fn hints_come_one_at_a_time() {
+    let course = course();
+    grader(course.path())
+        .args(["hint", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Hint 1 of 3: First hint."))
+        .stdout(predicate::str::contains("Second").not());
+    grader(course.path())
+        .args(["hint", "1"])
+        .assert()
+        .stdout(predicate::str::contains("Hint 2 of 3: Second hint."));
+    grader(course.path())
+        .args(["hint", "1"])
+        .assert()
+        .stdout(predicate::str::contains("That was the last hint"));
+    grader(course.path())
+        .args(["hint", "2"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("has no hints"));
+}
+
+#[test]
+fn list_shows_progress_and_the_next_exercise() {
+    let course = course();
+    grader(course.path())
+        .arg("list")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("not started"));
+    grader(course.path()).args(["check", "1"]).assert().code(0);
+    grader(course.path())
+        .assert() // no command = list
+        .code(0)
+        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap())
+        .stdout(predicate::str::contains("Next: 02 wrong-value"));
+}
+
+#[test]
+fn json_report_can_go_to_a_file() {
+    let course = course();
+    let file = course.path().join("report.json");
+    grader(course.path())
+        .args(["check", "1", "--format", "json", "--output"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout("");
+    let report = json_of(&std::fs::read(&file).unwrap());
+    assert_eq!(report["points"], 3);
+    assert_eq!(report["max_points"], 3);
+}
+
+#[test]
+fn a_missing_expected_transcript_or_checks_file_is_explained() {
+    let course = course();
+    std::fs::remove_file(course.path().join("grader/checks/passes.rs")).unwrap();
+    grader(course.path())
+        .args(["check", "1"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("git checkout -- grader/checks"));
+}
+
+#[test]
+fn outside_a_course_is_a_usage_error() {
+    let empty = tempfile::tempdir().unwrap();
+    grader(empty.path())
+        .args(["--course", empty.path().to_str().unwrap(), "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no course.toml"));
+}
+
+#[test]
+fn verify_catches_a_check_that_passes_on_the_stub() {
+    // In the test course the "stub" of exercise 01 is already correct: verify must call that out.
+    let course = course();
+    grader(course.path())
+        .args(["verify", "1"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("solution passes all 2 checks"))
+        .stdout(predicate::str::contains(
+            "these checks pass on the untouched stub: answer-is-42, answer-transcript",
+        ));
+}
