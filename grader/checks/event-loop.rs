@@ -89,10 +89,17 @@ pub fn checks() -> Vec<Check> {
                 for n in 1..=8 {
                     let before = log.borrow().len();
                     let result = future.as_mut().poll(&mut cx);
-                    let logged: Vec<String> = log.borrow()[before..]
-                        .iter()
-                        .map(|l| format!("\"{l}\""))
-                        .collect();
+                    let Ok(now) = log.try_borrow() else {
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            "count returned from a poll while still holding `log.borrow_mut()`: \
+                             the borrow lives across `.await`, so any other task touching the log \
+                             would panic (\"already borrowed\"). Push in one statement, \
+                             `log.borrow_mut().push(..);`, so the borrow ends before you yield.",
+                        ));
+                    };
+                    let logged: Vec<String> =
+                        now[before..].iter().map(|l| format!("\"{l}\"")).collect();
                     let logged = if logged.is_empty() {
                         "nothing".into()
                     } else {

@@ -168,38 +168,27 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 report(false, format!("wrong/{name} does not build: {why}"));
                 continue;
             }
+            let mut confirmed = Vec::new();
             for (check, kind) in &expect.checks {
                 let Some(c) = wrong.checks.iter().find(|c| &c.info.name == check) else {
-                    report(
-                        false,
-                        format!(
-                            "wrong/{name}: expect.toml names a check that does not exist: {check}"
-                        ),
-                    );
+                    report(false, format!("wrong/{name}: expect.toml names a check that does not exist: {check}"));
                     continue;
                 };
                 let got = c.outcome.kind.map(Kind::name);
-                let ok = !c.outcome.passed && got.as_deref() == Some(kind.as_str());
-                if ok {
+                if !c.outcome.passed && got.as_deref() == Some(kind.as_str()) {
                     *caught.entry(c.info.name.as_str()).or_default() += 1;
+                    confirmed.push(format!("{check} ({kind})"));
+                } else if c.outcome.passed {
+                    report(false, format!("wrong/{name} ({}) PASSES {check}; expected it to fail with {kind}", expect.about));
+                } else {
+                    report(
+                        false,
+                        format!("wrong/{name} fails {check} with {}, expected {kind}: {}", got.unwrap_or_default(), c.outcome.message),
+                    );
                 }
-                report(
-                    ok,
-                    if ok {
-                        format!("wrong/{name} ({}) fails {check}: {kind}", expect.about)
-                    } else if c.outcome.passed {
-                        format!(
-                            "wrong/{name} ({}) PASSES {check}, expected it to fail with {kind}",
-                            expect.about
-                        )
-                    } else {
-                        format!(
-                            "wrong/{name} fails {check} with {}, expected {kind}: {}",
-                            got.unwrap_or_default(),
-                            c.outcome.message
-                        )
-                    },
-                );
+            }
+            if !confirmed.is_empty() {
+                report(true, format!("wrong/{name} fails {}", confirmed.join(", ")));
             }
         }
         for (check, n) in caught {
