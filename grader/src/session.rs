@@ -59,7 +59,7 @@ impl Session<'_> {
                 max_points: read_list_cache(&cache).map(|l| l.iter().map(|c| c.points).sum()),
             };
             match built.and_then(|bin| {
-                runner::list(&bin)
+                runner::list_cached(&bin, &self.state)
                     .map(|list| (bin, list))
                     .map_err(crate::harness::BuildError::Broken)
             }) {
@@ -169,33 +169,10 @@ impl Session<'_> {
 }
 
 fn read_list_cache(path: &std::path::Path) -> Option<Vec<CheckInfo>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .map(|l| {
-            let parts: Vec<&str> = l.splitn(4, '\t').collect();
-            Some(CheckInfo {
-                name: parts.first()?.to_string(),
-                points: parts.get(1)?.parse().ok()?,
-                main: *parts.get(2)? == "main",
-                about: parts.get(3).unwrap_or(&"").to_string(),
-            })
-        })
-        .collect()
+    runner::parse_list(&std::fs::read_to_string(path).ok()?)
 }
 
 fn write_list_cache(path: &std::path::Path, list: &[CheckInfo]) {
-    let text: String = list
-        .iter()
-        .map(|c| {
-            format!(
-                "{}\t{}\t{}\t{}\n",
-                c.name,
-                c.points,
-                if c.main { "main" } else { "-" },
-                c.about
-            )
-        })
-        .collect();
     let _ = std::fs::create_dir_all(path.parent().expect("lists dir"));
-    let _ = std::fs::write(path, text);
+    let _ = std::fs::write(path, runner::format_list(list));
 }

@@ -71,9 +71,11 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let real = started.elapsed();
 
     let mut problems = 0usize;
+    let mut unsound: Vec<&str> = Vec::new();
     let mut virtual_ms = 0.0;
     for ex in &exercises {
-        println!("{}", p.bold(&format!("{}", ex.label())));
+        let problems_before = problems;
+        println!("{}", p.bold(&ex.label()));
         let of = |variant: &Variant| {
             results
                 .iter()
@@ -140,14 +142,36 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                     .filter(|c| c.outcome.passed)
                     .map(|c| c.info.name.as_str())
                     .collect();
+                // A stub should fail by reaching its todo!(), so the student reads "not
+                // implemented yet" rather than a verdict that blames code they never wrote.
+                let other: Vec<String> = stub
+                    .checks
+                    .iter()
+                    .filter(|c| !c.outcome.passed && c.outcome.kind != Some(Kind::NotImplemented))
+                    .map(|c| {
+                        format!(
+                            "{} ({})",
+                            c.info.name,
+                            c.outcome.kind.map_or("?".into(), Kind::name)
+                        )
+                    })
+                    .collect();
                 report(
-                    passing.is_empty(),
-                    if passing.is_empty() {
-                        format!("stub fails all {} checks", stub.checks.len())
-                    } else {
+                    passing.is_empty() && other.is_empty(),
+                    if !passing.is_empty() {
                         format!(
                             "these checks pass on the untouched stub: {}",
                             passing.join(", ")
+                        )
+                    } else if !other.is_empty() {
+                        format!(
+                            "on the untouched stub these fail without reaching a todo!(): {}",
+                            other.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "stub fails all {} checks as not implemented yet",
+                            stub.checks.len()
                         )
                     },
                 );
@@ -171,7 +195,12 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
             let mut confirmed = Vec::new();
             for (check, kind) in &expect.checks {
                 let Some(c) = wrong.checks.iter().find(|c| &c.info.name == check) else {
-                    report(false, format!("wrong/{name}: expect.toml names a check that does not exist: {check}"));
+                    report(
+                        false,
+                        format!(
+                            "wrong/{name}: expect.toml names a check that does not exist: {check}"
+                        ),
+                    );
                     continue;
                 };
                 let got = c.outcome.kind.map(Kind::name);
@@ -179,11 +208,21 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                     *caught.entry(c.info.name.as_str()).or_default() += 1;
                     confirmed.push(format!("{check} ({kind})"));
                 } else if c.outcome.passed {
-                    report(false, format!("wrong/{name} ({}) PASSES {check}; expected it to fail with {kind}", expect.about));
+                    report(
+                        false,
+                        format!(
+                            "wrong/{name} ({}) PASSES {check}; expected it to fail with {kind}",
+                            expect.about
+                        ),
+                    );
                 } else {
                     report(
                         false,
-                        format!("wrong/{name} fails {check} with {}, expected {kind}: {}", got.unwrap_or_default(), c.outcome.message),
+                        format!(
+                            "wrong/{name} fails {check} with {}, expected {kind}: {}",
+                            got.unwrap_or_default(),
+                            c.outcome.message
+                        ),
                     );
                 }
             }
@@ -201,12 +240,21 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 );
             }
         }
+        if problems > problems_before {
+            unsound.push(&ex.slug);
+        }
         println!();
     }
     println!(
         "Simulated {:.3} s of virtual time in the solutions' checks; the whole verify took {:.2} s of real time.",
         virtual_ms / 1000.0,
         real.as_secs_f64()
+    );
+    // A plain closing line that CI log readers understand.
+    println!(
+        "verify: {} passed, {} failed",
+        exercises.len() - unsound.len(),
+        unsound.len()
     );
     if problems == 0 {
         println!("{}", p.green("The course is sound."));
