@@ -372,3 +372,26 @@ fn verify_catches_a_check_that_passes_on_the_stub() {
             "these checks pass on the untouched stub: answer-is-42, answer-transcript",
         ));
 }
+
+/// The human report, whole, for a run whose every figure is exact (virtual time): a change to
+/// the wording or layout shows up here. Regenerate with AWAITLINGS_UPDATE_SNAPSHOTS=1.
+#[test]
+fn human_report_snapshot() {
+    let course = course();
+    let out = grader(course.path())
+        .args(["check", "1", "2", "4", "11"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let actual = String::from_utf8(out.stdout).unwrap();
+    let path = repo().join("grader/tests/snapshots/human-report.txt");
+    if std::env::var_os("AWAITLINGS_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "the human report changed; if that is intended, rerun with AWAITLINGS_UPDATE_SNAPSHOTS=1\n{}",
+        similar::TextDiff::from_lines(&expected, &actual).unified_diff()
+    );
+}

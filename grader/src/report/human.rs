@@ -69,7 +69,9 @@ impl<W: Write> Human<W> {
             return;
         }
         self.explained = explanation;
-        self.line(&p.dim(&format!("      checks: {}", r.info.about)));
+        for l in wrap(&format!("checks: {}", r.info.about), 92) {
+            self.line(&p.dim(&format!("      {l}")));
+        }
         for l in wrap(&r.outcome.message, 92) {
             self.line(&format!("      {l}"));
         }
