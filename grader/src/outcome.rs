@@ -148,8 +148,8 @@ impl ExerciseResult {
 
 /// The event stream every output format consumes.
 pub enum Event<'a> {
-    /// Harnesses are being built (cargo may take a while on a cold build).
-    Building { count: usize, cargo_needed: bool },
+    /// Harnesses are about to be built (cargo may take a while on a cold build).
+    Building { count: usize },
     /// An exercise's checks are about to be reported.
     ExerciseStarted(&'a ExerciseResult),
     /// One check finished (reported in the order the checks are declared).

@@ -446,9 +446,13 @@ pub fn scratch_dir(state: &Path) -> std::io::Result<tempfile::TempDir> {
     tempfile::Builder::new().prefix("run-").tempdir_in(state)
 }
 
-/// Where the stamp of a harness binary's check list is cached (used when a later build fails).
-pub fn list_cache(state: &Path, slug: &str) -> PathBuf {
-    state.join("lists").join(format!("{slug}.tsv"))
+/// Where the last check list seen for an exercise is kept, whatever crate it was built against:
+/// when a later build fails, it still tells how many points were on offer.
+pub fn last_known_checks(state: &Path, slug: &str) -> PathBuf {
+    state
+        .join("lists")
+        .join("last-known")
+        .join(format!("{slug}.tsv"))
 }
 
 #[cfg(test)]

@@ -42,7 +42,6 @@ impl Session<'_> {
     ) -> Result<Vec<ExerciseResult>> {
         on(Event::Building {
             count: targets.len(),
-            cargo_needed: false,
         });
         let built = self.builder().build(targets)?;
 
@@ -50,13 +49,13 @@ impl Session<'_> {
         let mut results: Vec<ExerciseResult> = Vec::new();
         let mut jobs: Vec<(usize, usize, PathBuf)> = Vec::new();
         for (ti, (target, built)) in targets.iter().zip(built).enumerate() {
-            let cache = runner::list_cache(&self.state, &target.exercise.slug);
+            let cache = runner::last_known_checks(&self.state, &target.exercise.slug);
             let mut result = ExerciseResult {
                 exercise: target.exercise.clone(),
                 variant: target.variant.clone(),
                 build: Ok(()),
                 checks: Vec::new(),
-                max_points: read_list_cache(&cache).map(|l| l.iter().map(|c| c.points).sum()),
+                max_points: read_last_known(&cache).map(|l| l.iter().map(|c| c.points).sum()),
             };
             match built.and_then(|bin| {
                 runner::list_cached(&bin, &self.state)
@@ -65,7 +64,7 @@ impl Session<'_> {
             }) {
                 Err(e) => result.build = Err(e),
                 Ok((bin, list)) => {
-                    write_list_cache(&cache, &list);
+                    write_last_known(&cache, &list);
                     result.max_points = Some(list.iter().map(|c| c.points).sum());
                     let chosen: Vec<CheckInfo> =
                         list.into_iter().filter(|c| !only_main || c.main).collect();
@@ -168,11 +167,11 @@ impl Session<'_> {
     }
 }
 
-fn read_list_cache(path: &std::path::Path) -> Option<Vec<CheckInfo>> {
+fn read_last_known(path: &std::path::Path) -> Option<Vec<CheckInfo>> {
     runner::parse_list(&std::fs::read_to_string(path).ok()?)
 }
 
-fn write_list_cache(path: &std::path::Path, list: &[CheckInfo]) {
+fn write_last_known(path: &std::path::Path, list: &[CheckInfo]) {
     let _ = std::fs::create_dir_all(path.parent().expect("lists dir"));
     let _ = std::fs::write(path, runner::format_list(list));
 }
