@@ -9,6 +9,8 @@ use std::time::Duration;
 
 // `None` = not recording (the demos); `Some(lines)` = the grader is listening.
 static RECORDED: Mutex<Option<Vec<String>>> = Mutex::new(None);
+// A line whose saying panics (once): set by a check, see [`panic_when_said`].
+static PANIC_WHEN: Mutex<Option<String>> = Mutex::new(None);
 
 /// Formats one transcript line: `format_line(Duration::from_millis(1500), "up 5")` is
 /// `"  1.500s  up 5"`.
@@ -18,12 +20,33 @@ pub fn format_line(at: Duration, text: &str) -> String {
 
 /// What [`crate::say!`] calls: stamp `text` with the clock, print it, and record it if recording.
 pub fn say(text: String) {
+    let armed = {
+        let mut when = PANIC_WHEN.lock().unwrap_or_else(|p| p.into_inner());
+        if when.as_deref() == Some(text.as_str()) {
+            when.take()
+        } else {
+            None
+        }
+    };
+    if let Some(text) = armed {
+        panic!("{INJECTED_PANIC} `{text}`");
+    }
     let line = format_line(crate::clock::elapsed(), &text);
     if let Some(lines) = lock().as_mut() {
         lines.push(line.clone());
     }
     // Ignore a closed stdout: printing is a courtesy, the recording is what the grader reads.
     let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// The start of the message of a panic made by [`panic_when_said`].
+pub const INJECTED_PANIC: &str = "a failure injected by the grader's check, while saying";
+
+/// For checks: the next `say!` of exactly `text` panics instead of printing, inside whatever task
+/// says it (once; later lines print as usual). This is how a check makes one of your tasks fail
+/// through the API every exercise prints with, to see whether your code notices the failure.
+pub fn panic_when_said(text: impl Into<String>) {
+    *PANIC_WHEN.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.into());
 }
 
 /// Records a line as it is, with no timestamp and without printing it. Checks use this for
@@ -72,6 +95,15 @@ mod tests {
         assert_eq!(format_line(Duration::ZERO, "up 0"), "  0.000s  up 0");
         assert_eq!(format_line(Duration::from_millis(1500), "x"), "  1.500s  x");
         assert_eq!(format_line(Duration::from_secs(125), "x"), "125.000s  x");
+    }
+
+    #[test]
+    fn an_armed_line_panics_once() {
+        panic_when_said("boom");
+        let caught = std::panic::catch_unwind(|| say("boom".into())).unwrap_err();
+        let message = caught.downcast_ref::<String>().unwrap();
+        assert!(message.starts_with(INJECTED_PANIC), "{message}");
+        say("boom".into()); // disarmed: prints
     }
 
     #[tokio::test(start_paused = true)]
