@@ -168,7 +168,10 @@ fn expect_names(what: &str, names: Vec<String>) -> Result<(), Fail> {
 /// sleep was awaited all right: the lines were just said before it instead of around it.
 fn timed_lines(compared: Result<(), Fail>) -> Result<(), Fail> {
     match compared {
-        Err(fail) if fail.kind == Kind::Blocked && !elapsed().is_zero() => Err(Fail {
+        Err(fail)
+            if matches!(fail.kind, Kind::Blocked | Kind::NeverWaited) && !elapsed().is_zero() =>
+        {
+            Err(Fail {
             kind: Kind::WrongTiming,
             message: format!(
                 "every line came at 0.000 s, although {:.3} s of virtual time passed: the sleep \
@@ -177,7 +180,8 @@ fn timed_lines(compared: Result<(), Fail>) -> Result<(), Fail> {
                 elapsed().as_secs_f64()
             ),
             ..fail
-        }),
+        })
+        }
         other => other,
     }
 }

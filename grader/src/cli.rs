@@ -7,6 +7,7 @@ use crate::color::{ColorChoice, Paint};
 use crate::course::Course;
 use crate::runner::Limits;
 use crate::session::Session;
+use crate::state::State;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,9 +39,22 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 
-    /// Wall-clock limit per check, in seconds (a check is killed after it).
-    #[arg(long, global = true, value_name = "SECS", default_value = "10")]
-    pub timeout: f64,
+    /// Wall-clock limit per check, in seconds (default: the exercise's timeout_secs, else 10).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Wall-clock limit on one build of the checks, in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value = "600")]
+    pub build_timeout: f64,
+
+    /// Memory limit per check process, in MiB.
+    #[arg(long, global = true, value_name = "MIB", default_value = "1024")]
+    pub memory: u64,
+
+    /// Which of your crate's compiler warnings the report shows: `async` (unused futures and
+    /// results that must be used: the ones that break async code), `all`, or `none`.
+    #[arg(long, global = true, value_enum, default_value = "async")]
+    pub warnings: Warnings,
 
     /// How many checks run at once (default: one per CPU).
     #[arg(long, short = 'j', global = true, value_name = "N")]
@@ -80,6 +94,24 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Warnings {
+    Async,
+    All,
+    None,
+}
+
+impl Warnings {
+    /// Whether a warning of `lint` is shown.
+    pub fn shows(self, lint: Option<&str>) -> bool {
+        match self {
+            Warnings::All => true,
+            Warnings::None => false,
+            Warnings::Async => lint.is_some_and(|l| l == "unused_must_use"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
     Json,
@@ -88,41 +120,37 @@ pub enum Format {
 /// What every command needs.
 pub struct Ctx {
     pub course: Course,
+    pub state: State,
     pub color: ColorChoice,
     pub limits: Limits,
+    pub timeout_override: Option<Duration>,
+    pub build_timeout: Duration,
+    pub warnings: Warnings,
     pub jobs: usize,
 }
 
 impl Ctx {
-    /// The grader's state directory: `$AWAITLINGS_TARGET_DIR`, else `awaitlings/` inside cargo's
-    /// target directory.
-    pub fn state_dir(&self) -> PathBuf {
-        if let Some(dir) = std::env::var_os("AWAITLINGS_TARGET_DIR") {
-            return PathBuf::from(dir);
-        }
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| self.course.root.join("target"), PathBuf::from);
-        target.join("awaitlings")
-    }
-
     /// Colour for standard output.
     pub fn paint(&self) -> Paint {
         Paint(self.color.enabled(std::io::stdout().is_terminal()))
     }
 
-    pub fn session(&self, bless: bool) -> Session<'_> {
+    pub fn session(&self) -> Session<'_> {
         Session {
             course: &self.course,
-            state: self.state_dir(),
+            state: self.state.clone(),
             color: self.paint().0,
             limits: self.limits.clone(),
+            timeout_override: self.timeout_override,
+            build_timeout: self.build_timeout,
             jobs: self.jobs,
-            bless,
         }
     }
 }
 
 pub fn main() -> ExitCode {
+    // First, before any thread exists: Ctrl-C and SIGTERM stop every child we start.
+    crate::signals::install();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -133,17 +161,34 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<u8> {
-    if !(cli.timeout > 0.0 && cli.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
+fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
+    if !(value > 0.0 && value.is_finite() && value < 1e9) {
+        anyhow::bail!("{flag} must be a positive number of seconds, not {value}");
     }
+    Ok(Duration::from_secs_f64(value))
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let timeout_override = cli.timeout.map(|t| seconds("--timeout", t)).transpose()?;
+    let build_timeout = seconds("--build-timeout", cli.build_timeout)?;
+    if cli.memory == 0 {
+        anyhow::bail!("--memory must be a positive number of MiB");
+    }
+    if cli.jobs == Some(0) {
+        anyhow::bail!("--jobs must be at least 1");
+    }
+    let course = Course::find(cli.course.as_deref())?;
     let ctx = Ctx {
-        course: Course::find(cli.course.as_deref())?,
+        state: State::locate(&course.root),
+        course,
         color: cli.color,
         limits: Limits {
-            timeout: Duration::from_secs_f64(cli.timeout),
+            memory_bytes: cli.memory.saturating_mul(1 << 20),
             ..Limits::default()
         },
+        timeout_override,
+        build_timeout,
+        warnings: cli.warnings,
         jobs: cli
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),

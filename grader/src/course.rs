@@ -49,7 +49,8 @@ pub struct Course {
 
 impl Course {
     /// Finds the course: `explicit` if given, else the nearest directory at or above the current
-    /// one holding a `course.toml`, else the course this grader was built from.
+    /// one holding a `course.toml`. (Never the directory the grader was compiled in: a grader
+    /// built in one clone grades whichever course it is pointed at.)
     pub fn find(explicit: Option<&Path>) -> Result<Course> {
         let root = match explicit {
             Some(dir) => {
@@ -63,11 +64,9 @@ impl Course {
             }
             None => {
                 let cwd = std::env::current_dir().context("cannot read the current directory")?;
-                let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
                 cwd.ancestors()
                     .find(|d| d.join("course.toml").is_file())
                     .map(Path::to_path_buf)
-                    .or_else(|| built_from.join("course.toml").is_file().then_some(built_from))
                     .context(
                         "no course.toml here or in any parent directory: run the grader from inside \
                          your awaitlings clone, or pass --course DIR",
@@ -164,29 +163,6 @@ impl Course {
     pub fn wrong_dir(&self, ex: &Exercise) -> PathBuf {
         self.root.join("fixtures").join("wrong").join(&ex.slug)
     }
-}
-
-/// Reads the package name out of a crate's Cargo.toml, with an error that says what to do.
-pub fn package_name(crate_dir: &Path) -> Result<String> {
-    #[derive(Deserialize)]
-    struct Manifest {
-        package: Package,
-    }
-    #[derive(Deserialize)]
-    struct Package {
-        name: String,
-    }
-    let path = crate_dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "cannot read {} (was it deleted? `git checkout -- {}` restores it)",
-            path.display(),
-            path.display()
-        )
-    })?;
-    let manifest: Manifest = toml::from_str(&text)
-        .with_context(|| format!("{} is not a valid Cargo.toml", path.display()))?;
-    Ok(manifest.package.name)
 }
 
 #[cfg(test)]

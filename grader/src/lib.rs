@@ -7,12 +7,18 @@
 //! - [`cli`]: the command line (clap), exit codes, and the context every command shares;
 //! - [`commands`]: one module per command (`list`, `check`, `run`/`diff`, `hint`, `verify`, `bless`);
 //! - [`course`]: finds the course and its `course.toml`, resolves `3` / `03` / slug names;
+//! - [`state`]: the grader's state directory, the one module that knows its layout;
+//! - [`stage`]: copies the crates a harness builds, with manifests the grader writes;
 //! - [`harness`]: generates and builds the harness crates (checks + crate under test);
 //! - [`cargo`]: the one place cargo is run;
-//! - [`runner`]: runs one check in a child process with limits, and reads its verdict;
+//! - [`supervise`]: every child process, owned: groups, limits, draining, shutdown;
+//! - [`signals`]: Ctrl-C and SIGTERM stop every child;
+//! - [`runner`]: lists a harness's checks and runs one in a child process;
+//! - [`verdict`]: turns a finished check process into an outcome;
 //! - [`session`]: build, list, run in parallel, and emit events in course order;
-//! - [`outcome`]: verdicts, results and the event stream;
+//! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);
 //! - [`report`]: output formats consuming the events (human, JSON);
+//! - [`out`]: standard output that survives a closed pipe;
 //! - [`diff`], [`color`]: transcript diffs and colour conventions;
 //! - [`progress`]: the student's progress file.
 //!
@@ -26,8 +32,14 @@ pub mod commands;
 pub mod course;
 pub mod diff;
 pub mod harness;
+pub mod out;
 pub mod outcome;
 pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod session;
+pub mod signals;
+pub mod stage;
+pub mod state;
+pub mod supervise;
+pub mod verdict;

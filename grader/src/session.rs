@@ -2,34 +2,48 @@
 //! its own process), and report each result as an event, in course order.
 
 use crate::course::Course;
-use crate::harness::{Builder, Target};
+use crate::harness::{self, Builder, Target};
 use crate::outcome::{CheckResult, Event, ExerciseResult, Outcome};
-use crate::runner::{self, CheckInfo, Limits, Run};
+use crate::runner::{self, Limits, Run};
+use crate::state::State;
 use anyhow::Result;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 pub struct Session<'a> {
     pub course: &'a Course,
-    /// The grader's state directory (`target/awaitlings`): harnesses, cargo output, stamps.
-    pub state: PathBuf,
+    pub state: State,
     pub color: bool,
+    /// The limits of every check; `timeout` is overridden per exercise (see [`Self::timeout_for`]).
     pub limits: Limits,
+    /// `--timeout`, when given: it beats an exercise's `timeout_secs`.
+    pub timeout_override: Option<Duration>,
+    /// Wall-clock limit on one cargo run.
+    pub build_timeout: Duration,
     /// Check processes run at once.
     pub jobs: usize,
-    /// Write expected transcripts instead of comparing (maintainers, on solutions).
-    pub bless: bool,
 }
 
 impl Session<'_> {
     pub fn builder(&self) -> Builder<'_> {
         Builder {
             course: self.course,
-            state: self.state.clone(),
+            state: &self.state,
             color: self.color,
+            timeout: self.build_timeout,
         }
+    }
+
+    /// `--timeout`, else the exercise's `timeout_secs`, else the default.
+    pub fn timeout_for(&self, ex: &crate::course::Exercise) -> Duration {
+        self.timeout_override
+            .or(ex.timeout_secs.map(Duration::from_secs))
+            .unwrap_or(self.limits.timeout)
+    }
+
+    pub fn target(&self, ex: &crate::course::Exercise, variant: harness::Variant) -> Target {
+        Target::new(self.course, &self.state, ex, variant)
     }
 
     /// Builds and runs `targets`; with `only_main`, just each exercise's main check (for `run` and
@@ -47,32 +61,39 @@ impl Session<'_> {
 
         // Each target's checks (or its build error), and the jobs to run.
         let mut results: Vec<ExerciseResult> = Vec::new();
-        let mut jobs: Vec<(usize, usize, PathBuf)> = Vec::new();
+        let mut jobs: Vec<(usize, usize, std::path::PathBuf)> = Vec::new();
+        let mut fixtures = Vec::new();
         for (ti, (target, built)) in targets.iter().zip(built).enumerate() {
-            let cache = runner::last_known_checks(&self.state, &target.exercise.slug);
+            fixtures.push(runner::load_fixtures(&target.fixtures_dir));
             let mut result = ExerciseResult {
                 exercise: target.exercise.clone(),
                 variant: target.variant.clone(),
                 build: Ok(()),
+                notes: built.notes,
+                warnings: Vec::new(),
                 checks: Vec::new(),
-                max_points: read_last_known(&cache).map(|l| l.iter().map(|c| c.points).sum()),
+                max_points: runner::last_known(&self.state, &target.exercise.slug)
+                    .map(|l| l.iter().map(|c| c.points).sum()),
             };
-            match built.and_then(|bin| {
-                runner::list_cached(&bin, &self.state)
-                    .map(|list| (bin, list))
-                    .map_err(crate::harness::BuildError::Broken)
+            match built.result.and_then(|b| {
+                runner::list_cached(&b.bin, &self.state)
+                    .map(|list| (b, list))
+                    .map_err(harness::BuildError::Broken)
             }) {
                 Err(e) => result.build = Err(e),
-                Ok((bin, list)) => {
-                    write_last_known(&cache, &list);
+                Ok((b, list)) => {
+                    runner::remember(&self.state, &target.exercise.slug, &list);
                     result.max_points = Some(list.iter().map(|c| c.points).sum());
-                    let chosen: Vec<CheckInfo> =
-                        list.into_iter().filter(|c| !only_main || c.main).collect();
-                    for (ci, info) in chosen.into_iter().enumerate() {
-                        jobs.push((ti, ci, bin.clone()));
+                    result.warnings = b.warnings;
+                    for (ci, info) in list
+                        .into_iter()
+                        .filter(|c| !only_main || c.main)
+                        .enumerate()
+                    {
+                        jobs.push((ti, ci, b.bin.clone()));
                         result.checks.push(CheckResult {
                             info,
-                            outcome: Outcome::default(),
+                            outcome: Outcome::failed(crate::outcome::Kind::Crashed, "not run"),
                         });
                     }
                 }
@@ -80,33 +101,30 @@ impl Session<'_> {
             results.push(result);
         }
 
-        let scratch = runner::scratch_dir(&self.state)?;
+        let scratch = self.state.run_dir()?;
         let (tx, rx) = mpsc::channel::<(usize, usize, Outcome)>();
         let next = AtomicUsize::new(0);
         let mut reported = results.clone();
         std::thread::scope(|scope| {
             for _ in 0..self.jobs.max(1).min(jobs.len().max(1)) {
                 let tx = tx.clone();
-                let (jobs, next, results, scratch) = (&jobs, &next, &results, scratch.path());
+                let (jobs, next, results, scratch, fixtures) =
+                    (&jobs, &next, &results, scratch.path(), &fixtures);
                 scope.spawn(move || {
                     while let Some((ti, ci, bin)) = jobs.get(next.fetch_add(1, Ordering::SeqCst)) {
-                        let ex = &results[*ti].exercise;
                         let limits = Limits {
-                            timeout: ex
-                                .timeout_secs
-                                .map_or(self.limits.timeout, Duration::from_secs),
+                            timeout: self.timeout_for(&results[*ti].exercise),
                             ..self.limits.clone()
                         };
                         let outcome = Run {
                             bin,
                             check: &results[*ti].checks[*ci].info.name,
-                            fixtures: &self.course.fixtures_dir(ex),
-                            bless: self.bless,
+                            fixtures: &fixtures[*ti],
                             scratch,
                             limits: &limits,
                         }
                         .go();
-                        let outcome = self.relativise(outcome);
+                        let outcome = self.shown(outcome, &targets[*ti]);
                         if tx.send((*ti, *ci, outcome)).is_err() {
                             return;
                         }
@@ -148,30 +166,28 @@ impl Session<'_> {
         });
         Ok(reported)
     }
-}
 
-impl Session<'_> {
-    /// Paths inside the course are shown relative to it (`exercises/03-x/src/lib.rs:4:5`).
-    fn relativise(&self, mut outcome: Outcome) -> Outcome {
+    /// Paths as the student knows them: the staged crate's become the crate's own, and paths inside
+    /// the course are relative to it (`exercises/03-x/src/lib.rs:4:5`).
+    fn shown(&self, mut outcome: Outcome, target: &Target) -> Outcome {
         let root = format!(
             "{}{}",
             self.course.root.display(),
             std::path::MAIN_SEPARATOR
         );
-        outcome.message = outcome.message.replace(&root, "");
+        let fix =
+            |s: &str| harness::shown_paths(s, &target.stage_dir, &target.shown).replace(&root, "");
+        outcome.verdict = match outcome.verdict {
+            crate::outcome::Verdict::Failed { kind, message } => crate::outcome::Verdict::Failed {
+                kind,
+                message: fix(&message),
+            },
+            v => v,
+        };
         for p in &mut outcome.panics {
-            *p = p.replace(&root, "");
+            *p = fix(p);
         }
-        outcome.stderr = outcome.stderr.replace(&root, "");
+        outcome.stderr = fix(&outcome.stderr);
         outcome
     }
-}
-
-fn read_last_known(path: &std::path::Path) -> Option<Vec<CheckInfo>> {
-    runner::parse_list(&std::fs::read_to_string(path).ok()?)
-}
-
-fn write_last_known(path: &std::path::Path, list: &[CheckInfo]) {
-    let _ = std::fs::create_dir_all(path.parent().expect("lists dir"));
-    let _ = std::fs::write(path, runner::format_list(list));
 }

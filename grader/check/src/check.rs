@@ -1,5 +1,6 @@
 //! What a check is, and the ways it can fail.
 
+pub use crate::protocol::Kind;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,6 +19,7 @@ pub struct Check {
     pub(crate) watchdog: Duration,
     pub(crate) paused: bool,
     pub(crate) main: bool,
+    pub(crate) untimed: bool,
 }
 
 /// Declares a check. `body` returns `Ok(())` when the student's code is right, and a [`Fail`]
@@ -35,6 +37,7 @@ where
         watchdog: Duration::from_secs(3600),
         paused: true,
         main: false,
+        untimed: false,
     }
 }
 
@@ -59,47 +62,23 @@ impl Check {
         self.paused = false;
         self
     }
-}
 
-/// How a check failed, in async terms. The grader prints a heading for each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// A value was wrong (a return value, a count, a line's text).
-    WrongValue,
-    /// The right lines, in an order tokio would not produce from a correct solution.
-    WrongOrder,
-    /// The right lines at the wrong virtual times, or the wrong total duration.
-    WrongTiming,
-    /// Work that should overlap ran one piece after another.
-    Sequential,
-    /// Never finished: waited on something that never happens.
-    Deadlock,
-    /// The runtime thread was stuck in a blocking call (wall time passed, virtual time did not).
-    Blocked,
-    /// The runtime thread computed without ever awaiting.
-    Spinning,
-    /// The student's code panicked.
-    Panicked,
-    /// A `todo!()` or `unimplemented!()` was reached.
-    NotImplemented,
-    /// An expected-transcript file under fixtures/ is missing.
-    MissingFixture,
-}
+    /// Marks a check whose code under test has no tokio and no clock (exercise 02's hand-made
+    /// executor): its blocking and busy-loop verdicts speak of the executor, and no report speaks
+    /// of virtual time.
+    pub fn untimed(mut self) -> Self {
+        self.untimed = true;
+        self
+    }
 
-impl Kind {
-    /// The stable name used in reports (JSON) and by the grader.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::WrongValue => "wrong_value",
-            Kind::WrongOrder => "wrong_order",
-            Kind::WrongTiming => "wrong_timing",
-            Kind::Sequential => "sequential",
-            Kind::Deadlock => "deadlock",
-            Kind::Blocked => "blocked",
-            Kind::Spinning => "spinning",
-            Kind::Panicked => "panicked",
-            Kind::NotImplemented => "not_implemented",
-            Kind::MissingFixture => "missing_fixture",
+    /// What `harness list` says of this check.
+    pub fn info(&self) -> crate::protocol::CheckInfo {
+        crate::protocol::CheckInfo {
+            name: self.name.into(),
+            points: self.points,
+            main: self.main,
+            untimed: self.untimed,
+            about: self.about.into(),
         }
     }
 }
@@ -134,7 +113,7 @@ impl Fail {
 
 impl fmt::Display for Fail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind.as_str(), self.message)
+        write!(f, "{}: {}", self.kind.name(), self.message)
     }
 }
 

@@ -112,13 +112,8 @@ pub fn compare(expected: &[String], actual: &[String]) -> Result<(), Fail> {
         .iter()
         .all(|l| parse(l).at.is_none_or(|t| t == "0.000"));
     if timed && frozen {
-        return fail(
-            Kind::Blocked,
-            "every line came at 0.000 s: no virtual time passed at all. Did you wait with \
-             std::thread::sleep (which blocks the thread and never moves tokio's clock) instead of \
-             `tokio::time::sleep(..).await`, or leave the sleep out?"
-                .into(),
-        );
+        let why = crate::expect::frozen_clock("every line came at 0.000 s:");
+        return fail(why.kind, why.message);
     }
     if et == at {
         // Same lines, same order: the times are off.
@@ -289,10 +284,16 @@ mod tests {
     }
 
     #[test]
-    fn frozen_clock_is_reported_as_blocking() {
+    fn frozen_clock_without_a_stall_is_a_missing_await() {
         let e = t(&["  0.000s  a", "  1.000s  b"]);
         let a = t(&["  0.000s  a", "  0.000s  b"]);
-        assert_eq!(compare(&e, &a).unwrap_err().kind, Kind::Blocked);
+        let fail = compare(&e, &a).unwrap_err();
+        assert_eq!(fail.kind, Kind::NeverWaited);
+        assert!(
+            fail.message.contains("`.await` missing"),
+            "{}",
+            fail.message
+        );
     }
 
     #[test]

@@ -4,19 +4,57 @@
 use crate::check::{Fail, Kind, secs};
 use crate::compare;
 use std::fmt::Debug;
-use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// The expected transcripts compared so far, with the actual lines: what `grader bless` writes.
+static COMPARED: Mutex<Vec<(String, Vec<String>)>> = Mutex::new(Vec::new());
 
 /// Starts a fresh scenario inside one check: the clock goes back to zero and the transcript is
 /// emptied. Every check starts this way already.
 pub fn restart() {
+    crate::clock::start();
     awaitlings::clock::start();
-    awaitlings::transcript::record();
+    awaitlings::transcript::record_capped(crate::harness::transcript_cap());
 }
 
-/// Virtual time since the check (or the last [`restart`]) began.
+/// Virtual time since the check (or the last [`restart`]) began. It comes from the harness's own
+/// clock, which student code cannot reset.
 pub fn elapsed() -> Duration {
-    awaitlings::clock::elapsed()
+    crate::clock::elapsed()
+}
+
+/// The expected transcripts compared so far (never waits: the monitor calls it too).
+pub(crate) fn compared() -> Vec<(String, Vec<String>)> {
+    COMPARED.try_lock().map(|c| c.clone()).unwrap_or_default()
+}
+
+/// The failure for code during which no virtual time passed although some should have. Whether
+/// *real* time passed tells the two mistakes apart: a blocking call (std::thread::sleep) stalls
+/// the thread; a future that was never awaited costs no time on either clock.
+pub fn frozen_clock(what: &str) -> Fail {
+    if crate::monitor::stalled() {
+        Fail::new(
+            Kind::Blocked,
+            format!(
+                "{what} no virtual time passed at all, while the runtime's thread was stuck for {} \
+                 of real time: something blocked the thread instead of waiting on tokio's clock. \
+                 std::thread::sleep blocks the only thread and never moves tokio's clock: use \
+                 `tokio::time::sleep(..).await`.",
+                secs(crate::monitor::longest_busy())
+            ),
+        )
+    } else {
+        Fail::new(
+            Kind::NeverWaited,
+            format!(
+                "{what} no time passed at all, neither virtual nor real: nothing ever waited. A \
+                 future does nothing until it is awaited: is `.await` missing after \
+                 `tokio::time::sleep(..)`? (rustc warns about it: \"unused `Sleep` that must be \
+                 used\".) Or is the sleep left out?"
+            ),
+        )
+    }
 }
 
 /// The transcript recorded so far, one line per `say!`.
@@ -52,14 +90,10 @@ pub fn expect_elapsed(what: &str, expected: Duration) -> Result<(), Fail> {
         return Ok(());
     }
     if took.is_zero() {
-        return Err(Fail::new(
-            Kind::Blocked,
-            format!(
-                "{what} took no virtual time at all, expected {}. Waiting with std::thread::sleep \
-                 blocks the thread and never moves tokio's clock: use `tokio::time::sleep(..).await`.",
-                secs(expected)
-            ),
-        ));
+        return Err(frozen_clock(&format!(
+            "{what} took no virtual time, expected {}:",
+            secs(expected)
+        )));
     }
     Err(Fail::new(
         Kind::WrongTiming,
@@ -99,37 +133,24 @@ pub fn expect_lines(expected: &[&str]) -> Result<(), Fail> {
 
 /// Compares the transcript with the expected transcript `fixtures/<slug>/<name>.txt`.
 ///
-/// Expected transcripts are never written by hand: `grader bless EX` runs the solution and writes
-/// them (this function writes the file instead of comparing when the grader asks it to).
+/// Expected transcripts are never written by hand, and never by a check: the grader hands each
+/// check process the fixtures before it runs, and every comparison is reported back with the
+/// actual lines, from which `grader bless EX` (a maintainer's command) writes the files.
 pub fn expect_transcript(name: &str) -> Result<(), Fail> {
     let actual = transcript();
-    let Some(dir) = std::env::var_os("AWAITLINGS_FIXTURES") else {
+    COMPARED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((name.to_string(), actual.clone()));
+    let Some(text) = crate::harness::fixture(name) else {
         return Err(Fail::new(
             Kind::MissingFixture,
-            "AWAITLINGS_FIXTURES is not set: run the checks through the grader",
+            format!(
+                "the expected transcript fixtures/<exercise>/{name}.txt is missing. Restore it \
+                 with `git checkout -- fixtures/` (maintainers: `grader bless` writes it)."
+            ),
         ));
     };
-    let path = PathBuf::from(dir).join(format!("{name}.txt"));
-    if std::env::var_os("AWAITLINGS_BLESS").is_some() {
-        let written = std::fs::create_dir_all(path.parent().unwrap_or(&path))
-            .and_then(|()| std::fs::write(&path, compare::join(&actual)));
-        return written.map_err(|e| {
-            Fail::new(
-                Kind::MissingFixture,
-                format!("could not write {}: {e}", path.display()),
-            )
-        });
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Fail::new(
-            Kind::MissingFixture,
-            format!(
-                "the expected transcript {} could not be read ({e}). Restore it with \
-                 `git checkout -- fixtures/`.",
-                path.display()
-            ),
-        )
-    })?;
     let expected: Vec<String> = text.lines().map(str::to_owned).collect();
     compare::compare(&expected, &actual)
 }

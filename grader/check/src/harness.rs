@@ -1,20 +1,36 @@
 //! The `main` of every generated harness binary.
 //!
 //! ```text
-//! check-<slug> list        one line per check: name, points, "main" or "-", what it checks (tab-separated)
-//! check-<slug> run NAME    run one check; the verdict goes to $AWAITLINGS_REPORT (see `report`)
+//! check-<slug> list        the checks, encoded as protocol::CheckInfo::encode_list
+//! check-<slug> run NAME    run one check: reads a protocol::Job from stdin, writes a Report
 //! ```
 //!
 //! The grader runs one process per check, so a check that crashes, hangs or calls
 //! `std::process::exit` takes nothing else down with it, and global state (the clock, the
 //! transcript, the panic list) starts fresh every time.
+//!
+//! The job (report path, nonce, expected transcripts, limits) comes on standard input and is read
+//! to its end before any student code runs. Nothing of it is in the environment, so student code
+//! finds no report channel there or in `/proc/self/environ`; and since the expected transcripts
+//! are in memory, changing the files under fixtures/ while a check runs changes nothing. Run by
+//! hand with stdin on a terminal (or `< /dev/null`), a check prints its report on stderr instead.
 
 use crate::check::{Check, Fail, Kind, secs};
-use crate::{monitor, panics, report::Report};
-use std::time::{Duration, Instant};
+use crate::monitor::{self, Watch};
+use crate::panics;
+use crate::protocol::{CheckInfo, Job, Report, Verdict};
+use std::io::{IsTerminal, Read};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Default limit on one uninterrupted busy stretch of the runtime thread (real time).
 const BLOCKED_AFTER: Duration = Duration::from_millis(300);
+/// Default number of transcript lines kept.
+const TRANSCRIPT_CAP: usize = 10_000;
+
+/// The job of this process, once read.
+static JOB: OnceLock<Job> = OnceLock::new();
 
 /// Entry point: `fn main() { awaitlings_check::harness::main(checks::checks()) }`.
 pub fn main(checks: Vec<Check>) {
@@ -26,32 +42,66 @@ pub fn main(checks: Vec<Check>) {
         .as_slice()
     {
         ["list"] => {
-            for c in &checks {
-                let main = if c.main { "main" } else { "-" };
-                println!("{}\t{}\t{}\t{}", c.name, c.points, main, c.about);
-            }
+            let list: Vec<CheckInfo> = checks.iter().map(Check::info).collect();
+            print!("{}", CheckInfo::encode_list(&list));
         }
         ["run", name] => match checks.iter().find(|c| c.name == *name) {
-            Some(check) => run(check),
+            Some(check) => run(check, read_job()),
             None => {
                 eprintln!("no check named {name:?}; `list` shows them");
                 std::process::exit(2);
             }
         },
         _ => {
-            eprintln!("usage: check-<exercise> list | run NAME");
+            eprintln!("usage: check-<exercise> list | run NAME  (a job on stdin)");
             std::process::exit(2);
         }
     }
 }
 
-fn run(check: &Check) {
+/// Reads the job from stdin to its end; a terminal or an empty stdin means "run by hand".
+fn read_job() -> Job {
+    let stdin = std::io::stdin();
+    let mut text = String::new();
+    if !stdin.is_terminal() && stdin.lock().read_to_string(&mut text).is_err() {
+        text.clear();
+    }
+    if text.is_empty() {
+        return Job {
+            blocked_ms: BLOCKED_AFTER.as_millis() as u64,
+            transcript_cap: TRANSCRIPT_CAP,
+            ..Job::default()
+        };
+    }
+    match Job::decode(&text) {
+        Ok(job) => job,
+        Err(e) => {
+            eprintln!("awaitlings: the job on stdin is not one: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The job's expected transcript `name`, if the grader sent one.
+pub(crate) fn fixture(name: &str) -> Option<&'static str> {
+    JOB.get()?
+        .fixtures
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, text)| text.as_str())
+}
+
+/// The job's transcript cap.
+pub(crate) fn transcript_cap() -> usize {
+    JOB.get().map_or(TRANSCRIPT_CAP, |j| j.transcript_cap)
+}
+
+fn run(check: &Check, job: Job) {
+    monitor::limit_memory(job.memory_bytes);
+    let blocked_after = Duration::from_millis(job.blocked_ms.max(1));
+    let memory_bytes = job.memory_bytes;
+    let _ = JOB.set(job);
     panics::install();
-    let started = Instant::now();
-    let blocked_after = std::env::var("AWAITLINGS_BLOCKED_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .map_or(BLOCKED_AFTER, Duration::from_millis);
 
     let mut builder = tokio::runtime::Builder::new_current_thread();
     builder
@@ -67,17 +117,22 @@ fn run(check: &Check) {
         }
     };
 
-    monitor::watch(blocked_after, move |kind, message| {
-        Report {
-            passed: false,
-            kind: Some(kind.as_str()),
-            message,
-            transcript: awaitlings::transcript::try_recorded().unwrap_or_default(),
-            panics: panics::recorded(),
-            wall_ms: ms(started.elapsed()),
-            ..Report::default()
+    let watch = Watch {
+        limit: blocked_after,
+        memory_bytes,
+        untimed: check.untimed,
+    };
+    monitor::watch(watch, move |kind, message| {
+        let (transcript, dropped) = awaitlings::transcript::try_snapshot().unwrap_or_default();
+        let mut report = Report::new(nonce(), Verdict::failed(kind, message));
+        report.transcript = transcript;
+        report.transcript_dropped = dropped;
+        report.panics = panics::recorded();
+        report.compared = crate::expect::compared();
+        report.wall_ms = ms(crate::clock::wall_elapsed());
+        if !write_first(&report) {
+            return false; // the check ended on its own first; its report stands
         }
-        .write();
         std::process::exit(1);
     });
 
@@ -86,7 +141,8 @@ fn run(check: &Check) {
         crate::expect::restart();
         let body = panics::CatchUnwind((check.body)());
         let result = tokio::time::timeout(check.watchdog, body).await;
-        (result, awaitlings::clock::elapsed())
+        monitor::finish();
+        (result, crate::clock::elapsed())
     });
 
     let recorded_panics = panics::recorded();
@@ -106,24 +162,64 @@ fn run(check: &Check) {
     };
     let verdict = verdict.map_err(|fail| explain_panics(fail, &recorded_panics));
 
-    let mut report = Report {
-        passed: verdict.is_ok(),
-        transcript: awaitlings::transcript::recorded(),
-        panics: recorded_panics,
-        virtual_ms: ms(virtual_time),
-        wall_ms: ms(started.elapsed()),
-        ..Report::default()
-    };
+    let (transcript, dropped) = awaitlings::transcript::snapshot();
+    let mut report = Report::new(nonce(), Verdict::Passed);
+    report.finished = true;
+    report.transcript = transcript;
+    report.transcript_dropped = dropped;
+    report.compared = crate::expect::compared();
+    report.panics = recorded_panics;
+    report.virtual_ms = ms(virtual_time);
+    report.wall_ms = ms(crate::clock::wall_elapsed());
     if let Err(fail) = verdict {
-        report.kind = Some(fail.kind.as_str());
-        report.message = fail.message;
+        report.verdict = Verdict::Failed {
+            kind: fail.kind,
+            message: fail.message,
+        };
         report.expected = fail.expected;
         report.actual = fail.actual;
     }
-    report.write();
-    // Exit now rather than dropping the runtime: a student's task stuck in a blocking call would
-    // make the drop wait for it.
-    std::process::exit(0);
+    if write_first(&report) {
+        // Exit now rather than dropping the runtime: a student's task stuck in a blocking call
+        // would make the drop wait for it.
+        std::process::exit(0);
+    }
+    // The monitor is writing its own report and will end the process.
+    loop {
+        std::thread::park();
+    }
+}
+
+fn nonce() -> String {
+    JOB.get().map(|j| j.nonce.clone()).unwrap_or_default()
+}
+
+/// Writes the report unless another thread already has (the first writer wins: the check's end,
+/// or the monitor). Atomic: to a temporary file, then renamed into place. `false` if another
+/// writer came first.
+fn write_first(report: &Report) -> bool {
+    static WRITTEN: AtomicBool = AtomicBool::new(false);
+    if WRITTEN.swap(true, Ordering::SeqCst) {
+        return false;
+    }
+    let text = report.encode();
+    let path = JOB.get().map(|j| j.report.clone()).unwrap_or_default();
+    if path.as_os_str().is_empty() {
+        // Run by hand: say what happened on stderr instead.
+        eprintln!("{text}");
+        return true;
+    }
+    let tmp = path.with_extension("partial");
+    if std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .is_err()
+    {
+        eprintln!(
+            "awaitlings: could not write the report to {}",
+            path.display()
+        );
+    }
+    true
 }
 
 /// A failure while something panicked is usually *because* it panicked: say so. A `todo!()`

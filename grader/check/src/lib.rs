@@ -21,22 +21,26 @@
 //! ```
 //!
 //! Layout:
+//! - [`protocol`]: the contract with the grader, defined once: verdict kinds, the check list, the
+//!   job a check process receives and the report it writes;
 //! - [`check`]: what a check is ([`Check`]), and how it fails ([`Fail`], [`Kind`]);
 //! - [`expect`]: the assertions, each failing with a message in async terms;
 //! - [`compare`]: how two transcripts are compared (order within one instant is not judged);
 //! - [`harness`]: the `main` of the generated harness binary: list the checks, run one;
-//! - `monitor` (private): notices a runtime thread that blocks or spins;
-//! - `panics` (private): records panics, tells `todo!()` from a real panic;
-//! - `report` (private): the result file the grader reads (never stdout).
+//! - [`clock`]: the check's own clocks, which student code cannot reset;
+//! - `monitor` (private): notices a runtime thread that blocks or spins, and memory that grows;
+//! - `panics` (private): records panics, tells `todo!()` from a real panic.
 
 pub mod check;
+pub mod clock;
 pub mod compare;
 pub mod expect;
 pub mod harness;
 mod monitor;
 mod panics;
-mod report;
+pub mod protocol;
 
+pub use awaitlings::transcript::INJECTED_PANIC;
 pub use check::{Check, Fail, Kind, check};
 
 /// Everything a checks file needs, in one `use`.
@@ -44,7 +48,7 @@ pub mod prelude {
     pub use crate::check::{Check, Fail, Kind, check};
     pub use crate::expect::{
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines,
-        expect_transcript, restart, transcript,
+        expect_transcript, frozen_clock, restart, transcript,
     };
     pub use awaitlings::transcript::record_line;
 }

@@ -1,19 +1,31 @@
-//! The blocking detector: notices when the runtime's only thread stops coming back to the
-//! scheduler.
+//! The watch on the runtime thread: notices when it stops coming back to the scheduler, and when
+//! the process uses too much memory.
 //!
-//! Tokio calls a hook every time its thread goes idle ("park") and wakes up ("unpark"). Under paused
-//! time, going idle is also when the clock jumps ahead. So a correct solution is never busy for
-//! long: it runs a little, hits an `.await` that waits, and the runtime parks. A solution that
+//! Tokio calls a hook every time its thread goes idle ("park") and wakes up ("unpark"). Under
+//! paused time, going idle is also when the clock jumps ahead. So a correct solution is never busy
+//! for long: it runs a little, hits an `.await` that waits, and the runtime parks. A solution that
 //! calls `std::thread::sleep`, blocking I/O or a long loop stays busy (unparked) for a long stretch
 //! of real time while virtual time stands still. A thread of ours watches for such a stretch and,
 //! past the limit, ends the check with a verdict at once instead of waiting for the wall-clock kill.
 //!
-//! Sleeping and spinning look the same from outside; on Linux the thread's CPU time tells them
-//! apart (a sleeping thread uses none).
+//! Blocked or spinning? The thread's CPU time tells: a thread asleep in a blocking call uses none,
+//! a spinning one uses a share of a core. The share is compared with a low bar (5 %), because
+//! on a loaded machine a spinning thread gets only a slice of a core; a blocked one gets nothing
+//! at all. A loaded machine also delays *every* thread, so a correct solution can look "busy"
+//! only because it was not scheduled: the watcher measures how late its own wake-ups come, and
+//! while the machine is starving it waits longer before it concludes (and says so if it must
+//! conclude anyway).
+//!
+//! CPU time comes from calls Linux and macOS both have, never from `/proc`: the runtime thread's
+//! own CPU clock where POSIX offers it (`pthread_getcpuclockid`, Linux), else the process's CPU
+//! time (`getrusage`, macOS and the other Unixes), which is the same thing while the check runs
+//! one thread. Where neither exists the verdict says it cannot tell.
+//!
+//! The watch ends when the check body ends ([`finish`]): writing a large report is not "busy".
 
 use crate::check::{Kind, secs};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 static EPOCH: OnceLock<Instant> = OnceLock::new();
@@ -21,36 +33,99 @@ static EPOCH: OnceLock<Instant> = OnceLock::new();
 static BUSY_SINCE: AtomicU64 = AtomicU64::new(0);
 /// Virtual time (microseconds) when the runtime thread last woke.
 static VIRTUAL_AT_WAKE: AtomicU64 = AtomicU64::new(0);
+/// The longest finished busy stretch so far (microseconds).
+static LONGEST_US: AtomicU64 = AtomicU64::new(0);
+/// Set when the check body has ended: the watch stops.
+static DONE: AtomicBool = AtomicBool::new(false);
+
+/// A busy stretch this long, with virtual time standing still, means a blocking call ran (rather
+/// than a future that was never awaited, which costs microseconds).
+pub const STALL: Duration = Duration::from_millis(50);
 
 fn now_us() -> u64 {
     EPOCH.get_or_init(Instant::now).elapsed().as_micros() as u64 + 1
 }
 
-/// Runtime hook: the thread starts running tasks. Called inside the runtime, so the virtual clock is
-/// readable here.
+/// Runtime hook: the thread starts running tasks. Called on the runtime thread, so the virtual
+/// clock is readable here.
 pub fn on_unpark() {
-    VIRTUAL_AT_WAKE.store(
-        awaitlings::clock::elapsed().as_micros() as u64,
-        Ordering::Relaxed,
-    );
+    let at = crate::clock::try_elapsed().unwrap_or_default();
+    VIRTUAL_AT_WAKE.store(at.as_micros() as u64, Ordering::Relaxed);
     BUSY_SINCE.store(now_us(), Ordering::Relaxed);
 }
 
 /// Runtime hook: the thread has nothing to run and goes idle.
 pub fn on_park() {
-    BUSY_SINCE.store(0, Ordering::Relaxed);
+    let since = BUSY_SINCE.swap(0, Ordering::Relaxed);
+    if since != 0 {
+        LONGEST_US.fetch_max(now_us().saturating_sub(since), Ordering::Relaxed);
+    }
 }
 
-/// Watches the runtime thread from a thread of its own; calls `verdict` (which must end the
-/// process) once the runtime thread has been busy for `limit` of real time without a break.
-pub fn watch(limit: Duration, verdict: impl Fn(Kind, String) + Send + 'static) {
+/// The longest stretch the runtime thread has stayed busy so far, the current one included.
+pub fn longest_busy() -> Duration {
+    let since = BUSY_SINCE.load(Ordering::Relaxed);
+    let current = if since == 0 {
+        0
+    } else {
+        now_us().saturating_sub(since)
+    };
+    Duration::from_micros(LONGEST_US.load(Ordering::Relaxed).max(current))
+}
+
+/// True when the runtime thread was stuck in one step for [`STALL`] or more: a blocking call ran.
+pub fn stalled() -> bool {
+    longest_busy() >= STALL
+}
+
+/// The check body has ended: stop watching.
+pub fn finish() {
+    DONE.store(true, Ordering::SeqCst);
+}
+
+/// What the watch needs to know.
+pub struct Watch {
+    /// One uninterrupted busy stretch longer than this ends the check.
+    pub limit: Duration,
+    /// Peak memory above this ends the check (0 = no limit).
+    pub memory_bytes: u64,
+    /// The code under test has no tokio: speak of the executor, not of virtual time.
+    pub untimed: bool,
+}
+
+/// Watches the runtime thread (the calling thread) from a thread of its own. Calls `verdict` with
+/// the kind and message once something is wrong; `verdict` returns `true` when it ended the check
+/// (it then exits the process), `false` when the check had already ended on its own.
+pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) {
     let cpu = CpuClock::of_current_thread();
-    let tick = (limit / 10).clamp(Duration::from_millis(2), Duration::from_millis(20));
+    let tick = (w.limit / 10).clamp(Duration::from_millis(2), Duration::from_millis(20));
     std::thread::spawn(move || {
-        // (busy stretch id, CPU time when we first saw it, real time when we first saw it)
+        // The busy stretch being watched: its id (start), the CPU time and real time when the
+        // watch first saw it, and how late the watch's own wake-ups have come since.
         let mut seen: Option<(u64, Option<Duration>, u64)> = None;
+        let mut late = Duration::ZERO;
         loop {
+            let before = Instant::now();
             std::thread::sleep(tick);
+            late += before.elapsed().saturating_sub(tick);
+            if DONE.load(Ordering::SeqCst) {
+                return;
+            }
+            if w.memory_bytes > 0
+                && let Some(peak) = peak_memory()
+                && peak > w.memory_bytes
+            {
+                let message = format!(
+                    "used more than {} of memory (at least {}), so the check was stopped. Something \
+                     keeps growing: a collection that is never emptied, a task spawned in a loop \
+                     without end, a recursion that allocates.",
+                    bytes(w.memory_bytes),
+                    bytes(peak)
+                );
+                if verdict(Kind::OutOfMemory, message) {
+                    return;
+                }
+            }
             let since = BUSY_SINCE.load(Ordering::Relaxed);
             if since == 0 {
                 seen = None;
@@ -59,26 +134,38 @@ pub fn watch(limit: Duration, verdict: impl Fn(Kind, String) + Send + 'static) {
             let now = now_us();
             if seen.is_none_or(|(id, _, _)| id != since) {
                 seen = Some((since, cpu.read(), now));
+                late = Duration::ZERO;
             }
             let busy = Duration::from_micros(now.saturating_sub(since));
-            if busy < limit {
+            if busy < w.limit {
                 continue;
             }
             let (_, cpu_then, seen_at) = seen.expect("set above");
-            let spinning = match (cpu_then, cpu.read()) {
+            let window =
+                Duration::from_micros(now.saturating_sub(seen_at)).max(Duration::from_millis(1));
+            let computing = match (cpu_then, cpu.read()) {
                 (Some(a), Some(b)) => {
-                    let window = Duration::from_micros(now.saturating_sub(seen_at))
-                        .max(Duration::from_millis(1));
-                    // More than a third of the window on the CPU: computing, not sleeping.
-                    (b.saturating_sub(a)).as_secs_f64() > window.as_secs_f64() / 3.0
+                    Some(b.saturating_sub(a).as_secs_f64() > window.as_secs_f64() * 0.05)
                 }
-                _ => false,
+                _ => None,
+            };
+            // The watch itself came back late for a quarter of the window: the machine is
+            // starving every thread, and "busy" may only mean "not scheduled". Give it time.
+            let starving = late > window / 4;
+            if computing == Some(false) && starving && busy < w.limit * 10 {
+                continue;
+            }
+            let loaded = if starving {
+                " (The machine was heavily loaded while this ran, so part of that time may be the \
+                 load rather than your code: if your code never blocks, run the check again.)"
+            } else {
+                ""
             };
             let at = secs(Duration::from_micros(
                 VIRTUAL_AT_WAKE.load(Ordering::Relaxed),
             ));
-            if spinning {
-                verdict(
+            let (kind, message) = match (computing, w.untimed) {
+                (Some(true), false) => (
                     Kind::Spinning,
                     format!(
                         "never yielded: the runtime's only thread computed for {} of real time \
@@ -88,47 +175,157 @@ pub fn watch(limit: Duration, verdict: impl Fn(Kind, String) + Send + 'static) {
                          `tokio::task::spawn_blocking`.",
                         secs(busy)
                     ),
-                );
-            } else {
-                verdict(
+                ),
+                (Some(true), true) => (
+                    Kind::Spinning,
+                    format!(
+                        "never finished: your code kept the thread computing for {} of real time \
+                         without returning. Does run() keep polling tasks that nobody woke (busy \
+                         polling), or loop while it waits for a task that can never become ready? \
+                         An executor polls a task only when its waker has been woken, and returns \
+                         when its ready queue is empty.",
+                        secs(busy)
+                    ),
+                ),
+                (Some(false), false) => (
                     Kind::Blocked,
                     format!(
                         "blocked the runtime: the runtime's only thread was stuck for {} of real \
                          time inside one step of a task, while virtual time stood still at {at}. \
                          Something blocking ran inside async code: std::thread::sleep (use \
                          `tokio::time::sleep(..).await`), a std::sync lock or channel, or blocking \
-                         I/O (use tokio's version, or `spawn_blocking`).",
+                         I/O (use tokio's version, or `spawn_blocking`).{loaded}",
                         secs(busy)
                     ),
-                );
+                ),
+                (Some(false), true) => (
+                    Kind::Blocked,
+                    format!(
+                        "stuck: your code waited {} of real time inside one call without using the \
+                         CPU, and never came back. With no other thread around, that is a lock \
+                         waiting for itself: a Mutex locked again while it is still held (for \
+                         example, the ready queue's lock kept while a task is polled, when the \
+                         task's waker needs that same lock). Take what you need from the lock in a \
+                         statement of its own, so the guard is dropped before you poll.{loaded}",
+                        secs(busy)
+                    ),
+                ),
+                (None, _) => (
+                    Kind::Blocked,
+                    format!(
+                        "stuck: the thread running your code stayed busy for {} of real time \
+                         without coming back to the scheduler. This platform cannot tell a \
+                         blocking call (std::thread::sleep, a lock, blocking I/O) from a loop that \
+                         never awaits; either way, every other task was frozen meanwhile.{loaded}",
+                        secs(busy)
+                    ),
+                ),
+            };
+            if verdict(kind, message) {
+                return;
             }
             return;
         }
     });
 }
 
-/// Reads one thread's CPU time (Linux: /proc; elsewhere unknown, and the verdict says "blocked").
+fn bytes(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
+    } else {
+        format!("{} MiB", n >> 20)
+    }
+}
+
+/// The process's peak resident memory, in bytes.
+#[cfg(unix)]
+fn peak_memory() -> Option<u64> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes one `rusage` into the pointer we give it, which points at memory
+    // of exactly that type that we own; it has no other effect.
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0;
+    // SAFETY: zeroed() made every byte valid for this plain-integer struct, written or not.
+    let usage = unsafe { usage.assume_init() };
+    let max = u64::try_from(usage.ru_maxrss).ok()?;
+    // Linux counts in KiB, macOS in bytes.
+    let scale = if cfg!(target_os = "macos") { 1 } else { 1024 };
+    ok.then_some(max * scale)
+}
+
+#[cfg(not(unix))]
+fn peak_memory() -> Option<u64> {
+    None
+}
+
+/// Sets the process's own memory limit before any student code runs, where the platform enforces
+/// one (Linux's RLIMIT_DATA): an allocation past it fails at once, and Rust aborts with "memory
+/// allocation of N bytes failed", which the grader reports as too much memory. Elsewhere the
+/// watch's peak-memory reading is the limit.
+pub fn limit_memory(bytes: u64) {
+    #[cfg(target_os = "linux")]
+    if bytes > 0 {
+        let limit = libc::rlimit {
+            rlim_cur: bytes as libc::rlim_t,
+            rlim_max: bytes as libc::rlim_t,
+        };
+        // SAFETY: setrlimit reads one `rlimit` from a pointer to a value we own and only changes
+        // this process's limit; lowering a limit is always allowed.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_DATA, &limit);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = bytes;
+}
+
+/// One thread's CPU time (or the process's, where a thread's cannot be read).
 struct CpuClock {
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    stat: Option<std::path::PathBuf>,
+    #[cfg(target_os = "linux")]
+    clock: Option<libc::clockid_t>,
 }
 
 impl CpuClock {
     fn of_current_thread() -> Self {
-        let stat = std::fs::read_link("/proc/thread-self")
-            .ok()
-            .map(|p| std::path::Path::new("/proc").join(p).join("stat"));
-        CpuClock { stat }
+        #[cfg(target_os = "linux")]
+        {
+            let mut clock: libc::clockid_t = 0;
+            // SAFETY: pthread_self() is always valid for the calling thread, and
+            // pthread_getcpuclockid writes one clockid_t into a local we own.
+            let ok = unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) } == 0;
+            CpuClock {
+                clock: ok.then_some(clock),
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        CpuClock {}
     }
 
     fn read(&self) -> Option<Duration> {
-        let text = std::fs::read_to_string(self.stat.as_ref()?).ok()?;
-        // Fields after the command name (which may contain spaces, so split after its ')'):
-        // state is field 3, utime 14 and stime 15, counted in clock ticks of 10 ms on Linux.
-        let rest = &text[text.rfind(')')? + 1..];
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks: u64 =
-            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-        Some(Duration::from_millis(ticks * 10))
+        #[cfg(target_os = "linux")]
+        {
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            // SAFETY: clock_gettime writes one timespec into a local we own. A thread's CPU clock
+            // stays readable from other threads of the process while that thread lives (the
+            // runtime thread outlives this watch: it is the process's main thread).
+            let ok = unsafe { libc::clock_gettime(self.clock?, &mut ts) } == 0;
+            ok.then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+        }
+        #[cfg(all(unix, not(target_os = "linux")))]
+        {
+            let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+            // SAFETY: as in peak_memory: getrusage fills one rusage we own.
+            let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0;
+            // SAFETY: zeroed() made every byte valid for this plain-integer struct.
+            let u = unsafe { usage.assume_init() };
+            let tv = |t: libc::timeval| {
+                Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+            };
+            ok.then(|| tv(u.ru_utime) + tv(u.ru_stime))
+        }
+        #[cfg(not(unix))]
+        None
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::cli::{Ctx, FAILED, Format, PASSED};
 use crate::color::Paint;
-use crate::harness::{Target, Variant};
+use crate::harness::Variant;
+use crate::out::Lenient;
 use crate::outcome::Event;
 use crate::progress::Progress;
 use crate::report::{Reporter, human::Human, json::Json};
@@ -12,9 +13,10 @@ use std::path::Path;
 
 pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -> Result<u8> {
     let exercises = ctx.course.select(names)?;
-    let targets: Vec<Target> = exercises
+    let session = ctx.session();
+    let targets: Vec<_> = exercises
         .iter()
-        .map(|e| Target::new(&ctx.course, e, Variant::Student))
+        .map(|e| session.target(e, Variant::Student))
         .collect();
 
     let out: Box<dyn Write> = match output {
@@ -27,16 +29,17 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
                     .with_context(|| format!("cannot create {}", path.display()))?,
             )
         }
-        None => Box::new(std::io::stdout().lock()),
+        // A reader that goes away (`| head`) must not stop the run or lose its result.
+        None => Box::new(Lenient(std::io::stdout().lock())),
     };
     let paint = Paint(output.is_none() && ctx.color.enabled(std::io::stdout().is_terminal()));
     let mut reporter: Box<dyn Reporter> = match format {
-        Format::Human => Box::new(Human::new(out, paint)),
+        Format::Human => Box::new(Human::new(out, paint, ctx.warnings)),
         Format::Json => Box::new(Json::new(out)),
     };
 
     let announce = format == Format::Human && std::io::stderr().is_terminal();
-    let results = ctx.session(false).run(&targets, false, |event| {
+    let results = session.run(&targets, false, |event| {
         if let Event::Building { .. } = event
             && announce
         {
@@ -46,8 +49,8 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
         }
         reporter.on(&event);
     })?;
-    reporter.finish(&results)?;
-
+    // The result is saved before the report is finished: whatever happens to the output, `list`
+    // tells the truth.
     let mut progress = Progress::load(&ctx.course.root);
     for r in &results {
         let entry = progress.entry(&r.exercise.slug);
@@ -56,6 +59,9 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
         entry.max_points = r.max_points;
     }
     progress.save(&ctx.course.root);
+    reporter
+        .finish(&results)
+        .context("could not write the report")?;
 
     Ok(if results.iter().all(|r| r.passed()) {
         PASSED

@@ -1,6 +1,7 @@
 //! `grader hint EX`: hints one at a time, nudge first; each call reveals one more.
 
 use crate::cli::{Ctx, PASSED};
+use crate::outln;
 use crate::progress::Progress;
 use crate::report::human::wrap;
 use anyhow::Result;
@@ -9,7 +10,7 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let p = ctx.paint();
     if ex.hints.is_empty() {
-        println!(
+        outln!(
             "{} has no hints. Its lesson is exercises/{}/README.md.",
             ex.label(),
             ex.dir_name()
@@ -22,19 +23,19 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
     let shown = entry.hints_shown;
     progress.save(&ctx.course.root);
 
-    println!("{}", p.bold(&format!("{}: {}", ex.label(), ex.title)));
+    outln!("{}", p.bold(&format!("{}: {}", ex.label(), ex.title)));
     for (i, hint) in ex.hints.iter().take(shown).enumerate() {
         let head = format!("Hint {} of {}: ", i + 1, ex.hints.len());
         for (j, line) in wrap(hint, 88).iter().enumerate() {
             if j == 0 {
-                println!("{}{line}", p.bold(&head));
+                outln!("{}{line}", p.bold(&head));
             } else {
-                println!("{}{line}", " ".repeat(head.len()));
+                outln!("{}{line}", " ".repeat(head.len()));
             }
         }
     }
     if shown < ex.hints.len() {
-        println!(
+        outln!(
             "{}",
             p.dim(&format!(
                 "Run the same command again for hint {}.",
@@ -42,7 +43,7 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
             ))
         );
     } else {
-        println!(
+        outln!(
             "{}",
             p.dim("That was the last hint. The lesson is in the exercise's README.md; the reference solution is in solutions/, for when you are truly stuck.")
         );

@@ -1,13 +1,14 @@
 //! `grader list` (and `grader` alone): every exercise, its status and score, what to do next.
 
 use crate::cli::{Ctx, PASSED};
+use crate::outln;
 use crate::progress::Progress;
 use anyhow::Result;
 
 pub fn run(ctx: &Ctx) -> Result<u8> {
     let p = ctx.paint();
     let progress = Progress::load(&ctx.course.root);
-    println!(
+    outln!(
         "{}",
         p.bold(&format!(
             "  {:<28} {:<12} {:>7}",
@@ -35,17 +36,17 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         };
         // Pad before painting: escape codes would upset the column widths.
         let pad = " ".repeat(12usize.saturating_sub(status.len()));
-        println!("  {:<28} {painted}{pad} {score:>7}", ex.dir_name());
+        outln!("  {:<28} {painted}{pad} {score:>7}", ex.dir_name());
     }
-    println!();
+    outln!();
     match next {
-        Some(ex) => println!(
+        Some(ex) => outln!(
             "Next: {}. Read exercises/{}/README.md, then {}",
             ex.label(),
             ex.dir_name(),
             p.bold(&format!("cargo run -p grader -- check {:02}", ex.number))
         ),
-        None => println!("{}", p.green("Every exercise passed. Well done!")),
+        None => outln!("{}", p.green("Every exercise passed. Well done!")),
     }
     Ok(PASSED)
 }

@@ -4,13 +4,14 @@ use crate::cli::{Ctx, FAILED, PASSED};
 use crate::course::Exercise;
 use crate::harness::{Target, Variant};
 use crate::outcome::{ExerciseResult, Kind};
-use crate::report::human::wrap;
+use crate::outln;
+use crate::report::human::{unrepeated, wrap};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
 /// Runs the main check of each target, returning each one's result.
 fn main_scenario(ctx: &Ctx, targets: &[Target]) -> Result<Vec<ExerciseResult>> {
-    ctx.session(false).run(targets, true, |_| {})
+    ctx.session().run(targets, true, |_| {})
 }
 
 /// Why there is no transcript for `r`, if there is none.
@@ -30,47 +31,76 @@ fn unavailable(r: &ExerciseResult, who: &str) -> Option<String> {
 pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let p = ctx.paint();
-    let results = main_scenario(ctx, &[Target::new(&ctx.course, ex, Variant::Student)])?;
+    let session = ctx.session();
+    let results = main_scenario(ctx, &[session.target(ex, Variant::Student)])?;
     let r = &results[0];
     if let Some(why) = unavailable(r, "your code") {
-        println!("{why}");
+        outln!("{why}");
         return Ok(FAILED);
     }
     let check = &r.checks[0];
-    println!(
+    let o = &check.outcome;
+    let clock = if check.info.untimed {
+        ""
+    } else {
+        ", under paused time"
+    };
+    outln!(
         "{}",
         p.bold(&format!(
-            "{}: transcript of `{}` ({}), under paused time",
+            "{}: transcript of `{}` ({}){clock}",
             ex.label(),
             check.info.name,
             check.info.about
         ))
     );
-    for line in &check.outcome.transcript {
-        println!("{line}");
+    for line in &o.transcript {
+        outln!("{line}");
     }
-    if check.outcome.transcript.is_empty() {
-        println!("{}", p.dim("(nothing was printed)"));
+    if o.transcript_dropped > 0 {
+        outln!(
+            "{}",
+            p.dim(&format!(
+                "... and {} more lines, not kept ({} in all)",
+                o.transcript_dropped,
+                o.transcript.len() as u64 + o.transcript_dropped
+            ))
+        );
     }
-    if let Some(ms) = check.outcome.virtual_ms {
-        println!(
+    if o.transcript.is_empty() {
+        outln!("{}", p.dim("(nothing was printed)"));
+    }
+    // Only a check that ran to its end "finished"; a stopped one says where it stood.
+    match (o.finished, o.virtual_ms, check.info.untimed) {
+        (true, Some(ms), false) => outln!(
             "{}",
             p.dim(&format!(
                 "finished after {:.3} s of virtual time",
                 ms / 1000.0
             ))
-        );
+        ),
+        (false, _, _) => outln!("{}", p.dim("(stopped before it finished)")),
+        _ => {}
     }
-    if check.outcome.passed {
-        println!("{}", p.green("This matches the expected transcript."));
+    for w in r
+        .warnings
+        .iter()
+        .filter(|w| ctx.warnings.shows(w.lint.as_deref()))
+    {
+        for l in w.rendered.lines() {
+            outln!("  {l}");
+        }
+    }
+    if o.passed() {
+        outln!("{}", p.green("This matches the expected transcript."));
         return Ok(PASSED);
     }
-    let kind = check.outcome.kind.unwrap_or(Kind::Crashed);
-    println!("{}", p.red(kind.heading()));
-    for l in wrap(&check.outcome.message, 92) {
-        println!("  {l}");
+    let kind = o.kind().unwrap_or(Kind::Crashed);
+    outln!("{}", p.red(&format!("✗ {}", kind.heading())));
+    for l in wrap(unrepeated(kind, o.message()), 92) {
+        outln!("  {l}");
     }
-    println!(
+    outln!(
         "`cargo run -p grader -- diff {:02}` compares it with the reference.",
         ex.number
     );
@@ -100,6 +130,7 @@ fn other_crate(path: &Path, ex: &Exercise) -> Result<PathBuf> {
 pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let p = ctx.paint();
+    let session = ctx.session();
     let (other, other_name) = if against == "solution" {
         (Variant::Solution, "solution".to_string())
     } else {
@@ -108,20 +139,20 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
         (Variant::Other(dir), shown)
     };
     let targets = [
-        Target::new(&ctx.course, ex, other),
-        Target::new(&ctx.course, ex, Variant::Student),
+        session.target(ex, other),
+        session.target(ex, Variant::Student),
     ];
     let results = main_scenario(ctx, &targets)?;
     for (r, who) in results.iter().zip([other_name.as_str(), "your code"]) {
         if let Some(why) = unavailable(r, who) {
-            println!("{why}");
+            outln!("{why}");
             return Ok(FAILED);
         }
     }
     let reference = &results[0].checks[0].outcome.transcript;
     let yours = &results[1].checks[0].outcome.transcript;
     if awaitlings_check::compare::matches(reference, yours) {
-        println!(
+        outln!(
             "{}",
             p.green(&format!(
                 "{}: your transcript matches {other_name}'s ({} lines).",
@@ -131,12 +162,12 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
         );
         return Ok(PASSED);
     }
-    println!("{}", p.red(&format!("--- {other_name}")));
-    println!("{}", p.green("+++ yours"));
+    outln!("{}", p.red(&format!("--- {other_name}")));
+    outln!("{}", p.green("+++ yours"));
     let e = awaitlings_check::compare::join(reference);
     let a = awaitlings_check::compare::join(yours);
     for line in crate::diff::unified(&e, &a, p, usize::MAX) {
-        println!("{line}");
+        outln!("{line}");
     }
     Ok(FAILED)
 }

@@ -11,8 +11,9 @@
 
 use crate::cli::{Ctx, FAILED, PASSED};
 use crate::course::Exercise;
-use crate::harness::{Target, Variant};
+use crate::harness::Variant;
 use crate::outcome::{ExerciseResult, Kind};
+use crate::outln;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -58,16 +59,17 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let exercises = ctx.course.select(names)?;
     let mut targets = Vec::new();
     let mut expectations = Vec::new();
+    let session = ctx.session();
     for ex in &exercises {
-        targets.push(Target::new(&ctx.course, ex, Variant::Solution));
-        targets.push(Target::new(&ctx.course, ex, Variant::Student));
+        targets.push(session.target(ex, Variant::Solution));
+        targets.push(session.target(ex, Variant::Student));
         for (name, expect) in wrong_solutions(ctx, ex)? {
-            targets.push(Target::new(&ctx.course, ex, Variant::Wrong(name.clone())));
+            targets.push(session.target(ex, Variant::Wrong(name.clone())));
             expectations.push((ex.slug.clone(), name, expect));
         }
     }
     let started = Instant::now();
-    let results = ctx.session(false).run(&targets, false, |_| {})?;
+    let results = session.run(&targets, false, |_| {})?;
     let real = started.elapsed();
 
     let mut problems = 0usize;
@@ -75,7 +77,7 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let mut virtual_ms = 0.0;
     for ex in &exercises {
         let problems_before = problems;
-        println!("{}", p.bold(&ex.label()));
+        outln!("{}", p.bold(&ex.label()));
         let of = |variant: &Variant| {
             results
                 .iter()
@@ -83,10 +85,10 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         };
         let mut report = |ok: bool, text: String| {
             if ok {
-                println!("  {} {text}", p.green("ok"));
+                outln!("  {} {text}", p.green("ok"));
             } else {
                 problems += 1;
-                println!("  {} {text}", p.red("PROBLEM"));
+                outln!("  {} {text}", p.red("PROBLEM"));
             }
         };
 
@@ -102,13 +104,13 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 let failing: Vec<String> = solution
                     .checks
                     .iter()
-                    .filter(|c| !c.outcome.passed)
+                    .filter(|c| !c.outcome.passed())
                     .map(|c| {
                         format!(
                             "{} ({}: {})",
                             c.info.name,
-                            c.outcome.kind.map_or("?".into(), |k| k.name()),
-                            c.outcome.message
+                            c.outcome.kind().map_or("?", |k| k.name()),
+                            c.outcome.message()
                         )
                     })
                     .collect();
@@ -139,7 +141,7 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 let passing: Vec<&str> = stub
                     .checks
                     .iter()
-                    .filter(|c| c.outcome.passed)
+                    .filter(|c| c.outcome.passed())
                     .map(|c| c.info.name.as_str())
                     .collect();
                 // A stub should fail by reaching its todo!(), so the student reads "not
@@ -147,12 +149,14 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 let other: Vec<String> = stub
                     .checks
                     .iter()
-                    .filter(|c| !c.outcome.passed && c.outcome.kind != Some(Kind::NotImplemented))
+                    .filter(|c| {
+                        !c.outcome.passed() && c.outcome.kind() != Some(Kind::NotImplemented)
+                    })
                     .map(|c| {
                         format!(
                             "{} ({})",
                             c.info.name,
-                            c.outcome.kind.map_or("?".into(), Kind::name)
+                            c.outcome.kind().map_or("?", Kind::name)
                         )
                     })
                     .collect();
@@ -203,11 +207,11 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                     );
                     continue;
                 };
-                let got = c.outcome.kind.map(Kind::name);
-                if !c.outcome.passed && got.as_deref() == Some(kind.as_str()) {
+                let got = c.outcome.kind().map(Kind::name);
+                if !c.outcome.passed() && got == Some(kind.as_str()) {
                     *caught.entry(c.info.name.as_str()).or_default() += 1;
                     confirmed.push(format!("{check} ({kind})"));
-                } else if c.outcome.passed {
+                } else if c.outcome.passed() {
                     report(
                         false,
                         format!(
@@ -221,7 +225,7 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                         format!(
                             "wrong/{name} fails {check} with {}, expected {kind}: {}",
                             got.unwrap_or_default(),
-                            c.outcome.message
+                            c.outcome.message()
                         ),
                     );
                 }
@@ -243,24 +247,24 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         if problems > problems_before {
             unsound.push(&ex.slug);
         }
-        println!();
+        outln!();
     }
-    println!(
+    outln!(
         "Simulated {:.3} s of virtual time in the solutions' checks; the whole verify took {:.2} s of real time.",
         virtual_ms / 1000.0,
         real.as_secs_f64()
     );
     // A plain closing line that CI log readers understand.
-    println!(
+    outln!(
         "verify: {} passed, {} failed",
         exercises.len() - unsound.len(),
         unsound.len()
     );
     if problems == 0 {
-        println!("{}", p.green("The course is sound."));
+        outln!("{}", p.green("The course is sound."));
         Ok(PASSED)
     } else {
-        println!("{}", p.red(&format!("{problems} problem(s).")));
+        outln!("{}", p.red(&format!("{problems} problem(s).")));
         Ok(FAILED)
     }
 }
@@ -270,43 +274,69 @@ fn build_problem(r: &ExerciseResult) -> Option<String> {
         .map(|(kind, message)| format!("{}\n{message}", kind.heading()))
 }
 
+/// Regenerates the expected transcripts from the solutions. The checks never write files: each
+/// reports every transcript it compared, with the actual lines, and this command (the grader, not
+/// the check) writes them; then it runs the solutions again against what it wrote.
 pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let exercises = ctx.course.select(names)?;
-    let targets: Vec<Target> = exercises
+    let session = ctx.session();
+    let targets: Vec<_> = exercises
         .iter()
-        .map(|e| Target::new(&ctx.course, e, Variant::Solution))
+        .map(|e| session.target(e, Variant::Solution))
         .collect();
-    let results = ctx.session(true).run(&targets, false, |_| {})?;
-    let mut code = PASSED;
+    let results = session.run(&targets, false, |_| {})?;
     for r in &results {
         if let Some(why) = build_problem(r) {
-            println!("{}: the solution does not build: {why}", r.exercise.label());
-            code = FAILED;
-            continue;
+            outln!("{}: the solution does not build: {why}", r.exercise.label());
+            return Ok(FAILED);
         }
+        let dir = ctx.course.fixtures_dir(&r.exercise);
+        let mut written: BTreeMap<&str, &Vec<String>> = BTreeMap::new();
         for c in &r.checks {
-            if !c.outcome.passed {
-                println!(
-                    "{} {}: {}",
-                    r.exercise.label(),
-                    c.info.name,
-                    c.outcome.message
-                );
-                code = FAILED;
+            for (name, lines) in &c.outcome.compared {
+                if let Some(before) = written.insert(name, lines)
+                    && before != lines
+                {
+                    outln!(
+                        "{}: two checks compare against `{name}` but the solution printed different \
+                         transcripts for them; fix the checks first.",
+                        r.exercise.label()
+                    );
+                    return Ok(FAILED);
+                }
             }
         }
-        println!(
-            "{}: expected transcripts written to {}/ from the solution",
+        for (name, lines) in &written {
+            let path = dir.join(format!("{name}.txt"));
+            crate::state::write_if_changed(
+                &path,
+                awaitlings_check::compare::join(lines).as_bytes(),
+            )
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        outln!(
+            "{}: {} expected transcript(s) written to {}/ from the solution",
             r.exercise.label(),
-            ctx.course
-                .fixtures_dir(&r.exercise)
-                .strip_prefix(&ctx.course.root)
-                .unwrap_or(&ctx.course.fixtures_dir(&r.exercise))
-                .display()
+            written.len(),
+            dir.strip_prefix(&ctx.course.root).unwrap_or(&dir).display()
         );
     }
+    // Prove it: the solutions must pass against what was written.
+    let again = session.run(&targets, false, |_| {})?;
+    let mut code = PASSED;
+    for r in &again {
+        for c in r.checks.iter().filter(|c| !c.outcome.passed()) {
+            outln!(
+                "{} {}: {}",
+                r.exercise.label(),
+                c.info.name,
+                c.outcome.message()
+            );
+            code = FAILED;
+        }
+    }
     if code == PASSED {
-        println!("Review the change with `git diff fixtures/` before committing it.");
+        outln!("Review the change with `git diff fixtures/` before committing it.");
     }
     Ok(code)
 }

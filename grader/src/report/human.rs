@@ -2,24 +2,30 @@
 //! to go next.
 
 use super::Reporter;
+use crate::cli::Warnings;
 use crate::color::Paint;
 use crate::diff;
 use crate::outcome::{CheckResult, Event, ExerciseResult, Kind};
 use std::io::Write;
 
+/// Transcript lines shown under a failure that has no expected transcript to diff against.
+const SO_FAR: usize = 8;
+
 pub struct Human<W: Write> {
     out: W,
     paint: Paint,
+    warnings: Warnings,
     /// The last explanation shown in this exercise: the same one again is not repeated (all
     /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
     explained: Option<(Kind, String)>,
 }
 
 impl<W: Write> Human<W> {
-    pub fn new(out: W, paint: Paint) -> Self {
+    pub fn new(out: W, paint: Paint, warnings: Warnings) -> Self {
         Human {
             out,
             paint,
+            warnings,
             explained: None,
         }
     }
@@ -31,18 +37,42 @@ impl<W: Write> Human<W> {
     }
 
     fn exercise_header(&mut self, r: &ExerciseResult) {
-        let label = self.paint.bold(&r.exercise.label());
-        self.line(&format!("{label}  {}", self.paint.dim(&r.exercise.title)));
+        let p = self.paint;
+        let label = p.bold(&r.exercise.label());
+        self.line(&format!("{label}  {}", p.dim(&r.exercise.title)));
         self.explained = None;
+        for note in &r.notes {
+            for (i, l) in wrap(note, 90).iter().enumerate() {
+                let head = if i == 0 { "! " } else { "  " };
+                self.line(&format!("  {}{l}", p.yellow(head)));
+            }
+        }
+        let shown: Vec<_> = r
+            .warnings
+            .iter()
+            .filter(|w| self.warnings.shows(w.lint.as_deref()))
+            .collect();
+        if !shown.is_empty() {
+            self.line(&format!(
+                "  {} rustc warns about your code (read these first: an unused future never runs):",
+                p.yellow("!")
+            ));
+            for w in shown {
+                for l in w.rendered.lines() {
+                    self.line(&format!("      {l}"));
+                }
+            }
+        }
     }
 
     fn check(&mut self, r: &CheckResult) {
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
-        if r.outcome.passed {
+        if r.outcome.passed() {
             let time = r
                 .outcome
                 .virtual_ms
+                .filter(|_| !r.info.untimed)
                 .map(|ms| format!("  {:.3} s virtual", ms / 1000.0))
                 .unwrap_or_default();
             self.line(&format!(
@@ -52,9 +82,22 @@ impl<W: Write> Human<W> {
                 score,
                 p.dim(&time)
             ));
+            // A task that panicked on the side (its JoinHandle dropped) did not fail the check,
+            // but the student should know. A panic the check injected on purpose is not news.
+            let stray: Vec<&String> = r
+                .outcome
+                .panics
+                .iter()
+                .filter(|p| !p.starts_with(awaitlings_check::INJECTED_PANIC))
+                .collect();
+            for panic in stray {
+                for l in wrap(&format!("a task panicked during this check: {panic}"), 88) {
+                    self.line(&format!("      {}", p.yellow(&l)));
+                }
+            }
             return;
         }
-        let kind = r.outcome.kind.unwrap_or(Kind::Crashed);
+        let kind = r.outcome.kind().unwrap_or(Kind::Crashed);
         self.line(&format!(
             "  {} {:<34} {:>5}  {}",
             p.red("✗"),
@@ -62,7 +105,7 @@ impl<W: Write> Human<W> {
             score,
             p.yellow(kind.heading())
         ));
-        let explanation = Some((kind, r.outcome.message.clone()));
+        let explanation = Some((kind, r.outcome.message().to_string()));
         let todo_again = kind == Kind::NotImplemented
             && self.explained.as_ref().is_some_and(|(k, _)| *k == kind);
         if todo_again || self.explained == explanation {
@@ -72,7 +115,7 @@ impl<W: Write> Human<W> {
         for l in wrap(&format!("checks: {}", r.info.about), 92) {
             self.line(&p.dim(&format!("      {l}")));
         }
-        for l in wrap(&r.outcome.message, 92) {
+        for l in wrap(unrepeated(kind, r.outcome.message()), 92) {
             self.line(&format!("      {l}"));
         }
         if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
@@ -87,18 +130,41 @@ impl<W: Write> Human<W> {
                     self.line(&format!("        {l}"));
                 }
             }
-        } else if matches!(
-            kind,
-            Kind::Deadlock | Kind::Blocked | Kind::Spinning | Kind::Panicked
-        ) && !r.outcome.transcript.is_empty()
-        {
-            self.line("      transcript so far:");
+        } else if shows_transcript(kind) && !r.outcome.transcript.is_empty() {
             let t = &r.outcome.transcript;
-            for l in &t[t.len().saturating_sub(8)..] {
+            let all = t.len() as u64 + r.outcome.transcript_dropped;
+            let from = t.len().saturating_sub(SO_FAR);
+            if all as usize > SO_FAR || r.outcome.transcript_dropped > 0 {
+                let kept = if r.outcome.transcript_dropped > 0 {
+                    format!("; only the first {} were kept", t.len())
+                } else {
+                    String::new()
+                };
+                self.line(&format!(
+                    "      transcript so far (lines {} to {} of {all}{kept}):",
+                    from + 1,
+                    t.len()
+                ));
+            } else {
+                self.line("      transcript so far:");
+            }
+            for l in &t[from..] {
                 self.line(&format!("        {l}"));
             }
         }
-        if matches!(kind, Kind::TimedOut | Kind::Crashed | Kind::ExitedEarly) {
+        let other_panics: Vec<&String> = r
+            .outcome
+            .panics
+            .iter()
+            .filter(|p| !r.outcome.message().contains(p.as_str()))
+            .collect();
+        if !other_panics.is_empty() && kind != Kind::NotImplemented {
+            self.line("      panics during this check:");
+            for l in other_panics {
+                self.line(&format!("        {l}"));
+            }
+        }
+        if shows_stderr(kind) {
             let err: Vec<&str> = r
                 .outcome
                 .stderr
@@ -160,6 +226,68 @@ impl<W: Write> Human<W> {
         }
         self.line("");
     }
+}
+
+/// Whether the report shows the end of the transcript for a failure of this kind (one with no
+/// expected transcript to diff against, where what was said before it stopped is the clue).
+fn shows_transcript(kind: Kind) -> bool {
+    match kind {
+        Kind::Deadlock
+        | Kind::Blocked
+        | Kind::Spinning
+        | Kind::Panicked
+        | Kind::NeverWaited
+        | Kind::OutOfMemory => true,
+        Kind::WrongValue
+        | Kind::WrongOrder
+        | Kind::WrongTiming
+        | Kind::Sequential
+        | Kind::NotImplemented
+        | Kind::MissingFixture
+        | Kind::TimedOut
+        | Kind::OutputFlood
+        | Kind::ExitedEarly
+        | Kind::Crashed
+        | Kind::Forged
+        | Kind::DoesNotCompile
+        | Kind::ChecksDoNotCompile
+        | Kind::BuildBroken
+        | Kind::BuildTimedOut => false,
+    }
+}
+
+/// Whether the report shows the process's stderr (when the check could not say what happened).
+fn shows_stderr(kind: Kind) -> bool {
+    match kind {
+        Kind::TimedOut | Kind::Crashed | Kind::ExitedEarly | Kind::OutputFlood | Kind::Forged => {
+            true
+        }
+        Kind::WrongValue
+        | Kind::WrongOrder
+        | Kind::WrongTiming
+        | Kind::Sequential
+        | Kind::NeverWaited
+        | Kind::Deadlock
+        | Kind::Blocked
+        | Kind::Spinning
+        | Kind::Panicked
+        | Kind::NotImplemented
+        | Kind::MissingFixture
+        | Kind::OutOfMemory
+        | Kind::DoesNotCompile
+        | Kind::ChecksDoNotCompile
+        | Kind::BuildBroken
+        | Kind::BuildTimedOut => false,
+    }
+}
+
+/// The message without a leading repeat of the kind's heading ("blocked the runtime: ..." under
+/// the heading "blocked the runtime"): each verdict is said once.
+pub fn unrepeated(kind: Kind, message: &str) -> &str {
+    message
+        .strip_prefix(kind.heading())
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(message)
 }
 
 impl<W: Write> Reporter for Human<W> {

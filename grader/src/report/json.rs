@@ -3,7 +3,8 @@
 //! Shape (version 1): `{"version":1, "points", "max_points", "passed", "exercises":[{"number",
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "points", "max_points", "passed", "kind", "message", "expected", "actual",
-//! "transcript", "panics", "virtual_ms", "wall_ms"}]}]}`.
+//! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms"}], "notes",
+//! "warnings":[{"lint", "rendered"}]}]}`. Kinds are the protocol's names (`wrong_order`, ...).
 
 use super::Reporter;
 use crate::outcome::{Event, ExerciseResult};
@@ -26,7 +27,9 @@ pub fn document(results: &[ExerciseResult]) -> Value {
         .map(|r| {
             let build = match r.build_failure() {
                 None => json!({"ok": true}),
-                Some((kind, message)) => json!({"ok": false, "kind": kind, "message": message}),
+                Some((kind, message)) => {
+                    json!({"ok": false, "kind": kind.name(), "message": message})
+                }
             };
             let checks: Vec<Value> = r
                 .checks
@@ -37,12 +40,14 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "about": c.info.about,
                         "points": c.points(),
                         "max_points": c.info.points,
-                        "passed": c.outcome.passed,
-                        "kind": c.outcome.kind,
-                        "message": c.outcome.message,
+                        "passed": c.outcome.passed(),
+                        "kind": c.outcome.kind().map(|k| k.name()),
+                        "message": c.outcome.message(),
+                        "finished": c.outcome.finished,
                         "expected": c.outcome.expected,
                         "actual": c.outcome.actual,
                         "transcript": c.outcome.transcript,
+                        "transcript_dropped": c.outcome.transcript_dropped,
                         "panics": c.outcome.panics,
                         "virtual_ms": c.outcome.virtual_ms,
                         "wall_ms": c.outcome.wall_ms,
@@ -57,6 +62,8 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                 "max_points": r.max_points,
                 "passed": r.passed(),
                 "build": build,
+                "notes": r.notes,
+                "warnings": r.warnings.iter().map(|w| json!({"lint": w.lint, "rendered": w.rendered})).collect::<Vec<_>>(),
                 "checks": checks,
             })
         })

@@ -1,0 +1,563 @@
+//! The contract between the grader and a harness process, defined once and used by both sides.
+//!
+//! - [`Kind`]: every way a check can fail, whether the check itself says so (a wrong value) or the
+//!   grader sees it from outside (a timeout, a crash). One enum: a new kind is a compile error in
+//!   every `match` that must handle it.
+//! - [`Verdict`]: passed, or failed with a kind and a message. Nothing in between.
+//! - [`CheckInfo`]: one line of `harness list`.
+//! - [`Job`]: what the grader hands a check process on its standard input before any student code
+//!   runs: the report path, the nonce, the expected transcripts and the limits. Nothing of it is in
+//!   the environment, so student code cannot find the report channel there or in
+//!   `/proc/self/environ`, and a fixture changed on disk while a check runs changes nothing.
+//! - [`Report`]: what the harness writes at the end, to the path and with the nonce of its job.
+//!
+//! All of them travel in one small text encoding ([`Fields`]): `key length\nvalue\n`, repeated.
+//! Length-prefixed values carry any text (newlines, quotes, tabs) without escaping, and a decoder
+//! that meets anything else rejects the whole message. It keeps the harness free of serde, which
+//! every harness would otherwise compile.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Every way a check can fail, named the way a student would want it named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    // Said by the check (or the harness around it).
+    /// A value was wrong (a return value, a count, a line's text).
+    WrongValue,
+    /// The right lines, in an order tokio would not produce from a correct solution.
+    WrongOrder,
+    /// The right lines at the wrong virtual times, or the wrong total duration.
+    WrongTiming,
+    /// Work that should overlap ran one piece after another.
+    Sequential,
+    /// Neither clock moved: a future was created but never awaited (a missing `.await`).
+    NeverWaited,
+    /// Never finished: waited on something that never happens.
+    Deadlock,
+    /// The runtime thread was stuck in a blocking call (real time passed, virtual time did not).
+    Blocked,
+    /// The runtime thread computed without ever awaiting.
+    Spinning,
+    /// The student's code panicked.
+    Panicked,
+    /// A `todo!()` or `unimplemented!()` was reached.
+    NotImplemented,
+    /// An expected transcript under fixtures/ is missing.
+    MissingFixture,
+    /// The check process used more memory than its limit.
+    OutOfMemory,
+    // Seen by the grader from outside the check process.
+    /// The check was killed after its wall-clock limit.
+    TimedOut,
+    /// The check printed more than the output limit and was stopped.
+    OutputFlood,
+    /// The process exited before the check finished (`std::process::exit`).
+    ExitedEarly,
+    /// The process died (a signal, an abort, a stack overflow).
+    Crashed,
+    /// A report that did not come from the grader's harness.
+    Forged,
+    // Seen while building.
+    /// The student's crate does not compile.
+    DoesNotCompile,
+    /// The student's crate compiles, but the checks cannot call it.
+    ChecksDoNotCompile,
+    /// The harness could not be built for another reason (a missing file, cargo's own error).
+    BuildBroken,
+    /// Building took longer than the build limit and was stopped.
+    BuildTimedOut,
+}
+
+impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 21] = [
+        Kind::WrongValue,
+        Kind::WrongOrder,
+        Kind::WrongTiming,
+        Kind::Sequential,
+        Kind::NeverWaited,
+        Kind::Deadlock,
+        Kind::Blocked,
+        Kind::Spinning,
+        Kind::Panicked,
+        Kind::NotImplemented,
+        Kind::MissingFixture,
+        Kind::OutOfMemory,
+        Kind::TimedOut,
+        Kind::OutputFlood,
+        Kind::ExitedEarly,
+        Kind::Crashed,
+        Kind::Forged,
+        Kind::DoesNotCompile,
+        Kind::ChecksDoNotCompile,
+        Kind::BuildBroken,
+        Kind::BuildTimedOut,
+    ];
+
+    /// The stable name used in reports, JSON and expect.toml files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::WrongValue => "wrong_value",
+            Kind::WrongOrder => "wrong_order",
+            Kind::WrongTiming => "wrong_timing",
+            Kind::Sequential => "sequential",
+            Kind::NeverWaited => "never_waited",
+            Kind::Deadlock => "deadlock",
+            Kind::Blocked => "blocked",
+            Kind::Spinning => "spinning",
+            Kind::Panicked => "panicked",
+            Kind::NotImplemented => "not_implemented",
+            Kind::MissingFixture => "missing_fixture",
+            Kind::OutOfMemory => "out_of_memory",
+            Kind::TimedOut => "timed_out",
+            Kind::OutputFlood => "output_flood",
+            Kind::ExitedEarly => "exited_early",
+            Kind::Crashed => "crashed",
+            Kind::Forged => "forged",
+            Kind::DoesNotCompile => "does_not_compile",
+            Kind::ChecksDoNotCompile => "checks_do_not_compile",
+            Kind::BuildBroken => "build_broken",
+            Kind::BuildTimedOut => "build_timed_out",
+        }
+    }
+
+    /// The kind with this [`name`](Kind::name), if any.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The heading a report shows.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Kind::WrongValue => "wrong value",
+            Kind::WrongOrder => "wrong order",
+            Kind::WrongTiming => "wrong timing",
+            Kind::Sequential => "ran sequentially",
+            Kind::NeverWaited => "never waited",
+            Kind::Deadlock => "never finished (deadlock)",
+            Kind::Blocked => "blocked the runtime",
+            Kind::Spinning => "never yielded (busy loop)",
+            Kind::Panicked => "panicked",
+            Kind::NotImplemented => "not implemented yet",
+            Kind::MissingFixture => "expected transcript missing",
+            Kind::OutOfMemory => "used too much memory",
+            Kind::TimedOut => "timed out",
+            Kind::OutputFlood => "printed too much",
+            Kind::ExitedEarly => "exited the process",
+            Kind::Crashed => "crashed",
+            Kind::Forged => "forged report",
+            Kind::DoesNotCompile => "does not compile",
+            Kind::ChecksDoNotCompile => "checks cannot call your code",
+            Kind::BuildBroken => "could not build",
+            Kind::BuildTimedOut => "build timed out",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The verdict of one check: passed, or failed with a kind and a message for the student.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed { kind: Kind, message: String },
+}
+
+impl Verdict {
+    pub fn failed(kind: Kind, message: impl Into<String>) -> Verdict {
+        Verdict::Failed {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        matches!(self, Verdict::Passed)
+    }
+
+    /// The kind of failure; `None` for a pass.
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Verdict::Passed => None,
+            Verdict::Failed { kind, .. } => Some(*kind),
+        }
+    }
+
+    /// The message for the student; empty for a pass.
+    pub fn message(&self) -> &str {
+        match self {
+            Verdict::Passed => "",
+            Verdict::Failed { message, .. } => message,
+        }
+    }
+}
+
+/// One check, as `harness list` describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckInfo {
+    /// Stable: results and expect.toml files are keyed by it.
+    pub name: String,
+    pub points: u32,
+    /// The exercise's main scenario (what `grader run` prints).
+    pub main: bool,
+    /// The code under test has no tokio and no clock (exercise 02's hand-made executor): reports
+    /// speak of the executor and never of virtual time.
+    pub untimed: bool,
+    /// One line for the student: what the check verifies.
+    pub about: String,
+}
+
+impl CheckInfo {
+    /// The whole list, encoded.
+    pub fn encode_list(list: &[CheckInfo]) -> String {
+        let mut f = Fields::new("awaitlings-list 1");
+        for c in list {
+            f.put("check", &c.name);
+            f.put("points", &c.points.to_string());
+            f.put("main", flag(c.main));
+            f.put("untimed", flag(c.untimed));
+            f.put("about", &c.about);
+        }
+        f.finish()
+    }
+
+    pub fn decode_list(text: &str) -> Result<Vec<CheckInfo>, DecodeError> {
+        let mut out: Vec<CheckInfo> = Vec::new();
+        for (key, value) in Fields::decode(text, "awaitlings-list 1")? {
+            if key == "check" {
+                out.push(CheckInfo {
+                    name: value,
+                    points: 0,
+                    main: false,
+                    untimed: false,
+                    about: String::new(),
+                });
+                continue;
+            }
+            let Some(c) = out.last_mut() else {
+                return Err(DecodeError(format!("`{key}` before any `check`")));
+            };
+            match key.as_str() {
+                "points" => c.points = number(&key, &value)?,
+                "main" => c.main = value == "1",
+                "untimed" => c.untimed = value == "1",
+                "about" => c.about = value,
+                _ => return Err(DecodeError(format!("unknown field `{key}`"))),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What the grader tells a check process before it runs anything (on its standard input).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Job {
+    /// Where to write the [`Report`].
+    pub report: PathBuf,
+    /// Echoed in the report: a report without it is not the harness's.
+    pub nonce: String,
+    /// The exercise's expected transcripts, by name (`run_all` for fixtures/<slug>/run_all.txt).
+    pub fixtures: Vec<(String, String)>,
+    /// One busy stretch of the runtime thread longer than this ends the check (blocked/spinning).
+    pub blocked_ms: u64,
+    /// The most memory the check process may use (bytes); 0 = no limit.
+    pub memory_bytes: u64,
+    /// Transcript lines kept (the rest are counted).
+    pub transcript_cap: usize,
+}
+
+impl Job {
+    pub fn encode(&self) -> String {
+        let mut f = Fields::new("awaitlings-job 1");
+        f.put("report", &self.report.to_string_lossy());
+        f.put("nonce", &self.nonce);
+        f.put("blocked_ms", &self.blocked_ms.to_string());
+        f.put("memory_bytes", &self.memory_bytes.to_string());
+        f.put("transcript_cap", &self.transcript_cap.to_string());
+        for (name, text) in &self.fixtures {
+            f.put("fixture", name);
+            f.put("text", text);
+        }
+        f.finish()
+    }
+
+    pub fn decode(text: &str) -> Result<Job, DecodeError> {
+        let mut job = Job::default();
+        for (key, value) in Fields::decode(text, "awaitlings-job 1")? {
+            match key.as_str() {
+                "report" => job.report = PathBuf::from(value),
+                "nonce" => job.nonce = value,
+                "blocked_ms" => job.blocked_ms = number(&key, &value)?,
+                "memory_bytes" => job.memory_bytes = number(&key, &value)?,
+                "transcript_cap" => job.transcript_cap = number(&key, &value)?,
+                "fixture" => job.fixtures.push((value, String::new())),
+                "text" => match job.fixtures.last_mut() {
+                    Some((_, text)) => *text = value,
+                    None => return Err(DecodeError("`text` before any `fixture`".into())),
+                },
+                _ => return Err(DecodeError(format!("unknown field `{key}`"))),
+            }
+        }
+        Ok(job)
+    }
+}
+
+/// What a check process reports at its end: the one channel through which a check passes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The nonce of the job: proof that the report came from the harness.
+    pub nonce: String,
+    pub verdict: Verdict,
+    /// Did the check body run to its end? (No when the blocking monitor or the memory watch
+    /// stopped it: then nothing may say it "finished".)
+    pub finished: bool,
+    /// For a transcript mismatch: the expected and actual transcripts, for a diff.
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    /// The lines said during the check (the first `transcript_cap` of them).
+    pub transcript: Vec<String>,
+    /// Lines said beyond the cap, counted but not kept.
+    pub transcript_dropped: u64,
+    /// Each expected transcript the check compared against, with the actual lines: what
+    /// `grader bless` writes. (The check never writes fixtures itself.)
+    pub compared: Vec<(String, Vec<String>)>,
+    /// Every panic seen during the check, as "message (at file:line:col)".
+    pub panics: Vec<String>,
+    /// Virtual time from the check's start to its end (or to where it was stopped).
+    pub virtual_ms: f64,
+    /// Real time the check took inside its process.
+    pub wall_ms: f64,
+}
+
+impl Report {
+    pub fn new(nonce: String, verdict: Verdict) -> Report {
+        Report {
+            nonce,
+            verdict,
+            finished: false,
+            expected: None,
+            actual: None,
+            transcript: Vec::new(),
+            transcript_dropped: 0,
+            compared: Vec::new(),
+            panics: Vec::new(),
+            virtual_ms: 0.0,
+            wall_ms: 0.0,
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        let mut f = Fields::new("awaitlings-report 1");
+        f.put("nonce", &self.nonce);
+        match &self.verdict {
+            Verdict::Passed => f.put("verdict", "pass"),
+            Verdict::Failed { kind, message } => {
+                f.put("verdict", kind.name());
+                f.put("message", message);
+            }
+        }
+        f.put("finished", flag(self.finished));
+        if let Some(e) = &self.expected {
+            f.put("expected", e);
+        }
+        if let Some(a) = &self.actual {
+            f.put("actual", a);
+        }
+        for line in &self.transcript {
+            f.put("line", line);
+        }
+        f.put("dropped", &self.transcript_dropped.to_string());
+        for (name, lines) in &self.compared {
+            f.put("compared", name);
+            for line in lines {
+                f.put("compared_line", line);
+            }
+        }
+        for p in &self.panics {
+            f.put("panic", p);
+        }
+        f.put("virtual_ms", &format!("{:.3}", self.virtual_ms));
+        f.put("wall_ms", &format!("{:.3}", self.wall_ms));
+        f.finish()
+    }
+
+    pub fn decode(text: &str) -> Result<Report, DecodeError> {
+        let mut r = Report::new(String::new(), Verdict::Passed);
+        let mut verdict: Option<String> = None;
+        let mut message = String::new();
+        for (key, value) in Fields::decode(text, "awaitlings-report 1")? {
+            match key.as_str() {
+                "nonce" => r.nonce = value,
+                "verdict" => verdict = Some(value),
+                "message" => message = value,
+                "finished" => r.finished = value == "1",
+                "expected" => r.expected = Some(value),
+                "actual" => r.actual = Some(value),
+                "line" => r.transcript.push(value),
+                "dropped" => r.transcript_dropped = number(&key, &value)?,
+                "compared" => r.compared.push((value, Vec::new())),
+                "compared_line" => match r.compared.last_mut() {
+                    Some((_, lines)) => lines.push(value),
+                    None => return Err(DecodeError("`compared_line` before `compared`".into())),
+                },
+                "panic" => r.panics.push(value),
+                "virtual_ms" => r.virtual_ms = number(&key, &value)?,
+                "wall_ms" => r.wall_ms = number(&key, &value)?,
+                _ => return Err(DecodeError(format!("unknown field `{key}`"))),
+            }
+        }
+        r.verdict = match verdict.as_deref() {
+            Some("pass") => Verdict::Passed,
+            Some(name) => match Kind::from_name(name) {
+                Some(kind) => Verdict::Failed { kind, message },
+                None => return Err(DecodeError(format!("unknown verdict kind `{name}`"))),
+            },
+            None => return Err(DecodeError("no verdict".into())),
+        };
+        Ok(r)
+    }
+}
+
+/// A message that is not a well-formed protocol message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed message: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+fn flag(b: bool) -> &'static str {
+    if b { "1" } else { "0" }
+}
+
+fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, DecodeError> {
+    value
+        .parse()
+        .map_err(|_| DecodeError(format!("`{key}` is not a number: {value:?}")))
+}
+
+/// The encoding: a header line, then `key length\nvalue\n` for each field, in order.
+pub struct Fields(String);
+
+impl Fields {
+    pub fn new(header: &str) -> Fields {
+        Fields(format!("{header}\n"))
+    }
+
+    pub fn put(&mut self, key: &str, value: &str) {
+        debug_assert!(!key.contains([' ', '\n']));
+        self.0
+            .push_str(&format!("{key} {}\n{value}\n", value.len()));
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+    }
+
+    /// The fields of `text`, which must start with `header` and be well-formed to the end.
+    pub fn decode(text: &str, header: &str) -> Result<Vec<(String, String)>, DecodeError> {
+        let rest = text
+            .strip_prefix(header)
+            .and_then(|r| r.strip_prefix('\n'))
+            .ok_or_else(|| DecodeError(format!("does not start with `{header}`")))?;
+        let mut fields = Vec::new();
+        let mut at = rest;
+        while !at.is_empty() {
+            let (head, tail) = at
+                .split_once('\n')
+                .ok_or_else(|| DecodeError("a field head without a newline".into()))?;
+            let (key, len) = head
+                .split_once(' ')
+                .ok_or_else(|| DecodeError(format!("a field head without a length: {head:?}")))?;
+            let len: usize = number(key, len)?;
+            let value = tail
+                .get(..len)
+                .ok_or_else(|| DecodeError(format!("`{key}` is cut short")))?;
+            at = tail[len..].strip_prefix('\n').ok_or_else(|| {
+                DecodeError(format!("`{key}` does not end where its length says"))
+            })?;
+            fields.push((key.to_string(), value.to_string()));
+        }
+        Ok(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_unique_name_that_round_trips() {
+        let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_name(k.name()), Some(k));
+            assert!(!k.heading().is_empty());
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Kind::ALL.len());
+        assert_eq!(Kind::from_name("no-such-kind"), None);
+    }
+
+    #[test]
+    fn reports_round_trip_with_any_text() {
+        let mut r = Report::new(
+            "n0nce".into(),
+            Verdict::failed(Kind::WrongOrder, "line 2 is `b\nc`\t\"q\" ünï"),
+        );
+        r.finished = true;
+        r.expected = Some("  0.000s  a\n".into());
+        r.actual = Some(String::new());
+        r.transcript = vec!["  0.000s  a".into(), "x 12\nfake 3".into(), String::new()];
+        r.transcript_dropped = 299_000;
+        r.compared = vec![("run_all".into(), vec!["l1".into()]), ("b".into(), vec![])];
+        r.panics = vec!["boom (at src/lib.rs:1:2)".into()];
+        r.virtual_ms = 4900.0;
+        r.wall_ms = 1.5;
+        assert_eq!(Report::decode(&r.encode()), Ok(r));
+        let pass = Report::new("n".into(), Verdict::Passed);
+        assert_eq!(Report::decode(&pass.encode()), Ok(pass));
+    }
+
+    #[test]
+    fn malformed_messages_are_rejected() {
+        let good = Report::new("n".into(), Verdict::Passed).encode();
+        assert!(Report::decode(&good[..good.len() - 3]).is_err());
+        assert!(Report::decode("test ... ok\n").is_err());
+        assert!(Report::decode(&good.replace("pass", "pazz")).is_err());
+        assert!(Report::decode("awaitlings-report 1\nverdict 99\npass\n").is_err());
+    }
+
+    #[test]
+    fn jobs_and_lists_round_trip() {
+        let job = Job {
+            report: "/tmp/r".into(),
+            nonce: "abc".into(),
+            fixtures: vec![("run_all".into(), "  0.000s  up 0\n".into())],
+            blocked_ms: 300,
+            memory_bytes: 1 << 30,
+            transcript_cap: 10_000,
+        };
+        assert_eq!(Job::decode(&job.encode()), Ok(job));
+        let list = vec![CheckInfo {
+            name: "a".into(),
+            points: 3,
+            main: true,
+            untimed: false,
+            about: "says\ttabs".into(),
+        }];
+        assert_eq!(
+            CheckInfo::decode_list(&CheckInfo::encode_list(&list)),
+            Ok(list)
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Cargo's JSON messages, turned into what a student needs: the binary, rustc's rendered errors
+//! for *their* file (not cargo's noise), and their crate's warnings.
+
+use super::{BuildError, Built, Target, Warning};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Parses cargo's stdout (one JSON message per line).
+pub fn parse(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// True when cargo got as far as building (it could load the workspace).
+pub fn finished(messages: &[Value]) -> bool {
+    messages.iter().any(|m| m["reason"] == "build-finished")
+}
+
+/// True when the harness binary of `t` was produced.
+pub fn built(t: &Target, dir: &Path, messages: &[Value]) -> bool {
+    executable(t, dir, messages).is_some()
+}
+
+fn executable(t: &Target, dir: &Path, messages: &[Value]) -> Option<PathBuf> {
+    let member_dir = dir.join(&t.member);
+    messages.iter().find_map(|m| {
+        (m["reason"] == "compiler-artifact" && from(m, &member_dir))
+            .then(|| m["executable"].as_str().map(PathBuf::from))
+            .flatten()
+    })
+}
+
+/// The result for `t` from one cargo run over the workspace at `dir`.
+pub fn outcome(
+    t: &Target,
+    dir: &Path,
+    messages: &[Value],
+    stderr: &str,
+    shown: &dyn Fn(&str) -> String,
+) -> Result<Built, BuildError> {
+    let warnings = warnings(t, messages, shown);
+    if let Some(bin) = executable(t, dir, messages) {
+        return Ok(Built { bin, warnings });
+    }
+    let errors_of = |krate: &Path| -> Vec<String> {
+        messages
+            .iter()
+            .filter(|m| m["reason"] == "compiler-message" && from(m, krate))
+            .filter(|m| m["message"]["level"] == "error")
+            .filter_map(|m| m["message"]["rendered"].as_str())
+            .map(shown)
+            .collect()
+    };
+    let own = errors_of(&t.stage_dir);
+    if !own.is_empty() {
+        return Err(BuildError::DoesNotCompile(own.join("")));
+    }
+    let checks = errors_of(&dir.join(&t.member));
+    if !checks.is_empty() {
+        return Err(BuildError::ChecksDoNotCompile(checks.join("")));
+    }
+    Err(BuildError::Broken(shown(&tail(stderr, 40))))
+}
+
+/// The crate under test's own warnings.
+fn warnings(t: &Target, messages: &[Value], shown: &dyn Fn(&str) -> String) -> Vec<Warning> {
+    messages
+        .iter()
+        .filter(|m| m["reason"] == "compiler-message" && from(m, &t.stage_dir))
+        .filter(|m| m["message"]["level"] == "warning")
+        .filter_map(|m| {
+            let rendered = m["message"]["rendered"].as_str()?;
+            // "N warnings emitted" summaries have no code and no span.
+            if m["message"]["spans"]
+                .as_array()
+                .is_none_or(|s| s.is_empty())
+            {
+                return None;
+            }
+            Some(Warning {
+                lint: m["message"]["code"]["code"].as_str().map(str::to_owned),
+                rendered: shown(rendered),
+            })
+        })
+        .collect()
+}
+
+fn from(m: &Value, krate: &Path) -> bool {
+    m["package_id"]
+        .as_str()
+        .and_then(package_dir)
+        .is_some_and(|d| same_dir(&d, krate))
+}
+
+/// The last `lines` lines of cargo's stderr, without its progress lines.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("Compiling"))
+        .collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The directory of a path package, from a cargo package id: `path+file:///a/b#name@0.1.0`
+/// (cargo 1.77+) or `name 0.1.0 (path+file:///a/b)` (older).
+fn package_dir(id: &str) -> Option<PathBuf> {
+    let start = id.find("path+file://")? + "path+file://".len();
+    let rest = &id[start..];
+    let end = rest.find(['#', ')']).unwrap_or(rest.len());
+    Some(PathBuf::from(percent_decode(&rest[..end])))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b
+        || a.canonicalize()
+            .ok()
+            .is_some_and(|a| b.canonicalize().ok() == Some(a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_ids_of_both_cargo_formats_give_the_directory() {
+        assert_eq!(
+            package_dir("path+file:///a/my%20dir/x#x@0.1.0"),
+            Some(PathBuf::from("/a/my dir/x"))
+        );
+        assert_eq!(
+            package_dir("x 0.1.0 (path+file:///a/b/x)"),
+            Some(PathBuf::from("/a/b/x"))
+        );
+        assert_eq!(
+            package_dir("registry+https://github.com/rust-lang/crates.io-index#tokio@1.0.0"),
+            None
+        );
+    }
+}

@@ -1,0 +1,460 @@
+//! Building the hidden checks against a crate: the generated harness.
+//!
+//! For every (exercise, variant) the grader writes a tiny binary crate, a *harness*, that depends on
+//! the crate under test (renamed `exercise`) and includes the exercise's checks. The crate under
+//! test, the course's support crate and the check API are staged copies (see [`crate::stage`]).
+//! All harnesses of a course live in one generated workspace and share one cargo target
+//! directory, so tokio and the check API compile once for everything. One `cargo build
+//! --keep-going` builds every harness a command needs: one cargo start-up, and a crate that does
+//! not compile stops only its own checks.
+//!
+//! - [`generate`]: the harness's files;
+//! - [`fingerprint`]: skipping cargo when nothing changed;
+//! - [`messages`]: cargo's JSON messages, turned into errors and warnings for the student.
+
+pub mod fingerprint;
+pub mod generate;
+pub mod messages;
+
+use crate::cargo;
+use crate::course::{Course, Exercise};
+use crate::stage::{self, Shared};
+use crate::state::{State, write_if_changed};
+use anyhow::Result;
+use fingerprint::Print;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Which code the checks are built against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The student's crate, exercises/NN-slug.
+    Student,
+    /// The reference solution, solutions/NN-slug.
+    Solution,
+    /// A known-wrong solution, fixtures/wrong/<slug>/<mistake>.
+    Wrong(String),
+    /// Another submission's crate (for `diff --against PATH`).
+    Other(PathBuf),
+}
+
+/// One harness to build, with every path it needs resolved from the course being graded.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub exercise: Exercise,
+    pub variant: Variant,
+    /// The crate under test, where it lies.
+    pub crate_dir: PathBuf,
+    /// The course's crate whose dependencies the crate under test is built with.
+    pub reference_dir: PathBuf,
+    /// The hidden checks.
+    pub checks_file: PathBuf,
+    /// The expected transcripts.
+    pub fixtures_dir: PathBuf,
+    /// The harness package (and binary) name: unique per course, exercise and variant.
+    pub member: String,
+    /// Where the crate under test is staged.
+    pub stage_dir: PathBuf,
+    /// The crate under test as the student knows it: relative to the course when inside it.
+    pub shown: String,
+}
+
+impl Target {
+    pub fn new(course: &Course, state: &State, exercise: &Exercise, variant: Variant) -> Target {
+        let crate_dir = match &variant {
+            Variant::Student => course.exercise_dir(exercise),
+            Variant::Solution => course.solution_dir(exercise),
+            Variant::Wrong(mistake) => course.wrong_dir(exercise).join(mistake),
+            Variant::Other(dir) => dir.clone(),
+        };
+        let solution = course.solution_dir(exercise);
+        let reference_dir = if solution.join("Cargo.toml").is_file() {
+            solution
+        } else {
+            course.exercise_dir(exercise)
+        };
+        let variant_name = match &variant {
+            Variant::Student => "student".to_string(),
+            Variant::Solution => "solution".to_string(),
+            Variant::Wrong(mistake) => format!("wrong-{mistake}"),
+            Variant::Other(dir) => format!(
+                "other-{:08x}",
+                crate::state::hash_of(&dir.to_string_lossy()) as u32
+            ),
+        };
+        let member = format!("check-{}-{variant_name}-{}", exercise.slug, state.tag);
+        let shown = crate_dir
+            .strip_prefix(&course.root)
+            .unwrap_or(&crate_dir)
+            .display()
+            .to_string();
+        Target {
+            exercise: exercise.clone(),
+            variant,
+            stage_dir: state.staged(&member),
+            checks_file: course.checks_file(exercise),
+            fixtures_dir: course.fixtures_dir(exercise),
+            crate_dir,
+            reference_dir,
+            member,
+            shown,
+        }
+    }
+
+    /// The staged crate's package name: unique, so harnesses of many variants share a workspace.
+    pub fn package(&self) -> String {
+        format!("code-{}", self.member)
+    }
+}
+
+/// Why a harness did not build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// The crate under test does not compile: rustc's messages for it.
+    DoesNotCompile(String),
+    /// The crate compiles, but the checks cannot call it (a changed signature).
+    ChecksDoNotCompile(String),
+    /// Something else: a missing file, a broken manifest, cargo's own error.
+    Broken(String),
+    /// The build ran past its wall-clock limit and was stopped.
+    TimedOut(String),
+}
+
+/// One compiler warning of the crate under test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The lint, e.g. `unused_must_use` (none for some warnings).
+    pub lint: Option<String>,
+    pub rendered: String,
+}
+
+/// A built harness.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub bin: PathBuf,
+    pub warnings: Vec<Warning>,
+}
+
+/// What building one target gave: the harness or why not, and notes on the student's manifest.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub result: std::result::Result<Built, BuildError>,
+    pub notes: Vec<String>,
+}
+
+/// Builds harnesses for one course.
+pub struct Builder<'a> {
+    pub course: &'a Course,
+    pub state: &'a State,
+    pub color: bool,
+    /// Wall-clock limit on one cargo run.
+    pub timeout: Duration,
+}
+
+/// A target ready for cargo.
+struct Prepared {
+    index: usize,
+    print: u64,
+}
+
+impl Builder<'_> {
+    /// Builds every target, returning one outcome per target, in order.
+    pub fn build(&self, targets: &[Target]) -> Result<Vec<Outcome>> {
+        let mut out: Vec<Option<Outcome>> = vec![None; targets.len()];
+        let shared = match stage::shared(self.course, self.state) {
+            Ok(shared) => shared,
+            Err(e) => {
+                let broken = Outcome {
+                    result: Err(BuildError::Broken(format!("{e:#}"))),
+                    notes: Vec::new(),
+                };
+                return Ok(vec![broken; targets.len()]);
+            }
+        };
+        let mut pending: Vec<Prepared> = Vec::new();
+        for (index, t) in targets.iter().enumerate() {
+            match self.prepare(t, &shared) {
+                Err((e, notes)) => {
+                    out[index] = Some(Outcome {
+                        result: Err(e),
+                        notes,
+                    })
+                }
+                Ok((print, notes)) => {
+                    let bin = self.bin_path(&t.member);
+                    if bin.is_file() && fingerprint::stamp(self.state, &t.member) == Some(print) {
+                        out[index] = Some(Outcome {
+                            result: Ok(Built {
+                                bin,
+                                warnings: self.read_warnings(&t.member),
+                            }),
+                            notes,
+                        });
+                    } else {
+                        fingerprint::clear_stamp(self.state, &t.member);
+                        out[index] = Some(Outcome {
+                            result: Err(BuildError::Broken(String::new())),
+                            notes,
+                        });
+                        pending.push(Prepared { index, print });
+                    }
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let members: Vec<&Target> = pending.iter().map(|p| &targets[p.index]).collect();
+            let results = match self.cargo_build(None, &members)? {
+                Some(results) => results,
+                // Cargo could not even load the workspace (or ran out of time with several
+                // harnesses unbuilt): build each alone, so the culprit gets the error and the
+                // others still build.
+                None => {
+                    let mut alone = Vec::new();
+                    for t in &members {
+                        alone.push(match self.cargo_build(Some(&t.member), &[t])? {
+                            Some(mut one) => one.remove(0),
+                            None => Err(BuildError::Broken(self.last_cargo_error(&t.member))),
+                        });
+                    }
+                    alone
+                }
+            };
+            for (p, result) in pending.iter().zip(results) {
+                let t = &targets[p.index];
+                if let Ok(built) = &result {
+                    fingerprint::write_stamp(self.state, &t.member, p.print);
+                    self.write_warnings(&t.member, &built.warnings);
+                }
+                out[p.index].as_mut().expect("prepared").result = result;
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|o| o.expect("every target has an outcome"))
+            .collect())
+    }
+
+    fn bin_path(&self, member: &str) -> PathBuf {
+        self.state
+            .cargo_target()
+            .join("debug")
+            .join(format!("{member}{}", std::env::consts::EXE_SUFFIX))
+    }
+
+    /// Stages the crate under test and writes the harness files. Returns the fingerprint of all
+    /// inputs and the notes on the student's manifest.
+    fn prepare(
+        &self,
+        t: &Target,
+        shared: &Shared,
+    ) -> std::result::Result<(u64, Vec<String>), (BuildError, Vec<String>)> {
+        let broken = |m: String| (BuildError::Broken(m), Vec::new());
+        if !t.checks_file.is_file() {
+            return Err(broken(format!(
+                "the hidden checks {} are missing. Restore them with `git checkout -- grader/checks`.",
+                self.relative(&t.checks_file)
+            )));
+        }
+        if !t.crate_dir.join("Cargo.toml").is_file() {
+            return Err(broken(format!(
+                "there is no crate at {} (no Cargo.toml). Restore it with `git checkout -- {}`.",
+                t.shown, t.shown
+            )));
+        }
+        let staged = stage::crate_under_test(
+            self.course,
+            self.state,
+            &t.crate_dir,
+            &t.reference_dir,
+            &t.stage_dir,
+            &t.package(),
+        )
+        .map_err(|e| broken(format!("{e:#}")))?;
+        let member_dir = self.state.harness_workspace(None).join(&t.member);
+        let checks = std::fs::read(&t.checks_file).map_err(|e| {
+            broken(format!(
+                "cannot read {}: {e}",
+                self.relative(&t.checks_file)
+            ))
+        })?;
+        let manifest = generate::manifest(t, shared);
+        let main = generate::main_rs(t);
+        let write = |name: &str, bytes: &[u8]| {
+            write_if_changed(&member_dir.join(name), bytes).map_err(|e| {
+                broken(format!(
+                    "cannot write the harness in {}: {e}",
+                    member_dir.display()
+                ))
+            })
+        };
+        write("Cargo.toml", manifest.as_bytes())?;
+        write("main.rs", main.as_bytes())?;
+        // A copy, not a path into the course: it gets a fresh time whenever its content changes.
+        write("checks.rs", &checks)?;
+        let print = Print::new()
+            .add(staged.print)
+            .add(shared.support.print)
+            .add(shared.check_api.print)
+            .add(&checks)
+            .add(&manifest)
+            .add(&main)
+            .add_file(&self.course.root.join("Cargo.lock"))
+            .finish();
+        Ok((print, staged.notes))
+    }
+
+    /// Writes the workspace and runs one `cargo build` over `targets` (in the course's workspace,
+    /// or in one of its own when `alone` names a member). `None` when cargo stopped before
+    /// building anything (the workspace could not be loaded) or ran out of time with more than one
+    /// harness unbuilt.
+    fn cargo_build(
+        &self,
+        alone: Option<&str>,
+        targets: &[&Target],
+    ) -> Result<Option<Vec<std::result::Result<Built, BuildError>>>> {
+        let dir = self.state.harness_workspace(alone);
+        let members: Vec<String> = targets.iter().map(|t| t.member.clone()).collect();
+        if alone.is_some() {
+            // The member's files live in the course workspace; a solo workspace links to them.
+            for t in targets {
+                let from = self.state.harness_workspace(None).join(&t.member);
+                for name in ["Cargo.toml", "main.rs", "checks.rs"] {
+                    let bytes = std::fs::read(from.join(name))?;
+                    write_if_changed(&dir.join(&t.member).join(name), &bytes)?;
+                }
+            }
+        }
+        write_if_changed(
+            &dir.join("Cargo.toml"),
+            generate::workspace(&members).as_bytes(),
+        )?;
+        // Start from the course's lock file, so harnesses use the versions the course was tested with.
+        if let Ok(lock) = std::fs::read(self.course.root.join("Cargo.lock"))
+            && std::fs::read(dir.join("Cargo.lock")).ok().as_ref() != Some(&lock)
+        {
+            std::fs::write(dir.join("Cargo.lock"), lock)?;
+        }
+
+        let format = if self.color {
+            "json-diagnostic-rendered-ansi"
+        } else {
+            "json"
+        };
+        let mut args: Vec<String> = vec![
+            "build".into(),
+            "--manifest-path".into(),
+            dir.join("Cargo.toml").to_string_lossy().into(),
+            "--target-dir".into(),
+            self.state.cargo_target().to_string_lossy().into(),
+            "--keep-going".into(),
+            format!("--message-format={format}"),
+        ];
+        for t in targets {
+            args.push("-p".into());
+            args.push(t.member.clone());
+        }
+        let out = cargo::run(&args, self.timeout)?;
+        let _ = std::fs::write(dir.join("last-cargo-stderr.txt"), &out.stderr);
+        let messages = messages::parse(&out.stdout);
+        let shown = |text: &str| self.shown(text, targets);
+
+        if out.timed_out {
+            let unbuilt: Vec<&&Target> = targets
+                .iter()
+                .filter(|t| !messages::built(t, &dir, &messages))
+                .collect();
+            if unbuilt.len() > 1 {
+                return Ok(None);
+            }
+            let why = format!(
+                "building took longer than {} s and was stopped. A build script or a macro that \
+                 never finishes? cargo's last words:\n{}",
+                self.timeout.as_secs(),
+                shown(&messages::tail(&out.stderr, 12))
+            );
+            return Ok(Some(
+                targets
+                    .iter()
+                    .map(|t| {
+                        if messages::built(t, &dir, &messages) {
+                            messages::outcome(t, &dir, &messages, &out.stderr, &shown)
+                        } else {
+                            Err(BuildError::TimedOut(why.clone()))
+                        }
+                    })
+                    .collect(),
+            ));
+        }
+        if !messages::finished(&messages) {
+            return Ok(None);
+        }
+        Ok(Some(
+            targets
+                .iter()
+                .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
+                .collect(),
+        ))
+    }
+
+    fn last_cargo_error(&self, member: &str) -> String {
+        let text = std::fs::read_to_string(
+            self.state
+                .harness_workspace(Some(member))
+                .join("last-cargo-stderr.txt"),
+        )
+        .unwrap_or_default();
+        self.shown(&messages::tail(&text, 40), &[])
+    }
+
+    /// Paths as the student knows them: a staged crate's path becomes the crate's own, and paths
+    /// inside the course are relative to it (`exercises/03-x/src/lib.rs:4:5`).
+    fn shown(&self, text: &str, targets: &[&Target]) -> String {
+        let mut text = text.to_string();
+        for t in targets {
+            text = shown_paths(&text, &t.stage_dir, &t.shown);
+        }
+        let root = format!(
+            "{}{}",
+            self.course.root.display(),
+            std::path::MAIN_SEPARATOR
+        );
+        text.replace(&root, "")
+    }
+
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.course.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    fn read_warnings(&self, member: &str) -> Vec<Warning> {
+        let text = std::fs::read_to_string(self.state.warnings(member)).unwrap_or_default();
+        awaitlings_check::protocol::Fields::decode(&text, "awaitlings-warnings 1")
+            .unwrap_or_default()
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [(_, lint), (_, rendered)] => Some(Warning {
+                    lint: (!lint.is_empty()).then(|| lint.clone()),
+                    rendered: rendered.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn write_warnings(&self, member: &str, warnings: &[Warning]) {
+        let mut f = awaitlings_check::protocol::Fields::new("awaitlings-warnings 1");
+        for w in warnings {
+            f.put("lint", w.lint.as_deref().unwrap_or(""));
+            f.put("rendered", &w.rendered);
+        }
+        let _ = write_if_changed(&self.state.warnings(member), f.finish().as_bytes());
+    }
+}
+
+/// Replaces the staged crate's directory with the crate's own in `text` (messages, panics).
+pub fn shown_paths(text: &str, stage_dir: &Path, shown: &str) -> String {
+    let staged = format!("{}{}", stage_dir.display(), std::path::MAIN_SEPARATOR);
+    text.replace(&staged, &format!("{shown}{}", std::path::MAIN_SEPARATOR))
+}

@@ -1,0 +1,614 @@
+//! Staging: the crates a harness builds are copies the grader makes, with manifests it writes.
+//!
+//! The grader never builds a student's crate where it lies, with the student's Cargo.toml. It
+//! copies the crate's sources into the state directory and writes a manifest of its own, whose
+//! dependencies are the *course's* for that exercise: the reference solution's (else the
+//! exercise's as the course ships it), with `workspace = true` entries resolved against the
+//! course's root Cargo.toml. The course's `support/` and `grader/check/` crates are staged the
+//! same way. This is what makes grading trustworthy:
+//!
+//! - **Relocatable**: every path a harness links is found from the course being graded, at run
+//!   time, never from where the grader was compiled; another clone's crate (`diff --against`) is
+//!   built against the grading course's support crate, so nothing collides.
+//! - **No student build-time code**: a build script runs only if the course's own crate has one;
+//!   dependencies, proc macros and features the student added are not built. Each difference is
+//!   reported as a note, so the student knows why `use rand::..` does not compile here.
+//! - **Content, not timestamps**: a staged file is rewritten only when its content differs, and
+//!   then it gets a fresh time, so a submission copied with old timestamps (`cp -p`, tar, unzip)
+//!   is always rebuilt.
+
+use crate::course::Course;
+use crate::state::write_if_changed;
+use anyhow::{Context, Result, bail};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// A crate staged for a harness build.
+#[derive(Clone, Debug)]
+pub struct Staged {
+    /// Where the copy is.
+    pub dir: PathBuf,
+    /// A fingerprint of everything staged (sources and manifest).
+    pub print: u64,
+    /// How the student's manifest differs from the course's, in words for the student.
+    pub notes: Vec<String>,
+}
+
+/// The course's crates every harness links, staged.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub support: Staged,
+    pub check_api: Staged,
+    /// The tokio dependency line the course uses.
+    pub tokio: String,
+}
+
+/// Stages the course's `support/` and `grader/check/` crates.
+pub fn shared(course: &Course, state: &crate::state::State) -> Result<Shared> {
+    let ws = Workspace::of(course)?;
+    let support_src = course.root.join("support");
+    let check_src = course.root.join("grader").join("check");
+    for (dir, what) in [
+        (
+            &support_src,
+            "support/ (crate `awaitlings`, which exercises print through)",
+        ),
+        (
+            &check_src,
+            "grader/check/ (crate `awaitlings-check`, the check API)",
+        ),
+    ] {
+        if !dir.join("Cargo.toml").is_file() {
+            bail!(
+                "the course at {} has no {what}: every harness is built with the course's own copy. \
+                 Is this the root of an awaitlings course? Restore the folder with `git checkout -- {}`.",
+                course.root.display(),
+                dir.strip_prefix(&course.root).unwrap_or(dir).display()
+            );
+        }
+    }
+    let support_dst = state.staged("support");
+    let check_dst = state.staged("check");
+    let remap = Remap {
+        support: (support_src.clone(), support_dst.clone()),
+        check: (check_src.clone(), check_dst.clone()),
+    };
+    let support = stage_crate(&support_src, &support_dst, &ws, &remap)?;
+    let check_api = stage_crate(&check_src, &check_dst, &ws, &remap)?;
+    let tokio = ws
+        .dependencies
+        .get("tokio")
+        .map(|v| format!("tokio = {}", inline(&absolutise(v, &course.root))))
+        .unwrap_or_else(|| {
+            r#"tokio = { version = "1", default-features = false, features = ["rt", "macros", "time", "sync", "test-util"] }"#
+                .into()
+        });
+    Ok(Shared {
+        support,
+        check_api,
+        tokio,
+    })
+}
+
+/// Stages the crate under test, `src`, into `dst` as package `package`, with the dependencies of
+/// the course's `reference` crate for the exercise.
+pub fn crate_under_test(
+    course: &Course,
+    state: &crate::state::State,
+    src: &Path,
+    reference: &Path,
+    dst: &Path,
+    package: &str,
+) -> Result<Staged> {
+    let ws = Workspace::of(course)?;
+    let remap = Remap {
+        support: (course.root.join("support"), state.staged("support")),
+        check: (
+            course.root.join("grader").join("check"),
+            state.staged("check"),
+        ),
+    };
+    let reference_manifest = read_manifest(&reference.join("Cargo.toml"))?;
+    let student_manifest = read_manifest(&src.join("Cargo.toml"))?;
+    let mut notes = differences(&student_manifest, &reference_manifest, src, reference);
+    let reference_builds = has_build_script(&reference_manifest, reference);
+    if !reference_builds
+        && src.join("build.rs").is_file()
+        && notes.iter().all(|n| !n.contains("build script"))
+    {
+        notes.push(
+            "your crate has a build script (build.rs), which the course's crate does not have: the \
+             grader never runs it."
+                .into(),
+        );
+    }
+    let mut staged = stage_crate_with(
+        src,
+        dst,
+        &reference_manifest,
+        reference,
+        Some(package),
+        &ws,
+        &remap,
+        reference_builds,
+    )?;
+    staged.notes = notes;
+    Ok(staged)
+}
+
+/// Where path dependencies on the course's shared crates go once staged.
+struct Remap {
+    support: (PathBuf, PathBuf),
+    check: (PathBuf, PathBuf),
+}
+
+impl Remap {
+    fn path(&self, p: &Path) -> PathBuf {
+        let canon = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        for (from, to) in [&self.support, &self.check] {
+            if from.canonicalize().ok().as_deref() == Some(canon.as_path()) {
+                return to.clone();
+            }
+        }
+        canon
+    }
+}
+
+/// The course's root manifest, for `workspace = true` entries.
+struct Workspace {
+    root: PathBuf,
+    package: Table,
+    dependencies: Table,
+}
+
+impl Workspace {
+    fn of(course: &Course) -> Result<Workspace> {
+        let path = course.root.join("Cargo.toml");
+        let mut package = Table::new();
+        let mut dependencies = Table::new();
+        if path.is_file() {
+            let manifest = read_manifest(&path)?;
+            if let Some(Value::Table(ws)) = manifest.get("workspace") {
+                if let Some(Value::Table(p)) = ws.get("package") {
+                    package = p.clone();
+                }
+                if let Some(Value::Table(d)) = ws.get("dependencies") {
+                    dependencies = d.clone();
+                }
+            }
+        }
+        Ok(Workspace {
+            root: course.root.clone(),
+            package,
+            dependencies,
+        })
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<Table> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read {} (was it deleted? `git checkout -- {}` restores it)",
+            path.display(),
+            path.display()
+        )
+    })?;
+    toml::from_str(&text).with_context(|| format!("{} is not a valid Cargo.toml", path.display()))
+}
+
+/// Stages one of the course's own crates, under its own name.
+fn stage_crate(src: &Path, dst: &Path, ws: &Workspace, remap: &Remap) -> Result<Staged> {
+    let manifest = read_manifest(&src.join("Cargo.toml"))?;
+    let builds = has_build_script(&manifest, src);
+    stage_crate_with(src, dst, &manifest, src, None, ws, remap, builds)
+}
+
+/// Copies `src` into `dst` and writes a manifest built from `manifest` (found in `manifest_dir`).
+#[allow(clippy::too_many_arguments)]
+fn stage_crate_with(
+    src: &Path,
+    dst: &Path,
+    manifest: &Table,
+    manifest_dir: &Path,
+    package: Option<&str>,
+    ws: &Workspace,
+    remap: &Remap,
+    build_script: bool,
+) -> Result<Staged> {
+    let pkg = manifest
+        .get("package")
+        .and_then(Value::as_table)
+        .with_context(|| format!("{}/Cargo.toml has no [package]", manifest_dir.display()))?;
+    let name = match package {
+        Some(name) => name.to_string(),
+        None => pkg
+            .get("name")
+            .and_then(Value::as_str)
+            .context("a [package] without a name")?
+            .to_string(),
+    };
+    let edition = inherited(pkg.get("edition"), &ws.package, "edition")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "2021".into());
+    let version = inherited(pkg.get("version"), &ws.package, "version")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "0.0.0".into());
+
+    let mut deps = BTreeMap::new();
+    if let Some(Value::Table(table)) = manifest.get("dependencies") {
+        for (dep, spec) in table {
+            deps.insert(
+                dep.clone(),
+                resolve_dep(spec, dep, manifest_dir, ws, remap)?,
+            );
+        }
+    }
+    let mut text = format!(
+        "# Staged by the awaitlings grader from {}; the dependencies are the course's.\n\
+         [package]\nname = {}\nversion = {}\nedition = {}\npublish = false\n\
+         autobins = false\nautoexamples = false\nautotests = false\nautobenches = false\n",
+        src.display(),
+        quote(&name),
+        quote(&version),
+        quote(&edition),
+    );
+    text.push_str(if build_script {
+        "build = \"build.rs\"\n"
+    } else {
+        "build = false\n"
+    });
+    text.push_str("\n[lib]\npath = \"src/lib.rs\"\n\n[dependencies]\n");
+    for (dep, spec) in &deps {
+        text.push_str(&format!("{} = {}\n", quote(dep), inline(spec)));
+    }
+    if let Some(Value::Table(targets)) = manifest.get("target") {
+        for (cfg, section) in targets {
+            if let Some(Value::Table(table)) = section.get("dependencies") {
+                text.push_str(&format!("\n[target.{}.dependencies]\n", quote(cfg)));
+                for (dep, spec) in table {
+                    let spec = resolve_dep(spec, dep, manifest_dir, ws, remap)?;
+                    text.push_str(&format!("{} = {}\n", quote(dep), inline(&spec)));
+                }
+            }
+        }
+    }
+
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    let mut wanted = BTreeSet::new();
+    copy_tree(src, src, dst, build_script, &mut wanted, &mut h)
+        .with_context(|| format!("cannot copy {} for the build", src.display()))?;
+    write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
+    wanted.insert(dst.join("Cargo.toml"));
+    remove_unwanted(dst, &wanted);
+    Ok(Staged {
+        dir: dst.to_path_buf(),
+        print: h.finish(),
+        notes: Vec::new(),
+    })
+}
+
+/// `field.workspace = true` resolved from the workspace's `[workspace.package]`.
+fn inherited(value: Option<&Value>, ws_package: &Table, key: &str) -> Option<Value> {
+    match value? {
+        Value::Table(t) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
+            ws_package.get(key).cloned()
+        }
+        v => Some(v.clone()),
+    }
+}
+
+/// One dependency spec, with `workspace = true` resolved and paths made absolute (and the course's
+/// shared crates pointed at their staged copies).
+fn resolve_dep(
+    spec: &Value,
+    name: &str,
+    dir: &Path,
+    ws: &Workspace,
+    remap: &Remap,
+) -> Result<Value> {
+    let (mut table, base) = match spec {
+        Value::String(version) => {
+            let mut t = Table::new();
+            t.insert("version".into(), Value::String(version.clone()));
+            (t, dir.to_path_buf())
+        }
+        Value::Table(t) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
+            let from_ws = ws.dependencies.get(name).with_context(|| {
+                format!(
+                    "{}/Cargo.toml inherits dependency `{name}` from the workspace, but the course's \
+                     Cargo.toml has no [workspace.dependencies] entry for it",
+                    dir.display()
+                )
+            })?;
+            let mut merged = match from_ws {
+                Value::String(v) => {
+                    let mut m = Table::new();
+                    m.insert("version".into(), Value::String(v.clone()));
+                    m
+                }
+                Value::Table(m) => m.clone(),
+                _ => bail!("workspace dependency `{name}` is neither a version nor a table"),
+            };
+            // The member may add features and make it optional; nothing else.
+            if let Some(Value::Array(extra)) = t.get("features") {
+                let mut features = match merged.remove("features") {
+                    Some(Value::Array(f)) => f,
+                    _ => Vec::new(),
+                };
+                features.extend(extra.iter().cloned());
+                merged.insert("features".into(), Value::Array(features));
+            }
+            if let Some(optional) = t.get("optional") {
+                merged.insert("optional".into(), optional.clone());
+            }
+            (merged, ws.root.clone())
+        }
+        Value::Table(t) => (t.clone(), dir.to_path_buf()),
+        _ => bail!(
+            "dependency `{name}` in {}/Cargo.toml is malformed",
+            dir.display()
+        ),
+    };
+    if let Some(Value::String(p)) = table.get("path") {
+        let absolute = remap.path(&base.join(p));
+        table.insert(
+            "path".into(),
+            Value::String(absolute.to_string_lossy().into_owned()),
+        );
+    }
+    Ok(Value::Table(table))
+}
+
+fn absolutise(spec: &Value, base: &Path) -> Value {
+    match spec {
+        Value::Table(t) => {
+            let mut t = t.clone();
+            if let Some(Value::String(p)) = t.get("path") {
+                let abs = base.join(p);
+                t.insert(
+                    "path".into(),
+                    Value::String(abs.to_string_lossy().into_owned()),
+                );
+            }
+            Value::Table(t)
+        }
+        v => v.clone(),
+    }
+}
+
+fn has_build_script(manifest: &Table, dir: &Path) -> bool {
+    match manifest.get("package").and_then(|p| p.get("build")) {
+        Some(Value::Boolean(b)) => *b,
+        Some(Value::String(_)) => true,
+        _ => dir.join("build.rs").is_file(),
+    }
+}
+
+/// How the student's manifest differs from the reference's in what it builds.
+fn differences(
+    student: &Table,
+    reference: &Table,
+    student_dir: &Path,
+    reference_dir: &Path,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let names = |m: &Table, section: &str| -> BTreeMap<String, Value> {
+        m.get(section)
+            .and_then(Value::as_table)
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    let (mine, theirs) = (
+        names(student, "dependencies"),
+        names(reference, "dependencies"),
+    );
+    let added: Vec<&String> = mine.keys().filter(|k| !theirs.contains_key(*k)).collect();
+    if !added.is_empty() {
+        notes.push(format!(
+            "your Cargo.toml adds {} the course's crate does not have: {}. The grader builds your \
+             code with the course's dependencies only, so code that uses {} will not compile here.",
+            plural(added.len(), "a dependency", "dependencies"),
+            list(&added),
+            if added.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    let changed: Vec<&String> = mine
+        .iter()
+        .filter(|(k, v)| theirs.get(*k).is_some_and(|r| !same_dep(v, r)))
+        .map(|(k, _)| k)
+        .collect();
+    if !changed.is_empty() {
+        notes.push(format!(
+            "your Cargo.toml changes the version or features of {}; the grader uses the course's.",
+            list(&changed)
+        ));
+    }
+    for (section, what) in [
+        ("build-dependencies", "build dependencies"),
+        ("features", "features"),
+        ("patch", "a [patch] section"),
+        ("replace", "a [replace] section"),
+        ("target", "platform-specific dependencies"),
+    ] {
+        if student.contains_key(section) && student.get(section) != reference.get(section) {
+            notes.push(format!(
+                "your Cargo.toml declares {what}, which the grader does not build."
+            ));
+        }
+    }
+    let proc_macro = |m: &Table| {
+        m.get("lib")
+            .and_then(|l| l.get("proc-macro"))
+            .and_then(Value::as_bool)
+            == Some(true)
+    };
+    if proc_macro(student) && !proc_macro(reference) {
+        notes.push(
+            "your crate is declared a proc-macro crate; the grader builds it as a library.".into(),
+        );
+    }
+    if has_build_script(student, student_dir) && !has_build_script(reference, reference_dir) {
+        notes.push(
+            "your crate has a build script (build.rs), which the course's crate does not have: the \
+             grader never runs it."
+                .into(),
+        );
+    }
+    notes
+}
+
+/// Same dependency for grading purposes: path dependencies match by name (each clone's points at
+/// its own copy); others must ask for the same version and features.
+fn same_dep(a: &Value, b: &Value) -> bool {
+    let field = |v: &Value, k: &str| v.as_table().and_then(|t| t.get(k)).cloned();
+    let is_path = |v: &Value| field(v, "path").is_some() || field(v, "workspace").is_some();
+    if is_path(a) && is_path(b) {
+        return true;
+    }
+    let version = |v: &Value| match v {
+        Value::String(s) => Some(Value::String(s.clone())),
+        _ => field(v, "version"),
+    };
+    version(a) == version(b) && field(a, "features") == field(b, "features")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { one.into() } else { many.into() }
+}
+
+fn list(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping build
+/// output, hidden entries, the manifest and lock file, and the build script unless it is wanted.
+fn copy_tree(
+    root: &Path,
+    dir: &Path,
+    dst: &Path,
+    build_script: bool,
+    wanted: &mut BTreeSet<PathBuf>,
+    h: &mut DefaultHasher,
+) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let at_root = dir == root;
+        if name.starts_with('.')
+            || name == "target"
+            || (at_root && (name == "Cargo.toml" || name == "Cargo.lock"))
+            || (at_root && name == "build.rs" && !build_script)
+        {
+            continue;
+        }
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        let to = dst.join(rel);
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(root, &path, dst, build_script, wanted, h)?;
+        } else if kind.is_file() || kind.is_symlink() {
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            rel.hash(h);
+            bytes.hash(h);
+            write_if_changed(&to, &bytes)?;
+            wanted.insert(to);
+        }
+    }
+    Ok(())
+}
+
+/// Removes files under `dst` that the source no longer has (a deleted module must not linger).
+fn remove_unwanted(dst: &Path, wanted: &BTreeSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dst) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                if path.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                remove_unwanted(&path, wanted);
+                let _ = std::fs::remove_dir(&path); // only succeeds when empty
+            }
+            Ok(_) if !wanted.contains(&path) => {
+                let _ = std::fs::remove_file(&path);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A TOML basic string (JSON string escaping is valid TOML basic-string escaping).
+pub fn quote(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
+}
+
+/// A TOML value written inline.
+pub fn inline(v: &Value) -> String {
+    match v {
+        Value::String(s) => quote(s),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Datetime(d) => d.to_string(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(inline).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Table(t) => format!(
+            "{{ {} }}",
+            t.iter()
+                .map(|(k, v)| format!("{} = {}", quote(k), inline(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn added_dependencies_and_build_scripts_are_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let reference =
+            table("[package]\nname='x'\n[dependencies]\ntokio = { workspace = true }\n");
+        let student = table(
+            "[package]\nname='x'\nbuild='build.rs'\n[dependencies]\ntokio = { workspace = true }\nrand = '0.8'\n",
+        );
+        let notes = differences(&student, &reference, dir.path(), dir.path());
+        assert!(notes.iter().any(|n| n.contains("`rand`")), "{notes:?}");
+        assert!(
+            notes.iter().any(|n| n.contains("build script")),
+            "{notes:?}"
+        );
+        assert!(differences(&reference, &reference, dir.path(), dir.path()).is_empty());
+    }
+
+    #[test]
+    fn inline_tables_are_valid_toml() {
+        let v =
+            table("d = { version = '1', features = ['a', \"b\\\"c\"], default-features = false }");
+        let line = format!("d = {}", inline(&v["d"]));
+        assert_eq!(table(&line), v);
+    }
+}
