@@ -41,6 +41,9 @@ pub struct Staged {
 pub struct Shared {
     pub support: Staged,
     pub check_api: Staged,
+    /// A copy of the course's `grader/checks/`: a copy, not a path into the course, so it gets a
+    /// fresh time whenever its content changes.
+    pub checks: Staged,
     /// The tokio dependency line the course uses.
     pub tokio: String,
 }
@@ -85,9 +88,14 @@ pub fn shared(course: &Course, state: &crate::state::State) -> Result<Shared> {
             r#"tokio = { version = "1", default-features = false, features = ["rt", "macros", "time", "sync", "test-util"] }"#
                 .into()
         });
+    let checks = copy_dir(
+        &course.root.join("grader").join("checks"),
+        &state.staged("checks"),
+    )?;
     Ok(Shared {
         support,
         check_api,
+        checks,
         tokio,
     })
 }
@@ -282,6 +290,22 @@ fn stage_crate_with(
         .with_context(|| format!("cannot copy {} for the build", src.display()))?;
     write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
     wanted.insert(dst.join("Cargo.toml"));
+    remove_unwanted(dst, &wanted);
+    Ok(Staged {
+        dir: dst.to_path_buf(),
+        print: h.finish(),
+        notes: Vec::new(),
+    })
+}
+
+/// Copies a directory as it is (write-if-changed), fingerprinting its contents.
+fn copy_dir(src: &Path, dst: &Path) -> Result<Staged> {
+    let mut h = DefaultHasher::new();
+    let mut wanted = BTreeSet::new();
+    if src.is_dir() {
+        copy_tree(src, src, dst, true, &mut wanted, &mut h)
+            .with_context(|| format!("cannot copy {}", src.display()))?;
+    }
     remove_unwanted(dst, &wanted);
     Ok(Staged {
         dir: dst.to_path_buf(),

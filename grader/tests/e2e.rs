@@ -18,10 +18,19 @@ fn repo() -> PathBuf {
         .unwrap()
 }
 
-/// A fresh copy of the test course, its crates pointed at this repo's support crate.
+/// A fresh, complete copy of the test course at a new path: its exercises and checks, plus the
+/// course-wide files every awaitlings course has (the root manifest and lock file, the support
+/// crate and the check API), copied as they are. Nothing is rewritten: the grader must find
+/// everything from wherever the course lies.
 fn course() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("grader/tests/course"), dir.path());
+    for shared in ["support", "grader/check"] {
+        copy_tree(&repo().join(shared), &dir.path().join(shared));
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(repo().join(file), dir.path().join(file)).unwrap();
+    }
     dir
 }
 
@@ -35,17 +44,9 @@ fn copy_tree(from: &Path, to: &Path) {
         }
         if entry.file_type().unwrap().is_dir() {
             copy_tree(&src, &dst);
-        } else if entry.file_name() == "Cargo.toml" {
-            let text = std::fs::read_to_string(&src).unwrap();
-            let support = repo().join("support").to_string_lossy().into_owned();
-            std::fs::write(&dst, text.replace("@SUPPORT@", &support)).unwrap();
         } else {
             std::fs::copy(&src, &dst).unwrap();
         }
-    }
-    // Harnesses start from the course's lock file: use this repo's, so nothing is re-resolved.
-    if from == repo().join("grader/tests/course") {
-        std::fs::copy(repo().join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
     }
 }
 

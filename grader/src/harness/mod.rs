@@ -271,14 +271,12 @@ impl Builder<'_> {
         )
         .map_err(|e| broken(format!("{e:#}")))?;
         let member_dir = self.state.harness_workspace(None).join(&t.member);
-        let checks = std::fs::read(&t.checks_file).map_err(|e| {
-            broken(format!(
-                "cannot read {}: {e}",
-                self.relative(&t.checks_file)
-            ))
-        })?;
+        let checks_file = shared
+            .checks
+            .dir
+            .join(t.checks_file.file_name().unwrap_or_default());
         let manifest = generate::manifest(t, shared);
-        let main = generate::main_rs(t);
+        let main = generate::main_rs(t, &checks_file);
         let write = |name: &str, bytes: &[u8]| {
             write_if_changed(&member_dir.join(name), bytes).map_err(|e| {
                 broken(format!(
@@ -289,13 +287,11 @@ impl Builder<'_> {
         };
         write("Cargo.toml", manifest.as_bytes())?;
         write("main.rs", main.as_bytes())?;
-        // A copy, not a path into the course: it gets a fresh time whenever its content changes.
-        write("checks.rs", &checks)?;
         let print = Print::new()
             .add(staged.print)
             .add(shared.support.print)
             .add(shared.check_api.print)
-            .add(&checks)
+            .add(shared.checks.print)
             .add(&manifest)
             .add(&main)
             .add_file(&self.course.root.join("Cargo.lock"))
@@ -318,7 +314,7 @@ impl Builder<'_> {
             // The member's files live in the course workspace; a solo workspace links to them.
             for t in targets {
                 let from = self.state.harness_workspace(None).join(&t.member);
-                for name in ["Cargo.toml", "main.rs", "checks.rs"] {
+                for name in ["Cargo.toml", "main.rs"] {
                     let bytes = std::fs::read(from.join(name))?;
                     write_if_changed(&dir.join(&t.member).join(name), &bytes)?;
                 }
