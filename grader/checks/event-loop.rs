@@ -6,9 +6,22 @@
 //!
 //! To point at one piece at a time:
 //! - `yield_now` and `count` are polled by hand, with a waker that counts its wake-ups;
-//! - the executor is driven with futures written here (`steps`, `sleeper`, `Watched`), which
-//!   yield, park, log and count their polls without using your `yield_now`, so an executor check
-//!   fails only when the executor is wrong.
+//! - the executor is driven with futures written here (`steps`, `done`, `sleeper`, `Watched`),
+//!   which yield, park, log and count their polls without using your `yield_now`, so an executor
+//!   check fails only when the executor is wrong.
+//!
+//! Each rule of the `Executor` contract has a check of its own:
+//! - one ready queue, first come, first served, for tasks and callbacks alike
+//!   (`ready-queue-is-fifo`);
+//! - `spawn` and `call_soon` only schedule: nothing is polled or called before `run()`
+//!   (`nothing-runs-before-run`). asyncio's `create_task` and `call_soon` do not run anything
+//!   either; the loop does, when it gets there;
+//! - a task nobody wakes stays parked, costs nothing and does not stop `run()` from returning;
+//!   finished tasks are dropped (`parked-task-waits-for-its-waker`);
+//! - a task's id is how its waker finds it again, so while the task lives no other task may get
+//!   that id, not even after many tasks have come and gone (`parked-task-keeps-its-id`);
+//! - a woken task is polled once more, and a finished one never again
+//!   (`woken-task-runs-again`).
 //!
 //! The logs the tasks write become the check's transcript, so a failure shows them as a diff.
 
@@ -148,6 +161,42 @@ pub fn checks() -> Vec<Check> {
             },
         ),
         check(
+            "nothing-runs-before-run",
+            1,
+            "spawn() and call_soon() only schedule: no task is polled and no callback called until run()",
+            || async {
+                let log = Log::default();
+                let mut executor = Executor::new();
+                let (task, stats) = watched(steps("task", 2, log.clone()));
+                executor.spawn(task);
+                executor.call_soon({
+                    let log = log.clone();
+                    move || log.borrow_mut().push("callback".into())
+                });
+
+                // Nothing may have happened yet: spawn and call_soon only put things in the queue.
+                let polled = stats.polls.get();
+                let called = log.borrow().iter().any(|line| line == "callback");
+                if polled > 0 || called {
+                    restart();
+                    for line in log.borrow().iter() {
+                        record_line(format!("before run(): {line}"));
+                    }
+                    return Err(Fail::new(Kind::WrongOrder, explain_too_early(polled, called)));
+                }
+
+                executor.run();
+                expect_log(&log, &["task: 0", "callback", "task: 1"]).map_err(|fail| {
+                    prefix(
+                        "nothing ran before run(), as it should; but then run() did not run the \
+                         spawned task and the callback in the order they were scheduled (the task \
+                         first, as it was spawned first). ",
+                        fail,
+                    )
+                })
+            },
+        ),
+        check(
             "parked-task-waits-for-its-waker",
             2,
             "a Pending task nobody wakes is kept but not polled, run() still returns, finished tasks are dropped; a later wake (from a callback) resumes it",
@@ -212,6 +261,114 @@ pub fn checks() -> Vec<Check> {
                         "a callback woke the parked sleeper and run() was called again, but the \
                          sleeper did not finish. Keep parked tasks across calls to run(), and poll \
                          a task when its id comes back to the ready queue. ",
+                        fail,
+                    )
+                })?;
+                expect_polls(
+                    "the sleeper",
+                    &sleeper_stats,
+                    2,
+                    "once to park, once after the callback woke it",
+                )
+            },
+        ),
+        check(
+            "parked-task-keeps-its-id",
+            2,
+            "a task parked across calls to run() keeps its id: tasks spawned later get ids of their own, and the parked one still finishes once woken",
+            || async {
+                let log = Log::default();
+                let gate = Gate::default();
+                let mut executor = Executor::new();
+                let (sleeper, sleeper_stats) =
+                    watched(sleeper("sleeper", gate.clone(), log.clone()));
+
+                // A task that finishes at once on each side of the sleeper: after this run() the
+                // sleeper is the only task left, parked at the gate, and its neighbours' ids are
+                // free again.
+                executor.spawn(done("first", log.clone()));
+                executor.spawn(sleeper);
+                executor.spawn(done("second", log.clone()));
+                executor.run();
+                expect_log(&log, &["first: done", "sleeper: waiting", "second: done"]).map_err(
+                    |fail| {
+                        prefix(
+                            "in the first run(), before any task was spawned while the sleeper \
+                             was parked: ",
+                            fail,
+                        )
+                    },
+                )?;
+                expect(
+                    !sleeper_stats.dropped.get(),
+                    Kind::WrongValue,
+                    "the sleeper was dropped during the first run(), while it was Pending. A \
+                     Pending task is not finished: keep it (under its id), so that it can run \
+                     again once its waker is woken.",
+                )?;
+
+                // Two new tasks while the sleeper is parked. An id scheme that counts the tasks
+                // (tasks.len()), or the ready queue, or starts again from 0 after run(), gives
+                // one of them the sleeper's id.
+                for name in ["third", "fourth"] {
+                    executor.spawn(done(name, log.clone()));
+                    expect(
+                        !sleeper_stats.dropped.get(),
+                        Kind::WrongValue,
+                        lost_to_a_new_task(name),
+                    )?;
+                }
+                executor.run();
+                expect_log(
+                    &log,
+                    &[
+                        "first: done",
+                        "sleeper: waiting",
+                        "second: done",
+                        "third: done",
+                        "fourth: done",
+                    ],
+                )
+                .map_err(|fail| {
+                    prefix(
+                        "tasks spawned while the sleeper was parked did not all run to the end in \
+                         the next run(). Did spawn() give one of them an id that the sleeper still \
+                         holds? Then one of the two is lost. ",
+                        fail,
+                    )
+                })?;
+                expect(
+                    !sleeper_stats.dropped.get(),
+                    Kind::WrongValue,
+                    "the parked sleeper was dropped during the second run(), while it was still \
+                     Pending and nobody had woken it. A parked task must be kept until it \
+                     finishes.",
+                )?;
+
+                // Now a callback opens the gate: the sleeper's waker (with the sleeper's id) must
+                // still lead to the sleeper.
+                executor.call_soon({
+                    let gate = gate.clone();
+                    move || gate.open()
+                });
+                executor.run();
+                expect_log(
+                    &log,
+                    &[
+                        "first: done",
+                        "sleeper: waiting",
+                        "second: done",
+                        "third: done",
+                        "fourth: done",
+                        "sleeper: woken",
+                    ],
+                )
+                .map_err(|fail| {
+                    prefix(
+                        "a callback opened the gate and woke the parked sleeper's waker, but the \
+                         sleeper did not finish: a parked task was lost. Its waker puts its id \
+                         back in the queue, so that id must still lead to the sleeper, however \
+                         many tasks were spawned and finished in the meantime. ",
                         fail,
                     )
                 })?;
@@ -382,6 +539,11 @@ async fn sleeper(name: &'static str, gate: Gate, log: Log) {
     log.borrow_mut().push(format!("{name}: woken"));
 }
 
+/// Logs `"{name}: done"` and finishes, on its first poll.
+async fn done(name: &'static str, log: Log) {
+    log.borrow_mut().push(format!("{name}: done"));
+}
+
 /// Logs `alarm: 0` and `alarm: 1` (yielding after each), then opens the gate.
 async fn alarm(gate: Gate, log: Log) {
     steps("alarm", 2, log.clone()).await;
@@ -535,6 +697,42 @@ fn explain_fifo(fail: Fail, log: &[String]) -> Fail {
         ""
     };
     prefix(why, fail)
+}
+
+/// Why something ran before `run()`: `polled` polls of the spawned task, `called` the callback.
+fn explain_too_early(polled: u32, called: bool) -> String {
+    let mut message = String::new();
+    if polled > 0 {
+        message.push_str(&format!(
+            "spawn() polled the task right away ({polled} poll(s) before run() was called). \
+             spawn only stores the task and queues its id: it is `loop.create_task`, not `await`. \
+             Polling it at once runs it ahead of everything already in the queue, before the \
+             caller has even finished setting up. "
+        ));
+    }
+    if called {
+        message.push_str(
+            "call_soon() called its callback right away, before run(). \"Soon\" means when run() \
+             reaches it in the ready queue, after everything scheduled before it: store the \
+             callback and queue it, the way spawn queues a task. ",
+        );
+    }
+    message.push_str("Nothing may run until run() is called.");
+    message
+}
+
+/// A parked sleeper was dropped when the task `name` was spawned.
+fn lost_to_a_new_task(name: &str) -> String {
+    format!(
+        "a parked task was lost: its id was given to a new task. The sleeper was parked (Pending, \
+         waiting at a gate for its waker), and spawning the {name} task dropped it: spawn() \
+         stored the new task under the id the sleeper still had, and the sleeper's future was \
+         dropped (HashMap::insert replaces the value already there). Ids made from tasks.len() \
+         or from the length of the ready queue shrink as tasks finish (and a counter set back \
+         to 0 starts over), so they hand out ids that a parked task still holds, and that its \
+         waker still names. Take ids from a counter that only goes up: \
+         `let id = self.next_id; self.next_id += 1;`."
+    )
 }
 
 fn explain_woken(fail: Fail, log: &[String]) -> Fail {
