@@ -47,17 +47,41 @@ def harness(slug, variant):
     return found[0]
 
 
+def fields(text, header):
+    """Decodes the grader's protocol encoding (awaitlings-check's protocol::Fields)."""
+    assert text.startswith(header + "\n"), text[:80]
+    rest, out = text[len(header) + 1:].encode(), []
+    while rest:
+        head, rest = rest.split(b"\n", 1)
+        key, n = head.decode().split(" ")
+        out.append((key, rest[:int(n)].decode()))
+        rest = rest[int(n) + 1:]
+    return out
+
+
+def encode(header, pairs):
+    return header + "\n" + "".join(f"{k} {len(v.encode())}\n{v}\n" for k, v in pairs)
+
+
 def run_by_hand(binary, scratch):
-    """Every check of `binary`, one process each, one after another; returns total virtual ms."""
-    names = [line.split("\t")[0] for line in sh([binary, "list"]).stdout.splitlines()]
+    """Every check of `binary`, one process each, one after another, each given its job on stdin
+    as the grader gives it; returns the total virtual ms."""
+    listing = fields(sh([binary, "list"]).stdout, "awaitlings-list 1")
+    names = [v for k, v in listing if k == "check"]
+    fixtures = []
+    fixture_dir = os.path.join(ROOT, "fixtures", slug_of(binary))
+    for f in sorted(glob.glob(os.path.join(fixture_dir, "*.txt"))):
+        with open(f) as fh:
+            fixtures += [("fixture", os.path.basename(f)[:-4]), ("text", fh.read())]
     virtual_ms = 0.0
     for i, name in enumerate(names):
-        report = os.path.join(scratch, f"r{i}.json")
-        env = dict(os.environ, AWAITLINGS_REPORT=report, AWAITLINGS_NONCE="bench",
-                   AWAITLINGS_FIXTURES=os.path.join(ROOT, "fixtures", slug_of(binary)))
-        subprocess.run([binary, "run", name], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        report = os.path.join(scratch, f"r{i}")
+        job = encode("awaitlings-job 1", [("report", report), ("nonce", "bench"), ("blocked_ms", "300"),
+                                          ("memory_bytes", str(1 << 30)), ("transcript_cap", "10000")] + fixtures)
+        subprocess.run([binary, "run", name], input=job, text=True, cwd=scratch,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(report) as f:
-            virtual_ms += json.load(f)["virtual_ms"]
+            virtual_ms += float(dict(fields(f.read(), "awaitlings-report 1"))["virtual_ms"])
     return virtual_ms
 
 

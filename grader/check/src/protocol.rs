@@ -155,6 +155,18 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The heading for a check whose code has no tokio and no clock ([`CheckInfo::untimed`]):
+    /// there is no runtime to block there, only the student's own executor.
+    pub fn heading_for(self, untimed: bool) -> &'static str {
+        match (self, untimed) {
+            (Kind::Blocked, true) => "stuck (a lock waiting for itself?)",
+            (Kind::Spinning, true) => "never finished (busy loop)",
+            (kind, _) => kind.heading(),
+        }
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -96,7 +96,10 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
         return Ok(PASSED);
     }
     let kind = o.kind().unwrap_or(Kind::Crashed);
-    outln!("{}", p.red(&format!("✗ {}", kind.heading())));
+    outln!(
+        "{}",
+        p.red(&format!("✗ {}", kind.heading_for(check.info.untimed)))
+    );
     for l in wrap(unrepeated(kind, o.message()), 92) {
         outln!("  {l}");
     }

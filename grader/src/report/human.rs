@@ -103,7 +103,7 @@ impl<W: Write> Human<W> {
             p.red("✗"),
             r.info.name,
             score,
-            p.yellow(kind.heading())
+            p.yellow(kind.heading_for(r.info.untimed))
         ));
         let explanation = Some((kind, r.outcome.message().to_string()));
         let todo_again = kind == Kind::NotImplemented
