@@ -373,6 +373,7 @@ mod tests {
         assert!(f.wall < Duration::from_secs(5), "{:?}", f.wall);
     }
 
+    #[cfg(target_os = "linux")] // setsid(1) is util-linux's
     #[test]
     fn an_escaped_process_holding_the_pipe_is_not_waited_for() {
         // The grandchild leaves the group (a session of its own) but keeps stdout open.
