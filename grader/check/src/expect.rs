@@ -24,6 +24,13 @@ pub fn elapsed() -> Duration {
     crate::clock::elapsed()
 }
 
+/// Says that the panics so far were the scenario's own: the check provoked them (for example with
+/// `awaitlings::transcript::panic_when_said`) and saw them handled as they should be. They are left
+/// out of the report, which otherwise shows every panic of a passing check as a warning.
+pub fn forget_panics() {
+    crate::panics::forget();
+}
+
 /// The expected transcripts compared so far (never waits: the monitor calls it too).
 pub(crate) fn compared() -> Vec<(String, Vec<String>)> {
     COMPARED.try_lock().map(|c| c.clone()).unwrap_or_default()

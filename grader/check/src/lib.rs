@@ -48,7 +48,7 @@ pub mod prelude {
     pub use crate::check::{Check, Fail, Kind, check};
     pub use crate::expect::{
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines,
-        expect_transcript, frozen_clock, restart, transcript,
+        expect_transcript, forget_panics, frozen_clock, restart, transcript,
     };
     pub use awaitlings::transcript::record_line;
 }
