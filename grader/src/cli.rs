@@ -151,6 +151,7 @@ impl Ctx {
 pub fn main() -> ExitCode {
     // First, before any thread exists: Ctrl-C and SIGTERM stop every child we start.
     crate::signals::install();
+    crate::supervise::adopt_orphans();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -11,6 +11,9 @@
 //!   never makes the grader wait.
 //! - Every live group is in a registry: on SIGINT or SIGTERM the grader stops them all (see
 //!   [`crate::signals`]), so no child outlives the grader.
+//! - On Linux the grader is a child subreaper ([`adopt_orphans`]): a process that left its
+//!   check's group (`setsid`) and outlived the check is handed to the grader instead of to init,
+//!   and is killed when the check ends.
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -133,9 +136,14 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
             }
         }
     };
-    // Whatever the child left behind in its group goes with it.
+    // Whatever the child left behind in its group goes with it, and so does anything it started
+    // that left the group (adopted by us, see `adopt_orphans`).
     kill_group(pid, Signal::Kill);
-    registry().remove(&pid);
+    {
+        let mut live = registry();
+        live.remove(&pid);
+        sweep_orphans(&live);
+    }
     let until = Instant::now() + DRAIN_GRACE;
     let stdout = out.collect(until);
     let stderr = err.collect(until);
@@ -242,6 +250,64 @@ fn drain<R: Read + Send + 'static>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Orphans: processes our children started that left their group and outlived them.
+
+static ADOPTING: AtomicBool = AtomicBool::new(false);
+
+/// Makes the grader a "child subreaper" (Linux): when a check process exits, whatever it started
+/// that is still running becomes the grader's child rather than init's, so the grader can stop
+/// it, even if it left the check's process group. Elsewhere, a process that leaves its group
+/// (`setsid`) can outlive its check; the grader still never waits for it.
+pub fn adopt_orphans() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, 1) takes plain integers and only sets a flag
+        // on this process.
+        let ok = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } == 0;
+        ADOPTING.store(ok, Ordering::SeqCst);
+    }
+}
+
+/// Kills (and reaps) every child of ours that we did not start: adopted orphans. Called with the
+/// registry locked, so no child of ours can start meanwhile and be mistaken for one.
+fn sweep_orphans(live: &Registry) {
+    #[cfg(target_os = "linux")]
+    {
+        if !ADOPTING.load(Ordering::SeqCst) {
+            return;
+        }
+        // Adopted processes are attached to the main thread; its children list is one small file
+        // (and the cheap way to ask, so it is read after every check).
+        let me = std::process::id();
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{me}/task/{me}/children")) else {
+            return;
+        };
+        let known = live.0.as_ref();
+        for pid in text
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u32>().ok())
+        {
+            if known.is_some_and(|k| k.contains(&pid)) {
+                continue;
+            }
+            kill_group(pid, Signal::Kill);
+            if let Ok(raw) = i32::try_from(pid) {
+                // SAFETY: kill and waitpid take plain integers; waitpid writes nothing when the
+                // status pointer is null. The orphan is our child, so waitpid reaps exactly it.
+                unsafe {
+                    libc::kill(raw, libc::SIGKILL);
+                }
+                std::thread::spawn(move || unsafe {
+                    libc::waitpid(raw, std::ptr::null_mut(), 0);
+                });
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = live;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The registry of live process groups, and shutdown.
 
 static LIVE: Mutex<Option<HashSet<u32>>> = Mutex::new(None);
@@ -282,6 +348,7 @@ pub fn shutdown(grace: Duration) -> usize {
     for &pid in &pids {
         kill_group(pid, Signal::Kill);
     }
+    sweep_orphans(&registry());
     pids.len()
 }
 
