@@ -10,7 +10,8 @@
 //!   drained for a short grace only: a process that escaped the group but still holds the pipe
 //!   never makes the grader wait.
 //! - Every live group is in a registry: on SIGINT or SIGTERM the grader stops them all (see
-//!   [`crate::signals`]), so no child outlives the grader.
+//!   [`crate::signals`]), so no child outlives the grader, and no child stopped that way is
+//!   mistaken for one that crashed.
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -115,7 +116,8 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
         // shutdown or never started after it.
         let mut live = registry();
         if SHUTTING_DOWN.load(Ordering::SeqCst) {
-            return Err(std::io::Error::other("the grader is shutting down"));
+            drop(live);
+            halt();
         }
         let child = cmd.spawn()?;
         live.insert(child.id());
@@ -153,6 +155,9 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
     // Whatever the child left behind in its group goes with it.
     kill_group(pid, Signal::Kill);
     registry().remove(&pid);
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        halt();
+    }
     let until = Instant::now() + DRAIN_GRACE;
     let stdout = out.collect(until);
     let stderr = err.collect(until);
@@ -281,8 +286,18 @@ fn registry() -> Registry {
     Registry(LIVE.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
+/// Once the grader is shutting down, a thread that starts or waits on a child never hears back:
+/// the child was stopped by the shutdown (or never started), so nothing may be concluded from it,
+/// no verdict reported or saved; the signal thread ends the process.
+fn halt() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
 /// Stops every live child group: SIGTERM, up to `grace` for them to go, then SIGKILL. No new child
-/// starts afterwards. Returns how many groups were running.
+/// starts afterwards, and no thread waiting on a child returns (see [`halt`]). Returns how many
+/// groups were running.
 pub fn shutdown(grace: Duration) -> usize {
     let pids: Vec<u32> = {
         let mut live = registry();
