@@ -3,7 +3,8 @@
 //! [`install`] blocks both signals in the calling thread before any other thread exists, so every
 //! thread the grader starts inherits the block, and one thread of ours takes them with `sigwait`:
 //! ordinary code, not a signal handler, so it may lock, print and exit. Children do not inherit
-//! the block (the standard library resets the signal mask of every process it spawns).
+//! the block: the standard library keeps the signal mask of a process it spawns, so
+//! [`crate::supervise`] clears it in every child it starts.
 
 /// Installs the handling. Call it first thing in `main`, before any thread is spawned.
 #[cfg(unix)]

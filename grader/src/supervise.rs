@@ -10,7 +10,8 @@
 //!   drained for a short grace only: a process that escaped the group but still holds the pipe
 //!   never makes the grader wait.
 //! - Every live group is in a registry: on SIGINT or SIGTERM the grader stops them all (see
-//!   [`crate::signals`]), so no child outlives the grader.
+//!   [`crate::signals`]), so no child outlives the grader, and no child stopped that way is
+//!   mistaken for one that crashed.
 //! - On Linux the grader is a child subreaper ([`adopt_orphans`]): a process that left its
 //!   check's group (`setsid`) and outlived the check is handed to the grader instead of to init,
 //!   and is killed when the check ends.
@@ -95,13 +96,31 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
     {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
+        // The grader blocks SIGINT and SIGTERM in every thread (see `crate::signals`), and a
+        // child inherits its parent's signal mask: the standard library does not reset it. A
+        // child with SIGTERM blocked ignores `stop` until the SIGKILL after the grace, and so do
+        // the programs it runs. Unblock everything in the child, before it execs.
+        let mut empty = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+        // SAFETY: sigemptyset initialises the set we own.
+        unsafe { libc::sigemptyset(empty.as_mut_ptr()) };
+        // SAFETY: sigemptyset above initialised every byte of the set.
+        let empty = unsafe { empty.assume_init() };
+        // SAFETY: the closure runs in the child between fork and exec, where only
+        // async-signal-safe calls are allowed: sigprocmask is one, and it only reads `empty`.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+                Ok(())
+            });
+        }
     }
     let mut child = {
         // Registering under the lock that shutdown takes means a child is either seen by the
         // shutdown or never started after it.
         let mut live = registry();
         if SHUTTING_DOWN.load(Ordering::SeqCst) {
-            return Err(std::io::Error::other("the grader is shutting down"));
+            drop(live);
+            halt();
         }
         let child = cmd.spawn()?;
         live.insert(child.id());
@@ -143,6 +162,9 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
         let mut live = registry();
         live.remove(&pid);
         sweep_orphans(&live);
+    }
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        halt();
     }
     let until = Instant::now() + DRAIN_GRACE;
     let stdout = out.collect(until);
@@ -330,8 +352,18 @@ fn registry() -> Registry {
     Registry(LIVE.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
+/// Once the grader is shutting down, a thread that starts or waits on a child never hears back:
+/// the child was stopped by the shutdown (or never started), so nothing may be concluded from it,
+/// no verdict reported or saved; the signal thread ends the process.
+fn halt() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
 /// Stops every live child group: SIGTERM, up to `grace` for them to go, then SIGKILL. No new child
-/// starts afterwards. Returns how many groups were running.
+/// starts afterwards, and no thread waiting on a child returns (see [`halt`]). Returns how many
+/// groups were running.
 pub fn shutdown(grace: Duration) -> usize {
     let pids: Vec<u32> = {
         let mut live = registry();
@@ -458,6 +490,31 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn a_child_does_not_inherit_the_graders_blocked_signals() {
+        // The grader blocks SIGTERM in all its threads (crate::signals); do the same in this one.
+        // SAFETY: these calls initialise a set we own and change this thread's mask only.
+        let old = unsafe {
+            let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+            libc::sigemptyset(set.as_mut_ptr());
+            libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
+            let mut old = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, set.as_ptr(), old.as_mut_ptr());
+            old.assume_init()
+        };
+        let mut slow = limits(200);
+        slow.grace = Duration::from_secs(10);
+        // `sleep` itself, not through `sh`: a shell resets its signal mask when it starts.
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let f = run(cmd, None, &slow).unwrap();
+        // SAFETY: restores this thread's mask from a set we own.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+        assert!(f.timed_out);
+        // SIGTERM ended it: no waiting for the SIGKILL after the 10 s grace.
+        assert!(f.wall < Duration::from_secs(5), "{:?}", f.wall);
     }
 
     #[test]

@@ -19,6 +19,16 @@ pub struct Context {
 pub fn interpret(f: &Finished, report: Option<&str>, nonce: &str, cx: &Context) -> Outcome {
     let stderr = f.stderr.text();
     let mut outcome = match report.map(Report::decode) {
+        // The flood was seen from outside and the check stopped for it: whatever report there
+        // is came from a process that was still printing past the limit.
+        _ if f.flooded => Outcome::failed(
+            Kind::OutputFlood,
+            format!(
+                "printed more than {} of output, so the check was stopped. A print inside a loop \
+                 that never ends? The first lines are kept below.",
+                mib(cx.flood_bytes)
+            ),
+        ),
         Some(Err(e)) => Outcome::failed(
             Kind::Forged,
             format!(
@@ -32,14 +42,6 @@ pub fn interpret(f: &Finished, report: Option<&str>, nonce: &str, cx: &Context) 
              not count",
         ),
         Some(Ok(r)) => from_report(r, f),
-        None if f.flooded => Outcome::failed(
-            Kind::OutputFlood,
-            format!(
-                "printed more than {} of output, so the check was stopped. A print inside a loop \
-                 that never ends? The first lines are kept below.",
-                mib(cx.flood_bytes)
-            ),
-        ),
         None if f.timed_out => Outcome::failed(
             Kind::TimedOut,
             format!(

@@ -136,7 +136,7 @@ fn run(check: &Check, job: Job) {
         std::process::exit(1);
     });
 
-    let (result, virtual_time) = runtime.block_on(async {
+    let mut check_future = std::pin::pin!(async {
         monitor::on_unpark();
         crate::expect::restart();
         let body = panics::CatchUnwind((check.body)());
@@ -144,6 +144,15 @@ fn run(check: &Check, job: Job) {
         monitor::finish();
         (result, crate::clock::elapsed())
     });
+    // Each `Pending` hands the thread back to the scheduler, even when the runtime does not park
+    // (after a `yield_now`): the monitor must know, or a long run of short steps looks like one.
+    let (result, virtual_time) = runtime.block_on(std::future::poll_fn(|cx| {
+        let poll = check_future.as_mut().poll(cx);
+        if poll.is_pending() {
+            monitor::on_yield();
+        }
+        poll
+    }));
 
     let recorded_panics = panics::recorded();
     let verdict = match result {

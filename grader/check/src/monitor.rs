@@ -21,6 +21,13 @@
 //! time (`getrusage`, macOS and the other Unixes), which is the same thing while the check runs
 //! one thread. Where neither exists the verdict says it cannot tell.
 //!
+//! A step also ends where the check's future hands the thread back to the scheduler without the
+//! runtime parking (`tokio::task::yield_now()`, or tokio's cooperative budget running out): code
+//! that says 300,000 lines and yields every thousand is chatty, not stuck. But a loop that only
+//! yields, waiting for something to change, never lets paused time move and so never ends: a
+//! stretch without a park that yields more than once a millisecond on average, for longer than
+//! the limit, is a busy-wait.
+//!
 //! The watch ends when the check body ends ([`finish`]): writing a large report is not "busy".
 
 use crate::check::{Kind, secs};
@@ -37,6 +44,11 @@ static VIRTUAL_AT_WAKE: AtomicU64 = AtomicU64::new(0);
 static LONGEST_US: AtomicU64 = AtomicU64::new(0);
 /// Set when the check body has ended: the watch stops.
 static DONE: AtomicBool = AtomicBool::new(false);
+/// Microseconds since EPOCH (plus one) when the runtime thread last woke from a park; 0 while it
+/// is parked. Unlike BUSY_SINCE, a yield does not move it.
+static AWAKE_SINCE: AtomicU64 = AtomicU64::new(0);
+/// How many times the check's future handed the thread back since the thread last woke.
+static YIELDS: AtomicU64 = AtomicU64::new(0);
 
 /// A busy stretch this long, with virtual time standing still, means a blocking call ran (rather
 /// than a future that was never awaited, which costs microseconds).
@@ -51,15 +63,30 @@ fn now_us() -> u64 {
 pub fn on_unpark() {
     let at = crate::clock::try_elapsed().unwrap_or_default();
     VIRTUAL_AT_WAKE.store(at.as_micros() as u64, Ordering::Relaxed);
-    BUSY_SINCE.store(now_us(), Ordering::Relaxed);
+    let now = now_us();
+    YIELDS.store(0, Ordering::Relaxed);
+    AWAKE_SINCE.store(now, Ordering::Relaxed);
+    BUSY_SINCE.store(now, Ordering::Relaxed);
 }
 
 /// Runtime hook: the thread has nothing to run and goes idle.
 pub fn on_park() {
+    AWAKE_SINCE.store(0, Ordering::Relaxed);
     let since = BUSY_SINCE.swap(0, Ordering::Relaxed);
     if since != 0 {
         LONGEST_US.fetch_max(now_us().saturating_sub(since), Ordering::Relaxed);
     }
+}
+
+/// The check's future returned `Pending`: the step ends there, and the next one starts, whether or
+/// not the runtime then parks. Called on the runtime thread.
+pub fn on_yield() {
+    let now = now_us();
+    let since = BUSY_SINCE.swap(now, Ordering::Relaxed);
+    if since != 0 {
+        LONGEST_US.fetch_max(now.saturating_sub(since), Ordering::Relaxed);
+    }
+    YIELDS.fetch_add(1, Ordering::Relaxed);
 }
 
 /// The longest stretch the runtime thread has stayed busy so far, the current one included.
@@ -125,6 +152,29 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
                 if verdict(Kind::OutOfMemory, message) {
                     return;
                 }
+            }
+            let awake = AWAKE_SINCE.load(Ordering::Relaxed);
+            let yields = YIELDS.load(Ordering::Relaxed);
+            let awake_for = Duration::from_micros(now_us().saturating_sub(awake));
+            if !w.untimed
+                && awake != 0
+                && awake_for >= w.limit
+                && yields as u128 >= awake_for.as_millis()
+            {
+                let at = secs(Duration::from_micros(
+                    VIRTUAL_AT_WAKE.load(Ordering::Relaxed),
+                ));
+                let message = format!(
+                    "busy-waited: the runtime's only thread kept running for {} of real time, \
+                     handing control back {yields} times (`tokio::task::yield_now()`?) but never \
+                     waiting, while virtual time stood still at {at}. Yielding lets other tasks \
+                     run, but time only moves when every task waits, so a loop that yields until \
+                     something changes (a busy-wait) can spin forever: await the event itself (a \
+                     channel, a `Notify`, a sleep).",
+                    secs(awake_for)
+                );
+                verdict(Kind::Spinning, message);
+                return;
             }
             let since = BUSY_SINCE.load(Ordering::Relaxed);
             if since == 0 {

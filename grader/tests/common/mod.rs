@@ -1,0 +1,223 @@
+//! What the end-to-end test files share: copies of the test course (and of the real one), the
+//! real `grader` binary pointed at one, and readers for its JSON report.
+//!
+//! Every copy is graded with one grader state directory (`target/awaitlings` of this repository,
+//! via AWAITLINGS_TARGET_DIR), so tokio compiles once for the whole suite.
+
+// Each test file uses its own share of these helpers.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// The grader state directory every test shares.
+pub fn state_dir() -> PathBuf {
+    repo().join("target").join("awaitlings")
+}
+
+/// A fresh, complete copy of the test course at a new path: its exercises and checks, plus the
+/// course-wide files every awaitlings course has (the root manifest and lock file, the support
+/// crate and the check API), copied as they are. Nothing is rewritten: the grader must find
+/// everything from wherever the course lies.
+pub fn course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_course(dir.path());
+    dir
+}
+
+/// Copies the test course into `to` (see [`course`]).
+pub fn copy_course(to: &Path) {
+    copy_tree(&repo().join("grader/tests/course"), to);
+    for shared in ["support", "grader/check"] {
+        copy_tree(&repo().join(shared), &to.join(shared));
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(repo().join(file), to.join(file)).unwrap();
+    }
+}
+
+/// A copy of the repository's own course (exercises, solutions, checks, fixtures, and the crates
+/// and manifests every course has), as a student's clone would hold it.
+pub fn real_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["course.toml", "Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(repo().join(file), dir.path().join(file)).unwrap();
+    }
+    for tree in [
+        "support",
+        "grader/check",
+        "grader/checks",
+        "exercises",
+        "solutions",
+        "fixtures",
+    ] {
+        copy_tree(&repo().join(tree), &dir.path().join(tree));
+    }
+    dir
+}
+
+/// Copies a directory, leaving out build output, lock files below the root and hidden entries
+/// (a student's progress, editor files).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let name = entry.file_name();
+        if name == "Cargo.lock" || name == "target" || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// The grader, run in `course` (which it finds from there).
+pub fn grader(course: &Path) -> Command {
+    grader_in(course)
+}
+
+/// The grader, run in `cwd`, with the suite's state directory and no colour.
+pub fn grader_in(cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("grader").unwrap();
+    cmd.current_dir(cwd)
+        .env("AWAITLINGS_TARGET_DIR", state_dir())
+        .env_remove("AWAITLINGS_COURSE")
+        .env_remove("NO_COLOR")
+        .args(["--color", "never"]);
+    cmd
+}
+
+/// Like [`grader`], as a plain std Command: for tests that signal it or read its pipes
+/// themselves.
+pub fn std_grader(course: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_grader"));
+    cmd.current_dir(course)
+        .env("AWAITLINGS_TARGET_DIR", state_dir())
+        .env_remove("AWAITLINGS_COURSE")
+        .env_remove("NO_COLOR")
+        .args(["--color", "never"]);
+    cmd
+}
+
+pub fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(output)))
+}
+
+/// Runs `grader check ARGS --format json` in `course`: its exit code and report.
+pub fn check_json(course: &Path, args: &[&str]) -> (Option<i32>, Value) {
+    let out = grader(course)
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        !out.stdout.is_empty(),
+        "no report; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), json_of(&out.stdout))
+}
+
+/// The exercise `slug` in a JSON report.
+pub fn exercise<'a>(report: &'a Value, slug: &str) -> &'a Value {
+    report["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == slug)
+        .unwrap_or_else(|| panic!("no exercise {slug} in {report}"))
+}
+
+/// The check `name` of exercise `slug` in a JSON report.
+pub fn check<'a>(report: &'a Value, slug: &str, name: &str) -> &'a Value {
+    let ex = exercise(report, slug);
+    ex["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("{slug}/{name}: {ex}"))
+}
+
+/// The verdict kind of a check: its kind's name, or `pass`.
+pub fn kind(report: &Value, slug: &str, name: &str) -> String {
+    check(report, slug, name)["kind"]
+        .as_str()
+        .unwrap_or("pass")
+        .to_string()
+}
+
+pub fn message(report: &Value, slug: &str, name: &str) -> String {
+    check(report, slug, name)["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub fn wall_ms(report: &Value, slug: &str, name: &str) -> f64 {
+    check(report, slug, name)["wall_ms"].as_f64().unwrap()
+}
+
+/// Waits until `done` holds, checking every 20 ms, for at most `limit`. Whether it held.
+pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + limit;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() >= until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether any process of the process group `pgid` still exists (`kill(-pgid, 0)` succeeds; a
+/// zombie counts until whoever inherited it reaps it).
+#[cfg(unix)]
+pub fn group_exists(pgid: i32) -> bool {
+    // SAFETY: kill(2) with signal 0 sends nothing; it only asks whether the group exists.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+/// Whether the process `pid` still exists (a zombie counts).
+#[cfg(unix)]
+pub fn process_exists(pid: i32) -> bool {
+    // SAFETY: as in group_exists.
+    unsafe { libc::kill(pid, 0) == 0 }
+}
+
+/// The processes of group `pgid` that are still running (not zombies), from /proc.
+#[cfg(target_os = "linux")]
+pub fn running_in_group(pgid: i32) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()) {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid pgrp ...: the command may hold spaces, so split after its ')'.
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.len() > 2 && fields[2] == pgid.to_string() && fields[0] != "Z" {
+            found.push(format!("{head}) {}", fields[0]));
+        }
+    }
+    found
+}

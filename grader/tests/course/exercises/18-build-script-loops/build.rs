@@ -1,0 +1,11 @@
+// A build script that never finishes (the reference crate has a build script, so the grader does
+// run this one). It first writes its pid to $BUILD_PID_FILE, so the test can see that it ran and
+// that it was stopped.
+fn main() {
+    if let Some(path) = std::env::var_os("BUILD_PID_FILE") {
+        std::fs::write(path, std::process::id().to_string()).expect("the pid is written");
+    }
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,760 @@
+//! End-to-end tests with submissions that attack the grader itself rather than merely getting the
+//! answer wrong: code that hangs with a grandchild while the grader is interrupted, escapes its
+//! process group, eats memory, floods the output, forges reports, flips environment switches,
+//! resets the transcript clock, loops in a build script or rewrites the hidden checks from one,
+//! says 300,000 lines; and courses that are copied, moved and graded side by side. Exercises
+//! 13-25 of the test course (tests/course/course.toml) are the submissions.
+//!
+//! Each test grades a fresh copy of the course with the real `grader` binary and asserts the exact
+//! verdict kind (and, where the point is speed, a generous bound on the time).
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
+
+/// The machine, shared by the tests of this file. A test whose verdict depends on real time (a
+/// check that must reach a limit before the monitor's 300 ms, however busy the machine) takes it
+/// alone; every other test shares it.
+static MACHINE: RwLock<()> = RwLock::new(());
+
+fn share() -> RwLockReadGuard<'static, ()> {
+    MACHINE.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn alone() -> RwLockWriteGuard<'static, ()> {
+    MACHINE.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Replaces `from` with `to` in a file of `course` (which must contain it).
+fn edit(course: &Path, file: &str, from: &str, to: &str) {
+    let path = course.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+const PASSES: &str = "exercises/01-passes/src/lib.rs";
+
+// ---------------------------------------------------------------------------------------------
+// Relocation: a course is found from wherever it lies, never from where the grader was built.
+
+#[test]
+fn another_copy_is_graded_with_course_from_inside_a_different_one() {
+    let _turn = share();
+    let (here, there) = (course(), course());
+    edit(there.path(), PASSES, "    42\n", "    41\n");
+    // The working directory is inside a course too: --course must win over it.
+    let out = grader_in(&here.path().join("exercises"))
+        .arg("--course")
+        .arg(there.path())
+        .args(["check", "1", "11", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    assert_eq!(kind(&report, "passes", "answer-is-42"), "wrong_value");
+    assert!(message(&report, "passes", "answer-is-42").contains("was 41, expected 42"));
+    assert_eq!(kind(&report, "passes", "answer-transcript"), "pass");
+    // Paths are shown relative to the course graded, and name nothing of the other.
+    let todo = message(&report, "not-implemented", "answer-is-42");
+    assert!(
+        todo.contains("exercises/11-not-implemented/src/lib.rs"),
+        "{todo}"
+    );
+    for root in [here.path(), there.path()] {
+        assert!(!todo.contains(&*root.to_string_lossy()), "{todo}");
+    }
+    // The progress is the graded course's.
+    assert!(there.path().join(".awaitlings/progress.json").is_file());
+    assert!(!here.path().join(".awaitlings").exists());
+}
+
+#[test]
+fn diff_against_another_full_course_copy() {
+    let _turn = share();
+    let (mine, theirs, same) = (course(), course(), course());
+    edit(theirs.path(), PASSES, "\"done\"", "\"finished\"");
+    // Another clone's crate is built against the grading course's crates: theirs need not build.
+    std::fs::remove_dir_all(theirs.path().join("support")).unwrap();
+    grader(mine.path())
+        .args(["diff", "1", "--against"])
+        .arg(theirs.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-   1.000s  finished"))
+        .stdout(predicate::str::contains("+   1.000s  done"));
+    grader(mine.path())
+        .args(["diff", "1", "--against"])
+        .arg(same.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("your transcript matches"));
+}
+
+#[test]
+fn two_copies_graded_in_turn_with_one_state_directory_stay_apart() {
+    let _turn = share();
+    let (a, b) = (course(), course());
+    edit(b.path(), PASSES, "    42\n", "    41\n");
+    let grade = |course: &Path| {
+        let (code, report) = check_json(course, &["1"]);
+        (code, kind(&report, "passes", "answer-is-42"))
+    };
+    for _ in 0..2 {
+        assert_eq!(grade(a.path()), (Some(0), "pass".into()));
+        assert_eq!(grade(b.path()), (Some(1), "wrong_value".into()));
+    }
+    // Now the other way round: each copy's own latest code, nothing cached from the other.
+    edit(a.path(), PASSES, "    42\n", "    41\n");
+    edit(b.path(), PASSES, "    41\n", "    42\n");
+    assert_eq!(grade(a.path()), (Some(1), "wrong_value".into()));
+    assert_eq!(grade(b.path()), (Some(0), "pass".into()));
+}
+
+#[test]
+fn a_course_moved_after_its_first_build_is_graded_where_it_now_lies() {
+    let _turn = share();
+    let parent = tempfile::tempdir().unwrap();
+    let (first, moved) = (parent.path().join("first"), parent.path().join("moved"));
+    copy_course(&first);
+    let (code, report) = check_json(&first, &["1", "2"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(kind(&report, "wrong-value", "answer-is-42"), "wrong_value");
+
+    std::fs::rename(&first, &moved).unwrap();
+    let (code, report) = check_json(&moved, &["1", "2"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(kind(&report, "passes", "answer-is-42"), "pass");
+    assert_eq!(kind(&report, "wrong-value", "answer-is-42"), "wrong_value");
+
+    edit(
+        &moved,
+        "exercises/02-wrong-value/src/lib.rs",
+        "    41\n",
+        "    42\n",
+    );
+    let (code, report) = check_json(&moved, &["1", "2"]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(kind(&report, "wrong-value", "answer-is-42"), "pass");
+    assert!(!first.exists());
+}
+
+#[test]
+fn the_real_course_copied_elsewhere_passes_exercise_01_with_its_solution() {
+    let _turn = share();
+    let course = real_course();
+    std::fs::copy(
+        course.path().join("solutions/01-coroutines/src/lib.rs"),
+        course.path().join("exercises/01-coroutines/src/lib.rs"),
+    )
+    .unwrap();
+    let (code, report) = check_json(course.path(), &["1"]);
+    let ex = exercise(&report, "coroutines");
+    assert_eq!(code, Some(0), "{ex:#}");
+    assert_eq!(ex["passed"], true);
+    let max = ex["max_points"].as_u64().unwrap();
+    assert!(max > 0);
+    assert_eq!(ex["points"].as_u64(), Some(max));
+    for c in ex["checks"].as_array().unwrap() {
+        assert_eq!(c["passed"], true, "{c:#}");
+    }
+    eprintln!(
+        "real course, exercise 01: {}/{max} points in {} checks",
+        ex["points"],
+        ex["checks"].as_array().unwrap().len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interrupting the grader: every check's process group goes, and the exit code says why.
+
+/// Sends SIGTERM to a grader when dropped (or at [`StopOnDrop::now`]): it stops its checks and
+/// goes, instead of outliving a failed test.
+#[cfg(unix)]
+struct StopOnDrop(i32);
+
+#[cfg(unix)]
+impl StopOnDrop {
+    fn now(&mut self) {
+        if self.0 > 0 {
+            // SAFETY: kill(2) sends a signal to the grader we started; no memory is involved.
+            unsafe { libc::kill(self.0, libc::SIGTERM) };
+            self.0 = 0;
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.now();
+    }
+}
+
+#[cfg(unix)]
+fn interrupt_while_checks_hang(signal: i32, name: &str, code: i32) {
+    use std::os::unix::process::CommandExt;
+    let _turn = share();
+    let course = course();
+    let pids_file = course.path().join("hang.pids");
+    let mut cmd = std_grader(course.path());
+    cmd.args(["check", "13", "--jobs", "2", "--timeout", "600"])
+        .env("HANG_PID_FILE", &pids_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: runs between fork and exec and only calls signal(2), which is async-signal-safe.
+    // (A shell's background job starts with SIGINT ignored; the grader must see it here.)
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGTERM, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    // Should an assertion fail before the signal is sent, the grader still goes, with its checks.
+    let mut stop = StopOnDrop(child.id() as i32);
+    let read = || std::fs::read_to_string(&pids_file).unwrap_or_default();
+    // Both checks write "<pid> <grandchild's pid>" once they run (after the build).
+    let running = wait_until(Duration::from_secs(180), || {
+        read().lines().count() >= 2 || child.try_wait().unwrap().is_some()
+    });
+    let pids: Vec<(i32, i32)> = read()
+        .lines()
+        .map(|l| {
+            let (a, b) = l.split_once(' ').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect();
+    if !running || pids.len() < 2 {
+        stop.now();
+        let out = child.wait_with_output().unwrap();
+        panic!(
+            "the checks never started: {pids:?}\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for &(pid, grandchild) in &pids {
+        // SAFETY: getpgid(2) only reads the group of a process.
+        unsafe {
+            assert_eq!(libc::getpgid(pid), pid, "a check leads its own group");
+            assert_eq!(libc::getpgid(grandchild), pid, "its grandchild is in it");
+        }
+    }
+
+    let sent = Instant::now();
+    // SAFETY: kill(2) sends a signal to the grader we started; no memory is involved.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    stop.0 = 0; // signalled already
+    assert!(
+        wait_until(Duration::from_secs(20), || child
+            .try_wait()
+            .unwrap()
+            .is_some()),
+        "the grader did not exit after {name}"
+    );
+    let took = sent.elapsed();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{name}: the grader exited {took:?} after the signal");
+    assert_eq!(out.status.code(), Some(code), "{stderr}\n{stdout}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("interrupted ({name})")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stopped 2 running process groups"),
+        "{stderr}"
+    );
+    // No verdict for a check the grader itself stopped.
+    assert!(!stdout.contains('✗'), "{stdout}");
+    assert!(!course.path().join(".awaitlings/progress.json").exists());
+
+    for (pgid, _) in pids {
+        // kill(-pgid, 0) fails once the dead are reaped (by whoever inherited them: here the
+        // system's init). Where init never reaps, only zombies may be left.
+        let gone = wait_until(Duration::from_secs(10), || !group_exists(pgid));
+        #[cfg(target_os = "linux")]
+        let gone = gone || running_in_group(pgid).is_empty();
+        #[cfg(target_os = "linux")]
+        assert!(gone, "left running: {:?}", running_in_group(pgid));
+        #[cfg(not(target_os = "linux"))]
+        assert!(gone, "the group of check {pgid} is still there");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_every_check_group_and_exits_130() {
+    interrupt_while_checks_hang(libc::SIGINT, "SIGINT", 130);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_every_check_group_and_exits_143() {
+    interrupt_while_checks_hang(libc::SIGTERM, "SIGTERM", 143);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes, memory, output.
+
+/// Kills the processes listed in a file (one pid a line) when dropped.
+#[cfg(target_os = "linux")]
+struct KillListed(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Drop for KillListed {
+    fn drop(&mut self) {
+        for pid in std::fs::read_to_string(&self.0).unwrap_or_default().lines() {
+            if let Ok(pid) = pid.trim().parse::<i32>() {
+                // SAFETY: kill(2) on a pid our test's check wrote down; no memory is involved.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_child_that_escapes_the_group_holding_stdout_does_not_hold_up_grading() {
+    let _turn = share();
+    let course = course();
+    let pids_file = course.path().join("escaped.pids");
+    let _cleanup = KillListed(pids_file.clone());
+    let started = Instant::now();
+    let out = grader(course.path())
+        .args(["check", "14", "--format", "json"])
+        .env("ESCAPED_PID_FILE", &pids_file)
+        .timeout(Duration::from_secs(25))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let report = json_of(&out.stdout);
+    // The escapees really left (the exercise waits until each leads a session of its own before
+    // it writes its pid). On Linux the grader adopts them when their check ends and stops them:
+    // nothing of theirs is left running. Elsewhere they outlive the check (the cleanup kills them).
+    let escaped: Vec<i32> = std::fs::read_to_string(&pids_file)
+        .unwrap()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    assert_eq!(escaped.len(), 2);
+    #[cfg(target_os = "linux")]
+    for pid in escaped {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !running_in_group(pid).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            running_in_group(pid),
+            Vec::<String>::new(),
+            "escapee {pid} still runs"
+        );
+    }
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "escapes-its-group", name), "pass");
+        let wall = wall_ms(&report, "escapes-its-group", name);
+        assert!(wall < 3000.0, "{name}: {wall} ms");
+    }
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn a_memory_hog_runs_out_of_memory() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["15", "--memory", "256"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(
+            kind(&report, "memory-hog", name),
+            "out_of_memory",
+            "{}",
+            message(&report, "memory-hog", name)
+        );
+        assert!(message(&report, "memory-hog", name).contains("256 MiB"));
+        eprintln!(
+            "memory hog, {name}: stopped after {:.0} ms",
+            wall_ms(&report, "memory-hog", name)
+        );
+    }
+}
+
+#[test]
+fn a_500_mb_flood_is_stopped_in_moments() {
+    // Alone: the flood limit must be reached before the monitor's 300 ms of busy real time, as
+    // the code never awaits.
+    let _alone = alone();
+    let course = course();
+    let started = Instant::now();
+    let (code, report) = check_json(course.path(), &["23"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(
+            kind(&report, "floods", name),
+            "output_flood",
+            "{}",
+            message(&report, "floods", name)
+        );
+        let wall = wall_ms(&report, "floods", name);
+        eprintln!("500 MB flood, {name}: stopped after {wall:.0} ms");
+        assert!(wall < 5000.0, "{name}: {wall} ms");
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn three_hundred_thousand_lines_are_counted_not_kept() {
+    let _turn = share();
+    let course = course();
+    let out = grader(course.path())
+        .args(["check", "24", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.len() < 5 << 20,
+        "a report of {} bytes",
+        out.stdout.len()
+    );
+    let report = json_of(&out.stdout);
+    // The answer is right; the transcript check fails on its own terms (not as a busy loop: the
+    // code yields every 1,000 lines), with the first 10,000 lines kept and the rest counted.
+    assert_eq!(kind(&report, "says-300k-lines", "answer-is-42"), "pass");
+    assert_eq!(
+        kind(&report, "says-300k-lines", "answer-transcript"),
+        "wrong_value",
+        "{}",
+        message(&report, "says-300k-lines", "answer-transcript")
+    );
+    for name in ["answer-is-42", "answer-transcript"] {
+        let c = check(&report, "says-300k-lines", name);
+        assert_eq!(c["transcript"].as_array().unwrap().len(), 10_000);
+        assert_eq!(c["transcript_dropped"], 300_002 - 10_000);
+        assert_eq!(c["finished"], true);
+    }
+}
+
+#[test]
+fn a_loop_that_only_yields_is_still_a_busy_loop() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["25", "--timeout", "20"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        let m = message(&report, "busy-waits-with-yield", name);
+        assert_eq!(
+            kind(&report, "busy-waits-with-yield", name),
+            "spinning",
+            "{m}"
+        );
+        assert!(
+            m.starts_with("busy-waited") && m.contains("yield_now"),
+            "{m}"
+        );
+        assert!(wall_ms(&report, "busy-waits-with-yield", name) < 10_000.0);
+    }
+}
+
+#[test]
+fn the_timeout_flag_beats_the_exercises_timeout_secs() {
+    let _turn = share();
+    let course = course();
+    // Exercise 12 says timeout_secs = 3.
+    let (code, report) = check_json(course.path(), &["12", "--timeout", "1"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "hangs", name), "timed_out");
+        assert!(message(&report, "hangs", name).contains("after 1 s"));
+        let wall = wall_ms(&report, "hangs", name);
+        assert!((1000.0..2500.0).contains(&wall), "{name}: {wall} ms");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report channel and the expected transcripts.
+
+#[test]
+fn a_forged_report_never_passes() {
+    let _turn = share();
+    let course = course();
+    // The student's code panics (a different verdict) if it sees any AWAITLINGS_ variable.
+    let out = grader(course.path())
+        .args(["check", "16", "--format", "json"])
+        .env(
+            "AWAITLINGS_PROBE",
+            "nothing of the grader's reaches a check",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(
+            kind(&report, "forges-a-report", name),
+            "exited_early",
+            "{}",
+            message(&report, "forges-a-report", name)
+        );
+    }
+    assert_eq!(exercise(&report, "forges-a-report")["points"], 0);
+}
+
+/// Every file under `dir`, with its contents.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn setting_awaitlings_bless_from_student_code_changes_nothing() {
+    let _turn = share();
+    let course = course();
+    let fixtures = course.path().join("fixtures");
+    let before = files_under(&fixtures);
+    assert!(!before.is_empty());
+    let (code, report) = check_json(course.path(), &["17"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(kind(&report, "sets-bless", "answer-is-42"), "pass");
+    assert_eq!(
+        kind(&report, "sets-bless", "answer-transcript"),
+        "wrong_value"
+    );
+    assert_eq!(kind(&report, "sets-bless", "answer-fixture"), "wrong_value");
+    let expected = check(&report, "sets-bless", "answer-fixture")["expected"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(expected.contains("  1.000s  done"), "{expected}");
+    assert_eq!(before, files_under(&fixtures));
+}
+
+#[test]
+fn resetting_the_transcript_clock_does_not_hide_elapsed_time() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["21"]);
+    assert_eq!(code, Some(1));
+    // The transcript looks right (its clock was zeroed after 2 s); the check's own clock is not.
+    let c = check(&report, "resets-the-clock", "answer-transcript");
+    assert_eq!(
+        c["transcript"],
+        serde_json::json!(["  0.000s  thinking", "  1.000s  done"])
+    );
+    assert_eq!(c["kind"], "wrong_timing");
+    let m = c["message"].as_str().unwrap();
+    assert!(
+        m.contains("took 3.000 s of virtual time, expected 1.000 s"),
+        "{m}"
+    );
+    assert_eq!(kind(&report, "resets-the-clock", "answer-is-42"), "pass");
+}
+
+#[test]
+fn a_missing_await_is_never_waited_and_shows_its_compiler_warning() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["22"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        kind(&report, "missing-await", "answer-transcript"),
+        "never_waited"
+    );
+    let warnings = exercise(&report, "missing-await")["warnings"]
+        .as_array()
+        .unwrap();
+    assert!(
+        warnings.iter().any(|w| w["lint"] == "unused_must_use"
+            && w["rendered"]
+                .as_str()
+                .unwrap()
+                .contains("unused `Sleep` that must be used")),
+        "{warnings:?}"
+    );
+    grader(course.path())
+        .args(["check", "22"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "warning: unused `Sleep` that must be used",
+        ))
+        .stdout(predicate::str::contains("never waited"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build scripts and manifests: what the student's Cargo.toml and build.rs can and cannot do.
+
+#[cfg(unix)]
+#[test]
+fn a_build_script_that_never_ends_times_out_the_build() {
+    let _turn = share();
+    let course = course();
+    // The course's shared crates build first, so the limit below goes to the build script.
+    grader(course.path()).args(["check", "1"]).assert().code(0);
+    let pid_file = course.path().join("build-script.pid");
+    let started = Instant::now();
+    let out = grader(course.path())
+        .args(["check", "18", "--build-timeout", "8", "--format", "json"])
+        .env("BUILD_PID_FILE", &pid_file)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    let ex = exercise(&report, "build-script-loops");
+    assert_eq!(ex["build"]["kind"], "build_timed_out", "{ex:#}");
+    assert!(
+        ex["build"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("took longer than 8 s"),
+        "{ex:#}"
+    );
+    assert!(ex["checks"].as_array().unwrap().is_empty());
+    eprintln!("a build script that never ends: the grader exited after {took:?}");
+    assert!(took >= Duration::from_secs(8), "{took:?}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    // The build script did run (the course's crate has one too), and was stopped with cargo.
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .expect("the build script ran")
+        .parse()
+        .unwrap();
+    let gone = wait_until(Duration::from_secs(10), || !process_exists(pid));
+    #[cfg(target_os = "linux")]
+    let gone = gone
+        || std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| {
+            s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z'))
+        });
+    assert!(gone, "the build script {pid} is still running");
+}
+
+#[test]
+fn a_build_script_the_course_does_not_have_never_runs() {
+    let _turn = share();
+    let course = course();
+    let checks_file = course
+        .path()
+        .join("grader/checks/build-script-writes-checks.rs");
+    let before = std::fs::read(&checks_file).unwrap();
+    let marker = course.path().join("the-build-script-ran");
+    let out = grader(course.path())
+        .args(["check", "19", "--format", "json"])
+        .env("CHECKS_FILE_TO_OVERWRITE", &checks_file)
+        .env("BUILD_RAN_MARKER", &marker)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "build-script-writes-checks", name), "pass");
+    }
+    let notes = exercise(&report, "build-script-writes-checks")["notes"].to_string();
+    assert!(notes.contains("build script (build.rs)"), "{notes}");
+    assert!(notes.contains("never runs it"), "{notes}");
+    assert!(!marker.exists(), "the student's build script ran");
+    assert_eq!(std::fs::read(&checks_file).unwrap(), before);
+}
+
+#[test]
+fn an_added_dependency_is_a_note_not_a_failure() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["20"]);
+    assert_eq!(code, Some(0), "{report:#}");
+    let ex = exercise(&report, "adds-a-dependency");
+    let notes: Vec<&str> = ex["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("adds a dependency") && notes[0].contains("`itoa`"));
+    assert_eq!(ex["points"], 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and pipes.
+
+#[test]
+fn a_fix_with_an_old_timestamp_is_still_rebuilt() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["2"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(kind(&report, "wrong-value", "answer-is-42"), "wrong_value");
+
+    // The fix arrives the way `cp -p`, tar or unzip deliver it: dated 1 January 2000.
+    let lib = course.path().join("exercises/02-wrong-value/src/lib.rs");
+    edit(
+        course.path(),
+        "exercises/02-wrong-value/src/lib.rs",
+        "    41\n",
+        "    42\n",
+    );
+    let y2k = std::time::UNIX_EPOCH + Duration::from_secs(946_684_800);
+    std::fs::File::options()
+        .write(true)
+        .open(&lib)
+        .unwrap()
+        .set_modified(y2k)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&lib).unwrap().modified().unwrap(), y2k);
+
+    let (code, report) = check_json(course.path(), &["2"]);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(kind(&report, "wrong-value", "answer-is-42"), "pass");
+}
+
+#[test]
+fn a_reader_that_goes_away_does_not_lose_the_result() {
+    use std::io::BufRead;
+    let _turn = share();
+    let course = course();
+    // Exercise 01 is reported at once; exercise 12 only after its 2 s limit, to a closed pipe.
+    let mut run = std_grader(course.path())
+        .args(["check", "1", "12", "--timeout", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut stdout = std::io::BufReader::new(run.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("01 passes"), "{first}");
+    drop(stdout);
+    let out = run.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("broken pipe"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    grader(course.path())
+        .arg("list")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap())
+        .stdout(predicate::str::is_match(r"12-hangs\s+failing\s+0/3").unwrap());
+}

@@ -1,0 +1,82 @@
+//! The monitor's verdicts on a machine that is busy with something else. In a test binary of its
+//! own: the threads that burn CPU here would slow down every other end-to-end test running beside
+//! them (cargo runs test binaries one after another).
+
+mod common;
+
+use common::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+/// Threads that keep every core busy until dropped.
+struct Burners {
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<u64>>,
+}
+
+impl Burners {
+    fn start(count: usize) -> Burners {
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads = (0..count)
+            .map(|_| {
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    let mut n = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        n = std::hint::black_box(
+                            n.wrapping_mul(6364136223846793005).wrapping_add(1),
+                        );
+                    }
+                    n
+                })
+            })
+            .collect();
+        Burners { stop, threads }
+    }
+}
+
+impl Drop for Burners {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
+    let course = course();
+    // Build first, unloaded: the point is how the checks are judged, not how fast cargo is.
+    let (_, report) = check_json(course.path(), &["5", "6"]);
+    assert_eq!(kind(&report, "spins", "answer-is-42"), "spinning");
+    assert_eq!(kind(&report, "blocks", "answer-is-42"), "blocked");
+
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let burners = Burners::start(3 * cores);
+    let (code, report) = check_json(course.path(), &["5", "6"]);
+    drop(burners);
+
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(
+            kind(&report, "spins", name),
+            "spinning",
+            "{}",
+            message(&report, "spins", name)
+        );
+        assert_eq!(
+            kind(&report, "blocks", name),
+            "blocked",
+            "{}",
+            message(&report, "blocks", name)
+        );
+        eprintln!(
+            "under load ({} busy threads on {cores} cores): {name}: spins {:.0} ms, blocks {:.0} ms",
+            3 * cores,
+            wall_ms(&report, "spins", name),
+            wall_ms(&report, "blocks", name)
+        );
+    }
+}
