@@ -758,3 +758,38 @@ fn a_reader_that_goes_away_does_not_lose_the_result() {
         .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap())
         .stdout(predicate::str::is_match(r"12-hangs\s+failing\s+0/3").unwrap());
 }
+
+/// The verdict kinds no other test of this suite reaches: an abort, a signature the checks cannot
+/// call, a report planted where the grader reads one, and an expected transcript gone missing.
+#[test]
+fn an_abort_a_changed_signature_a_planted_report_and_a_missing_fixture() {
+    let _turn = share();
+    let course = course();
+    std::fs::remove_file(course.path().join("fixtures/sets-bless/answer.txt")).unwrap();
+    let (code, report) = check_json(course.path(), &["17", "26", "27", "28"]);
+    assert_eq!(code, Some(1));
+
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "aborts", name), "crashed");
+        assert!(
+            message(&report, "aborts", name).contains("SIGABRT"),
+            "{}",
+            message(&report, "aborts", name)
+        );
+        // The path was found (the check's cwd is beside the report) but not the nonce.
+        assert_eq!(kind(&report, "guesses-the-report-path", name), "forged");
+    }
+    let build = &exercise(&report, "wrong-signature")["build"];
+    assert_eq!(build["kind"], "checks_do_not_compile", "{build}");
+    assert!(
+        build["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("mismatched types")),
+        "{build}"
+    );
+    assert_eq!(
+        kind(&report, "sets-bless", "answer-fixture"),
+        "missing_fixture"
+    );
+    assert!(message(&report, "sets-bless", "answer-fixture").contains("git checkout -- fixtures/"));
+}
