@@ -1,32 +1,52 @@
 //! SIGINT (Ctrl-C) and SIGTERM (a CI cancel): stop every child, say so in one line, exit 130 or 143.
 //!
-//! [`install`] blocks both signals in the calling thread before any other thread exists, so every
-//! thread the grader starts inherits the block, and one thread of ours takes them with `sigwait`:
-//! ordinary code, not a signal handler, so it may lock, print and exit. Children do not inherit
-//! the block: the standard library keeps the signal mask of a process it spawns, so
-//! [`crate::supervise`] clears it in every child it starts.
+//! [`install`] sets a handler for both signals that does the one thing a handler safely can: write
+//! the signal's number into a pipe (the self-pipe pattern). A thread of ours reads the pipe and
+//! does the real work as ordinary code, free to lock, print and exit. No signal is ever blocked,
+//! so the children the grader starts inherit an empty signal mask and can be spawned the fast way
+//! (posix_spawn), and a handler, unlike a mask, does not survive their exec.
 
 /// Installs the handling. Call it first thing in `main`, before any thread is spawned.
 #[cfg(unix)]
 pub fn install() {
-    // SAFETY: sigemptyset/sigaddset initialise a sigset_t we own; pthread_sigmask only changes
-    // this thread's mask. Nothing here touches memory we do not own.
-    let set = unsafe {
-        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
-        libc::sigemptyset(set.as_mut_ptr());
-        libc::sigaddset(set.as_mut_ptr(), libc::SIGINT);
-        libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
-        let set = set.assume_init();
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-        set
+    use std::sync::atomic::Ordering;
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: pipe writes two descriptors into the array we own; fcntl only sets their
+    // close-on-exec flag (no thread exists yet, so no child can inherit them before it is set).
+    let ok = unsafe {
+        libc::pipe(fds.as_mut_ptr()) == 0
+            && libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC) == 0
+            && libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC) == 0
     };
-    std::thread::spawn(move || {
-        let mut signal: libc::c_int = 0;
-        // SAFETY: sigwait reads the set we own and writes one c_int we own.
-        let ok = unsafe { libc::sigwait(&set, &mut signal) } == 0;
-        if !ok {
-            return;
+    if !ok {
+        return;
+    }
+    WRITE_END.store(fds[1], Ordering::SeqCst);
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; we fill in the
+        // handler (an extern "C" fn that only does async-signal-safe work) and install it.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
         }
+    }
+    let read_end = fds[0];
+    std::thread::spawn(move || {
+        let mut byte = 0u8;
+        loop {
+            // SAFETY: read writes at most one byte into the local we own.
+            let n = unsafe { libc::read(read_end, (&mut byte as *mut u8).cast(), 1) };
+            if n == 1 {
+                break;
+            }
+            if n == 0 {
+                return;
+            }
+        }
+        let signal = libc::c_int::from(byte);
         let stopped = crate::supervise::shutdown(std::time::Duration::from_millis(500));
         let name = if signal == libc::SIGINT {
             "SIGINT"
@@ -39,6 +59,22 @@ pub fn install() {
         );
         std::process::exit(128 + signal);
     });
+}
+
+#[cfg(unix)]
+static WRITE_END: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+/// The handler: one `write(2)`, which is async-signal-safe; everything else happens on the thread
+/// that reads the pipe.
+#[cfg(unix)]
+extern "C" fn on_signal(signal: libc::c_int) {
+    let fd = WRITE_END.load(std::sync::atomic::Ordering::Relaxed);
+    let byte = signal as u8;
+    // SAFETY: write reads one byte from a local; a full pipe or a closed descriptor only makes it
+    // fail, which is harmless (one byte is enough, and a second signal changes nothing).
+    unsafe {
+        libc::write(fd, (&byte as *const u8).cast(), 1);
+    }
 }
 
 #[cfg(not(unix))]

@@ -793,3 +793,19 @@ fn an_abort_a_changed_signature_a_planted_report_and_a_missing_fixture() {
     );
     assert!(message(&report, "sets-bless", "answer-fixture").contains("git checkout -- fixtures/"));
 }
+
+/// The grader handles Ctrl-C and SIGTERM itself, but its checks must start as any program does:
+/// no signal blocked or ignored, or stopping a check would wait for the SIGKILL after the grace.
+#[test]
+fn checks_start_with_sigint_and_sigterm_neither_blocked_nor_ignored() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["29"]);
+    assert_eq!(
+        kind(&report, "inspects-its-signals", "answer-is-42"),
+        "pass",
+        "{}",
+        message(&report, "inspects-its-signals", "answer-is-42")
+    );
+    assert_eq!(code, Some(0));
+}
