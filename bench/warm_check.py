@@ -81,7 +81,7 @@ def run_by_hand(binary, scratch):
         subprocess.run([binary, "run", name], input=job, text=True, cwd=scratch,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(report) as f:
-            virtual_ms += float(dict(fields(f.read(), "awaitlings-report 1"))["virtual_ms"])
+            virtual_ms += float(dict(fields(f.read(), "awaitlings-report 2"))["virtual_ms"])
     return virtual_ms
 
 

@@ -151,7 +151,6 @@ impl Ctx {
 pub fn main() -> ExitCode {
     // First, before any thread exists: Ctrl-C and SIGTERM stop every child we start.
     crate::signals::install();
-    crate::supervise::adopt_orphans();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -163,8 +162,11 @@ pub fn main() -> ExitCode {
 }
 
 fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
-    if !(value > 0.0 && value.is_finite() && value < 1e9) {
-        anyhow::bail!("{flag} must be a positive number of seconds, not {value}");
+    if !(value > 0.0 && value <= crate::course::MAX_TIMEOUT_SECS as f64) {
+        anyhow::bail!(
+            "{flag} must be a number of seconds above 0 and at most {} (a day), not {value}",
+            crate::course::MAX_TIMEOUT_SECS
+        );
     }
     Ok(Duration::from_secs_f64(value))
 }

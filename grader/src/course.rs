@@ -14,6 +14,9 @@ struct Manifest {
     exercises: Vec<Exercise>,
 }
 
+/// The longest wall-clock limit an exercise may ask for: a day.
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
 /// One exercise, as `course.toml` declares it.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,9 +94,24 @@ impl Course {
         })?;
         let mut exercises = manifest.exercises;
         exercises.sort_by_key(|e| e.number);
-        for pair in exercises.windows(2) {
-            if pair[0].number == pair[1].number || pair[0].slug == pair[1].slug {
-                bail!("course.toml declares exercise {} twice", pair[1].label());
+        let mut numbers = std::collections::HashSet::new();
+        let mut slugs = std::collections::HashSet::new();
+        for e in &exercises {
+            if !numbers.insert(e.number) {
+                bail!("course.toml declares exercise number {} twice", e.number);
+            }
+            if !slugs.insert(e.slug.as_str()) {
+                bail!("course.toml declares the slug `{}` twice", e.slug);
+            }
+            if e.timeout_secs
+                .is_some_and(|t| t == 0 || t > MAX_TIMEOUT_SECS)
+            {
+                bail!(
+                    "course.toml: exercise {} has timeout_secs = {}; give a number of seconds from \
+                     1 to {MAX_TIMEOUT_SECS}",
+                    e.label(),
+                    e.timeout_secs.unwrap_or_default()
+                );
             }
         }
         Ok(Course { root, exercises })

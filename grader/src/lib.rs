@@ -15,6 +15,7 @@
 //! - [`signals`]: Ctrl-C and SIGTERM stop every child;
 //! - [`runner`]: lists a harness's checks and runs one in a child process;
 //! - [`verdict`]: turns a finished check process into an outcome;
+//! - [`tamper`]: notices a check that rewrote the grader's own files;
 //! - [`session`]: build, list, run in parallel, and emit events in course order;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);
 //! - [`report`]: output formats consuming the events (human, JSON);
@@ -42,4 +43,5 @@ pub mod signals;
 pub mod stage;
 pub mod state;
 pub mod supervise;
+pub mod tamper;
 pub mod verdict;

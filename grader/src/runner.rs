@@ -171,7 +171,7 @@ impl Run<'_> {
                 return Outcome::failed(Kind::Crashed, format!("could not start the check: {e}"));
             }
         };
-        let report = std::fs::read_to_string(&report_path).ok();
+        let report = read_report(&report_path);
         let _ = std::fs::remove_file(&report_path);
         let _ = std::fs::remove_dir_all(&work);
         let cx = Context {
@@ -181,6 +181,39 @@ impl Run<'_> {
         };
         verdict::interpret(&finished, report.as_deref(), &nonce, &cx)
     }
+}
+
+/// The largest report the grader reads (10,000 transcript lines and their comparisons fit many
+/// times over).
+const REPORT_CAP: u64 = 64 << 20;
+
+/// Reads the report file, if it is one: a regular file, opened without following a link and
+/// without waiting (student code may have put a FIFO, a link to /dev/zero or a huge file where
+/// the report goes), and at most [`REPORT_CAP`] bytes. Anything else reads as a report that
+/// does not verify.
+fn read_report(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(_) => return Some(String::new()),
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Some(String::new());
+    }
+    let mut bytes = Vec::new();
+    if file.take(REPORT_CAP + 1).read_to_end(&mut bytes).is_err() || bytes.len() as u64 > REPORT_CAP
+    {
+        return Some(String::new());
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// No variable of the grader's own reaches a check (or a listing).

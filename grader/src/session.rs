@@ -6,6 +6,7 @@ use crate::harness::{self, Builder, Target};
 use crate::outcome::{CheckResult, Event, ExerciseResult, Outcome};
 use crate::runner::{self, Limits, Run};
 use crate::state::State;
+use crate::tamper::Watched;
 use anyhow::Result;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -57,7 +58,12 @@ impl Session<'_> {
         on(Event::Building {
             count: targets.len(),
         });
-        let built = self.builder().build(targets)?;
+        // Two graders on one state directory (a watch and a check, two terminals) take turns to
+        // stage and build: otherwise one could stamp the other's binary with its fingerprint.
+        let built = {
+            let _turn = self.state.lock()?;
+            self.builder().build(targets)?
+        };
 
         // Each target's checks (or its build error), and the jobs to run.
         let mut results: Vec<ExerciseResult> = Vec::new();
@@ -101,7 +107,25 @@ impl Session<'_> {
             results.push(result);
         }
 
+        // Whatever the checks do, the grader's own files must be as they were (see `tamper`).
+        let mut bins: Vec<std::path::PathBuf> = jobs.iter().map(|(_, _, b)| b.clone()).collect();
+        bins.dedup();
+        let mut trusted: Vec<std::path::PathBuf> = bins.clone();
+        for bin in &bins {
+            if let Some(name) = bin.file_name() {
+                trusted.push(self.state.list_cache(&name.to_string_lossy()));
+            }
+        }
+        for target in targets {
+            trusted.push(self.state.stamp(&target.member));
+            trusted.push(target.fixtures_dir.clone());
+        }
+        let watched = Watched::new(&self.course.root, &trusted);
+        let before = watched.snapshot();
+        let mut tampered: Option<Vec<std::path::PathBuf>> = None;
+
         let scratch = self.state.run_dir()?;
+        crate::supervise::adopting(true);
         let (tx, rx) = mpsc::channel::<(usize, usize, Outcome)>();
         let next = AtomicUsize::new(0);
         let mut reported = results.clone();
@@ -133,29 +157,36 @@ impl Session<'_> {
             }
             drop(tx);
 
-            // Report in course order: exercise by exercise, check by check, as soon as every
-            // earlier result is in.
+            // Report in course order, exercise by exercise, as soon as all of an exercise's checks
+            // are in, and only after making sure they left the grader's files alone.
             let mut arrived: Vec<Vec<Option<Outcome>>> =
                 results.iter().map(|r| vec![None; r.checks.len()]).collect();
-            let (mut t, mut c) = (0usize, 0usize);
-            let mut started = false;
+            let mut t = 0usize;
             let mut emit = |arrived: &mut Vec<Vec<Option<Outcome>>>,
                             results: &mut Vec<ExerciseResult>| {
                 while t < results.len() {
-                    if !started {
-                        on(Event::ExerciseStarted(&results[t]));
-                        started = true;
+                    if arrived[t].iter().any(Option::is_none) {
+                        return;
                     }
-                    while c < results[t].checks.len() {
-                        let Some(outcome) = arrived[t][c].take() else {
-                            return;
+                    if tampered.is_none() {
+                        let changed = before.changed(&watched.snapshot());
+                        if !changed.is_empty() {
+                            tampered = Some(changed);
+                        }
+                    }
+                    for (c, slot) in arrived[t].iter_mut().enumerate() {
+                        let outcome = slot.take().expect("arrived");
+                        results[t].checks[c].outcome = match &tampered {
+                            Some(paths) => self.forged(outcome, paths),
+                            None => outcome,
                         };
-                        results[t].checks[c].outcome = outcome;
+                    }
+                    on(Event::ExerciseStarted(&results[t]));
+                    for c in 0..results[t].checks.len() {
                         on(Event::CheckFinished(&results[t], &results[t].checks[c]));
-                        c += 1;
                     }
                     on(Event::ExerciseFinished(&results[t]));
-                    (t, c, started) = (t + 1, 0, false);
+                    t += 1;
                 }
             };
             emit(&mut arrived, &mut reported);
@@ -164,7 +195,53 @@ impl Session<'_> {
                 emit(&mut arrived, &mut reported);
             }
         });
+        crate::supervise::adopting(false);
+        if tampered.is_some() {
+            // Nothing built, listed or stamped during this run is trusted again.
+            for target in targets {
+                let _ = std::fs::remove_file(self.state.stamp(&target.member));
+                let _ = std::fs::remove_file(self.state.warnings(&target.member));
+            }
+            for bin in &bins {
+                if let Some(name) = bin.file_name() {
+                    let _ = std::fs::remove_file(self.state.list_cache(&name.to_string_lossy()));
+                }
+                let _ = std::fs::remove_file(bin);
+            }
+        }
         Ok(reported)
+    }
+
+    /// The outcome of a check of a run during which the grader's own files changed: no pass.
+    fn forged(&self, mut outcome: Outcome, paths: &[std::path::PathBuf]) -> Outcome {
+        let shown: Vec<String> = paths
+            .iter()
+            .take(5)
+            .map(|p| {
+                p.strip_prefix(&self.course.root)
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let more = paths.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        outcome.verdict = crate::outcome::Verdict::failed(
+            crate::outcome::Kind::Forged,
+            format!(
+                "while this run's checks ran, something changed the grader's own files: {}{more}. \
+                 A check cannot pass in a run where code rewrote the grader, its checks, its \
+                 fixtures or its caches. Restore the course's files (`git status` shows them; \
+                 `git checkout -- <path>` restores one) and grade again; the grader has thrown \
+                 its caches away.",
+                shown.join(", ")
+            ),
+        );
+        outcome
     }
 
     /// Paths as the student knows them: the staged crate's become the crate's own, and paths inside

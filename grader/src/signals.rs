@@ -1,4 +1,5 @@
-//! SIGINT (Ctrl-C) and SIGTERM (a CI cancel): stop every child, say so in one line, exit 130 or 143.
+//! SIGINT (Ctrl-C), SIGTERM (a CI cancel), SIGHUP (a closed terminal) and SIGQUIT: stop every
+//! child, say so in one line, exit 128 + the signal's number (130, 143, 129, 131).
 //!
 //! [`install`] sets a handler for both signals that does the one thing a handler safely can: write
 //! the signal's number into a pipe (the self-pipe pattern). A thread of ours reads the pipe and
@@ -12,17 +13,19 @@ pub fn install() {
     use std::sync::atomic::Ordering;
     let mut fds = [0 as libc::c_int; 2];
     // SAFETY: pipe writes two descriptors into the array we own; fcntl only sets their
-    // close-on-exec flag (no thread exists yet, so no child can inherit them before it is set).
+    // close-on-exec flag (no thread exists yet, so no child can inherit them before it is set)
+    // and makes the write end non-blocking, so the handler can never block on a full pipe.
     let ok = unsafe {
         libc::pipe(fds.as_mut_ptr()) == 0
             && libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC) == 0
             && libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC) == 0
+            && libc::fcntl(fds[1], libc::F_SETFL, libc::O_NONBLOCK) == 0
     };
     if !ok {
         return;
     }
     WRITE_END.store(fds[1], Ordering::SeqCst);
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
         // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; we fill in the
         // handler (an extern "C" fn that only does async-signal-safe work) and install it.
         unsafe {
@@ -48,10 +51,11 @@ pub fn install() {
         }
         let signal = libc::c_int::from(byte);
         let stopped = crate::supervise::shutdown(std::time::Duration::from_millis(500));
-        let name = if signal == libc::SIGINT {
-            "SIGINT"
-        } else {
-            "SIGTERM"
+        let name = match signal {
+            libc::SIGINT => "SIGINT",
+            libc::SIGTERM => "SIGTERM",
+            libc::SIGHUP => "SIGHUP",
+            _ => "SIGQUIT",
         };
         eprintln!(
             "grader: interrupted ({name}): stopped {stopped} running process group{}; nothing was graded after this point.",
@@ -65,16 +69,35 @@ pub fn install() {
 static WRITE_END: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
 
 /// The handler: one `write(2)`, which is async-signal-safe; everything else happens on the thread
-/// that reads the pipe.
+/// that reads the pipe. It leaves `errno` as it found it, for the code it interrupted.
 #[cfg(unix)]
 extern "C" fn on_signal(signal: libc::c_int) {
     let fd = WRITE_END.load(std::sync::atomic::Ordering::Relaxed);
     let byte = signal as u8;
-    // SAFETY: write reads one byte from a local; a full pipe or a closed descriptor only makes it
-    // fail, which is harmless (one byte is enough, and a second signal changes nothing).
+    // SAFETY: errno_location returns this thread's errno slot (always valid); write reads one
+    // byte from a local. The write end is non-blocking, so a full pipe (which only more signals
+    // could fill, and one byte is enough) makes it fail at once instead of blocking here.
     unsafe {
+        let errno = errno_location();
+        let saved = errno.map(|e| *e);
         libc::write(fd, (&byte as *const u8).cast(), 1);
+        if let (Some(e), Some(saved)) = (errno, saved) {
+            *e = saved;
+        }
     }
+}
+
+/// This thread's `errno`, where the platform says where it lives.
+#[cfg(unix)]
+unsafe fn errno_location() -> Option<*mut libc::c_int> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: returns a pointer to the calling thread's errno, valid for the thread's life.
+    return Some(unsafe { libc::__errno_location() });
+    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+    // SAFETY: as above.
+    return Some(unsafe { libc::__error() });
+    #[allow(unreachable_code)]
+    None
 }
 
 #[cfg(not(unix))]

@@ -9,8 +9,9 @@
 //! <state>/stamps/<member>           the fingerprint of a harness's last successful build
 //! <state>/stamps/<member>.warnings  the crate's compiler warnings from that build
 //! <state>/lists/<binary>.list       a harness's check list, keyed by the binary's size and time
-//! <state>/lists/last-known/<slug>   the last check list seen for an exercise (points on offer)
+//! <state>/lists/last-known/<slug>-<tag>  the last check list seen for an exercise (points on offer)
 //! <state>/runs/run-XXXX/            one grader run's report files and check working directories
+//! <state>/lock                      held while staging and building
 //! ```
 //!
 //! `<state>` is `$AWAITLINGS_TARGET_DIR`, else `awaitlings/` in cargo's target directory
@@ -36,6 +37,9 @@ impl State {
                 .map_or_else(|| course_root.join("target"), PathBuf::from)
                 .join("awaitlings"),
         };
+        // Relative to where the grader runs (as cargo reads it), and absolute from here on: the
+        // path goes into generated manifests, where a relative one would mean something else.
+        let root = std::path::absolute(&root).unwrap_or(root);
         State {
             root,
             tag: format!(
@@ -77,7 +81,18 @@ impl State {
     }
 
     pub fn last_known(&self, slug: &str) -> PathBuf {
-        self.root.join("lists").join("last-known").join(slug)
+        self.root
+            .join("lists")
+            .join("last-known")
+            .join(format!("{slug}-{}", self.tag))
+    }
+
+    /// Waits for, then holds, the state directory's lock (released when the file is dropped).
+    pub fn lock(&self) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(&self.root)?;
+        let file = std::fs::File::create(self.root.join("lock"))?;
+        file.lock()?;
+        Ok(file)
     }
 
     /// A fresh directory for one grader run (removed when dropped).

@@ -12,9 +12,9 @@
 //! - Every live group is in a registry: on SIGINT or SIGTERM the grader stops them all (see
 //!   [`crate::signals`]), so no child outlives the grader, and no child stopped that way is
 //!   mistaken for one that crashed.
-//! - On Linux the grader is a child subreaper ([`adopt_orphans`]): a process that left its
-//!   check's group (`setsid`) and outlived the check is handed to the grader instead of to init,
-//!   and is killed when the check ends.
+//! - On Linux, while checks run, the grader is a child subreaper ([`adopting`]): a process that
+//!   left its check's group (`setsid`) and outlived the check is handed to the grader instead of
+//!   to init, and is killed (with anything it started in turn) when the check ends.
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -125,7 +125,10 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
     let err = drain(child.stderr.take(), limits, &total, events.clone());
     wait_in_thread(child, events);
 
-    let deadline = started + limits.timeout;
+    // A limit too far to add is no limit the grader could ever wait out: a day at most.
+    let deadline = started
+        .checked_add(limits.timeout)
+        .unwrap_or(started + Duration::from_secs(86_400));
     let (mut timed_out, mut flooded) = (false, false);
     let status = loop {
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
@@ -142,7 +145,7 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
         }
     };
     // Whatever the child left behind in its group goes with it, and so does anything it started
-    // that left the group (adopted by us, see `adopt_orphans`).
+    // that left the group (adopted by us, see `adopting`).
     kill_group(pid, Signal::Kill);
     {
         let mut live = registry();
@@ -262,21 +265,30 @@ fn drain<R: Read + Send + 'static>(
 
 static ADOPTING: AtomicBool = AtomicBool::new(false);
 
-/// Makes the grader a "child subreaper" (Linux): when a check process exits, whatever it started
-/// that is still running becomes the grader's child rather than init's, so the grader can stop
-/// it, even if it left the check's process group. Elsewhere, a process that leaves its group
-/// (`setsid`) can outlive its check; the grader still never waits for it.
-pub fn adopt_orphans() {
+/// Turns the adoption of orphans on or off (Linux). It is on only while checks run: a build tool's
+/// daemon that cargo leaves behind (a compiler cache server) is none of the grader's business.
+pub fn adopting(on: bool) {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, 1) takes plain integers and only sets a flag
-        // on this process.
-        let ok = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } == 0;
-        ADOPTING.store(ok, Ordering::SeqCst);
+        // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, n) takes plain integers and only sets a flag on
+        // this process.
+        let ok = unsafe {
+            libc::prctl(
+                libc::PR_SET_CHILD_SUBREAPER,
+                libc::c_ulong::from(on),
+                0,
+                0,
+                0,
+            )
+        } == 0;
+        ADOPTING.store(ok && on, Ordering::SeqCst);
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = on;
 }
 
-/// Kills (and reaps) every child of ours that we did not start: adopted orphans. Called with the
+/// Kills and reaps every child of ours that we did not start (adopted orphans), again and again
+/// until none is left: killing one orphan hands its own children to us in turn. Called with the
 /// registry locked, so no child of ours can start meanwhile and be mistaken for one.
 fn sweep_orphans(live: &Registry) {
     #[cfg(target_os = "linux")]
@@ -284,30 +296,34 @@ fn sweep_orphans(live: &Registry) {
         if !ADOPTING.load(Ordering::SeqCst) {
             return;
         }
-        // Adopted processes are attached to the main thread; its children list is one small file
-        // (and the cheap way to ask, so it is read after every check).
         let me = std::process::id();
-        let Ok(text) = std::fs::read_to_string(format!("/proc/{me}/task/{me}/children")) else {
-            return;
-        };
         let known = live.0.as_ref();
-        for pid in text
-            .split_whitespace()
-            .filter_map(|p| p.parse::<u32>().ok())
-        {
-            if known.is_some_and(|k| k.contains(&pid)) {
-                continue;
+        // Bounded: a process tree cannot be deeper than this in practice, and the grader must
+        // never spin here.
+        for _ in 0..64 {
+            // Adopted processes are attached to the main thread; its children list is one small
+            // file (and the cheap way to ask, so it is read after every check).
+            let Ok(text) = std::fs::read_to_string(format!("/proc/{me}/task/{me}/children")) else {
+                return;
+            };
+            let orphans: Vec<i32> = text
+                .split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok())
+                .filter(|pid| !known.is_some_and(|k| k.contains(pid)))
+                .filter_map(|pid| i32::try_from(pid).ok())
+                .collect();
+            if orphans.is_empty() {
+                return;
             }
-            kill_group(pid, Signal::Kill);
-            if let Ok(raw) = i32::try_from(pid) {
+            for pid in orphans {
+                kill_group(pid as u32, Signal::Kill);
                 // SAFETY: kill and waitpid take plain integers; waitpid writes nothing when the
-                // status pointer is null. The orphan is our child, so waitpid reaps exactly it.
+                // status pointer is null. The orphan is our child, so waitpid reaps exactly it,
+                // and SIGKILL cannot be ignored, so the wait is short.
                 unsafe {
-                    libc::kill(raw, libc::SIGKILL);
+                    libc::kill(pid, libc::SIGKILL);
+                    libc::waitpid(pid, std::ptr::null_mut(), 0);
                 }
-                std::thread::spawn(move || unsafe {
-                    libc::waitpid(raw, std::ptr::null_mut(), 0);
-                });
             }
         }
     }

@@ -809,3 +809,71 @@ fn checks_start_with_sigint_and_sigterm_neither_blocked_nor_ignored() {
     );
     assert_eq!(code, Some(0));
 }
+
+/// Student code that rewrites the report from a thread-local destructor (plain safe Rust): the
+/// harness ends without running destructors once its report is written, and a report edited into
+/// a pass no longer verifies anyway.
+#[test]
+fn a_report_rewritten_at_exit_is_never_a_pass() {
+    let _turn = share();
+    let course = course();
+    for _ in 0..3 {
+        let (code, report) = check_json(course.path(), &["30"]);
+        assert_eq!(code, Some(1));
+        assert_eq!(
+            kind(&report, "rewrites-its-report-on-exit", "answer-is-42"),
+            "wrong_value",
+            "{}",
+            message(&report, "rewrites-its-report-on-exit", "answer-is-42")
+        );
+    }
+}
+
+/// A check that replaces its own harness binary, or rewrites the course's hidden checks, gets no
+/// point in that run (every check is a forged result naming the files), and the grader's caches
+/// go: the next run builds the harness again instead of running the replacement.
+#[cfg(target_os = "linux")]
+#[test]
+fn rewriting_the_graders_files_is_caught_and_nothing_is_trusted_after() {
+    let _turn = share();
+    let course = course();
+    let (code, report) = check_json(course.path(), &["31"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "replaces-its-harness", name), "forged");
+        assert!(
+            message(&report, "replaces-its-harness", name).contains("check-replaces-its-harness")
+        );
+    }
+    // The next run rebuilds the real harness rather than running the replacement (which would
+    // have been "exited the process", with no checks listed); the exercise replaces it again and
+    // is caught again.
+    let (_, report) = check_json(course.path(), &["31"]);
+    assert_eq!(
+        kind(&report, "replaces-its-harness", "answer-is-42"),
+        "forged"
+    );
+    assert!(
+        exercise(&report, "replaces-its-harness")["checks"]
+            .as_array()
+            .is_some_and(|c| c.len() == 2),
+        "{report}"
+    );
+
+    let checks = course.path().join("grader/checks/rewrites-the-checks.rs");
+    let (code, report) = check_json(course.path(), &["32"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "rewrites-the-checks", name), "forged");
+        assert!(
+            message(&report, "rewrites-the-checks", name)
+                .contains("grader/checks/rewrites-the-checks.rs")
+        );
+    }
+    // The course itself was changed (the grader cannot prevent that): the report said which file.
+    assert!(
+        std::fs::read_to_string(&checks)
+            .unwrap()
+            .contains("anything")
+    );
+}

@@ -9,7 +9,9 @@
 //!   runs: the report path, the nonce, the expected transcripts and the limits. Nothing of it is in
 //!   the environment, so student code cannot find the report channel there or in
 //!   `/proc/self/environ`, and a fixture changed on disk while a check runs changes nothing.
-//! - [`Report`]: what the harness writes at the end, to the path and with the nonce of its job.
+//! - [`Report`]: what the harness writes at the end, to the path of its job. It carries no secret:
+//!   it ends with a MAC (SipHash-2-4 keyed with the job's nonce) over everything before it, so
+//!   code that reads a report (or the file it lies in) cannot make a different one that verifies.
 //!
 //! All of them travel in one small text encoding ([`Fields`]): `key length\nvalue\n`, repeated.
 //! Length-prefixed values carry any text (newlines, quotes, tabs) without escaping, and a decoder
@@ -322,8 +324,6 @@ impl Job {
 /// What a check process reports at its end: the one channel through which a check passes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
-    /// The nonce of the job: proof that the report came from the harness.
-    pub nonce: String,
     pub verdict: Verdict,
     /// Did the check body run to its end? (No when the blocking monitor or the memory watch
     /// stopped it: then nothing may say it "finished".)
@@ -347,9 +347,8 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(nonce: String, verdict: Verdict) -> Report {
+    pub fn new(verdict: Verdict) -> Report {
         Report {
-            nonce,
             verdict,
             finished: false,
             expected: None,
@@ -363,9 +362,9 @@ impl Report {
         }
     }
 
-    pub fn encode(&self) -> String {
-        let mut f = Fields::new("awaitlings-report 1");
-        f.put("nonce", &self.nonce);
+    /// The report, encoded and signed with the job's `nonce`.
+    pub fn encode(&self, nonce: &str) -> String {
+        let mut f = Fields::new("awaitlings-report 2");
         match &self.verdict {
             Verdict::Passed => f.put("verdict", "pass"),
             Verdict::Failed { kind, message } => {
@@ -395,16 +394,35 @@ impl Report {
         }
         f.put("virtual_ms", &format!("{:.3}", self.virtual_ms));
         f.put("wall_ms", &format!("{:.3}", self.wall_ms));
-        f.finish()
+        let body = f.finish();
+        let tag = mac(nonce, body.as_bytes());
+        format!("{body}mac 16\n{tag:016x}\n")
     }
 
-    pub fn decode(text: &str) -> Result<Report, DecodeError> {
-        let mut r = Report::new(String::new(), Verdict::Passed);
+    /// Decodes a report, accepting it only if its MAC verifies with the job's `nonce`.
+    pub fn decode(text: &str, nonce: &str) -> Result<Report, DecodeError> {
+        const MAC_FIELD: usize = "mac 16\n".len() + 16 + 1;
+        let cut = text
+            .len()
+            .checked_sub(MAC_FIELD)
+            .filter(|&c| text.is_char_boundary(c))
+            .ok_or_else(|| DecodeError("no MAC".into()))?;
+        let (body, tail) = text.split_at(cut);
+        let tag = tail
+            .strip_prefix("mac 16\n")
+            .and_then(|t| t.strip_suffix('\n'))
+            .and_then(|t| u64::from_str_radix(t, 16).ok())
+            .ok_or_else(|| DecodeError("no MAC".into()))?;
+        if tag != mac(nonce, body.as_bytes()) {
+            return Err(DecodeError(
+                "its MAC does not verify: it was not written by the harness for this job".into(),
+            ));
+        }
+        let mut r = Report::new(Verdict::Passed);
         let mut verdict: Option<String> = None;
         let mut message = String::new();
-        for (key, value) in Fields::decode(text, "awaitlings-report 1")? {
+        for (key, value) in Fields::decode(body, "awaitlings-report 2")? {
             match key.as_str() {
-                "nonce" => r.nonce = value,
                 "verdict" => verdict = Some(value),
                 "message" => message = value,
                 "finished" => r.finished = value == "1",
@@ -446,6 +464,26 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// SipHash-2-4 of `bytes`, keyed with the 128 bits of a 32-hex-digit nonce (any other nonce, such
+/// as the empty one of a check run by hand, is hashed into a key first).
+fn mac(nonce: &str, bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let half = |s: Option<&str>| s.and_then(|h| u64::from_str_radix(h, 16).ok());
+    let (k0, k1) = match (half(nonce.get(..16)), half(nonce.get(16..32))) {
+        (Some(a), Some(b)) if nonce.len() == 32 => (a, b),
+        _ => {
+            #[allow(deprecated)] // SipHasher is the keyed SipHash-2-4 std still ships: what we need
+            let mut h = std::hash::SipHasher::new_with_keys(0x6177_6169_746c_696e, 0x6773);
+            h.write(nonce.as_bytes());
+            (h.finish(), !h.finish())
+        }
+    };
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new_with_keys(k0, k1);
+    h.write(bytes);
+    h.finish()
+}
 
 fn flag(b: bool) -> &'static str {
     if b { "1" } else { "0" }
@@ -522,10 +560,10 @@ mod tests {
 
     #[test]
     fn reports_round_trip_with_any_text() {
-        let mut r = Report::new(
-            "n0nce".into(),
-            Verdict::failed(Kind::WrongOrder, "line 2 is `b\nc`\t\"q\" ünï"),
-        );
+        let mut r = Report::new(Verdict::failed(
+            Kind::WrongOrder,
+            "line 2 is `b\nc`\t\"q\" ünï",
+        ));
         r.finished = true;
         r.expected = Some("  0.000s  a\n".into());
         r.actual = Some(String::new());
@@ -535,18 +573,40 @@ mod tests {
         r.panics = vec!["boom (at src/lib.rs:1:2)".into()];
         r.virtual_ms = 4900.0;
         r.wall_ms = 1.5;
-        assert_eq!(Report::decode(&r.encode()), Ok(r));
-        let pass = Report::new("n".into(), Verdict::Passed);
-        assert_eq!(Report::decode(&pass.encode()), Ok(pass));
+        let nonce = "0123456789abcdef0123456789abcdef";
+        assert_eq!(Report::decode(&r.encode(nonce), nonce), Ok(r));
+        let pass = Report::new(Verdict::Passed);
+        assert_eq!(Report::decode(&pass.encode(nonce), nonce), Ok(pass));
+    }
+
+    #[test]
+    fn only_the_nonce_holder_can_make_a_report_that_verifies() {
+        let nonce = "0123456789abcdef0123456789abcdef";
+        let failed = Report::new(Verdict::failed(Kind::WrongValue, "was 41")).encode(nonce);
+        // The report holds no secret, so the nonce cannot be read out of it...
+        assert!(!failed.contains(nonce) && !failed.contains("0123456789abcdef"));
+        // ...and editing it into a pass (keeping its MAC) does not verify,
+        let forged = failed.replace(
+            "verdict 11\nwrong_value\nmessage 6\nwas 41\n",
+            "verdict 4\npass\n",
+        );
+        assert_ne!(forged, failed);
+        assert!(Report::decode(&forged, nonce).is_err());
+        // nor does a pass signed with another nonce.
+        let other = Report::new(Verdict::Passed).encode("ffffffffffffffffffffffffffffffff");
+        assert!(Report::decode(&other, nonce).is_err());
     }
 
     #[test]
     fn malformed_messages_are_rejected() {
-        let good = Report::new("n".into(), Verdict::Passed).encode();
-        assert!(Report::decode(&good[..good.len() - 3]).is_err());
-        assert!(Report::decode("test ... ok\n").is_err());
-        assert!(Report::decode(&good.replace("pass", "pazz")).is_err());
-        assert!(Report::decode("awaitlings-report 1\nverdict 99\npass\n").is_err());
+        let n = "n";
+        let good = Report::new(Verdict::Passed).encode(n);
+        assert!(Report::decode(&good, n).is_ok());
+        assert!(Report::decode(&good[..good.len() - 3], n).is_err());
+        assert!(Report::decode("test ... ok\n", n).is_err());
+        assert!(Report::decode(&good.replace("pass", "pazz"), n).is_err());
+        assert!(Report::decode("", n).is_err());
+        assert!(Report::decode("ü", n).is_err());
     }
 
     #[test]

@@ -1,0 +1,152 @@
+//! Noticing a check that rewrote the grader's own files.
+//!
+//! A check process runs student code as the same user as the grader, so it *can* write anywhere
+//! the grader can: the hidden checks, the fixtures, the support crate, a harness binary, the
+//! cached check lists. Closing that needs a sandbox the grader does not have; what it does is make
+//! it visible. Before the checks of a run start, it notes the identity of every such file (device,
+//! inode, size and change time, which no user-space tool can set back); after each exercise's
+//! checks it looks again. A change fails every check from there on as a forged result, names the
+//! files, and throws away the grader's caches, so nothing built or listed during the run is
+//! trusted later.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a file was: enough to tell it was written, replaced or removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Identity {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    changed: (i64, i64),
+}
+
+/// The identities of the watched files.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot(BTreeMap<PathBuf, Identity>);
+
+/// The files and directories a run depends on: the course's grading files, and the files of the
+/// state directory this run trusts (its harness binaries, their cached check lists, their stamps;
+/// not the rest, which another grader sharing the directory may be writing meanwhile).
+pub struct Watched {
+    roots: Vec<PathBuf>,
+}
+
+impl Watched {
+    /// The course's files every harness is built from, plus `more` (this run's expected
+    /// transcripts and the state directory's files it trusts).
+    pub fn new(course_root: &Path, more: &[PathBuf]) -> Watched {
+        let mut roots: Vec<PathBuf> = [
+            "course.toml",
+            "Cargo.toml",
+            "Cargo.lock",
+            "support",
+            "grader/check",
+            "grader/checks",
+        ]
+        .iter()
+        .map(|p| course_root.join(p))
+        .collect();
+        roots.extend(more.iter().cloned());
+        roots.sort();
+        roots.dedup();
+        Watched { roots }
+    }
+
+    /// Notes every watched file as it is now.
+    pub fn snapshot(&self) -> Snapshot {
+        let mut files = BTreeMap::new();
+        for root in &self.roots {
+            walk(root, &mut files);
+        }
+        Snapshot(files)
+    }
+}
+
+impl Snapshot {
+    /// The files that appeared, disappeared or changed between `self` and `later`.
+    pub fn changed(&self, later: &Snapshot) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for (path, before) in &self.0 {
+            if later.0.get(path) != Some(before) {
+                out.push(path.clone());
+            }
+        }
+        for path in later.0.keys() {
+            if !self.0.contains_key(path) {
+                out.push(path.clone());
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn walk(path: &Path, files: &mut BTreeMap<PathBuf, Identity>) {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if meta.is_dir() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "target" || name.starts_with('.') {
+            return;
+        }
+        if let Ok(entries) = std::fs::read_dir(path) {
+            for entry in entries.filter_map(|e| e.ok()) {
+                walk(&entry.path(), files);
+            }
+        }
+        return;
+    }
+    files.insert(path.to_path_buf(), identity(&meta));
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Identity {
+    use std::os::unix::fs::MetadataExt;
+    Identity {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        size: meta.size(),
+        changed: (meta.ctime(), meta.ctime_nsec()),
+    }
+}
+
+#[cfg(not(unix))]
+fn identity(meta: &std::fs::Metadata) -> Identity {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    Identity {
+        dev: 0,
+        ino: 0,
+        size: meta.len(),
+        changed: (modified.as_secs() as i64, modified.subsec_nanos() as i64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewritten_added_or_removed_file_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let course = dir.path().join("course");
+        std::fs::create_dir_all(course.join("grader/checks")).unwrap();
+        std::fs::write(course.join("grader/checks/a.rs"), "a").unwrap();
+        std::fs::write(course.join("course.toml"), "").unwrap();
+        let watched = Watched::new(&course, &[]);
+        let before = watched.snapshot();
+        assert!(before.changed(&watched.snapshot()).is_empty());
+        // Same size, same content length: still seen (the change time moves).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(course.join("grader/checks/a.rs"), "b").unwrap();
+        std::fs::write(course.join("grader/checks/new.rs"), "").unwrap();
+        std::fs::remove_file(course.join("course.toml")).unwrap();
+        let changed = before.changed(&watched.snapshot());
+        assert_eq!(changed.len(), 3, "{changed:?}");
+    }
+}
