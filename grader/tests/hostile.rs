@@ -877,3 +877,56 @@ fn rewriting_the_graders_files_is_caught_and_nothing_is_trusted_after() {
             .contains("anything")
     );
 }
+
+/// A FIFO where the report goes is not a report (opening it for reading used to wait forever).
+#[test]
+fn a_fifo_planted_where_the_report_goes_is_no_report() {
+    let _turn = share();
+    let course = course();
+    let started = Instant::now();
+    let (code, report) = check_json(course.path(), &["33"]);
+    assert_eq!(code, Some(1));
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "plants-a-fifo", name), "forged");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// An escaped process whose own child escapes again: both generations are stopped (Linux).
+#[cfg(target_os = "linux")]
+#[test]
+fn processes_that_escape_twice_are_all_stopped() {
+    let _turn = share();
+    let course = course();
+    let pids_file = course.path().join("escaped-twice.pids");
+    let _cleanup = KillListed(pids_file.clone());
+    let out = grader(course.path())
+        .args(["check", "34", "--format", "json"])
+        .env("ESCAPED_PID_FILE", &pids_file)
+        .timeout(Duration::from_secs(25))
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert_eq!(kind(&report, "escapes-twice", "answer-is-42"), "pass");
+    let pids: Vec<i32> = std::fs::read_to_string(&pids_file)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    assert!(pids.len() >= 2, "{pids:?}");
+    for pid in pids {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !running_in_group(pid).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            running_in_group(pid),
+            Vec::<String>::new(),
+            "{pid} still runs"
+        );
+    }
+}
