@@ -511,8 +511,10 @@ fn list(names: &[&String]) -> String {
         .join(", ")
 }
 
-/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping build
-/// output, hidden entries, the manifest and lock file, and the build script unless it is wanted.
+/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping hidden
+/// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
+/// the build script unless it is wanted. A `target` below the root is source like any other
+/// (`mod target;` in src/target/mod.rs).
 fn copy_tree(
     root: &Path,
     dir: &Path,
@@ -528,8 +530,7 @@ fn copy_tree(
         let name = name.to_string_lossy();
         let at_root = dir == root;
         if name.starts_with('.')
-            || name == "target"
-            || (at_root && (name == "Cargo.toml" || name == "Cargo.lock"))
+            || (at_root && (name == "target" || name == "Cargo.toml" || name == "Cargo.lock"))
             || (at_root && name == "build.rs" && !build_script)
         {
             continue;
@@ -554,18 +555,23 @@ fn copy_tree(
 }
 
 /// Removes files under `dst` that the source no longer has (a deleted module must not linger).
+/// A `target/` at the top of `dst` is left alone; one further down is staged source like any other.
 fn remove_unwanted(dst: &Path, wanted: &BTreeSet<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dst) else {
+    remove_unwanted_below(dst, dst, wanted);
+}
+
+fn remove_unwanted_below(root: &Path, dir: &Path, wanted: &BTreeSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.filter_map(|e| e.ok()) {
         let path = entry.path();
         match entry.file_type() {
             Ok(t) if t.is_dir() => {
-                if path.file_name().is_some_and(|n| n == "target") {
+                if dir == root && path.file_name().is_some_and(|n| n == "target") {
                     continue;
                 }
-                remove_unwanted(&path, wanted);
+                remove_unwanted_below(root, &path, wanted);
                 let _ = std::fs::remove_dir(&path); // only succeeds when empty
             }
             Ok(_) if !wanted.contains(&path) => {
@@ -626,6 +632,44 @@ mod tests {
             "{notes:?}"
         );
         assert!(differences(&reference, &reference, dir.path(), dir.path()).is_empty());
+    }
+
+    /// Stages `src` into `dst` the way [`stage_crate_with`] copies sources.
+    fn copy_sources(src: &Path, dst: &Path) {
+        let mut wanted = BTreeSet::new();
+        copy_tree(src, src, dst, false, &mut wanted, &mut DefaultHasher::new()).unwrap();
+        remove_unwanted(dst, &wanted);
+    }
+
+    #[test]
+    fn a_module_named_target_is_staged_but_the_crates_build_output_is_not() {
+        let (src, dst) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (src, dst) = (src.path(), dst.path());
+        let write = |rel: &str, text: &str| {
+            let path = src.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("Cargo.toml", "[package]\nname = 'x'\n");
+        write("src/lib.rs", "mod target;\n");
+        write("src/target/mod.rs", "pub fn aim() {}\n");
+        write("src/target/inner/target/deep.rs", "pub fn deeper() {}\n");
+        write("target/debug/junk", "build output");
+        copy_sources(src, dst);
+        assert!(dst.join("src/lib.rs").is_file());
+        assert!(dst.join("src/target/mod.rs").is_file());
+        assert!(dst.join("src/target/inner/target/deep.rs").is_file());
+        assert!(!dst.join("target").exists());
+
+        // A module deleted from the source goes from the copy too, at any depth; a `target/` at
+        // the top of the copy (none of the source's) is left alone.
+        std::fs::remove_file(src.join("src/target/inner/target/deep.rs")).unwrap();
+        std::fs::create_dir_all(dst.join("target")).unwrap();
+        std::fs::write(dst.join("target/kept"), "").unwrap();
+        copy_sources(src, dst);
+        assert!(dst.join("src/target/mod.rs").is_file());
+        assert!(!dst.join("src/target/inner").exists());
+        assert!(dst.join("target/kept").is_file());
     }
 
     #[test]
