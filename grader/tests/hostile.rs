@@ -614,10 +614,12 @@ fn a_build_script_that_never_ends_times_out_the_build() {
     // The course's shared crates build first, so the limit below goes to the build script.
     grader(course.path()).args(["check", "1"]).assert().code(0);
     let pid_file = course.path().join("build-script.pid");
+    let student_marker = course.path().join("the-students-build-script-ran");
     let started = Instant::now();
     let out = grader(course.path())
         .args(["check", "18", "--build-timeout", "8", "--format", "json"])
         .env("BUILD_PID_FILE", &pid_file)
+        .env("STUDENT_BUILD_MARKER", &student_marker)
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
@@ -634,10 +636,17 @@ fn a_build_script_that_never_ends_times_out_the_build() {
         "{ex:#}"
     );
     assert!(ex["checks"].as_array().unwrap().is_empty());
+    // The course's crate has a build script, so the course's runs: the student's never does.
+    assert!(!student_marker.exists(), "the student's build script ran");
+    let notes = ex["notes"].to_string();
+    assert!(
+        notes.contains("runs the course's build script, never yours"),
+        "{notes}"
+    );
     eprintln!("a build script that never ends: the grader exited after {took:?}");
     assert!(took >= Duration::from_secs(8), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
-    // The build script did run (the course's crate has one too), and was stopped with cargo.
+    // The course's build script did run, and was stopped with cargo.
     let pid: i32 = std::fs::read_to_string(&pid_file)
         .expect("the build script ran")
         .parse()
@@ -676,6 +685,80 @@ fn a_build_script_the_course_does_not_have_never_runs() {
     assert!(notes.contains("never runs it"), "{notes}");
     assert!(!marker.exists(), "the student's build script ran");
     assert_eq!(std::fs::read(&checks_file).unwrap(), before);
+}
+
+/// An exercise the course has no solution crate for is built with the grader's default manifest
+/// (the course's awaitlings and tokio, no build script), never with the student's own: their
+/// added dependency is not built and their build script never runs, each said in a note, and
+/// the verdict is the checks' own.
+#[test]
+fn without_a_solution_crate_the_students_manifest_and_build_script_are_not_used() {
+    let _turn = share();
+    let course = course();
+    std::fs::remove_dir_all(
+        course
+            .path()
+            .join("solutions/19-build-script-writes-checks"),
+    )
+    .unwrap();
+    // `itoa` is not in the course's lock file; were it built, cargo would have to fetch it.
+    edit(
+        course.path(),
+        "exercises/19-build-script-writes-checks/Cargo.toml",
+        "[dependencies]\n",
+        "[dependencies]\nitoa = \"1\"\n",
+    );
+    let checks_file = course
+        .path()
+        .join("grader/checks/build-script-writes-checks.rs");
+    let before = std::fs::read(&checks_file).unwrap();
+    let marker = course.path().join("the-build-script-ran");
+    let out = grader(course.path())
+        .args(["check", "19", "--format", "json"])
+        .env("CHECKS_FILE_TO_OVERWRITE", &checks_file)
+        .env("BUILD_RAN_MARKER", &marker)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    let ex = exercise(&report, "build-script-writes-checks");
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(ex["build"]["ok"], true, "{ex:#}");
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "build-script-writes-checks", name), "pass");
+    }
+    assert_eq!(ex["points"], 3);
+    let notes: Vec<&str> = ex["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].contains("adds a dependency") && notes[0].contains("`itoa`"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].contains("build script (build.rs)") && notes[1].contains("never runs it"),
+        "{notes:?}"
+    );
+    assert!(!marker.exists(), "the student's build script ran");
+    assert_eq!(std::fs::read(&checks_file).unwrap(), before);
+
+    // The verdict is the checks' own: a wrong answer still fails, for its own reason.
+    edit(
+        course.path(),
+        "exercises/19-build-script-writes-checks/src/lib.rs",
+        "    42\n",
+        "    41\n",
+    );
+    let (code, report) = check_json(course.path(), &["19"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        kind(&report, "build-script-writes-checks", "answer-is-42"),
+        "wrong_value"
+    );
+    assert!(!marker.exists(), "the student's build script ran");
 }
 
 #[test]

@@ -45,8 +45,12 @@ pub struct Target {
     pub variant: Variant,
     /// The crate under test, where it lies.
     pub crate_dir: PathBuf,
-    /// The course's crate whose dependencies the crate under test is built with.
-    pub reference_dir: PathBuf,
+    /// The course's crate whose dependencies (and build script) the crate under test is built
+    /// with: the exercise's solution crate. `None` when the course has none for the exercise: then
+    /// the crate under test is built with a default the grader makes itself (the course's
+    /// `awaitlings` and `tokio`, no build script; see [`stage::crate_under_test`]), never with the
+    /// student's own manifest.
+    pub reference_dir: Option<PathBuf>,
     /// The hidden checks.
     pub checks_file: PathBuf,
     /// The expected transcripts.
@@ -68,11 +72,7 @@ impl Target {
             Variant::Other(dir) => dir.clone(),
         };
         let solution = course.solution_dir(exercise);
-        let reference_dir = if solution.join("Cargo.toml").is_file() {
-            solution
-        } else {
-            course.exercise_dir(exercise)
-        };
+        let reference_dir = solution.join("Cargo.toml").is_file().then_some(solution);
         let variant_name = match &variant {
             Variant::Student => "student".to_string(),
             Variant::Solution => "solution".to_string(),
@@ -258,7 +258,7 @@ impl Builder<'_> {
             self.course,
             self.state,
             &t.crate_dir,
-            &t.reference_dir,
+            t.reference_dir.as_deref(),
             &t.stage_dir,
             &t.package(),
         )
