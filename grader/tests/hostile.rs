@@ -660,6 +660,55 @@ fn a_build_script_that_never_ends_times_out_the_build() {
     assert!(gone, "the build script {pid} is still running");
 }
 
+/// A build that runs out of time while another exercise does not compile: the crate rustc
+/// rejected has its verdict already, so it is not built again alone, and neither is the one that
+/// ran out of time (which would take the whole limit a second time).
+#[cfg(unix)]
+#[test]
+fn a_build_timeout_beside_a_compile_error_is_not_built_again() {
+    let _turn = alone();
+    let course = course();
+    // The course's shared crates build first, so the limit below goes to the build script.
+    grader(course.path()).args(["check", "1"]).assert().code(0);
+    let pid_file = course.path().join("build-script.pid");
+    let started = Instant::now();
+    let out = grader(course.path())
+        .args([
+            "check",
+            "3",
+            "18",
+            "--build-timeout",
+            "8",
+            "--format",
+            "json",
+        ])
+        .env("BUILD_PID_FILE", &pid_file)
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    let broken = exercise(&report, "does-not-compile");
+    assert_eq!(broken["build"]["kind"], "does_not_compile", "{broken:#}");
+    let looping = exercise(&report, "build-script-loops");
+    assert_eq!(looping["build"]["kind"], "build_timed_out", "{looping:#}");
+    eprintln!("a build timeout beside a compile error: the grader exited after {took:?}");
+    // One run of the limit, not one for the whole build and another for the looping crate alone.
+    assert!(took >= Duration::from_secs(8), "{took:?}");
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+        let pid: i32 = pid.parse().unwrap();
+        assert!(
+            wait_until(Duration::from_secs(10), || !process_exists(pid)
+                || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(
+                    |s| s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z'))
+                )),
+            "the build script {pid} is still running"
+        );
+    }
+}
+
 #[test]
 fn a_build_script_the_course_does_not_have_never_runs() {
     let _turn = share();

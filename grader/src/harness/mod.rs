@@ -295,7 +295,7 @@ impl Builder<'_> {
     /// Writes the workspace and runs one `cargo build` over `targets` (in the course's workspace,
     /// or in one of its own when `alone` names a member). `None` when cargo stopped before
     /// building anything (the workspace could not be loaded) or ran out of time with more than one
-    /// harness unbuilt.
+    /// harness unbuilt (neither built nor failed with compiler errors: see [`unsettled`]).
     fn cargo_build(
         &self,
         alone: Option<&str>,
@@ -348,11 +348,13 @@ impl Builder<'_> {
         let shown = |text: &str| self.shown(text, targets);
 
         if out.timed_out {
-            let unbuilt: Vec<&&Target> = targets
+            // A harness that was built, or whose crate (or checks) rustc already rejected, is
+            // settled: building it alone would only say the same again, after as long a wait.
+            let results: Vec<_> = targets
                 .iter()
-                .filter(|t| !messages::built(t, &dir, &messages))
+                .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
                 .collect();
-            if unbuilt.len() > 1 {
+            if results.iter().filter(|r| unsettled(r)).count() > 1 {
                 return Ok(None);
             }
             let why = format!(
@@ -362,13 +364,13 @@ impl Builder<'_> {
                 shown(&messages::tail(&out.stderr, 12))
             );
             return Ok(Some(
-                targets
-                    .iter()
-                    .map(|t| {
-                        if messages::built(t, &dir, &messages) {
-                            messages::outcome(t, &dir, &messages, &out.stderr, &shown)
-                        } else {
+                results
+                    .into_iter()
+                    .map(|r| {
+                        if unsettled(&r) {
                             Err(BuildError::TimedOut(why.clone()))
+                        } else {
+                            r
                         }
                     })
                     .collect(),
@@ -442,8 +444,38 @@ impl Builder<'_> {
     }
 }
 
+/// Whether a harness's result from a cargo run that ran out of time is still open: neither built
+/// nor failed with compiler errors (of the crate under test or of the checks against it), so
+/// cargo may simply not have got to it.
+fn unsettled(result: &std::result::Result<Built, BuildError>) -> bool {
+    !matches!(
+        result,
+        Ok(_) | Err(BuildError::DoesNotCompile(_) | BuildError::ChecksDoNotCompile(_))
+    )
+}
+
 /// Replaces the staged crate's directory with the crate's own in `text` (messages, panics).
 pub fn shown_paths(text: &str, stage_dir: &Path, shown: &str) -> String {
     let staged = format!("{}{}", stage_dir.display(), std::path::MAIN_SEPARATOR);
     text.replace(&staged, &format!("{shown}{}", std::path::MAIN_SEPARATOR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_timeout_only_harnesses_neither_built_nor_rejected_are_unsettled() {
+        let built = Ok(Built {
+            bin: PathBuf::from("bin"),
+            warnings: Vec::new(),
+        });
+        assert!(!unsettled(&built));
+        assert!(!unsettled(&Err(BuildError::DoesNotCompile("E0308".into()))));
+        assert!(!unsettled(&Err(BuildError::ChecksDoNotCompile(
+            "E0308".into()
+        ))));
+        assert!(unsettled(&Err(BuildError::Broken(String::new()))));
+        assert!(unsettled(&Err(BuildError::TimedOut(String::new()))));
+    }
 }
