@@ -445,6 +445,55 @@ fn three_hundred_thousand_lines_are_counted_not_kept() {
     }
 }
 
+/// `grader diff` sees only the lines the grader kept (the first 10,000): two transcripts of
+/// 300,002 lines that differ only after those are never said to match unless both said as many
+/// lines, and then the output says plainly that only the first 10,000 could be compared.
+#[test]
+fn diff_past_the_transcript_cap_never_claims_a_match_it_cannot_see() {
+    let _turn = share();
+    let (mine, longer, changed) = (course(), course(), course());
+    const LIB: &str = "exercises/24-says-300k-lines/src/lib.rs";
+    // One line more, past the cap.
+    edit(longer.path(), LIB, "0..300_000u32", "0..300_001u32");
+    // As many lines, all of them from the 20,000th on different.
+    edit(
+        changed.path(),
+        LIB,
+        "say!(\"line {i}\");",
+        "say!(\"line {}\", if i < 20_000 { i } else { i + 1 });",
+    );
+    let out = grader(mine.path())
+        .args(["diff", "24", "--against"])
+        .arg(longer.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains("your transcript matches"), "{stdout}");
+    assert!(stdout.contains("does not match"), "{stdout}");
+    assert!(
+        stdout.contains("said 300003 lines in all and yours 300002"),
+        "{stdout}"
+    );
+
+    let out = grader(mine.path())
+        .args(["diff", "24", "--against"])
+        .arg(changed.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("your transcript matches"), "{stdout}");
+    assert!(
+        stdout.contains("the first 10000 lines of your transcript match"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Only the first 10000 lines could be compared"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
 #[test]
 fn a_loop_that_only_yields_is_still_a_busy_loop() {
     let _turn = share();
