@@ -2,17 +2,20 @@
 //!
 //! The grader never builds a student's crate where it lies, with the student's Cargo.toml. It
 //! copies the crate's sources into the state directory and writes a manifest of its own, whose
-//! dependencies are the *course's* for that exercise: the reference solution's (else the
-//! exercise's as the course ships it), with `workspace = true` entries resolved against the
-//! course's root Cargo.toml. The course's `support/` and `grader/check/` crates are staged the
-//! same way. This is what makes grading trustworthy:
+//! dependencies are the *course's* for that exercise: the reference solution's, or, when the
+//! course has no solution crate for it, a default the grader makes itself (the course's
+//! `awaitlings` and `tokio`, no build script), with `workspace = true` entries resolved against the
+//! course's root Cargo.toml. Nothing of the student's manifest but the package's name and edition
+//! is ever built with. The course's `support/` and `grader/check/` crates are staged the same way.
+//! This is what makes grading trustworthy:
 //!
 //! - **Relocatable**: every path a harness links is found from the course being graded, at run
 //!   time, never from where the grader was compiled; another clone's crate (`diff --against`) is
 //!   built against the grading course's support crate, so nothing collides.
-//! - **No student build-time code**: a build script runs only if the course's own crate has one;
-//!   dependencies, proc macros and features the student added are not built. Each difference is
-//!   reported as a note, so the student knows why `use rand::..` does not compile here.
+//! - **No student build-time code**: a build script runs only if the course's own crate has one,
+//!   and then it is the course's build script, never the student's; dependencies, proc macros and
+//!   features the student added are not built. Each difference is reported as a note, so the
+//!   student knows why `use rand::..` does not compile here.
 //! - **Content, not timestamps**: a staged file is rewritten only when its content differs, and
 //!   then it gets a fresh time, so a submission copied with old timestamps (`cp -p`, tar, unzip)
 //!   is always rebuilt.
@@ -100,13 +103,14 @@ pub fn shared(course: &Course, state: &crate::state::State) -> Result<Shared> {
     })
 }
 
-/// Stages the crate under test, `src`, into `dst` as package `package`, with the dependencies of
-/// the course's `reference` crate for the exercise.
+/// Stages the crate under test, `src`, into `dst` as package `package`, with the dependencies (and
+/// build script) of the course's `reference` crate for the exercise; with no reference crate
+/// (`None`: the course has no solution for the exercise), with [`default_reference`]'s.
 pub fn crate_under_test(
     course: &Course,
     state: &crate::state::State,
     src: &Path,
-    reference: &Path,
+    reference: Option<&Path>,
     dst: &Path,
     package: &str,
 ) -> Result<Staged> {
@@ -118,17 +122,32 @@ pub fn crate_under_test(
             state.staged("check"),
         ),
     };
-    let reference_manifest = read_manifest(&reference.join("Cargo.toml"))?;
     let student_manifest = read_manifest(&src.join("Cargo.toml"))?;
-    let mut notes = differences(&student_manifest, &reference_manifest, src, reference);
-    let reference_builds = has_build_script(&reference_manifest, reference);
-    if !reference_builds
+    // The default has no path of its own: its only dependencies come from the workspace, and it
+    // has no build script. Messages about its [package] name the student's manifest, where its
+    // name and edition come from.
+    let (reference_manifest, reference) = match reference {
+        Some(dir) => (read_manifest(&dir.join("Cargo.toml"))?, dir),
+        None => (default_reference(&student_manifest, &ws), src),
+    };
+    let mut notes = differences(&student_manifest, &reference_manifest, src, reference, &ws);
+    let course_script = build_script(&reference_manifest, reference);
+    if course_script.is_none()
         && src.join("build.rs").is_file()
         && notes.iter().all(|n| !n.contains("build script"))
     {
         notes.push(
             "your crate has a build script (build.rs), which the course's crate does not have: the \
              grader never runs it."
+                .into(),
+        );
+    }
+    if let (Some(theirs), Some(mine)) = (&course_script, build_script(&student_manifest, src))
+        && std::fs::read(&mine).ok() != std::fs::read(theirs).ok()
+    {
+        notes.push(
+            "your build script differs from the course's: the grader runs the course's build \
+             script, never yours."
                 .into(),
         );
     }
@@ -140,10 +159,38 @@ pub fn crate_under_test(
         Some(package),
         &ws,
         &remap,
-        reference_builds,
+        course_script.as_deref(),
     )?;
     staged.notes = notes;
     Ok(staged)
+}
+
+/// The reference manifest for an exercise the course has no solution crate for: the package's
+/// name and edition from the student's manifest (nothing it builds), the course's `awaitlings`
+/// and `tokio` as `{ workspace = true }` (each only if the course's root Cargo.toml has it in
+/// [workspace.dependencies]), and no build script.
+fn default_reference(student: &Table, ws: &Workspace) -> Table {
+    let mut package = Table::new();
+    if let Some(Value::Table(theirs)) = student.get("package") {
+        for key in ["name", "edition"] {
+            if let Some(v) = theirs.get(key) {
+                package.insert(key.into(), v.clone());
+            }
+        }
+    }
+    package.insert("build".into(), Value::Boolean(false));
+    let mut dependencies = Table::new();
+    for dep in ["awaitlings", "tokio"] {
+        if ws.dependencies.contains_key(dep) {
+            let mut spec = Table::new();
+            spec.insert("workspace".into(), Value::Boolean(true));
+            dependencies.insert(dep.into(), Value::Table(spec));
+        }
+    }
+    let mut manifest = Table::new();
+    manifest.insert("package".into(), Value::Table(package));
+    manifest.insert("dependencies".into(), Value::Table(dependencies));
+    manifest
 }
 
 /// Where path dependencies on the course's shared crates go once staged.
@@ -209,11 +256,13 @@ fn read_manifest(path: &Path) -> Result<Table> {
 /// Stages one of the course's own crates, under its own name.
 fn stage_crate(src: &Path, dst: &Path, ws: &Workspace, remap: &Remap) -> Result<Staged> {
     let manifest = read_manifest(&src.join("Cargo.toml"))?;
-    let builds = has_build_script(&manifest, src);
-    stage_crate_with(src, dst, &manifest, src, None, ws, remap, builds)
+    let script = build_script(&manifest, src);
+    stage_crate_with(src, dst, &manifest, src, None, ws, remap, script.as_deref())
 }
 
 /// Copies `src` into `dst` and writes a manifest built from `manifest` (found in `manifest_dir`).
+/// `build_script`, if any, is the course's build script, staged as the copy's build.rs; a
+/// build.rs of `src` itself is never copied.
 #[allow(clippy::too_many_arguments)]
 fn stage_crate_with(
     src: &Path,
@@ -223,7 +272,7 @@ fn stage_crate_with(
     package: Option<&str>,
     ws: &Workspace,
     remap: &Remap,
-    build_script: bool,
+    build_script: Option<&Path>,
 ) -> Result<Staged> {
     let pkg = manifest
         .get("package")
@@ -262,7 +311,7 @@ fn stage_crate_with(
         quote(&version),
         quote(&edition),
     );
-    text.push_str(if build_script {
+    text.push_str(if build_script.is_some() {
         "build = \"build.rs\"\n"
     } else {
         "build = false\n"
@@ -286,8 +335,22 @@ fn stage_crate_with(
     let mut h = DefaultHasher::new();
     text.hash(&mut h);
     let mut wanted = BTreeSet::new();
-    copy_tree(src, src, dst, build_script, &mut wanted, &mut h)
+    copy_tree(src, src, dst, false, &mut wanted, &mut h)
         .with_context(|| format!("cannot copy {} for the build", src.display()))?;
+    if let Some(script) = build_script {
+        let bytes = std::fs::read(script).with_context(|| {
+            format!(
+                "cannot read the build script {} (was it deleted? `git checkout -- {}` restores it)",
+                script.display(),
+                script.display()
+            )
+        })?;
+        "build.rs".hash(&mut h);
+        bytes.hash(&mut h);
+        let to = dst.join("build.rs");
+        write_if_changed(&to, &bytes)?;
+        wanted.insert(to);
+    }
     write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
     wanted.insert(dst.join("Cargo.toml"));
     remove_unwanted(dst, &wanted);
@@ -340,34 +403,12 @@ fn resolve_dep(
             (t, dir.to_path_buf())
         }
         Value::Table(t) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
-            let from_ws = ws.dependencies.get(name).with_context(|| {
+            let merged = inherit_dep(t, name, ws).with_context(|| {
                 format!(
-                    "{}/Cargo.toml inherits dependency `{name}` from the workspace, but the course's \
-                     Cargo.toml has no [workspace.dependencies] entry for it",
+                    "{}/Cargo.toml inherits dependency `{name}` from the workspace",
                     dir.display()
                 )
             })?;
-            let mut merged = match from_ws {
-                Value::String(v) => {
-                    let mut m = Table::new();
-                    m.insert("version".into(), Value::String(v.clone()));
-                    m
-                }
-                Value::Table(m) => m.clone(),
-                _ => bail!("workspace dependency `{name}` is neither a version nor a table"),
-            };
-            // The member may add features and make it optional; nothing else.
-            if let Some(Value::Array(extra)) = t.get("features") {
-                let mut features = match merged.remove("features") {
-                    Some(Value::Array(f)) => f,
-                    _ => Vec::new(),
-                };
-                features.extend(extra.iter().cloned());
-                merged.insert("features".into(), Value::Array(features));
-            }
-            if let Some(optional) = t.get("optional") {
-                merged.insert("optional".into(), optional.clone());
-            }
             (merged, ws.root.clone())
         }
         Value::Table(t) => (t.clone(), dir.to_path_buf()),
@@ -384,6 +425,36 @@ fn resolve_dep(
         );
     }
     Ok(Value::Table(table))
+}
+
+/// A member's `{ workspace = true, .. }` dependency `t`, merged with the course's
+/// [workspace.dependencies] entry for `name` (paths still relative to the workspace root).
+fn inherit_dep(t: &Table, name: &str, ws: &Workspace) -> Result<Table> {
+    let from_ws = ws.dependencies.get(name).with_context(|| {
+        format!("the course's Cargo.toml has no [workspace.dependencies] entry for `{name}`")
+    })?;
+    let mut merged = match from_ws {
+        Value::String(v) => {
+            let mut m = Table::new();
+            m.insert("version".into(), Value::String(v.clone()));
+            m
+        }
+        Value::Table(m) => m.clone(),
+        _ => bail!("workspace dependency `{name}` is neither a version nor a table"),
+    };
+    // The member may add features and make it optional; nothing else.
+    if let Some(Value::Array(extra)) = t.get("features") {
+        let mut features = match merged.remove("features") {
+            Some(Value::Array(f)) => f,
+            _ => Vec::new(),
+        };
+        features.extend(extra.iter().cloned());
+        merged.insert("features".into(), Value::Array(features));
+    }
+    if let Some(optional) = t.get("optional") {
+        merged.insert("optional".into(), optional.clone());
+    }
+    Ok(merged)
 }
 
 fn absolutise(spec: &Value, base: &Path) -> Value {
@@ -411,18 +482,46 @@ fn has_build_script(manifest: &Table, dir: &Path) -> bool {
     }
 }
 
-/// How the student's manifest differs from the reference's in what it builds.
+/// The build script of the crate in `dir` with manifest `manifest`, if it has one.
+fn build_script(manifest: &Table, dir: &Path) -> Option<PathBuf> {
+    if !has_build_script(manifest, dir) {
+        return None;
+    }
+    match manifest.get("package").and_then(|p| p.get("build")) {
+        Some(Value::String(path)) => Some(dir.join(path)),
+        _ => Some(dir.join("build.rs")),
+    }
+}
+
+/// How the student's manifest differs from the reference's in what it builds. Dependencies
+/// inherited from the workspace are compared as the workspace gives them, so `tokio = { workspace
+/// = true }` and the same version and features spelt out are the same dependency.
 fn differences(
     student: &Table,
     reference: &Table,
     student_dir: &Path,
     reference_dir: &Path,
+    ws: &Workspace,
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let names = |m: &Table, section: &str| -> BTreeMap<String, Value> {
         m.get(section)
             .and_then(Value::as_table)
-            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .map(|t| {
+                t.iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            Value::Table(t)
+                                if t.get("workspace").and_then(Value::as_bool) == Some(true) =>
+                            {
+                                inherit_dep(t, k, ws).map_or_else(|_| v.clone(), Value::Table)
+                            }
+                            _ => v.clone(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let (mine, theirs) = (
@@ -511,8 +610,10 @@ fn list(names: &[&String]) -> String {
         .join(", ")
 }
 
-/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping build
-/// output, hidden entries, the manifest and lock file, and the build script unless it is wanted.
+/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping hidden
+/// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
+/// the build script unless it is wanted. A `target` below the root is source like any other
+/// (`mod target;` in src/target/mod.rs).
 fn copy_tree(
     root: &Path,
     dir: &Path,
@@ -528,8 +629,7 @@ fn copy_tree(
         let name = name.to_string_lossy();
         let at_root = dir == root;
         if name.starts_with('.')
-            || name == "target"
-            || (at_root && (name == "Cargo.toml" || name == "Cargo.lock"))
+            || (at_root && (name == "target" || name == "Cargo.toml" || name == "Cargo.lock"))
             || (at_root && name == "build.rs" && !build_script)
         {
             continue;
@@ -554,18 +654,23 @@ fn copy_tree(
 }
 
 /// Removes files under `dst` that the source no longer has (a deleted module must not linger).
+/// A `target/` at the top of `dst` is left alone; one further down is staged source like any other.
 fn remove_unwanted(dst: &Path, wanted: &BTreeSet<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dst) else {
+    remove_unwanted_below(dst, dst, wanted);
+}
+
+fn remove_unwanted_below(root: &Path, dir: &Path, wanted: &BTreeSet<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.filter_map(|e| e.ok()) {
         let path = entry.path();
         match entry.file_type() {
             Ok(t) if t.is_dir() => {
-                if path.file_name().is_some_and(|n| n == "target") {
+                if dir == root && path.file_name().is_some_and(|n| n == "target") {
                     continue;
                 }
-                remove_unwanted(&path, wanted);
+                remove_unwanted_below(root, &path, wanted);
                 let _ = std::fs::remove_dir(&path); // only succeeds when empty
             }
             Ok(_) if !wanted.contains(&path) => {
@@ -619,13 +724,185 @@ mod tests {
         let student = table(
             "[package]\nname='x'\nbuild='build.rs'\n[dependencies]\ntokio = { workspace = true }\nrand = '0.8'\n",
         );
-        let notes = differences(&student, &reference, dir.path(), dir.path());
+        let ws = workspace(dir.path());
+        let notes = differences(&student, &reference, dir.path(), dir.path(), &ws);
         assert!(notes.iter().any(|n| n.contains("`rand`")), "{notes:?}");
         assert!(
             notes.iter().any(|n| n.contains("build script")),
             "{notes:?}"
         );
-        assert!(differences(&reference, &reference, dir.path(), dir.path()).is_empty());
+        assert!(differences(&reference, &reference, dir.path(), dir.path(), &ws).is_empty());
+    }
+
+    /// A workspace like the course's: `awaitlings` and `tokio` in [workspace.dependencies].
+    fn workspace(root: &Path) -> Workspace {
+        let manifest = table(
+            "[workspace.package]\nedition = '2024'\n[workspace.dependencies]\n\
+             tokio = { version = '1.47', default-features = false, features = ['rt', 'time'] }\n\
+             awaitlings = { path = 'support' }\n",
+        );
+        Workspace {
+            root: root.to_path_buf(),
+            package: manifest["workspace"]["package"].as_table().unwrap().clone(),
+            dependencies: manifest["workspace"]["dependencies"]
+                .as_table()
+                .unwrap()
+                .clone(),
+        }
+    }
+
+    #[test]
+    fn the_default_reference_takes_only_name_and_edition_from_the_student() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("build.rs"), "fn main() {}").unwrap();
+        let student = table(
+            "[package]\nname = 'x'\nedition = '2021'\nversion = '9.9.9'\nbuild = 'build.rs'\n\
+             [dependencies]\nawaitlings = { path = '../../support' }\n\
+             tokio = { version = '1.47', default-features = false, features = ['rt', 'time'] }\n\
+             itoa = '1'\n[build-dependencies]\ncc = '1'\n",
+        );
+        let ws = workspace(dir.path());
+        let default = default_reference(&student, &ws);
+        assert_eq!(
+            default,
+            table(
+                "[package]\nname = 'x'\nedition = '2021'\nbuild = false\n[dependencies]\n\
+                 awaitlings = { workspace = true }\ntokio = { workspace = true }\n"
+            )
+        );
+        assert_eq!(build_script(&default, dir.path()), None);
+        // The student's build.rs is beside the default's (it has no place of its own), yet the
+        // default has none: `build = false`.
+        assert_eq!(
+            build_script(&student, dir.path()),
+            Some(dir.path().join("build.rs"))
+        );
+        let notes = differences(&student, &default, dir.path(), dir.path(), &ws);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0].contains("adds a dependency") && notes[0].contains("`itoa`"));
+        assert!(notes[1].contains("build dependencies"));
+        assert!(notes[2].contains("build script (build.rs)"));
+        // Dependencies spelt out the way the workspace has them are the workspace's own. (These
+        // students have no build.rs.)
+        let dir = tempfile::tempdir().unwrap();
+        let spelt_out = table(
+            "[package]\nname = 'x'\n[dependencies]\nawaitlings = { path = '../../support' }\n\
+             tokio = { version = '1.47', default-features = false, features = ['rt', 'time'] }\n",
+        );
+        assert!(differences(&spelt_out, &default, dir.path(), dir.path(), &ws).is_empty());
+        let more_features = table(
+            "[package]\nname = 'x'\n[dependencies]\ntokio = { workspace = true, features = ['fs'] }\n",
+        );
+        let notes = differences(&more_features, &default, dir.path(), dir.path(), &ws);
+        assert!(
+            notes.len() == 1 && notes[0].contains("changes the version or features of `tokio`"),
+            "{notes:?}"
+        );
+        // A course whose workspace lacks them has a default without them.
+        let bare = Workspace {
+            dependencies: Table::new(),
+            ..workspace(dir.path())
+        };
+        assert_eq!(
+            default_reference(&student, &bare)["dependencies"],
+            Value::Table(Table::new())
+        );
+    }
+
+    #[test]
+    fn the_course_build_script_is_staged_never_the_students() {
+        let root = tempfile::tempdir().unwrap();
+        let (src, reference, dst) = (
+            root.path().join("student"),
+            root.path().join("reference"),
+            root.path().join("staged"),
+        );
+        for (dir, script) in [
+            (&src, "// the student's\n"),
+            (&reference, "// the course's\n"),
+        ] {
+            std::fs::create_dir_all(dir.join("src")).unwrap();
+            std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+            std::fs::write(dir.join("build.rs"), script).unwrap();
+        }
+        let ws = workspace(root.path());
+        let remap = Remap {
+            support: (root.path().join("support"), root.path().join("s")),
+            check: (root.path().join("check"), root.path().join("c")),
+        };
+        let manifest = table("[package]\nname = 'x'\nbuild = 'build.rs'\n");
+        let script = build_script(&manifest, &reference);
+        let staged = stage_crate_with(
+            &src,
+            &dst,
+            &manifest,
+            &reference,
+            Some("code-x"),
+            &ws,
+            &remap,
+            script.as_deref(),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dst.join("build.rs")).unwrap(),
+            "// the course's\n"
+        );
+        let text = std::fs::read_to_string(dst.join("Cargo.toml")).unwrap();
+        assert!(text.contains("build = \"build.rs\""), "{text}");
+        // Without a course build script, the student's is not even copied.
+        let again = stage_crate_with(
+            &src,
+            &dst,
+            &manifest,
+            &reference,
+            Some("code-x"),
+            &ws,
+            &remap,
+            None,
+        )
+        .unwrap();
+        assert!(!dst.join("build.rs").exists());
+        assert_ne!(staged.print, again.print);
+        let text = std::fs::read_to_string(dst.join("Cargo.toml")).unwrap();
+        assert!(text.contains("build = false"), "{text}");
+    }
+
+    /// Stages `src` into `dst` the way [`stage_crate_with`] copies sources.
+    fn copy_sources(src: &Path, dst: &Path) {
+        let mut wanted = BTreeSet::new();
+        copy_tree(src, src, dst, false, &mut wanted, &mut DefaultHasher::new()).unwrap();
+        remove_unwanted(dst, &wanted);
+    }
+
+    #[test]
+    fn a_module_named_target_is_staged_but_the_crates_build_output_is_not() {
+        let (src, dst) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (src, dst) = (src.path(), dst.path());
+        let write = |rel: &str, text: &str| {
+            let path = src.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("Cargo.toml", "[package]\nname = 'x'\n");
+        write("src/lib.rs", "mod target;\n");
+        write("src/target/mod.rs", "pub fn aim() {}\n");
+        write("src/target/inner/target/deep.rs", "pub fn deeper() {}\n");
+        write("target/debug/junk", "build output");
+        copy_sources(src, dst);
+        assert!(dst.join("src/lib.rs").is_file());
+        assert!(dst.join("src/target/mod.rs").is_file());
+        assert!(dst.join("src/target/inner/target/deep.rs").is_file());
+        assert!(!dst.join("target").exists());
+
+        // A module deleted from the source goes from the copy too, at any depth; a `target/` at
+        // the top of the copy (none of the source's) is left alone.
+        std::fs::remove_file(src.join("src/target/inner/target/deep.rs")).unwrap();
+        std::fs::create_dir_all(dst.join("target")).unwrap();
+        std::fs::write(dst.join("target/kept"), "").unwrap();
+        copy_sources(src, dst);
+        assert!(dst.join("src/target/mod.rs").is_file());
+        assert!(!dst.join("src/target/inner").exists());
+        assert!(dst.join("target/kept").is_file());
     }
 
     #[test]

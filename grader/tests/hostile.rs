@@ -445,6 +445,55 @@ fn three_hundred_thousand_lines_are_counted_not_kept() {
     }
 }
 
+/// `grader diff` sees only the lines the grader kept (the first 10,000): two transcripts of
+/// 300,002 lines that differ only after those are never said to match unless both said as many
+/// lines, and then the output says plainly that only the first 10,000 could be compared.
+#[test]
+fn diff_past_the_transcript_cap_never_claims_a_match_it_cannot_see() {
+    let _turn = share();
+    let (mine, longer, changed) = (course(), course(), course());
+    const LIB: &str = "exercises/24-says-300k-lines/src/lib.rs";
+    // One line more, past the cap.
+    edit(longer.path(), LIB, "0..300_000u32", "0..300_001u32");
+    // As many lines, all of them from the 20,000th on different.
+    edit(
+        changed.path(),
+        LIB,
+        "say!(\"line {i}\");",
+        "say!(\"line {}\", if i < 20_000 { i } else { i + 1 });",
+    );
+    let out = grader(mine.path())
+        .args(["diff", "24", "--against"])
+        .arg(longer.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains("your transcript matches"), "{stdout}");
+    assert!(stdout.contains("does not match"), "{stdout}");
+    assert!(
+        stdout.contains("said 300003 lines in all and yours 300002"),
+        "{stdout}"
+    );
+
+    let out = grader(mine.path())
+        .args(["diff", "24", "--against"])
+        .arg(changed.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("your transcript matches"), "{stdout}");
+    assert!(
+        stdout.contains("the first 10000 lines of your transcript match"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Only the first 10000 lines could be compared"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
 #[test]
 fn a_loop_that_only_yields_is_still_a_busy_loop() {
     let _turn = share();
@@ -614,10 +663,12 @@ fn a_build_script_that_never_ends_times_out_the_build() {
     // The course's shared crates build first, so the limit below goes to the build script.
     grader(course.path()).args(["check", "1"]).assert().code(0);
     let pid_file = course.path().join("build-script.pid");
+    let student_marker = course.path().join("the-students-build-script-ran");
     let started = Instant::now();
     let out = grader(course.path())
         .args(["check", "18", "--build-timeout", "8", "--format", "json"])
         .env("BUILD_PID_FILE", &pid_file)
+        .env("STUDENT_BUILD_MARKER", &student_marker)
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
@@ -634,10 +685,17 @@ fn a_build_script_that_never_ends_times_out_the_build() {
         "{ex:#}"
     );
     assert!(ex["checks"].as_array().unwrap().is_empty());
+    // The course's crate has a build script, so the course's runs: the student's never does.
+    assert!(!student_marker.exists(), "the student's build script ran");
+    let notes = ex["notes"].to_string();
+    assert!(
+        notes.contains("runs the course's build script, never yours"),
+        "{notes}"
+    );
     eprintln!("a build script that never ends: the grader exited after {took:?}");
     assert!(took >= Duration::from_secs(8), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
-    // The build script did run (the course's crate has one too), and was stopped with cargo.
+    // The course's build script did run, and was stopped with cargo.
     let pid: i32 = std::fs::read_to_string(&pid_file)
         .expect("the build script ran")
         .parse()
@@ -649,6 +707,55 @@ fn a_build_script_that_never_ends_times_out_the_build() {
             s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z'))
         });
     assert!(gone, "the build script {pid} is still running");
+}
+
+/// A build that runs out of time while another exercise does not compile: the crate rustc
+/// rejected has its verdict already, so it is not built again alone, and neither is the one that
+/// ran out of time (which would take the whole limit a second time).
+#[cfg(unix)]
+#[test]
+fn a_build_timeout_beside_a_compile_error_is_not_built_again() {
+    let _turn = alone();
+    let course = course();
+    // The course's shared crates build first, so the limit below goes to the build script.
+    grader(course.path()).args(["check", "1"]).assert().code(0);
+    let pid_file = course.path().join("build-script.pid");
+    let started = Instant::now();
+    let out = grader(course.path())
+        .args([
+            "check",
+            "3",
+            "18",
+            "--build-timeout",
+            "8",
+            "--format",
+            "json",
+        ])
+        .env("BUILD_PID_FILE", &pid_file)
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    let broken = exercise(&report, "does-not-compile");
+    assert_eq!(broken["build"]["kind"], "does_not_compile", "{broken:#}");
+    let looping = exercise(&report, "build-script-loops");
+    assert_eq!(looping["build"]["kind"], "build_timed_out", "{looping:#}");
+    eprintln!("a build timeout beside a compile error: the grader exited after {took:?}");
+    // One run of the limit, not one for the whole build and another for the looping crate alone.
+    assert!(took >= Duration::from_secs(8), "{took:?}");
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+        let pid: i32 = pid.parse().unwrap();
+        assert!(
+            wait_until(Duration::from_secs(10), || !process_exists(pid)
+                || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(
+                    |s| s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z'))
+                )),
+            "the build script {pid} is still running"
+        );
+    }
 }
 
 #[test]
@@ -676,6 +783,80 @@ fn a_build_script_the_course_does_not_have_never_runs() {
     assert!(notes.contains("never runs it"), "{notes}");
     assert!(!marker.exists(), "the student's build script ran");
     assert_eq!(std::fs::read(&checks_file).unwrap(), before);
+}
+
+/// An exercise the course has no solution crate for is built with the grader's default manifest
+/// (the course's awaitlings and tokio, no build script), never with the student's own: their
+/// added dependency is not built and their build script never runs, each said in a note, and
+/// the verdict is the checks' own.
+#[test]
+fn without_a_solution_crate_the_students_manifest_and_build_script_are_not_used() {
+    let _turn = share();
+    let course = course();
+    std::fs::remove_dir_all(
+        course
+            .path()
+            .join("solutions/19-build-script-writes-checks"),
+    )
+    .unwrap();
+    // `itoa` is not in the course's lock file; were it built, cargo would have to fetch it.
+    edit(
+        course.path(),
+        "exercises/19-build-script-writes-checks/Cargo.toml",
+        "[dependencies]\n",
+        "[dependencies]\nitoa = \"1\"\n",
+    );
+    let checks_file = course
+        .path()
+        .join("grader/checks/build-script-writes-checks.rs");
+    let before = std::fs::read(&checks_file).unwrap();
+    let marker = course.path().join("the-build-script-ran");
+    let out = grader(course.path())
+        .args(["check", "19", "--format", "json"])
+        .env("CHECKS_FILE_TO_OVERWRITE", &checks_file)
+        .env("BUILD_RAN_MARKER", &marker)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    let ex = exercise(&report, "build-script-writes-checks");
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(ex["build"]["ok"], true, "{ex:#}");
+    for name in ["answer-is-42", "answer-transcript"] {
+        assert_eq!(kind(&report, "build-script-writes-checks", name), "pass");
+    }
+    assert_eq!(ex["points"], 3);
+    let notes: Vec<&str> = ex["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].contains("adds a dependency") && notes[0].contains("`itoa`"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].contains("build script (build.rs)") && notes[1].contains("never runs it"),
+        "{notes:?}"
+    );
+    assert!(!marker.exists(), "the student's build script ran");
+    assert_eq!(std::fs::read(&checks_file).unwrap(), before);
+
+    // The verdict is the checks' own: a wrong answer still fails, for its own reason.
+    edit(
+        course.path(),
+        "exercises/19-build-script-writes-checks/src/lib.rs",
+        "    42\n",
+        "    41\n",
+    );
+    let (code, report) = check_json(course.path(), &["19"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        kind(&report, "build-script-writes-checks", "answer-is-42"),
+        "wrong_value"
+    );
+    assert!(!marker.exists(), "the student's build script ran");
 }
 
 #[test]

@@ -152,18 +152,59 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
             return Ok(FAILED);
         }
     }
-    let reference = &results[0].checks[0].outcome.transcript;
-    let yours = &results[1].checks[0].outcome.transcript;
-    if awaitlings_check::compare::matches(reference, yours) {
-        outln!(
-            "{}",
-            p.green(&format!(
-                "{}: your transcript matches {other_name}'s ({} lines).",
-                ex.label(),
-                yours.len()
-            ))
-        );
-        return Ok(PASSED);
+    let (theirs, mine) = (&results[0].checks[0].outcome, &results[1].checks[0].outcome);
+    let (reference, yours) = (&theirs.transcript, &mine.transcript);
+    let label = ex.label();
+    match compare(
+        reference,
+        theirs.transcript_dropped,
+        yours,
+        mine.transcript_dropped,
+    ) {
+        Comparison::Same => {
+            outln!(
+                "{}",
+                p.green(&format!(
+                    "{label}: your transcript matches {other_name}'s ({} lines).",
+                    yours.len()
+                ))
+            );
+            return Ok(PASSED);
+        }
+        Comparison::SameAsFarAsKept { kept, in_all } => {
+            outln!(
+                "{}",
+                p.green(&format!(
+                    "{label}: the first {kept} lines of your transcript match {other_name}'s, and \
+                     both said {in_all} lines in all."
+                ))
+            );
+            outln!(
+                "{}",
+                p.yellow(&format!(
+                    "Only the first {kept} lines could be compared: the grader keeps no more, so \
+                     the other {} lines of each went unseen.",
+                    in_all - kept as u64
+                ))
+            );
+            return Ok(PASSED);
+        }
+        Comparison::Lengths {
+            kept,
+            theirs: their_lines,
+            yours: your_lines,
+        } => {
+            outln!(
+                "{}",
+                p.red(&format!(
+                    "{label}: your transcript does not match {other_name}'s. The first {kept} lines \
+                     (all the grader keeps) are the same, but {other_name} said {their_lines} lines \
+                     in all and yours {your_lines}."
+                ))
+            );
+            return Ok(FAILED);
+        }
+        Comparison::Different => {}
     }
     outln!("{}", p.red(&format!("--- {other_name}")));
     outln!("{}", p.green("+++ yours"));
@@ -172,5 +213,94 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
     for line in crate::diff::unified(&e, &a, p, usize::MAX) {
         outln!("{line}");
     }
+    if theirs.transcript_dropped > 0 || mine.transcript_dropped > 0 {
+        outln!(
+            "{}",
+            p.dim(&format!(
+                "Only the lines kept were compared (the grader keeps the first {}): {other_name} \
+                 said {} more, yours {} more.",
+                reference.len().max(yours.len()),
+                theirs.transcript_dropped,
+                mine.transcript_dropped
+            ))
+        );
+    }
     Ok(FAILED)
+}
+
+/// How two transcripts compare, given the lines each kept and how many more each said and the
+/// grader dropped (it keeps only the first lines of a transcript).
+#[derive(Debug, PartialEq, Eq)]
+enum Comparison {
+    /// Every line was kept on both sides, and they match.
+    Same,
+    /// Both dropped lines: the kept ones match and both said as many in all, but what was
+    /// dropped could not be compared.
+    SameAsFarAsKept { kept: usize, in_all: u64 },
+    /// The kept lines match, but the two said different numbers of lines in all.
+    Lengths {
+        kept: usize,
+        theirs: u64,
+        yours: u64,
+    },
+    /// The kept lines differ.
+    Different,
+}
+
+fn compare(
+    reference: &[String],
+    reference_dropped: u64,
+    yours: &[String],
+    yours_dropped: u64,
+) -> Comparison {
+    if !awaitlings_check::compare::matches(reference, yours) {
+        return Comparison::Different;
+    }
+    let theirs = reference.len() as u64 + reference_dropped;
+    let mine = yours.len() as u64 + yours_dropped;
+    match (reference_dropped, yours_dropped) {
+        (0, 0) => Comparison::Same,
+        _ if theirs != mine => Comparison::Lengths {
+            kept: yours.len(),
+            theirs,
+            yours: mine,
+        },
+        _ => Comparison::SameAsFarAsKept {
+            kept: yours.len(),
+            in_all: mine,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("  0.000s  line {i}")).collect()
+    }
+
+    #[test]
+    fn dropped_lines_are_never_taken_for_a_match() {
+        let kept = lines(10);
+        assert_eq!(compare(&kept, 0, &kept, 0), Comparison::Same);
+        assert_eq!(
+            compare(&kept, 5, &kept, 5),
+            Comparison::SameAsFarAsKept {
+                kept: 10,
+                in_all: 15
+            }
+        );
+        for (theirs, yours) in [(5, 6), (0, 1), (1, 0)] {
+            assert_eq!(
+                compare(&kept, theirs, &kept, yours),
+                Comparison::Lengths {
+                    kept: 10,
+                    theirs: 10 + theirs,
+                    yours: 10 + yours
+                }
+            );
+        }
+        assert_eq!(compare(&kept, 5, &lines(9), 6), Comparison::Different);
+    }
 }

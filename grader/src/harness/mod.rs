@@ -45,8 +45,12 @@ pub struct Target {
     pub variant: Variant,
     /// The crate under test, where it lies.
     pub crate_dir: PathBuf,
-    /// The course's crate whose dependencies the crate under test is built with.
-    pub reference_dir: PathBuf,
+    /// The course's crate whose dependencies (and build script) the crate under test is built
+    /// with: the exercise's solution crate. `None` when the course has none for the exercise: then
+    /// the crate under test is built with a default the grader makes itself (the course's
+    /// `awaitlings` and `tokio`, no build script; see [`stage::crate_under_test`]), never with the
+    /// student's own manifest.
+    pub reference_dir: Option<PathBuf>,
     /// The hidden checks.
     pub checks_file: PathBuf,
     /// The expected transcripts.
@@ -68,11 +72,7 @@ impl Target {
             Variant::Other(dir) => dir.clone(),
         };
         let solution = course.solution_dir(exercise);
-        let reference_dir = if solution.join("Cargo.toml").is_file() {
-            solution
-        } else {
-            course.exercise_dir(exercise)
-        };
+        let reference_dir = solution.join("Cargo.toml").is_file().then_some(solution);
         let variant_name = match &variant {
             Variant::Student => "student".to_string(),
             Variant::Solution => "solution".to_string(),
@@ -258,7 +258,7 @@ impl Builder<'_> {
             self.course,
             self.state,
             &t.crate_dir,
-            &t.reference_dir,
+            t.reference_dir.as_deref(),
             &t.stage_dir,
             &t.package(),
         )
@@ -295,7 +295,7 @@ impl Builder<'_> {
     /// Writes the workspace and runs one `cargo build` over `targets` (in the course's workspace,
     /// or in one of its own when `alone` names a member). `None` when cargo stopped before
     /// building anything (the workspace could not be loaded) or ran out of time with more than one
-    /// harness unbuilt.
+    /// harness unbuilt (neither built nor failed with compiler errors: see [`unsettled`]).
     fn cargo_build(
         &self,
         alone: Option<&str>,
@@ -348,11 +348,13 @@ impl Builder<'_> {
         let shown = |text: &str| self.shown(text, targets);
 
         if out.timed_out {
-            let unbuilt: Vec<&&Target> = targets
+            // A harness that was built, or whose crate (or checks) rustc already rejected, is
+            // settled: building it alone would only say the same again, after as long a wait.
+            let results: Vec<_> = targets
                 .iter()
-                .filter(|t| !messages::built(t, &dir, &messages))
+                .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
                 .collect();
-            if unbuilt.len() > 1 {
+            if results.iter().filter(|r| unsettled(r)).count() > 1 {
                 return Ok(None);
             }
             let why = format!(
@@ -362,13 +364,13 @@ impl Builder<'_> {
                 shown(&messages::tail(&out.stderr, 12))
             );
             return Ok(Some(
-                targets
-                    .iter()
-                    .map(|t| {
-                        if messages::built(t, &dir, &messages) {
-                            messages::outcome(t, &dir, &messages, &out.stderr, &shown)
-                        } else {
+                results
+                    .into_iter()
+                    .map(|r| {
+                        if unsettled(&r) {
                             Err(BuildError::TimedOut(why.clone()))
+                        } else {
+                            r
                         }
                     })
                     .collect(),
@@ -442,8 +444,38 @@ impl Builder<'_> {
     }
 }
 
+/// Whether a harness's result from a cargo run that ran out of time is still open: neither built
+/// nor failed with compiler errors (of the crate under test or of the checks against it), so
+/// cargo may simply not have got to it.
+fn unsettled(result: &std::result::Result<Built, BuildError>) -> bool {
+    !matches!(
+        result,
+        Ok(_) | Err(BuildError::DoesNotCompile(_) | BuildError::ChecksDoNotCompile(_))
+    )
+}
+
 /// Replaces the staged crate's directory with the crate's own in `text` (messages, panics).
 pub fn shown_paths(text: &str, stage_dir: &Path, shown: &str) -> String {
     let staged = format!("{}{}", stage_dir.display(), std::path::MAIN_SEPARATOR);
     text.replace(&staged, &format!("{shown}{}", std::path::MAIN_SEPARATOR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_timeout_only_harnesses_neither_built_nor_rejected_are_unsettled() {
+        let built = Ok(Built {
+            bin: PathBuf::from("bin"),
+            warnings: Vec::new(),
+        });
+        assert!(!unsettled(&built));
+        assert!(!unsettled(&Err(BuildError::DoesNotCompile("E0308".into()))));
+        assert!(!unsettled(&Err(BuildError::ChecksDoNotCompile(
+            "E0308".into()
+        ))));
+        assert!(unsettled(&Err(BuildError::Broken(String::new()))));
+        assert!(unsettled(&Err(BuildError::TimedOut(String::new()))));
+    }
 }

@@ -1,11 +1,8 @@
-// A build script that never finishes (the reference crate has a build script, so the grader does
-// run this one). It first writes its pid to $BUILD_PID_FILE, so the test can see that it ran and
-// that it was stopped.
+// The student's build script, which does no harm: the course's crate has a build script of its
+// own, and the grader runs that one, never this. It leaves a marker at $STUDENT_BUILD_MARKER if it
+// ever runs.
 fn main() {
-    if let Some(path) = std::env::var_os("BUILD_PID_FILE") {
-        std::fs::write(path, std::process::id().to_string()).expect("the pid is written");
-    }
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(1));
+    if let Some(path) = std::env::var_os("STUDENT_BUILD_MARKER") {
+        let _ = std::fs::write(path, "the student's build script ran");
     }
 }
