@@ -350,15 +350,7 @@ fn a_child_that_escapes_the_group_holding_stdout_does_not_hold_up_grading() {
     assert_eq!(escaped.len(), 2);
     #[cfg(target_os = "linux")]
     for pid in escaped {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !running_in_group(pid).is_empty() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert_eq!(
-            running_in_group(pid),
-            Vec::<String>::new(),
-            "escapee {pid} still runs"
-        );
+        assert_group_ends(pid);
     }
     assert_eq!(out.status.code(), Some(0), "{report:#}");
     for name in ["answer-is-42", "answer-transcript"] {
@@ -1100,14 +1092,6 @@ fn processes_that_escape_twice_are_all_stopped() {
         .collect();
     assert!(pids.len() >= 2, "{pids:?}");
     for pid in pids {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !running_in_group(pid).is_empty() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert_eq!(
-            running_in_group(pid),
-            Vec::<String>::new(),
-            "{pid} still runs"
-        );
+        assert_group_ends(pid);
     }
 }

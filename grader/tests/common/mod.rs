@@ -202,6 +202,21 @@ pub fn process_exists(pid: i32) -> bool {
     unsafe { libc::kill(pid, 0) == 0 }
 }
 
+/// Waits (10 s at most) until nothing of the process group `pgid` is left running, and fails the
+/// test if something is.
+#[cfg(target_os = "linux")]
+pub fn assert_group_ends(pgid: i32) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !running_in_group(pgid).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        running_in_group(pgid),
+        Vec::<String>::new(),
+        "process group {pgid} still runs"
+    );
+}
+
 /// The processes of group `pgid` that are still running (not zombies), from /proc.
 #[cfg(target_os = "linux")]
 pub fn running_in_group(pgid: i32) -> Vec<String> {
