@@ -241,11 +241,7 @@ pub fn checks() -> Vec<Check> {
 
                 // The outside world opens the gate: a callback wakes the sleeper's waker, and the
                 // next run() must pick the sleeper up.
-                executor.call_soon({
-                    let gate = gate.clone();
-                    move || gate.open()
-                });
-                executor.run();
+                open_from_a_callback(&mut executor, &gate);
                 expect_log(
                     &log,
                     &[
@@ -264,12 +260,7 @@ pub fn checks() -> Vec<Check> {
                         fail,
                     )
                 })?;
-                expect_polls(
-                    "the sleeper",
-                    &sleeper_stats,
-                    2,
-                    "once to park, once after the callback woke it",
-                )
+                expect_woken_by_the_callback(&sleeper_stats)
             },
         ),
         check(
@@ -347,11 +338,7 @@ pub fn checks() -> Vec<Check> {
 
                 // Now a callback opens the gate: the sleeper's waker (with the sleeper's id) must
                 // still lead to the sleeper.
-                executor.call_soon({
-                    let gate = gate.clone();
-                    move || gate.open()
-                });
-                executor.run();
+                open_from_a_callback(&mut executor, &gate);
                 expect_log(
                     &log,
                     &[
@@ -372,12 +359,7 @@ pub fn checks() -> Vec<Check> {
                         fail,
                     )
                 })?;
-                expect_polls(
-                    "the sleeper",
-                    &sleeper_stats,
-                    2,
-                    "once to park, once after the callback woke it",
-                )
+                expect_woken_by_the_callback(&sleeper_stats)
             },
         ),
         check(
@@ -535,6 +517,26 @@ impl Gate {
             }
         })
     }
+}
+
+/// The outside world opens the gate: a callback (scheduled with `call_soon`) wakes whoever waits
+/// there, and `run()` goes again.
+fn open_from_a_callback(executor: &mut Executor, gate: &Gate) {
+    executor.call_soon({
+        let gate = gate.clone();
+        move || gate.open()
+    });
+    executor.run();
+}
+
+/// The sleeper was polled exactly twice: once to park, once after the callback woke it.
+fn expect_woken_by_the_callback(sleeper: &Stats) -> Result<(), Fail> {
+    expect_polls(
+        "the sleeper",
+        sleeper,
+        2,
+        "once to park, once after the callback woke it",
+    )
 }
 
 /// Logs `"{name}: waiting"`, waits at the gate, logs `"{name}: woken"`.
