@@ -27,13 +27,9 @@
 
 use awaitlings_check::prelude::*;
 use exercise::{Executor, Log};
-use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::pin::{Pin, pin};
-use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::pin::pin;
+use std::task::Context;
 
 pub fn checks() -> Vec<Check> {
     vec![
@@ -55,14 +51,13 @@ pub fn checks() -> Vec<Check> {
             1,
             "yield_now() wakes its waker and returns Pending on the first poll, Ready on the second",
             || async {
-                let wakes = Arc::new(CountingWaker::default());
-                let waker = Waker::from(wakes.clone());
+                let (wakes, waker) = CountingWaker::new();
                 let mut cx = Context::from_waker(&waker);
                 let mut future = pin!(exercise::yield_now());
 
                 let first = future.as_mut().poll(&mut cx);
                 let woke = wakes.take();
-                record_line(format!("poll 1: {}", outcome(&first, woke)));
+                record_line(format!("poll 1: {}", describe_poll(&first, woke)));
                 expect(
                     first.is_pending(),
                     Kind::WrongValue,
@@ -78,7 +73,7 @@ pub fn checks() -> Vec<Check> {
                 )?;
 
                 let second = future.as_mut().poll(&mut cx);
-                record_line(format!("poll 2: {}", outcome(&second, wakes.take())));
+                record_line(format!("poll 2: {}", describe_poll(&second, wakes.take())));
                 expect(
                     second.is_ready(),
                     Kind::WrongValue,
@@ -92,8 +87,7 @@ pub fn checks() -> Vec<Check> {
             1,
             "count(7, 3, log) logs one line per poll and yields after each: Pending three times, then Ready",
             || async {
-                let wakes = Arc::new(CountingWaker::default());
-                let waker = Waker::from(wakes.clone());
+                let (wakes, waker) = CountingWaker::new();
                 let mut cx = Context::from_waker(&waker);
                 let log = Log::default();
                 let mut future = pin!(exercise::count(7, 3, log.clone()));
@@ -120,7 +114,7 @@ pub fn checks() -> Vec<Check> {
                     };
                     record_line(format!(
                         "poll {n}: logged {logged}, {}",
-                        outcome(&result, wakes.take())
+                        describe_poll(&result, wakes.take())
                     ));
                     if result.is_ready() {
                         break;
@@ -175,7 +169,7 @@ pub fn checks() -> Vec<Check> {
                 });
 
                 // Nothing may have happened yet: spawn and call_soon only put things in the queue.
-                let polled = stats.polls.get();
+                let polled = stats.polls();
                 let called = log.borrow().iter().any(|line| line == "callback");
                 if polled > 0 || called {
                     restart();
@@ -202,7 +196,7 @@ pub fn checks() -> Vec<Check> {
             "a Pending task nobody wakes is kept but not polled, run() still returns, finished tasks are dropped; a later wake (from a callback) resumes it",
             || async {
                 let log = Log::default();
-                let gate = Gate::default();
+                let gate = Gate::new();
                 let mut executor = Executor::new();
                 let (sleeper, sleeper_stats) =
                     watched(sleeper("sleeper", gate.clone(), log.clone()));
@@ -225,13 +219,13 @@ pub fn checks() -> Vec<Check> {
                     "it parked on its first poll and nobody woke it",
                 )?;
                 expect(
-                    !sleeper_stats.dropped.get(),
+                    !sleeper_stats.dropped(),
                     Kind::WrongValue,
                     "the sleeper was dropped while it was Pending. A Pending task is not finished: \
                      keep it, so that it can run again once its waker is woken.",
                 )?;
                 expect(
-                    worker_stats.dropped.get(),
+                    worker_stats.dropped(),
                     Kind::WrongValue,
                     "the worker returned Ready, but your executor still held its future after run() \
                      returned. Drop a task as soon as it finishes (the seed's \
@@ -269,7 +263,7 @@ pub fn checks() -> Vec<Check> {
             "a task parked across calls to run() keeps its id: tasks spawned later get ids of their own, and the parked one still finishes once woken",
             || async {
                 let log = Log::default();
-                let gate = Gate::default();
+                let gate = Gate::new();
                 let mut executor = Executor::new();
                 let (sleeper, sleeper_stats) =
                     watched(sleeper("sleeper", gate.clone(), log.clone()));
@@ -291,7 +285,7 @@ pub fn checks() -> Vec<Check> {
                     },
                 )?;
                 expect(
-                    !sleeper_stats.dropped.get(),
+                    !sleeper_stats.dropped(),
                     Kind::WrongValue,
                     "the sleeper was dropped during the first run(), while it was Pending. A \
                      Pending task is not finished: keep it (under its id), so that it can run \
@@ -304,7 +298,7 @@ pub fn checks() -> Vec<Check> {
                 for name in ["third", "fourth"] {
                     executor.spawn(done(name, log.clone()));
                     expect(
-                        !sleeper_stats.dropped.get(),
+                        !sleeper_stats.dropped(),
                         Kind::WrongValue,
                         lost_to_a_new_task(name),
                     )?;
@@ -329,7 +323,7 @@ pub fn checks() -> Vec<Check> {
                     )
                 })?;
                 expect(
-                    !sleeper_stats.dropped.get(),
+                    !sleeper_stats.dropped(),
                     Kind::WrongValue,
                     "the parked sleeper was dropped during the second run(), while it was still \
                      Pending and nobody had woken it. A parked task must be kept until it \
@@ -368,7 +362,7 @@ pub fn checks() -> Vec<Check> {
             "a task woken by another task is polled exactly once more, and a stale waker never polls a finished task",
             || async {
                 let log = Log::default();
-                let gate = Gate::default();
+                let gate = Gate::new();
                 let mut executor = Executor::new();
                 let (sleeper, sleeper_stats) =
                     watched(sleeper("sleeper", gate.clone(), log.clone()));
@@ -395,13 +389,13 @@ pub fn checks() -> Vec<Check> {
 
                 // The sleeper is finished, but the waker it left behind is still around (as real
                 // wakers often are: a timer that fires late, a message that comes after all).
-                let stale = gate.waker.borrow().clone();
+                let stale = gate.last_waker();
                 if let Some(stale) = stale {
                     stale.wake();
                     executor.run();
                 }
                 expect(
-                    sleeper_stats.polls_after_ready.get() == 0,
+                    sleeper_stats.polls_after_ready() == 0,
                     Kind::WrongValue,
                     "the sleeper had finished, but waking its old waker made run() poll it again. A \
                      future must never be polled after it returned Ready (an async fn panics: \
@@ -421,101 +415,12 @@ pub fn checks() -> Vec<Check> {
 // ---------------------------------------------------------------------------------------------
 // Futures and wakers the checks are built from.
 
-/// A waker that only counts how often it is woken.
-#[derive(Default)]
-struct CountingWaker(AtomicUsize);
-
-impl CountingWaker {
-    /// The wake-ups since the last call.
-    fn take(&self) -> usize {
-        self.0.swap(0, Ordering::SeqCst)
-    }
-}
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-/// "Pending, woke the waker" / "Pending, did not wake the waker" / "Ready".
-fn outcome(result: &Poll<()>, wakes: usize) -> &'static str {
-    match (result, wakes) {
-        (Poll::Ready(()), _) => "Ready",
-        (Poll::Pending, 0) => "Pending, did not wake the waker",
-        (Poll::Pending, _) => "Pending, woke the waker",
-    }
-}
-
-/// The checks' own `yield_now`: Pending once (after waking), then Ready.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            return Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
-
 /// Like `count`, with a name and the checks' own yield: logs `"{name}: {i}"` for `i` in `0..n`,
 /// yielding after each line.
 async fn steps(name: &'static str, n: u32, log: Log) {
     for i in 0..n {
         log.borrow_mut().push(format!("{name}: {i}"));
-        YieldOnce(false).await;
-    }
-}
-
-/// A gate a task can wait at: closed until someone calls `open`, which wakes whoever waits.
-#[derive(Clone, Default)]
-struct Gate(Rc<GateState>);
-
-#[derive(Default)]
-struct GateState {
-    open: Cell<bool>,
-    /// The waker of the task waiting at the gate. `open` wakes it but leaves it here, so a check
-    /// can wake it again later, as a stale waker.
-    waker: RefCell<Option<Waker>>,
-}
-
-impl std::ops::Deref for Gate {
-    type Target = GateState;
-    fn deref(&self) -> &GateState {
-        &self.0
-    }
-}
-
-impl Gate {
-    fn open(&self) {
-        self.open.set(true);
-        let waker = self.waker.borrow().clone();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    /// Waits until the gate is open: Pending (leaving its waker at the gate, and not waking it)
-    /// until then.
-    fn wait(&self) -> impl Future<Output = ()> + use<> {
-        let gate = self.clone();
-        std::future::poll_fn(move |cx| {
-            if gate.open.get() {
-                Poll::Ready(())
-            } else {
-                *gate.waker.borrow_mut() = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        })
+        YieldOnce::new().await;
     }
 }
 
@@ -558,57 +463,6 @@ async fn alarm(gate: Gate, log: Log) {
     gate.open();
 }
 
-/// What the executor did with one task.
-#[derive(Default)]
-struct Stats {
-    /// Polls before (and including) the one that returned Ready.
-    polls: Cell<u32>,
-    /// Polls after the task had returned Ready (each one a bug).
-    polls_after_ready: Cell<u32>,
-    /// Whether the executor has dropped the task.
-    dropped: Cell<bool>,
-}
-
-/// Wraps a task to watch the executor: counts its polls, notices a poll after Ready (instead of
-/// panicking like an `async fn` would, so the check can say what happened), notices the drop.
-struct Watched<F> {
-    future: Pin<Box<F>>,
-    finished: bool,
-    stats: Rc<Stats>,
-}
-
-fn watched<F: Future<Output = ()>>(future: F) -> (Watched<F>, Rc<Stats>) {
-    let stats = Rc::new(Stats::default());
-    let watched = Watched {
-        future: Box::pin(future),
-        finished: false,
-        stats: stats.clone(),
-    };
-    (watched, stats)
-}
-
-impl<F: Future<Output = ()>> Future for Watched<F> {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.finished {
-            let after = &self.stats.polls_after_ready;
-            after.set(after.get() + 1);
-            return Poll::Ready(());
-        }
-        self.stats.polls.set(self.stats.polls.get() + 1);
-        let result = self.future.as_mut().poll(cx);
-        self.finished = result.is_ready();
-        result
-    }
-}
-
-impl<F> Drop for Watched<F> {
-    fn drop(&mut self) {
-        self.stats.dropped.set(true);
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Comparing, and explaining what went wrong.
 
@@ -622,7 +476,7 @@ fn expect_log(log: &Log, expected: &[&str]) -> Result<(), Fail> {
 }
 
 fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<(), Fail> {
-    let polls = stats.polls.get();
+    let polls = stats.polls();
     if polls == expected {
         return Ok(());
     }

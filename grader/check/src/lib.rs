@@ -26,6 +26,8 @@
 //! - [`check`]: what a check is ([`Check`]), and how it fails ([`Fail`], [`Kind`]);
 //! - [`expect`]: the assertions, each failing with a message in async terms;
 //! - [`compare`]: how two transcripts are compared (order within one instant is not judged);
+//! - [`doubles`]: futures and wakers that watch the code under test (counting wakers, gates,
+//!   watched futures, an in-flight counter), shared by every exercise's checks;
 //! - [`harness`]: the `main` of the generated harness binary: list the checks, run one;
 //! - [`clock`]: the check's own clocks, which student code cannot reset;
 //! - `monitor` (private): notices a runtime thread that blocks or spins, and memory that grows;
@@ -34,6 +36,7 @@
 pub mod check;
 pub mod clock;
 pub mod compare;
+pub mod doubles;
 pub mod expect;
 pub mod harness;
 mod monitor;
@@ -46,6 +49,9 @@ pub use check::{Check, Fail, Kind, check};
 /// Everything a checks file needs, in one `use`.
 pub mod prelude {
     pub use crate::check::{Check, Fail, Kind, check};
+    pub use crate::doubles::{
+        CountingWaker, Gate, InFlight, Running, Stats, Watched, YieldOnce, describe_poll, watched,
+    };
     pub use crate::expect::{
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines,
         expect_transcript, forget_panics, frozen_clock, restart, transcript,

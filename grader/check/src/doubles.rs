@@ -1,0 +1,367 @@
+//! Test doubles that checks share: futures and wakers that watch what the code under test does.
+//!
+//! A check that wants to know *how* a student's code drives futures (how often it polls, whether
+//! it wakes, whether it drops what it cancels, how many jobs run at once) hands it one of these
+//! instead of a real job. They never touch the student's code themselves, so a check built from
+//! them fails only when the code under test is wrong.
+//!
+//! - [`CountingWaker`]: a waker that counts its wake-ups, for polling by hand;
+//! - [`YieldOnce`]: the check's own `yield_now` (Pending once, after waking);
+//! - [`Gate`]: a future that waits until someone opens the gate (the outside world, for a
+//!   hand-made executor);
+//! - [`Watched`] and [`Stats`]: wraps any future and counts its polls, polls after Ready, and
+//!   whether (and when) it was dropped, which is how a check sees cancellation;
+//! - [`InFlight`]: counts jobs running at once and remembers the most, for concurrency limits.
+//!
+//! The single-threaded doubles ([`Gate`], [`Watched`]) use `Rc` and `Cell`: checks run on tokio's
+//! current-thread runtime, and an exercise that moves them to another thread fails to compile,
+//! which is what the lesson wants there anyway. [`InFlight`] is `Send`, for jobs that go to
+//! `tokio::spawn`.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+/// A waker that only counts how often it is woken.
+///
+/// ```ignore
+/// let wakes = Arc::new(CountingWaker::default());
+/// let waker = Waker::from(wakes.clone());
+/// let mut cx = Context::from_waker(&waker);
+/// let first = future.as_mut().poll(&mut cx);
+/// record_line(format!("poll 1: {}", describe_poll(&first, wakes.take())));
+/// ```
+#[derive(Default)]
+pub struct CountingWaker(AtomicUsize);
+
+impl CountingWaker {
+    /// A fresh counting waker, and the `Waker` to hand out.
+    pub fn new() -> (Arc<CountingWaker>, Waker) {
+        let counter = Arc::new(CountingWaker::default());
+        let waker = Waker::from(counter.clone());
+        (counter, waker)
+    }
+
+    /// The wake-ups since the last call (and starts counting again from zero).
+    pub fn take(&self) -> usize {
+        self.0.swap(0, Ordering::SeqCst)
+    }
+
+    /// The wake-ups since the last [`take`](Self::take), without resetting.
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// One poll in words: "Ready", "Pending, woke the waker" or "Pending, did not wake the waker",
+/// given the wake-ups the poll made. Transcripts of hand-polling read as sentences with it.
+pub fn describe_poll<T>(result: &Poll<T>, wakes: usize) -> &'static str {
+    match (result, wakes) {
+        (Poll::Ready(_), _) => "Ready",
+        (Poll::Pending, 0) => "Pending, did not wake the waker",
+        (Poll::Pending, _) => "Pending, woke the waker",
+    }
+}
+
+/// The check's own `yield_now`: the first poll wakes the waker and returns Pending, the second
+/// returns Ready. Tasks built from it yield without relying on the student's code.
+#[derive(Default)]
+pub struct YieldOnce(bool);
+
+impl YieldOnce {
+    pub fn new() -> YieldOnce {
+        YieldOnce(false)
+    }
+}
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// A gate a task can wait at: closed until someone calls [`open`](Gate::open), which wakes
+/// whoever waits. Clones share one gate.
+#[derive(Clone, Default)]
+pub struct Gate(Rc<GateState>);
+
+#[derive(Default)]
+struct GateState {
+    open: Cell<bool>,
+    /// The waker of the task waiting at the gate. `open` wakes it but leaves it here, so a check
+    /// can wake it again later, as a stale waker.
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    /// Opens the gate and wakes the task waiting there, if any.
+    pub fn open(&self) {
+        self.0.open.set(true);
+        let waker = self.0.waker.borrow().clone();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.0.open.get()
+    }
+
+    /// The waker last left at the gate (still there after `open`): waking it again is a stale
+    /// wake-up, which a correct executor must shrug off.
+    pub fn last_waker(&self) -> Option<Waker> {
+        self.0.waker.borrow().clone()
+    }
+
+    /// Waits until the gate is open: Pending (leaving its waker at the gate, and not waking it)
+    /// until then.
+    pub fn wait(&self) -> impl Future<Output = ()> + use<> {
+        let gate = self.clone();
+        std::future::poll_fn(move |cx| {
+            if gate.0.open.get() {
+                Poll::Ready(())
+            } else {
+                *gate.0.waker.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+    }
+}
+
+/// What was done with one [`Watched`] future.
+#[derive(Default)]
+pub struct Stats {
+    polls: Cell<u32>,
+    polls_after_ready: Cell<u32>,
+    finished: Cell<bool>,
+    dropped: Cell<bool>,
+    dropped_at: Cell<Option<Duration>>,
+}
+
+impl Stats {
+    /// Polls before (and including) the one that returned Ready.
+    pub fn polls(&self) -> u32 {
+        self.polls.get()
+    }
+
+    /// Polls after the future had returned Ready (each one a bug: an `async fn` would panic).
+    pub fn polls_after_ready(&self) -> u32 {
+        self.polls_after_ready.get()
+    }
+
+    /// Whether the future returned Ready.
+    pub fn finished(&self) -> bool {
+        self.finished.get()
+    }
+
+    /// Whether the future has been dropped: finished and let go, or cancelled.
+    pub fn dropped(&self) -> bool {
+        self.dropped.get()
+    }
+
+    /// Dropped without finishing: cancelled (aborted, timed out, lost a `select!`).
+    pub fn cancelled(&self) -> bool {
+        self.dropped.get() && !self.finished.get()
+    }
+
+    /// The check's virtual time (see [`crate::expect::elapsed`]) when the future was dropped.
+    pub fn dropped_at(&self) -> Option<Duration> {
+        self.dropped_at.get()
+    }
+}
+
+/// Wraps a future to watch what is done with it: counts its polls, notices a poll after Ready
+/// (instead of panicking as an `async fn` would, so the check can say what happened), and
+/// notices the drop and its virtual instant.
+pub struct Watched<F: Future> {
+    future: Pin<Box<F>>,
+    output: Option<F::Output>,
+    stats: Rc<Stats>,
+}
+
+/// Wraps `future` in a [`Watched`], and returns the [`Stats`] the check reads.
+pub fn watched<F: Future>(future: F) -> (Watched<F>, Rc<Stats>) {
+    let stats = Rc::new(Stats::default());
+    let watched = Watched {
+        future: Box::pin(future),
+        output: None,
+        stats: stats.clone(),
+    };
+    (watched, stats)
+}
+
+impl<F: Future> Future for Watched<F>
+where
+    F::Output: Clone,
+{
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        if let Some(output) = &self.output {
+            let after = &self.stats.polls_after_ready;
+            after.set(after.get() + 1);
+            return Poll::Ready(output.clone());
+        }
+        self.stats.polls.set(self.stats.polls.get() + 1);
+        let result = self.future.as_mut().poll(cx);
+        if let Poll::Ready(output) = &result {
+            self.stats.finished.set(true);
+            let output = output.clone();
+            self.output = Some(output);
+        }
+        result
+    }
+}
+
+// `Watched` holds its future boxed, so it never relies on being pinned itself.
+impl<F: Future> Unpin for Watched<F> {}
+
+impl<F: Future> Drop for Watched<F> {
+    fn drop(&mut self) {
+        self.stats.dropped.set(true);
+        self.stats.dropped_at.set(Some(crate::expect::elapsed()));
+    }
+}
+
+/// Counts jobs running at once, and remembers the most there ever were. Clones share the count;
+/// it is `Send`, so jobs given to `tokio::spawn` can carry it.
+///
+/// ```ignore
+/// let flight = InFlight::new();
+/// let job = { let flight = flight.clone(); move |secs| async move {
+///     let _running = flight.enter();
+///     tokio::time::sleep(Duration::from_secs(secs)).await;
+/// }};
+/// // ... run the jobs through the student's pool ...
+/// expect_eq("most jobs at once", 2, flight.most())?;
+/// ```
+#[derive(Clone, Default)]
+pub struct InFlight(Arc<Mutex<FlightState>>);
+
+#[derive(Default)]
+struct FlightState {
+    now: usize,
+    most: usize,
+    started: usize,
+}
+
+impl InFlight {
+    pub fn new() -> InFlight {
+        InFlight::default()
+    }
+
+    /// A job starts; it counts as running until the guard is dropped (when the job ends, or is
+    /// cancelled).
+    pub fn enter(&self) -> Running {
+        let mut state = self.lock();
+        state.now += 1;
+        state.started += 1;
+        state.most = state.most.max(state.now);
+        Running(self.clone())
+    }
+
+    /// Jobs running now.
+    pub fn now(&self) -> usize {
+        self.lock().now
+    }
+
+    /// The most jobs that ever ran at once.
+    pub fn most(&self) -> usize {
+        self.lock().most
+    }
+
+    /// Jobs that have started, in all.
+    pub fn started(&self) -> usize {
+        self.lock().started
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FlightState> {
+        // A job that panicked while holding the lock leaves the counts as they were: still true.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One running job of an [`InFlight`]; dropping it ends the job.
+pub struct Running(InFlight);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.lock().now -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watched_counts_polls_and_sees_cancellation() {
+        let (counter, waker) = CountingWaker::new();
+        let mut cx = Context::from_waker(&waker);
+        let gate = Gate::new();
+        let (mut future, stats) = watched(gate.wait());
+        assert!(Pin::new(&mut future).poll(&mut cx).is_pending());
+        assert_eq!(counter.take(), 0);
+        gate.open();
+        assert_eq!(counter.take(), 1);
+        assert!(Pin::new(&mut future).poll(&mut cx).is_ready());
+        assert!(Pin::new(&mut future).poll(&mut cx).is_ready());
+        assert_eq!((stats.polls(), stats.polls_after_ready()), (2, 1));
+        drop(future);
+        assert!(stats.dropped() && !stats.cancelled());
+
+        let (never, stats) = watched(std::future::pending::<()>());
+        drop(never);
+        assert!(stats.cancelled());
+    }
+
+    #[test]
+    fn yield_once_wakes_then_finishes() {
+        let (counter, waker) = CountingWaker::new();
+        let mut cx = Context::from_waker(&waker);
+        let mut y = YieldOnce::new();
+        let first = Pin::new(&mut y).poll(&mut cx);
+        assert_eq!(
+            describe_poll(&first, counter.take()),
+            "Pending, woke the waker"
+        );
+        assert!(Pin::new(&mut y).poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn in_flight_remembers_the_most() {
+        let flight = InFlight::new();
+        let a = flight.enter();
+        let b = flight.enter();
+        drop(a);
+        let _c = flight.enter();
+        drop(b);
+        assert_eq!((flight.now(), flight.most(), flight.started()), (1, 2, 3));
+    }
+}
