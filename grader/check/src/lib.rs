@@ -44,6 +44,8 @@ mod panics;
 pub mod protocol;
 
 pub use awaitlings::transcript::INJECTED_PANIC;
+/// For checks that make files at check time (a check runs in an empty directory of its own).
+pub use tempfile;
 pub use check::{Check, Fail, Kind, check};
 
 /// Everything a checks file needs, in one `use`.
