@@ -95,6 +95,27 @@ pub enum Command {
     Verify { exercises: Vec<String> },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
     Bless { exercises: Vec<String> },
+    /// For instructors: grade students' clones with this (trusted) course's checks.
+    Grade {
+        /// The submissions: students' clones of the course (a shell glob works: `clones/*`).
+        #[arg(required = true, value_name = "SUBMISSION")]
+        submissions: Vec<PathBuf>,
+        /// Grade only this exercise (repeat for more); all of them by default.
+        #[arg(long = "exercise", short = 'e', value_name = "EX")]
+        exercises: Vec<String>,
+        /// The format of each student's report in --out.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Write one report per student into DIR (`<student>.<ext>`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Write the gradebook CSV (one row per student) to FILE.
+        #[arg(long, value_name = "FILE")]
+        gradebook: Option<PathBuf>,
+        /// Per exercise, group the students by the transcript of its main scenario.
+        #[arg(long)]
+        summary: bool,
+    },
     /// For maintainers: make or change a known-wrong solution. Prints an editable copy of the
     /// solution (with the mistake's patch applied, if it exists); `--save` writes
     /// fixtures/wrong/<slug>/<mistake>.patch from it.
@@ -156,6 +177,7 @@ impl Ctx {
             timeout_override: self.timeout_override,
             build_timeout: self.build_timeout,
             jobs: self.jobs,
+            reuse: false,
         }
     }
 }
@@ -222,6 +244,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Hint { exercise } => hint::run(&ctx, &exercise),
         Command::Verify { exercises } => verify::run(&ctx, &exercises),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
+        Command::Grade {
+            submissions,
+            exercises,
+            format,
+            out,
+            gradebook,
+            summary,
+        } => grade::run(
+            &ctx,
+            grade::Args {
+                submissions: &submissions,
+                exercises: &exercises,
+                format,
+                out: out.as_deref(),
+                gradebook: gradebook.as_deref(),
+                summary,
+            },
+        ),
         Command::Mistake {
             exercise,
             mistake,

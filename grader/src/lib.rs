@@ -16,6 +16,7 @@
 //! - [`signals`]: Ctrl-C and SIGTERM stop every child;
 //! - [`runner`]: lists a harness's checks and runs one in a child process;
 //! - [`verdict`]: turns a finished check process into an outcome;
+//! - [`integrity`]: what a submission changed outside its exercise crates (`grade`'s flags);
 //! - [`tamper`]: notices a check that rewrote the grader's own files;
 //! - [`session`]: build, list, run in parallel, and emit events in course order;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);
@@ -34,6 +35,7 @@ pub mod commands;
 pub mod course;
 pub mod diff;
 pub mod harness;
+pub mod integrity;
 pub mod mistakes;
 pub mod out;
 pub mod outcome;

@@ -1,6 +1,7 @@
 //! One module per command. Each returns the process exit code (see `cli`).
 
 pub mod check;
+pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod mistake;
