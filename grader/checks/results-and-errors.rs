@@ -125,7 +125,11 @@ pub fn checks() -> Vec<Check> {
              back), also after collect_all and fail_fast",
             || async {
                 let direct = JobError::Failed(Box::new(Refused { port: 8080 }));
-                expect_source("JobError::Failed(Box::new(Refused { port: 8080 }))", &direct, 8080)?;
+                expect_source(
+                    "JobError::Failed(Box::new(Refused { port: 8080 }))",
+                    &direct,
+                    8080,
+                )?;
 
                 let outcomes = guarded(
                     "collect_all",
@@ -459,7 +463,10 @@ pub fn checks() -> Vec<Check> {
                         ),
                     ));
                 }
-                expect_elapsed("fail_fast, whose first failure is a panic at 0.4 s,", ms(400))
+                expect_elapsed(
+                    "fail_fast, whose first failure is a panic at 0.4 s,",
+                    ms(400),
+                )
             },
         ),
         check(
@@ -691,16 +698,15 @@ fn expect_outcomes(
 /// The virtual instant a transcript line is stamped with (`  0.250s  ...`).
 fn line_time(line: &str) -> Option<Duration> {
     let stamp = line.trim_start().split_once("s  ")?.0;
-    stamp.parse::<f64>().ok().map(Duration::from_secs_f64).map(|d| {
-        // Round to the millisecond the stamp was written with.
-        ms((d.as_secs_f64() * 1000.0).round() as u64)
-    })
+    let seconds: f64 = stamp.parse().ok()?;
+    // Back to the whole millisecond the stamp was written with.
+    Some(ms((seconds * 1000.0).round() as u64))
 }
 
-/// Runs `future` (a call into the student's code), catching a panic in it. A panic becomes a
-/// "panicked" failure that says what most likely threw it; a `todo!()` is left for the harness to
-/// report as "not implemented". Either way, the panics the check's jobs made on purpose are
-/// forgotten once the call is over: they were seen, and handled or not.
+/// Runs `future` (a call into the student's code), catching a panic in it. A panic of the code
+/// under test becomes the check's verdict, explained (what most likely threw it); a `todo!()` is
+/// left for the harness to report as "not implemented". Either way, the panics the check's jobs
+/// made on purpose are forgotten once the call is over: they were seen, and handled or not.
 async fn guarded<T>(call: &str, future: impl Future<Output = T>) -> Result<T, Fail> {
     match Caught(Box::pin(future)).await {
         Ok(value) => {

@@ -94,7 +94,9 @@ impl From<JoinError> for JobError {
     /// This `From` also lets `?` convert a `JoinError` into a `JobError`.
     fn from(error: JoinError) -> Self {
         let _ = error;
-        todo!("a panic (error.try_into_panic()) becomes Panicked(its message), anything else Cancelled")
+        todo!(
+            "a panic (error.try_into_panic()) becomes Panicked(its message), anything else Cancelled"
+        )
     }
 }
 
@@ -193,5 +195,7 @@ pub fn describe(outcome: &Result<u64, JobError>) -> String {
 /// 1 s (long enough for any download that was not cancelled to print) and says
 /// `quiet: the other jobs were cancelled`. The transcript is in this file's header.
 pub async fn run() {
-    todo!("collect_all(demo_jobs()), say each outcome; fail_fast(demo_jobs()), say it; sleep 1 s, say quiet")
+    todo!(
+        "collect_all(demo_jobs()), say each outcome; fail_fast(demo_jobs()), say it; sleep 1 s, say quiet"
+    )
 }
