@@ -27,7 +27,8 @@
 //!   (returning does not stop a task: dropping its JoinHandle detaches it);
 //! - `fail-fast-all-ok`: when nothing fails, the values in input order, after the slowest job;
 //! - `fail-fast-panic-is-an-error`: a panicking job is a failure like any other for `fail_fast`:
-//!   `Err(Panicked(message))` at the instant of the panic;
+//!   `Err(Panicked(message))` at the instant of the panic, and the other jobs stopped as after an
+//!   error (a branch that handles panics apart can forget to abort);
 //! - `run-transcript` (the main check): the demo's transcript.
 //!
 //! The student's functions are called inside a catcher, so that a panic of theirs (typically a
@@ -439,10 +440,10 @@ pub fn checks() -> Vec<Check> {
             "fail-fast-panic-is-an-error",
             2,
             "fail_fast when the first job to fail panics (at 0.4 s): Err(Panicked(its message)) at \
-             0.4 s, and no panic of its own",
+             0.4 s, no panic of its own, and the other jobs stopped",
             || async {
                 let jobs = vec![
-                    ok_after(900, 1, None),
+                    ok_after(900, 1, Some("job 0: done")),
                     panic_job(400, Payload::Literal("job 1: the parser choked")),
                     fails_after(700, Oops("job 2 refused")),
                 ];
@@ -466,6 +467,20 @@ pub fn checks() -> Vec<Check> {
                 expect_elapsed(
                     "fail_fast, whose first failure is a panic at 0.4 s,",
                     ms(400),
+                )?;
+                // A panic stops the batch as an error does: job 0 (due to say its line at 0.9 s)
+                // must be gone too.
+                sleep(ms(1100)).await;
+                let lines = transcript();
+                expect(
+                    lines.is_empty(),
+                    Kind::WrongValue,
+                    format!(
+                        "fail_fast returned job 1's panic at 0.400 s, but left the other jobs \
+                         running: job 0 still said `{}`. After a panic, as after an error, abort \
+                         the others (JoinSet::abort_all, or handle.abort() on each).",
+                        lines.first().map_or("", |l| l.trim_start())
+                    ),
                 )
             },
         ),
