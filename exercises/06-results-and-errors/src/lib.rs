@@ -44,7 +44,7 @@ pub type JobOutput = Result<u64, BoxError>;
 pub type Job = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = JobOutput> + Send>> + Send>;
 
 /// Makes a [`Job`] out of a closure returning a future:
-/// `job(|| async { sleep(ONE_SECOND).await; Ok(42) })`.
+/// `job(|| async { sleep(Duration::from_secs(1)).await; Ok(42) })`.
 pub fn job<F, Fut>(make: F) -> Job
 where
     F: FnOnce() -> Fut + Send + 'static,
