@@ -79,7 +79,9 @@ pub enum Waited<T> {
 /// 1-second job)` is `Ok(..)` at 1.000 s.
 pub async fn with_timeout<F: Future>(limit: Duration, job: F) -> Result<F::Output, JobError> {
     let _ = (limit, job);
-    todo!("race the job against a timer: tokio::time::timeout, with its error mapped to JobError::TimedOut")
+    todo!(
+        "race the job against a timer: tokio::time::timeout, with its error mapped to JobError::TimedOut"
+    )
 }
 
 /// Spawns `job` as a task and cancels it if it is still running after `after` (asyncio's
@@ -97,7 +99,9 @@ where
     F::Output: Send + 'static,
 {
     let _ = (after, job);
-    todo!("tokio::spawn the job; wait for its handle at most `after`; then abort it and await the handle")
+    todo!(
+        "tokio::spawn the job; wait for its handle at most `after`; then abort it and await the handle"
+    )
 }
 
 /// Spawns `job` as a task and waits for it at most `limit`, without ever cancelling it (asyncio's
@@ -146,7 +150,9 @@ pub async fn all_within<F: Future>(
     steps: Vec<F>,
 ) -> Result<Vec<F::Output>, JobError> {
     let _ = (limit, steps);
-    todo!("fix one deadline (Instant::now() + limit) before the first step, and give every step only what is left of it")
+    todo!(
+        "fix one deadline (Instant::now() + limit) before the first step, and give every step only what is left of it"
+    )
 }
 
 /// A job for the demo: says `{name}: started`, then `{name}: {s}/{secs} s` after each second,

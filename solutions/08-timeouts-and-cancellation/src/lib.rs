@@ -62,7 +62,9 @@ pub async fn with_timeout<F: Future>(limit: Duration, job: F) -> Result<F::Outpu
     // `timeout` polls `job` and a timer together and returns with whichever is ready first. When
     // the timer wins, the `Timeout` future returns `Err(Elapsed)` and drops `job` on the spot: that
     // drop *is* the cancellation. Nothing runs inside the job afterwards.
-    timeout(limit, job).await.map_err(|_elapsed| JobError::TimedOut)
+    timeout(limit, job)
+        .await
+        .map_err(|_elapsed| JobError::TimedOut)
 }
 
 /// Spawns `job` as a task and cancels it if it is still running after `after`: its value as soon
