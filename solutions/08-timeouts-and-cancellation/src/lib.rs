@@ -2,13 +2,13 @@
 //!
 //! Five small tools, each the tokio spelling of an asyncio idiom:
 //!
-//! | asyncio                                   | here             | tokio                                   |
-//! |-------------------------------------------|------------------|-----------------------------------------|
-//! | `await asyncio.wait_for(job, limit)`      | [`with_timeout`] | `tokio::time::timeout(limit, job)`      |
-//! | `task.cancel()`, then `await task`        | [`cancel_after`] | `handle.abort()`, then `handle.await`   |
-//! | `wait_for(asyncio.shield(task), limit)`   | [`wait_detached`]| `timeout(limit, &mut handle)`, keep it  |
-//! | `try: ... finally: cleanup()`             | [`with_cleanup`] | a guard whose `Drop` does the cleanup   |
-//! | `async with asyncio.timeout(limit): ...`  | [`all_within`]   | one deadline, `timeout_at(deadline, ..)`|
+//! | asyncio                                  | here              | tokio                                  |
+//! |------------------------------------------|-------------------|----------------------------------------|
+//! | `await asyncio.wait_for(job, limit)`     | [`with_timeout`]  | `tokio::time::timeout(limit, job)`     |
+//! | `task.cancel()`, then `await task`       | [`cancel_after`]  | `handle.abort()`, then `handle.await`  |
+//! | `wait_for(asyncio.shield(task), limit)`  | [`wait_detached`] | `timeout(limit, &mut handle)`, kept    |
+//! | `try: ... finally: cleanup()`            | [`with_cleanup`]  | a guard whose `Drop` does the cleanup  |
+//! | `async with asyncio.timeout(limit): ...` | [`all_within`]    | one deadline: `timeout_at(deadline, ..)` |
 //!
 //! The one idea behind all of them: a Rust future only makes progress while someone polls it, so
 //! *cancelling a future is dropping it*. Nothing is raised inside it; it simply is never polled
