@@ -31,9 +31,10 @@
 //! - `run()` prints the demo's kitchen transcript, fixtures/timeouts-and-cancellation/run.txt (the
 //!   main check).
 //!
-//! Every check runs on paused time. Limits end on half seconds and job steps on whole ones, so no
-//! timer the check judges fires at the same instant as another: the order of same-instant timers
-//! is not promised by tokio, and no check depends on it.
+//! Every check runs on paused time. No limit or deadline the checks judge falls on the same
+//! instant as a step of a job (limits end on half seconds where jobs tick on whole ones, or a job
+//! sleeps in one piece past the limit): tokio does not promise the order of same-instant timers,
+//! and no check depends on it.
 
 use awaitlings::say;
 use awaitlings_check::check::secs;
