@@ -74,7 +74,9 @@ impl std::error::Error for CountError {
 /// `("haiku.txt", {' ': 10, '!': 1, ...})`.
 pub async fn count_chars(path: &Path) -> FileResult {
     let _ = path;
-    todo!("open the file with tokio::fs, count the chars of each line, sleep LINE_DELAY between two lines")
+    todo!(
+        "open the file with tokio::fs, count the chars of each line, sleep LINE_DELAY between two lines"
+    )
 }
 
 /// Counts every file of `paths` **at the same time**: one task per file (each running
@@ -87,7 +89,9 @@ pub async fn count_chars(path: &Path) -> FileResult {
 /// `count_all` is cancelled (dropped before it finishes, as a timeout does), its tasks stop too.
 pub async fn count_all(paths: &[PathBuf]) -> Vec<FileResult> {
     let _ = paths;
-    todo!("spawn one count_chars task per path into a JoinSet, wait for all, return the results in input order")
+    todo!(
+        "spawn one count_chars task per path into a JoinSet, wait for all, return the results in input order"
+    )
 }
 
 /// Counts the files of `paths` with [`count_all`] and says the results with `awaitlings::say!`:
