@@ -141,18 +141,26 @@ fn describe_counts(actual: &BTreeMap<char, usize>, expected: &BTreeMap<char, usi
     }
 
     let unexpected = |c: &char| !expected.contains_key(c);
-    let why = if actual.keys().any(|&c| (c == '\n' || c == '\r') && unexpected(&c)) {
+    let why = if actual
+        .keys()
+        .any(|&c| (c == '\n' || c == '\r') && unexpected(&c))
+    {
         " Line breaks were counted: a `\\n` (or the `\\r\\n` of a Windows file) ends a line and is \
          not part of it. `lines()` and `next_line()` strip both; `read_line` and `split('\\n')` \
          keep some of them."
-    } else if actual.keys().any(|&c| ('\u{80}'..='\u{ff}').contains(&c) && unexpected(&c))
+    } else if actual
+        .keys()
+        .any(|&c| ('\u{80}'..='\u{ff}').contains(&c) && unexpected(&c))
         && expected.keys().any(|&c| !c.is_ascii())
     {
         " These look like bytes counted as characters: in UTF-8 'é' is two bytes, and each byte \
          taken for a char (`b as char`) shows up as something like 'Ã' and '©'. Count \
          `line.chars()`, not `line.bytes()`, and decode whole lines, never a chunk that may end \
          inside a character."
-    } else if actual.iter().all(|(c, n)| expected.get(c).is_some_and(|w| n <= w)) {
+    } else if actual
+        .iter()
+        .all(|(c, n)| expected.get(c).is_some_and(|w| n <= w))
+    {
         " Some characters were never counted. Is a line lost, such as the last one when the file \
          does not end with a line break?"
     } else {
@@ -194,10 +202,7 @@ fn expect_counted<S: AsRef<str>>(
     if *counts != expected {
         return Err(Fail::new(
             Kind::WrongValue,
-            format!(
-                "{what} counted {}",
-                describe_counts(counts, &expected)
-            ),
+            format!("{what} counted {}", describe_counts(counts, &expected)),
         ));
     }
     Ok(())
@@ -250,7 +255,9 @@ fn long_lines() -> Vec<String> {
     const WORDS: [&str; 7] = ["crème", "brûlée", "東京", "🦀", "Ωμέγα", "plain", "ß"];
     (0..300)
         .map(|i| {
-            let words: Vec<&str> = (0..1 + i % 5).map(|k| WORDS[(i * 3 + k) % WORDS.len()]).collect();
+            let words: Vec<&str> = (0..1 + i % 5)
+                .map(|k| WORDS[(i * 3 + k) % WORDS.len()])
+                .collect();
             format!("{i:03} {}", words.join(" "))
         })
         .collect()
@@ -298,7 +305,12 @@ pub fn checks() -> Vec<Check> {
                 ];
                 let path = files.write("unicode.txt", text(&lines, "\n", true));
                 let result = exercise::count_chars(&path).await;
-                expect_counted("count_chars(\"…/unicode.txt\")", &result, "unicode.txt", &lines)
+                expect_counted(
+                    "count_chars(\"…/unicode.txt\")",
+                    &result,
+                    "unicode.txt",
+                    &lines,
+                )
             },
         ),
         check(
@@ -312,8 +324,16 @@ pub fn checks() -> Vec<Check> {
                 let versions = [
                     ("lf.txt", "\\n breaks", text(&lines, "\n", true)),
                     ("crlf.txt", "\\r\\n breaks", text(&lines, "\r\n", true)),
-                    ("lf-open.txt", "\\n breaks, none after the last line", text(&lines, "\n", false)),
-                    ("crlf-open.txt", "\\r\\n breaks, none after the last line", text(&lines, "\r\n", false)),
+                    (
+                        "lf-open.txt",
+                        "\\n breaks, none after the last line",
+                        text(&lines, "\n", false),
+                    ),
+                    (
+                        "crlf-open.txt",
+                        "\\r\\n breaks, none after the last line",
+                        text(&lines, "\r\n", false),
+                    ),
                 ];
                 for (name, how, contents) in versions {
                     let path = files.write(name, contents);
@@ -341,8 +361,18 @@ pub fn checks() -> Vec<Check> {
                     ("five.txt", "5 lines", "one\ntwo\nthree\nfour\nfive\n", 5),
                     ("one.txt", "1 line", "just one line\n", 1),
                     ("empty.txt", "an empty file", "", 0),
-                    ("open.txt", "3 lines, the last without a break,", "a\n\nb", 3),
-                    ("crlf.txt", "3 lines with \\r\\n breaks", "x\r\ny\r\nz\r\n", 3),
+                    (
+                        "open.txt",
+                        "3 lines, the last without a break,",
+                        "a\n\nb",
+                        3,
+                    ),
+                    (
+                        "crlf.txt",
+                        "3 lines with \\r\\n breaks",
+                        "x\r\ny\r\nz\r\n",
+                        3,
+                    ),
                     ("blank.txt", "4 empty lines", "\n\n\n\n", 4),
                 ];
                 for (name, how, contents, lines) in cases {
@@ -363,7 +393,12 @@ pub fn checks() -> Vec<Check> {
                 let path = files.write("long.txt", text(&lines, "\n", true));
                 let result = exercise::count_chars(&path).await;
                 let took = elapsed();
-                expect_counted("count_chars on a 300-line file", &result, "long.txt", &lines)?;
+                expect_counted(
+                    "count_chars on a 300-line file",
+                    &result,
+                    "long.txt",
+                    &lines,
+                )?;
                 let expected = delays(lines.len());
                 if took != expected && !took.is_zero() {
                     return Err(Fail::new(
@@ -391,10 +426,26 @@ pub fn checks() -> Vec<Check> {
                 let middle = ["in", "the", "middle", "somewhere"];
                 let quick = ["quick", "one"];
                 let given: Vec<(PathBuf, &str, &[&str])> = vec![
-                    (files.write("slow.txt", text(&slow, "\n", true)), "slow.txt", &slow),
-                    (files.write("instant.txt", text(&instant, "\n", true)), "instant.txt", &instant),
-                    (files.write("middle.txt", text(&middle, "\n", true)), "middle.txt", &middle),
-                    (files.write("quick.txt", text(&quick, "\n", true)), "quick.txt", &quick),
+                    (
+                        files.write("slow.txt", text(&slow, "\n", true)),
+                        "slow.txt",
+                        &slow,
+                    ),
+                    (
+                        files.write("instant.txt", text(&instant, "\n", true)),
+                        "instant.txt",
+                        &instant,
+                    ),
+                    (
+                        files.write("middle.txt", text(&middle, "\n", true)),
+                        "middle.txt",
+                        &middle,
+                    ),
+                    (
+                        files.write("quick.txt", text(&quick, "\n", true)),
+                        "quick.txt",
+                        &quick,
+                    ),
                     (files.0.path().join("instant.txt"), "instant.txt", &instant),
                 ];
                 let paths: Vec<PathBuf> = given.iter().map(|(p, _, _)| p.clone()).collect();
@@ -474,12 +525,17 @@ pub fn checks() -> Vec<Check> {
                 let paths: Vec<PathBuf> = sizes
                     .iter()
                     .map(|&(name, n)| {
-                        let lines: Vec<String> = (1..=n).map(|i| format!("line {i} of {name}")).collect();
+                        let lines: Vec<String> =
+                            (1..=n).map(|i| format!("line {i} of {name}")).collect();
                         files.write(name, text(&lines, "\n", true))
                     })
                     .collect();
                 let results = exercise::count_all(&paths).await;
-                let longest = sizes.iter().map(|&(_, n)| delays(n)).max().unwrap_or_default();
+                let longest = sizes
+                    .iter()
+                    .map(|&(_, n)| delays(n))
+                    .max()
+                    .unwrap_or_default();
                 let sum = sizes.iter().map(|&(_, n)| delays(n)).sum();
                 expect_concurrent("count_all on files of 3, 8 and 5 lines", longest, sum)?;
                 expect_eq(
@@ -504,12 +560,24 @@ pub fn checks() -> Vec<Check> {
                     Failed(&'a str),
                 }
                 let given: Vec<(PathBuf, Want)> = vec![
-                    (files.write("alpha.txt", text(&alpha, "\n", true)), Want::Counted("alpha.txt", &alpha)),
+                    (
+                        files.write("alpha.txt", text(&alpha, "\n", true)),
+                        Want::Counted("alpha.txt", &alpha),
+                    ),
                     (files.missing("missing.txt"), Want::Failed("a missing file")),
-                    (files.write("longest.txt", text(&longest, "\n", true)), Want::Counted("longest.txt", &longest)),
+                    (
+                        files.write("longest.txt", text(&longest, "\n", true)),
+                        Want::Counted("longest.txt", &longest),
+                    ),
                     (files.dir("a-directory"), Want::Failed("a directory")),
-                    (files.write("latin1.txt", b"ok\ncaf\xe9\nmore\n"), Want::Failed("a file that is not UTF-8 (Latin-1 'é')")),
-                    (files.write("single.txt", text(&single, "\n", true)), Want::Counted("single.txt", &single)),
+                    (
+                        files.write("latin1.txt", b"ok\ncaf\xe9\nmore\n"),
+                        Want::Failed("a file that is not UTF-8 (Latin-1 'é')"),
+                    ),
+                    (
+                        files.write("single.txt", text(&single, "\n", true)),
+                        Want::Counted("single.txt", &single),
+                    ),
                 ];
                 let paths: Vec<PathBuf> = given.iter().map(|(p, _)| p.clone()).collect();
                 let results = exercise::count_all(&paths).await;
@@ -591,7 +659,9 @@ pub fn checks() -> Vec<Check> {
                         files.write(name, text(&lines, "\n", true))
                     })
                     .collect();
-                let before = tokio::runtime::Handle::current().metrics().num_alive_tasks();
+                let before = tokio::runtime::Handle::current()
+                    .metrics()
+                    .num_alive_tasks();
                 let cut = Duration::from_millis(1050);
                 let outcome = tokio::time::timeout(cut, exercise::count_all(&paths)).await;
                 if outcome.is_ok() {
@@ -649,10 +719,11 @@ pub fn checks() -> Vec<Check> {
                     std::fs::write(Path::new("texts").join(name), contents)
                         .expect("the check cannot write its texts");
                 }
-                let paths: Vec<PathBuf> = ["haiku.txt", "limerick.txt", "unicode.txt", "missing.txt"]
-                    .iter()
-                    .map(|name| Path::new("texts").join(name))
-                    .collect();
+                let paths: Vec<PathBuf> =
+                    ["haiku.txt", "limerick.txt", "unicode.txt", "missing.txt"]
+                        .iter()
+                        .map(|name| Path::new("texts").join(name))
+                        .collect();
                 exercise::report(&paths).await;
                 expect_transcript("report")
             },
