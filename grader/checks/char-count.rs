@@ -117,23 +117,35 @@ fn ch(c: char) -> String {
     format!("{c:?}")
 }
 
+/// "1 time", "3 times".
+fn times(n: usize) -> String {
+    if n == 1 {
+        "1 time".to_string()
+    } else {
+        format!("{n} times")
+    }
+}
+
 /// The differences between two count maps, in words, and what they most likely mean.
 fn describe_counts(actual: &BTreeMap<char, usize>, expected: &BTreeMap<char, usize>) -> String {
     let mut keys: Vec<char> = actual.keys().chain(expected.keys()).copied().collect();
     keys.sort();
     keys.dedup();
-    let differences: Vec<String> = keys
+    // Characters missing first (the most telling: 'é' never counted), then wrong counts, then
+    // characters that should not be there at all.
+    let mut differences: Vec<(u8, String)> = keys
         .iter()
-        .filter_map(|&c| {
-            let (got, want) = (actual.get(&c), expected.get(&c));
-            match (got, want) {
-                (Some(g), Some(w)) if g != w => Some(format!("{} {g} times, expected {w}", ch(c))),
-                (Some(g), None) => Some(format!("{} {g} times, expected none", ch(c))),
-                (None, Some(w)) => Some(format!("{} never, expected {w} times", ch(c))),
-                _ => None,
+        .filter_map(|&c| match (actual.get(&c), expected.get(&c)) {
+            (None, Some(&w)) => Some((0, format!("{} never, expected {}", ch(c), times(w)))),
+            (Some(&g), Some(&w)) if g != w => {
+                Some((1, format!("{} {}, expected {w}", ch(c), times(g))))
             }
+            (Some(&g), None) => Some((2, format!("{} {}, expected none", ch(c), times(g)))),
+            _ => None,
         })
         .collect();
+    differences.sort_by_key(|&(rank, _)| rank);
+    let differences: Vec<String> = differences.into_iter().map(|(_, text)| text).collect();
     let shown = differences.len().min(8);
     let mut text = differences[..shown].join("; ");
     if differences.len() > shown {
@@ -208,6 +220,46 @@ fn expect_counted<S: AsRef<str>>(
     Ok(())
 }
 
+/// A result in a word, to compare orders: the name of a counted file, or `Err(<file name>)`.
+fn identity(result: &exercise::FileResult) -> String {
+    match result {
+        Ok((name, _)) => name.clone(),
+        Err(error) => format!(
+            "Err({})",
+            error.path.file_name().map_or_else(
+                || error.path.display().to_string(),
+                |name| name.to_string_lossy().into_owned()
+            )
+        ),
+    }
+}
+
+/// Fails as a wrong order when `results` are the expected ones (`expected`, as [`identity`] words
+/// them) in another order. Anything else is left to the checks of each result.
+fn expect_input_order(results: &[exercise::FileResult], expected: &[&str]) -> Result<(), Fail> {
+    let got: Vec<String> = results.iter().map(identity).collect();
+    let mut sorted_got = got.clone();
+    sorted_got.sort();
+    let mut sorted_want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    sorted_want.sort();
+    if got == expected || sorted_got != sorted_want {
+        return Ok(());
+    }
+    Err(Fail::new(
+        Kind::WrongOrder,
+        format!(
+            "count_all returned the results in the order [{}], expected the order of the paths, \
+             [{}]. The tasks finish in the order their files allow (the shortest first), and \
+             `JoinSet::join_next` (or `join_all`, or a shared Vec each task pushes to) gives them \
+             in that order. Let each task return its index with its result, \
+             `async move {{ (i, count_chars(&path).await) }}`, and put every result back in its \
+             place.",
+            got.join(", "),
+            expected.join(", ")
+        ),
+    ))
+}
+
 /// Runs `count_chars(path)` as a scenario of its own (the clock back at zero) and requires it to
 /// take exactly the pauses between its `lines` lines.
 async fn expect_count_time(what: &str, path: &Path, lines: usize) -> Result<(), Fail> {
@@ -247,6 +299,26 @@ async fn expect_count_time(what: &str, path: &Path, lines: usize) -> Result<(), 
             lines.saturating_sub(1)
         ),
     ))
+}
+
+/// Like [`expect_concurrent`], and a wrong time that is not "one after another" points at the
+/// files' own timing, which `sleeps-between-lines` judges file by file.
+fn expect_group_time(what: &str, expected: Duration, sequential: Duration) -> Result<(), Fail> {
+    expect_concurrent(what, expected, sequential).map_err(|fail| {
+        if fail.kind != Kind::WrongTiming {
+            return fail;
+        }
+        Fail {
+            message: format!(
+                "{}: the group takes as long as its longest file, counted with a pause between \
+                 every two of its lines. If count_chars alone takes the wrong time (see \
+                 sleeps-between-lines), fix that first; if it does not, count_all waits for \
+                 something more than its tasks.",
+                fail.message
+            ),
+            ..fail
+        }
+    })
 }
 
 /// The 300 lines of `a-long-file`: numbered, with words of one- to four-byte characters, of
@@ -462,43 +534,7 @@ pub fn checks() -> Vec<Check> {
                         results.len()
                     ),
                 )?;
-                let names: Vec<String> = results
-                    .iter()
-                    .map(|r| match r {
-                        Ok((name, _)) => name.clone(),
-                        Err(e) => format!("Err({e})"),
-                    })
-                    .collect();
-                if names != expected_names {
-                    let mut sorted_got = names.clone();
-                    sorted_got.sort();
-                    let mut sorted_want = expected_names.clone();
-                    sorted_want.sort();
-                    if sorted_got == sorted_want {
-                        return Err(Fail::new(
-                            Kind::WrongOrder,
-                            format!(
-                                "count_all returned the results in the order [{}], expected the \
-                                 order of the paths, [{}]. The tasks finish in the order their \
-                                 files allow (the one-line files at once, slow.txt last), and \
-                                 `JoinSet::join_next` (or `join_all`, or a shared Vec each task \
-                                 pushes to) gives them in that order. Let each task return its \
-                                 index with its result, `async move {{ (i, count_chars(&path).await) }}`, \
-                                 and put every result back in its place.",
-                                names.join(", "),
-                                expected_names.join(", ")
-                            ),
-                        ));
-                    }
-                    return Err(Fail::new(
-                        Kind::WrongValue,
-                        format!(
-                            "count_all returned results for [{}], expected [{}], in that order.",
-                            names.join(", "),
-                            expected_names.join(", ")
-                        ),
-                    ));
-                }
+                expect_input_order(&results, &expected_names)?;
                 for (i, (result, (_, name, lines))) in results.iter().zip(&given).enumerate() {
                     expect_counted(
                         &format!("count_all's result {} ({name})", i + 1),
@@ -537,7 +573,7 @@ pub fn checks() -> Vec<Check> {
                     .max()
                     .unwrap_or_default();
                 let sum = sizes.iter().map(|&(_, n)| delays(n)).sum();
-                expect_concurrent("count_all on files of 3, 8 and 5 lines", longest, sum)?;
+                expect_group_time("count_all on files of 3, 8 and 5 lines", longest, sum)?;
                 expect_eq(
                     "the number of results count_all returned for 3 paths",
                     results.len(),
@@ -592,6 +628,17 @@ pub fn checks() -> Vec<Check> {
                         results.len()
                     ),
                 )?;
+                expect_input_order(
+                    &results,
+                    &[
+                        "alpha.txt",
+                        "Err(missing.txt)",
+                        "longest.txt",
+                        "Err(a-directory)",
+                        "Err(latin1.txt)",
+                        "single.txt",
+                    ],
+                )?;
                 for (i, (result, (path, want))) in results.iter().zip(&given).enumerate() {
                     let n = i + 1;
                     match (want, result) {
@@ -638,7 +685,7 @@ pub fn checks() -> Vec<Check> {
                         }
                     }
                 }
-                expect_concurrent(
+                expect_group_time(
                     "count_all on 3 good files (3, 7 and 1 lines) and 3 failing ones",
                     delays(7),
                     delays(3) + delays(7),
