@@ -20,7 +20,7 @@
 //!   file by file: 5 lines, 1 line, an empty file, a last line without a break, CRLF, empty lines.
 //!   A sleep after every line, one sleep per file, an extra empty "line" after the final break, or
 //!   a lost last line each give another duration;
-//! - `a-long-file`: 300 lines (about 12 KB, past any read buffer) with multi-byte characters: the
+//! - `a-long-file`: 300 lines (about 13 KB, past any read buffer) with multi-byte characters: the
 //!   exact counts, and 59.8 s of virtual time;
 //! - `count-all-keeps-input-order`: `count_all` returns one result per path, in the order of the
 //!   paths, although its tasks finish in another order (the first file is the slowest), and the
@@ -327,7 +327,7 @@ fn long_lines() -> Vec<String> {
     const WORDS: [&str; 7] = ["crème", "brûlée", "東京", "🦀", "Ωμέγα", "plain", "ß"];
     (0..300)
         .map(|i| {
-            let words: Vec<&str> = (0..1 + i % 5)
+            let words: Vec<&str> = (0..3 + i % 7)
                 .map(|k| WORDS[(i * 3 + k) % WORDS.len()])
                 .collect();
             format!("{i:03} {}", words.join(" "))
@@ -458,7 +458,7 @@ pub fn checks() -> Vec<Check> {
         check(
             "a-long-file",
             1,
-            "count_chars on 300 lines (about 12 KB) of multi-byte text: exact counts, in 59.8 s",
+            "count_chars on 300 lines (about 13 KB) of multi-byte text: exact counts, in 59.8 s",
             || async {
                 let files = Files::new();
                 let lines = long_lines();
