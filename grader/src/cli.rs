@@ -91,6 +91,20 @@ pub enum Command {
     Verify { exercises: Vec<String> },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
     Bless { exercises: Vec<String> },
+    /// For maintainers: make or change a known-wrong solution. Prints an editable copy of the
+    /// solution (with the mistake's patch applied, if it exists); `--save` writes
+    /// fixtures/wrong/<slug>/<mistake>.patch from it.
+    Mistake {
+        exercise: String,
+        /// The mistake's name, in lowercase words joined by `-` (e.g. `sleeps-milliseconds`).
+        mistake: String,
+        /// Write the patch from the edited copy.
+        #[arg(long, conflicts_with = "fresh")]
+        save: bool,
+        /// Start the copy over from the solution and the saved patch, dropping unsaved edits.
+        #[arg(long)]
+        fresh: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -209,5 +223,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Hint { exercise } => hint::run(&ctx, &exercise),
         Command::Verify { exercises } => verify::run(&ctx, &exercises),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
+        Command::Mistake {
+            exercise,
+            mistake,
+            save,
+            fresh,
+        } => mistake::run(&ctx, &exercise, &mistake, save, fresh),
     }
 }

@@ -9,6 +9,7 @@
 //! - [`course`]: finds the course and its `course.toml`, resolves `3` / `03` / slug names;
 //! - [`state`]: the grader's state directory, the one module that knows its layout;
 //! - [`stage`]: copies the crates a harness builds, with manifests the grader writes;
+//! - [`mistakes`]: known-wrong solutions, kept as patches against the solution;
 //! - [`harness`]: generates and builds the harness crates (checks + crate under test);
 //! - [`cargo`]: the one place cargo is run;
 //! - [`supervise`]: every child process, owned: groups, limits, draining, shutdown;
@@ -33,6 +34,7 @@ pub mod commands;
 pub mod course;
 pub mod diff;
 pub mod harness;
+pub mod mistakes;
 pub mod out;
 pub mod outcome;
 pub mod progress;

@@ -3,5 +3,6 @@
 pub mod check;
 pub mod hint;
 pub mod list;
+pub mod mistake;
 pub mod show;
 pub mod verify;
