@@ -61,9 +61,10 @@ pub fn checks() -> Vec<Check> {
             || async {
                 for (durations, k) in [(&[2, 1, 3, 1, 2, 2, 1, 3, 1][..], 3), (&[2, 1, 1][..], 1)] {
                     let probe = Probe::new();
-                    let jobs = durations.iter().enumerate().map(|(i, &secs)| {
-                        probe.job(Spec::quiet(secs, Ok(i as u32)))
-                    });
+                    let jobs = durations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &secs)| probe.job(Spec::quiet(secs, Ok(i as u32))));
                     let results = exercise::run_pool(jobs, k).await;
                     expect_all_ok(&format!("run_pool with k = {k}"), results, durations.len())?;
                     let most = probe.flight.most();
@@ -116,12 +117,20 @@ pub fn checks() -> Vec<Check> {
                 let results = exercise::run_pool(jobs, 3).await;
                 let expected: Vec<Result<u32, String>> =
                     (0..durations.len()).map(|i| Ok(100 + i as u32)).collect();
-                expect_results("run_pool of jobs returning 100, 101, ..., 105 (k = 3)", results, expected)?;
+                expect_results(
+                    "run_pool of jobs returning 100, 101, ..., 105 (k = 3)",
+                    results,
+                    expected,
+                )?;
 
                 restart();
                 let none: Vec<Job> = Vec::new();
                 let results = exercise::run_pool(none, 2).await;
-                expect_eq("run_pool of no jobs at all (k = 2)", results, Ok(Vec::new()))?;
+                expect_eq(
+                    "run_pool of no jobs at all (k = 2)",
+                    results,
+                    Ok(Vec::new()),
+                )?;
                 expect(
                     elapsed().is_zero(),
                     Kind::WrongTiming,
@@ -200,8 +209,13 @@ pub fn checks() -> Vec<Check> {
                          `break`, no `abort_all` on an error)."
                     ),
                 )?;
-                let expected: Vec<Result<u32, String>> = (0..durations.len()).map(outcome).collect();
-                expect_results("run_pool of six jobs, jobs 1 and 3 failing (k = 2)", results, expected)?;
+                let expected: Vec<Result<u32, String>> =
+                    (0..durations.len()).map(outcome).collect();
+                expect_results(
+                    "run_pool of six jobs, jobs 1 and 3 failing (k = 2)",
+                    results,
+                    expected,
+                )?;
                 let expected = Duration::from_secs(greedy(&durations, 2).1);
                 expect(
                     took == expected,
@@ -298,13 +312,13 @@ pub fn checks() -> Vec<Check> {
                     Kind::WrongValue,
                     if most_futures <= 2 * BIG_SLOTS {
                         format!(
-                            "with {BIG_JOBS} jobs and k = {BIG_SLOTS}, {most_futures} job futures \
+                            "with 10,000 jobs and k = {BIG_SLOTS}, {most_futures} job futures \
                              existed at the same time, more than k: the pool starts more jobs at \
                              once than it has slots (see never-more-than-k)."
                         )
                     } else {
                         format!(
-                            "with {BIG_JOBS} jobs and k = {BIG_SLOTS}, {most_futures} job futures \
+                            "with 10,000 jobs and k = {BIG_SLOTS}, {most_futures} job futures \
                              existed at the same time: the pool called the job closures long \
                              before their jobs could start (say, `jobs.map(|job| job()).collect()` \
                              up front). Every future holds its job's state from the moment it is \
@@ -319,7 +333,7 @@ pub fn checks() -> Vec<Check> {
                     most_tasks <= task_limit,
                     Kind::WrongValue,
                     format!(
-                        "with {BIG_JOBS} jobs and k = {BIG_SLOTS}, the runtime had {most_tasks} \
+                        "with 10,000 jobs and k = {BIG_SLOTS}, the runtime had {most_tasks} \
                          tasks alive at once (a pool of {BIG_SLOTS} slots needs about \
                          {BIG_SLOTS}, and {task_limit} is the most the check allows): the pool \
                          spawns tasks for jobs that cannot run yet, perhaps one task per job, each \
@@ -336,7 +350,7 @@ pub fn checks() -> Vec<Check> {
                     took == expected,
                     Kind::WrongTiming,
                     format!(
-                        "{BIG_JOBS} jobs of 1 to 3 s through {BIG_SLOTS} slots took {} of virtual \
+                        "10,000 jobs of 1 to 3 s through {BIG_SLOTS} slots took {} of virtual \
                          time, expected {}, the time when each job starts as soon as a slot is \
                          free.{}",
                         secs(took),
@@ -349,7 +363,8 @@ pub fn checks() -> Vec<Check> {
                         }
                     ),
                 )?;
-                let expected: Vec<Result<u32, String>> = (0..BIG_JOBS).map(|i| Ok(i as u32)).collect();
+                let expected: Vec<Result<u32, String>> =
+                    (0..BIG_JOBS).map(|i| Ok(i as u32)).collect();
                 expect_results("run_pool of 10,000 jobs", results, expected)
             },
         ),
@@ -666,7 +681,11 @@ fn expect_results(
 /// The first few results, for a message.
 fn short(results: &[Result<u32, String>]) -> String {
     const SHOWN: usize = 8;
-    let shown: Vec<String> = results.iter().take(SHOWN).map(|r| format!("{r:?}")).collect();
+    let shown: Vec<String> = results
+        .iter()
+        .take(SHOWN)
+        .map(|r| format!("{r:?}"))
+        .collect();
     let more = if results.len() > SHOWN {
         format!(", ... ({} in all)", results.len())
     } else {
@@ -731,29 +750,52 @@ fn pool_diagnosis(lines: &[String], durations: &[u64], k: usize) -> Option<(Kind
     }
     let ms = |at: u64| secs(Duration::from_millis(at));
     if most as usize > k {
-        return Some((Kind::WrongTiming, format!(
-            "{most} jobs were running at the same time (at {}), with k = {k}: the pool must \
+        return Some((
+            Kind::WrongTiming,
+            format!(
+                "{most} jobs were running at the same time (at {}), with k = {k}: the pool must \
              never run more than k jobs at once",
-            ms(most_at)
-        )));
+                ms(most_at)
+            ),
+        ));
+    }
+    let failed = lines.iter().any(|l| l.ends_with(" fails"));
+    if start_order.len() < durations.len() && failed {
+        return Some((
+            Kind::WrongValue,
+            format!(
+                "only {} of the {} jobs ever started, and one of them had failed: a job's `Err` \
+                 must not stop the pool. Keep the `Err` in its place among the results and go on \
+                 with the next job",
+                start_order.len(),
+                durations.len()
+            ),
+        ));
     }
     let out_of_order = start_order
         .windows(2)
         .find(|w| w[0] > w[1] && starts[w[0]] != starts[w[1]]);
     if let Some(&[first, second]) = out_of_order {
-        return Some((Kind::WrongOrder, format!(
-            "the jobs did not start in the order they were given: job {first} started at {}, \
+        return Some((
+            Kind::WrongOrder,
+            format!(
+                "the jobs did not start in the order they were given: job {first} started at {}, \
              before job {second} (at {}). Take the jobs in order, first come first served",
-            ms(starts[first]?),
-            ms(starts[second]?),
-        )));
+                ms(starts[first]?),
+                ms(starts[second]?),
+            ),
+        ));
     }
     let (expected, _) = greedy(durations, k);
     let batches = batch_starts(durations, k);
     for (id, (&want, got)) in expected.iter().zip(&starts).enumerate() {
         let got = (*got)?;
         if got > want * 1000 {
-            let batch_note = if starts.iter().zip(&batches).all(|(got, &b)| *got == Some(b * 1000)) {
+            let batch_note = if starts
+                .iter()
+                .zip(&batches)
+                .all(|(got, &b)| *got == Some(b * 1000))
+            {
                 ". That is what batches look like: k jobs start, and the next ones wait until \
                  *all* of them are done, while finished jobs' slots sit idle. Start the next job \
                  as soon as *any* running job finishes (`JoinSet::join_next` returns the first \
@@ -761,11 +803,14 @@ fn pool_diagnosis(lines: &[String], durations: &[u64], k: usize) -> Option<(Kind
             } else {
                 ". When a job finishes, its slot is free: start the next job at that instant"
             };
-            return Some((Kind::WrongTiming, format!(
-                "job {id} started at {}, but a slot was free for it from {}{batch_note}",
-                ms(got),
-                ms(want * 1000)
-            )));
+            return Some((
+                Kind::WrongTiming,
+                format!(
+                    "job {id} started at {}, but a slot was free for it from {}{batch_note}",
+                    ms(got),
+                    ms(want * 1000)
+                ),
+            ));
         }
     }
     None
