@@ -12,13 +12,13 @@
 //! - `results-in-input-order`: jobs that finish in another order than they were given still come
 //!   back in input order, like asyncio's `gather`; no jobs at all give `Ok(vec![])` at once.
 //! - `freed-slot-starts-next`: jobs of 3, 1, 1, 1, 1, 1 s with 2 slots. Each job says when it
-//!   starts: job 2 at 1 s, job 3 at 2 s, jobs 4 and 5 at 3 s, all done at 4 s. A pool that runs
-//!   "batches" of k (start k jobs, wait for all of them, start the next k) takes 5 s: the short
-//!   jobs of a batch wait for its long one. This is the lesson of the exercise, so the start times
-//!   are pinned.
-//! - `failures-do-not-stop-the-pool`: two of six jobs return `Err`; every job still runs, and all
-//!   six results come back, each in its place (asyncio's `gather(..., return_exceptions=True)`),
-//!   in the time the pool needs with no job missing.
+//!   starts and ends: job 2 starts at 1 s, job 3 at 2 s, jobs 4 and 5 at 3 s, all done at 4 s. A
+//!   pool that runs "batches" of k (start k jobs, wait for all of them, start the next k) takes
+//!   5 s: the short jobs of a batch wait for its long one. This is the lesson of the exercise, so
+//!   the start times are pinned.
+//! - `failures-do-not-stop-the-pool`: two of six jobs return `Err`; every job is still taken
+//!   (its closure called), and all six results come back, each in its place (asyncio's
+//!   `gather(..., return_exceptions=True)`), in the time the pool needs with no job missing.
 //! - `zero-workers-is-an-error`: `k = 0` returns `Err(PoolError::NoWorkers)` at once and calls no
 //!   job. A pool with no slots can never start anything; waiting for a free slot (a `Semaphore`
 //!   with no permits) would wait forever.
@@ -34,6 +34,12 @@
 //! - `demo-transcript` (the main check): `run_jobs(&[2, 3, 1, 0, 2, 1, 2], 3)`, then every result
 //!   in order, as the demo prints them, against fixtures/task-pools/demo.txt.
 //!
+//! When a transcript differs, the check reads the pool's behaviour back from the lines (`job i
+//! starts`, `done`, `fails`) and names the mistake: more than k jobs running at one instant, a job
+//! that started later than a free slot allowed (batches), jobs started out of input order, or a
+//! pool that stopped taking jobs. Within one instant, ends are counted before starts, so a correct
+//! pool is never blamed; the comparison's own verdict stands when none of these fits.
+//!
 //! Every check runs on paused time, so sleeps cost no real time and every instant is exact. Lines
 //! that share an instant are compared as a set: which of two jobs finishing at 3.000 s the pool
 //! sees first is not promised by tokio, and no check depends on it.
@@ -47,7 +53,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The limit most checks run the pool with, and a far bigger job count for the footprint check.
+/// The footprint check: far more jobs than slots.
 const BIG_JOBS: usize = 10_000;
 const BIG_SLOTS: usize = 50;
 
@@ -198,12 +204,14 @@ pub fn checks() -> Vec<Check> {
                     .map(|(i, &secs)| probe.job(Spec::quiet(secs, outcome(i))));
                 let results = exercise::run_pool(jobs, 2).await;
                 let took = elapsed();
-                let started = probe.flight.started();
+                // Jobs the pool took (called the closure of): a pool that returns too early may
+                // have taken them all and cancelled the last ones, which is another mistake.
+                let taken = probe.built();
                 expect(
-                    started == durations.len(),
+                    taken == durations.len(),
                     Kind::WrongValue,
                     format!(
-                        "only {started} of the 6 jobs ever started, although only jobs 1 and 3 \
+                        "only {taken} of the 6 jobs were ever started, although only jobs 1 and 3 \
                          failed: a job's `Err` must not stop the pool. An `Err` is a result like \
                          any other: keep it in its place and go on with the next job (no `?`, no \
                          `break`, no `abort_all` on an error)."
@@ -358,6 +366,9 @@ pub fn checks() -> Vec<Check> {
                         if took == batches {
                             " That is the time of batches: the pool waits for all the jobs of a \
                              batch before starting the next ones."
+                        } else if took < expected {
+                            " The pool returned before its jobs were done: once the last job has \
+                             started, wait for every job still running."
                         } else {
                             ""
                         }
@@ -609,9 +620,15 @@ fn expect_all_ok(
         Ok(results) => Err(Fail::new(
             Kind::WrongValue,
             format!(
-                "{what} returned {} result(s), expected {n}, every one Ok: {}",
+                "{what} returned {} result(s), expected {n}, every one Ok: {}.{}",
                 results.len(),
-                short(&results)
+                short(&results),
+                if results.len() < n {
+                    " Results are missing: did the pool return before every job had finished? \
+                     Once the last job has started, wait for every job still running"
+                } else {
+                    ""
+                }
             ),
         )),
         Err(error) => Err(Fail::new(
@@ -669,7 +686,7 @@ fn expect_results(
             if missing > 0 {
                 format!(
                     " {missing} result(s) missing: every job's result must come back, an Err as \
-                     much as an Ok"
+                     much as an Ok, so the pool returns only once every job has finished"
                 )
             } else {
                 String::new()
@@ -717,6 +734,7 @@ fn pool_diagnosis(lines: &[String], durations: &[u64], k: usize) -> Option<(Kind
     let mut events: Vec<(u64, usize, i32)> = Vec::new();
     let mut starts: Vec<Option<u64>> = vec![None; durations.len()];
     let mut start_order = Vec::new();
+    let mut failed = vec![false; durations.len()];
     for line in lines {
         let line = parse(line);
         let at: f64 = line.at?.parse().ok()?;
@@ -732,6 +750,9 @@ fn pool_diagnosis(lines: &[String], durations: &[u64], k: usize) -> Option<(Kind
         if what.starts_with("starts") || what == "fails" {
             starts[id] = Some(at);
             start_order.push(id);
+        }
+        if what == "fails" {
+            failed[id] = true;
         }
         if what.starts_with("starts") {
             events.push((at, id, 1));
@@ -759,14 +780,20 @@ fn pool_diagnosis(lines: &[String], durations: &[u64], k: usize) -> Option<(Kind
             ),
         ));
     }
-    let failed = lines.iter().any(|l| l.ends_with(" fails"));
-    if start_order.len() < durations.len() && failed {
+    if start_order.len() < durations.len() {
+        // Stopped by a failure when the last job to start is one that failed.
+        let last_failed = start_order.last().is_some_and(|&id| failed[id]);
+        let why = if last_failed {
+            "and the last of them had failed: a job's `Err` must not stop the pool. Keep the \
+             `Err` in its place among the results and go on with the next job"
+        } else {
+            "and the pool returned all the same: it must wait until every job has run and \
+             finished (dropping a JoinSet cancels the tasks still in it)"
+        };
         return Some((
             Kind::WrongValue,
             format!(
-                "only {} of the {} jobs ever started, and one of them had failed: a job's `Err` \
-                 must not stop the pool. Keep the `Err` in its place among the results and go on \
-                 with the next job",
+                "only {} of the {} jobs ever started, {why}",
                 start_order.len(),
                 durations.len()
             ),
