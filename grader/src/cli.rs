@@ -5,6 +5,7 @@
 
 use crate::color::{ColorChoice, Paint};
 use crate::course::Course;
+use crate::report::Format;
 use crate::runner::Limits;
 use crate::session::Session;
 use crate::state::State;
@@ -75,6 +76,9 @@ pub enum Command {
         /// Write the report to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With `--format classroom`: also append `result=<base64>` to $GITHUB_OUTPUT.
+        #[arg(long)]
+        github_output: bool,
     },
     /// Run your code's main scenario under paused time and print its transcript.
     Run { exercise: String },
@@ -123,12 +127,6 @@ impl Warnings {
             Warnings::Async => lint.is_some_and(|l| l == "unused_must_use"),
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
 }
 
 /// What every command needs.
@@ -217,7 +215,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             exercises,
             format,
             output,
-        } => check::run(&ctx, &exercises, format, output.as_deref()),
+            github_output,
+        } => check::run(&ctx, &exercises, format, output.as_deref(), github_output),
         Command::Run { exercise } => show::run(&ctx, &exercise),
         Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
         Command::Hint { exercise } => hint::run(&ctx, &exercise),

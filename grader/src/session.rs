@@ -181,11 +181,7 @@ impl Session<'_> {
                             None => outcome,
                         };
                     }
-                    on(Event::ExerciseStarted(&results[t]));
-                    for c in 0..results[t].checks.len() {
-                        on(Event::CheckFinished(&results[t], &results[t].checks[c]));
-                    }
-                    on(Event::ExerciseFinished(&results[t]));
+                    on(Event::Exercise(Box::new(results[t].clone())));
                     t += 1;
                 }
             };

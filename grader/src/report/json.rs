@@ -4,21 +4,23 @@
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "points", "max_points", "passed", "kind", "message", "expected", "actual",
 //! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms"}], "notes",
-//! "warnings":[{"lint", "rendered"}]}]}`. Kinds are the protocol's names (`wrong_order`, ...).
+//! "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
+//! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
+//! (`wrong_order`, ...).
 
-use super::Reporter;
-use crate::outcome::{Event, ExerciseResult};
+use super::Run;
+use crate::outcome::ExerciseResult;
 use serde_json::{Value, json};
-use std::io::Write;
 
-pub struct Json<W: Write> {
-    out: W,
-}
-
-impl<W: Write> Json<W> {
-    pub fn new(out: W) -> Self {
-        Json { out }
+/// The whole run, as `--format json` writes it.
+pub fn render(run: &Run) -> String {
+    let mut doc = document(run.results);
+    if let Some(name) = &run.subject.name {
+        doc["submission"] = json!(name);
+        doc["commit"] = json!(run.subject.commit);
+        doc["flags"] = json!(run.subject.flags);
     }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
 pub fn document(results: &[ExerciseResult]) -> Value {
@@ -75,14 +77,4 @@ pub fn document(results: &[ExerciseResult]) -> Value {
         "passed": results.iter().all(ExerciseResult::passed),
         "exercises": exercises,
     })
-}
-
-impl<W: Write> Reporter for Json<W> {
-    fn on(&mut self, _event: &Event) {}
-
-    fn finish(&mut self, results: &[ExerciseResult]) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, &document(results))?;
-        writeln!(self.out)?;
-        self.out.flush()
-    }
 }
