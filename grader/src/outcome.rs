@@ -89,6 +89,8 @@ pub struct ExerciseResult {
     pub checks: Vec<CheckResult>,
     /// The points on offer: from the checks, or (when the build failed) from the last known list.
     pub max_points: Option<u32>,
+    /// Taken from the last run, whose inputs were exactly these (`grade`), rather than run again.
+    pub reused: bool,
 }
 
 impl ExerciseResult {

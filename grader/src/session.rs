@@ -101,6 +101,7 @@ impl Session<'_> {
                 checks: Vec::new(),
                 max_points: runner::last_known(&self.state, &target.exercise.slug)
                     .map(|l| l.iter().map(|c| c.points).sum()),
+                reused: false,
             };
             match built.result.and_then(|b| {
                 runner::list_cached(&b.bin, &self.state)

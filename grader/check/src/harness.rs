@@ -257,6 +257,17 @@ fn explain_panics(fail: Fail, panics: &[String]) -> Fail {
         };
     }
     match (fail.kind, panics.first()) {
+        // A check that says in its own words why a panic is the mistake keeps its words, with
+        // the panic after them.
+        (Kind::Panicked, Some(first)) if !fail.message.is_empty() => Fail {
+            message: if fail.message.contains(first.as_str()) {
+                fail.message.clone()
+            } else {
+                format!("{} (the panic: {first})", fail.message)
+            },
+            ..fail
+        },
+        (Kind::Panicked, _) if !fail.message.is_empty() => fail,
         (Kind::Panicked, Some(first)) => Fail {
             message: format!("panicked: {first}"),
             ..fail

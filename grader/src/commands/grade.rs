@@ -97,8 +97,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     if args.summary {
         print_summary(p, &exercises, &students);
     }
+    let kept = students
+        .iter()
+        .flat_map(|s| &s.results)
+        .filter(|r| r.reused)
+        .count();
     outln!(
-        "Graded {} submission(s) x {} exercise(s) in {:.1} s.",
+        "Graded {} submission(s) x {} exercise(s) in {:.1} s ({kept} unchanged since the last grade, kept).",
         students.len(),
         exercises.len(),
         wall.as_secs_f64()

@@ -152,5 +152,6 @@ pub fn exercise_from(
         max_points: value["max_points"]
             .as_u64()
             .and_then(|m| u32::try_from(m).ok()),
+        reused: true,
     })
 }
