@@ -172,15 +172,15 @@ fn timed_lines(compared: Result<(), Fail>) -> Result<(), Fail> {
             if matches!(fail.kind, Kind::Blocked | Kind::NeverWaited) && !elapsed().is_zero() =>
         {
             Err(Fail {
-            kind: Kind::WrongTiming,
-            message: format!(
-                "every line came at 0.000 s, although {:.3} s of virtual time passed: the sleep \
+                kind: Kind::WrongTiming,
+                message: format!(
+                    "every line came at 0.000 s, although {:.3} s of virtual time passed: the sleep \
                  was awaited, but not between the lines. Say `start`, then \
                  `sleep(..).await`, and only then say `finish`.",
-                elapsed().as_secs_f64()
-            ),
-            ..fail
-        })
+                    elapsed().as_secs_f64()
+                ),
+                ..fail
+            })
         }
         other => other,
     }

@@ -203,8 +203,10 @@ pub fn checks() -> Vec<Check> {
                 // (then wait past the last line, at 4.9 s, rather than to it: same-instant wake-ups
                 // come in no promised order).
                 if elapsed() < SPAWN_ALL_3_4_DONE {
-                    tokio::time::sleep_until(start + SPAWN_ALL_3_4_DONE + Duration::from_millis(100))
-                        .await;
+                    tokio::time::sleep_until(
+                        start + SPAWN_ALL_3_4_DONE + Duration::from_millis(100),
+                    )
+                    .await;
                 }
                 expect_lines(&[
                     "  0.000s  up 0",
@@ -345,7 +347,10 @@ fn expect_handles_finish(finished: &[Duration]) -> Result<(), Fail> {
         .map(|(i, ((counter, want), got))| {
             let n = i + 1;
             if got == want {
-                format!("handle {n} (for {counter}) finished at {}, as it should", secs(*got))
+                format!(
+                    "handle {n} (for {counter}) finished at {}, as it should",
+                    secs(*got)
+                )
             } else {
                 format!(
                     "handle {n} (for {counter}) finished at {}, expected {}",

@@ -10,11 +10,16 @@ pub fn checks() -> Vec<Check> {
             let value = exercise::answer().await;
             expect_eq("answer()", value, 42)
         }),
-        check("answer-transcript", 1, "answer() says thinking, waits 1 s, says done", || async {
-            exercise::answer().await;
-            expect_lines(&["  0.000s  thinking", "  1.000s  done"])?;
-            expect_elapsed("answer()", Duration::from_secs(1))
-        })
+        check(
+            "answer-transcript",
+            1,
+            "answer() says thinking, waits 1 s, says done",
+            || async {
+                exercise::answer().await;
+                expect_lines(&["  0.000s  thinking", "  1.000s  done"])?;
+                expect_elapsed("answer()", Duration::from_secs(1))
+            },
+        )
         .main(),
     ]
 }
