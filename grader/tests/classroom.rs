@@ -30,9 +30,11 @@ fn grade_uses_the_trusted_checks_and_flags_what_a_student_changed() {
     // ben solves exercise 02; cy "solves" it by editing the hidden checks to want 41.
     let lib = "exercises/02-wrong-value/src/lib.rs";
     let text = std::fs::read_to_string(solved.join(lib)).unwrap();
+    assert!(text.contains("    41\n"));
     std::fs::write(solved.join(lib), text.replace("    41\n", "    42\n")).unwrap();
     let checks = "grader/checks/answer.rs";
     let text = std::fs::read_to_string(tampered.join(checks)).unwrap();
+    assert!(text.contains("expect_eq(\"answer()\", value, 42)"));
     std::fs::write(
         tampered.join(checks),
         text.replace(
