@@ -5,6 +5,7 @@
 
 use crate::color::{ColorChoice, Paint};
 use crate::course::Course;
+use crate::report::Format;
 use crate::runner::Limits;
 use crate::session::Session;
 use crate::state::State;
@@ -75,6 +76,9 @@ pub enum Command {
         /// Write the report to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With `--format classroom`: also append `result=<base64>` to $GITHUB_OUTPUT.
+        #[arg(long)]
+        github_output: bool,
     },
     /// Run your code's main scenario under paused time and print its transcript.
     Run { exercise: String },
@@ -91,6 +95,41 @@ pub enum Command {
     Verify { exercises: Vec<String> },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
     Bless { exercises: Vec<String> },
+    /// For instructors: grade students' clones with this (trusted) course's checks.
+    Grade {
+        /// The submissions: students' clones of the course (a shell glob works: `clones/*`).
+        #[arg(required = true, value_name = "SUBMISSION")]
+        submissions: Vec<PathBuf>,
+        /// Grade only this exercise (repeat for more); all of them by default.
+        #[arg(long = "exercise", short = 'e', value_name = "EX")]
+        exercises: Vec<String>,
+        /// The format of each student's report in --out.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Write one report per student into DIR (`<student>.<ext>`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Write the gradebook CSV (one row per student) to FILE.
+        #[arg(long, value_name = "FILE")]
+        gradebook: Option<PathBuf>,
+        /// Per exercise, group the students by the transcript of its main scenario.
+        #[arg(long)]
+        summary: bool,
+    },
+    /// For maintainers: make or change a known-wrong solution. Prints an editable copy of the
+    /// solution (with the mistake's patch applied, if it exists); `--save` writes
+    /// fixtures/wrong/<slug>/<mistake>.patch from it.
+    Mistake {
+        exercise: String,
+        /// The mistake's name, in lowercase words joined by `-` (e.g. `sleeps-milliseconds`).
+        mistake: String,
+        /// Write the patch from the edited copy.
+        #[arg(long, conflicts_with = "fresh")]
+        save: bool,
+        /// Start the copy over from the solution and the saved patch, dropping unsaved edits.
+        #[arg(long)]
+        fresh: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -109,12 +148,6 @@ impl Warnings {
             Warnings::Async => lint.is_some_and(|l| l == "unused_must_use"),
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
 }
 
 /// What every command needs.
@@ -144,6 +177,7 @@ impl Ctx {
             timeout_override: self.timeout_override,
             build_timeout: self.build_timeout,
             jobs: self.jobs,
+            reuse: false,
         }
     }
 }
@@ -203,11 +237,36 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             exercises,
             format,
             output,
-        } => check::run(&ctx, &exercises, format, output.as_deref()),
+            github_output,
+        } => check::run(&ctx, &exercises, format, output.as_deref(), github_output),
         Command::Run { exercise } => show::run(&ctx, &exercise),
         Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
         Command::Hint { exercise } => hint::run(&ctx, &exercise),
         Command::Verify { exercises } => verify::run(&ctx, &exercises),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
+        Command::Grade {
+            submissions,
+            exercises,
+            format,
+            out,
+            gradebook,
+            summary,
+        } => grade::run(
+            &ctx,
+            grade::Args {
+                submissions: &submissions,
+                exercises: &exercises,
+                format,
+                out: out.as_deref(),
+                gradebook: gradebook.as_deref(),
+                summary,
+            },
+        ),
+        Command::Mistake {
+            exercise,
+            mistake,
+            save,
+            fresh,
+        } => mistake::run(&ctx, &exercise, &mistake, save, fresh),
     }
 }

@@ -177,7 +177,15 @@ impl Course {
         self.root.join("fixtures").join(&ex.slug)
     }
 
-    /// Known-wrong solutions for `ex`, each a crate with an expect.toml.
+    /// `path` as a maintainer reads it: relative to the course root when inside it.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// Known-wrong solutions for `ex`, each a `<mistake>.patch` (see [`crate::mistakes`]).
     pub fn wrong_dir(&self, ex: &Exercise) -> PathBuf {
         self.root.join("fixtures").join("wrong").join(&ex.slug)
     }

@@ -114,14 +114,18 @@ impl ExerciseResult {
     }
 }
 
-/// The event stream every output format consumes.
-pub enum Event<'a> {
+/// What a run reports, in order: complete, owned data, so every consumer (a format writer, an
+/// aggregator such as the gradebook, a progress bar) can keep what it needs.
+#[derive(Clone, Debug)]
+pub enum Event {
     /// Harnesses are about to be built (cargo may take a while on a cold build).
     Building { count: usize },
-    /// An exercise's checks are about to be reported.
-    ExerciseStarted(&'a ExerciseResult),
-    /// One check finished (reported in the order the checks are declared).
-    CheckFinished(&'a ExerciseResult, &'a CheckResult),
-    /// Every check of an exercise finished.
-    ExerciseFinished(&'a ExerciseResult),
+    /// Every check of one exercise (of one variant) finished, or its harness did not build.
+    /// Exercises are reported in course order.
+    Exercise(Box<ExerciseResult>),
+    /// The run is over: every result, in order, and how long it took.
+    Finished {
+        results: Vec<ExerciseResult>,
+        wall: std::time::Duration,
+    },
 }

@@ -68,6 +68,20 @@ impl State {
         self.root.join("stage").join(&self.tag).join(what)
     }
 
+    /// The maintainer's editable copy of a wrong solution (`grader mistake`).
+    pub fn mistake_copy(&self, slug: &str, mistake: &str) -> PathBuf {
+        self.root
+            .join("mistakes")
+            .join(&self.tag)
+            .join(slug)
+            .join(mistake)
+    }
+
+    /// The last results of a harness, kept for `grade` to reuse when nothing changed.
+    pub fn results(&self, member: &str) -> PathBuf {
+        self.root.join("results").join(member)
+    }
+
     pub fn stamp(&self, member: &str) -> PathBuf {
         self.root.join("stamps").join(member)
     }

@@ -329,3 +329,86 @@ fn human_report_snapshot() {
         similar::TextDiff::from_lines(&expected, &actual).unified_diff()
     );
 }
+
+/// A wrong solution is a patch against the solution, made with `grader mistake` and proved by
+/// `verify`; when the solution changes under it, verify says so and how to remake it.
+#[test]
+fn wrong_solutions_are_patches_that_follow_the_solution() {
+    let course = course();
+    let root = course.path();
+    let out = grader(root)
+        .args(["mistake", "2", "off-by-one"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let copy = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("  "))
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| panic!("no copy path in:\n{stdout}"));
+    let lib = copy.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("    42\n", "    41\n")).unwrap();
+    grader(root)
+        .args(["mistake", "2", "off-by-one", "--save"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "wrote fixtures/wrong/wrong-value/off-by-one.patch",
+        ));
+    let patch_file = root.join("fixtures/wrong/wrong-value/off-by-one.patch");
+    let patch = std::fs::read_to_string(&patch_file).unwrap();
+    assert!(patch.contains("-    42\n+    41\n"), "{patch}");
+    assert!(
+        patch.lines().count() < 20,
+        "the patch is the change, not a copy:\n{patch}"
+    );
+
+    // Its header says which checks it must fail, and how.
+    let patch = patch.replace(
+        "[checks]\n",
+        "[checks]\n\"answer-is-42\" = \"wrong_value\"\n",
+    );
+    std::fs::write(&patch_file, &patch).unwrap();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "ok wrong/off-by-one fails answer-is-42 (wrong_value)",
+        ));
+
+    // A verdict it does not get is a problem verify names.
+    std::fs::write(
+        &patch_file,
+        patch.replace(
+            "\"answer-is-42\" = \"wrong_value\"",
+            "\"answer-is-42\" = \"blocked\"",
+        ),
+    )
+    .unwrap();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "wrong/off-by-one fails answer-is-42 with wrong_value, expected blocked",
+        ));
+
+    // The solution changes under the mistake: the patch no longer applies, and verify says how
+    // to remake it rather than grading something else.
+    std::fs::write(&patch_file, &patch).unwrap();
+    let solution = root.join("solutions/02-wrong-value/src/lib.rs");
+    let text = std::fs::read_to_string(&solution).unwrap();
+    std::fs::write(&solution, text.replace("    42\n", "    6 * 7\n")).unwrap();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "off-by-one.patch no longer applies",
+        ))
+        .stdout(predicate::str::contains(
+            "cargo run -p grader -- mistake 2 off-by-one",
+        ));
+}

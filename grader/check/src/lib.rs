@@ -44,9 +44,9 @@ mod panics;
 pub mod protocol;
 
 pub use awaitlings::transcript::INJECTED_PANIC;
+pub use check::{Check, Fail, Kind, check};
 /// For checks that make files at check time (a check runs in an empty directory of its own).
 pub use tempfile;
-pub use check::{Check, Fail, Kind, check};
 
 /// Everything a checks file needs, in one `use`.
 pub mod prelude {

@@ -214,7 +214,7 @@ impl Verdict {
 /// One check, as `harness list` describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckInfo {
-    /// Stable: results and expect.toml files are keyed by it.
+    /// Stable: results and wrong solutions' headers are keyed by it.
     pub name: String,
     pub points: u32,
     /// The exercise's main scenario (what `grader run` prints).

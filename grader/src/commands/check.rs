@@ -1,17 +1,27 @@
 //! `grader check [EX]...`: build and run the hidden checks, report, remember progress.
 
-use crate::cli::{Ctx, FAILED, Format, PASSED};
+use crate::cli::{Ctx, FAILED, PASSED};
 use crate::color::Paint;
 use crate::harness::Variant;
 use crate::out::Lenient;
 use crate::outcome::Event;
 use crate::progress::Progress;
-use crate::report::{Reporter, human::Human, json::Json};
+use crate::report::{self, Format, Options, Subject};
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::time::Instant;
 
-pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -> Result<u8> {
+pub fn run(
+    ctx: &Ctx,
+    names: &[String],
+    format: Format,
+    output: Option<&Path>,
+    github_output: bool,
+) -> Result<u8> {
+    if github_output && format != Format::Classroom {
+        bail!("--github-output goes with --format classroom (it writes the autograding `result`)");
+    }
     let exercises = ctx.course.select(names)?;
     let session = ctx.session();
     let targets: Vec<_> = exercises
@@ -19,35 +29,25 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
         .map(|e| session.target(e, Variant::Student))
         .collect();
 
-    let out: Box<dyn Write> = match output {
-        Some(path) => {
-            if path.is_dir() {
-                bail!("--output {} is a directory: name a file", path.display());
-            }
-            Box::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?,
-            )
-        }
-        // A reader that goes away (`| head`) must not stop the run or lose its result.
-        None => Box::new(Lenient(std::io::stdout().lock())),
-    };
+    let out = open_output(output)?;
     let paint = Paint(output.is_none() && ctx.color.enabled(std::io::stdout().is_terminal()));
-    let mut reporter: Box<dyn Reporter> = match format {
-        Format::Human => Box::new(Human::new(out, paint, ctx.warnings)),
-        Format::Json => Box::new(Json::new(out)),
-    };
+    let mut reporter = report::reporter(
+        format,
+        out,
+        Options {
+            paint,
+            warnings: ctx.warnings,
+            announce_builds: format == Format::Human && std::io::stderr().is_terminal(),
+            subject: Subject::default(),
+        },
+    );
 
-    let announce = format == Format::Human && std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut write_error = None;
     let results = session.run(&targets, false, |event| {
-        if let Event::Building { .. } = event
-            && announce
-        {
-            eprintln!(
-                "Building the checks (the very first build compiles tokio once: about a minute)..."
-            );
+        if let Err(e) = reporter.on(&event) {
+            write_error.get_or_insert(e);
         }
-        reporter.on(&event);
     })?;
     // The result is saved before the report is finished: whatever happens to the output, `list`
     // tells the truth.
@@ -59,13 +59,37 @@ pub fn run(ctx: &Ctx, names: &[String], format: Format, output: Option<&Path>) -
         entry.max_points = r.max_points;
     }
     progress.save(&ctx.course.root);
+    let passed = results.iter().all(|r| r.passed());
+    let wall = started.elapsed();
+    if github_output {
+        report::classroom::append_github_output(&report::Run {
+            results: &results,
+            wall,
+            subject: &Subject::default(),
+        })?;
+    }
     reporter
-        .finish(&results)
+        .on(&Event::Finished { results, wall })
         .context("could not write the report")?;
+    if let Some(e) = write_error {
+        return Err(e).context("could not write the report");
+    }
+    Ok(if passed { PASSED } else { FAILED })
+}
 
-    Ok(if results.iter().all(|r| r.passed()) {
-        PASSED
-    } else {
-        FAILED
+/// Where a report goes: FILE, or standard output (which survives a reader that goes away).
+pub fn open_output(output: Option<&Path>) -> Result<Box<dyn Write>> {
+    Ok(match output {
+        Some(path) => {
+            if path.is_dir() {
+                bail!("--output {} is a directory: name a file", path.display());
+            }
+            Box::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            )
+        }
+        // A reader that goes away (`| head`) must not stop the run or lose its result.
+        None => Box::new(Lenient(std::io::stdout().lock())),
     })
 }

@@ -1,7 +1,9 @@
 //! One module per command. Each returns the process exit code (see `cli`).
 
 pub mod check;
+pub mod grade;
 pub mod hint;
 pub mod list;
+pub mod mistake;
 pub mod show;
 pub mod verify;

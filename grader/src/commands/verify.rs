@@ -5,54 +5,21 @@
 //! - the untouched stub compiles and fails every check (a check that passes on `todo!()` code
 //!   could pass on broken code);
 //! - exactly one check is the main scenario;
-//! - every known-wrong solution (fixtures/wrong/<slug>/<mistake>/, with an expect.toml) fails the
-//!   checks its expect.toml lists, with the kind of failure it lists;
+//! - every known-wrong solution (fixtures/wrong/<slug>/<mistake>.patch) applies to the solution
+//!   and fails the checks its header lists, with the kind of failure it lists;
 //! - every check is failed by at least two wrong solutions.
 
 use crate::cli::{Ctx, FAILED, PASSED};
-use crate::course::Exercise;
 use crate::harness::Variant;
+use crate::mistakes;
 use crate::outcome::{ExerciseResult, Kind};
 use crate::outln;
 use anyhow::{Context, Result};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// A wrong solution's expect.toml.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expectation {
-    about: String,
-    /// check name -> the kind of failure it must report
-    checks: BTreeMap<String, String>,
-}
-
 /// Wrong solutions must fail this many times per check.
 const WRONG_PER_CHECK: usize = 2;
-
-fn wrong_solutions(ctx: &Ctx, ex: &Exercise) -> Result<Vec<(String, Expectation)>> {
-    let dir = ctx.course.wrong_dir(ex);
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(out);
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    for name in names {
-        let path = dir.join(&name).join("expect.toml");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("{} is missing", path.display()))?;
-        let expect: Expectation =
-            toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
-        out.push((name, expect));
-    }
-    Ok(out)
-}
 
 pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let p = ctx.paint();
@@ -63,8 +30,11 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     for ex in &exercises {
         targets.push(session.target(ex, Variant::Solution));
         targets.push(session.target(ex, Variant::Student));
-        for (name, expect) in wrong_solutions(ctx, ex)? {
-            targets.push(session.target(ex, Variant::Wrong(name.clone())));
+        for name in mistakes::list(&ctx.course, ex) {
+            let expect = mistakes::load(&ctx.course, ex, &name).map(|m| m.expect);
+            if expect.is_ok() {
+                targets.push(session.target(ex, Variant::Wrong(name.clone())));
+            }
             expectations.push((ex.slug.clone(), name, expect));
         }
     }
@@ -191,6 +161,21 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
             if slug != &ex.slug {
                 continue;
             }
+            let expect = match expect {
+                Ok(expect) => expect,
+                Err(e) => {
+                    report(false, format!("wrong/{name}: {e:#}"));
+                    continue;
+                }
+            };
+            if expect.checks.is_empty() {
+                report(
+                    false,
+                    format!(
+                        "wrong/{name} lists no checks under [checks]: which must it fail, and how?"
+                    ),
+                );
+            }
             let wrong = of(&Variant::Wrong(name.clone())).expect("wrong target");
             if let Some(why) = build_problem(wrong) {
                 report(false, format!("wrong/{name} does not build: {why}"));
@@ -201,9 +186,7 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 let Some(c) = wrong.checks.iter().find(|c| &c.info.name == check) else {
                     report(
                         false,
-                        format!(
-                            "wrong/{name}: expect.toml names a check that does not exist: {check}"
-                        ),
+                        format!("wrong/{name} names a check that does not exist: {check}"),
                     );
                     continue;
                 };

@@ -32,7 +32,8 @@ pub enum Variant {
     Student,
     /// The reference solution, solutions/NN-slug.
     Solution,
-    /// A known-wrong solution, fixtures/wrong/<slug>/<mistake>.
+    /// A known-wrong solution: the solution with fixtures/wrong/<slug>/<mistake>.patch applied,
+    /// in the state directory (see [`crate::mistakes`]).
     Wrong(String),
     /// Another submission's crate (for `diff --against PATH`).
     Other(PathBuf),
@@ -68,7 +69,9 @@ impl Target {
         let crate_dir = match &variant {
             Variant::Student => course.exercise_dir(exercise),
             Variant::Solution => course.solution_dir(exercise),
-            Variant::Wrong(mistake) => course.wrong_dir(exercise).join(mistake),
+            Variant::Wrong(mistake) => {
+                state.staged(&format!("mistake-{}-{mistake}", exercise.slug))
+            }
             Variant::Other(dir) => dir.clone(),
         };
         let solution = course.solution_dir(exercise);
@@ -83,11 +86,14 @@ impl Target {
             ),
         };
         let member = format!("check-{}-{variant_name}-{}", exercise.slug, state.tag);
-        let shown = crate_dir
-            .strip_prefix(&course.root)
-            .unwrap_or(&crate_dir)
-            .display()
-            .to_string();
+        let shown = match &variant {
+            Variant::Wrong(mistake) => format!("fixtures/wrong/{}/{mistake}.patch", exercise.slug),
+            _ => crate_dir
+                .strip_prefix(&course.root)
+                .unwrap_or(&crate_dir)
+                .display()
+                .to_string(),
+        };
         Target {
             exercise: exercise.clone(),
             variant,
@@ -242,6 +248,10 @@ impl Builder<'_> {
         shared: &Shared,
     ) -> std::result::Result<(u64, Vec<String>), (BuildError, Vec<String>)> {
         let broken = |m: String| (BuildError::Broken(m), Vec::new());
+        if let Variant::Wrong(mistake) = &t.variant {
+            crate::mistakes::materialize(self.course, &t.exercise, mistake, &t.crate_dir)
+                .map_err(|e| broken(format!("{e:#}")))?;
+        }
         if !t.checks_file.is_file() {
             return Err(broken(format!(
                 "the hidden checks {} are missing. Restore them with `git checkout -- grader/checks`.",

@@ -1,7 +1,7 @@
 //! The report a student reads: what passed, what failed and why, the transcript diff, and where
 //! to go next.
 
-use super::Reporter;
+use super::{Options, Reporter, Subject};
 use crate::cli::Warnings;
 use crate::color::Paint;
 use crate::diff;
@@ -15,17 +15,21 @@ pub struct Human<W: Write> {
     out: W,
     paint: Paint,
     warnings: Warnings,
+    announce_builds: bool,
+    subject: Subject,
     /// The last explanation shown in this exercise: the same one again is not repeated (all
     /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
     explained: Option<(Kind, String)>,
 }
 
 impl<W: Write> Human<W> {
-    pub fn new(out: W, paint: Paint, warnings: Warnings) -> Self {
+    pub fn new(out: W, options: Options) -> Self {
         Human {
             out,
-            paint,
-            warnings,
+            paint: options.paint,
+            warnings: options.warnings,
+            announce_builds: options.announce_builds,
+            subject: options.subject,
             explained: None,
         }
     }
@@ -291,16 +295,41 @@ pub fn unrepeated(kind: Kind, message: &str) -> &str {
 }
 
 impl<W: Write> Reporter for Human<W> {
-    fn on(&mut self, event: &Event) {
+    fn on(&mut self, event: &Event) -> std::io::Result<()> {
         match event {
-            Event::Building { .. } => {}
-            Event::ExerciseStarted(r) => self.exercise_header(r),
-            Event::CheckFinished(_, c) => self.check(c),
-            Event::ExerciseFinished(r) => self.footer(r),
+            Event::Building { .. } => {
+                if self.announce_builds {
+                    // On stderr: the report itself may be piped or written to a file.
+                    eprintln!(
+                        "Building the checks (the very first build compiles tokio once: about a minute)..."
+                    );
+                }
+            }
+            Event::Exercise(r) => {
+                self.exercise_header(r);
+                for c in &r.checks {
+                    self.check(c);
+                }
+                self.footer(r);
+            }
+            Event::Finished { results, .. } => self.totals(results),
         }
+        self.out.flush()
     }
+}
 
-    fn finish(&mut self, results: &[ExerciseResult]) -> std::io::Result<()> {
+impl<W: Write> Human<W> {
+    fn totals(&mut self, results: &[ExerciseResult]) {
+        if !self.subject.flags.is_empty() {
+            let p = self.paint;
+            self.line(&format!(
+                "{} this submission changed files the grader never uses; they were graded with the course's own:",
+                p.yellow("!")
+            ));
+            for flag in self.subject.flags.clone() {
+                self.line(&format!("    {flag}"));
+            }
+        }
         if results.len() > 1 {
             let points: u32 = results.iter().map(ExerciseResult::points).sum();
             let max: u32 = results.iter().filter_map(|r| r.max_points).sum();
@@ -309,7 +338,9 @@ impl<W: Write> Reporter for Human<W> {
                 "Total: {points}/{max} points; {passed} of {} exercises passed.",
                 results.len()
             ));
-            if let Some(next) = results.iter().find(|r| !r.passed()) {
+            if self.subject.name.is_none()
+                && let Some(next) = results.iter().find(|r| !r.passed())
+            {
                 self.line(&format!(
                     "Next: {}  ({})",
                     next.exercise.label(),
@@ -320,7 +351,6 @@ impl<W: Write> Reporter for Human<W> {
                 ));
             }
         }
-        self.out.flush()
     }
 }
 

@@ -4,21 +4,23 @@
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "points", "max_points", "passed", "kind", "message", "expected", "actual",
 //! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms"}], "notes",
-//! "warnings":[{"lint", "rendered"}]}]}`. Kinds are the protocol's names (`wrong_order`, ...).
+//! "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
+//! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
+//! (`wrong_order`, ...).
 
-use super::Reporter;
-use crate::outcome::{Event, ExerciseResult};
+use super::Run;
+use crate::outcome::ExerciseResult;
 use serde_json::{Value, json};
-use std::io::Write;
 
-pub struct Json<W: Write> {
-    out: W,
-}
-
-impl<W: Write> Json<W> {
-    pub fn new(out: W) -> Self {
-        Json { out }
+/// The whole run, as `--format json` writes it.
+pub fn render(run: &Run) -> String {
+    let mut doc = document(run.results);
+    if let Some(name) = &run.subject.name {
+        doc["submission"] = json!(name);
+        doc["commit"] = json!(run.subject.commit);
+        doc["flags"] = json!(run.subject.flags);
     }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
 pub fn document(results: &[ExerciseResult]) -> Value {
@@ -38,6 +40,8 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                     json!({
                         "name": c.info.name,
                         "about": c.info.about,
+                        "main": c.info.main,
+                        "untimed": c.info.untimed,
                         "points": c.points(),
                         "max_points": c.info.points,
                         "passed": c.outcome.passed(),
@@ -77,12 +81,76 @@ pub fn document(results: &[ExerciseResult]) -> Value {
     })
 }
 
-impl<W: Write> Reporter for Json<W> {
-    fn on(&mut self, _event: &Event) {}
-
-    fn finish(&mut self, results: &[ExerciseResult]) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, &document(results))?;
-        writeln!(self.out)?;
-        self.out.flush()
+/// Reads back one exercise of [`document`] (the grade cache keeps results this way: one
+/// definition of how a result is written down). `None` when the value is not such a document.
+pub fn exercise_from(
+    value: &Value,
+    exercise: &crate::course::Exercise,
+    variant: crate::harness::Variant,
+) -> Option<ExerciseResult> {
+    use crate::harness::{BuildError, Warning};
+    use crate::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let strings = |v: &Value| -> Option<Vec<String>> { v.as_array()?.iter().map(text).collect() };
+    let build = &value["build"];
+    let build = if build["ok"].as_bool()? {
+        Ok(())
+    } else {
+        let message = text(&build["message"])?;
+        Err(match Kind::from_name(build["kind"].as_str()?)? {
+            Kind::DoesNotCompile => BuildError::DoesNotCompile(message),
+            Kind::ChecksDoNotCompile => BuildError::ChecksDoNotCompile(message),
+            Kind::BuildTimedOut => BuildError::TimedOut(message),
+            _ => BuildError::Broken(message),
+        })
+    };
+    let mut checks = Vec::new();
+    for c in value["checks"].as_array()? {
+        let verdict = if c["passed"].as_bool()? {
+            Verdict::Passed
+        } else {
+            Verdict::failed(Kind::from_name(c["kind"].as_str()?)?, text(&c["message"])?)
+        };
+        let mut outcome = Outcome::failed(Kind::Crashed, "");
+        outcome.verdict = verdict;
+        outcome.finished = c["finished"].as_bool()?;
+        outcome.expected = text(&c["expected"]);
+        outcome.actual = text(&c["actual"]);
+        outcome.transcript = strings(&c["transcript"])?;
+        outcome.transcript_dropped = c["transcript_dropped"].as_u64()?;
+        outcome.panics = strings(&c["panics"])?;
+        outcome.virtual_ms = c["virtual_ms"].as_f64();
+        outcome.wall_ms = c["wall_ms"].as_f64()?;
+        checks.push(CheckResult {
+            info: CheckInfo {
+                name: text(&c["name"])?,
+                points: u32::try_from(c["max_points"].as_u64()?).ok()?,
+                main: c["main"].as_bool()?,
+                untimed: c["untimed"].as_bool()?,
+                about: text(&c["about"])?,
+            },
+            outcome,
+        });
     }
+    let warnings = value["warnings"]
+        .as_array()?
+        .iter()
+        .map(|w| {
+            Some(Warning {
+                lint: text(&w["lint"]),
+                rendered: text(&w["rendered"])?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ExerciseResult {
+        exercise: exercise.clone(),
+        variant,
+        build,
+        notes: strings(&value["notes"])?,
+        warnings,
+        checks,
+        max_points: value["max_points"]
+            .as_u64()
+            .and_then(|m| u32::try_from(m).ok()),
+    })
 }

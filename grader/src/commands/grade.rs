@@ -1,0 +1,392 @@
+//! `grader grade SUBMISSION...`: grade a class with the instructor's trusted course.
+//!
+//! Run in the instructor's own copy of the course. Each submission is a student's clone; of it,
+//! only the exercise crates' code is used (staged with the instructor's manifest, like any crate
+//! under test). Checks, fixtures, the support crate, the check API, the manifests and the lock
+//! file are the instructor's; whatever a student changed there is an integrity flag
+//! ([`crate::integrity`]), never used.
+//!
+//! Every submission's harnesses are built in one cargo run that shares one build of the
+//! dependencies, and their checks run in parallel. A harness whose inputs have not changed since
+//! the last `grade` keeps its results (a re-run regrades only what changed). A submission that
+//! does not build, hangs or attacks the grader fails its own checks and nobody else's.
+//!
+//! Output: a table of the class on standard output (with `--summary`, students grouped by
+//! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
+//! the chosen format (`--out DIR`).
+
+use crate::cli::{Ctx, PASSED};
+use crate::color::Paint;
+use crate::course::Exercise;
+use crate::harness::Variant;
+use crate::outcome::{Event, ExerciseResult};
+use crate::outln;
+use crate::report::{self, Format, Options, Subject};
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct Args<'a> {
+    pub submissions: &'a [PathBuf],
+    pub exercises: &'a [String],
+    pub format: Format,
+    pub out: Option<&'a Path>,
+    pub gradebook: Option<&'a Path>,
+    pub summary: bool,
+}
+
+/// One student's submission.
+pub struct Student {
+    pub name: String,
+    pub dir: PathBuf,
+    pub subject: Subject,
+    pub results: Vec<ExerciseResult>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
+    if args.submissions.is_empty() {
+        bail!("name the submissions to grade: grader grade path/to/clones/*");
+    }
+    let exercises = ctx.course.select(args.exercises)?;
+    let mut students = students(ctx, args.submissions)?;
+    if let Some(dir) = args.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+
+    let mut session = ctx.session();
+    session.reuse = true;
+    let mut targets = Vec::new();
+    for s in &students {
+        for ex in &exercises {
+            targets.push(session.target(
+                ex,
+                Variant::Other(s.dir.join("exercises").join(ex.dir_name())),
+            ));
+        }
+    }
+
+    let started = Instant::now();
+    let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
+    let results = session.run(&targets, false, |event| bar.on(&event))?;
+    bar.done();
+    let wall = started.elapsed();
+
+    let per = exercises.len();
+    for (i, r) in results.into_iter().enumerate() {
+        students[i / per.max(1)].results.push(r);
+    }
+    for s in &students {
+        if let Some(dir) = args.out {
+            write_report(
+                ctx,
+                s,
+                args.format,
+                dir,
+                wall / students.len().max(1) as u32,
+            )?;
+        }
+    }
+    if let Some(path) = args.gradebook {
+        std::fs::write(path, gradebook(&exercises, &students))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let p = ctx.paint();
+    print_class(p, &exercises, &students);
+    if args.summary {
+        print_summary(p, &exercises, &students);
+    }
+    outln!(
+        "Graded {} submission(s) x {} exercise(s) in {:.1} s.",
+        students.len(),
+        exercises.len(),
+        wall.as_secs_f64()
+    );
+    // Grading worked: the exit code is not the students' score.
+    Ok(PASSED)
+}
+
+/// The submissions, named after their folders (made unique), with their integrity flags.
+fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
+    let mut out: Vec<Student> = Vec::new();
+    for dir in dirs {
+        let dir = std::path::absolute(dir).unwrap_or(dir.clone());
+        if !dir.is_dir() {
+            bail!(
+                "{} is not a folder: a submission is a student's clone of the course",
+                dir.display()
+            );
+        }
+        let base = dir
+            .file_name()
+            .map_or("submission".into(), |n| n.to_string_lossy().into_owned());
+        let mut name = base.clone();
+        let mut n = 1;
+        while out.iter().any(|s| s.name == name) {
+            n += 1;
+            name = format!("{base}-{n}");
+        }
+        let mut flags = crate::integrity::flags(&ctx.course.root, &dir);
+        if !dir.join("exercises").is_dir() {
+            flags.insert(
+                0,
+                "not a clone of the course: it has no exercises/ folder".into(),
+            );
+        }
+        out.push(Student {
+            subject: Subject {
+                name: Some(name.clone()),
+                commit: commit_of(&dir),
+                flags,
+            },
+            name,
+            dir,
+            results: Vec::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// The checked-out commit of a git clone, read from its files (no git needed).
+fn commit_of(dir: &Path) -> Option<String> {
+    let head = std::fs::read_to_string(dir.join(".git").join("HEAD")).ok()?;
+    let head = head.trim();
+    let Some(reference) = head.strip_prefix("ref: ") else {
+        return Some(head.to_string());
+    };
+    if let Ok(id) = std::fs::read_to_string(dir.join(".git").join(reference)) {
+        return Some(id.trim().to_string());
+    }
+    let packed = std::fs::read_to_string(dir.join(".git").join("packed-refs")).ok()?;
+    packed
+        .lines()
+        .find_map(|l| l.strip_suffix(reference).map(|id| id.trim().to_string()))
+}
+
+fn write_report(ctx: &Ctx, s: &Student, format: Format, dir: &Path, wall: Duration) -> Result<()> {
+    let path = dir.join(format!("{}.{}", file_safe(&s.name), format.extension()));
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut reporter = report::reporter(
+        format,
+        Box::new(std::io::BufWriter::new(file)),
+        Options {
+            paint: Paint(false),
+            warnings: ctx.warnings,
+            announce_builds: false,
+            subject: s.subject.clone(),
+        },
+    );
+    for r in &s.results {
+        reporter.on(&Event::Exercise(Box::new(r.clone())))?;
+    }
+    reporter
+        .on(&Event::Finished {
+            results: s.results.clone(),
+            wall,
+        })
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// One row per student: the points of each exercise, the total, and the integrity flags.
+pub fn gradebook(exercises: &[&Exercise], students: &[Student]) -> String {
+    let mut out = String::from("student,commit");
+    for ex in exercises {
+        out.push(',');
+        out.push_str(&csv(&ex.dir_name()));
+    }
+    out.push_str(",total,max,flags\n");
+    for s in students {
+        out.push_str(&csv(&s.name));
+        out.push(',');
+        out.push_str(&csv(s.subject.commit.as_deref().unwrap_or("")));
+        for r in &s.results {
+            out.push_str(&format!(",{}", r.points()));
+        }
+        let total: u32 = s.results.iter().map(ExerciseResult::points).sum();
+        let max: u32 = s.results.iter().filter_map(|r| r.max_points).sum();
+        out.push_str(&format!(
+            ",{total},{max},{}\n",
+            csv(&s.subject.flags.join("; "))
+        ));
+    }
+    out
+}
+
+/// A CSV field (RFC 4180), and never a formula a spreadsheet would run.
+fn csv(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '-', '@']) {
+        format!("'{field}")
+    } else {
+        field.to_string()
+    };
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field
+    }
+}
+
+fn print_class(p: Paint, exercises: &[&Exercise], students: &[Student]) {
+    let width = students
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let mut head = format!("{:<width$}", "student");
+    for ex in exercises {
+        head.push_str(&format!(" {:>5}", format!("{:02}", ex.number)));
+    }
+    outln!("{}  {:>7}  flags", p.bold(&head), "total");
+    for s in students {
+        let mut line = format!("{:<width$}", s.name);
+        for r in &s.results {
+            let cell = format!(
+                "{:>5}",
+                format!("{}/{}", r.points(), r.max_points.unwrap_or(0))
+            );
+            line.push(' ');
+            line.push_str(&if r.passed() { p.green(&cell) } else { cell });
+        }
+        let total: u32 = s.results.iter().map(ExerciseResult::points).sum();
+        let max: u32 = s.results.iter().filter_map(|r| r.max_points).sum();
+        let flags = match s.subject.flags.len() {
+            0 => String::new(),
+            n => p.yellow(&format!("{n}: {}", s.subject.flags[0])),
+        };
+        outln!("{line}  {:>7}  {flags}", format!("{total}/{max}"));
+    }
+}
+
+/// Per exercise: students grouped by the transcript of the main scenario, the most common wrong
+/// ones first, so "14 students ran sequentially" is seen at a glance.
+fn print_summary(p: Paint, exercises: &[&Exercise], students: &[Student]) {
+    for (i, ex) in exercises.iter().enumerate() {
+        outln!();
+        outln!("{}", p.bold(&ex.label()));
+        // key: (passed, verdict, transcript) -> names
+        let mut groups: BTreeMap<(bool, String, String), Vec<&str>> = BTreeMap::new();
+        let mut expected: Option<String> = None;
+        for s in students {
+            let r = &s.results[i];
+            let (verdict, transcript) = match r.build_failure() {
+                Some((kind, _)) => (kind.heading().to_string(), String::new()),
+                None => match r.checks.iter().find(|c| c.info.main) {
+                    None => ("no main scenario".into(), String::new()),
+                    Some(c) => {
+                        if expected.is_none() {
+                            expected = c.outcome.expected.clone();
+                        }
+                        let verdict = match c.outcome.kind() {
+                            None => "main scenario passes".to_string(),
+                            Some(k) => k.heading_for(c.info.untimed).to_string(),
+                        };
+                        let transcript = c
+                            .outcome
+                            .actual
+                            .clone()
+                            .unwrap_or_else(|| c.outcome.transcript.join("\n"));
+                        (verdict, transcript)
+                    }
+                },
+            };
+            groups
+                .entry((r.passed(), verdict, transcript))
+                .or_default()
+                .push(&s.name);
+        }
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        // Wrong groups first, biggest first; then the passing ones.
+        groups.sort_by(|a, b| a.0.0.cmp(&b.0.0).then(b.1.len().cmp(&a.1.len())));
+        for ((passed, verdict, transcript), names) in groups {
+            let mark = if passed { p.green("✓") } else { p.red("✗") };
+            let shown: Vec<&str> = names.iter().take(8).copied().collect();
+            let more = if names.len() > 8 {
+                format!(" and {} more", names.len() - 8)
+            } else {
+                String::new()
+            };
+            outln!(
+                "  {mark} {:>3} student(s): {verdict}: {}{more}",
+                names.len(),
+                shown.join(", ")
+            );
+            if !passed
+                && let Some(e) = &expected
+                && !transcript.is_empty()
+            {
+                for l in crate::diff::unified(e, &transcript, p, 8) {
+                    outln!("        {l}");
+                }
+            }
+        }
+    }
+}
+
+/// A progress bar with an ETA on a terminal: one step per exercise graded.
+struct Bar {
+    total: usize,
+    done: usize,
+    shown: bool,
+    since: Instant,
+}
+
+impl Bar {
+    fn new(total: usize, shown: bool) -> Bar {
+        Bar {
+            total,
+            done: 0,
+            shown,
+            since: Instant::now(),
+        }
+    }
+
+    fn on(&mut self, event: &Event) {
+        if !self.shown {
+            return;
+        }
+        match event {
+            Event::Building { count } => {
+                eprint!("\rBuilding {count} harness(es) (a cold build compiles tokio once)...");
+                self.since = Instant::now();
+            }
+            Event::Exercise(_) => {
+                self.done += 1;
+                let spent = self.since.elapsed().as_secs_f64();
+                let left = spent / self.done as f64 * (self.total - self.done) as f64;
+                let width = 30;
+                let filled = width * self.done / self.total.max(1);
+                eprint!(
+                    "\r[{}{}] {}/{} graded, ETA {:.0} s   ",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled),
+                    self.done,
+                    self.total,
+                    left
+                );
+            }
+            Event::Finished { .. } => {}
+        }
+        let _ = std::io::stderr().flush();
+    }
+
+    fn done(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}

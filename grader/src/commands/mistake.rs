@@ -1,0 +1,116 @@
+//! `grader mistake EX NAME [--save | --fresh]`: the maintainer's way to make a known-wrong solution.
+//!
+//! Without `--save`, it makes an editable copy of the solution crate (with the mistake's patch
+//! applied when it exists already) in the state directory and prints where; the maintainer puts
+//! the mistake in. `--save` writes `fixtures/wrong/<slug>/<name>.patch`: the header (kept from the
+//! existing patch, or a template to fill in) and the diff from the solution to the copy. The copy
+//! is never overwritten without `--fresh`, so unsaved edits are not lost.
+
+use crate::cli::{Ctx, PASSED};
+use crate::mistakes;
+use crate::outln;
+use anyhow::{Context, Result, bail};
+
+const TEMPLATE: &str = "about = \"TODO: the mistake in one sentence, as a student would make it\"\n\n\
+     # Every check this mistake must fail, with the verdict kind it must get\n\
+     # (wrong_value, wrong_order, wrong_timing, sequential, blocked, never_waited, ...).\n\
+     [checks]\n";
+
+pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Result<u8> {
+    let ex = ctx.course.resolve(exercise)?;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        bail!(
+            "a mistake's name is lowercase words joined by `-` (like `sleeps-milliseconds`), not {name:?}"
+        );
+    }
+    let solution = ctx.course.solution_dir(ex);
+    if !solution.join("Cargo.toml").is_file() {
+        bail!(
+            "wrong solutions are patches against the solution crate, and {} has none",
+            ctx.course.relative(&solution)
+        );
+    }
+    let copy = ctx.state.mistake_copy(&ex.slug, name);
+    let patch = mistakes::patch_path(&ctx.course, ex, name);
+    let shown_patch = ctx.course.relative(&patch);
+
+    if save {
+        if !copy.is_dir() {
+            bail!(
+                "there is no copy to save. Make one first: cargo run -p grader -- mistake {} {name}",
+                ex.number
+            );
+        }
+        let diff = mistakes::make_patch(&solution, &copy)?;
+        if diff.is_empty() {
+            bail!(
+                "the copy at {} is still the solution: put the mistake in it first",
+                copy.display()
+            );
+        }
+        let header = if patch.is_file() {
+            mistakes::load(&ctx.course, ex, name)?.header
+        } else {
+            TEMPLATE.trim_end().to_string()
+        };
+        let text = format!("{header}\n\n{diff}");
+        // What is written must read back as the same change.
+        mistakes::parse(&text).context("the patch the grader made does not parse (a bug)")?;
+        if let Some(dir) = patch.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&patch, &text).with_context(|| format!("cannot write {shown_patch}"))?;
+        outln!(
+            "wrote {shown_patch} ({} lines, {} changed).",
+            text.lines().count(),
+            diff.lines()
+                .filter(|l| (l.starts_with('+') && !l.starts_with("+++"))
+                    || (l.starts_with('-') && !l.starts_with("---")))
+                .count()
+        );
+        outln!(
+            "Next: list the checks it must fail in its header, then prove it: cargo run -p grader -- verify {}",
+            ex.number
+        );
+        return Ok(PASSED);
+    }
+
+    if copy.is_dir() && !fresh {
+        outln!(
+            "An editable copy is already there (with your unsaved edits, if any): {}",
+            copy.display()
+        );
+        outln!("(--fresh starts it over from the solution and the saved patch.)");
+    } else {
+        if copy.is_dir() {
+            std::fs::remove_dir_all(&copy)
+                .with_context(|| format!("cannot remove {}", copy.display()))?;
+        }
+        if patch.is_file() {
+            mistakes::materialize(&ctx.course, ex, name, &copy)?;
+            outln!(
+                "The solution with {shown_patch} applied is at:\n  {}",
+                copy.display()
+            );
+        } else {
+            let files = mistakes::read_crate(&solution)?;
+            for (rel, text) in &files {
+                crate::state::write_if_changed(&copy.join(rel), text.as_bytes())?;
+            }
+            outln!(
+                "A copy of {} to put the mistake in is at:\n  {}",
+                ctx.course.relative(&solution),
+                copy.display()
+            );
+        }
+    }
+    outln!(
+        "Edit it, then write the patch: cargo run -p grader -- mistake {} {name} --save",
+        ex.number
+    );
+    Ok(PASSED)
+}

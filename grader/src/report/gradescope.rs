@@ -1,0 +1,39 @@
+//! Gradescope's `results.json` (what `run_autograder` writes to /autograder/results/):
+//! `{"score", "execution_time", "output", "tests":[{"score", "max_score", "status", "name",
+//! "number", "output", "visibility"}]}`, status `passed` or `failed`.
+
+use super::Run;
+use serde_json::json;
+
+pub fn render(run: &Run) -> String {
+    let tests: Vec<_> = run
+        .tests()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            json!({
+                "score": t.points,
+                "max_score": t.max_points,
+                "status": if t.passed { "passed" } else { "failed" },
+                "name": t.name,
+                "number": format!("{}.{}", t.exercise.exercise.number, i + 1),
+                "output": t.output(),
+                "visibility": "visible",
+            })
+        })
+        .collect();
+    let mut output = format!("{}/{} points.", run.points(), run.max_points());
+    if !run.subject.flags.is_empty() {
+        output.push_str(&format!(
+            " Files the grader never uses were changed (graded with the course's own): {}",
+            run.subject.flags.join(", ")
+        ));
+    }
+    let doc = json!({
+        "score": run.points(),
+        "execution_time": run.wall.as_secs(),
+        "output": output,
+        "tests": tests,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

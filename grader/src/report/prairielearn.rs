@@ -1,0 +1,44 @@
+//! PrairieLearn's external grader `results.json` (written to /grade/results/):
+//! `{"gradable", "score" (0 to 1), "message", "tests":[{"name", "description", "points",
+//! "max_points", "message", "output"}]}`. A submission is gradable unless the grader itself
+//! could not build any checks.
+
+use super::Run;
+use crate::outcome::Kind;
+use serde_json::json;
+
+pub fn render(run: &Run) -> String {
+    let tests: Vec<_> = run
+        .tests()
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "description": t.check.map_or("the checks could not be built", |c| c.info.about.as_str()),
+                "points": t.points,
+                "max_points": t.max_points,
+                "message": t.message,
+                "output": t.output(),
+            })
+        })
+        .collect();
+    let max = run.max_points();
+    let gradable = !run.results.is_empty()
+        && !run.results.iter().all(|r| {
+            matches!(
+                r.build_failure().map(|(k, _)| k),
+                Some(Kind::BuildBroken | Kind::BuildTimedOut)
+            )
+        });
+    let mut message = format!("{}/{max} points.", run.points());
+    if !run.subject.flags.is_empty() {
+        message.push_str(" Files the grader never uses were changed; the course's own were used.");
+    }
+    let doc = json!({
+        "gradable": gradable,
+        "score": if max == 0 { 0.0 } else { f64::from(run.points()) / f64::from(max) },
+        "message": message,
+        "tests": tests,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
