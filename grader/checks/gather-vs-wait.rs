@@ -240,7 +240,11 @@ pub fn checks() -> Vec<Check> {
                         }
                     ),
                 )?;
-                expect_eq("the number of jobs in the JoinSet first_completed returned", rest.len(), 2)
+                expect_eq(
+                    "the number of jobs in the JoinSet first_completed returned",
+                    rest.len(),
+                    2,
+                )
             },
         ),
         check(
@@ -293,8 +297,16 @@ pub fn checks() -> Vec<Check> {
                 let (done, pending) = exercise::wait_with_timeout(jobs, TWO_SECONDS).await;
                 let returned = elapsed();
                 watch.expect_started_together("wait_with_timeout")?;
-                expect_returned_at_deadline(returned, ms(2000), "the deadline, 2 s after the call")?;
-                expect_done(&done, &["x", "z"], "wait_with_timeout(jobs of 2.5 s, 0.5 s, 4.5 s and 1.2 s, 2 s)")?;
+                expect_returned_at_deadline(
+                    returned,
+                    ms(2000),
+                    "the deadline, 2 s after the call",
+                )?;
+                expect_done(
+                    &done,
+                    &["x", "z"],
+                    "wait_with_timeout(jobs of 2.5 s, 0.5 s, 4.5 s and 1.2 s, 2 s)",
+                )?;
                 expect_pending(pending.len(), 2)?;
                 drop(pending);
 
@@ -320,7 +332,11 @@ pub fn checks() -> Vec<Check> {
                         }
                     ),
                 )?;
-                expect_done(&done, &["p", "q"], "wait_with_timeout(jobs of 0.3 s and 0.8 s, 5 s)")?;
+                expect_done(
+                    &done,
+                    &["p", "q"],
+                    "wait_with_timeout(jobs of 0.3 s and 0.8 s, 5 s)",
+                )?;
                 expect_pending(pending.len(), 0)
             },
         ),
@@ -368,7 +384,11 @@ pub fn checks() -> Vec<Check> {
                 let (done, pending) = exercise::wait_with_timeout(jobs, TWO_SECONDS).await;
                 let returned = elapsed();
                 watch.expect_started_together("wait_with_timeout")?;
-                expect_returned_at_deadline(returned, ms(2000), "the deadline, 2 s after the call")?;
+                expect_returned_at_deadline(
+                    returned,
+                    ms(2000),
+                    "the deadline, 2 s after the call",
+                )?;
                 if done == ["early", "exact"] || done == ["exact", "early"] {
                     return Err(Fail::new(
                         Kind::WrongValue,
@@ -376,15 +396,21 @@ pub fn checks() -> Vec<Check> {
                             "wait_with_timeout(jobs of 3 s, 1 s and 2 s, 2 s) returned {done:?} \
                              done, expected [\"early\"]: `exact` finished at 2.000 s, the \
                              deadline instant, and the contract says the time is up then, so it \
-                             is pending. At that instant tokio has fired both timers, the job's \
-                             and the deadline's, and the order the tasks then run in is not \
-                             promised: look at the deadline first (`select!` with `biased;` and \
-                             the deadline branch first, with one deadline made once before the \
-                             loop), instead of taking a result that happens to be ready."
+                             is pending (it waits in the set, its result ready). At that instant \
+                             tokio has fired both timers, the job's and the deadline's, and in \
+                             which order the two tasks then run is not promised: don't sweep up \
+                             what finished after the deadline fired, and don't take a result that \
+                             happens to be ready first. Look at the deadline first (`select!` \
+                             with `biased;` and the deadline branch first, one deadline made \
+                             once, before the loop)."
                         ),
                     ));
                 }
-                expect_done(&done, &["early"], "wait_with_timeout(jobs of 3 s, 1 s and 2 s, 2 s)")?;
+                expect_done(
+                    &done,
+                    &["early"],
+                    "wait_with_timeout(jobs of 3 s, 1 s and 2 s, 2 s)",
+                )?;
                 expect_pending(pending.len(), 2)
             },
         ),
@@ -395,11 +421,57 @@ pub fn checks() -> Vec<Check> {
              virtual time",
             || async {
                 exercise::run().await;
-                expect_transcript("run")
+                expect_transcript("run").map_err(name_the_part)
             },
         )
         .main(),
     ]
+}
+
+/// The headings of `run()`'s parts (their text, after the time stamp), and the function each part
+/// shows.
+const PARTS: [(&str, &str); 6] = [
+    (
+        "awaited one after another",
+        "the given code (awaiting jobs in turn)",
+    ),
+    ("(1 s each), with gather", "gather"),
+    ("eggs (2 s), with gather", "gather"),
+    ("with as_completed", "as_completed"),
+    ("with first_completed", "first_completed"),
+    ("with wait_with_timeout", "wait_with_timeout"),
+];
+
+/// Adds to a failed comparison of `run()`'s transcript which of its parts, and so which of the four
+/// functions, goes wrong first: the checks of that function say more.
+fn name_the_part(fail: Fail) -> Fail {
+    let (Some(expected), Some(actual)) = (&fail.expected, &fail.actual) else {
+        return fail;
+    };
+    let expected: Vec<&str> = expected.lines().collect();
+    let actual: Vec<&str> = actual.lines().collect();
+    let first_difference = expected
+        .iter()
+        .zip(&actual)
+        .position(|(e, a)| e != a)
+        .unwrap_or(expected.len().min(actual.len()));
+    let part = expected[..first_difference.min(expected.len())]
+        .iter()
+        .rev()
+        .find_map(|line| {
+            PARTS
+                .iter()
+                .find(|(heading, _)| line.trim_end().ends_with(&format!("{heading}:")))
+        });
+    let Some((_, function)) = part else {
+        return fail;
+    };
+    let message = format!(
+        "{} The first difference is in the part of run() that uses {function}: its own checks \
+         above say what goes wrong there.",
+        fail.message
+    );
+    Fail { message, ..fail }
 }
 
 fn ms(millis: u64) -> Duration {
