@@ -43,7 +43,7 @@ use tokio::task::JoinSet;
 /// A job: its name (which is also its result) and how long it takes, in milliseconds.
 type Spec = [(&'static str, u64)];
 
-/// The seed's figure: three one-second jobs.
+/// The classic figure: three one-second jobs, 1 s together, 3 s one after another.
 const THREE_SECONDS: &Spec = &[("one", 1000), ("two", 1000), ("three", 1000)];
 /// Four jobs that finish in another order than given: toaster, oven, pan, kettle.
 const KITCHEN: &Spec = &[
