@@ -115,6 +115,10 @@ pub enum Command {
         /// Per exercise, group the students by the transcript of its main scenario.
         #[arg(long)]
         summary: bool,
+        /// With one submission and `--format classroom`: append `result=<base64>` to
+        /// $GITHUB_OUTPUT, for GitHub's autograding reporter.
+        #[arg(long)]
+        github_output: bool,
     },
     /// For maintainers: make or change a known-wrong solution. Prints an editable copy of the
     /// solution (with the mistake's patch applied, if it exists); `--save` writes
@@ -251,6 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             out,
             gradebook,
             summary,
+            github_output,
         } => grade::run(
             &ctx,
             grade::Args {
@@ -260,6 +265,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 out: out.as_deref(),
                 gradebook: gradebook.as_deref(),
                 summary,
+                github_output,
             },
         ),
         Command::Mistake {

@@ -35,6 +35,7 @@ pub struct Args<'a> {
     pub out: Option<&'a Path>,
     pub gradebook: Option<&'a Path>,
     pub summary: bool,
+    pub github_output: bool,
 }
 
 /// One student's submission.
@@ -48,6 +49,11 @@ pub struct Student {
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     if args.submissions.is_empty() {
         bail!("name the submissions to grade: grader grade path/to/clones/*");
+    }
+    if args.github_output && (args.format != Format::Classroom || args.submissions.len() != 1) {
+        bail!(
+            "--github-output writes one autograding `result`: give it one submission and --format classroom"
+        );
     }
     let exercises = ctx.course.select(args.exercises)?;
     let mut students = students(ctx, args.submissions)?;
@@ -87,6 +93,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
                 wall / students.len().max(1) as u32,
             )?;
         }
+    }
+    if args.github_output {
+        let s = &students[0];
+        report::classroom::append_github_output(&report::Run {
+            results: &s.results,
+            wall,
+            subject: &s.subject,
+        })?;
     }
     if let Some(path) = args.gradebook {
         std::fs::write(path, gradebook(&exercises, &students))
