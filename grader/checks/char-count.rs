@@ -267,15 +267,10 @@ async fn expect_count_time(what: &str, path: &Path, lines: usize) -> Result<(), 
     let _ = exercise::count_chars(path).await;
     let expected = delays(lines);
     let took = elapsed();
-    if took == expected {
-        return Ok(());
-    }
-    if took.is_zero() {
-        return Err(frozen_clock(&format!(
-            "{what} took no virtual time, expected {}:",
-            secs(expected)
-        )));
-    }
+    let fail = match expect_took(what, took, expected) {
+        Err(fail) if fail.kind == Kind::WrongTiming => fail,
+        other => return other,
+    };
     let why = if took == expected + DELAY {
         " One pause too many: LINE_DELAY goes *between* two lines, so not before the first line \
          and not after the last (sleep at the top of the loop for every line but the first). A \
@@ -289,16 +284,14 @@ async fn expect_count_time(what: &str, path: &Path, lines: usize) -> Result<(), 
     } else {
         ""
     };
-    Err(Fail::new(
-        Kind::WrongTiming,
-        format!(
-            "{what} took {} of virtual time, expected {}: {lines} line(s), so {} pause(s) of \
-             LINE_DELAY (0.2 s).{why}",
-            secs(took),
-            secs(expected),
+    Err(Fail {
+        message: format!(
+            "{}: {lines} line(s), so {} pause(s) of LINE_DELAY (0.2 s).{why}",
+            fail.message,
             lines.saturating_sub(1)
         ),
-    ))
+        ..fail
+    })
 }
 
 /// Like [`expect_concurrent`], and a wrong time that is not "one after another" points at the

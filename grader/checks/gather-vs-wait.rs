@@ -36,7 +36,6 @@ use awaitlings_check::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
@@ -586,77 +585,32 @@ fn expect_pending(pending: usize, expected: usize) -> Result<(), Fail> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The check's jobs, and what it sees of them. (A `Send` cousin of the check API's `watched`: these
-// jobs go to `tokio::spawn`, which `watched`'s `Rc` cannot.)
+// The check's jobs, and what it sees of them (the check API's `watched`: when each job started,
+// finished, or was dropped unfinished).
 
-/// When one job was first polled, when it finished, and when it was dropped unfinished.
-#[derive(Default)]
-struct Track {
-    started: Mutex<Option<Duration>>,
-    finished: Mutex<Option<Duration>>,
-    cancelled: Mutex<Option<Duration>>,
-}
-
-fn get(moment: &Mutex<Option<Duration>>) -> Option<Duration> {
-    *moment.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn set_once(moment: &Mutex<Option<Duration>>) {
-    let mut moment = moment.lock().unwrap_or_else(|p| p.into_inner());
-    if moment.is_none() {
-        *moment = Some(elapsed());
-    }
-}
-
-/// One of the check's jobs: sleeps, says `{name} finished`, returns its name.
-struct Job {
-    work: Pin<Box<dyn Future<Output = &'static str> + Send>>,
-    track: Arc<Track>,
-}
-
-impl Future for Job {
-    type Output = &'static str;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<&'static str> {
-        set_once(&self.track.started);
-        let result = self.work.as_mut().poll(cx);
-        if result.is_ready() {
-            set_once(&self.track.finished);
-        }
-        result
-    }
-}
-
-impl Drop for Job {
-    fn drop(&mut self) {
-        if get(&self.track.finished).is_none() {
-            set_once(&self.track.cancelled);
-        }
-    }
-}
+/// One of the check's jobs, watched: sleeps, says `{name} finished`, returns its name.
+type Job = Watched<Pin<Box<dyn Future<Output = &'static str> + Send>>>;
 
 /// The jobs of `spec`, and the [`Watch`] that sees what becomes of them.
 fn make_jobs(spec: &'static Spec) -> (Vec<Job>, Watch) {
     let mut jobs = Vec::new();
     let mut tracks = Vec::new();
     for &(name, takes) in spec {
-        let track = Arc::new(Track::default());
-        tracks.push(track.clone());
-        jobs.push(Job {
-            work: Box::pin(async move {
-                tokio::time::sleep(ms(takes)).await;
-                say!("{name} finished");
-                name
-            }),
-            track,
+        let work: Pin<Box<dyn Future<Output = &'static str> + Send>> = Box::pin(async move {
+            tokio::time::sleep(ms(takes)).await;
+            say!("{name} finished");
+            name
         });
+        let (job, stats) = watched(work);
+        tracks.push(stats);
+        jobs.push(job);
     }
     (jobs, Watch { spec, tracks })
 }
 
 struct Watch {
     spec: &'static Spec,
-    tracks: Vec<Arc<Track>>,
+    tracks: Vec<Arc<Stats>>,
 }
 
 impl Watch {
@@ -664,7 +618,7 @@ impl Watch {
     /// the jobs ran one after another.
     fn expect_started_together(&self, function: &str) -> Result<(), Fail> {
         for (&(name, _), track) in self.spec.iter().zip(&self.tracks) {
-            match get(&track.started) {
+            match track.first_polled_at() {
                 Some(at) if at.is_zero() => {}
                 Some(at) => {
                     return Err(Fail::new(
@@ -696,7 +650,7 @@ impl Watch {
     /// No job was dropped before it finished.
     fn expect_none_cancelled(&self, function: &str, returned: Duration) -> Result<(), Fail> {
         for (&(name, _), track) in self.spec.iter().zip(&self.tracks) {
-            if let Some(at) = get(&track.cancelled) {
+            if let Some(at) = track.cancelled_at() {
                 return Err(Fail::new(
                     Kind::WrongValue,
                     format!(
@@ -718,7 +672,7 @@ impl Watch {
     /// Every job finished when its own duration was up: it ran from 0.000 s without a break.
     fn expect_finished_on_time(&self, function: &str) -> Result<(), Fail> {
         for (&(name, takes), track) in self.spec.iter().zip(&self.tracks) {
-            let finished = get(&track.finished);
+            let finished = track.finished_at();
             if finished != Some(ms(takes)) {
                 return Err(Fail::new(
                     Kind::WrongTiming,

@@ -41,10 +41,6 @@ use awaitlings_check::check::secs;
 use awaitlings_check::compare::parse;
 use awaitlings_check::prelude::*;
 use exercise::{JobError, Waited};
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::sleep;
 
@@ -126,10 +122,10 @@ pub fn checks() -> Vec<Check> {
             "cancel_after(1.5 s, a 4 s job) aborts its task: Err(Cancelled) at 1.500 s, the task \
              gone by then, not a line more; cancel_after(2 s, a 1 s job) is Ok at 1.000 s",
             || async {
-                let (job, probe) = probed(ticking("stew", 4, 5));
+                let (job, probe) = watched(ticking("stew", 4, 5));
                 let result = exercise::cancel_after(ms(1500), job).await;
                 let took = elapsed();
-                let at_return = probe.state();
+                let dropped_by_return = probe.dropped();
                 let said = transcript().len();
                 let what = "cancel_after(1.5 s, a 4 s job)";
                 // Let time run on: an aborted task must stay silent.
@@ -173,7 +169,7 @@ pub fn checks() -> Vec<Check> {
                 }
                 expect_took(what, took, ms(1500))?;
                 expect(
-                    at_return.dropped_at.is_some(),
+                    dropped_by_return,
                     Kind::WrongValue,
                     format!(
                         "{what} returned Err(Cancelled) while the job's task was still alive: its \
@@ -187,7 +183,7 @@ pub fn checks() -> Vec<Check> {
                 expect_lines(&["  0.000s  stew: started", "  1.000s  stew: 1 s"])?;
 
                 restart();
-                let (job, _) = probed(one_sleep("egg", ms(1000), 6));
+                let (job, _) = watched(one_sleep("egg", ms(1000), 6));
                 let result = exercise::cancel_after(ms(2000), job).await;
                 let took = elapsed();
                 expect_eq("cancel_after(2 s, a 1 s job that returns 6)", result, Ok(6))?;
@@ -259,7 +255,7 @@ pub fn checks() -> Vec<Check> {
             "wait_detached(1.5 s, a 3 s job) gives StillRunning at 1.500 s; the task runs on with \
              nobody waiting, and its handle gives the value at 3.000 s",
             || async {
-                let (job, probe) = probed(ticking("bread", 3, 9));
+                let (job, probe) = watched(ticking("bread", 3, 9));
                 let waited = exercise::wait_detached(ms(1500), job).await;
                 let took = elapsed();
                 let what = "wait_detached(1.5 s, a 3 s job)";
@@ -280,8 +276,7 @@ pub fn checks() -> Vec<Check> {
                 expect_elapsed(what, ms(1500))?;
                 // Do something else for a while, waiting for nobody.
                 sleep(ms(1000)).await;
-                let detached = probe.state();
-                if let Some(at) = detached.dropped_at.filter(|_| !detached.finished) {
+                if let Some(at) = probe.cancelled_at() {
                     return Err(Fail::new(
                         Kind::WrongValue,
                         format!(
@@ -323,7 +318,7 @@ pub fn checks() -> Vec<Check> {
             1,
             "wait_detached(2 s, a 1 s job) gives Done with the job's value at 1.000 s",
             || async {
-                let (job, _) = probed(one_sleep("jam", ms(1000), 4));
+                let (job, _) = watched(one_sleep("jam", ms(1000), 4));
                 let waited = exercise::wait_detached(ms(2000), job).await;
                 let took = elapsed();
                 let what = "wait_detached(2 s, a 1 s job that returns 4)";
@@ -573,27 +568,6 @@ async fn ticking(name: &'static str, seconds: u64, value: u32) -> u32 {
     value
 }
 
-/// Like `expect_elapsed`, for a duration measured earlier (before the check let time run on).
-fn expect_took(what: &str, took: Duration, expected: Duration) -> Result<(), Fail> {
-    if took == expected {
-        return Ok(());
-    }
-    if took.is_zero() {
-        return Err(frozen_clock(&format!(
-            "{what} took no virtual time, expected {}:",
-            secs(expected)
-        )));
-    }
-    Err(Fail::new(
-        Kind::WrongTiming,
-        format!(
-            "{what} took {} of virtual time, expected {}",
-            secs(took),
-            secs(expected)
-        ),
-    ))
-}
-
 /// "the job finished", "the job was dropped at 1.000 s without finishing", ... for messages.
 fn what_the_job_did(finished: bool, dropped_at: Option<Duration>) -> String {
     match (finished, dropped_at) {
@@ -701,61 +675,5 @@ fn expect_cleanup(what: &str, name: &str, at: Duration, how: &str) -> Result<(),
                 many.join(" s, ")
             ),
         )),
-    }
-}
-
-/// What happened to one [`Probed`] job.
-#[derive(Clone, Copy, Default)]
-struct ProbeState {
-    finished: bool,
-    dropped_at: Option<Duration>,
-}
-
-/// The check's view of a [`Probed`] job. Like the check API's `Stats`, but `Send`.
-#[derive(Clone, Default)]
-struct Probe(Arc<Mutex<ProbeState>>);
-
-impl Probe {
-    fn state(&self) -> ProbeState {
-        *self.lock()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, ProbeState> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// A job wrapped to notice whether it finished, and when it was dropped. The check API's
-/// `Watched` is single-threaded (`Rc`), so `tokio::spawn` will not take it; this one is `Send`
-/// whenever the job is.
-struct Probed<F> {
-    future: Pin<Box<F>>,
-    probe: Probe,
-}
-
-fn probed<F: Future>(future: F) -> (Probed<F>, Probe) {
-    let probe = Probe::default();
-    let job = Probed {
-        future: Box::pin(future),
-        probe: probe.clone(),
-    };
-    (job, probe)
-}
-
-impl<F: Future> Future for Probed<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let result = self.future.as_mut().poll(cx);
-        if result.is_ready() {
-            self.probe.lock().finished = true;
-        }
-        result
-    }
-}
-
-impl<F> Drop for Probed<F> {
-    fn drop(&mut self) {
-        self.probe.lock().dropped_at = Some(elapsed());
     }
 }

@@ -9,14 +9,12 @@
 //! - [`YieldOnce`]: the check's own `yield_now` (Pending once, after waking);
 //! - [`Gate`]: a future that waits until someone opens the gate (the outside world, for a
 //!   hand-made executor);
-//! - [`Watched`] and [`Stats`]: wraps any future and counts its polls, polls after Ready, and
-//!   whether (and when) it was dropped, which is how a check sees cancellation;
+//! - [`Watched`] and [`Stats`]: wraps any future (`Send` if it is) and counts its polls, polls
+//!   after Ready, and when it started, finished and was dropped: how a check sees cancellation;
 //! - [`InFlight`]: counts jobs running at once and remembers the most, for concurrency limits.
 //!
-//! The single-threaded doubles ([`Gate`], [`Watched`]) use `Rc` and `Cell`: checks run on tokio's
-//! current-thread runtime, and an exercise that moves them to another thread fails to compile,
-//! which is what the lesson wants there anyway. [`InFlight`] is `Send`, for jobs that go to
-//! `tokio::spawn`.
+//! [`Gate`] is single-threaded (`Rc`), for hand-made executors; [`Watched`] and [`InFlight`] are
+//! `Send`, for jobs that go to `tokio::spawn` or a `JoinSet`.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -154,60 +152,91 @@ impl Gate {
     }
 }
 
-/// What was done with one [`Watched`] future.
+/// What was done with one [`Watched`] future. Shared with the future (`Arc`), and `Send`, so
+/// the future can go to `tokio::spawn` or a `JoinSet`.
 #[derive(Default)]
-pub struct Stats {
-    polls: Cell<u32>,
-    polls_after_ready: Cell<u32>,
-    finished: Cell<bool>,
-    dropped: Cell<bool>,
-    dropped_at: Cell<Option<Duration>>,
+pub struct Stats(Mutex<Seen>);
+
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    polls: u32,
+    polls_after_ready: u32,
+    first_polled_at: Option<Duration>,
+    finished_at: Option<Duration>,
+    dropped_at: Option<Duration>,
 }
 
 impl Stats {
+    fn seen(&self) -> Seen {
+        *self.lock()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
+        // A panic while the lock was held leaves what was seen as it was: still true.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Polls before (and including) the one that returned Ready.
     pub fn polls(&self) -> u32 {
-        self.polls.get()
+        self.seen().polls
     }
 
     /// Polls after the future had returned Ready (each one a bug: an `async fn` would panic).
     pub fn polls_after_ready(&self) -> u32 {
-        self.polls_after_ready.get()
+        self.seen().polls_after_ready
+    }
+
+    /// The check's virtual time (see [`crate::expect::elapsed`]) of the first poll: when the
+    /// future started to run. `None` if it never did.
+    pub fn first_polled_at(&self) -> Option<Duration> {
+        self.seen().first_polled_at
     }
 
     /// Whether the future returned Ready.
     pub fn finished(&self) -> bool {
-        self.finished.get()
+        self.seen().finished_at.is_some()
+    }
+
+    /// When the future returned Ready.
+    pub fn finished_at(&self) -> Option<Duration> {
+        self.seen().finished_at
     }
 
     /// Whether the future has been dropped: finished and let go, or cancelled.
     pub fn dropped(&self) -> bool {
-        self.dropped.get()
+        self.seen().dropped_at.is_some()
+    }
+
+    /// When the future was dropped.
+    pub fn dropped_at(&self) -> Option<Duration> {
+        self.seen().dropped_at
     }
 
     /// Dropped without finishing: cancelled (aborted, timed out, lost a `select!`).
     pub fn cancelled(&self) -> bool {
-        self.dropped.get() && !self.finished.get()
+        self.cancelled_at().is_some()
     }
 
-    /// The check's virtual time (see [`crate::expect::elapsed`]) when the future was dropped.
-    pub fn dropped_at(&self) -> Option<Duration> {
-        self.dropped_at.get()
+    /// When the future was dropped without having finished.
+    pub fn cancelled_at(&self) -> Option<Duration> {
+        let seen = self.seen();
+        seen.dropped_at.filter(|_| seen.finished_at.is_none())
     }
 }
 
 /// Wraps a future to watch what is done with it: counts its polls, notices a poll after Ready
 /// (instead of panicking as an `async fn` would, so the check can say what happened), and
-/// notices the drop and its virtual instant.
+/// notes the virtual instants of its first poll, its end and its drop. `Send` when the future
+/// is, so it can be spawned.
 pub struct Watched<F: Future> {
     future: Pin<Box<F>>,
     output: Option<F::Output>,
-    stats: Rc<Stats>,
+    stats: Arc<Stats>,
 }
 
 /// Wraps `future` in a [`Watched`], and returns the [`Stats`] the check reads.
-pub fn watched<F: Future>(future: F) -> (Watched<F>, Rc<Stats>) {
-    let stats = Rc::new(Stats::default());
+pub fn watched<F: Future>(future: F) -> (Watched<F>, Arc<Stats>) {
+    let stats = Arc::new(Stats::default());
     let watched = Watched {
         future: Box::pin(future),
         output: None,
@@ -224,14 +253,17 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         if let Some(output) = &self.output {
-            let after = &self.stats.polls_after_ready;
-            after.set(after.get() + 1);
+            self.stats.lock().polls_after_ready += 1;
             return Poll::Ready(output.clone());
         }
-        self.stats.polls.set(self.stats.polls.get() + 1);
+        {
+            let mut seen = self.stats.lock();
+            seen.polls += 1;
+            seen.first_polled_at.get_or_insert_with(crate::expect::elapsed);
+        }
         let result = self.future.as_mut().poll(cx);
         if let Poll::Ready(output) = &result {
-            self.stats.finished.set(true);
+            self.stats.lock().finished_at = Some(crate::expect::elapsed());
             let output = output.clone();
             self.output = Some(output);
         }
@@ -244,8 +276,7 @@ impl<F: Future> Unpin for Watched<F> {}
 
 impl<F: Future> Drop for Watched<F> {
     fn drop(&mut self) {
-        self.stats.dropped.set(true);
-        self.stats.dropped_at.set(Some(crate::expect::elapsed()));
+        self.stats.lock().dropped_at = Some(crate::expect::elapsed());
     }
 }
 

@@ -92,7 +92,12 @@ pub fn expect_eq<T: PartialEq + Debug>(what: &str, actual: T, expected: T) -> Re
 
 /// Fails unless exactly `expected` virtual time has passed since the check began.
 pub fn expect_elapsed(what: &str, expected: Duration) -> Result<(), Fail> {
-    let took = elapsed();
+    expect_took(what, elapsed(), expected)
+}
+
+/// Like [`expect_elapsed`], for a duration measured earlier (`took`): a check that lets virtual
+/// time run on after a call, to see what happens later, judges the call's own duration with it.
+pub fn expect_took(what: &str, took: Duration, expected: Duration) -> Result<(), Fail> {
     if took == expected {
         return Ok(());
     }

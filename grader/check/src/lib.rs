@@ -55,7 +55,7 @@ pub mod prelude {
         CountingWaker, Gate, InFlight, Running, Stats, Watched, YieldOnce, describe_poll, watched,
     };
     pub use crate::expect::{
-        elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines,
+        elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines, expect_took,
         expect_transcript, forget_panics, frozen_clock, restart, transcript,
     };
     pub use awaitlings::transcript::record_line;
