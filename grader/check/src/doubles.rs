@@ -259,7 +259,8 @@ where
         {
             let mut seen = self.stats.lock();
             seen.polls += 1;
-            seen.first_polled_at.get_or_insert_with(crate::expect::elapsed);
+            seen.first_polled_at
+                .get_or_insert_with(crate::expect::elapsed);
         }
         let result = self.future.as_mut().poll(cx);
         if let Poll::Ready(output) = &result {
