@@ -27,7 +27,8 @@ use tokio::time::{Instant, sleep};
 /// given**, whatever order they finish in (`asyncio.gather`).
 ///
 /// Returns when the last job finishes: three jobs of 3 s, 1 s and 2 s take 3 s in all (not 6 s),
-/// and give their three results in that order. No jobs: an empty Vec, at once.
+/// and give their three results in that order. No jobs: an empty Vec, at once. A job that
+/// panics makes this panic too (don't drop the error: `.expect(..)` it).
 pub async fn gather<F>(jobs: Vec<F>) -> Vec<F::Output>
 where
     F: Future + Send + 'static,
@@ -42,6 +43,7 @@ where
 ///
 /// Jobs of 3 s, 1 s and 2 s: `on_each` gets the 1 s job's result at 1 s, the 2 s job's at 2 s,
 /// the 3 s job's at 3 s. Returns once every job has finished and `on_each` has seen every result.
+/// A job that panics makes this panic too.
 pub async fn as_completed<F>(jobs: Vec<F>, on_each: impl FnMut(F::Output))
 where
     F: Future + Send + 'static,
@@ -76,7 +78,7 @@ where
 ///
 /// Returns the results of the jobs that finished **before the deadline**, in the order they
 /// finished, and the other jobs in a `JoinSet`, **still running** (not aborted: the caller can
-/// await them later, or abort them).
+/// await them later, or abort them). A job that panics before the deadline makes this panic too.
 ///
 /// - One deadline for all: jobs of 3 s, 1 s and 2 s with a timeout of 1.5 s return at 1.5 s, with
 ///   the 1 s job's result done and the other two pending.

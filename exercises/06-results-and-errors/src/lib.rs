@@ -89,7 +89,8 @@ impl Error for JobError {
 impl From<JoinError> for JobError {
     /// Turns the `JoinError` of a task that did not finish into a `JobError`: a panic becomes
     /// [`JobError::Panicked`] with the panic's message (the text given to `panic!`, whether it
-    /// was a literal or formatted), and a cancelled task becomes [`JobError::Cancelled`].
+    /// was a literal or formatted; any other payload gives the message `a panic without a
+    /// message`), and a cancelled task becomes [`JobError::Cancelled`].
     ///
     /// This `From` also lets `?` convert a `JoinError` into a `JobError`.
     fn from(error: JoinError) -> Self {
@@ -115,7 +116,7 @@ pub async fn collect_all(jobs: Vec<Job>) -> Vec<Result<u64, JobError>> {
 
 /// Runs every job at the same time, each as a task of its own.
 /// - If every job succeeds, returns `Ok` with their values in the order of `jobs`, once the
-///   slowest is done.
+///   slowest is done (no jobs: `Ok` of an empty `Vec`, at once).
 /// - Otherwise, as soon as the first job fails (the first **in time**, whatever its place in
 ///   `jobs`), cancels all the other jobs and returns that job's failure at once:
 ///   `JobError::Failed(error)` for an error, `JobError::Panicked(message)` for a panic. The

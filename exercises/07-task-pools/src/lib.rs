@@ -59,9 +59,10 @@ impl std::error::Error for PoolError {}
 ///   with no slots would otherwise wait forever);
 /// - **no job is started early**: a job's closure is called only when the job starts, so jobs
 ///   waiting their turn are never futures yet, and never tasks: at most `k` job futures exist at
-///   any moment, and the pool has at most about `k` tasks alive (one per slot, plus a helper or two
-///   if you like), however many jobs there are. 10,000 jobs must not mean 10,000 tasks;
-/// - no empty calls: with no jobs at all, the pool returns `Ok(vec![])` at once.
+///   any moment, and the pool has about `k` tasks alive at most (one per slot, plus a helper or
+///   two if you like; never `2 k`), however many jobs there are. 10,000 jobs must not mean 10,000
+///   tasks;
+/// - no jobs: with no jobs at all, the pool returns `Ok(vec![])` at once.
 ///
 /// Use `tokio::spawn` (or a `tokio::task::JoinSet`) to run the jobs as tasks: that is why a job
 /// and its future must be `Send + 'static`. A job that panics is a bug: `run_pool` may panic too.

@@ -151,7 +151,7 @@ pub async fn all_within<F: Future>(
 ) -> Result<Vec<F::Output>, JobError> {
     let _ = (limit, steps);
     todo!(
-        "fix one deadline (Instant::now() + limit) before the first step, and give every step only what is left of it"
+        "fix one deadline (tokio::time::Instant::now() + limit) before the first step, and give every step only what is left of it"
     )
 }
 
@@ -167,8 +167,8 @@ pub async fn work(name: &'static str, secs: u64) -> String {
 }
 
 /// The demo's kitchen, one tool after another (given: read it to see the tools in use). Every limit
-/// ends on a half second and every job step on a whole one, so no two things happen at the same
-/// instant by accident.
+/// lasts a half second more than a whole one and every job step a whole second, so no two things
+/// happen at the same instant by accident.
 pub async fn run() {
     let patience = Duration::from_millis(1500);
 
