@@ -28,8 +28,8 @@ STUDENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 GRADER = os.path.join(ROOT, "target", "debug", "grader")
 
 
-def sh(args, cwd=ROOT, **kw):
-    return subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+def sh(args, cwd=ROOT, text=True, **kw):
+    return subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text, **kw)
 
 
 def clone(dst):

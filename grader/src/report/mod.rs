@@ -9,7 +9,9 @@
 //! - [`gradescope`]: Gradescope's `results.json`;
 //! - [`prairielearn`]: PrairieLearn's external grader `results.json`;
 //! - [`junit`]: JUnit XML (GitLab, Jenkins, CodeGrade);
-//! - [`markdown`]: a summary for `$GITHUB_STEP_SUMMARY` or a pull request.
+//! - [`markdown`]: a summary for `$GITHUB_STEP_SUMMARY` or a pull request;
+//! - [`transcript`] (`run`) and [`versus`] (`diff`): the main scenario's transcript, alone or
+//!   against another's.
 
 pub mod classroom;
 pub mod classroom50;
@@ -19,6 +21,8 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod prairielearn;
+pub mod transcript;
+pub mod versus;
 
 use crate::cli::Warnings;
 use crate::color::Paint;

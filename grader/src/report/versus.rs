@@ -1,0 +1,213 @@
+//! `grader diff EX`: the main scenario's transcript against the reference solution's (or another
+//! submission's). A consumer of the event stream: it takes the two exercises' results as they
+//! arrive (the other's first, then the student's) and writes the comparison when the run is over.
+
+use super::Reporter;
+use super::transcript::unavailable;
+use crate::color::Paint;
+use crate::outcome::{Event, ExerciseResult};
+use std::io::Write;
+
+pub struct Versus<W: Write> {
+    out: W,
+    paint: Paint,
+    /// `solution`, or the other submission's path.
+    other_name: String,
+    announce_builds: bool,
+    results: Vec<ExerciseResult>,
+}
+
+impl<W: Write> Versus<W> {
+    pub fn new(out: W, paint: Paint, other_name: String, announce_builds: bool) -> Self {
+        Versus {
+            out,
+            paint,
+            other_name,
+            announce_builds,
+            results: Vec::new(),
+        }
+    }
+
+    fn line(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.out, "{text}")
+    }
+
+    fn report(&mut self) -> std::io::Result<()> {
+        let p = self.paint;
+        let other_name = self.other_name.clone();
+        let results = std::mem::take(&mut self.results);
+        let [theirs, mine] = &results[..] else {
+            return Ok(());
+        };
+        for (r, who) in [(theirs, other_name.as_str()), (mine, "your code")] {
+            if let Some(why) = unavailable(r, who) {
+                return self.line(&why);
+            }
+        }
+        let label = mine.exercise.label();
+        let (theirs, mine) = (&theirs.checks[0].outcome, &mine.checks[0].outcome);
+        let (reference, yours) = (&theirs.transcript, &mine.transcript);
+        match compare(
+            reference,
+            theirs.transcript_dropped,
+            yours,
+            mine.transcript_dropped,
+        ) {
+            Comparison::Same => {
+                return self.line(&p.green(&format!(
+                    "{label}: your transcript matches {other_name}'s ({} lines).",
+                    yours.len()
+                )));
+            }
+            Comparison::SameAsFarAsKept { kept, in_all } => {
+                self.line(&p.green(&format!(
+                    "{label}: the first {kept} lines of your transcript match {other_name}'s, and \
+                     both said {in_all} lines in all."
+                )))?;
+                return self.line(&p.yellow(&format!(
+                    "Only the first {kept} lines could be compared: the grader keeps no more, so \
+                     the other {} lines of each went unseen.",
+                    in_all - kept as u64
+                )));
+            }
+            Comparison::Lengths {
+                kept,
+                theirs: their_lines,
+                yours: your_lines,
+            } => {
+                return self.line(&p.red(&format!(
+                    "{label}: your transcript does not match {other_name}'s. The first {kept} lines \
+                     (all the grader keeps) are the same, but {other_name} said {their_lines} lines \
+                     in all and yours {your_lines}."
+                )));
+            }
+            Comparison::Different => {}
+        }
+        self.line(&p.red(&format!("--- {other_name}")))?;
+        self.line(&p.green("+++ yours"))?;
+        let e = awaitlings_check::compare::join(reference);
+        let a = awaitlings_check::compare::join(yours);
+        for line in crate::diff::unified(&e, &a, p, usize::MAX) {
+            self.line(&line)?;
+        }
+        if theirs.transcript_dropped > 0 || mine.transcript_dropped > 0 {
+            self.line(&p.dim(&format!(
+                "Only the lines kept were compared (the grader keeps the first {}): {other_name} \
+                 said {} more, yours {} more.",
+                reference.len().max(yours.len()),
+                theirs.transcript_dropped,
+                mine.transcript_dropped
+            )))?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Reporter for Versus<W> {
+    fn on(&mut self, event: &Event) -> std::io::Result<()> {
+        match event {
+            Event::Building { .. } if self.announce_builds => eprintln!(
+                "Building the checks (the very first build compiles tokio once: about a minute)..."
+            ),
+            Event::Building { .. } => {}
+            Event::Exercise(r) => self.results.push((**r).clone()),
+            Event::Finished { .. } => self.report()?,
+        }
+        self.out.flush()
+    }
+}
+
+/// Whether the student's main transcript matches the other's, as far as both were kept: what
+/// `diff`'s exit code says.
+pub fn matched(theirs: &ExerciseResult, mine: &ExerciseResult) -> bool {
+    if unavailable(theirs, "").is_some() || unavailable(mine, "").is_some() {
+        return false;
+    }
+    let (t, m) = (&theirs.checks[0].outcome, &mine.checks[0].outcome);
+    matches!(
+        compare(
+            &t.transcript,
+            t.transcript_dropped,
+            &m.transcript,
+            m.transcript_dropped
+        ),
+        Comparison::Same | Comparison::SameAsFarAsKept { .. }
+    )
+}
+
+/// How two transcripts compare, given the lines each kept and how many more each said and the
+/// grader dropped (it keeps only the first lines of a transcript).
+#[derive(Debug, PartialEq, Eq)]
+enum Comparison {
+    /// Every line was kept on both sides, and they match.
+    Same,
+    /// Both dropped lines: the kept ones match and both said as many in all, but what was
+    /// dropped could not be compared.
+    SameAsFarAsKept { kept: usize, in_all: u64 },
+    /// The kept lines match, but the two said different numbers of lines in all.
+    Lengths {
+        kept: usize,
+        theirs: u64,
+        yours: u64,
+    },
+    /// The kept lines differ.
+    Different,
+}
+
+fn compare(
+    reference: &[String],
+    reference_dropped: u64,
+    yours: &[String],
+    yours_dropped: u64,
+) -> Comparison {
+    if !awaitlings_check::compare::matches(reference, yours) {
+        return Comparison::Different;
+    }
+    let theirs = reference.len() as u64 + reference_dropped;
+    let mine = yours.len() as u64 + yours_dropped;
+    match (reference_dropped, yours_dropped) {
+        (0, 0) => Comparison::Same,
+        _ if theirs != mine => Comparison::Lengths {
+            kept: yours.len(),
+            theirs,
+            yours: mine,
+        },
+        _ => Comparison::SameAsFarAsKept {
+            kept: yours.len(),
+            in_all: mine,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("  0.000s  line {i}")).collect()
+    }
+
+    #[test]
+    fn dropped_lines_are_never_taken_for_a_match() {
+        let kept = lines(10);
+        assert_eq!(compare(&kept, 0, &kept, 0), Comparison::Same);
+        assert_eq!(
+            compare(&kept, 5, &kept, 5),
+            Comparison::SameAsFarAsKept {
+                kept: 10,
+                in_all: 15
+            }
+        );
+        for (theirs, yours) in [(5, 6), (0, 1), (1, 0)] {
+            assert_eq!(
+                compare(&kept, theirs, &kept, yours),
+                Comparison::Lengths {
+                    kept: 10,
+                    theirs: 10 + theirs,
+                    yours: 10 + yours
+                }
+            );
+        }
+        assert_eq!(compare(&kept, 5, &lines(9), 6), Comparison::Different);
+    }
+}
