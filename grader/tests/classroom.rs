@@ -360,3 +360,47 @@ fn validate(schema: &Value, value: &Value, at: &str) {
         }
     }
 }
+
+#[test]
+fn summary_groups_students_by_what_their_main_scenario_did() {
+    let instructor = course();
+    let class = tempfile::tempdir().unwrap();
+    let mut students = Vec::new();
+    for name in ["dan", "eve", "fay"] {
+        let dir = class.path().join(name);
+        clone_of_the_course(&dir);
+        students.push(dir);
+    }
+    // dan and eve make the same mistake: no sleep, so `done` comes at once.
+    for dir in &students[..2] {
+        let lib = dir.join("exercises/01-passes/src/lib.rs");
+        let text = std::fs::read_to_string(&lib).unwrap();
+        let hurried: String = text
+            .lines()
+            .filter(|l| !l.contains("sleep("))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_ne!(hurried, text, "the mistake is really made");
+        std::fs::write(&lib, hurried).unwrap();
+    }
+    let out = grader(instructor.path())
+        .arg("grade")
+        .args(&students)
+        .args(["-e", "1", "--summary"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let wrong = stdout
+        .find("2 student(s): never waited: dan, eve")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let right = stdout
+        .find("1 student(s): main scenario passes: fay")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(wrong < right, "the common mistake comes first:\n{stdout}");
+    // With the diff against what was expected.
+    assert!(
+        stdout.contains("-   1.000s  done") && stdout.contains("+   0.000s  done"),
+        "{stdout}"
+    );
+}
