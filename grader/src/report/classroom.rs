@@ -32,12 +32,7 @@ pub fn document(run: &Run) -> serde_json::Value {
             })
         })
         .collect();
-    let grader_error = run.results.iter().any(|r| {
-        matches!(
-            r.build_failure().map(|(k, _)| k),
-            Some(Kind::BuildBroken | Kind::BuildTimedOut)
-        )
-    });
+    let grader_error = run.results.iter().any(super::unbuilt);
     json!({
         "version": 1,
         "status": if grader_error { "error" } else if run.passed() { "pass" } else { "fail" },
@@ -49,10 +44,10 @@ pub fn document(run: &Run) -> serde_json::Value {
 /// A failure that is the grader's, not the code's (the checks could not be built at all), is an
 /// `error`; a failure of the code is a `fail`.
 fn status(passed: bool, kind: Option<Kind>) -> &'static str {
-    match (passed, kind) {
+    match (passed, super::graders_fault(kind)) {
         (true, _) => "pass",
-        (false, Some(Kind::BuildBroken | Kind::BuildTimedOut)) => "error",
-        (false, _) => "fail",
+        (false, true) => "error",
+        (false, false) => "fail",
     }
 }
 

@@ -176,6 +176,18 @@ impl Run<'_> {
     }
 }
 
+/// Whether a failure of this kind is the grader's rather than the code's: the checks could not be
+/// built at all (a broken course or cargo), or the build ran out of time. Gradebooks that tell
+/// the two apart call it an error, not a fail.
+pub fn graders_fault(kind: Option<Kind>) -> bool {
+    matches!(kind, Some(Kind::BuildBroken | Kind::BuildTimedOut))
+}
+
+/// Whether an exercise's checks could not be built through the grader's fault.
+pub fn unbuilt(r: &ExerciseResult) -> bool {
+    graders_fault(r.build_failure().map(|(k, _)| k))
+}
+
 /// One gradebook row: a check, or an exercise that did not build.
 pub struct Test<'a> {
     pub exercise: &'a ExerciseResult,

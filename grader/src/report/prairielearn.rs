@@ -4,7 +4,6 @@
 //! could not build any checks.
 
 use super::Run;
-use crate::outcome::Kind;
 use serde_json::json;
 
 pub fn render(run: &Run) -> String {
@@ -23,13 +22,7 @@ pub fn render(run: &Run) -> String {
         })
         .collect();
     let max = run.max_points();
-    let gradable = !run.results.is_empty()
-        && !run.results.iter().all(|r| {
-            matches!(
-                r.build_failure().map(|(k, _)| k),
-                Some(Kind::BuildBroken | Kind::BuildTimedOut)
-            )
-        });
+    let gradable = !run.results.is_empty() && !run.results.iter().all(super::unbuilt);
     let mut message = format!("{}/{max} points.", run.points());
     if !run.subject.flags.is_empty() {
         message.push_str(" Files the grader never uses were changed; the course's own were used.");
