@@ -214,6 +214,13 @@ fn every_json_format_follows_its_schema() {
     assert!((pl["score"].as_f64().unwrap() - 4.0 / 6.0).abs() < 1e-9);
     let gs: Value = serde_json::from_str(&formatted("gradescope", true)).unwrap();
     assert_eq!(gs["score"], 4);
+    let numbers: Vec<&str> = gs["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["1.1", "1.2", "2.1", "2.2"]);
     let c50: Value = serde_json::from_str(&formatted("classroom50", true)).unwrap();
     assert_eq!(
         (c50["score"].as_u64(), c50["max-score"].as_u64()),

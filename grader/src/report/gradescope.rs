@@ -6,17 +6,24 @@ use super::Run;
 use serde_json::json;
 
 pub fn render(run: &Run) -> String {
+    let mut last = (0, 0);
     let tests: Vec<_> = run
         .tests()
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
+        .map(|t| {
+            // Numbered exercise.check, counting checks within each exercise from 1.
+            let exercise = t.exercise.exercise.number;
+            last = if last.0 == exercise {
+                (exercise, last.1 + 1)
+            } else {
+                (exercise, 1)
+            };
             json!({
                 "score": t.points,
                 "max_score": t.max_points,
                 "status": if t.passed { "passed" } else { "failed" },
                 "name": t.name,
-                "number": format!("{}.{}", t.exercise.exercise.number, i + 1),
+                "number": format!("{exercise}.{}", last.1),
                 "output": t.output(),
                 "visibility": "visible",
             })
