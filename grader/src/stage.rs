@@ -88,7 +88,7 @@ pub fn shared(course: &Course, state: &crate::state::State) -> Result<Shared> {
         .get("tokio")
         .map(|v| format!("tokio = {}", inline(&absolutise(v, &course.root))))
         .unwrap_or_else(|| {
-            r#"tokio = { version = "1", default-features = false, features = ["rt", "macros", "time", "sync", "fs", "io-util", "test-util"] }"#
+            r#"tokio = { version = "1", default-features = false, features = ["rt", "macros", "time", "sync", "fs", "io-util", "net", "test-util"] }"#
                 .into()
         });
     let checks = copy_dir(

@@ -47,6 +47,9 @@ pub use awaitlings::transcript::INJECTED_PANIC;
 pub use check::{Check, Fail, Kind, check};
 /// For checks that make files at check time (a check runs in an empty directory of its own).
 pub use tempfile;
+/// For checks that poll a future by hand (`task::spawn`, `assert_pending!`, `is_woken`) or script
+/// a peer's I/O (`io::Builder`, whose waits follow the paused clock).
+pub use tokio_test;
 
 /// Everything a checks file needs, in one `use`.
 pub mod prelude {
