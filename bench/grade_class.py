@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks `grader grade` over a class (DESIGN.md section 8). Prints figures; asserts nothing.
+"""Benchmarks `grader grade` over a class. Prints figures; asserts nothing.
 
 Makes N students' clones of this course (default 30) with mixed work: per exercise, a student has
 the solution, the untouched stub, or one of the course's known-wrong solutions applied. Then:

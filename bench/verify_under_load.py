@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Verdicts under heavy CPU load (DESIGN.md section 8: benchmarks, not timed tests).
+"""Verdicts under heavy CPU load (a benchmark, not a timed test).
 
 Runs `grader verify` N times while K busy-loop processes compete for the CPU (default: 4 per core),
 and prints how many runs found the course sound. Every wrong solution's verdict kind is checked by

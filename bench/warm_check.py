@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks the grader (DESIGN.md section 8). Prints figures; asserts nothing.
+"""Benchmarks the grader. Prints figures; asserts nothing.
 
 1. Warm `grader check 03` (nothing changed since the last build) against running the same compiled
    checks by hand (the harness binary, once per check, one after another), as a ratio. Target: 1.3x

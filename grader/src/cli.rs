@@ -1,4 +1,4 @@
-//! The command line: the contract users script against (DESIGN.md section 3).
+//! The command line: the contract users script against: README.md's command table is its documentation.
 //!
 //! Exit codes: 0 when everything selected passed, 1 when something failed, 2 for usage or
 //! environment errors (a bad name, no course found, cargo missing).
