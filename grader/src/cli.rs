@@ -67,6 +67,9 @@ pub enum Command {
     /// Every exercise, its status and score, and the next one to do.
     List,
     /// Build and run the hidden checks (all exercises when none is named).
+    // The usage line is spelled out: clap would otherwise show a suggested option there, as if
+    // it were required.
+    #[command(override_usage = "grader check [OPTIONS] [EXERCISES]...")]
     Check {
         /// Exercises to check: 3, 03, interleaved-tasks or 03-interleaved-tasks.
         exercises: Vec<String>,

@@ -348,7 +348,7 @@ fn print_summary(p: Paint, exercises: &[&Exercise], students: &[Student]) {
                 && let Some(e) = &expected
                 && !transcript.is_empty()
             {
-                for l in crate::diff::unified(e, &transcript, p, 8) {
+                for l in crate::diff::unified(e, &transcript, p, 8, None) {
                     outln!("        {l}");
                 }
             }

@@ -69,7 +69,7 @@ impl<W: Write> Human<W> {
         }
     }
 
-    fn check(&mut self, r: &CheckResult) {
+    fn check(&mut self, exercise: u32, r: &CheckResult) {
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
         if r.outcome.passed() {
@@ -123,7 +123,8 @@ impl<W: Write> Human<W> {
             self.line(&format!("      {l}"));
         }
         if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
-            let lines = diff::unified(e, a, p, 30);
+            let whole = format!("cargo run -p grader -- diff {:02}", exercise);
+            let lines = diff::unified(e, a, p, 30, Some(&whole));
             if !lines.is_empty() {
                 self.line(&format!(
                     "      transcript ({}, {}):",
@@ -308,7 +309,7 @@ impl<W: Write> Reporter for Human<W> {
             Event::Exercise(r) => {
                 self.exercise_header(r);
                 for c in &r.checks {
-                    self.check(c);
+                    self.check(r.exercise.number, c);
                 }
                 self.footer(r);
             }
@@ -354,12 +355,14 @@ impl<W: Write> Human<W> {
     }
 }
 
-/// Wraps text at `width` columns, keeping existing line breaks.
+/// Wraps text at `width` columns, keeping existing line breaks. A code span (`like this`) is
+/// never split: a command in it must still run when copied from one line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for para in text.lines() {
         let mut line = String::new();
-        for word in para.split(' ') {
+        for word in unbroken_words(para) {
+            let word = word.as_str();
             if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
                 out.push(std::mem::take(&mut line));
             }
@@ -373,8 +376,40 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// The words of `para`, with a code span's words kept together as one.
+fn unbroken_words(para: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut open = false;
+    for word in para.split(' ') {
+        match words.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+        if word.matches('`').count() % 2 == 1 {
+            open = !open;
+        }
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn never_splits_a_code_span() {
+        let text = "Stuck? Run `cargo run -p grader -- hint 03` and read it.";
+        let lines = super::wrap(text, 20);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("`cargo run -p grader -- hint 03`")),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), text);
+    }
+
     #[test]
     fn wraps_at_word_boundaries() {
         assert_eq!(super::wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);

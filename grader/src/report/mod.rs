@@ -217,7 +217,7 @@ impl Test<'_> {
             Some(c) => {
                 let mut out = self.message.clone();
                 if let (Some(e), Some(a)) = (&c.outcome.expected, &c.outcome.actual) {
-                    let diff = crate::diff::unified(e, a, Paint(false), 30);
+                    let diff = crate::diff::unified(e, a, Paint(false), 30, None);
                     if !diff.is_empty() {
                         out.push_str("\n\ntranscript (- expected, + yours):\n");
                         out.push_str(&diff.join("\n"));

@@ -87,7 +87,7 @@ impl<W: Write> Versus<W> {
         self.line(&p.green("+++ yours"))?;
         let e = awaitlings_check::compare::join(reference);
         let a = awaitlings_check::compare::join(yours);
-        for line in crate::diff::unified(&e, &a, p, usize::MAX) {
+        for line in crate::diff::unified(&e, &a, p, usize::MAX, None) {
             self.line(&line)?;
         }
         if theirs.transcript_dropped > 0 || mine.transcript_dropped > 0 {
