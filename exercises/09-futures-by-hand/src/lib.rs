@@ -79,7 +79,9 @@ pub fn cell<T>() -> (Setter<T>, Getter<T>) {
 /// Locks the shared state. A thread that panicked while holding the lock cannot have left it
 /// half-changed (every change is one assignment), so a poisoned lock is still good to use.
 fn lock<T>(shared: &Mutex<Shared<T>>) -> MutexGuard<'_, Shared<T>> {
-    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<T> Setter<T> {
@@ -104,8 +106,16 @@ impl<T> Future for Getter<T> {
         let shared = lock(&self.shared);
         todo!(
             "value there (it is {}): take it and return Ready; else leave this poll's waker (replacing {}) and return Pending, without waking it",
-            if shared.value.is_some() { "set" } else { "not set" },
-            if shared.waker.is_some() { "the stored one" } else { "none yet" },
+            if shared.value.is_some() {
+                "set"
+            } else {
+                "not set"
+            },
+            if shared.waker.is_some() {
+                "the stored one"
+            } else {
+                "none yet"
+            },
         )
     }
 }

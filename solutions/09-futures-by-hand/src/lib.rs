@@ -77,7 +77,9 @@ pub fn cell<T>() -> (Setter<T>, Getter<T>) {
 /// Locks the shared state. A thread that panicked while holding the lock cannot have left it
 /// half-changed (every change is one assignment), so a poisoned lock is still good to use.
 fn lock<T>(shared: &Mutex<Shared<T>>) -> MutexGuard<'_, Shared<T>> {
-    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<T> Setter<T> {
