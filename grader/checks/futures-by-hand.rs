@@ -366,12 +366,16 @@ pub fn checks() -> Vec<Check> {
             "timed(a future that sleeps 1 s, then 0.5 s) gives its output and 1.500 s, and takes \
              1.500 s; timed(a ready future) gives 0 s",
             || async {
-                let (output, took) = timed(async {
-                    sleep(ms(1000)).await;
-                    sleep(ms(500)).await;
-                    Order("risotto")
-                })
-                .await;
+                let what = "timed(a future that sleeps 1 s, then 0.5 s)";
+                let (output, took) = within(
+                    what,
+                    timed(async {
+                        sleep(ms(1000)).await;
+                        sleep(ms(500)).await;
+                        Order("risotto")
+                    }),
+                )
+                .await?;
                 let whole = elapsed();
                 expect_eq("the output of timed(a future returning Order(\"risotto\"))", output, Order("risotto"))?;
                 expect_measured("timed(a future that sleeps 1 s, then 0.5 s)", took, ms(1500), true)?;
@@ -394,7 +398,7 @@ pub fn checks() -> Vec<Check> {
                     "tea"
                 });
                 sleep(ms(2000)).await;
-                let (output, took) = tea.await;
+                let (output, took) = within("timed(a 1.5 s future), awaited 2 s after it was created,", tea).await?;
                 expect_eq("the output", output, "tea")?;
                 expect_elapsed("creating the Timed, waiting 2 s, then awaiting it", ms(3500))?;
                 if took == ms(3500) {
@@ -476,7 +480,7 @@ pub fn checks() -> Vec<Check> {
              a bill set before anyone waited",
             || async {
                 exercise::run().await;
-                expect_transcript("run")
+                expect_transcript("run").map_err(explain_run)
             },
         )
         .main(),
@@ -573,4 +577,50 @@ fn expect_measured(what: &str, took: Duration, expected: Duration, in_steps: boo
         Kind::WrongTiming,
         format!("{what} measured {}, expected exactly {}. {why}", secs(took), secs(expected)),
     ))
+}
+
+/// Awaits `future`, but gives up after a minute of virtual time, long after everything the checks'
+/// futures wait for is done: then nobody woke the task, and the check says so. The limit's timer
+/// is looked at first (`biased;`), so a future that was never woken cannot sneak through on the
+/// poll the timer's own wake-up brings.
+async fn within<F: Future>(what: &str, future: F) -> Result<F::Output, Fail> {
+    tokio::select! {
+        biased;
+        () = sleep(ms(60_000)) => Err(Fail::new(
+            Kind::Deadlock,
+            format!(
+                "{what} was still Pending after 60 s of virtual time, long after everything it \
+                 waits for was done: nobody woke the task awaiting it. Timed must poll its inner \
+                 future with the very Context it was given (`self.future.as_mut().poll(cx)`), so \
+                 that the inner future's waker is the task's."
+            ),
+        )),
+        output = future => Ok(output),
+    }
+}
+
+/// Names the likely mistake behind a wrong demo transcript, from the durations `run()` printed.
+fn explain_run(mut fail: Fail) -> Fail {
+    let lines = transcript();
+    let said = |start: &str| {
+        lines
+            .iter()
+            .find_map(|line| line.split_once(start).map(|(_, rest)| rest.to_string()))
+    };
+    let soup = said("soup served, after waiting ");
+    let tea = said("tea served, after steeping ");
+    let why = if tea.as_deref() == Some("3.000 s") {
+        "The tea measured 3.000 s, the second it sat unawaited included: Timed's clock must start \
+         at its first poll, not when it is created. "
+    } else if soup.as_deref() == Some("0.000 s") {
+        "The soup measured 0.000 s though the waiter waited 1.5 s: Timed's start was taken again \
+         at a later poll, or the clock is std's (which does not follow tokio's paused clock). "
+    } else if soup.is_some_and(|s| s != "1.500 s") {
+        "The soup's wait was measured wrong: is Timed's clock tokio::time::Instant, started at the \
+         first poll? "
+    } else {
+        ""
+    };
+    fail.message = format!("{why}{}", fail.message);
+    fail
 }
