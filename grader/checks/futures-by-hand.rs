@@ -73,7 +73,10 @@ pub fn checks() -> Vec<Check> {
                 for n in 1..=3 {
                     let poll = poll_by_hand(getter.as_mut(), &waker);
                     let woke = wakes.take();
-                    record_line(format!("poll {n}, nothing set: {}", describe_poll(&poll, woke)));
+                    record_line(format!(
+                        "poll {n}, nothing set: {}",
+                        describe_poll(&poll, woke)
+                    ));
                     if let Poll::Ready(value) = poll {
                         return Err(Fail::new(
                             Kind::WrongValue,
@@ -114,13 +117,18 @@ pub fn checks() -> Vec<Check> {
                 let (wakes, waker) = CountingWaker::new();
                 let poll = poll_by_hand(getter.as_mut(), &waker);
                 let woke = wakes.take();
-                record_line(format!("poll 1, nothing set: {}", describe_poll(&poll, woke)));
+                record_line(format!(
+                    "poll 1, nothing set: {}",
+                    describe_poll(&poll, woke)
+                ));
                 expect(poll.is_pending(), Kind::WrongValue, ready_too_soon())?;
                 expect(woke == 0, Kind::Spinning, busy_polling(1, woke))?;
 
                 setter.set(Order("stew"));
                 let woke = wakes.take();
-                record_line(format!("set(Order(\"stew\")): woke the waker {woke} time(s)"));
+                record_line(format!(
+                    "set(Order(\"stew\")): woke the waker {woke} time(s)"
+                ));
                 expect(
                     woke > 0,
                     Kind::WrongValue,
@@ -162,9 +170,11 @@ pub fn checks() -> Vec<Check> {
                     return Err(never_woken(what, stats.polls(), 10.0));
                 };
                 let value = joined.map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
-                cook.await.map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
+                cook.await
+                    .map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
                 expect_eq(&format!("the value {what}"), value, 31)?;
-                expect_took(&format!("{what} finished after it"), stats.finished_at().unwrap_or_default(), ms(1500))?;
+                let finished = stats.finished_at().unwrap_or_default();
+                expect_took(&format!("{what} finished after it"), finished, ms(1500))?;
                 expect_polls(what, stats.polls())
             },
         ),
@@ -191,24 +201,29 @@ pub fn checks() -> Vec<Check> {
                 expect(poll.is_pending(), Kind::WrongValue, ready_too_soon())?;
                 setter.set(Order("pie"));
                 let (a, b) = (wakes_a.take(), wakes_b.take());
-                record_line(format!("set(Order(\"pie\")): woke A {a} time(s), B {b} time(s)"));
+                record_line(format!(
+                    "set(Order(\"pie\")): woke A {a} time(s), B {b} time(s)"
+                ));
                 let why = match (a, b) {
-                    (_, 1) if a > 0 => "set() woke waker A as well as B. Only the waker of the \
-                         latest poll leads to whoever waits now: keep one waker, and let each \
-                         Pending poll replace it."
-                        .to_string(),
-                    (_, 1) => String::new(),
-                    (0, 0) => "set() woke neither waker. The Pending poll hands you a waker so \
-                         that you can wake it when the value comes: keep it, and wake it in set()."
-                        .to_string(),
-                    (_, 0) => "set() woke waker A, from the first poll, and not waker B, from the \
-                         latest. The future was polled again with another waker (as happens when \
-                         it moves to another task, or sits in a select! or join! that gives each \
-                         branch its own waker): the old waker may lead to a task that no longer \
-                         waits for it, so the task waiting now never wakes. Each Pending poll \
-                         must replace the stored waker with `cx.waker().clone()`, not keep the \
-                         first one."
-                        .to_string(),
+                    (0, 1) => String::new(),
+                    (_, 1) => String::from(
+                        "set() woke waker A as well as B. Only the waker of the latest poll \
+                         leads to whoever waits now: keep one waker, and let each Pending poll \
+                         replace it.",
+                    ),
+                    (0, 0) => String::from(
+                        "set() woke neither waker. The Pending poll hands you a waker so that \
+                         you can wake it when the value comes: keep it, and wake it in set().",
+                    ),
+                    (_, 0) => String::from(
+                        "set() woke waker A, from the first poll, and not waker B, from the \
+                         latest. The future was polled again with another waker (as happens \
+                         when it moves to another task, or sits in a select! or join! that gives \
+                         each branch its own waker): the old waker may lead to a task that no \
+                         longer waits for it, so the task waiting now never wakes. Each Pending \
+                         poll must replace the stored waker with `cx.waker().clone()`, not keep \
+                         the first one.",
+                    ),
                     _ => format!(
                         "set() woke waker B {b} times, expected exactly once: one value, one \
                          wake-up."
@@ -288,7 +303,10 @@ pub fn checks() -> Vec<Check> {
                 expect(
                     elapsed().is_zero(),
                     Kind::WrongTiming,
-                    format!("{what} was Ready only after {}, expected at once", secs(elapsed())),
+                    format!(
+                        "{what} was Ready only after {}, expected at once",
+                        secs(elapsed())
+                    ),
                 )
             },
         ),
@@ -305,19 +323,28 @@ pub fn checks() -> Vec<Check> {
                     tokio::task::yield_now().await;
                 }
                 let polls = stats.polls();
-                record_line(format!("before set: the waiting task polled the getter {polls} time(s)"));
-                expect(polls > 0, Kind::WrongValue, "the spawned task never polled the getter")?;
-                expect(polls == 1, Kind::Spinning, format!(
-                    "with no value set yet, the task awaiting the getter was polled {polls} times \
-                     while the check yielded 10 times: each Pending woke its own waker, so the \
-                     runtime polls it again at once, forever (busy polling). Return Pending \
-                     without waking: store the waker, and let set() wake it."
-                ))?;
+                record_line(format!("before set: the getter was polled {polls} time(s)"));
+                expect(
+                    polls > 0,
+                    Kind::WrongValue,
+                    "the spawned task never polled the getter",
+                )?;
+                expect(
+                    polls == 1,
+                    Kind::Spinning,
+                    format!(
+                        "with no value set yet, the task awaiting the getter was polled \
+                         {polls} times while the check yielded 10 times: each Pending woke its \
+                         own waker, so the runtime polls it again at once, forever (busy \
+                         polling). Return Pending without waking: store the waker, and let set() \
+                         wake it."
+                    ),
+                )?;
                 // spawn_blocking runs on another thread, and holds tokio's paused clock back
                 // while it runs: no timer can fire before the value is set.
                 tokio::task::spawn_blocking(move || setter.set(5))
                     .await
-                    .map_err(|e| Fail::new(Kind::Panicked, format!("set() on another thread: {e}")))?;
+                    .map_err(|e| Fail::new(Kind::Panicked, format!("set() on a thread: {e}")))?;
                 let what = "a task parked on the getter, set from another thread,";
                 let Ok(joined) = tokio::time::timeout(ms(10_000), waiter).await else {
                     return Err(never_woken(what, stats.polls(), 10.0));
@@ -377,15 +404,30 @@ pub fn checks() -> Vec<Check> {
                 )
                 .await?;
                 let whole = elapsed();
-                expect_eq("the output of timed(a future returning Order(\"risotto\"))", output, Order("risotto"))?;
-                expect_measured("timed(a future that sleeps 1 s, then 0.5 s)", took, ms(1500), true)?;
-                expect_elapsed("awaiting timed(a future that sleeps 1 s, then 0.5 s)", ms(1500))
-                    .map_err(|fail| Fail::new(fail.kind, format!("{} (measured right, {}: the wrapper itself must add no waiting)", fail.message, secs(whole))))?;
+                let risotto = "the output of timed(a future returning Order(\"risotto\"))";
+                expect_eq(risotto, output, Order("risotto"))?;
+                expect_measured(what, took, ms(1500), true)?;
+                expect_elapsed(
+                    "awaiting timed(a future that sleeps 1 s, then 0.5 s)",
+                    ms(1500),
+                )
+                .map_err(|fail| {
+                    let message = format!(
+                        "{} (measured right, {}: the wrapper must add no waiting)",
+                        fail.message,
+                        secs(whole)
+                    );
+                    Fail::new(fail.kind, message)
+                })?;
 
                 restart();
                 let (output, took) = timed(std::future::ready(17)).await;
                 expect_eq("the output of timed(std::future::ready(17))", output, 17)?;
-                expect_eq("the time timed(std::future::ready(17)) measured", took, Duration::ZERO)
+                expect_eq(
+                    "the time timed(std::future::ready(17)) measured",
+                    took,
+                    Duration::ZERO,
+                )
             },
         ),
         check(
@@ -398,9 +440,13 @@ pub fn checks() -> Vec<Check> {
                     "tea"
                 });
                 sleep(ms(2000)).await;
-                let (output, took) = within("timed(a 1.5 s future), awaited 2 s after it was created,", tea).await?;
+                let what = "timed(a 1.5 s future), first polled 2 s after it was created,";
+                let (output, took) = within(what, tea).await?;
                 expect_eq("the output", output, "tea")?;
-                expect_elapsed("creating the Timed, waiting 2 s, then awaiting it", ms(3500))?;
+                expect_elapsed(
+                    "creating the Timed, waiting 2 s, then awaiting it",
+                    ms(3500),
+                )?;
                 if took == ms(3500) {
                     return Err(Fail::new(
                         Kind::WrongTiming,
@@ -411,7 +457,7 @@ pub fn checks() -> Vec<Check> {
                          (`started` still None), not in timed().",
                     ));
                 }
-                expect_measured("timed(a 1.5 s future), first polled 2 s after it was created,", took, ms(1500), false)
+                expect_measured(what, took, ms(1500), false)
             },
         ),
         check(
@@ -428,7 +474,9 @@ pub fn checks() -> Vec<Check> {
                     describe_poll(&poll, wakes.take())
                 ));
                 match poll {
-                    Poll::Ready((output, _)) => expect_eq("the output of timed(ready(Order(\"bread\")))", output, Order("bread"))?,
+                    Poll::Ready((output, _)) => {
+                        expect_eq("the output of timed(ready(..))", output, Order("bread"))?
+                    }
                     Poll::Pending => {
                         return Err(Fail::new(
                             Kind::WrongValue,
@@ -444,12 +492,27 @@ pub fn checks() -> Vec<Check> {
                 let mut timed_getter = pin!(timed(getter));
                 let poll = poll_by_hand(timed_getter.as_mut(), &waker);
                 let woke = wakes.take();
-                record_line(format!("timed(getter), poll 1: {}", describe_poll(&poll, woke)));
-                expect(poll.is_pending(), Kind::WrongValue, "timed(getter) was Ready before anything was set")?;
-                expect(woke == 0, Kind::Spinning, "timed(getter) returned Pending and woke its own waker at once: busy polling. Neither Timed nor the getter should wake anyone while nothing has changed.")?;
+                record_line(format!(
+                    "timed(getter), poll 1: {}",
+                    describe_poll(&poll, woke)
+                ));
+                expect(
+                    poll.is_pending(),
+                    Kind::WrongValue,
+                    "timed(getter) was Ready before anything was set",
+                )?;
+                expect(
+                    woke == 0,
+                    Kind::Spinning,
+                    "timed(getter) returned Pending and woke its own waker at once: busy \
+                     polling. Neither Timed nor the getter should wake anyone while nothing has \
+                     changed.",
+                )?;
                 setter.set(Order("jam"));
                 let woke = wakes.take();
-                record_line(format!("set(Order(\"jam\")): woke Timed's waker {woke} time(s)"));
+                record_line(format!(
+                    "set(Order(\"jam\")): woke Timed's waker {woke} time(s)"
+                ));
                 expect(
                     woke == 1,
                     Kind::WrongValue,
@@ -462,9 +525,14 @@ pub fn checks() -> Vec<Check> {
                     ),
                 )?;
                 let poll = poll_by_hand(timed_getter.as_mut(), &waker);
-                record_line(format!("timed(getter), poll 2: {}", describe_poll(&poll, 0)));
+                record_line(format!(
+                    "timed(getter), poll 2: {}",
+                    describe_poll(&poll, 0)
+                ));
                 match poll {
-                    Poll::Ready((output, _)) => expect_eq("the output of timed(getter)", output, Order("jam")),
+                    Poll::Ready((output, _)) => {
+                        expect_eq("the output of timed(getter)", output, Order("jam"))
+                    }
                     Poll::Pending => Err(Fail::new(
                         Kind::WrongValue,
                         "timed(getter) was still Pending after set() woke it. Timed must poll the \
@@ -476,7 +544,8 @@ pub fn checks() -> Vec<Check> {
         check(
             "waiter-transcript",
             3,
-            "run() prints the demo's transcript: soup through a cell, tea timed from its first poll, \
+            "run() prints the demo's transcript: soup through a cell, tea timed from its first \
+             poll, \
              a bill set before anyone waited",
             || async {
                 exercise::run().await;
@@ -542,7 +611,11 @@ fn expect_polls(what: &str, polls: u32) -> Result<(), Fail> {
     };
     expect(
         polls == 2,
-        if polls > 2 { Kind::Spinning } else { Kind::WrongValue },
+        if polls > 2 {
+            Kind::Spinning
+        } else {
+            Kind::WrongValue
+        },
         format!(
             "{what} was polled {polls} times, expected exactly 2: once to park (Pending), once \
              after set() woke it (Ready). {why}"
@@ -551,7 +624,12 @@ fn expect_polls(what: &str, polls: u32) -> Result<(), Fail> {
 }
 
 /// Judges a duration Timed measured, naming the likely mistake.
-fn expect_measured(what: &str, took: Duration, expected: Duration, in_steps: bool) -> Result<(), Fail> {
+fn expect_measured(
+    what: &str,
+    took: Duration,
+    expected: Duration,
+    in_steps: bool,
+) -> Result<(), Fail> {
     if took == expected {
         return Ok(());
     }
@@ -575,7 +653,11 @@ fn expect_measured(what: &str, took: Duration, expected: Duration, in_steps: boo
     };
     Err(Fail::new(
         Kind::WrongTiming,
-        format!("{what} measured {}, expected exactly {}. {why}", secs(took), secs(expected)),
+        format!(
+            "{what} measured {}, expected exactly {}. {why}",
+            secs(took),
+            secs(expected)
+        ),
     ))
 }
 
