@@ -18,11 +18,16 @@
 //! - `set-before-first-poll`: a value set before anyone polled (on this thread, or on another one)
 //!   is not lost: the first poll is Ready at once, with no wake-up needed, and `set` does not trip
 //!   over the missing waker;
+//! - `value-arrives-mid-poll`: the value is set on another thread *during* the first poll, at
+//!   the moment the getter clones its waker to keep it (the check's waker runs a hook when it is
+//!   first cloned, and gives the other thread a moment). Either that poll sees the value, or the
+//!   waker it kept is woken and the next poll is Ready. A poll that looks at the value under one
+//!   lock and stores the waker under another loses the wake-up here, every time: the race that a
+//!   real program loses once in a million runs, made to happen on purpose;
 //! - `set-from-another-thread`: a task parked on the getter is woken by `set` from a blocking
-//!   thread; then a hundred rounds where a blocking thread sets the value while the task may be
-//!   anywhere in its poll all finish. (Checking the value and leaving the waker under two separate
-//!   locks loses wake-ups only now and then: a round that hangs shows it, but rounds that pass
-//!   prove nothing, which is why the protocol checks above do the judging.)
+//!   thread, polled exactly twice; then a hundred rounds where a blocking thread sets the value
+//!   while the task may be anywhere in its poll all finish (a net for other races, which rounds
+//!   that pass cannot rule out).
 //!
 //! The timing wrapper (`timed`, `Timed`):
 //! - `timed-measures-its-future`: a future that sleeps 1 s and then 0.5 s took exactly 1.500 s of
@@ -47,7 +52,9 @@ use awaitlings_check::prelude::*;
 use exercise::{cell, timed};
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 use tokio::time::sleep;
 
@@ -308,6 +315,84 @@ pub fn checks() -> Vec<Check> {
                         secs(elapsed())
                     ),
                 )
+            },
+        ),
+        check(
+            "value-arrives-mid-poll",
+            2,
+            "a value set on another thread while a poll is storing its waker is not lost: that \
+             poll is Ready, or its waker is woken and the next poll is Ready",
+            || async {
+                let (setter, getter) = cell::<Order>();
+                // The first time the getter clones its waker (to keep it), another thread sets
+                // the value, and this one gives it a moment to finish: the value arrives in the
+                // middle of the poll. A poll that holds the lock from looking at the value to
+                // storing the waker makes set() wait until it is done.
+                let (set_done, set_finished) = std::sync::mpsc::channel();
+                let setting = Arc::new(Mutex::new(None));
+                let hook = {
+                    let setting = setting.clone();
+                    move || {
+                        let thread = std::thread::spawn(move || {
+                            setter.set(Order("cake"));
+                            let _ = set_done.send(());
+                        });
+                        let _ = set_finished.recv_timeout(ms(150));
+                        *setting.lock().unwrap() = Some(thread);
+                    }
+                };
+                let (hooked, waker) = HookedWaker::new(Box::new(hook));
+                let mut getter = pin!(getter);
+                let poll = poll_by_hand(getter.as_mut(), &waker);
+                let thread = setting.lock().unwrap().take();
+                let Some(thread) = thread else {
+                    return Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "poll 1 of a getter with no value returned {} without keeping a clone \
+                             of its waker (`cx.waker().clone()`): nobody can wake it when the \
+                             value comes.",
+                            if poll.is_ready() { "Ready" } else { "Pending" }
+                        ),
+                    ));
+                };
+                if thread.join().is_err() {
+                    return Err(Fail::new(
+                        Kind::Panicked,
+                        "set() panicked on another thread, while the getter was being polled.",
+                    ));
+                }
+                let woke = hooked.wakes();
+                record_line(format!(
+                    "poll 1, the value set by another thread meanwhile: {}",
+                    describe_poll(&poll, woke)
+                ));
+                if poll.is_pending() {
+                    expect(
+                        woke > 0,
+                        Kind::WrongValue,
+                        "a lost wake-up: the value was set on another thread while the poll was \
+                         between looking at the value and storing its waker, and the waker was \
+                         never woken. set() found no waker to wake, and then the poll stored \
+                         one and returned Pending with the value already there: the task would \
+                         sleep forever. Look at the value and store the waker under one lock \
+                         (one `lock()` for the whole of poll), and in set(), store the value and \
+                         take the waker under one lock.",
+                    )?;
+                    let poll = poll_by_hand(getter.as_mut(), &waker);
+                    record_line(format!(
+                        "poll 2, after the wake-up: {}",
+                        describe_poll(&poll, 0)
+                    ));
+                    expect_ready(
+                        "poll 2, the one set() woke the waker for,",
+                        poll,
+                        Order("cake"),
+                        "The value is there: the poll must return Poll::Ready(value).",
+                    )
+                } else {
+                    expect_ready("poll 1", poll, Order("cake"), "")
+                }
             },
         ),
         check(
@@ -705,4 +790,65 @@ fn explain_run(mut fail: Fail) -> Fail {
     };
     fail.message = format!("{why}{}", fail.message);
     fail
+}
+
+/// A waker that counts its wake-ups and runs a hook the first time it is cloned: the moment a
+/// future keeps it. `CountingWaker` cannot do this (a `std::task::Wake` waker clones its `Arc`
+/// without telling anyone), so this one is built from a `RawWaker`.
+struct HookedWaker {
+    wakes: AtomicUsize,
+    on_first_clone: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl HookedWaker {
+    fn new(hook: Box<dyn FnOnce() + Send>) -> (Arc<HookedWaker>, Waker) {
+        let hooked = Arc::new(HookedWaker {
+            wakes: AtomicUsize::new(0),
+            on_first_clone: Mutex::new(Some(hook)),
+        });
+        let data = Arc::into_raw(hooked.clone()).cast::<()>();
+        // SAFETY: `data` is an `Arc<HookedWaker>` turned into a pointer, which is what every
+        // function of HOOKED_VTABLE expects; the waker owns that one strong count.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(data, &HOOKED_VTABLE)) };
+        (hooked, waker)
+    }
+
+    fn wakes(&self) -> usize {
+        self.wakes.load(Ordering::SeqCst)
+    }
+}
+
+static HOOKED_VTABLE: RawWakerVTable =
+    RawWakerVTable::new(hooked_clone, hooked_wake, hooked_wake_by_ref, hooked_drop);
+
+// SAFETY (all four): `data` always comes from `Arc::into_raw` of an `Arc<HookedWaker>`, and each
+// waker owns one strong count of it.
+unsafe fn hooked_clone(data: *const ()) -> RawWaker {
+    let hooked = unsafe { &*data.cast::<HookedWaker>() };
+    let hook = hooked
+        .on_first_clone
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some(hook) = hook {
+        hook();
+    }
+    unsafe { Arc::increment_strong_count(data.cast::<HookedWaker>()) };
+    RawWaker::new(data, &HOOKED_VTABLE)
+}
+
+unsafe fn hooked_wake(data: *const ()) {
+    unsafe {
+        hooked_wake_by_ref(data);
+        hooked_drop(data);
+    }
+}
+
+unsafe fn hooked_wake_by_ref(data: *const ()) {
+    let hooked = unsafe { &*data.cast::<HookedWaker>() };
+    hooked.wakes.fetch_add(1, Ordering::SeqCst);
+}
+
+unsafe fn hooked_drop(data: *const ()) {
+    drop(unsafe { Arc::from_raw(data.cast::<HookedWaker>()) });
 }
