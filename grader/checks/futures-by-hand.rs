@@ -52,9 +52,9 @@ use awaitlings_check::prelude::*;
 use exercise::{cell, timed};
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::time::sleep;
 
@@ -790,65 +790,4 @@ fn explain_run(mut fail: Fail) -> Fail {
     };
     fail.message = format!("{why}{}", fail.message);
     fail
-}
-
-/// A waker that counts its wake-ups and runs a hook the first time it is cloned: the moment a
-/// future keeps it. `CountingWaker` cannot do this (a `std::task::Wake` waker clones its `Arc`
-/// without telling anyone), so this one is built from a `RawWaker`.
-struct HookedWaker {
-    wakes: AtomicUsize,
-    on_first_clone: Mutex<Option<Box<dyn FnOnce() + Send>>>,
-}
-
-impl HookedWaker {
-    fn new(hook: Box<dyn FnOnce() + Send>) -> (Arc<HookedWaker>, Waker) {
-        let hooked = Arc::new(HookedWaker {
-            wakes: AtomicUsize::new(0),
-            on_first_clone: Mutex::new(Some(hook)),
-        });
-        let data = Arc::into_raw(hooked.clone()).cast::<()>();
-        // SAFETY: `data` is an `Arc<HookedWaker>` turned into a pointer, which is what every
-        // function of HOOKED_VTABLE expects; the waker owns that one strong count.
-        let waker = unsafe { Waker::from_raw(RawWaker::new(data, &HOOKED_VTABLE)) };
-        (hooked, waker)
-    }
-
-    fn wakes(&self) -> usize {
-        self.wakes.load(Ordering::SeqCst)
-    }
-}
-
-static HOOKED_VTABLE: RawWakerVTable =
-    RawWakerVTable::new(hooked_clone, hooked_wake, hooked_wake_by_ref, hooked_drop);
-
-// SAFETY (all four): `data` always comes from `Arc::into_raw` of an `Arc<HookedWaker>`, and each
-// waker owns one strong count of it.
-unsafe fn hooked_clone(data: *const ()) -> RawWaker {
-    let hooked = unsafe { &*data.cast::<HookedWaker>() };
-    let hook = hooked
-        .on_first_clone
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take();
-    if let Some(hook) = hook {
-        hook();
-    }
-    unsafe { Arc::increment_strong_count(data.cast::<HookedWaker>()) };
-    RawWaker::new(data, &HOOKED_VTABLE)
-}
-
-unsafe fn hooked_wake(data: *const ()) {
-    unsafe {
-        hooked_wake_by_ref(data);
-        hooked_drop(data);
-    }
-}
-
-unsafe fn hooked_wake_by_ref(data: *const ()) {
-    let hooked = unsafe { &*data.cast::<HookedWaker>() };
-    hooked.wakes.fetch_add(1, Ordering::SeqCst);
-}
-
-unsafe fn hooked_drop(data: *const ()) {
-    drop(unsafe { Arc::from_raw(data.cast::<HookedWaker>()) });
 }

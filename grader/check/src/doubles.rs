@@ -11,6 +11,8 @@
 //!   hand-made executor);
 //! - [`Watched`] and [`Stats`]: wraps any future (`Send` if it is) and counts its polls, polls
 //!   after Ready, and when it started, finished and was dropped: how a check sees cancellation;
+//! - [`HookedWaker`]: a waker that runs a hook when it is first cloned, to make a race happen at
+//!   one exact point;
 //! - [`InFlight`]: counts jobs running at once and remembers the most, for concurrency limits.
 //!
 //! [`Gate`] is single-threaded (`Rc`), for hand-made executors; [`Watched`] and [`InFlight`] are
@@ -22,7 +24,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Wake, Waker};
 use std::time::Duration;
 
 /// A waker that only counts how often it is woken.
@@ -281,6 +283,70 @@ impl<F: Future> Drop for Watched<F> {
     }
 }
 
+/// A waker that counts its wake-ups and runs a hook the first time it is cloned: the moment a
+/// future keeps it. A check makes a race happen at one exact point with it (09: the value arrives
+/// between the getter's check and its storing the waker). `CountingWaker` cannot do this (a `std::task::Wake` waker clones its `Arc`
+/// without telling anyone), so this one is built from a `RawWaker`.
+pub struct HookedWaker {
+    wakes: AtomicUsize,
+    on_first_clone: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl HookedWaker {
+    /// A fresh hooked waker: `hook` runs (once) when the waker is first cloned.
+    pub fn new(hook: Box<dyn FnOnce() + Send>) -> (Arc<HookedWaker>, Waker) {
+        let hooked = Arc::new(HookedWaker {
+            wakes: AtomicUsize::new(0),
+            on_first_clone: Mutex::new(Some(hook)),
+        });
+        let data = Arc::into_raw(hooked.clone()).cast::<()>();
+        // SAFETY: `data` is an `Arc<HookedWaker>` turned into a pointer, which is what every
+        // function of HOOKED_VTABLE expects; the waker owns that one strong count.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(data, &HOOKED_VTABLE)) };
+        (hooked, waker)
+    }
+
+    /// The wake-ups so far.
+    pub fn wakes(&self) -> usize {
+        self.wakes.load(Ordering::SeqCst)
+    }
+}
+
+static HOOKED_VTABLE: RawWakerVTable =
+    RawWakerVTable::new(hooked_clone, hooked_wake, hooked_wake_by_ref, hooked_drop);
+
+// SAFETY (all four): `data` always comes from `Arc::into_raw` of an `Arc<HookedWaker>`, and each
+// waker owns one strong count of it.
+unsafe fn hooked_clone(data: *const ()) -> RawWaker {
+    let hooked = unsafe { &*data.cast::<HookedWaker>() };
+    let hook = hooked
+        .on_first_clone
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some(hook) = hook {
+        hook();
+    }
+    unsafe { Arc::increment_strong_count(data.cast::<HookedWaker>()) };
+    RawWaker::new(data, &HOOKED_VTABLE)
+}
+
+unsafe fn hooked_wake(data: *const ()) {
+    unsafe {
+        hooked_wake_by_ref(data);
+        hooked_drop(data);
+    }
+}
+
+unsafe fn hooked_wake_by_ref(data: *const ()) {
+    let hooked = unsafe { &*data.cast::<HookedWaker>() };
+    hooked.wakes.fetch_add(1, Ordering::SeqCst);
+}
+
+unsafe fn hooked_drop(data: *const ()) {
+    drop(unsafe { Arc::from_raw(data.cast::<HookedWaker>()) });
+}
+
 /// Counts jobs running at once, and remembers the most there ever were. Clones share the count;
 /// it is `Send`, so jobs given to `tokio::spawn` can carry it.
 ///
@@ -384,6 +450,30 @@ mod tests {
             "Pending, woke the waker"
         );
         assert!(Pin::new(&mut y).poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn hooked_waker_runs_its_hook_on_the_first_clone_only() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (hooked, waker) = HookedWaker::new({
+            let calls = calls.clone();
+            Box::new(move || {
+                calls.fetch_add(1, Ordering::SeqCst);
+            })
+        });
+        let kept = waker.clone();
+        let again = waker.clone();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        kept.wake();
+        again.wake_by_ref();
+        drop(again);
+        assert_eq!(hooked.wakes(), 2);
+        drop(waker);
+        assert_eq!(
+            Arc::strong_count(&hooked),
+            1,
+            "every waker gave its count back"
+        );
     }
 
     #[test]

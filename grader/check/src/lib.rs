@@ -55,7 +55,8 @@ pub use tokio_test;
 pub mod prelude {
     pub use crate::check::{Check, Fail, Kind, check};
     pub use crate::doubles::{
-        CountingWaker, Gate, InFlight, Running, Stats, Watched, YieldOnce, describe_poll, watched,
+        CountingWaker, Gate, HookedWaker, InFlight, Running, Stats, Watched, YieldOnce,
+        describe_poll, watched,
     };
     pub use crate::expect::{
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines, expect_took,
