@@ -104,8 +104,10 @@ fn run(check: &Check, job: Job) {
     panics::install();
 
     let mut builder = tokio::runtime::Builder::new_current_thread();
+    // Time, and I/O for the checks that use real sockets on loopback (`.real_time()`) or tokio's
+    // networking types in memory. Under paused time, socket I/O never holds the clock back.
     builder
-        .enable_time()
+        .enable_all()
         .start_paused(check.paused)
         .on_thread_park(monitor::on_park)
         .on_thread_unpark(monitor::on_unpark);
