@@ -42,8 +42,11 @@ pub trait Connect: Send + Sync + 'static {
 
     /// Connects to `host` on `port`. Fails like a real connection would (for example with
     /// `io::ErrorKind::ConnectionRefused`), and, like a real one, may take its time.
-    fn connect(&self, host: &str, port: u16)
-    -> impl Future<Output = io::Result<Self::Stream>> + Send;
+    fn connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl Future<Output = io::Result<Self::Stream>> + Send;
 }
 
 /// Connects over TCP, with tokio's `TcpStream`.
@@ -108,7 +111,13 @@ pub struct Response {
 
 impl fmt::Display for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, {} bytes: {:?}", self.status, self.body.len(), self.body)
+        write!(
+            f,
+            "{}, {} bytes: {:?}",
+            self.status,
+            self.body.len(),
+            self.body
+        )
     }
 }
 
@@ -195,7 +204,9 @@ where
 /// `Err(FetchError::Connect(error.kind()))`), then [`get`] over the new stream.
 pub async fn fetch<C: Connect>(connector: &C, url: &str) -> Result<Response, FetchError> {
     let _ = (connector, url);
-    todo!("parse the URL, connect, and get the target over the stream, turning each failure into a FetchError")
+    todo!(
+        "parse the URL, connect, and get the target over the stream, turning each failure into a FetchError"
+    )
 }
 
 /// Fetches every URL and returns one result per URL, in the order of `urls`. The contract, which

@@ -20,7 +20,10 @@ fn main() {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("could not listen on 127.0.0.1");
-        let port = listener.local_addr().expect("a bound listener has an address").port();
+        let port = listener
+            .local_addr()
+            .expect("a bound listener has an address")
+            .port();
         tokio::spawn(serve(listener));
 
         let urls = ["/hello", "/slow", "/missing", "/garbage", "/count"]
@@ -55,7 +58,10 @@ async fn answer(mut stream: TcpStream) {
     awaitlings::say!("server: GET {path}");
     // (milliseconds to wait, then what to send), step by step.
     let steps: &[(u64, &str)] = match path.as_str() {
-        "/hello" => &[(500, "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello, world")],
+        "/hello" => &[(
+            500,
+            "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello, world",
+        )],
         "/slow" => &[(3000, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow")],
         "/garbage" => &[(0, "SSH-2.0-OpenSSH_9.6\r\n")],
         "/count" => &[
@@ -63,7 +69,10 @@ async fn answer(mut stream: TcpStream) {
             (200, "two, "),
             (200, "three"),
         ],
-        _ => &[(0, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")],
+        _ => &[(
+            0,
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found",
+        )],
     };
     for &(wait, text) in steps {
         sleep(Duration::from_millis(wait)).await;

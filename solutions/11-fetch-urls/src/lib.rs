@@ -35,8 +35,11 @@ pub trait Connect: Send + Sync + 'static {
 
     /// Connects to `host` on `port`. Fails like a real connection would (for example with
     /// `io::ErrorKind::ConnectionRefused`), and, like a real one, may take its time.
-    fn connect(&self, host: &str, port: u16)
-    -> impl Future<Output = io::Result<Self::Stream>> + Send;
+    fn connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl Future<Output = io::Result<Self::Stream>> + Send;
 }
 
 /// Connects over TCP, with tokio's `TcpStream`.
@@ -101,7 +104,13 @@ pub struct Response {
 
 impl fmt::Display for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, {} bytes: {:?}", self.status, self.body.len(), self.body)
+        write!(
+            f,
+            "{}, {} bytes: {:?}",
+            self.status,
+            self.body.len(),
+            self.body
+        )
     }
 }
 
@@ -236,7 +245,9 @@ fn parse_status(line: &str) -> Result<u16, FetchError> {
     let version = parts.next().unwrap_or_default();
     let code = parts.next().unwrap_or_default();
     if !version.starts_with("HTTP/1.") || code.len() != 3 {
-        return Err(FetchError::Malformed(format!("not a status line: {line:?}")));
+        return Err(FetchError::Malformed(format!(
+            "not a status line: {line:?}"
+        )));
     }
     code.parse()
         .ok()
@@ -281,7 +292,10 @@ pub async fn fetch_all<C: Connect>(
         tasks.spawn(async move {
             // Wait for a free slot. The permit is held until the task ends (it is dropped with
             // `_permit`), so at most k requests are ever past this line.
-            let _permit = slots.acquire_owned().await.expect("the semaphore is never closed");
+            let _permit = slots
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
             // The clock of this request starts now that it has a slot, not when it was queued:
             // a request that waited for its turn has not used any of its time. `timeout` drops
             // the request's future when the time is up, which closes its connection, whatever it
