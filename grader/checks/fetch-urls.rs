@@ -118,7 +118,9 @@ pub fn checks() -> Vec<Check> {
                 let cases: [(&str, Vec<Step>, Result<Response, FetchError>, u64); 5] = [
                     (
                         "200 with Content-Length: 5, the connection kept open (keep-alive)",
-                        vec![send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer: check\r\n\r\nhello")],
+                        vec![send(
+                            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer: check\r\n\r\nhello",
+                        )],
                         ok(200, "hello"),
                         0,
                     ),
@@ -220,12 +222,17 @@ pub fn checks() -> Vec<Check> {
                 let cases: [(&str, Vec<Step>, Result<Response, FetchError>); 7] = [
                     (
                         "404 Not Found with a body, kept open",
-                        vec![send("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")],
+                        vec![send(
+                            "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found",
+                        )],
                         Err(FetchError::Status(404)),
                     ),
                     (
                         "503 without Content-Length, then closed",
-                        vec![send("HTTP/1.1 503 Service Unavailable\r\n\r\nbusy"), Step::Close],
+                        vec![
+                            send("HTTP/1.1 503 Service Unavailable\r\n\r\nbusy"),
+                            Step::Close,
+                        ],
                         Err(FetchError::Status(503)),
                     ),
                     (
@@ -355,8 +362,7 @@ pub fn checks() -> Vec<Check> {
                 let urls: Vec<String> = (0..delays.len())
                     .map(|i| format!("http://u{i}.test/"))
                     .collect();
-                let results =
-                    exercise::fetch_all(net, urls, 5, Duration::from_secs(2)).await;
+                let results = exercise::fetch_all(net, urls, 5, Duration::from_secs(2)).await;
                 let expected: Vec<_> = (0..delays.len())
                     .map(|i| ok(200, &format!("page {i}")))
                     .collect();
@@ -646,7 +652,10 @@ async fn timeout_per_request() -> Result<(), Fail> {
         };
         let (start, end) = (ms(t.start), ms(t.end));
         let ended = conn.ended;
-        let result = results.get(i).map(shape).unwrap_or_else(|| "nothing".into());
+        let result = results
+            .get(i)
+            .map(shape)
+            .unwrap_or_else(|| "nothing".into());
         if conn.started != start {
             let why = if conn.started > start {
                 "a slot was free for it then: when a request ends (or times out), the next URL \
@@ -678,7 +687,11 @@ async fn timeout_per_request() -> Result<(), Fail> {
                     secs(conn.started),
                     secs(e),
                     secs(ran),
-                    if timed_out { "Err(Timeout)" } else { "its page" },
+                    if timed_out {
+                        "Err(Timeout)"
+                    } else {
+                        "its page"
+                    },
                     secs(end),
                     if ran < limit {
                         "Each request has the whole limit from its own start. Is one deadline \
@@ -716,13 +729,17 @@ async fn timeout_per_request() -> Result<(), Fail> {
                  Err(Timeout) at exactly {}, 1 s after it started. {}",
                 t.what,
                 secs(conn.started),
-                ended.map(|e| format!(" at {}", secs(e))).unwrap_or_default(),
+                ended
+                    .map(|e| format!(" at {}", secs(e)))
+                    .unwrap_or_default(),
                 secs(end),
                 match i {
                     0 => "The limit covers the whole request, connecting included.",
-                    2 => "The limit covers the whole request: waiting for the head too, not \
+                    2 =>
+                        "The limit covers the whole request: waiting for the head too, not \
                           only the connect.",
-                    _ => "The limit covers the whole request, until the last byte of the body \
+                    _ =>
+                        "The limit covers the whole request, until the last byte of the body \
                           is read: a body that stalls halfway is a timeout too. Put \
                           `tokio::time::timeout` around the whole fetch (connect, request, \
                           head and body).",
@@ -731,7 +748,9 @@ async fn timeout_per_request() -> Result<(), Fail> {
             _ => format!(
                 "the request for URL {i} ({}) gave {result}{}, expected its page at {}",
                 t.what,
-                ended.map(|e| format!(" at {}", secs(e))).unwrap_or_default(),
+                ended
+                    .map(|e| format!(" at {}", secs(e)))
+                    .unwrap_or_default(),
                 secs(end)
             ),
         };
@@ -744,11 +763,7 @@ async fn timeout_per_request() -> Result<(), Fail> {
             message,
         ));
     }
-    expect_results(
-        "fetch_all with a 1 s limit (k = 2)",
-        &results,
-        &expected,
-    )?;
+    expect_results("fetch_all with a 1 s limit (k = 2)", &results, &expected)?;
     let most = net.flight.most();
     expect(
         most <= 2,
@@ -790,7 +805,8 @@ async fn real_sockets() -> Result<(), Fail> {
                 format!("http://localhost:{refused}/"),
                 format!("http://127.0.0.1:{port}/stream"),
             ];
-            let fetch = exercise::fetch_all(exercise::TcpConnector, urls, 2, Duration::from_secs(2));
+            let fetch =
+                exercise::fetch_all(exercise::TcpConnector, urls, 2, Duration::from_secs(2));
             tokio::time::timeout(Duration::from_secs(8), fetch)
                 .await
                 .map_err(|_| "fetch_all had not returned after 8 s of real time".to_string())
@@ -833,7 +849,10 @@ async fn real_server(listener: tokio::net::TcpListener) {
             let (reply, close) = match path.as_str() {
                 "/alpha" => ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nalpha", false),
                 "/stream" => ("HTTP/1.1 200 OK\r\n\r\na stream of bytes", true),
-                _ => ("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope", false),
+                _ => (
+                    "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope",
+                    false,
+                ),
             };
             if stream.write_all(reply.as_bytes()).await.is_err() || close {
                 return;
@@ -1297,7 +1316,10 @@ fn judge_get(
     expect(
         a == e,
         Kind::WrongValue,
-        format!("get of a {what} returned {a}, expected {e}. {}", advice(&e, &a)),
+        format!(
+            "get of a {what} returned {a}, expected {e}. {}",
+            advice(&e, &a)
+        ),
     )
 }
 
