@@ -131,12 +131,6 @@ pub fn checks() -> Vec<Check> {
                         0,
                     ),
                     (
-                        "204 with Content-Length: 0, kept open",
-                        vec![send("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")],
-                        ok(204, ""),
-                        0,
-                    ),
-                    (
                         "200 without Content-Length: the body runs until the server closes",
                         vec![
                             send("HTTP/1.0 200 OK\r\nServer: check\r\n\r\nto the "),
@@ -165,6 +159,12 @@ pub fn checks() -> Vec<Check> {
                         ok(200, "hello, world"),
                         500,
                     ),
+                    (
+                        "204 with Content-Length: 0, kept open",
+                        vec![send("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")],
+                        ok(204, ""),
+                        0,
+                    ),
                 ];
                 for (what, steps, expected, ms) in cases {
                     restart();
@@ -184,10 +184,12 @@ pub fn checks() -> Vec<Check> {
                                     secs(Duration::from_millis(ms)),
                                     if what.contains("kept open") || what.contains("pieces") {
                                         "The server keeps the connection open after its \
-                                         response, as HTTP/1.1 servers may: reading to the end \
-                                         of the stream (`read_to_end`) waits forever. With a \
-                                         Content-Length, read exactly that many bytes and stop \
-                                         (header names ignore case)."
+                                         response, as HTTP/1.1 servers may, so any read past the \
+                                         end of the response waits forever: reading to the end \
+                                         of the stream (`read_to_end`), or one more `read` when \
+                                         nothing more is due. With a Content-Length (whatever \
+                                         the case of its name), read exactly that many bytes, \
+                                         none at all for 0, and stop."
                                     } else {
                                         "Without a Content-Length, the body ends when the \
                                          server closes the connection: read until `read` gives \
@@ -450,6 +452,17 @@ pub fn checks() -> Vec<Check> {
                 let took = elapsed();
                 let expected: Vec<_> = delays.iter().map(|_| ok(200, "ok")).collect();
                 expect_results("fetch_all of six pages (k = 2)", &results, &expected)?;
+                expect(
+                    net.flight.most() > 1,
+                    Kind::Sequential,
+                    format!(
+                        "fetch_all of six pages with k = 2 ran one request at a time, and took {} \
+                         of virtual time instead of 0.800 s: awaiting each fetch before starting \
+                         the next runs them in sequence. Start them as tasks, and let a \
+                         Semaphore of k permits hold them back.",
+                        secs(took)
+                    ),
+                )?;
                 let want = [0u64, 0, 200, 400, 600, 600];
                 let batches = [0u64, 0, 600, 600, 800, 800];
                 let starts: Vec<Option<Duration>> = (0..delays.len())
@@ -530,8 +543,24 @@ pub fn checks() -> Vec<Check> {
                     .map(|path| format!("http://127.0.0.1:8080{path}"))
                     .chain(std::iter::once("http://127.0.0.1:1/".to_string()))
                     .collect();
-                exercise::report(net, urls, 2, Duration::from_secs(1)).await;
-                expect_transcript("demo")
+                exercise::report(net.clone(), urls, 2, Duration::from_secs(1)).await;
+                let most = net.flight.most();
+                expect_transcript("demo").map_err(|mut fail| {
+                    let note = match fail.kind {
+                        _ if most > 2 => {
+                            format!(" ({most} requests were in flight at once, with k = 2.)")
+                        }
+                        Kind::WrongTiming => " A `server: GET` line at another time means a \
+                            request started at another time: at most 2 in flight, each starting \
+                            the moment a slot frees. A result line at another time means \
+                            fetch_all returned at another time: when the last request is over, \
+                            or its 1 s limit runs out."
+                            .to_string(),
+                        _ => String::new(),
+                    };
+                    fail.message.push_str(&note);
+                    fail
+                })
             },
         )
         .main(),
@@ -610,7 +639,7 @@ async fn timeout_per_request() -> Result<(), Fail> {
                 Site::steps(vec![
                     send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nslow"),
                     wait(5000),
-                    send(" body"),
+                    send(" body!"),
                 ])
             },
             expected: || Err(FetchError::Timeout),
@@ -637,6 +666,9 @@ async fn timeout_per_request() -> Result<(), Fail> {
     tokio::time::sleep(Duration::from_millis(2 * stall)).await;
 
     let expected: Vec<_> = plan.iter().map(|t| (t.expected)()).collect();
+    if results.len() != expected.len() {
+        expect_results("fetch_all with a 1 s limit (k = 2)", &results, &expected)?;
+    }
     let ms = Duration::from_millis;
     // Explain a wrong result by what happened to its request first: it says why.
     let first_wrong = results
