@@ -168,7 +168,7 @@ pub fn checks() -> Vec<Check> {
                 ];
                 for (what, steps, expected, ms) in cases {
                     restart();
-                    let (result, took) = get_once(steps).await;
+                    let (result, took) = get_once(steps).await?;
                     let took = match (result, took) {
                         (Some(result), took) => {
                             judge_get(what, &result, &expected)?;
@@ -271,7 +271,7 @@ pub fn checks() -> Vec<Check> {
                 ];
                 for (what, steps, expected) in cases {
                     restart();
-                    let (result, took) = get_once(steps).await;
+                    let (result, took) = get_once(steps).await?;
                     let Some(result) = result else {
                         return Err(Fail::new(
                             Kind::Deadlock,
@@ -666,7 +666,13 @@ async fn timeout_per_request() -> Result<(), Fail> {
     tokio::time::sleep(Duration::from_millis(2 * stall)).await;
 
     let expected: Vec<_> = plan.iter().map(|t| (t.expected)()).collect();
-    if results.len() != expected.len() {
+    let sorted = |results: &[Result<Response, FetchError>]| {
+        let mut shapes: Vec<String> = results.iter().map(shape).collect();
+        shapes.sort();
+        shapes
+    };
+    if results.len() != expected.len() || sorted(&results) == sorted(&expected) {
+        // Missing results, or results out of order: that says more than any one request.
         expect_results("fetch_all with a 1 s limit (k = 2)", &results, &expected)?;
     }
     let ms = Duration::from_millis;
@@ -710,7 +716,7 @@ async fn timeout_per_request() -> Result<(), Fail> {
         }
         let timed_out = t.end - t.start == 1000;
         let message = match ended {
-            Some(e) if e < end => {
+            Some(e) if e < end && result == "Err(Timeout)" => {
                 let ran = e - conn.started;
                 format!(
                     "the request for URL {i} ({}) started at {} and was over at {} with {result}, \
@@ -772,18 +778,20 @@ async fn timeout_per_request() -> Result<(), Fail> {
                           only the connect.",
                     _ =>
                         "The limit covers the whole request, until the last byte of the body \
-                          is read: a body that stalls halfway is a timeout too. Put \
+                          is read (a response is complete only with all its Content-Length \
+                          bytes): a body that stalls halfway is a timeout too. Put \
                           `tokio::time::timeout` around the whole fetch (connect, request, \
                           head and body).",
                 }
             ),
             _ => format!(
-                "the request for URL {i} ({}) gave {result}{}, expected its page at {}",
+                "the request for URL {i} ({}) gave {result}{}, expected its page at {}. {}",
                 t.what,
                 ended
                     .map(|e| format!(" at {}", secs(e)))
                     .unwrap_or_default(),
-                secs(end)
+                secs(end),
+                advice(&shape(&expected[i]), &result)
             ),
         };
         return Err(Fail::new(
@@ -1202,7 +1210,12 @@ async fn serve(mut stream: DuplexStream, net: Net, id: usize) {
 
 /// Runs `get` once against a server that follows `steps`: its result (None if it was still
 /// running after [`HANG`]) and how long it took.
-async fn get_once(steps: Vec<Step>) -> (Option<Result<Response, FetchError>>, Duration) {
+///
+/// A hang is first blamed on the request when the server never got a complete one: then the
+/// server was still waiting for it, and never answered.
+async fn get_once(
+    steps: Vec<Step>,
+) -> Result<(Option<Result<Response, FetchError>>, Duration), Fail> {
     let net = Net::new(move |_, _, _| Site::steps(steps.clone()));
     let stream = match net.connect("site.test", 80).await {
         Ok(stream) => stream,
@@ -1214,7 +1227,19 @@ async fn get_once(steps: Vec<Step>) -> (Option<Result<Response, FetchError>>, Du
         path: "/page".into(),
     };
     let result = tokio::time::timeout(HANG, exercise::get(stream, &target)).await;
-    (result.ok(), elapsed())
+    let took = elapsed();
+    if result.is_err()
+        && let Some(conn) = net.first_to("site.test", 80)
+    {
+        check_request(
+            "http://site.test/page",
+            &conn.request,
+            "site.test",
+            80,
+            "/page",
+        )?;
+    }
+    Ok((result.ok(), took))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1243,7 +1268,7 @@ fn check_request(url: &str, request: &[u8], host: &str, port: u16, path: &str) -
         return wrong(
             "it was still waiting for the empty line that ends a request's head (\"\\r\\n\\r\\n\": \
              the last header line's \\r\\n, then one more). Until it comes, a server waits for \
-             more headers, and never answers: the fetch waited for an answer until its timeout."
+             more headers, and never answers: the fetch waited for an answer that could not come."
                 .into(),
         );
     };
@@ -1316,6 +1341,9 @@ fn advice(expected: &str, actual: &str) -> &'static str {
          many bytes, and stop."
     } else if actual == "Err(Timeout)" {
         "It timed out instead: the response was complete (or broken) long before the limit."
+    } else if expected == "Err(Timeout)" && actual.starts_with("Ok") {
+        "The request must be given up when its limit runs out, whatever it is doing; and a \
+         response is not complete before all of its Content-Length bytes are read."
     } else if expected == "Err(Timeout)" {
         "The request must be given up when its limit runs out, whatever it is doing."
     } else if expected.starts_with("Err(Status") && actual.starts_with("Ok") {
@@ -1324,6 +1352,10 @@ fn advice(expected: &str, actual: &str) -> &'static str {
         "The stream ending before the response is complete makes the response malformed: it is \
          not an I/O error (an EOF is how a server closes; `read_exact` reports it as \
          UnexpectedEof)."
+    } else if expected == "Err(Malformed(..))" && actual.starts_with("Ok") {
+        "That response was not complete, yet it came back as Ok: a body shorter than its \
+         Content-Length (the server closed first) is Err(FetchError::Malformed(..)), like a head \
+         that is not `HTTP/1.x code reason`, header lines and an empty line."
     } else if expected == "Err(Malformed(..))" {
         "Bytes that are not a complete HTTP/1.x response are Err(FetchError::Malformed(..)). \
          Read until you have the whole head: one `read` may return any part of it."
@@ -1391,15 +1423,23 @@ fn expect_results(
             ),
         ));
     }
-    let wrong: Vec<String> = actual
-        .iter()
-        .zip(&expected)
-        .enumerate()
-        .filter(|(_, (a, e))| a != e)
-        .map(|(i, (a, e))| format!("URL {i}: {a}, expected {e}. {}", advice(e, a)))
-        .collect();
+    let mut wrong = Vec::new();
+    let mut advices: Vec<&str> = Vec::new();
+    for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
+        if a != e {
+            wrong.push(format!("URL {i}: {a}, expected {e}."));
+            let advice = advice(e, a);
+            if !advice.is_empty() && !advices.contains(&advice) {
+                advices.push(advice);
+            }
+        }
+    }
     Err(Fail::new(
         Kind::WrongValue,
-        format!("{what} returned wrong results. {}", wrong.join(" ")),
+        format!(
+            "{what} returned wrong results. {} {}",
+            wrong.join(" "),
+            advices.join(" ")
+        ),
     ))
 }
