@@ -69,6 +69,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream, ReadBuf};
 
+/// What `get` and `fetch_all` give for one URL.
+type Fetched = Result<Response, FetchError>;
+
 /// The longest a check waits for one `get` before calling it a hang (virtual time: free).
 const HANG: Duration = Duration::from_secs(30);
 
@@ -115,7 +118,7 @@ pub fn checks() -> Vec<Check> {
             "get reads a Content-Length body on a kept-open connection, a body up to EOF, and a \
              response that trickles in, returning the instant the last byte arrives",
             || async {
-                let cases: [(&str, Vec<Step>, Result<Response, FetchError>, u64); 5] = [
+                let cases: [(&str, Vec<Step>, Fetched, u64); 5] = [
                     (
                         "200 with Content-Length: 5, the connection kept open (keep-alive)",
                         vec![send(
@@ -221,7 +224,7 @@ pub fn checks() -> Vec<Check> {
              a bad Content-Length, or a head or body cut short",
             || async {
                 let malformed = || Err(FetchError::Malformed(String::new()));
-                let cases: [(&str, Vec<Step>, Result<Response, FetchError>); 7] = [
+                let cases: [(&str, Vec<Step>, Fetched); 7] = [
                     (
                         "404 Not Found with a body, kept open",
                         vec![send(
@@ -603,7 +606,7 @@ fn demo_site(_host: &str, port: u16, path: Option<&str>) -> Site {
 struct Timed {
     what: &'static str,
     site: fn() -> Site,
-    expected: fn() -> Result<Response, FetchError>,
+    expected: fn() -> Fetched,
     /// When the request must start and end (its connection closed), in ms.
     start: u64,
     end: u64,
@@ -666,7 +669,7 @@ async fn timeout_per_request() -> Result<(), Fail> {
     tokio::time::sleep(Duration::from_millis(2 * stall)).await;
 
     let expected: Vec<_> = plan.iter().map(|t| (t.expected)()).collect();
-    let sorted = |results: &[Result<Response, FetchError>]| {
+    let sorted = |results: &[Fetched]| {
         let mut shapes: Vec<String> = results.iter().map(shape).collect();
         shapes.sort();
         shapes
@@ -1213,9 +1216,7 @@ async fn serve(mut stream: DuplexStream, net: Net, id: usize) {
 ///
 /// A hang is first blamed on the request when the server never got a complete one: then the
 /// server was still waiting for it, and never answered.
-async fn get_once(
-    steps: Vec<Step>,
-) -> Result<(Option<Result<Response, FetchError>>, Duration), Fail> {
+async fn get_once(steps: Vec<Step>) -> Result<(Option<Fetched>, Duration), Fail> {
     let net = Net::new(move |_, _, _| Site::steps(steps.clone()));
     let stream = match net.connect("site.test", 80).await {
         Ok(stream) => stream,
@@ -1316,7 +1317,7 @@ fn index_of(host: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn ok(status: u16, body: &str) -> Result<Response, FetchError> {
+fn ok(status: u16, body: &str) -> Fetched {
     Ok(Response {
         status,
         body: body.to_string(),
@@ -1324,7 +1325,7 @@ fn ok(status: u16, body: &str) -> Result<Response, FetchError> {
 }
 
 /// A result as the checks compare it: the text of `Malformed` and `BadUrl` is the student's own.
-fn shape(result: &Result<Response, FetchError>) -> String {
+fn shape(result: &Fetched) -> String {
     match result {
         Ok(response) => format!("Ok({} {:?})", response.status, response.body),
         Err(FetchError::Malformed(_)) => "Err(Malformed(..))".into(),
@@ -1371,11 +1372,7 @@ fn advice(expected: &str, actual: &str) -> &'static str {
     }
 }
 
-fn judge_get(
-    what: &str,
-    actual: &Result<Response, FetchError>,
-    expected: &Result<Response, FetchError>,
-) -> Result<(), Fail> {
+fn judge_get(what: &str, actual: &Fetched, expected: &Fetched) -> Result<(), Fail> {
     let (a, e) = (shape(actual), shape(expected));
     expect(
         a == e,
@@ -1388,11 +1385,7 @@ fn judge_get(
 }
 
 /// Compares `fetch_all`'s results with the expected ones, URL by URL.
-fn expect_results(
-    what: &str,
-    actual: &[Result<Response, FetchError>],
-    expected: &[Result<Response, FetchError>],
-) -> Result<(), Fail> {
+fn expect_results(what: &str, actual: &[Fetched], expected: &[Fetched]) -> Result<(), Fail> {
     let actual: Vec<String> = actual.iter().map(shape).collect();
     let expected: Vec<String> = expected.iter().map(shape).collect();
     if actual == expected {
