@@ -240,6 +240,43 @@ fn heard_in(lines: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The usual mistakes, as seen in one line `who` heard: a message for the student, or None.
+fn diagnose(who: &str, line: &str, nicks: &[&str]) -> Option<String> {
+    if line.starts_with(&format!("{who}: ")) {
+        return Some(format!(
+            "{who} heard its own line back, `{line}`: a message goes to everybody *else*. A \
+             broadcast channel hands every receiver every line, the sender's own too, so each \
+             line needs a tag saying who said it, and each client's task skips its own."
+        ));
+    }
+    if line == format!("* {who} joined") {
+        return Some(format!(
+            "{who} was told `{line}`, of its own arrival: join notices go to the others. Skip \
+             the client's own notices as you skip its own messages."
+        ));
+    }
+    if line.ends_with(": /quit") {
+        return Some(format!(
+            "{who} heard `{line}`: `/quit` was relayed as a message. It is a command: it ends \
+             that client's session, and the others hear only `* nick left`."
+        ));
+    }
+    if nicks.contains(&line) || line.starts_with(": ") || line.starts_with(' ') {
+        return Some(format!(
+            "{who} heard the line `{line}`: a nickname seems to have kept its line ending, so \
+             `nick: text` came out as two lines. `read_line` keeps the `\\n`; \
+             `lines().next_line()` strips it (or trim the end yourself)."
+        ));
+    }
+    if nicks.iter().any(|n| line == format!("{n}: {n}")) {
+        return Some(format!(
+            "{who} heard `{line}`: the nickname line was relayed as a message. The first line a \
+             client sends is its name, and only the lines after it are messages."
+        ));
+    }
+    None
+}
+
 /// Compares what the clients did and heard with `expected`, naming the usual mistakes first.
 fn judge(nicks: &[&str], expected: &[String]) -> Result<(), Fail> {
     let actual = clients_lines(nicks);
@@ -248,37 +285,8 @@ fn judge(nicks: &[&str], expected: &[String]) -> Result<(), Fail> {
             .with_transcripts(expected.join("\n"), actual.join("\n")))
     };
     for (who, line) in heard_in(&actual) {
-        if line.starts_with(&format!("{who}: ")) {
-            return wrong(format!(
-                "{who} heard its own line back, `{line}`: a message goes to everybody *else*. A \
-                 broadcast channel hands every receiver every line, the sender's own too, so \
-                 each line needs a tag saying who said it, and each client's task skips its own."
-            ));
-        }
-        if line == format!("* {who} joined") {
-            return wrong(format!(
-                "{who} was told `{line}`, of its own arrival: join notices go to the others. \
-                 Skip the client's own notices as you skip its own messages."
-            ));
-        }
-        if line.ends_with(": /quit") {
-            return wrong(format!(
-                "{who} heard `{line}`: `/quit` was relayed as a message. It is a command: it \
-                 ends that client's session, and the others hear only `* nick left`."
-            ));
-        }
-        if nicks.contains(&line.as_str()) || line.starts_with(": ") || line.starts_with(' ') {
-            return wrong(format!(
-                "{who} heard the line `{line}`: a nickname seems to have kept its line ending, \
-                 so `nick: text` came out as two lines. `read_line` keeps the `\\n`; \
-                 `lines().next_line()` strips it (or trim the end yourself)."
-            ));
-        }
-        if nicks.iter().any(|n| line == format!("{n}: {n}")) {
-            return wrong(format!(
-                "{who} heard `{line}`: the nickname line was relayed as a message. The first \
-                 line a client sends is its name, and only the lines after it are messages."
-            ));
+        if let Some(why) = diagnose(&who, &line, nicks) {
+            return wrong(why);
         }
     }
     let heard = heard_in(&actual);
@@ -363,6 +371,46 @@ async fn jam() -> Jam {
     };
     drop((ann, bob, sam, room));
     jam
+}
+
+/// Fails on the first line `who` heard during the jam that is neither one of ann's lines nor in
+/// `allowed` (nor, when `may_miss`, a `* you missed N messages`), and when `who` heard nothing.
+fn jam_strays(log: &Log, who: &str, allowed: &[&str], may_miss: bool) -> Result<(), Fail> {
+    let heard = log.lines();
+    if heard.is_empty() && log.closed_at().is_none() {
+        return Err(Fail::new(
+            Kind::WrongValue,
+            format!(
+                "{who} heard nothing at all while ann said {JAM_LINES} lines: was {who}'s \
+                 connection ever served? Is `serve` awaiting `handle_client` for one client \
+                 before accepting the next? Spawn a task per client and go straight back to \
+                 `accept`."
+            ),
+        ));
+    }
+    for (t, line) in &heard {
+        let ann_said = line
+            .strip_prefix("ann: line ")
+            .is_some_and(|n| n.parse::<usize>().is_ok())
+            || line == "ann: after the jam";
+        if ann_said || allowed.contains(&line.as_str()) || (may_miss && missed(line).is_some()) {
+            continue;
+        }
+        let message = diagnose(who, line, &["ann", "bob", "sam"]).unwrap_or_else(|| {
+            format!(
+                "during the jam {who} heard `{line}` at {}: expected only ann's lines, `ann: \
+                 line 0001` to `ann: line {JAM_LINES:04}`{}",
+                secs(*t),
+                if may_miss {
+                    ", and `* you missed N messages` when he fell behind"
+                } else {
+                    ""
+                }
+            )
+        });
+        return Err(Fail::new(Kind::WrongValue, message));
+    }
+    Ok(())
 }
 
 /// `* you missed N messages` as N.
@@ -701,6 +749,7 @@ pub fn checks() -> Vec<Check> {
              instant ann says it",
             || async {
                 let jam = jam().await;
+                jam_strays(&jam.bob, "bob", &["* sam joined", "* sam left"], false)?;
                 let heard: Vec<(Duration, String)> = jam
                     .bob
                     .lines()
@@ -779,6 +828,7 @@ pub fn checks() -> Vec<Check> {
              told `* you missed N messages` (adding up to 2000), and is still served",
             || async {
                 let jam = jam().await;
+                jam_strays(&jam.sam, "sam", &[], true)?;
                 let heard = jam.sam.lines();
                 let jam_lines = heard
                     .iter()
