@@ -240,6 +240,12 @@ fn heard_in(lines: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Why a client may hear nothing at all.
+const NOTHING_HEARD: &str = "Either the server never served the clients it should have heard \
+    (is `serve` awaiting `handle_client` for one client before accepting the next? Spawn a task \
+    per client and go straight back to `accept`), or the lines went out without their `\\n`, \
+    so no line ever ended.";
+
 /// The usual mistakes, as seen in one line `who` heard: a message for the student, or None.
 fn diagnose(who: &str, line: &str, nicks: &[&str]) -> Option<String> {
     if line.starts_with(&format!("{who}: ")) {
@@ -291,14 +297,23 @@ fn judge(nicks: &[&str], expected: &[String]) -> Result<(), Fail> {
     }
     let heard = heard_in(&actual);
     let expected_heard = heard_in(expected);
+    // A line that starts with a line it should have heard, and goes on: lines ran together.
+    for (who, line) in &heard {
+        if let Some((_, want)) = expected_heard
+            .iter()
+            .find(|(w, want)| w == who && line.len() > want.len() && line.starts_with(want.as_str()))
+        {
+            return wrong(format!(
+                "{who} heard `{line}`: `{want}` and what came after it ran together into one \
+                 line. Every line written to a client ends with `\\n`."
+            ));
+        }
+    }
     for nick in nicks {
         let owed = expected_heard.iter().filter(|(w, _)| w == nick).count();
         if owed > 0 && !heard.iter().any(|(w, _)| w == nick) {
             return wrong(format!(
-                "{nick} heard nothing at all, expected {owed} line(s): its connection was never \
-                 served while others were. Is `serve` awaiting `handle_client` for one client \
-                 before accepting the next? Spawn a task per client and go straight back to \
-                 `accept`."
+                "{nick} heard nothing at all, expected {owed} line(s). {NOTHING_HEARD}"
             ));
         }
     }
@@ -381,10 +396,7 @@ fn jam_strays(log: &Log, who: &str, allowed: &[&str], may_miss: bool) -> Result<
         return Err(Fail::new(
             Kind::WrongValue,
             format!(
-                "{who} heard nothing at all while ann said {JAM_LINES} lines: was {who}'s \
-                 connection ever served? Is `serve` awaiting `handle_client` for one client \
-                 before accepting the next? Spawn a task per client and go straight back to \
-                 `accept`."
+                "{who} heard nothing at all while ann said {JAM_LINES} lines. {NOTHING_HEARD}"
             ),
         ));
     }

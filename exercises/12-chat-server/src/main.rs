@@ -5,7 +5,9 @@ use tokio::net::TcpListener;
 
 fn main() -> std::io::Result<()> {
     let port: u16 = match std::env::args().nth(1) {
-        Some(port) => port.parse().expect("the port should be a number, like 7878"),
+        Some(port) => port
+            .parse()
+            .expect("the port should be a number, like 7878"),
         None => 0, // the OS picks a free one
     };
     // `awaitlings::demo` starts a runtime with timers only; a server needs the I/O driver too.
@@ -18,7 +20,9 @@ fn main() -> std::io::Result<()> {
 
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let port = listener.local_addr()?.port();
-        awaitlings::say!("now the real thing: `nc 127.0.0.1 {port}` in two terminals (Ctrl-C stops)");
+        awaitlings::say!(
+            "now the real thing: `nc 127.0.0.1 {port}` in two terminals (Ctrl-C stops)"
+        );
         chat_server::serve(listener, chat_server::Hub::new()).await
     })
 }
