@@ -848,6 +848,27 @@ pub fn checks() -> Vec<Check> {
                     .count();
                 let notices: Vec<usize> = heard.iter().filter_map(|(_, l)| missed(l)).collect();
                 let told: usize = notices.iter().sum();
+                let end = ms(JAM_FROM + JAM_EVERY * (JAM_LINES as u64 - 1));
+                let bob_on_time = jam
+                    .bob
+                    .lines()
+                    .iter()
+                    .filter(|(t, l)| *t <= end && l.starts_with("ann: line "))
+                    .count();
+                if jam_lines > JAM_KEEPS && bob_on_time < JAM_LINES {
+                    return Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "sam read nothing for {} s, and was then sent {jam_lines} of ann's \
+                             {JAM_LINES} lines, expected at most {JAM_KEEPS}: rather than drop \
+                             lines for sam, the server made ann (and so bob) wait until sam read \
+                             (bob heard only {bob_on_time} of her lines on time). A full queue \
+                             must not make the sender wait: a broadcast channel drops the oldest \
+                             line for the receiver that fell behind, and tells it.",
+                            (JAM_READ - 500) / 1000
+                        ),
+                    ));
+                }
                 if jam_lines > JAM_KEEPS {
                     return Err(Fail::new(
                         Kind::WrongValue,
