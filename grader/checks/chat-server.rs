@@ -217,13 +217,25 @@ impl Drop for Peer {
 /// The transcript lines that are the clients' own (`ann hears ...`, `bob sends ...`), leaving out
 /// anything the server printed.
 fn clients_lines(nicks: &[&str]) -> Vec<String> {
+    const DOINGS: [&str; 6] = [
+        " joins",
+        " connects",
+        " hangs up",
+        "'s connection is closed",
+        " sends `",
+        " hears `",
+    ];
     transcript()
         .into_iter()
         .filter(|line| {
             let text = parse(line).text;
-            nicks
-                .iter()
-                .any(|n| text.starts_with(&format!("{n} ")) || text.starts_with(&format!("{n}'s ")))
+            nicks.iter().any(|n| {
+                text.strip_prefix(n).is_some_and(|rest| {
+                    DOINGS
+                        .iter()
+                        .any(|d| rest == *d || (d.ends_with('`') && rest.starts_with(d)))
+                })
+            })
         })
         .collect()
 }
