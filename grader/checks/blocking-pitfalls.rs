@@ -202,6 +202,7 @@ pub fn checks() -> Vec<Check> {
              heartbeat(0) says nothing",
             || async {
                 exercise::heartbeat(4).await;
+                expect_ticks("heartbeat(4)", 4)?;
                 expect_lines(&[
                     "  0.100s  tick 1",
                     "  0.200s  tick 2",
@@ -252,6 +253,7 @@ pub fn checks() -> Vec<Check> {
                 )?;
                 expect_eq("run_jobs's results", results, expected)?;
                 expect_results_at_start(&["slow: slow done", "quick: quick done"])?;
+                expect_ticks("run_jobs(.., 2)", 2)?;
                 expect_lines(&[
                     "  0.000s  slow: slow done",
                     "  0.000s  quick: quick done",
@@ -362,6 +364,7 @@ pub fn checks() -> Vec<Check> {
             || async {
                 std::fs::write("notes.txt", "a\nb\nc\nd\ne").expect("could not write notes.txt");
                 let results = within("run", exercise::run(7919, Path::new("notes.txt"), 3)).await?;
+                expect_ticks("run(7919, \"notes.txt\", 3)", 3)?;
                 expect_lines(&[
                     "  0.000s  primes below 7919: 999",
                     "  0.000s  lines in notes.txt: 5",
@@ -397,7 +400,9 @@ pub fn checks() -> Vec<Check> {
                 std::fs::write("report.txt", REPORT).expect("could not write report.txt");
                 let results =
                     within("run", exercise::run(1_000_000, Path::new("report.txt"), 15)).await?;
-                expect_transcript("demo")?;
+                let compared = expect_transcript("demo");
+                expect_ticks("run(1_000_000, \"report.txt\", 15)", 15)?;
+                compared?;
                 expect_eq("run's results", results, vec!["78498".into(), "4".into()])
             },
         )
@@ -581,6 +586,78 @@ fn expect_results_at_start(texts: &[&str]) -> Result<(), Fail> {
                  (std::thread::spawn), or wait for a tick before it started?"
             ),
         )?;
+    }
+    Ok(())
+}
+
+/// Fails unless the heartbeat said exactly `tick 1` to `tick {n}`, one every 100 ms from 0.100 s,
+/// naming the mistake when it is a known one: a tick said before its sleep, a heartbeat that
+/// started late (after the jobs) or stopped early (with them).
+fn expect_ticks(what: &str, n: u64) -> Result<(), Fail> {
+    let ticks: Vec<(String, u64)> = transcript()
+        .iter()
+        .filter_map(|line| {
+            let line = parse(line);
+            let (s, ms) = line.at?.split_once('.')?;
+            let at = s.parse::<u64>().ok()? * 1000 + ms.parse::<u64>().ok()?;
+            line.text
+                .starts_with("tick ")
+                .then(|| (line.text.to_string(), at))
+        })
+        .collect();
+    let said: Vec<&str> = ticks.iter().map(|(text, _)| text.as_str()).collect();
+    let expected: Vec<String> = (1..=n).map(|k| format!("tick {k}")).collect();
+    if said != expected {
+        let why = if said.len() < expected.len() && said.iter().zip(&expected).all(|(a, b)| a == b) {
+            " It stopped early: it must say all its ticks whatever the jobs do, and run_jobs returns \
+             only after the last one. Was it aborted or dropped when the jobs were done?"
+        } else {
+            ""
+        };
+        return Err(Fail::new(
+            Kind::WrongValue,
+            format!(
+                "{what}: the heartbeat said {} tick line(s), {said:?}, expected {} ({:?} to {:?}).{why}",
+                said.len(),
+                n,
+                expected.first().map_or("", String::as_str),
+                expected.last().map_or("", String::as_str),
+            ),
+        ));
+    }
+    if n >= 2 && ticks.iter().all(|(_, at)| *at == ticks[0].1) {
+        // No time between ticks at all: the heartbeat's wait did not wait on tokio's clock.
+        return Err(frozen_clock(&format!(
+            "{what}: all {n} ticks came at the same instant, where they should be 100 ms apart:"
+        )));
+    }
+    let beat = exercise::BEAT.as_millis() as u64;
+    for (k, (text, at)) in (1..).zip(&ticks) {
+        let due = k * beat;
+        if *at == due {
+            continue;
+        }
+        let why = if *at + beat == due {
+            " Each tick comes one beat early: the heartbeat says a tick before it sleeps. Sleep \
+             first, then say the tick."
+        } else if ticks.iter().zip(1..).all(|((_, a), j)| a.checked_sub(j * beat) == at.checked_sub(due)) {
+            " Every tick is late by the same time: the heartbeat started late. Start it with the \
+             jobs, at 0 s, not after them."
+        } else {
+            ""
+        };
+        return Err(Fail::new(
+            Kind::WrongTiming,
+            format!(
+                "{what}: `{text}` came at {}.{:03} s of virtual time, expected {}.{:03} s (one tick \
+                 every {} ms, the first after one beat).{why}",
+                at / 1000,
+                at % 1000,
+                due / 1000,
+                due % 1000,
+                beat
+            ),
+        ));
     }
     Ok(())
 }
