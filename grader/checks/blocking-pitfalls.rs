@@ -147,7 +147,10 @@ pub fn checks() -> Vec<Check> {
                 }
                 for ((name, text, expected), handle) in files.into_iter().zip(handles) {
                     let (lines, took) = handle.await.map_err(|e| {
-                        Fail::new(Kind::Panicked, format!("count_lines(\"{name}\") panicked: {e}"))
+                        Fail::new(
+                            Kind::Panicked,
+                            format!("count_lines(\"{name}\") panicked: {e}"),
+                        )
                     })?;
                     let what = match text {
                         Some(text) => format!("count_lines of a file holding {text:?}"),
@@ -608,7 +611,8 @@ fn expect_ticks(what: &str, n: u64) -> Result<(), Fail> {
     let said: Vec<&str> = ticks.iter().map(|(text, _)| text.as_str()).collect();
     let expected: Vec<String> = (1..=n).map(|k| format!("tick {k}")).collect();
     if said != expected {
-        let why = if said.len() < expected.len() && said.iter().zip(&expected).all(|(a, b)| a == b) {
+        let why = if said.len() < expected.len() && said.iter().zip(&expected).all(|(a, b)| a == b)
+        {
             " It stopped early: it must say all its ticks whatever the jobs do, and run_jobs returns \
              only after the last one. Was it aborted or dropped when the jobs were done?"
         } else {
@@ -640,7 +644,11 @@ fn expect_ticks(what: &str, n: u64) -> Result<(), Fail> {
         let why = if *at + beat == due {
             " Each tick comes one beat early: the heartbeat says a tick before it sleeps. Sleep \
              first, then say the tick."
-        } else if ticks.iter().zip(1..).all(|((_, a), j)| a.checked_sub(j * beat) == at.checked_sub(due)) {
+        } else if ticks
+            .iter()
+            .zip(1..)
+            .all(|((_, a), j)| a.checked_sub(j * beat) == at.checked_sub(due))
+        {
             " Every tick is late by the same time: the heartbeat started late. Start it with the \
              jobs, at 0 s, not after them."
         } else {
