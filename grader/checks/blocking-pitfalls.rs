@@ -522,16 +522,21 @@ impl Probe {
             .map(|s| format!("{s:?}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let (jobs, they) = if on_runtime.len() == 1 {
+            ("job", "it")
+        } else {
+            ("jobs", "they")
+        };
         Err(Fail::new(
             Kind::Blocked,
             format!(
-                "blocked the runtime: job {names} ran on the runtime's own thread, the one \
-                 every task shares, so the heartbeat and every other task stood still until it \
-                 returned (the grader's job noticed and returned at once; a real one would have \
-                 frozen the heartbeat for as long as it worked). Calling `(job.work)()` in async \
-                 code runs it there, and so does `tokio::spawn(async move {{ (job.work)() }})`: a \
-                 task is not a thread. Hand the work to `tokio::task::spawn_blocking(job.work)` \
-                 and await its JoinHandle."
+                "blocked the runtime: {jobs} {names} ran on the runtime's own thread, the one \
+                 every task shares, so the heartbeat and every other task stood still until \
+                 {they} returned (the grader's jobs noticed and returned at once; real ones would \
+                 have frozen the heartbeat for as long as they worked). Calling `(job.work)()` in \
+                 async code runs it there, in an `async` block too, and so does \
+                 `tokio::spawn(async move {{ (job.work)() }})`: a task is not a thread. Hand the \
+                 work to `tokio::task::spawn_blocking(job.work)` and await its JoinHandle."
             ),
         ))
     }
