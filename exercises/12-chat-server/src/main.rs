@@ -10,12 +10,7 @@ fn main() -> std::io::Result<()> {
             .expect("the port should be a number, like 7878"),
         None => 0, // the OS picks a free one
     };
-    // `awaitlings::demo` starts a runtime with timers only; a server needs the I/O driver too.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        awaitlings::clock::start();
+    awaitlings::demo(async {
         chat_server::run().await;
 
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;

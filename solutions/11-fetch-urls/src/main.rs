@@ -4,21 +4,13 @@ use fetch_urls_solution as fetch_urls;
 // picks), then fetches six URLs from it, two at a time, with a 1 s timeout each, in real time
 // (about 1 second). One page is slow, one missing, one is not HTTP at all, and one URL points at a
 // port where nobody listens: watch each URL get its own result, in the order given.
-//
-// (It builds its own runtime rather than calling `awaitlings::demo`: sockets need tokio's I/O
-// driver, which that runtime does not start.)
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::sleep;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("could not start a tokio runtime");
-    runtime.block_on(async {
-        awaitlings::clock::start();
+    awaitlings::demo(async {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("could not listen on 127.0.0.1");
