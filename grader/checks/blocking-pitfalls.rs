@@ -239,7 +239,7 @@ pub fn checks() -> Vec<Check> {
                     probe.job("slow", Work::Hold(Duration::from_secs(1))),
                     probe.job("quick", Work::Hold(Duration::ZERO)),
                 ];
-                let results = within("run_jobs", exercise::run_jobs(jobs, 2)).await?;
+                let results = within_a_minute("run_jobs", exercise::run_jobs(jobs, 2)).await?;
                 probe.expect_off_runtime()?;
                 let expected = vec!["slow done".to_string(), "quick done".to_string()];
                 let mut reversed = expected.clone();
@@ -277,7 +277,7 @@ pub fn checks() -> Vec<Check> {
                     .into_iter()
                     .map(|name| probe.job(name, Work::Meet(3)))
                     .collect();
-                let results = within("run_jobs", exercise::run_jobs(jobs, 1)).await?;
+                let results = within_a_minute("run_jobs", exercise::run_jobs(jobs, 1)).await?;
                 probe.expect_off_runtime()?;
                 let state = probe.state();
                 if let Some((name, started)) = state.alone.first() {
@@ -366,7 +366,8 @@ pub fn checks() -> Vec<Check> {
              its error",
             || async {
                 std::fs::write("notes.txt", "a\nb\nc\nd\ne").expect("could not write notes.txt");
-                let results = within("run", exercise::run(7919, Path::new("notes.txt"), 3)).await?;
+                let results =
+                    within_a_minute("run", exercise::run(7919, Path::new("notes.txt"), 3)).await?;
                 expect_ticks("run(7919, \"notes.txt\", 3)", 3)?;
                 expect_lines(&[
                     "  0.000s  primes below 7919: 999",
@@ -384,7 +385,7 @@ pub fn checks() -> Vec<Check> {
                 let path = std::env::current_dir()
                     .expect("the check's directory")
                     .join("missing.txt");
-                let results = within("run", exercise::run(20, &path, 1)).await?;
+                let results = within_a_minute("run", exercise::run(20, &path, 1)).await?;
                 let line = format!("  0.000s  lines in missing.txt: error: {error}");
                 expect_lines(&["  0.000s  primes below 20: 8", &line, "  0.100s  tick 1"])?;
                 expect_eq(
@@ -402,7 +403,8 @@ pub fn checks() -> Vec<Check> {
             || async {
                 std::fs::write("report.txt", REPORT).expect("could not write report.txt");
                 let results =
-                    within("run", exercise::run(1_000_000, Path::new("report.txt"), 15)).await?;
+                    within_a_minute("run", exercise::run(1_000_000, Path::new("report.txt"), 15))
+                        .await?;
                 let compared = expect_transcript("demo");
                 expect_ticks("run(1_000_000, \"report.txt\", 15)", 15)?;
                 compared?;
@@ -678,10 +680,10 @@ fn expect_ticks(what: &str, n: u64) -> Result<(), Fail> {
 /// Awaits the student's `future`, but no longer than a minute of virtual time: a `run_jobs` whose
 /// jobs run on threads tokio does not know of lets the paused clock run on to the watchdog, and
 /// deserves a better word than "deadlock".
-async fn within<T>(what: &str, future: impl Future<Output = T>) -> Result<T, Fail> {
-    tokio::time::timeout(Duration::from_secs(60), future)
+async fn within_a_minute<T>(what: &str, future: impl Future<Output = T>) -> Result<T, Fail> {
+    within(Duration::from_secs(60), future)
         .await
-        .map_err(|_| {
+        .ok_or_else(|| {
             Fail::new(
                 Kind::Deadlock,
                 format!(

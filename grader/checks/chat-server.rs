@@ -247,7 +247,10 @@ fn heard_in(lines: &[String]) -> Vec<(String, String)> {
         .filter_map(|l| {
             let text = parse(l).text;
             let (who, rest) = text.split_once(" hears `")?;
-            Some((who.to_string(), rest.strip_suffix('`').unwrap_or(rest).to_string()))
+            Some((
+                who.to_string(),
+                rest.strip_suffix('`').unwrap_or(rest).to_string(),
+            ))
         })
         .collect()
 }
@@ -311,10 +314,9 @@ fn judge(nicks: &[&str], expected: &[String]) -> Result<(), Fail> {
     let expected_heard = heard_in(expected);
     // A line that starts with a line it should have heard, and goes on: lines ran together.
     for (who, line) in &heard {
-        if let Some((_, want)) = expected_heard
-            .iter()
-            .find(|(w, want)| w == who && line.len() > want.len() && line.starts_with(want.as_str()))
-        {
+        if let Some((_, want)) = expected_heard.iter().find(|(w, want)| {
+            w == who && line.len() > want.len() && line.starts_with(want.as_str())
+        }) {
             return wrong(format!(
                 "{who} heard `{line}`: `{want}` and what came after it ran together into one \
                  line. Every line written to a client ends with `\\n`."
@@ -407,9 +409,7 @@ fn jam_strays(log: &Log, who: &str, allowed: &[&str], may_miss: bool) -> Result<
     if heard.is_empty() && log.closed_at().is_none() {
         return Err(Fail::new(
             Kind::WrongValue,
-            format!(
-                "{who} heard nothing at all while ann said {JAM_LINES} lines. {NOTHING_HEARD}"
-            ),
+            format!("{who} heard nothing at all while ann said {JAM_LINES} lines. {NOTHING_HEARD}"),
         ));
     }
     for (t, line) in &heard {
@@ -507,16 +507,16 @@ impl TcpPeer {
         self.out
             .write_all(format!("{text}\n").as_bytes())
             .await
-            .map_err(|e| {
-                loopback_fail(format!("{} could not send `{text}`: {e}", self.nick))
-            })
+            .map_err(|e| loopback_fail(format!("{} could not send `{text}`: {e}", self.nick)))
     }
 
     /// Reads lines until `wanted` (Ok(true)) or the end of the stream (Ok(false)), failing on a
     /// line not in `allowed` and after LOOPBACK_WAIT.
     async fn hear(&mut self, wanted: Option<&str>, allowed: &[&str]) -> Result<bool, Fail> {
         let nick = self.nick;
-        let waiting_for = wanted.map_or("the end of its connection".to_string(), |w| format!("`{w}`"));
+        let waiting_for = wanted.map_or("the end of its connection".to_string(), |w| {
+            format!("`{w}`")
+        });
         let deadline = tokio::time::Instant::now() + LOOPBACK_WAIT;
         loop {
             let line = tokio::time::timeout_at(deadline, self.lines.next_line())
@@ -572,8 +572,8 @@ async fn loopback_scene() -> Result<(), Fail> {
         let deadline = tokio::time::Instant::now() + LOOPBACK_WAIT;
         loop {
             bob.send("ping").await?;
-            let heard = tokio::time::timeout(ms(250), ann.hear(Some("bob: ping"), &["* bob joined"]))
-                .await;
+            let heard =
+                tokio::time::timeout(ms(250), ann.hear(Some("bob: ping"), &["* bob joined"])).await;
             match heard {
                 Ok(Ok(_)) => break,
                 Ok(Err(fail)) => return Err(fail),

@@ -479,7 +479,7 @@ pub fn checks() -> Vec<Check> {
              1.500 s; timed(a ready future) gives 0 s",
             || async {
                 let what = "timed(a future that sleeps 1 s, then 0.5 s)";
-                let (output, took) = within(
+                let (output, took) = within_a_minute(
                     what,
                     timed(async {
                         sleep(ms(1000)).await;
@@ -526,7 +526,7 @@ pub fn checks() -> Vec<Check> {
                 });
                 sleep(ms(2000)).await;
                 let what = "timed(a 1.5 s future), first polled 2 s after it was created,";
-                let (output, took) = within(what, tea).await?;
+                let (output, took) = within_a_minute(what, tea).await?;
                 expect_eq("the output", output, "tea")?;
                 expect_elapsed(
                     "creating the Timed, waiting 2 s, then awaiting it",
@@ -750,10 +750,9 @@ fn expect_measured(
 /// futures wait for is done: then nobody woke the task, and the check says so. The limit's timer
 /// is looked at first (`biased;`), so a future that was never woken cannot sneak through on the
 /// poll the timer's own wake-up brings.
-async fn within<F: Future>(what: &str, future: F) -> Result<F::Output, Fail> {
-    tokio::select! {
-        biased;
-        () = sleep(ms(60_000)) => Err(Fail::new(
+async fn within_a_minute<F: Future>(what: &str, future: F) -> Result<F::Output, Fail> {
+    within(ms(60_000), future).await.ok_or_else(|| {
+        Fail::new(
             Kind::Deadlock,
             format!(
                 "{what} was still Pending after 60 s of virtual time, long after everything it \
@@ -761,9 +760,8 @@ async fn within<F: Future>(what: &str, future: F) -> Result<F::Output, Fail> {
                  future with the very Context it was given (`self.future.as_mut().poll(cx)`), so \
                  that the inner future's waker is the task's."
             ),
-        )),
-        output = future => Ok(output),
-    }
+        )
+    })
 }
 
 /// Names the likely mistake behind a wrong demo transcript, from the durations `run()` printed.

@@ -166,3 +166,15 @@ pub fn expect_transcript(name: &str) -> Result<(), Fail> {
     let expected: Vec<String> = text.lines().map(str::to_owned).collect();
     compare::compare(&expected, &actual)
 }
+
+/// Awaits `future` for at most `limit` of the check's time; `None` when the limit came first. The
+/// limit's timer is looked at first (`biased;`): when the timer fires, tokio polls the task once,
+/// and a future nobody woke must not slip through on that poll (`tokio::time::timeout` polls the
+/// future first). A check turns `None` into the failure that explains what never came.
+pub async fn within<F: std::future::Future>(limit: Duration, future: F) -> Option<F::Output> {
+    tokio::select! {
+        biased;
+        () = tokio::time::sleep(limit) => None,
+        output = future => Some(output),
+    }
+}

@@ -60,7 +60,7 @@ pub mod prelude {
     };
     pub use crate::expect::{
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines, expect_took,
-        expect_transcript, forget_panics, frozen_clock, restart, transcript,
+        expect_transcript, forget_panics, frozen_clock, restart, transcript, within,
     };
     pub use awaitlings::transcript::record_line;
 }
