@@ -2,7 +2,8 @@
 """Verdicts under heavy CPU load (a benchmark, not a timed test).
 
 Runs `grader verify` N times while K busy-loop processes compete for the CPU (default: 4 per core),
-and prints how many runs found the course sound. Every wrong solution's verdict kind is checked by
+and prints how many runs found the course sound, and how many distinct reports the runs gave
+(1: the same verdicts every time). Every wrong solution's verdict kind is checked by
 verify, so a blocked/spinning mix-up under load shows up as a failed run.
 
 Run from anywhere: python3 bench/verify_under_load.py [runs] [burners]
@@ -28,13 +29,15 @@ def main():
     # would leave its shell burning), and stops by itself after 10 minutes whatever happens here.
     burners = [subprocess.Popen(["timeout", "600", "sh", "-c", "while :; do :; done"], start_new_session=True)
                for _ in range(BURNERS)]
-    sound, times = 0, []
+    sound, times, outputs = 0, [], set()
     try:
         for i in range(RUNS):
             start = time.perf_counter()
             out = subprocess.run([GRADER, "--color", "never", "verify"], cwd=ROOT,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             times.append(time.perf_counter() - start)
+            # Every verdict verify prints, without the line of timings: identical runs, one entry.
+            outputs.add("\n".join(l for l in out.stdout.splitlines() if not l.startswith("Simulated")))
             if out.returncode == 0:
                 sound += 1
             else:
@@ -44,7 +47,8 @@ def main():
         for b in burners:
             os.killpg(b.pid, 9)
     print(f"{BURNERS} CPU burners on {os.cpu_count()} cores: verify found the course sound in "
-          f"{sound} of {RUNS} runs; median {sorted(times)[len(times) // 2]:.1f} s per verify")
+          f"{sound} of {RUNS} runs; median {sorted(times)[len(times) // 2]:.1f} s per verify; "
+          f"{len(outputs)} distinct report(s) over the {RUNS} runs")
 
 
 if __name__ == "__main__":
