@@ -36,7 +36,7 @@ pub fn checks() -> Vec<Check> {
         check(
             "round-robin-transcript",
             3,
-            "round_robin() prints the seed's 16 lines: the three counts take turns, then Done!",
+            "round_robin() prints the 16 lines of the Python demo: the three counts take turns, then Done!",
             || async {
                 let lines = exercise::round_robin();
                 for line in &lines {
@@ -228,7 +228,7 @@ pub fn checks() -> Vec<Check> {
                     worker_stats.dropped(),
                     Kind::WrongValue,
                     "the worker returned Ready, but your executor still held its future after run() \
-                     returned. Drop a task as soon as it finishes (the seed's \
+                     returned. Drop a task as soon as it finishes (the Python \
                      `generators.remove(one_g)`): a long-running loop that keeps every finished task \
                      grows forever.",
                 )?;
@@ -484,7 +484,7 @@ fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<()
         format!(
             "{who} was polled {polls} times, expected {expected} ({why}). It was polled while \
              nobody had woken it: an executor polls a Pending task again only when its waker is \
-             woken. Polling every task every round (as the seed's Python loop does) wastes the \
+             woken. Polling every task every round (as the Python loop does) wastes the \
              CPU on tasks that cannot make progress."
         )
     } else {

@@ -8,9 +8,9 @@
 //!
 //! The pieces, in the order to write them:
 //! 1. [`yield_now`]: Python's `yield`, as a future.
-//! 2. [`count`]: the seed's generator `mygen(id, maximum)`, as an `async fn`.
+//! 2. [`count`]: the Python generator `mygen(id, maximum)`, as an `async fn`.
 //! 3. [`Executor`]: the `while`/`for` loop that drives the tasks, polling only what is ready.
-//! 4. [`round_robin`]: the seed's demo, run on your executor.
+//! 4. [`round_robin`]: the Python demo, run on your executor.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -50,7 +50,7 @@ impl Future for YieldNow {
     }
 }
 
-/// The seed's generator `mygen(id, maximum)` as an `async fn`: for each `i` in `0..maximum`, push
+/// The Python generator `mygen(id, maximum)` as an `async fn`: for each `i` in `0..maximum`, push
 /// the line `"{id}: {i}"` to `log`, then `yield_now().await`.
 ///
 /// So `count(7, 3, log)` takes four polls: the first three each log one line (`7: 0`, `7: 1`,
@@ -112,7 +112,7 @@ impl Executor {
     }
 }
 
-/// The seed's demo on your executor: spawn `count(1, 5, ..)`, `count(2, 7, ..)` and
+/// The Python demo on your executor: spawn `count(1, 5, ..)`, `count(2, 7, ..)` and
 /// `count(3, 3, ..)` in that order, run them all, then add the line `"Done!"`. Returns every line in
 /// the order it was logged:
 ///

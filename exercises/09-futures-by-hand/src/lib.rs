@@ -1,10 +1,10 @@
 //! # Exercise 09: futures by hand
 //!
-//! Read `README.md` beside this folder first. Then replace each `todo!()` below.
+//! The lesson is in README.md; this file is the contract. Replace each `todo!()` below.
 //!
 //! Two futures written without `async`: a one-shot cell whose receiving half is a future
 //! (asyncio's `Future` with `set_result`), and a wrapper that measures how long the future inside
-//! it took, in tokio's time (the seed's `async_timed` decorator).
+//! it took, in tokio's time (a timing decorator such as asyncio's `@async_timed()`).
 //!
 //! For `run()` the grader expects this transcript (times in seconds since the start):
 //!
@@ -121,7 +121,7 @@ impl<T> Future for Getter<T> {
 }
 
 /// A future that runs the future inside it and measures how long that took, in tokio's time: the
-/// seed's `async_timed` decorator, as a wrapper.
+/// timing decorator `@async_timed()` of asyncio courses, as a wrapper.
 ///
 /// The contract:
 /// - awaiting `timed(future)` gives `(the future's output, how long it took)`, and takes exactly

@@ -160,7 +160,7 @@ impl std::error::Error for FetchError {}
 
 /// Sends one `GET` request for `target` over `stream`, and reads the response: HTTP/1.1 by hand.
 ///
-/// The request, byte for byte apart from the path and host:
+/// The request, for example:
 ///
 /// ```text
 /// GET /a/b?x=1 HTTP/1.1\r\n
@@ -170,13 +170,15 @@ impl std::error::Error for FetchError {}
 /// ```
 ///
 /// The request line is `GET {target.path} HTTP/1.1`; a `Host` header is required (its value
-/// `target.host`, or `host:port`: either is accepted); other headers are up to you; the empty
+/// `target.host`, or `host:port`: either is accepted); other headers, such as `Connection:
+/// close`, are up to you; the empty
 /// line at the end is what tells the server the request is complete. Every line ends in `\r\n`.
 ///
 /// The response:
 ///
 /// - a status line, `HTTP/1.1 200 OK` (`HTTP/1.0` too); a 2xx status is a success, any other
-///   complete response is `Err(FetchError::Status(code))`;
+///   is `Err(FetchError::Status(code))` (known as soon as the status line is read: the rest of
+///   such a response may be skipped);
 /// - header lines, `Name: value`, up to an empty line; names ignore case (`content-length` is
 ///   `Content-Length`);
 /// - the body: exactly `Content-Length` bytes when that header is there (then stop reading: the
@@ -184,7 +186,8 @@ impl std::error::Error for FetchError {}
 ///   forever), or everything up to the end of the stream when it is not;
 /// - anything that is not such a response (no status line, a bad one, a header line without a
 ///   colon, a bad `Content-Length`, the stream ending before the head or the body is complete)
-///   is `Err(FetchError::Malformed(why))`; an I/O error from the stream is
+///   is `Err(FetchError::Malformed(why))` (so an `UnexpectedEof` from `read_exact`, a body cut
+///   short, is `Malformed`, not `Io`); any other I/O error from the stream is
 ///   `Err(FetchError::Io(error.kind()))`.
 ///
 /// The bytes may come in pieces of any size, with pauses in between: read until you have what

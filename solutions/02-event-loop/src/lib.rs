@@ -4,10 +4,10 @@
 //!
 //! - [`yield_now`] is Python's `yield`: a future that says "not yet" once, after asking to be
 //!   polled again.
-//! - [`count`] is the seed's generator `mygen(id, maximum)`, written as an `async fn`.
-//! - [`Executor`] is the seed's `while generators: for g in generators: next(g)` loop, with one
+//! - [`count`] is the Python generator `mygen(id, maximum)`, written as an `async fn`.
+//! - [`Executor`] is the Python `while generators: for g in generators: next(g)` loop, with one
 //!   change that makes it a real event loop: it only polls the tasks whose waker was woken.
-//! - [`round_robin`] runs the seed's demo on it.
+//! - [`round_robin`] runs the Python demo on it.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -48,7 +48,7 @@ impl Future for YieldNow {
     }
 }
 
-/// The seed's generator as an `async fn`: pushes `"{id}: {i}"` to `log` for each `i` in
+/// The Python generator as an `async fn`: pushes `"{id}: {i}"` to `log` for each `i` in
 /// `0..maximum`, and yields after each line.
 pub async fn count(id: u32, maximum: u32, log: Log) {
     for i in 0..maximum {
@@ -137,7 +137,7 @@ impl Executor {
             }));
             let mut cx = Context::from_waker(&waker);
             if task.as_mut().poll(&mut cx).is_ready() {
-                // Finished: drop it, like the seed's `generators.remove(one_g)`. A future must
+                // Finished: drop it, like the Python `generators.remove(one_g)`. A future must
                 // never be polled again after it returned Ready.
                 self.tasks.remove(&id);
             }
@@ -151,7 +151,7 @@ impl Executor {
     }
 }
 
-/// The seed's demo: `count(1, 5)`, `count(2, 7)` and `count(3, 3)` spawned in that order and run to
+/// The Python demo: `count(1, 5)`, `count(2, 7)` and `count(3, 3)` spawned in that order and run to
 /// the end, then `"Done!"`. Returns every line in the order it was logged:
 /// `1: 0`, `2: 0`, `3: 0`, `1: 1`, ... `2: 6`, `Done!`.
 pub fn round_robin() -> Vec<String> {

@@ -1,6 +1,6 @@
 //! Given: the demo's scene, three scripted clients talking through your server over in-memory
-//! pipes instead of sockets. Read it, don't change it: `grader run 12` compares what it says with
-//! the expected transcript.
+//! pipes instead of sockets. Read it, don't change it: `grader check 12` compares what it says
+//! with the expected transcript (`grader diff 12` shows the two side by side).
 //!
 //! [`pipes`] is a [`Listener`] made of `tokio::io::duplex` pipes: each [`Dialer::dial`] gives the
 //! client its end of a new pipe and hands the other end to whoever awaits `accept()`. To your
