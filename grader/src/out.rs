@@ -11,6 +11,30 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::out::line(::std::format_args!($($arg)*)) };
 }
 
+/// Prints one line to stderr; a closed stderr is not an error. (`eprintln!` panics when stderr is
+/// gone: in the signal thread that would leave the grader unable to stop.)
+#[macro_export]
+macro_rules! errln {
+    () => { $crate::out::err_line(::std::format_args!("")) };
+    ($($arg:tt)*) => { $crate::out::err_line(::std::format_args!($($arg)*)) };
+}
+
+/// Prints to stderr without a line break (a progress line redrawn with `\r`); never fails.
+#[macro_export]
+macro_rules! errout {
+    ($($arg:tt)*) => { $crate::out::err_text(::std::format_args!($($arg)*)) };
+}
+
+pub fn err_line(args: std::fmt::Arguments) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
+pub fn err_text(args: std::fmt::Arguments) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.flush());
+}
+
 pub fn line(args: std::fmt::Arguments) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));

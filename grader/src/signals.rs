@@ -57,7 +57,7 @@ pub fn install() {
             libc::SIGHUP => "SIGHUP",
             _ => "SIGQUIT",
         };
-        eprintln!(
+        crate::errln!(
             "grader: interrupted ({name}): stopped {stopped} running process group{}; nothing was graded after this point.",
             if stopped == 1 { "" } else { "s" }
         );

@@ -380,7 +380,9 @@ impl Bar {
         }
         match event {
             Event::Building { count } => {
-                eprint!("\rBuilding {count} harness(es) (a cold build compiles tokio once)...");
+                crate::errout!(
+                    "\rBuilding {count} harness(es) (a cold build compiles tokio once)..."
+                );
                 self.since = Instant::now();
             }
             Event::Exercise(_) => {
@@ -389,7 +391,7 @@ impl Bar {
                 let left = spent / self.done as f64 * (self.total - self.done) as f64;
                 let width = 30;
                 let filled = width * self.done / self.total.max(1);
-                eprint!(
+                crate::errout!(
                     "\r[{}{}] {}/{} graded, ETA {:.0} s   ",
                     "#".repeat(filled),
                     " ".repeat(width - filled),
@@ -405,7 +407,7 @@ impl Bar {
 
     fn done(&self) {
         if self.shown {
-            eprintln!();
+            crate::errln!();
         }
     }
 }

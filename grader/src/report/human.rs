@@ -301,7 +301,7 @@ impl<W: Write> Reporter for Human<W> {
             Event::Building { .. } => {
                 if self.announce_builds {
                     // On stderr: the report itself may be piped or written to a file.
-                    eprintln!(
+                    crate::errln!(
                         "Building the checks (the very first build compiles tokio once: about a minute)..."
                     );
                 }

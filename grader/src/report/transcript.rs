@@ -115,7 +115,7 @@ impl<W: Write> Transcript<W> {
 impl<W: Write> Reporter for Transcript<W> {
     fn on(&mut self, event: &Event) -> std::io::Result<()> {
         match event {
-            Event::Building { .. } if self.announce_builds => eprintln!(
+            Event::Building { .. } if self.announce_builds => crate::errln!(
                 "Building the checks (the very first build compiles tokio once: about a minute)..."
             ),
             Event::Building { .. } | Event::Finished { .. } => {}

@@ -106,7 +106,7 @@ impl<W: Write> Versus<W> {
 impl<W: Write> Reporter for Versus<W> {
     fn on(&mut self, event: &Event) -> std::io::Result<()> {
         match event {
-            Event::Building { .. } if self.announce_builds => eprintln!(
+            Event::Building { .. } if self.announce_builds => crate::errln!(
                 "Building the checks (the very first build compiles tokio once: about a minute)..."
             ),
             Event::Building { .. } => {}
