@@ -448,32 +448,14 @@ fn missed(line: &str) -> Option<usize> {
 // ---------------------------------------------------------------------------------------------
 // The real thing, on loopback.
 
-/// Runs `scenario` on a runtime of its own, on a thread of its own, with tokio's I/O driver
-/// enabled (real sockets need it, and the check's own runtime has timers only). Dropping that
-/// runtime at the end cancels every task it ran and closes every socket they held. A panic in
-/// the scenario (a `todo!()`, say) comes back as a panic of the check.
+/// Runs `scenario`: real sockets on the check's own runtime (which has tokio's I/O driver).
+/// Whatever it leaves listening ends with the check's process.
 async fn on_loopback<F, Fut>(scenario: F) -> Result<(), Fail>
 where
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<(), Fail>> + 'static,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(), Fail>>,
 {
-    let (done, result) = tokio::sync::oneshot::channel();
-    let thread = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime for the loopback check");
-        let outcome = runtime.block_on(scenario());
-        drop(runtime);
-        let _ = done.send(outcome);
-    });
-    match result.await {
-        Ok(outcome) => outcome,
-        Err(_) => match thread.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => Err(Fail::new(Kind::Crashed, "the loopback scenario vanished")),
-        },
-    }
+    scenario().await
 }
 
 /// A real client: its lines, its writer.

@@ -823,9 +823,8 @@ async fn timeout_per_request() -> Result<(), Fail> {
 // real-sockets
 
 async fn real_sockets() -> Result<(), Fail> {
-    // The harness's runtime has no I/O driver (it needs none under paused time), so the real
-    // sockets live in a runtime of their own, on a blocking thread, and end with it: the server
-    // stops listening when that runtime is dropped.
+    // The real sockets live in a runtime of their own, on a blocking thread, and end with it:
+    // the server stops listening when that runtime is dropped, before the check goes on.
     let outcome = tokio::task::spawn_blocking(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -273,12 +273,7 @@ pub fn checks() -> Vec<Check> {
                     format!(
                         "first_completed returned `{first}` and a JoinSet that gave {got:?} when \
                          awaited later, expected the other jobs, {expected:?}. {}",
-                        if got.is_empty() {
-                            "The set was empty: hand back the JoinSet the jobs were spawned \
-                             into, with the unfinished jobs still in it."
-                        } else {
-                            "The set should hold exactly the jobs that had not finished first."
-                        }
+                        about_the_set(&got, "that had not finished first")
                     ),
                 )?;
                 later.expect_not_aborted("first_completed")?;
@@ -361,12 +356,7 @@ pub fn checks() -> Vec<Check> {
                         "wait_with_timeout(jobs of 3 s, 1 s and 4 s, 2 s) returned {done:?} done \
                          and a set of pending jobs that gave {got:?} when awaited later, \
                          expected [\"owl\", \"wren\"]. {}",
-                        if got.is_empty() {
-                            "The set was empty: hand back the JoinSet the jobs were spawned \
-                             into, with the unfinished jobs still in it."
-                        } else {
-                            "The set should hold exactly the jobs not done by the deadline."
-                        }
+                        about_the_set(&got, "not done by the deadline")
                     ),
                 )?;
                 later.expect_not_aborted("wait_with_timeout")?;
@@ -733,4 +723,16 @@ async fn drain(mut set: JoinSet<&'static str>) -> Drained {
         }
     }
     drained
+}
+
+/// What to say of a set of unfinished jobs that gave `got` when awaited later: empty, it was not
+/// the set the jobs were spawned into; otherwise it held the wrong jobs.
+fn about_the_set(got: &[&str], which: &str) -> String {
+    if got.is_empty() {
+        "The set was empty: hand back the JoinSet the jobs were spawned into, with the unfinished \
+         jobs still in it."
+            .to_string()
+    } else {
+        format!("The set should hold exactly the jobs {which}.")
+    }
 }
