@@ -26,6 +26,10 @@ pub struct Exercise {
     pub title: String,
     #[serde(default)]
     pub hints: Vec<String>,
+    /// Hints for one check, by the check's name (`[exercise.check_hints]` in course.toml):
+    /// `grader hint EX` gives the first failing check's next hint before the exercise's own.
+    #[serde(default)]
+    pub check_hints: std::collections::BTreeMap<String, Vec<String>>,
     /// Wall-clock limit per check, in seconds (default: the grader's `--timeout`).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
@@ -201,6 +205,7 @@ mod tests {
             slug: slug.into(),
             title: String::new(),
             hints: vec![],
+            check_hints: Default::default(),
             timeout_secs: None,
         };
         Course {

@@ -101,6 +101,23 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                     mains == 1,
                     format!("{mains} check(s) marked as the main scenario (need exactly 1)"),
                 );
+                // A hint under a name no check has would never be shown: a renamed check
+                // must take its hints along.
+                let unknown: Vec<&str> = ex
+                    .check_hints
+                    .keys()
+                    .filter(|name| !solution.checks.iter().any(|c| &&c.info.name == name))
+                    .map(String::as_str)
+                    .collect();
+                if !unknown.is_empty() {
+                    report(
+                        false,
+                        format!(
+                            "course.toml has check_hints for checks that do not exist: {}",
+                            unknown.join(", ")
+                        ),
+                    );
+                }
             }
         }
 
