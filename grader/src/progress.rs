@@ -20,9 +20,19 @@ pub struct Entry {
     pub points: u32,
     #[serde(default)]
     pub max_points: Option<u32>,
-    /// How many hints `grader hint` has revealed.
+    /// How many of the exercise's own hints `grader hint` has revealed.
     #[serde(default)]
     pub hints_shown: usize,
+    /// How many hints of each check (by name) `grader hint` has revealed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub check_hints_shown: BTreeMap<String, usize>,
+    /// The checks that failed in the last check, in the report's order: hints follow the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing: Vec<String>,
+    /// A fingerprint of the student's files when they were last checked: a result is current
+    /// only while the files still match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_files: Option<String>,
 }
 
 fn path(root: &Path) -> PathBuf {

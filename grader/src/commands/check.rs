@@ -57,6 +57,12 @@ pub fn run(
         entry.status = Some(if r.passed() { "passed" } else { "failing" }.into());
         entry.points = r.points();
         entry.max_points = r.max_points;
+        entry.failing = r
+            .checks
+            .iter()
+            .filter(|c| !c.outcome.passed())
+            .map(|c| c.info.name.clone())
+            .collect();
     }
     progress.save(&ctx.course.root);
     let passed = results.iter().all(|r| r.passed());
