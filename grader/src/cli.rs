@@ -92,8 +92,13 @@ pub enum Command {
         #[arg(long, default_value = "solution", value_name = "solution|PATH")]
         against: String,
     },
-    /// Show the next hint for an exercise.
-    Hint { exercise: String },
+    /// Show the next hint: for the first failing check, then for the exercise.
+    Hint {
+        exercise: String,
+        /// Repeat every hint you have seen (shows no new one).
+        #[arg(long)]
+        all: bool,
+    },
     /// For maintainers: every solution passes, every stub fails, every wrong solution fails as expected.
     Verify { exercises: Vec<String> },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
@@ -248,7 +253,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         } => check::run(&ctx, &exercises, format, output.as_deref(), github_output),
         Command::Run { exercise } => show::run(&ctx, &exercise),
         Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
-        Command::Hint { exercise } => hint::run(&ctx, &exercise),
+        Command::Hint { exercise, all } => hint::run(&ctx, &exercise, all),
         Command::Verify { exercises } => verify::run(&ctx, &exercises),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
         Command::Grade {

@@ -235,10 +235,44 @@ fn hints_come_one_at_a_time() {
         .assert()
         .stdout(predicate::str::contains("That was the last hint"));
     grader(course.path())
-        .args(["hint", "2"])
+        .args(["hint", "3"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("has no hints"));
+}
+
+#[test]
+fn hints_follow_the_first_failing_check_and_are_not_repeated() {
+    let course = course();
+    grader(course.path())
+        .args(["check", "2"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "a hint for this check: cargo run -p grader -- hint 02",
+        ));
+    let hint = || grader(course.path()).args(["hint", "2"]).assert().code(0);
+    hint()
+        .stdout(predicate::str::contains(
+            "Hint 1 of 2 for `answer-is-42`: The answer is one more than yours.",
+        ))
+        .stdout(predicate::str::contains("Look at the number").not());
+    // The next call gives the next hint only: the first is not repeated.
+    hint()
+        .stdout(predicate::str::contains("Hint 2 of 2 for `answer-is-42`: Return 42."))
+        .stdout(predicate::str::contains("one more than yours").not());
+    // The check's hints are used up: then the exercise's own.
+    hint().stdout(predicate::str::contains(
+        "Hint 1 of 1: Look at the number you return.",
+    ));
+    hint().stdout(predicate::str::contains("You have seen every hint"));
+    grader(course.path())
+        .args(["hint", "2", "--all"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("one more than yours"))
+        .stdout(predicate::str::contains("Return 42."))
+        .stdout(predicate::str::contains("Look at the number you return."));
 }
 
 #[test]

@@ -1,15 +1,66 @@
-//! `grader hint EX`: hints one at a time, nudge first; each call reveals one more.
+//! `grader hint EX`: one new hint per call, about what is failing now.
+//!
+//! The hints come from course.toml: each check may have its own (`[exercise.check_hints]`), and
+//! the exercise has general ones. A call shows the next unseen hint of the first check that failed
+//! in the last `check`, then the exercise's own; a hint already seen is not repeated unless asked
+//! (`--all`), so a student stuck on one check is never walked again through parts that pass.
 
 use crate::cli::{Ctx, PASSED};
+use crate::color::Paint;
+use crate::course::Exercise;
 use crate::outln;
-use crate::progress::Progress;
+use crate::progress::{Entry, Progress};
 use crate::report::human::wrap;
 use anyhow::Result;
 
-pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
+/// Where a hint comes from: one check's list, or the exercise's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    Check(String),
+    Exercise,
+}
+
+/// The next hint to show: its source, its index there, and how many that source has.
+#[derive(Debug, PartialEq, Eq)]
+struct Next {
+    source: Source,
+    index: usize,
+    of: usize,
+}
+
+/// The check the hints follow: the first failing one (in the report's order) that has hints.
+fn focus<'a>(ex: &'a Exercise, entry: &Entry) -> Option<&'a str> {
+    entry
+        .failing
+        .iter()
+        .find_map(|name| ex.check_hints.get_key_value(name).map(|(k, _)| k.as_str()))
+}
+
+/// The hint `hint EX` shows now, or `None` when every hint in order has been seen.
+fn next(ex: &Exercise, entry: &Entry) -> Option<Next> {
+    if let Some(check) = focus(ex, entry) {
+        let of = ex.check_hints[check].len();
+        let seen = entry.check_hints_shown.get(check).copied().unwrap_or(0);
+        if seen < of {
+            return Some(Next {
+                source: Source::Check(check.to_string()),
+                index: seen,
+                of,
+            });
+        }
+    }
+    (entry.hints_shown < ex.hints.len()).then(|| Next {
+        source: Source::Exercise,
+        index: entry.hints_shown,
+        of: ex.hints.len(),
+    })
+}
+
+pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let p = ctx.paint();
-    if ex.hints.is_empty() {
+    let has_any = !ex.hints.is_empty() || ex.check_hints.values().any(|h| !h.is_empty());
+    if !has_any {
         outln!(
             "{} has no hints. Its lesson is exercises/{}/README.md.",
             ex.label(),
@@ -18,35 +69,139 @@ pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
         return Ok(PASSED);
     }
     let mut progress = Progress::load(&ctx.course.root);
-    let entry = progress.entry(&ex.slug);
-    entry.hints_shown = (entry.hints_shown + 1).min(ex.hints.len());
-    let shown = entry.hints_shown;
-    progress.save(&ctx.course.root);
-
     outln!("{}", p.bold(&format!("{}: {}", ex.label(), ex.title)));
-    for (i, hint) in ex.hints.iter().take(shown).enumerate() {
-        let head = format!("Hint {} of {}: ", i + 1, ex.hints.len());
-        for (j, line) in wrap(hint, 88).iter().enumerate() {
-            if j == 0 {
-                outln!("{}{line}", p.bold(&head));
+    if all {
+        show_seen(ex, progress.entry(&ex.slug), p);
+        return Ok(PASSED);
+    }
+    let entry = progress.entry(&ex.slug);
+    match next(ex, entry) {
+        Some(n) => {
+            match &n.source {
+                Source::Check(check) => {
+                    *entry.check_hints_shown.entry(check.clone()).or_default() += 1;
+                }
+                Source::Exercise => entry.hints_shown += 1,
+            }
+            print_hint(ex, &n.source, n.index, n.of, p);
+            let more = next(ex, entry).is_some();
+            progress.save(&ctx.course.root);
+            if more {
+                outln!(
+                    "{}",
+                    p.dim("Run the same command again for another hint; `--all` repeats the ones you have seen.")
+                );
             } else {
-                outln!("{}{line}", " ".repeat(head.len()));
+                last_hint_note(p);
             }
         }
-    }
-    if shown < ex.hints.len() {
-        outln!(
-            "{}",
-            p.dim(&format!(
-                "Run the same command again for hint {}.",
-                shown + 1
-            ))
-        );
-    } else {
-        outln!(
-            "{}",
-            p.dim("That was the last hint. The lesson is in the exercise's README.md; the reference solution is in solutions/, for when you are truly stuck.")
-        );
+        None => {
+            outln!(
+                "You have seen every hint for {}{}. {} shows them again.",
+                match focus(ex, entry) {
+                    Some(check) => format!("the failing check `{check}` and "),
+                    None => String::new(),
+                },
+                "this exercise",
+                p.bold(&format!("cargo run -p grader -- hint {:02} --all", ex.number))
+            );
+            last_hint_note(p);
+        }
     }
     Ok(PASSED)
+}
+
+fn last_hint_note(p: Paint) {
+    outln!(
+        "{}",
+        p.dim("That was the last hint. The lesson is in the exercise's README.md; the reference solution is in solutions/, for when you are truly stuck.")
+    );
+}
+
+/// `hint EX --all`: every hint seen so far, the checks' first, then the exercise's.
+fn show_seen(ex: &Exercise, entry: &Entry, p: Paint) {
+    let mut shown = 0;
+    for (check, hints) in &ex.check_hints {
+        let seen = entry.check_hints_shown.get(check).copied().unwrap_or(0);
+        for i in 0..seen.min(hints.len()) {
+            print_hint(ex, &Source::Check(check.clone()), i, hints.len(), p);
+            shown += 1;
+        }
+    }
+    for i in 0..entry.hints_shown.min(ex.hints.len()) {
+        print_hint(ex, &Source::Exercise, i, ex.hints.len(), p);
+        shown += 1;
+    }
+    if shown == 0 {
+        outln!(
+            "No hints seen yet. {} shows the first.",
+            p.bold(&format!("cargo run -p grader -- hint {:02}", ex.number))
+        );
+    }
+}
+
+fn print_hint(ex: &Exercise, source: &Source, index: usize, of: usize, p: Paint) {
+    let (text, head) = match source {
+        Source::Check(check) => (
+            &ex.check_hints[check][index],
+            format!("Hint {} of {of} for `{check}`: ", index + 1),
+        ),
+        Source::Exercise => (&ex.hints[index], format!("Hint {} of {of}: ", index + 1)),
+    };
+    // The first line carries the heading; the rest are indented under the text.
+    for (j, line) in wrap(text, 88).iter().enumerate() {
+        if j == 0 {
+            outln!("{}{line}", p.bold(&head));
+        } else {
+            outln!("{}{line}", " ".repeat(head.chars().count()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise() -> Exercise {
+        Exercise {
+            number: 3,
+            slug: "x".into(),
+            title: String::new(),
+            hints: vec!["g1".into(), "g2".into()],
+            check_hints: [
+                ("a".to_string(), vec!["a1".to_string(), "a2".to_string()]),
+                ("b".to_string(), vec!["b1".to_string()]),
+            ]
+            .into(),
+            timeout_secs: None,
+        }
+    }
+
+    #[test]
+    fn hints_follow_the_first_failing_check_that_has_any() {
+        let ex = exercise();
+        let mut entry = Entry {
+            failing: vec!["no-hints".into(), "b".into(), "a".into()],
+            ..Entry::default()
+        };
+        let n = next(&ex, &entry).unwrap();
+        assert_eq!((n.source, n.index, n.of), (Source::Check("b".into()), 0, 1));
+        entry.check_hints_shown.insert("b".into(), 1);
+        // b's hints are used up: the exercise's own come next, not another check's.
+        let n = next(&ex, &entry).unwrap();
+        assert_eq!((n.source, n.index), (Source::Exercise, 0));
+        entry.hints_shown = 2;
+        assert_eq!(next(&ex, &entry), None);
+    }
+
+    #[test]
+    fn without_a_failing_check_the_exercise_hints_come_in_order() {
+        let ex = exercise();
+        let entry = Entry {
+            hints_shown: 1,
+            ..Entry::default()
+        };
+        let n = next(&ex, &entry).unwrap();
+        assert_eq!((n.source, n.index, n.of), (Source::Exercise, 1, 2));
+    }
 }

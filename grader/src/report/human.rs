@@ -4,6 +4,7 @@
 use super::{Options, Reporter, Subject};
 use crate::cli::Warnings;
 use crate::color::Paint;
+use crate::course::Exercise;
 use crate::diff;
 use crate::outcome::{CheckResult, Event, ExerciseResult, Kind};
 use std::io::Write;
@@ -20,6 +21,9 @@ pub struct Human<W: Write> {
     /// The last explanation shown in this exercise: the same one again is not repeated (all
     /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
     explained: Option<(Kind, String)>,
+    /// Whether this exercise's report has pointed at `grader hint` under a failing check yet:
+    /// the hints follow the first failing check that has some, so only that one gets the line.
+    hint_pointed: bool,
 }
 
 impl<W: Write> Human<W> {
@@ -31,6 +35,7 @@ impl<W: Write> Human<W> {
             announce_builds: options.announce_builds,
             subject: options.subject,
             explained: None,
+            hint_pointed: false,
         }
     }
 
@@ -45,6 +50,7 @@ impl<W: Write> Human<W> {
         let label = p.bold(&r.exercise.label());
         self.line(&format!("{label}  {}", p.dim(&r.exercise.title)));
         self.explained = None;
+        self.hint_pointed = false;
         for note in &r.notes {
             for (i, l) in wrap(note, 90).iter().enumerate() {
                 let head = if i == 0 { "! " } else { "  " };
@@ -69,7 +75,8 @@ impl<W: Write> Human<W> {
         }
     }
 
-    fn check(&mut self, exercise: u32, r: &CheckResult) {
+    fn check(&mut self, exercise: &Exercise, r: &CheckResult) {
+        let number = exercise.number;
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
         if r.outcome.passed() {
@@ -109,6 +116,20 @@ impl<W: Write> Human<W> {
             score,
             p.yellow(kind.heading_for(r.info.untimed))
         ));
+        self.details(number, kind, r);
+        if !self.hint_pointed && exercise.check_hints.contains_key(&r.info.name) {
+            self.hint_pointed = true;
+            self.line(&format!(
+                "      {} {}",
+                p.dim("a hint for this check:"),
+                p.bold(&format!("cargo run -p grader -- hint {number:02}"))
+            ));
+        }
+    }
+
+    /// What went wrong in a failing check: the explanation, then the evidence.
+    fn details(&mut self, exercise: u32, kind: Kind, r: &CheckResult) {
+        let p = self.paint;
         let explanation = Some((kind, r.outcome.message().to_string()));
         let todo_again = kind == Kind::NotImplemented
             && self.explained.as_ref().is_some_and(|(k, _)| *k == kind);
@@ -309,7 +330,7 @@ impl<W: Write> Reporter for Human<W> {
             Event::Exercise(r) => {
                 self.exercise_header(r);
                 for c in &r.checks {
-                    self.check(r.exercise.number, c);
+                    self.check(&r.exercise, c);
                 }
                 self.footer(r);
             }
