@@ -83,6 +83,15 @@ pub enum Command {
         #[arg(long)]
         github_output: bool,
     },
+    /// Check an exercise on every save (the first unfinished one by default), with single keys
+    /// for next, hint, list, check again, run and quit.
+    Watch {
+        exercise: Option<String>,
+        /// Read the folder on a timer instead of waiting for file events (automatic where events
+        /// do not arrive, such as a Windows drive under WSL).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Run your code's main scenario under paused time and print its transcript.
     Run { exercise: String },
     /// Your transcript against the reference solution's (or another submission's).
@@ -251,6 +260,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
             github_output,
         } => check::run(&ctx, &exercises, format, output.as_deref(), github_output),
+        Command::Watch { exercise, poll } => watch::run(&ctx, exercise.as_deref(), poll),
         Command::Run { exercise } => show::run(&ctx, &exercise),
         Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
         Command::Hint { exercise, all } => hint::run(&ctx, &exercise, all),

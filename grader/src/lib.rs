@@ -5,7 +5,7 @@
 //!
 //! How the crate is laid out, in the order a check flows through it:
 //! - [`cli`]: the command line (clap), exit codes, and the context every command shares;
-//! - [`commands`]: one module per command (`list`, `check`, `run`/`diff`, `hint`, `verify`, `bless`);
+//! - [`commands`]: one module per command (`list`, `check`, `watch`, `run`/`diff`, `hint`, `verify`, `bless`...);
 //! - [`course`]: finds the course and its `course.toml`, resolves `3` / `03` / slug names;
 //! - [`state`]: the grader's state directory, the one module that knows its layout;
 //! - [`stage`]: copies the crates a harness builds, with manifests the grader writes;
@@ -23,7 +23,8 @@
 //! - [`report`]: output formats consuming the events (human, JSON);
 //! - [`out`]: standard output that survives a closed pipe;
 //! - [`diff`], [`color`]: transcript diffs and colour conventions;
-//! - [`progress`]: the student's progress file.
+//! - [`progress`]: the student's progress file;
+//! - [`watcher`], [`keys`]: watch mode's two inputs, saves in the exercise's folder and single keys.
 //!
 //! The checks themselves are written with the `awaitlings-check` crate (grader/check), which is
 //! also the runtime inside every harness binary.
@@ -36,6 +37,7 @@ pub mod course;
 pub mod diff;
 pub mod harness;
 pub mod integrity;
+pub mod keys;
 pub mod mistakes;
 pub mod out;
 pub mod outcome;
@@ -49,3 +51,4 @@ pub mod state;
 pub mod supervise;
 pub mod tamper;
 pub mod verdict;
+pub mod watcher;

@@ -51,6 +51,13 @@ pub fn install() {
         }
         let signal = libc::c_int::from(byte);
         let stopped = crate::supervise::shutdown(std::time::Duration::from_millis(500));
+        // Watch mode took the terminal's echo and line mode: give them back before anything
+        // else is printed, or the student's shell is left typing blind.
+        let watching = crate::keys::restore();
+        if watching && stopped == 0 && signal == libc::SIGINT {
+            crate::errln!("grader: stopped watching.");
+            std::process::exit(128 + signal);
+        }
         let name = match signal {
             libc::SIGINT => "SIGINT",
             libc::SIGTERM => "SIGTERM",

@@ -259,7 +259,9 @@ fn hints_follow_the_first_failing_check_and_are_not_repeated() {
         .stdout(predicate::str::contains("Look at the number").not());
     // The next call gives the next hint only: the first is not repeated.
     hint()
-        .stdout(predicate::str::contains("Hint 2 of 2 for `answer-is-42`: Return 42."))
+        .stdout(predicate::str::contains(
+            "Hint 2 of 2 for `answer-is-42`: Return 42.",
+        ))
         .stdout(predicate::str::contains("one more than yours").not());
     // The check's hints are used up: then the exercise's own.
     hint().stdout(predicate::str::contains(

@@ -49,7 +49,7 @@ fn next(ex: &Exercise, entry: &Entry) -> Option<Next> {
             });
         }
     }
-    (entry.hints_shown < ex.hints.len()).then(|| Next {
+    (entry.hints_shown < ex.hints.len()).then_some(Next {
         source: Source::Exercise,
         index: entry.hints_shown,
         of: ex.hints.len(),
@@ -103,7 +103,10 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
                     None => String::new(),
                 },
                 "this exercise",
-                p.bold(&format!("cargo run -p grader -- hint {:02} --all", ex.number))
+                p.bold(&format!(
+                    "cargo run -p grader -- hint {:02} --all",
+                    ex.number
+                ))
             );
             last_hint_note(p);
         }

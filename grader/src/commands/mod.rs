@@ -7,3 +7,4 @@ pub mod list;
 pub mod mistake;
 pub mod show;
 pub mod verify;
+pub mod watch;

@@ -1,0 +1,268 @@
+//! `grader watch [EX]`: check on every save, with single keys for the rest of the loop.
+//!
+//! Starts at EX, or at the first exercise not passed yet. Each save of the exercise's files
+//! (debounced: an editor's burst of writes is one save) runs the same check as `grader check EX`
+//! and prints its report; between checks, keys: `n` next exercise, `h` hint, `l` list, `c` check
+//! again, `r` run the main scenario (its transcript), `q` quit. Everything printed is the other
+//! commands' own output: watch only decides when to run them.
+
+use crate::cli::{Ctx, PASSED};
+use crate::keys::{Key, Keys};
+use crate::outln;
+use crate::progress::Progress;
+use crate::report::Format;
+use crate::watcher::{Saves, Snapshot};
+use anyhow::Result;
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+/// How long a folder must stay quiet after a file event before it is read: editors write a
+/// file in several steps (truncate, write, rename, chmod), and one save is one check.
+const DEBOUNCE: Duration = Duration::from_millis(60);
+
+enum Input {
+    Saved,
+    Key(Key),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Check,
+    Next,
+    Hint,
+    List,
+    Run,
+    Quit,
+}
+
+impl Action {
+    fn of(key: char) -> Option<Action> {
+        Some(match key.to_ascii_lowercase() {
+            'c' => Action::Check,
+            'n' => Action::Next,
+            'h' => Action::Hint,
+            'l' => Action::List,
+            'r' => Action::Run,
+            'q' => Action::Quit,
+            _ => return None,
+        })
+    }
+}
+
+pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
+    let course = &ctx.course;
+    if course.exercises.is_empty() {
+        anyhow::bail!("course.toml lists no exercises: there is nothing to watch");
+    }
+    let mut index = match name {
+        Some(name) => {
+            let ex = course.resolve(name)?;
+            course
+                .exercises
+                .iter()
+                .position(|e| e.slug == ex.slug)
+                .unwrap_or(0)
+        }
+        None => first_unfinished(ctx),
+    };
+    let (tx, rx) = channel();
+    let mut saves = Saves::new(tx.clone(), || Input::Saved, poll_only);
+    let keys = Keys::start(tx, Input::Key);
+    let p = ctx.paint();
+    let clear = std::io::stdout().is_terminal();
+    let mut keyboard = true;
+    let mut pending = VecDeque::new();
+    let mut checked = Snapshot::default();
+    let mut said_polling = false;
+    saves.watch(&course.exercise_dir(&course.exercises[index]));
+
+    let mut action = Action::Check;
+    loop {
+        let ex = &course.exercises[index];
+        let number = format!("{:02}", ex.number);
+        match action {
+            Action::Check => {
+                checked = Snapshot::of(&course.exercise_dir(ex));
+                if clear {
+                    // Clear the screen and the scrollback: each report replaces the last.
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    let _ = out
+                        .write_all(b"\x1b[H\x1b[2J\x1b[3J")
+                        .and_then(|()| out.flush());
+                }
+                if let Err(e) = super::check::run(
+                    ctx,
+                    std::slice::from_ref(&number),
+                    Format::Human,
+                    None,
+                    false,
+                ) {
+                    crate::errln!("error: {e:#}");
+                }
+            }
+            Action::Next => {
+                if index + 1 < course.exercises.len() {
+                    index += 1;
+                    saves.watch(&course.exercise_dir(&course.exercises[index]));
+                    action = Action::Check;
+                    continue;
+                }
+                outln!("{} is the last exercise.", ex.label());
+            }
+            Action::Hint => {
+                outln!();
+                super::hint::run(ctx, &number, false)?;
+            }
+            Action::List => {
+                outln!();
+                super::list::run(ctx)?;
+            }
+            Action::Run => {
+                outln!();
+                if let Err(e) = super::show::run(ctx, &number) {
+                    crate::errln!("error: {e:#}");
+                }
+            }
+            Action::Quit => {
+                drop(keys);
+                return Ok(PASSED);
+            }
+        }
+        if !said_polling && let Some(why) = &saves.polling_because {
+            said_polling = true;
+            outln!(
+                "{}",
+                p.dim(&format!(
+                    "Watching by reading the folder every {:.1} s: {why}.",
+                    saves.poll_every().as_secs_f64()
+                ))
+            );
+        }
+        footer(ctx, index, keyboard);
+        action = loop {
+            match wait(&rx, &mut pending, &saves, &mut keyboard) {
+                Waited::Saved => {
+                    if Snapshot::of(&course.exercise_dir(&course.exercises[index])) != checked {
+                        break Action::Check;
+                    }
+                }
+                Waited::Key(c) => match Action::of(c) {
+                    Some(a) => break a,
+                    None => outln!(
+                        "{}",
+                        p.dim(&format!("`{c}` does nothing here: n, h, l, c, r or q."))
+                    ),
+                },
+                Waited::KeyboardGone => footer(ctx, index, keyboard),
+            }
+        };
+    }
+}
+
+enum Waited {
+    /// A save may have happened (the snapshot decides).
+    Saved,
+    Key(char),
+    KeyboardGone,
+}
+
+/// Waits for the next thing to act on. File events are debounced; keys that arrive meanwhile
+/// keep their turn in `pending`. With no event for a while, the folder is polled.
+fn wait(
+    rx: &Receiver<Input>,
+    pending: &mut VecDeque<Input>,
+    saves: &Saves,
+    keyboard: &mut bool,
+) -> Waited {
+    let input = match pending.pop_front() {
+        Some(input) => input,
+        None => match rx.recv_timeout(saves.poll_every()) {
+            Ok(input) => input,
+            Err(RecvTimeoutError::Timeout) => return Waited::Saved,
+            // Both senders live as long as the loop: not reached, but never a busy loop.
+            Err(RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(saves.poll_every());
+                return Waited::Saved;
+            }
+        },
+    };
+    match input {
+        Input::Saved => {
+            loop {
+                match rx.recv_timeout(DEBOUNCE) {
+                    Ok(Input::Saved) => {}
+                    Ok(key) => pending.push_back(key),
+                    Err(_) => break,
+                }
+            }
+            Waited::Saved
+        }
+        Input::Key(Key::Char(c)) => Waited::Key(c),
+        Input::Key(Key::Closed) => {
+            let was = std::mem::replace(keyboard, false);
+            if was {
+                Waited::KeyboardGone
+            } else {
+                Waited::Saved
+            }
+        }
+    }
+}
+
+/// The line under every report: what is being watched, where it stands, and the keys.
+fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
+    let p = ctx.paint();
+    let course = &ctx.course;
+    let ex = &course.exercises[index];
+    let progress = Progress::load(&course.root);
+    let entry = progress.exercises.get(&ex.slug);
+    let passed = entry.is_some_and(|e| e.status.as_deref() == Some("passed"));
+    if passed {
+        let next = course.exercises.get(index + 1);
+        outln!(
+            "{}",
+            p.green(&format!(
+                "✓ {} passes every check.{}",
+                ex.label(),
+                match next {
+                    Some(n) => format!(" Press n for {}.", n.label()),
+                    None => " That was the last exercise: well done!".to_string(),
+                }
+            ))
+        );
+    }
+    outln!(
+        "{}",
+        p.dim(&format!(
+            "Watching exercises/{}/ : save a file to check it again.",
+            ex.dir_name()
+        ))
+    );
+    if keyboard {
+        outln!(
+            "  {}",
+            p.bold("n next · h hint · l list · c check again · r run (transcript) · q quit")
+        );
+    } else {
+        outln!("  {}", p.dim("(no keyboard input: Ctrl-C stops watching)"));
+    }
+}
+
+/// The first exercise not passed yet (the last one when all are).
+fn first_unfinished(ctx: &Ctx) -> usize {
+    let progress = Progress::load(&ctx.course.root);
+    ctx.course
+        .exercises
+        .iter()
+        .position(|e| {
+            progress
+                .exercises
+                .get(&e.slug)
+                .and_then(|entry| entry.status.as_deref())
+                != Some("passed")
+        })
+        .unwrap_or(ctx.course.exercises.len() - 1)
+}
