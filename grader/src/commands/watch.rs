@@ -20,7 +20,7 @@ use std::time::Duration;
 
 /// How long a folder must stay quiet after a file event before it is read: editors write a
 /// file in several steps (truncate, write, rename, chmod), and one save is one check.
-const DEBOUNCE: Duration = Duration::from_millis(60);
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 enum Input {
     Saved,
