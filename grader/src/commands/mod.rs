@@ -5,5 +5,6 @@ pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod mistake;
+pub mod reset;
 pub mod show;
 pub mod verify;
