@@ -584,3 +584,70 @@ fn reset_without_git_says_so_and_leaves_files_untouched() {
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), edit);
     assert!(!root.join(".awaitlings/backups").exists());
 }
+
+/// `list` goes by the files: the stub as shipped is "not started" whatever an old result says, and
+/// a result from before an edit is shown as older than the edit.
+#[test]
+fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
+    let course = course();
+    let root = course.path();
+    std::fs::create_dir_all(root.join(".awaitlings")).unwrap();
+    std::fs::write(
+        root.join(".awaitlings/progress.json"),
+        r#"{"exercises": {"wrong-value": {"status": "passed", "points": 3, "max_points": 3}}}"#,
+    )
+    .unwrap();
+    grader(root)
+        .arg("list")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"02-wrong-value\s+not started").unwrap());
+
+    grader(root).args(["check", "1"]).assert().code(0);
+    let entry = &progress_of(root)["exercises"]["passes"];
+    assert_eq!(entry["checked_files"].as_str().map(str::len), Some(40));
+    grader(root)
+        .arg("list")
+        .assert()
+        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap());
+
+    let lib = root.join("exercises/01-passes/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("// my notes\n{text}")).unwrap();
+    grader(root)
+        .arg("list")
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::is_match(r"01-passes\s+edited\s+-\s+\(3/3 before your edits\)")
+                .unwrap(),
+        )
+        .stdout(predicate::str::contains(
+            "Next: 01 passes. You edited it since its last check",
+        ));
+    // Undo the edit: the result is current again.
+    std::fs::write(&lib, text).unwrap();
+    grader(root)
+        .arg("list")
+        .assert()
+        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap());
+}
+
+/// After a passing check, the report names the first exercise not yet passed, with its command.
+#[test]
+fn a_passing_check_names_the_next_exercise() {
+    let course = course();
+    grader(course.path())
+        .args(["check", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Next: 02 wrong-value  (cargo run -p grader -- check 02)",
+        ));
+    // JSON stays as it was: no such line.
+    grader(course.path())
+        .args(["check", "1", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Next:").not());
+}
