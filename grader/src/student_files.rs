@@ -96,6 +96,49 @@ pub fn files(dir: &Path) -> std::io::Result<Vec<File>> {
         .collect())
 }
 
+/// `files` (paths with contents) with their blob ids as compared with the record `shipped`: a file
+/// that differs from its recorded blob only in CRLF line endings counts as the recorded blob. Git
+/// for Windows checks files out with CRLF by default (`core.autocrlf`), and a fresh checkout is
+/// not an edit.
+pub fn ids_against(files: &[(String, Vec<u8>)], shipped: &[File]) -> Vec<File> {
+    let recorded: BTreeMap<&str, &str> = shipped
+        .iter()
+        .map(|f| (f.path.as_str(), f.blob.as_str()))
+        .collect();
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            let mut blob = blob_id(bytes);
+            if let Some(r) = recorded.get(path.as_str())
+                && *r != blob
+                && bytes.contains(&b'\r')
+                && blob_id(&crlf_to_lf(bytes)) == *r
+            {
+                blob = r.to_string();
+            }
+            File {
+                path: path.clone(),
+                blob,
+            }
+        })
+        .collect()
+}
+
+fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The set in the crate at `dir`, as compared with the record `shipped` (see [`ids_against`]).
+pub fn files_against(dir: &Path, shipped: &[File]) -> std::io::Result<Vec<File>> {
+    Ok(ids_against(&read(dir)?, shipped))
+}
+
 /// One short id for a whole set of files (their paths and blob ids): equal exactly when every
 /// path and every content is.
 pub fn fingerprint_of(files: &[File]) -> String {
@@ -231,7 +274,8 @@ pub fn differences(course: &Course, ex: &Exercise) -> Result<Option<Differences>
         return Ok(None);
     };
     let dir = course.exercise_dir(ex);
-    let now = files(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let now =
+        files_against(&dir, &shipped).with_context(|| format!("cannot read {}", dir.display()))?;
     Ok(Some(Differences::between(&shipped, &now)))
 }
 
@@ -296,7 +340,7 @@ pub fn untouched(course: &Course, ex: &Exercise) -> bool {
     let Ok(Some(shipped)) = shipped(course, ex) else {
         return false;
     };
-    files(&course.exercise_dir(ex))
+    files_against(&course.exercise_dir(ex), &shipped)
         .is_ok_and(|now| fingerprint_of(&now) == fingerprint_of(&shipped))
 }
 
@@ -334,10 +378,13 @@ impl Standing {
 /// current: the grader cannot know, and an upgrade must not make everyone's progress look stale.
 pub fn standing(course: &Course, ex: &Exercise, entry: Option<&Entry>) -> Standing {
     let shipped = shipped(course, ex).ok().flatten();
-    let now = files(&course.exercise_dir(ex)).ok();
-    let now_print = now.as_deref().map(fingerprint_of);
-    if let (Some(shipped), Some(now)) = (&shipped, &now_print)
-        && &fingerprint_of(shipped) == now
+    let now = read(&course.exercise_dir(ex)).ok();
+    // What `check` stores: the files' own ids.
+    let now_print = now
+        .as_deref()
+        .map(|now| fingerprint_of(&ids_against(now, &[])));
+    if let (Some(shipped), Some(now)) = (&shipped, &now)
+        && fingerprint_of(&ids_against(now, shipped)) == fingerprint_of(shipped)
     {
         // Whatever an old result says: the code it judged is not there any more.
         return Standing::NotStarted;
@@ -476,6 +523,20 @@ mod tests {
             assert!(parse_record(&text).is_err(), "{bad}");
         }
         assert!(parse_record("[files]\n\"src/lib.rs\" = \"nope\"\n").is_err());
+    }
+
+    #[test]
+    fn a_crlf_checkout_of_the_stub_is_not_an_edit() {
+        let lf = b"fn main() {\n}\n".to_vec();
+        let crlf = b"fn main() {\r\n}\r\n".to_vec();
+        let shipped = vec![file("src/main.rs", &blob_id(&lf))];
+        let now = vec![("src/main.rs".to_string(), crlf.clone())];
+        assert_eq!(ids_against(&now, &shipped), shipped);
+        // An edit is an edit, whatever its line endings.
+        let edited = vec![("src/main.rs".to_string(), b"fn main() {}\r\n".to_vec())];
+        assert_ne!(ids_against(&edited, &shipped), shipped);
+        // Without a record to compare with, a file's id is its own.
+        assert_eq!(ids_against(&now, &[])[0].blob, blob_id(&crlf));
     }
 
     #[test]

@@ -651,3 +651,46 @@ fn a_passing_check_names_the_next_exercise() {
         .code(0)
         .stdout(predicate::str::contains("Next:").not());
 }
+
+/// A stub changed without its record would make `reset` put an old stub back: verify says so, and
+/// how to record the change; bless records it.
+#[test]
+fn verify_names_a_stub_that_no_longer_matches_its_record() {
+    let course = course();
+    let root = course.path();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "ok the stub matches fixtures/wrong-value/shipped.toml",
+        ));
+    std::fs::write(
+        root.join("exercises/02-wrong-value/src/extra.rs"),
+        "pub fn more() {}\n",
+    )
+    .unwrap();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "PROBLEM the stub no longer matches fixtures/wrong-value/shipped.toml (src/extra.rs added)",
+        ))
+        .stdout(predicate::str::contains("cargo run -p grader -- bless 02"));
+    let record = root.join("fixtures/wrong-value/shipped.toml");
+    let before = std::fs::read_to_string(&record).unwrap();
+    grader(root).args(["bless", "2"]).assert().code(0);
+    let after = std::fs::read_to_string(&record).unwrap();
+    let lib_line = before
+        .lines()
+        .find(|l| l.starts_with("\"src/lib.rs\""))
+        .unwrap();
+    assert!(
+        after.contains("\"src/extra.rs\" = \"") && after.contains(lib_line),
+        "{after}"
+    );
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .stdout(predicate::str::contains("ok the stub matches"));
+}

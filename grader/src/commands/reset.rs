@@ -73,7 +73,7 @@ fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
     })?;
     let now =
         student_files::read(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    let now_files = with_ids(&now);
+    let now_files = student_files::ids_against(&now, &shipped);
     if student_files::fingerprint_of(&now_files) == student_files::fingerprint_of(&shipped) {
         outln!(
             "{} is already as shipped: nothing to reset, nothing changed.",
