@@ -108,6 +108,25 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Put an exercise back as shipped (your files are backed up first); list or restore backups.
+    #[command(
+        override_usage = "grader reset EX [--hints]\n       grader reset EX --restore [NAME]\n       grader reset --list [EX]"
+    )]
+    Reset {
+        /// The exercise: 3, 03, interleaved-tasks or 03-interleaved-tasks.
+        #[arg(required_unless_present = "list", value_name = "EX")]
+        exercise: Option<String>,
+        /// List the backups (of EX, or of every exercise).
+        #[arg(long, conflicts_with_all = ["restore", "hints"])]
+        list: bool,
+        /// Restore the backup NAME (the latest when NAME is omitted); your current files are
+        /// backed up first, so this can be undone too.
+        #[arg(long, value_name = "NAME", num_args = 0..=1, conflicts_with = "hints")]
+        restore: Option<Option<String>>,
+        /// Also forget the hints shown for the exercise, so `hint` starts over.
+        #[arg(long)]
+        hints: bool,
+    },
     /// For maintainers: every solution passes, every stub fails, every wrong solution fails as expected.
     Verify { exercises: Vec<String> },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
@@ -264,6 +283,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Run { exercise } => show::run(&ctx, &exercise),
         Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
         Command::Hint { exercise, all } => hint::run(&ctx, &exercise, all),
+        Command::Reset {
+            exercise,
+            list,
+            restore,
+            hints,
+        } => reset::run(
+            &ctx,
+            match (exercise.as_deref(), list, restore.as_ref()) {
+                (exercise, true, _) => reset::Action::List { exercise },
+                (Some(exercise), false, Some(name)) => reset::Action::Restore {
+                    exercise,
+                    name: name.as_deref(),
+                },
+                (Some(exercise), false, None) => reset::Action::Reset { exercise, hints },
+                // clap requires EX unless --list is given.
+                (None, false, _) => unreachable!("clap requires an exercise without --list"),
+            },
+        ),
         Command::Verify { exercises } => verify::run(&ctx, &exercises),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
         Command::Grade {

@@ -5,7 +5,8 @@
 //!
 //! How the crate is laid out, in the order a check flows through it:
 //! - [`cli`]: the command line (clap), exit codes, and the context every command shares;
-//! - [`commands`]: one module per command (`list`, `check`, `watch`, `run`/`diff`, `hint`, `verify`, `bless`...);
+//! - [`commands`]: one module per command (`list`, `check`, `watch`, `run`/`diff`, `hint`, `reset`,
+//!   `verify`, `bless`...);
 //! - [`course`]: finds the course and its `course.toml`, resolves `3` / `03` / slug names;
 //! - [`state`]: the grader's state directory, the one module that knows its layout;
 //! - [`stage`]: copies the crates a harness builds, with manifests the grader writes;
@@ -24,6 +25,8 @@
 //! - [`out`]: standard output that survives a closed pipe;
 //! - [`diff`], [`color`]: transcript diffs and colour conventions;
 //! - [`progress`]: the student's progress file;
+//! - [`student_files`]: the files of an exercise a student may edit: the stub as shipped
+//!   (`fixtures/<slug>/shipped.toml`), fingerprints, and whether a result is still current;
 //! - [`watcher`], [`keys`]: watch mode's two inputs, saves in the exercise's folder and single keys.
 //!
 //! The checks themselves are written with the `awaitlings-check` crate (grader/check), which is
@@ -48,6 +51,7 @@ pub mod session;
 pub mod signals;
 pub mod stage;
 pub mod state;
+pub mod student_files;
 pub mod supervise;
 pub mod tamper;
 pub mod verdict;

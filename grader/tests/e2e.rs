@@ -448,3 +448,285 @@ fn wrong_solutions_are_patches_that_follow_the_solution() {
             "cargo run -p grader -- mistake 2 off-by-one",
         ));
 }
+
+/// Makes `dir` a git repository with everything in it committed, as a student's clone is.
+fn git_commit_all(dir: &Path) {
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "the course as shipped"],
+    ] {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args([
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The backup named in `reset`'s closing line (`... --restore NAME`).
+fn backup_named_in(stdout: &str) -> String {
+    stdout
+        .split("--restore ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no backup named in:\n{stdout}"))
+        .to_string()
+}
+
+fn progress_of(root: &Path) -> serde_json::Value {
+    json_of(&std::fs::read(root.join(".awaitlings/progress.json")).unwrap())
+}
+
+/// reset puts the stub back only after backing the student's files up; restoring that backup
+/// brings the edit back, and backs up what it replaces, so the restore can be undone too.
+#[test]
+fn reset_round_trips_a_file_through_its_backup() {
+    let course = course();
+    let root = course.path();
+    git_commit_all(root);
+    let ex = root.join("exercises/02-wrong-value");
+    let lib = ex.join("src/lib.rs");
+    let stub = std::fs::read_to_string(&lib).unwrap();
+    let edit = stub.replace("    41\n", "    42\n");
+    std::fs::write(&lib, &edit).unwrap();
+    std::fs::write(ex.join("src/helper.rs"), "pub fn mine() {}\n").unwrap();
+    // An old result and hints shown: reset forgets the result, and the hints only with --hints.
+    std::fs::create_dir_all(root.join(".awaitlings")).unwrap();
+    std::fs::write(
+        root.join(".awaitlings/progress.json"),
+        r#"{"exercises": {"wrong-value": {"status": "failing", "points": 1, "max_points": 3,
+            "hints_shown": 2, "check_hints_shown": {"answer-is-42": 1},
+            "failing": ["answer-is-42"], "checked_files": "old"}}}"#,
+    )
+    .unwrap();
+
+    let out = grader(root).args(["reset", "2"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
+    assert!(!ex.join("src/helper.rs").exists(), "an added file goes");
+    let first = backup_named_in(&stdout);
+    let backup = root.join(".awaitlings/backups/02-wrong-value").join(&first);
+    assert_eq!(
+        std::fs::read_to_string(backup.join("src/lib.rs")).unwrap(),
+        edit
+    );
+    assert!(backup.join("src/helper.rs").is_file());
+    assert!(backup.join("Cargo.toml").is_file());
+    let entry = &progress_of(root)["exercises"]["wrong-value"];
+    assert!(entry["status"].is_null(), "{entry}");
+    assert!(entry.get("checked_files").is_none(), "{entry}");
+    assert_eq!(entry["hints_shown"], 2, "hints stay without --hints");
+
+    // Already as shipped: nothing to do, and no backup of nothing.
+    grader(root)
+        .args(["reset", "wrong-value"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("already as shipped"));
+
+    // The latest backup is the default.
+    let out = grader(root)
+        .args(["reset", "2", "--restore"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), edit);
+    assert!(ex.join("src/helper.rs").is_file(), "the added file is back");
+    // What the restore replaced (the reset stub) is itself a backup.
+    let second = backup_named_in(&stdout);
+    assert_ne!(first, second);
+    let undo = root
+        .join(".awaitlings/backups/02-wrong-value")
+        .join(&second);
+    assert_eq!(
+        std::fs::read_to_string(undo.join("src/lib.rs")).unwrap(),
+        stub
+    );
+    assert!(!undo.join("src/helper.rs").exists());
+
+    grader(root)
+        .args(["reset", "--list"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(format!(r"02-wrong-value\s+{first}\s")).unwrap())
+        .stdout(predicate::str::contains(&second))
+        .stdout(predicate::str::contains("before putting the stub back"));
+
+    // A named restore, then --hints forgets the hints shown.
+    grader(root)
+        .args(["reset", "2", "--restore", &second])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
+    std::fs::write(&lib, &edit).unwrap();
+    grader(root)
+        .args(["reset", "2", "--hints"])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
+    let entry = &progress_of(root)["exercises"]["wrong-value"];
+    assert_eq!(entry["hints_shown"], 0, "{entry}");
+    assert!(entry.get("check_hints_shown").is_none(), "{entry}");
+    grader(root)
+        .args(["reset", "2", "--restore", "no-such-backup"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(&first));
+}
+
+/// A course with no git (a ZIP download) cannot give the stub back: reset says so and where to get
+/// it, and leaves every file as it was.
+#[test]
+fn reset_without_git_says_so_and_leaves_files_untouched() {
+    let course = course();
+    let root = course.path();
+    let lib = root.join("exercises/02-wrong-value/src/lib.rs");
+    let edit = std::fs::read_to_string(&lib)
+        .unwrap()
+        .replace("    41\n", "    42\n");
+    std::fs::write(&lib, &edit).unwrap();
+    grader(root)
+        // So git does not find a repository above the temporary directory.
+        .env("GIT_CEILING_DIRECTORIES", root.parent().unwrap())
+        .args(["reset", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a git clone"))
+        .stderr(predicate::str::contains("Your files are untouched"))
+        .stderr(predicate::str::contains("fresh clone"));
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), edit);
+    assert!(!root.join(".awaitlings/backups").exists());
+}
+
+/// `list` goes by the files: the stub as shipped is "not started" whatever an old result says, and
+/// a result from before an edit is shown as older than the edit.
+#[test]
+fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
+    let course = course();
+    let root = course.path();
+    std::fs::create_dir_all(root.join(".awaitlings")).unwrap();
+    std::fs::write(
+        root.join(".awaitlings/progress.json"),
+        r#"{"exercises": {"wrong-value": {"status": "passed", "points": 3, "max_points": 3}}}"#,
+    )
+    .unwrap();
+    grader(root)
+        .arg("list")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"02-wrong-value\s+not started").unwrap());
+
+    grader(root).args(["check", "1"]).assert().code(0);
+    let entry = &progress_of(root)["exercises"]["passes"];
+    assert_eq!(entry["checked_files"].as_str().map(str::len), Some(40));
+    grader(root)
+        .arg("list")
+        .assert()
+        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap());
+
+    let lib = root.join("exercises/01-passes/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("// my notes\n{text}")).unwrap();
+    grader(root)
+        .arg("list")
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::is_match(r"01-passes\s+edited\s+-\s+\(3/3 before your edits\)")
+                .unwrap(),
+        )
+        .stdout(predicate::str::contains(
+            "Next: 01 passes. You edited it since its last check",
+        ));
+    // Undo the edit: the result is current again.
+    std::fs::write(&lib, text).unwrap();
+    grader(root)
+        .arg("list")
+        .assert()
+        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap());
+}
+
+/// After a passing check, the report names the first exercise not yet passed, with its command.
+#[test]
+fn a_passing_check_names_the_next_exercise() {
+    let course = course();
+    grader(course.path())
+        .args(["check", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Next: 02 wrong-value  (cargo run -p grader -- check 02)",
+        ));
+    // JSON stays as it was: no such line.
+    grader(course.path())
+        .args(["check", "1", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Next:").not());
+}
+
+/// A stub changed without its record would make `reset` put an old stub back: verify says so, and
+/// how to record the change; bless records it.
+#[test]
+fn verify_names_a_stub_that_no_longer_matches_its_record() {
+    let course = course();
+    let root = course.path();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "ok the stub matches fixtures/wrong-value/shipped.toml",
+        ));
+    std::fs::write(
+        root.join("exercises/02-wrong-value/src/extra.rs"),
+        "pub fn more() {}\n",
+    )
+    .unwrap();
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "PROBLEM the stub no longer matches fixtures/wrong-value/shipped.toml (src/extra.rs added)",
+        ))
+        .stdout(predicate::str::contains("cargo run -p grader -- bless 02"));
+    let record = root.join("fixtures/wrong-value/shipped.toml");
+    let before = std::fs::read_to_string(&record).unwrap();
+    grader(root).args(["bless", "2"]).assert().code(0);
+    let after = std::fs::read_to_string(&record).unwrap();
+    let lib_line = before
+        .lines()
+        .find(|l| l.starts_with("\"src/lib.rs\""))
+        .unwrap();
+    assert!(
+        after.contains("\"src/extra.rs\" = \"") && after.contains(lib_line),
+        "{after}"
+    );
+    grader(root)
+        .args(["verify", "2"])
+        .assert()
+        .stdout(predicate::str::contains("ok the stub matches"));
+}

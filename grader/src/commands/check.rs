@@ -2,12 +2,15 @@
 
 use crate::cli::{Ctx, FAILED, PASSED};
 use crate::color::Paint;
+use crate::course::{Course, Exercise};
 use crate::harness::Variant;
 use crate::out::Lenient;
 use crate::outcome::Event;
 use crate::progress::Progress;
-use crate::report::{self, Format, Options, Subject};
+use crate::report::{self, Format, Next, Options, Subject};
+use crate::student_files;
 use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
@@ -29,6 +32,14 @@ pub fn run(
         .map(|e| session.target(e, Variant::Student))
         .collect();
 
+    // The files each result is for, taken before the build: an edit made while the checks run
+    // makes the result look older than the files, never newer.
+    let prints: BTreeMap<&str, String> = exercises
+        .iter()
+        .map(|e| (e.slug.as_str(), student_files::fingerprint(&ctx.course, e)))
+        .collect();
+    let next = next_exercise(&ctx.course, &exercises);
+
     let out = open_output(output)?;
     let paint = Paint(output.is_none() && ctx.color.enabled(std::io::stdout().is_terminal()));
     let mut reporter = report::reporter(
@@ -39,6 +50,7 @@ pub fn run(
             warnings: ctx.warnings,
             announce_builds: format == Format::Human && std::io::stderr().is_terminal(),
             subject: Subject::default(),
+            next,
         },
     );
 
@@ -63,6 +75,7 @@ pub fn run(
             .filter(|c| !c.outcome.passed())
             .map(|c| c.info.name.clone())
             .collect();
+        entry.checked_files = prints.get(r.exercise.slug.as_str()).cloned();
     }
     progress.save(&ctx.course.root);
     let passed = results.iter().all(|r| r.passed());
@@ -81,6 +94,21 @@ pub fn run(
         return Err(e).context("could not write the report");
     }
     Ok(if passed { PASSED } else { FAILED })
+}
+
+/// The exercise to do after `checked` pass: the first in course order, other than those, that is
+/// not passed for the files as they are now.
+fn next_exercise(course: &Course, checked: &[&Exercise]) -> Option<Next> {
+    let progress = Progress::load(&course.root);
+    course
+        .exercises
+        .iter()
+        .filter(|e| !checked.iter().any(|c| c.slug == e.slug))
+        .find(|e| !student_files::standing(course, e, progress.exercises.get(&e.slug)).passed())
+        .map(|e| Next {
+            number: e.number,
+            label: e.label(),
+        })
 }
 
 /// Where a report goes: FILE, or standard output (which survives a reader that goes away).

@@ -195,6 +195,8 @@ fn write_report(ctx: &Ctx, s: &Student, format: Format, dir: &Path, wall: Durati
             warnings: ctx.warnings,
             announce_builds: false,
             subject: s.subject.clone(),
+            // An instructor's report: the student's next exercise is not its business.
+            next: None,
         },
     );
     for r in &s.results {

@@ -11,6 +11,7 @@ use crate::course::Exercise;
 use crate::outln;
 use crate::progress::{Entry, Progress};
 use crate::report::human::wrap;
+use crate::student_files;
 use anyhow::Result;
 
 /// Where a hint comes from: one check's list, or the exercise's own.
@@ -75,6 +76,20 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
         return Ok(PASSED);
     }
     let entry = progress.entry(&ex.slug);
+    if entry
+        .checked_files
+        .as_ref()
+        .is_some_and(|then| *then != student_files::fingerprint(&ctx.course, ex))
+    {
+        outln!(
+            "{}",
+            p.dim(&format!(
+                "(You have edited the exercise since its last check, and these hints follow that \
+                 check: `cargo run -p grader -- check {:02}` brings them up to date.)",
+                ex.number
+            ))
+        );
+    }
     match next(ex, entry) {
         Some(n) => {
             match &n.source {

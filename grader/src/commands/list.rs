@@ -1,8 +1,14 @@
 //! `grader list` (and `grader` alone): every exercise, its status and score, what to do next.
+//!
+//! A status is told from the files as they are now (see [`student_files::standing`]): an exercise
+//! whose files are the stub as shipped is "not started", whatever an old result says, and a result
+//! counts only while the files it judged are still there; after an edit it shows as "edited",
+//! with the old score marked as older than the edits.
 
 use crate::cli::{Ctx, PASSED};
 use crate::outln;
 use crate::progress::Progress;
+use crate::student_files::{self, Standing};
 use anyhow::Result;
 
 pub fn run(ctx: &Ctx) -> Result<u8> {
@@ -17,34 +23,67 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
     );
     let mut next = None;
     for ex in &ctx.course.exercises {
-        let entry = progress
-            .exercises
-            .get(&ex.slug)
-            .cloned()
-            .unwrap_or_default();
-        let (status, painted) = match entry.status.as_deref() {
-            Some("passed") => ("passed", p.green("passed")),
-            Some(_) => ("failing", p.red("failing")),
-            None => ("not started", p.dim("not started")),
+        let standing = student_files::standing(&ctx.course, ex, progress.exercises.get(&ex.slug));
+        let score = |points: u32, max: Option<u32>| match max {
+            Some(max) => format!("{points}/{max}"),
+            None => "-".into(),
         };
-        if status != "passed" && next.is_none() {
-            next = Some(ex);
+        let (status, painted, score, note) = match &standing {
+            Standing::Passed { points, max_points } => (
+                "passed",
+                p.green("passed"),
+                score(*points, *max_points),
+                String::new(),
+            ),
+            Standing::Failing { points, max_points } => (
+                "failing",
+                p.red("failing"),
+                score(*points, *max_points),
+                String::new(),
+            ),
+            Standing::Edited { before } => (
+                "edited",
+                p.yellow("edited"),
+                "-".to_string(),
+                match before {
+                    Some((points, max, _)) => {
+                        p.dim(&format!("  ({} before your edits)", score(*points, *max)))
+                    }
+                    None => p.dim("  (not checked yet)"),
+                },
+            ),
+            Standing::NotStarted => (
+                "not started",
+                p.dim("not started"),
+                "-".into(),
+                String::new(),
+            ),
+        };
+        if !standing.passed() && next.is_none() {
+            next = Some((ex, standing.clone()));
         }
-        let score = match (entry.status.is_some(), entry.max_points) {
-            (true, Some(max)) => format!("{}/{max}", entry.points),
-            _ => "-".into(),
-        };
         // Pad before painting: escape codes would upset the column widths.
         let pad = " ".repeat(12usize.saturating_sub(status.len()));
-        outln!("  {:<28} {painted}{pad} {score:>7}", ex.dir_name());
+        outln!("  {:<28} {painted}{pad} {score:>7}{note}", ex.dir_name());
     }
     outln!();
+    let check = |n: u32| p.bold(&format!("cargo run -p grader -- check {n:02}"));
     match next {
-        Some(ex) => outln!(
+        Some((ex, Standing::Edited { before: Some(_) })) => outln!(
+            "Next: {}. You edited it since its last check: check it again with {}",
+            ex.label(),
+            check(ex.number)
+        ),
+        Some((ex, Standing::Edited { before: None })) => outln!(
+            "Next: {}. You have started it: check your edits with {}",
+            ex.label(),
+            check(ex.number)
+        ),
+        Some((ex, _)) => outln!(
             "Next: {}. Read exercises/{}/README.md, then {}",
             ex.label(),
             ex.dir_name(),
-            p.bold(&format!("cargo run -p grader -- check {:02}", ex.number))
+            check(ex.number)
         ),
         None => outln!("{}", p.green("Every exercise passed. Well done!")),
     }

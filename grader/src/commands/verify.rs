@@ -7,13 +7,17 @@
 //! - exactly one check is the main scenario;
 //! - every known-wrong solution (fixtures/wrong/<slug>/<mistake>.patch) applies to the solution
 //!   and fails the checks its header lists, with the kind of failure it lists;
-//! - every check is failed by at least two wrong solutions.
+//! - every check is failed by at least two wrong solutions;
+//! - the stub matches its record as shipped (fixtures/<slug>/shipped.toml, which `reset` restores).
+//!
+//! bless writes that record, and the expected transcripts.
 
 use crate::cli::{Ctx, FAILED, PASSED};
 use crate::harness::Variant;
 use crate::mistakes;
 use crate::outcome::{ExerciseResult, Kind};
 use crate::outln;
+use crate::student_files;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -61,6 +65,11 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 outln!("  {} {text}", p.red("PROBLEM"));
             }
         };
+
+        // The stub as shipped is what `reset` puts back and what `list` calls untouched: a stub
+        // changed without its record would reset students to an old stub.
+        let (ok, text) = shipped_record(ctx, ex);
+        report(ok, text);
 
         let solution = of(&Variant::Solution).expect("solution target");
         virtual_ms += solution
@@ -269,16 +278,52 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
     }
 }
 
+/// Whether the stub of `ex` matches its record as shipped, and what to say about it.
+fn shipped_record(ctx: &Ctx, ex: &crate::course::Exercise) -> (bool, String) {
+    let course = &ctx.course;
+    let record = course.relative(&student_files::record_path(course, ex));
+    let bless = format!("cargo run -p grader -- bless {:02}", ex.number);
+    match student_files::differences(course, ex) {
+        Ok(Some(d)) if d.is_empty() => (true, format!("the stub matches {record}")),
+        Ok(Some(d)) => (
+            false,
+            format!(
+                "the stub no longer matches {record} ({}): `reset` would put the old stub back. \
+                 If the change is meant, record it with `{bless}`",
+                d.describe()
+            ),
+        ),
+        Ok(None) => (
+            false,
+            format!("{record} is missing (what `reset` restores): write it with `{bless}`"),
+        ),
+        Err(e) => (false, format!("{e:#}: rewrite it with `{bless}`")),
+    }
+}
+
 fn build_problem(r: &ExerciseResult) -> Option<String> {
     r.build_failure()
         .map(|(kind, message)| format!("{}\n{message}", kind.heading()))
 }
 
-/// Regenerates the expected transcripts from the solutions. The checks never write files: each
+/// Records each stub as shipped (see [`student_files`]) and regenerates the expected transcripts
+/// from the solutions. The checks never write files: each
 /// reports every transcript it compared, with the actual lines, and this command (the grader, not
 /// the check) writes them; then it runs the solutions again against what it wrote.
 pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
     let exercises = ctx.course.select(names)?;
+    // The stub as shipped first: it needs no build, and does not depend on the solution.
+    for ex in &exercises {
+        let changed = student_files::record(&ctx.course, ex)?;
+        outln!(
+            "{}: {} {} from exercises/{}/",
+            ex.label(),
+            if changed { "wrote" } else { "kept" },
+            ctx.course
+                .relative(&student_files::record_path(&ctx.course, ex)),
+            ex.dir_name()
+        );
+    }
     let session = ctx.session();
     let targets: Vec<_> = exercises
         .iter()

@@ -11,6 +11,7 @@ use crate::keys::{Key, Keys};
 use crate::outln;
 use crate::progress::Progress;
 use crate::report::Format;
+use crate::student_files::{self, Standing};
 use crate::watcher::{Saves, Snapshot};
 use anyhow::Result;
 use std::collections::VecDeque;
@@ -218,9 +219,16 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
     let course = &ctx.course;
     let ex = &course.exercises[index];
     let progress = Progress::load(&course.root);
-    let entry = progress.exercises.get(&ex.slug);
-    let passed = entry.is_some_and(|e| e.status.as_deref() == Some("passed"));
-    if passed {
+    let standing = student_files::standing(course, ex, progress.exercises.get(&ex.slug));
+    if standing == Standing::NotStarted {
+        outln!(
+            "{} is not started: read its lesson, exercises/{}/README.md, then replace the \
+             `todo!()`s in src/lib.rs. Every save is checked.",
+            ex.label(),
+            ex.dir_name()
+        );
+    }
+    if standing.passed() {
         let next = course.exercises.get(index + 1);
         outln!(
             "{}",
@@ -251,18 +259,14 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
     }
 }
 
-/// The first exercise not passed yet (the last one when all are).
+/// The first exercise not passed yet for the files as they are now (the last one when all are).
 fn first_unfinished(ctx: &Ctx) -> usize {
     let progress = Progress::load(&ctx.course.root);
     ctx.course
         .exercises
         .iter()
         .position(|e| {
-            progress
-                .exercises
-                .get(&e.slug)
-                .and_then(|entry| entry.status.as_deref())
-                != Some("passed")
+            !student_files::standing(&ctx.course, e, progress.exercises.get(&e.slug)).passed()
         })
         .unwrap_or(ctx.course.exercises.len() - 1)
 }

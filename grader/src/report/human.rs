@@ -1,7 +1,7 @@
 //! The report a student reads: what passed, what failed and why, the transcript diff, and where
 //! to go next.
 
-use super::{Options, Reporter, Subject};
+use super::{Next, Options, Reporter, Subject};
 use crate::cli::Warnings;
 use crate::color::Paint;
 use crate::course::Exercise;
@@ -18,6 +18,7 @@ pub struct Human<W: Write> {
     warnings: Warnings,
     announce_builds: bool,
     subject: Subject,
+    next: Option<Next>,
     /// The last explanation shown in this exercise: the same one again is not repeated (all
     /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
     explained: Option<(Kind, String)>,
@@ -34,6 +35,7 @@ impl<W: Write> Human<W> {
             warnings: options.warnings,
             announce_builds: options.announce_builds,
             subject: options.subject,
+            next: options.next,
             explained: None,
             hint_pointed: false,
         }
@@ -241,6 +243,9 @@ impl<W: Write> Human<W> {
                 "  {}",
                 p.green(&format!("{score}: every check passed."))
             ));
+        } else if self.hint_pointed {
+            // The failing check already named the hint command.
+            self.line(&format!("  {score}."));
         } else {
             self.line(&format!(
                 "  {score}. Stuck? {}",
@@ -363,16 +368,26 @@ impl<W: Write> Human<W> {
             if self.subject.name.is_none()
                 && let Some(next) = results.iter().find(|r| !r.passed())
             {
-                self.line(&format!(
-                    "Next: {}  ({})",
-                    next.exercise.label(),
-                    self.paint.bold(&format!(
-                        "cargo run -p grader -- check {:02}",
-                        next.exercise.number
-                    ))
-                ));
+                self.next_line(next.exercise.number, &next.exercise.label());
             }
         }
+        // Everything checked passed: where to go from here, which the run itself cannot know
+        // (the caller found it from the student's progress).
+        if self.subject.name.is_none()
+            && !results.is_empty()
+            && results.iter().all(ExerciseResult::passed)
+            && let Some(Next { number, label }) = self.next.clone()
+        {
+            self.next_line(number, &label);
+        }
+    }
+
+    fn next_line(&mut self, number: u32, label: &str) {
+        self.line(&format!(
+            "Next: {label}  ({})",
+            self.paint
+                .bold(&format!("cargo run -p grader -- check {number:02}"))
+        ));
     }
 }
 

@@ -89,6 +89,17 @@ pub struct Options {
     /// The human report says "Building the checks..." when cargo may take a while (on a terminal).
     pub announce_builds: bool,
     pub subject: Subject,
+    /// The exercise to do next, which the human report names after a run where everything
+    /// passed; `check` finds it from the student's progress (`None`: say nothing).
+    pub next: Option<Next>,
+}
+
+/// The exercise to do next: the first in course order not passed for the files as they are now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Next {
+    pub number: u32,
+    /// `04 char-count`.
+    pub label: String,
 }
 
 /// The reporter for `format`, writing to `out`.
