@@ -23,6 +23,7 @@
 //! - [`report`]: output formats consuming the events (human, JSON);
 //! - [`out`]: standard output that survives a closed pipe;
 //! - [`diff`], [`color`]: transcript diffs and colour conventions;
+//! - [`timeline`]: a transcript as lanes (one per task) and instants: a table and an SVG;
 //! - [`progress`]: the student's progress file.
 //!
 //! The checks themselves are written with the `awaitlings-check` crate (grader/check), which is
@@ -48,4 +49,5 @@ pub mod stage;
 pub mod state;
 pub mod supervise;
 pub mod tamper;
+pub mod timeline;
 pub mod verdict;
