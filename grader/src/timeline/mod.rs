@@ -82,10 +82,7 @@ impl Timeline {
     /// any task; an empty `tasks` means none is known). `None` when there is nothing to draw: no
     /// lines, or a line without a timestamp.
     pub fn build(lines: &[String], tasks: &[Option<u32>]) -> Option<Timeline> {
-        let stamped: Vec<(u64, &str)> = lines
-            .iter()
-            .map(|l| stamp(l))
-            .collect::<Option<_>>()?;
+        let stamped: Vec<(u64, &str)> = lines.iter().map(|l| stamp(l)).collect::<Option<_>>()?;
         if stamped.is_empty() {
             return None;
         }
@@ -119,8 +116,11 @@ impl Timeline {
         let mut instants: Vec<u64> = stamped.iter().map(|(ms, _)| *ms).collect();
         instants.sort_unstable();
         instants.dedup();
-        let row_of: HashMap<u64, usize> =
-            instants.iter().enumerate().map(|(i, ms)| (*ms, i)).collect();
+        let row_of: HashMap<u64, usize> = instants
+            .iter()
+            .enumerate()
+            .map(|(i, ms)| (*ms, i))
+            .collect();
         let mut rows: Vec<Row> = instants
             .iter()
             .map(|&ms| Row {
@@ -145,21 +145,14 @@ impl Timeline {
 
     /// How many lines the picture holds.
     pub fn line_count(&self) -> usize {
-        self.rows
-            .iter()
-            .flat_map(|r| &r.cells)
-            .map(Vec::len)
-            .sum()
+        self.rows.iter().flat_map(|r| &r.cells).map(Vec::len).sum()
     }
 }
 
 /// The keys in order of first appearance.
 fn distinct(keys: &[Key]) -> Vec<Key> {
     let mut seen = std::collections::HashSet::new();
-    keys.iter()
-        .filter(|k| seen.insert(*k))
-        .cloned()
-        .collect()
+    keys.iter().filter(|k| seen.insert(*k)).cloned().collect()
 }
 
 /// The lanes' names (see the module's rules).
@@ -289,7 +282,14 @@ mod tests {
         assert_eq!(stamp("125.000s  x  y"), Some((125_000, "x  y")));
         assert_eq!(stamp("1234.001s  x"), Some((1_234_001, "x")));
         assert_eq!(stamp("  0.000s  a\nb"), Some((0, "a\nb")));
-        for untimed in ["poll 1: Pending", "1: 0", "Done!", "", "  1.5s  x", "  x.500s  y"] {
+        for untimed in [
+            "poll 1: Pending",
+            "1: 0",
+            "Done!",
+            "",
+            "  1.5s  x",
+            "  x.500s  y",
+        ] {
             assert_eq!(stamp(untimed), None, "{untimed:?}");
         }
         assert_eq!(format_ms(1500), "  1.500s");
@@ -318,7 +318,9 @@ mod tests {
 
     #[test]
     fn lines_outside_any_task_are_the_main_lane() {
-        let said = lines("  0.000s  start\n  0.000s  job 0 starts\n  1.000s  job 0 done\n  1.000s  all done");
+        let said = lines(
+            "  0.000s  start\n  0.000s  job 0 starts\n  1.000s  job 0 done\n  1.000s  all done",
+        );
         let t = Timeline::build(&said, &[None, Some(1), Some(1), None]).unwrap();
         assert_eq!(t.lanes, ["main", "job"]);
         assert_eq!(cell(&t, 1000, "main"), ["all done"]);
@@ -349,9 +351,8 @@ mod tests {
 
     #[test]
     fn ties_in_one_lane_stack_in_one_cell_in_the_order_said() {
-        let said = lines(
-            "  0.000s  a 1\n  0.000s  a 2\n  0.000s  b 1\n  0.000s  a 3\n  1.000s  b 2",
-        );
+        let said =
+            lines("  0.000s  a 1\n  0.000s  a 2\n  0.000s  b 1\n  0.000s  a 3\n  1.000s  b 2");
         let t = Timeline::build(&said, &[Some(1), Some(1), Some(2), Some(1), Some(2)]).unwrap();
         assert_eq!(t.rows.len(), 2, "one row per instant");
         assert_eq!(cell(&t, 0, "a"), ["a 1", "a 2", "a 3"]);

@@ -236,22 +236,43 @@ mod tests {
 
     #[test]
     fn escaping_keeps_any_text_well_formed() {
-        assert_eq!(escape("a < b && c > \"d\" 'e'"), "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &apos;e&apos;");
-        assert_eq!(escape("bell\x07 nul\0 esc\x1b[31m"), "bell\u{fffd} nul\u{fffd} esc\u{fffd}[31m");
+        assert_eq!(
+            escape("a < b && c > \"d\" 'e'"),
+            "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &apos;e&apos;"
+        );
+        assert_eq!(
+            escape("bell\x07 nul\0 esc\x1b[31m"),
+            "bell\u{fffd} nul\u{fffd} esc\u{fffd}[31m"
+        );
         assert_eq!(escape("tab\tnew\nline"), "tab new line");
         assert_eq!(escape("ünï 🦀 \u{ffff}"), "ünï 🦀 \u{fffd}");
-        assert_eq!(escape("]]> <![CDATA[ &amp;"), "]]&gt; &lt;![CDATA[ &amp;amp;");
+        assert_eq!(
+            escape("]]> <![CDATA[ &amp;"),
+            "]]&gt; &lt;![CDATA[ &amp;amp;"
+        );
     }
 
     #[test]
     fn hostile_text_is_drawn_as_text() {
         let nasty = "</text><script>alert(1)</script> & \x01 \"q\" <!-- x -->";
-        let t = timeline(&format!("  0.000s  {nasty}\n  1.000s  a <b>"), &[Some(1), Some(2)]);
-        let svg = draw("title <&>", &[Group { title: "yours & theirs", timeline: &t }]);
+        let t = timeline(
+            &format!("  0.000s  {nasty}\n  1.000s  a <b>"),
+            &[Some(1), Some(2)],
+        );
+        let svg = draw(
+            "title <&>",
+            &[Group {
+                title: "yours & theirs",
+                timeline: &t,
+            }],
+        );
         let doc = parse(&svg);
         assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
         let texts = texts(&doc);
-        assert!(texts.iter().any(|s| s.starts_with("</text><script>")), "{texts:?}");
+        assert!(
+            texts.iter().any(|s| s.starts_with("</text><script>")),
+            "{texts:?}"
+        );
         assert!(texts.iter().any(|s| s == "a <b>"));
         assert!(texts.iter().any(|s| s == "yours & theirs"));
         assert!(texts.iter().any(|s| s == "title <&>"));
@@ -263,26 +284,49 @@ mod tests {
             "  0.000s  up 0\n  0.000s  down 2\n  0.300s  up 1\n  0.500s  down 1\n  1.000s  down 0",
             &[Some(1), Some(2), Some(1), Some(2), Some(2)],
         );
-        let svg = draw("03 interleaved-tasks", &[Group { title: "yours", timeline: &t }]);
+        let svg = draw(
+            "03 interleaved-tasks",
+            &[Group {
+                title: "yours",
+                timeline: &t,
+            }],
+        );
         let doc = parse(&svg);
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         let texts = texts(&doc);
-        for name in ["up", "down", "up 0", "down 2", "up 1", "down 1", "down 0", "0 s", "1 s"] {
+        for name in [
+            "up", "down", "up 0", "down 2", "up 1", "down 1", "down 0", "0 s", "1 s",
+        ] {
             assert!(texts.iter().any(|s| s == name), "no {name:?} in {texts:?}");
         }
-        let dots = doc.descendants().filter(|n| n.has_tag_name("circle")).count();
+        let dots = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .count();
         assert_eq!(dots, 5);
     }
 
     #[test]
     fn two_groups_share_the_axis() {
-        let fast = timeline("  0.000s  a 0\n  0.000s  b 0\n  1.000s  a 1", &[Some(1), Some(2), Some(1)]);
-        let slow = timeline("  0.000s  a 0\n  1.000s  a 1\n  3.000s  b 0", &[Some(1), Some(1), Some(2)]);
+        let fast = timeline(
+            "  0.000s  a 0\n  0.000s  b 0\n  1.000s  a 1",
+            &[Some(1), Some(2), Some(1)],
+        );
+        let slow = timeline(
+            "  0.000s  a 0\n  1.000s  a 1\n  3.000s  b 0",
+            &[Some(1), Some(1), Some(2)],
+        );
         let svg = draw(
             "diff",
             &[
-                Group { title: "solution", timeline: &fast },
-                Group { title: "yours", timeline: &slow },
+                Group {
+                    title: "solution",
+                    timeline: &fast,
+                },
+                Group {
+                    title: "yours",
+                    timeline: &slow,
+                },
             ],
         );
         let doc = parse(&svg);
@@ -305,7 +349,13 @@ mod tests {
     #[test]
     fn labels_at_one_instant_stack_instead_of_overlapping() {
         let t = timeline("  0.000s  a 1\n  0.000s  a 2\n  0.000s  a 3", &[]);
-        let svg = draw("ties", &[Group { title: "x", timeline: &t }]);
+        let svg = draw(
+            "ties",
+            &[Group {
+                title: "x",
+                timeline: &t,
+            }],
+        );
         let doc = parse(&svg);
         let ys: Vec<&str> = doc
             .descendants()

@@ -126,7 +126,8 @@ pub fn versus(
     mine: &Timeline,
     layout: &Layout,
 ) -> Result<Table, NoFit> {
-    let by_ms = |t: &Timeline| -> HashMap<u64, Row> { t.rows.iter().map(|r| (r.ms, r.clone())).collect() };
+    let by_ms =
+        |t: &Timeline| -> HashMap<u64, Row> { t.rows.iter().map(|r| (r.ms, r.clone())).collect() };
     let (their_rows, my_rows) = (by_ms(theirs), by_ms(mine));
     let mut instants: Vec<u64> = their_rows.keys().chain(my_rows.keys()).copied().collect();
     instants.sort_unstable();
@@ -138,7 +139,10 @@ pub fn versus(
     let rows = instants
         .into_iter()
         .map(|ms| {
-            let t = their_rows.get(&ms).cloned().unwrap_or_else(|| empty(theirs, ms));
+            let t = their_rows
+                .get(&ms)
+                .cloned()
+                .unwrap_or_else(|| empty(theirs, ms));
             let m = my_rows.get(&ms).cloned().unwrap_or_else(|| empty(mine, ms));
             // The lines of one instant are compared as a set, as the grader does: tokio promises
             // no order between them.
@@ -330,7 +334,8 @@ fn title_line(grid: &Grid, widths: &[usize], lead: usize, p: Paint) -> String {
     let mut column = 0;
     for (b, &n) in grid.blocks.iter().enumerate() {
         line.push_str(if b > 0 { BAR } else { GAP });
-        let span = widths[column..column + n].iter().sum::<usize>() + GAP.len() * n.saturating_sub(1);
+        let span =
+            widths[column..column + n].iter().sum::<usize>() + GAP.len() * n.saturating_sub(1);
         let title = cut(&grid.titles[b], span);
         line.push_str(&p.bold(&title));
         line.push_str(&" ".repeat(span - width(&title)));
@@ -445,14 +450,20 @@ mod tests {
         for line in &table.lines {
             assert!(line.chars().count() <= 60, "{line:?} is wider than 60");
         }
-        assert!(table.lines[2].contains("short  long long"), "{:?}", table.lines);
+        assert!(
+            table.lines[2].contains("short  long long"),
+            "{:?}",
+            table.lines
+        );
         assert!(table.lines[2].ends_with('…'), "{:?}", table.lines);
     }
 
     #[test]
     fn too_many_lanes_for_the_width_is_no_table() {
         let tasks: Vec<Option<u32>> = (1..=20).map(Some).collect();
-        let text: String = (1..=20).map(|i| format!("  0.000s  worker{i} says hello\n")).collect();
+        let text: String = (1..=20)
+            .map(|i| format!("  0.000s  worker{i} says hello\n"))
+            .collect();
         let t = timeline(&text, &tasks);
         assert_eq!(
             single(&t, &layout(100, 50)),
@@ -461,13 +472,22 @@ mod tests {
                 width: 100
             })
         );
-        assert_eq!(NoFit { lanes: 20, width: 100 }.to_string(), "20 lanes do not fit in 100 columns");
+        assert_eq!(
+            NoFit {
+                lanes: 20,
+                width: 100
+            }
+            .to_string(),
+            "20 lanes do not fit in 100 columns"
+        );
         assert!(single(&t, &layout(400, 50)).is_ok());
     }
 
     #[test]
     fn long_runs_stop_at_the_row_limit_and_say_what_is_left() {
-        let text: String = (0..30).map(|i| format!("{:>7.3}s  tick {i}\n", i as f64)).collect();
+        let text: String = (0..30)
+            .map(|i| format!("{:>7.3}s  tick {i}\n", i as f64))
+            .collect();
         let t = timeline(&text, &[]);
         let table = single(&t, &layout(100, 10)).unwrap();
         assert_eq!(table.lines.len(), 2 + 10);
@@ -496,7 +516,10 @@ mod tests {
         let table = versus(&theirs, "solution", &mine, &layout(100, 50)).unwrap();
         let text = table.lines.join("\n");
         assert_eq!(table.lines[0].trim_start(), "solution              │ yours");
-        assert!(table.lines[1].contains("up    down    task 3  │ up    down"), "{text}");
+        assert!(
+            table.lines[1].contains("up    down    task 3  │ up    down"),
+            "{text}"
+        );
         let row = |time: &str| -> &str {
             table
                 .lines
@@ -505,7 +528,10 @@ mod tests {
                 .unwrap_or_else(|| panic!("no row at {time}:\n{text}"))
         };
         assert!(row("  0.000s ≠").ends_with("│ up 0"), "{text}");
-        assert!(row("  0.300s    up 1").ends_with("│ up 1"), "the same: no mark\n{text}");
+        assert!(
+            row("  0.300s    up 1").ends_with("│ up 1"),
+            "the same: no mark\n{text}"
+        );
         // Instants only one side has are rows too.
         assert!(row("  1.100s ≠").ends_with("│       down 1"), "{text}");
     }
@@ -514,10 +540,28 @@ mod tests {
     fn colour_tells_missing_from_extra_lines() {
         let theirs = timeline("  0.000s  a 0\n  0.000s  b 0", &[Some(1), Some(2)]);
         let mine = timeline("  0.000s  a 0\n  0.000s  c 0", &[Some(1), Some(2)]);
-        let table = versus(&theirs, "solution", &mine, &Layout { paint: Paint(true), ..layout(100, 50) }).unwrap();
+        let table = versus(
+            &theirs,
+            "solution",
+            &mine,
+            &Layout {
+                paint: Paint(true),
+                ..layout(100, 50)
+            },
+        )
+        .unwrap();
         let row = &table.lines[3];
-        assert!(row.contains("\x1b[31mb 0\x1b[0m"), "missing from yours, red: {row:?}");
-        assert!(row.contains("\x1b[32mc 0\x1b[0m"), "only yours, green: {row:?}");
-        assert!(!row.contains("\x1b[31ma 0") && !row.contains("\x1b[32ma 0"), "{row:?}");
+        assert!(
+            row.contains("\x1b[31mb 0\x1b[0m"),
+            "missing from yours, red: {row:?}"
+        );
+        assert!(
+            row.contains("\x1b[32mc 0\x1b[0m"),
+            "only yours, green: {row:?}"
+        );
+        assert!(
+            !row.contains("\x1b[31ma 0") && !row.contains("\x1b[32ma 0"),
+            "{row:?}"
+        );
     }
 }
