@@ -18,12 +18,15 @@
 //! The rules, in order:
 //! - **Lanes** follow the tasks: one lane per task, in the order of each task's first line, and
 //!   a lane `main` for the lines said outside any spawned task (a check's body, `block_on`).
-//!   A lane is named by the first word all its lines share (`up 0`, `up 1`: `up`, without a
-//!   trailing `:` or `,`), or by the two first words when one word would name two lanes alike,
-//!   else `task 1`, `task 2`... by its place among the tasks.
+//! - A task's lane is named by the first word all its lines share (`up 0`, `up 1`: `up`;
+//!   `ann hears ..`, `ann's connection ..`: `ann`), a word being letters and digits that start
+//!   with a letter. When one word would name several tasks alike, two words may tell them apart
+//!   (`job 0 starts`, `job 1 starts`: `job 0`, `job 1`); if not, tasks that took turns (never
+//!   two of them at once, like the `toast` job of each round of exercise 05) are one role and
+//!   share the lane. Anything else is `task N`, N counting tasks in the order they first spoke.
 //! - **No task at all** (exercise 02's hand-made executor polls futures itself; a check's
 //!   `record_line`; a program that never spawns): lanes by first word when that makes 2 to 8 of
-//!   them (a guess, and [`Timeline::by_word`] says so), else one lane.
+//!   them (a guess, and [`Timeline::by_word`] says so), else one lane, `main`.
 //! - **Rows** are the distinct virtual instants, in time order. Lines without a timestamp have
 //!   no instant: then there is no picture ([`Timeline::build`] gives `None`), only the list.
 //! - **Ties**: several lines of one lane at one instant *stack* in one cell, in the order they
@@ -98,20 +101,26 @@ impl Timeline {
         if !any_task {
             let words: Vec<Key> = stamped
                 .iter()
-                .map(|(_, text)| Key::Word(first_word(text).unwrap_or_default().to_string()))
+                .map(|(_, text)| Key::Word(words(text, 1).unwrap_or_default().to_string()))
                 .collect();
             if WORD_LANES.contains(&distinct(&words).len()) {
                 keys = words;
                 by_word = true;
             }
         }
+        // Each key's lines, and the lane (by name) it goes in.
         let order = distinct(&keys);
-        let index: HashMap<&Key, usize> = order.iter().enumerate().map(|(i, k)| (k, i)).collect();
-        let mut members: Vec<Vec<&str>> = vec![Vec::new(); order.len()];
-        for (key, (_, text)) in keys.iter().zip(&stamped) {
-            members[index[key]].push(text);
+        let mut said: HashMap<&Key, Vec<(u64, &str)>> = HashMap::new();
+        for (key, line) in keys.iter().zip(&stamped) {
+            said.entry(key).or_default().push(*line);
         }
-        let lanes = names(&order, &members);
+        let named = names(&order, &said);
+        let lanes = distinct_names(&named);
+        let lane_of: HashMap<&Key, usize> = order
+            .iter()
+            .zip(&named)
+            .map(|(key, name)| (key, lanes.iter().position(|l| l == name).unwrap_or(0)))
+            .collect();
 
         let mut instants: Vec<u64> = stamped.iter().map(|(ms, _)| *ms).collect();
         instants.sort_unstable();
@@ -125,11 +134,11 @@ impl Timeline {
             .iter()
             .map(|&ms| Row {
                 ms,
-                cells: vec![Vec::new(); order.len()],
+                cells: vec![Vec::new(); lanes.len()],
             })
             .collect();
         for (key, (ms, text)) in keys.iter().zip(&stamped) {
-            rows[row_of[ms]].cells[index[key]].push(text.to_string());
+            rows[row_of[ms]].cells[lane_of[key]].push(text.to_string());
         }
         Some(Timeline {
             lanes,
@@ -155,83 +164,110 @@ fn distinct(keys: &[Key]) -> Vec<Key> {
     keys.iter().filter(|k| seen.insert(*k)).cloned().collect()
 }
 
-/// The lanes' names (see the module's rules).
-fn names(order: &[Key], members: &[Vec<&str>]) -> Vec<String> {
-    let mut task_number = 0;
-    let fallback: Vec<String> = order
+fn distinct_names(names: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names.iter().filter(|n| seen.insert(*n)).cloned().collect()
+}
+
+/// Each key's lane name (see the module's rules); keys with one name share a lane.
+fn names(order: &[Key], said: &HashMap<&Key, Vec<(u64, &str)>>) -> Vec<String> {
+    let lines = |key: &Key| -> Vec<&str> { said[key].iter().map(|(_, text)| *text).collect() };
+    // What all of a task's lines start with: one word, and two.
+    let shared = |key: &Key, n: usize| match key {
+        Key::Task(_) => shared_words(&lines(key), n),
+        _ => None,
+    };
+    let one: Vec<Option<String>> = order.iter().map(|k| shared(k, 1)).collect();
+    let two: Vec<Option<String>> = order.iter().map(|k| shared(k, 2)).collect();
+    // The first and last instants a key said something at.
+    let span = |key: &Key| {
+        let times = said[key].iter().map(|(ms, _)| *ms);
+        (times.clone().min().unwrap_or(0), times.max().unwrap_or(0))
+    };
+    let mut names: Vec<String> = order
         .iter()
-        .map(|key| match key {
+        .enumerate()
+        .map(|(i, key)| match key {
             Key::Main => "main".to_string(),
-            Key::Task(_) => {
-                task_number += 1;
-                format!("task {task_number}")
+            Key::Word(w) if w.is_empty() => "(other)".to_string(),
+            Key::Word(w) => w.clone(),
+            Key::Task(n) => {
+                let number = format!("task {n}");
+                let Some(word) = &one[i] else { return number };
+                if word == "main" {
+                    return number;
+                }
+                let alike: Vec<usize> = (0..order.len())
+                    .filter(|&j| one[j].as_ref() == Some(word))
+                    .collect();
+                if alike.len() == 1 {
+                    return word.clone();
+                }
+                // One word would name several tasks alike. Two words may tell them apart
+                // (`job 0 starts`, `job 1 starts`: `job 0`, `job 1`)...
+                let twos: Vec<&Option<String>> = alike.iter().map(|&j| &two[j]).collect();
+                if twos.iter().all(|t| t.is_some()) && distinct_all(&twos) {
+                    return two[i].clone().unwrap_or(number);
+                }
+                // ...else tasks that take turns (each round's `toast ready`, never two at once)
+                // are one role, and share a lane; tasks that overlap keep a lane each.
+                let mut spans: Vec<(u64, u64)> = alike.iter().map(|&j| span(&order[j])).collect();
+                spans.sort_unstable();
+                if spans.windows(2).all(|w| w[1].0 > w[0].1) {
+                    word.clone()
+                } else {
+                    number
+                }
             }
-            // A word lane is named by its word: it is its own name.
-            Key::Word(w) if w.is_empty() => "(blank)".to_string(),
-            Key::Word(w) => w.trim_end_matches([':', ',']).to_string(),
         })
         .collect();
-    // What a task lane's lines all start with: their first word, and their first two words.
-    let shared = |words: usize| -> Vec<Option<String>> {
-        order
-            .iter()
-            .zip(members)
-            .map(|(key, lines)| match key {
-                Key::Task(_) => shared_words(lines, words),
-                _ => None,
-            })
-            .collect()
-    };
-    let (one, two) = (shared(1), shared(2));
-    // Names other lanes have for sure: `main`, and the word lanes' words.
-    let reserved: Vec<&String> = order
-        .iter()
-        .zip(&fallback)
-        .filter(|(key, _)| !matches!(key, Key::Task(_)))
-        .map(|(_, name)| name)
-        .collect();
-    let unique = |all: &[Option<String>], i: usize, c: &String| {
-        !reserved.contains(&c)
-            && all
-                .iter()
-                .enumerate()
-                .all(|(j, other)| j == i || other.as_ref() != Some(c))
-    };
-    let mut names: Vec<String> = (0..order.len())
-        .map(|i| match (&one[i], &two[i]) {
-            (Some(c), _) if unique(&one, i, c) => c.clone(),
-            // One word would name two tasks alike (`job 0 starts`, `job 1 starts`): two words
-            // tell them apart (`job 0`, `job 1`).
-            (Some(c), Some(c2)) if !reserved.contains(&c) && unique(&two, i, c2) => c2.clone(),
-            _ => fallback[i].clone(),
-        })
-        .collect();
-    // Two words may happen to spell another lane's number (`task 2`): then numbers for both.
+    // A name that came out twice for lanes that are not one role (two words happening to spell
+    // `task 2`, say): the later one keeps its number.
     for i in 0..names.len() {
-        if names[i] != fallback[i] && fallback.contains(&names[i]) {
-            names[i] = fallback[i].clone();
+        let one_role =
+            |j: usize| one[j].is_some() && one[j] == one[i] && one[i].as_ref() == Some(&names[i]);
+        let clash = (0..i).any(|j| names[j] == names[i] && !one_role(j));
+        if clash && let Key::Task(n) = order[i] {
+            names[i] = format!("task {n}");
         }
     }
     names
 }
 
-/// The first `words` words all of `lines` start with, without a trailing `:` or `,`.
-fn shared_words(lines: &[&str], words: usize) -> Option<String> {
-    let head = |text: &str| -> Option<String> {
-        let ws: Vec<&str> = text.split_whitespace().take(words).collect();
-        (ws.len() == words).then(|| ws.join(" "))
-    };
-    let first = head(lines.first()?)?;
-    lines
-        .iter()
-        .all(|l| head(l).as_deref() == Some(first.as_str()))
-        .then(|| first.trim_end_matches([':', ',']).to_string())
-        .filter(|name| !name.is_empty())
+fn distinct_all(items: &[&Option<String>]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    items.iter().all(|i| seen.insert(*i))
 }
 
-/// The first word of `text`.
-fn first_word(text: &str) -> Option<&str> {
-    text.split_whitespace().next()
+/// The first `n` words all of `lines` start with (see [`words`]).
+fn shared_words(lines: &[&str], n: usize) -> Option<String> {
+    let first = words(lines.first()?, n)?;
+    lines
+        .iter()
+        .all(|l| words(l, n) == Some(first))
+        .then(|| first.to_string())
+}
+
+/// The start of `text` up to the end of its `n`-th word, where a word is a run of letters and
+/// digits and the first must start with a letter: `words("ann's line", 1)` is `ann`,
+/// `words("job 0 starts", 2)` is `job 0`, `words("kettle: 1/1 s", 1)` is `kettle`;
+/// `words("2^0 = 1", 1)` is `None` (a number names nothing).
+fn words(text: &str, n: usize) -> Option<&str> {
+    let text = text.trim_start();
+    if !text.chars().next()?.is_alphabetic() {
+        return None;
+    }
+    let mut end = 0;
+    let mut rest = text;
+    for _ in 0..n {
+        let start = rest.find(char::is_alphanumeric)?;
+        let len = rest[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len() - start);
+        end += start + len;
+        rest = &text[end..];
+    }
+    Some(&text[..end])
 }
 
 /// A transcript line's instant (milliseconds) and text: `  1.500s  up 5` is `(1500, "up 5")`.
@@ -335,7 +371,7 @@ mod tests {
         );
         let t = Timeline::build(&said, &[Some(1), Some(2), Some(2), Some(1)]).unwrap();
         assert_eq!(t.lanes, ["job 0", "job 1"]);
-        // Two tasks that say the very same words cannot be told apart by them.
+        // Two tasks that say the very same words at once cannot be told apart by them.
         let said = lines("  0.000s  tick\n  0.000s  tick\n  1.000s  tick");
         let t = Timeline::build(&said, &[Some(1), Some(2), Some(1)]).unwrap();
         assert_eq!(t.lanes, ["task 1", "task 2"]);
@@ -343,10 +379,41 @@ mod tests {
         let said = lines("  0.000s  main 1\n  0.000s  go");
         let t = Timeline::build(&said, &[Some(1), None]).unwrap();
         assert_eq!(t.lanes, ["task 1", "main"]);
-        // A trailing colon is punctuation, not part of the name.
-        let said = lines("  0.000s  kettle: started\n  1.000s  kettle: done\n  0.000s  oven: on");
-        let t = Timeline::build(&said, &[Some(1), Some(1), Some(2)]).unwrap();
-        assert_eq!(t.lanes, ["kettle", "oven"]);
+        // A word ends where letters and digits do: `kettle:`, `ann's` are `kettle`, `ann`.
+        let said = lines(
+            "  0.000s  kettle: started\n  1.000s  kettle: done\n  0.000s  ann hears hi\n  1.000s  ann's gone",
+        );
+        let t = Timeline::build(&said, &[Some(1), Some(1), Some(2), Some(2)]).unwrap();
+        assert_eq!(t.lanes, ["kettle", "ann"]);
+        // A number is no name: `2^0 = 1`, `2^1 = 2` keep the task's number.
+        let said = lines("  0.000s  2^0 = 1\n  0.700s  2^1 = 2");
+        let t = Timeline::build(&said, &[Some(3), Some(3)]).unwrap();
+        assert_eq!(t.lanes, ["task 3"]);
+    }
+
+    #[test]
+    fn tasks_that_take_turns_in_one_role_share_a_lane() {
+        // Exercise 05: each round spawns its own `toast` and `eggs` jobs, one round after another.
+        let said = lines(
+            "  0.000s  round 1\n  1.000s  toast ready\n  2.000s  eggs ready\n  2.000s  round 2\n\
+             \x20 3.000s  toast ready\n  4.000s  eggs ready",
+        );
+        let tasks = [None, Some(1), Some(2), None, Some(3), Some(4)];
+        let t = Timeline::build(&said, &tasks).unwrap();
+        assert_eq!(t.lanes, ["main", "toast", "eggs"]);
+        assert_eq!(cell(&t, 3000, "toast"), ["toast ready"]);
+        assert_eq!(cell(&t, 4000, "eggs"), ["eggs ready"]);
+        // Two `tick` tasks that overlap are two lanes: sharing one would hide that they ran at
+        // the same time.
+        let said = lines("  0.000s  tick\n  0.500s  tick\n  1.000s  tick\n  1.500s  tick");
+        let t = Timeline::build(&said, &[Some(1), Some(2), Some(1), Some(2)]).unwrap();
+        assert_eq!(t.lanes, ["task 1", "task 2"]);
+        // Two words that spell another lane's number do not take its name.
+        let said = lines(
+            "  0.000s  a\n  0.000s  task 1 a\n  0.000s  task 9 b\n  0.000s  task 1 c\n  0.000s  b",
+        );
+        let t = Timeline::build(&said, &[Some(1), Some(2), Some(3), Some(2), Some(1)]).unwrap();
+        assert_eq!(t.lanes, ["task 1", "task 2", "task 9"]);
     }
 
     #[test]
@@ -407,7 +474,7 @@ mod tests {
     fn blank_lines_have_a_lane_too() {
         let said = lines("  0.000s  \n  1.000s  x 1\n  2.000s  y 1");
         let t = Timeline::build(&said, &[]).unwrap();
-        assert_eq!(t.lanes, ["(blank)", "x", "y"]);
+        assert_eq!(t.lanes, ["(other)", "x", "y"]);
         let t = Timeline::build(&said, &[Some(1), Some(2), Some(2)]).unwrap();
         assert_eq!(t.lanes, ["task 1", "task 2"]);
     }

@@ -220,25 +220,31 @@ fn render(grid: &Grid, layout: &Layout) -> Result<Table, NoFit> {
     // A gap before every column, but a bar instead before each block after the first.
     let bars = grid.blocks.len() - 1;
     let fixed = time_width + mark_width + GAP.len() * (columns - bars) + BAR.chars().count() * bars;
-    let natural: Vec<usize> = (0..columns)
-        .map(|c| {
-            grid.rows
-                .iter()
-                .flat_map(|r| &r.cells[c])
-                .map(|(l, _)| width(l))
-                .chain([width(&grid.headers[c])])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let widths = layout
-        .width
-        .checked_sub(fixed)
-        .and_then(|available| fit(&natural, available))
-        .ok_or(NoFit {
-            lanes: columns,
-            width: layout.width,
-        })?;
+    let natural = |short: bool| -> Vec<usize> {
+        (0..columns)
+            .map(|c| {
+                let header = &grid.headers[c];
+                grid.rows
+                    .iter()
+                    .flat_map(|r| &r.cells[c])
+                    .map(|(l, _)| width(without_name(l, header, short)))
+                    .chain([width(header)])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let available = layout.width.checked_sub(fixed).ok_or(NoFit {
+        lanes: columns,
+        width: layout.width,
+    })?;
+    // When the whole lines do not fit, a lane named by its lines' first words drops those words
+    // from its cells (`job 0 starts` under `job 0` is `starts`) before anything is cut.
+    let short = natural(false).iter().sum::<usize>() > available;
+    let widths = fit(&natural(short), available).ok_or(NoFit {
+        lanes: columns,
+        width: layout.width,
+    })?;
 
     let mut lines = Vec::new();
     let assemble = |time: String, mark: String, cells: Vec<String>| -> String {
@@ -310,7 +316,7 @@ fn render(grid: &Grid, layout: &Layout) -> Result<Table, NoFit> {
             let cells = (0..columns)
                 .map(|c| match row.cells[c].get(k) {
                     Some((text, tone)) => {
-                        let text = cut(text, widths[c]);
+                        let text = cut(without_name(text, &grid.headers[c], short), widths[c]);
                         let shown = match tone {
                             Tone::Same => text.clone(),
                             Tone::Missing => p.red(&text),
@@ -357,6 +363,21 @@ fn fit(natural: &[usize], available: usize) -> Option<Vec<usize>> {
         cap -= 1;
     }
     Some(natural.iter().map(|&w| w.min(cap)).collect())
+}
+
+/// A cell's text: all of it, or when `short`, without the words its lane is named by (`starts`
+/// for `job 0 starts` in lane `job 0`; a lane whose lines do not all start so keeps them whole).
+fn without_name<'a>(text: &'a str, lane: &str, short: bool) -> &'a str {
+    if !short {
+        return text;
+    }
+    match text.trim_start().strip_prefix(lane) {
+        Some(rest) if rest.starts_with([' ', ':', ',']) => {
+            let rest = rest.trim_start_matches([' ', ':', ',']);
+            if rest.is_empty() { text } else { rest }
+        }
+        _ => text,
+    }
 }
 
 /// How wide `text` shows, in columns (one per character: wide characters are rare in
@@ -456,6 +477,32 @@ mod tests {
             table.lines
         );
         assert!(table.lines[2].ends_with('…'), "{:?}", table.lines);
+    }
+
+    #[test]
+    fn when_lines_do_not_fit_a_lane_leaves_out_the_words_it_is_named_by() {
+        let t = timeline(
+            "  0.000s  job 0 starts (2 s)\n  0.000s  job 1 starts (3 s)\n  2.000s  job 0 done\n\
+             \x20 3.000s  job 1 done\n  3.000s  result 0: Ok(\"job 0: 2 s of work\")",
+            &[Some(1), Some(2), Some(1), Some(2), None],
+        );
+        let wide = single(&t, &layout(100, 50)).unwrap();
+        assert!(
+            wide.lines[2].contains("job 0 starts (2 s)  job 1 starts (3 s)"),
+            "{:?}",
+            wide.lines
+        );
+        let narrow = single(&t, &layout(56, 50)).unwrap();
+        assert_eq!(
+            narrow.lines,
+            [
+                "    time  job 0         job 1         main",
+                "────────  ────────────  ────────────  ──────────────────",
+                "  0.000s  starts (2 s)  starts (3 s)",
+                "  2.000s  done",
+                "  3.000s                done          result 0: Ok(\"job…",
+            ]
+        );
     }
 
     #[test]
