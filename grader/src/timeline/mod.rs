@@ -26,7 +26,9 @@
 //!   share the lane. Anything else is `task N`, N counting tasks in the order they first spoke.
 //! - **No task at all** (exercise 02's hand-made executor polls futures itself; a check's
 //!   `record_line`; a program that never spawns): lanes by first word when that makes 2 to 8 of
-//!   them (a guess, and [`Timeline::by_word`] says so), else one lane, `main`.
+//!   them and each word starts at least two lines (a guess, and [`Timeline::by_word`] says so),
+//!   else one lane, `main`. (A picture of one lane is the list again: the reporters then print
+//!   the list.)
 //! - **Rows** are the distinct virtual instants, in time order. Lines without a timestamp have
 //!   no instant: then there is no picture ([`Timeline::build`] gives `None`), only the list.
 //! - **Ties**: several lines of one lane at one instant *stack* in one cell, in the order they
@@ -103,7 +105,12 @@ impl Timeline {
                 .iter()
                 .map(|(_, text)| Key::Word(words(text, 1).unwrap_or_default().to_string()))
                 .collect();
-            if WORD_LANES.contains(&distinct(&words).len()) {
+            // A word said only once names no lane: it is an event, not someone who speaks.
+            let lanes = distinct(&words);
+            let recurring = lanes
+                .iter()
+                .all(|lane| words.iter().filter(|w| *w == lane).count() >= 2);
+            if WORD_LANES.contains(&lanes.len()) && recurring {
                 keys = words;
                 by_word = true;
             }
@@ -447,6 +454,10 @@ mod tests {
         // `tasks` all `None` is the same as none known.
         assert_eq!(Timeline::build(&said, &[None; 4]), Some(t));
 
+        // A word said once is no lane: `thinking`, `done` are one lane.
+        let said = lines("  0.000s  thinking\n  1.000s  done");
+        assert_eq!(Timeline::build(&said, &[]).unwrap().lanes, ["main"]);
+
         // One word: no split, one lane.
         let said = lines("  0.000s  tick 1\n  1.000s  tick 2");
         let t = Timeline::build(&said, &[]).unwrap();
@@ -472,10 +483,17 @@ mod tests {
 
     #[test]
     fn blank_lines_have_a_lane_too() {
-        let said = lines("  0.000s  \n  1.000s  x 1\n  2.000s  y 1");
+        let said = lines(
+            "  0.000s  \n  1.000s  x 1\n  2.000s  y 1\n  3.000s  *\n  4.000s  x 2\n  5.000s  y 2",
+        );
         let t = Timeline::build(&said, &[]).unwrap();
         assert_eq!(t.lanes, ["(other)", "x", "y"]);
-        let t = Timeline::build(&said, &[Some(1), Some(2), Some(2)]).unwrap();
+        assert_eq!(cell(&t, 3000, "(other)"), ["*"]);
+        let t = Timeline::build(
+            &said,
+            &[Some(1), Some(2), Some(2), Some(1), Some(2), Some(2)],
+        )
+        .unwrap();
         assert_eq!(t.lanes, ["task 1", "task 2"]);
     }
 }
