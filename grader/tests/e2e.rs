@@ -442,6 +442,15 @@ fn run_shows_a_lane_per_task_plain_lists_and_svg_draws() {
             "  0.300s  tick 1\n  0.500s  tock 1\n  0.600s  tick 2\n",
         ))
         .stdout(predicate::str::contains("time  main").not());
+    // One lane (exercise 01's answer() spawns nothing) is the list already: no table.
+    grader(course.path())
+        .args(["run", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "  0.000s  thinking\n  1.000s  done\n",
+        ))
+        .stdout(predicate::str::contains("────").not());
 
     let file = course.path().join("run.svg");
     grader(course.path())

@@ -143,11 +143,8 @@ impl<W: Write> Transcript<W> {
     /// The transcript: as a table when it makes one and fits, else as the flat list of lines.
     fn lines(&mut self, o: &Outcome) -> std::io::Result<()> {
         let p = self.paint;
-        let picture = if self.picture.plain {
-            None
-        } else {
-            timeline(o)
-        };
+        // One lane is the list again, with its stamps repeated: print the list.
+        let picture = timeline(o).filter(|t| !self.picture.plain && t.lanes.len() > 1);
         if let Some(t) = picture {
             match table::single(&t, &self.picture.layout(p)) {
                 Ok(table) => {
