@@ -92,14 +92,29 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Run your code's main scenario under paused time and print its transcript.
-    Run { exercise: String },
+    /// Run your code's main scenario under paused time and show its transcript: one column per
+    /// task, one row per instant.
+    Run {
+        exercise: String,
+        /// Print the transcript as a flat list of lines, without the picture (for scripts).
+        #[arg(long)]
+        plain: bool,
+        /// Also draw the picture as an SVG into FILE.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+    },
     /// Your transcript against the reference solution's (or another submission's).
     Diff {
         exercise: String,
         /// `solution`, or the path of another submission (a course clone or an exercise crate).
         #[arg(long, default_value = "solution", value_name = "solution|PATH")]
         against: String,
+        /// Only the diff of the lines, without the pictures side by side (for scripts).
+        #[arg(long)]
+        plain: bool,
+        /// Also draw both pictures, on one time axis, as an SVG into FILE.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
     },
     /// Show the next hint: for the first failing check, then for the exercise.
     Hint {
@@ -280,8 +295,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             github_output,
         } => check::run(&ctx, &exercises, format, output.as_deref(), github_output),
         Command::Watch { exercise, poll } => watch::run(&ctx, exercise.as_deref(), poll),
-        Command::Run { exercise } => show::run(&ctx, &exercise),
-        Command::Diff { exercise, against } => show::diff(&ctx, &exercise, &against),
+        Command::Run {
+            exercise,
+            plain,
+            svg,
+        } => show::run(&ctx, &exercise, show::picture(plain, svg)),
+        Command::Diff {
+            exercise,
+            against,
+            plain,
+            svg,
+        } => show::diff(&ctx, &exercise, &against, show::picture(plain, svg)),
         Command::Hint { exercise, all } => hint::run(&ctx, &exercise, all),
         Command::Reset {
             exercise,

@@ -24,6 +24,7 @@
 //! - [`report`]: output formats consuming the events (human, JSON);
 //! - [`out`]: standard output that survives a closed pipe;
 //! - [`diff`], [`color`]: transcript diffs and colour conventions;
+//! - [`timeline`]: a transcript as lanes (one per task) and instants: a table and an SVG;
 //! - [`progress`]: the student's progress file;
 //! - [`student_files`]: the files of an exercise a student may edit: the stub as shipped
 //!   (`fixtures/<slug>/shipped.toml`), fingerprints, and whether a result is still current;
@@ -54,5 +55,6 @@ pub mod state;
 pub mod student_files;
 pub mod supervise;
 pub mod tamper;
+pub mod timeline;
 pub mod verdict;
 pub mod watcher;

@@ -15,6 +15,9 @@ pub struct Outcome {
     pub expected: Option<String>,
     pub actual: Option<String>,
     pub transcript: Vec<String>,
+    /// For each line of `transcript`, the tokio task that said it (`Some(n)`: the n-th task to
+    /// say a line; `None`: outside any spawned task). Empty when unknown. See [`crate::timeline`].
+    pub transcript_tasks: Vec<Option<u32>>,
     /// Lines said beyond the transcript cap, counted but not kept.
     pub transcript_dropped: u64,
     /// The expected transcripts the check compared against, with the actual lines (for bless).
@@ -35,6 +38,7 @@ impl Outcome {
             expected: None,
             actual: None,
             transcript: Vec::new(),
+            transcript_tasks: Vec::new(),
             transcript_dropped: 0,
             compared: Vec::new(),
             panics: Vec::new(),

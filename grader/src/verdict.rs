@@ -102,6 +102,7 @@ fn from_report(r: Report, f: &Finished) -> Outcome {
         expected: r.expected,
         actual: r.actual,
         transcript: r.transcript,
+        transcript_tasks: r.transcript_tasks,
         transcript_dropped: r.transcript_dropped,
         compared: r.compared,
         panics: r.panics,

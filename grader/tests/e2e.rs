@@ -730,3 +730,157 @@ fn verify_names_a_stub_that_no_longer_matches_its_record() {
         .assert()
         .stdout(predicate::str::contains("ok the stub matches"));
 }
+
+/// `run` shows the main scenario as a picture: a column per task (named by what the task says),
+/// `main` for what is said outside tasks, a row per instant. `--plain` is the flat list of
+/// before, and `--svg FILE` draws the picture into a well-formed SVG naming every lane.
+#[test]
+fn run_shows_a_lane_per_task_plain_lists_and_svg_draws() {
+    let course = course();
+    grader(course.path())
+        .args(["run", "35"])
+        .env("COLUMNS", "100")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("    time  main   tick    tock\n"))
+        .stdout(predicate::str::contains(
+            "  0.000s  start  tick 0  tock 0\n",
+        ))
+        .stdout(predicate::str::contains(
+            "  0.500s                 tock 1\n",
+        ))
+        .stdout(predicate::str::contains(
+            "  1.000s  end            tock 2\n",
+        ));
+    grader(course.path())
+        .args(["run", "35", "--plain"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "  0.300s  tick 1\n  0.500s  tock 1\n  0.600s  tick 2\n",
+        ))
+        .stdout(predicate::str::contains("time  main").not());
+    // One lane (exercise 01's answer() spawns nothing) is the list already: no table.
+    grader(course.path())
+        .args(["run", "1"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "  0.000s  thinking\n  1.000s  done\n",
+        ))
+        .stdout(predicate::str::contains("────").not());
+
+    let file = course.path().join("run.svg");
+    grader(course.path())
+        .args(["run", "35", "--svg"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("run.svg"));
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("not XML ({e}):\n{svg}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for lane in ["main", "tick", "tock"] {
+        assert!(texts.contains(&lane), "no lane {lane:?} in {texts:?}");
+    }
+    for line in ["start", "tick 3", "tock 2", "end"] {
+        assert!(texts.contains(&line), "no line {line:?} in {texts:?}");
+    }
+}
+
+/// `diff` puts the solution's lanes and yours on one time column, the instants that differ
+/// marked: tasks run one after another show as a staircase beside the solution's braid. Then
+/// the unified diff, as before; `--plain` leaves the picture out, `--svg` draws both sides.
+#[test]
+fn diff_shows_both_sides_lanes_and_one_after_another_is_plain_to_see() {
+    let course = course();
+    std::fs::write(
+        course.path().join("exercises/35-two-tasks/src/lib.rs"),
+        "use awaitlings::say;\n\
+         use std::time::Duration;\n\
+         async fn count(name: &'static str, step_ms: u64, times: u32) {\n\
+         \x20   for i in 0..times {\n\
+         \x20       if i > 0 {\n\
+         \x20           tokio::time::sleep(Duration::from_millis(step_ms)).await;\n\
+         \x20       }\n\
+         \x20       say!(\"{name} {i}\");\n\
+         \x20   }\n\
+         }\n\
+         pub async fn run() {\n\
+         \x20   say!(\"start\");\n\
+         \x20   tokio::spawn(count(\"tick\", 300, 4)).await.unwrap();\n\
+         \x20   tokio::spawn(count(\"tock\", 500, 3)).await.unwrap();\n\
+         \x20   say!(\"end\");\n\
+         }\n",
+    )
+    .unwrap();
+    let out = grader(course.path())
+        .args(["diff", "35"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let row = |start: &str| -> &str {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting {start:?} in:\n{stdout}"))
+    };
+    assert!(row("            solution").ends_with("│ yours"), "{stdout}");
+    assert!(
+        row("    time").contains("main   tick    tock   │ main   tick    tock"),
+        "{stdout}"
+    );
+    // Both said `tick 1` at 0.300 s; the solution's `tock` went on meanwhile, yours waited.
+    assert!(
+        row("  0.300s   ").ends_with("tick 1         │        tick 1"),
+        "{stdout}"
+    );
+    assert!(
+        row("  0.000s ≠  start").ends_with("│ start  tick 0"),
+        "{stdout}"
+    );
+    assert!(row("  1.400s ≠").ends_with("tock 1"), "{stdout}");
+    assert!(
+        row("  1.900s ≠").ends_with("│ end            tock 2"),
+        "{stdout}"
+    );
+    // And the lines' diff, as before.
+    assert!(stdout.contains("--- solution\n+++ yours\n"), "{stdout}");
+    assert!(stdout.contains("+   1.900s  end"), "{stdout}");
+
+    grader(course.path())
+        .args(["diff", "35", "--plain"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("│ yours").not())
+        .stdout(predicate::str::contains("+   1.900s  end"));
+
+    let file = course.path().join("diff.svg");
+    grader(course.path())
+        .args(["diff", "35", "--svg"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("not XML ({e}):\n{svg}"));
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for title in ["solution", "yours"] {
+        assert!(texts.contains(&title), "no group {title:?} in {texts:?}");
+    }
+    assert_eq!(
+        texts.iter().filter(|t| **t == "tock").count(),
+        2,
+        "{texts:?}"
+    );
+}

@@ -13,6 +13,10 @@
 //!   runtime on the wall clock and `say!` prints as the lines happen.
 //! - Under the grader, time is paused and the checks also *record* each line (see [`transcript`]),
 //!   so they can compare your transcript with the expected one, timestamps included.
+//! - The recording also notes which tokio task said each line (`tokio::task::try_id()`), so
+//!   `grader run` can show one column per task. Nothing to do for that in your code: `say!` from
+//!   inside a spawned task and the line lands in that task's column; a line said outside any
+//!   spawned task goes in the column `main`.
 //!
 //! Layout: [`clock`] knows when the run started; [`transcript`] formats, prints and records lines;
 //! [`demo`] runs a future the way the demo binaries do.

@@ -125,10 +125,11 @@ fn run(check: &Check, job: Job) {
         untimed: check.untimed,
     };
     monitor::watch(watch, move |kind, message| {
-        let (transcript, dropped) = awaitlings::transcript::try_snapshot().unwrap_or_default();
+        let said = awaitlings::transcript::try_said().unwrap_or_default();
         let mut report = Report::new(Verdict::failed(kind, message));
-        report.transcript = transcript;
-        report.transcript_dropped = dropped;
+        report.transcript = said.lines;
+        report.transcript_tasks = said.tasks;
+        report.transcript_dropped = said.dropped;
         report.panics = panics::recorded();
         report.compared = crate::expect::compared();
         report.wall_ms = ms(crate::clock::wall_elapsed());
@@ -173,11 +174,12 @@ fn run(check: &Check, job: Job) {
     };
     let verdict = verdict.map_err(|fail| explain_panics(fail, &recorded_panics));
 
-    let (transcript, dropped) = awaitlings::transcript::snapshot();
+    let said = awaitlings::transcript::said();
     let mut report = Report::new(Verdict::Passed);
     report.finished = true;
-    report.transcript = transcript;
-    report.transcript_dropped = dropped;
+    report.transcript = said.lines;
+    report.transcript_tasks = said.tasks;
+    report.transcript_dropped = said.dropped;
     report.compared = crate::expect::compared();
     report.panics = recorded_panics;
     report.virtual_ms = ms(virtual_time);

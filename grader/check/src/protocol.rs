@@ -333,6 +333,10 @@ pub struct Report {
     pub actual: Option<String>,
     /// The lines said during the check (the first `transcript_cap` of them).
     pub transcript: Vec<String>,
+    /// For each line of `transcript`, the tokio task that said it: `Some(n)` for the n-th task to
+    /// say a kept line, `None` outside any spawned task. Empty when unknown (then every line
+    /// counts as said outside a task). Encoded as one field, `tasks`: a number or `-` per line.
+    pub transcript_tasks: Vec<Option<u32>>,
     /// Lines said beyond the cap, counted but not kept.
     pub transcript_dropped: u64,
     /// Each expected transcript the check compared against, with the actual lines: what
@@ -354,6 +358,7 @@ impl Report {
             expected: None,
             actual: None,
             transcript: Vec::new(),
+            transcript_tasks: Vec::new(),
             transcript_dropped: 0,
             compared: Vec::new(),
             panics: Vec::new(),
@@ -381,6 +386,16 @@ impl Report {
         }
         for line in &self.transcript {
             f.put("line", line);
+        }
+        // One field for all the lines' tasks, not one per line: it stays small (a few bytes a
+        // line) and a report without it (no task known) decodes as before.
+        if self.transcript_tasks.iter().any(Option::is_some) {
+            let tasks: Vec<String> = self
+                .transcript_tasks
+                .iter()
+                .map(|t| t.map_or_else(|| "-".to_string(), |n| n.to_string()))
+                .collect();
+            f.put("tasks", &tasks.join(" "));
         }
         f.put("dropped", &self.transcript_dropped.to_string());
         for (name, lines) in &self.compared {
@@ -429,6 +444,15 @@ impl Report {
                 "expected" => r.expected = Some(value),
                 "actual" => r.actual = Some(value),
                 "line" => r.transcript.push(value),
+                "tasks" => {
+                    r.transcript_tasks = value
+                        .split(' ')
+                        .map(|t| match t {
+                            "-" => Ok(None),
+                            n => number(&key, n).map(Some),
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
                 "dropped" => r.transcript_dropped = number(&key, &value)?,
                 "compared" => r.compared.push((value, Vec::new())),
                 "compared_line" => match r.compared.last_mut() {
@@ -440,6 +464,13 @@ impl Report {
                 "wall_ms" => r.wall_ms = number(&key, &value)?,
                 _ => return Err(DecodeError(format!("unknown field `{key}`"))),
             }
+        }
+        if !r.transcript_tasks.is_empty() && r.transcript_tasks.len() != r.transcript.len() {
+            return Err(DecodeError(format!(
+                "`tasks` names {} tasks for {} lines",
+                r.transcript_tasks.len(),
+                r.transcript.len()
+            )));
         }
         r.verdict = match verdict.as_deref() {
             Some("pass") => Verdict::Passed,
@@ -568,6 +599,7 @@ mod tests {
         r.expected = Some("  0.000s  a\n".into());
         r.actual = Some(String::new());
         r.transcript = vec!["  0.000s  a".into(), "x 12\nfake 3".into(), String::new()];
+        r.transcript_tasks = vec![Some(1), None, Some(12)];
         r.transcript_dropped = 299_000;
         r.compared = vec![("run_all".into(), vec!["l1".into()]), ("b".into(), vec![])];
         r.panics = vec!["boom (at src/lib.rs:1:2)".into()];
@@ -577,6 +609,33 @@ mod tests {
         assert_eq!(Report::decode(&r.encode(nonce), nonce), Ok(r));
         let pass = Report::new(Verdict::Passed);
         assert_eq!(Report::decode(&pass.encode(nonce), nonce), Ok(pass));
+    }
+
+    #[test]
+    fn the_tasks_of_the_lines_are_optional_and_must_match_the_lines() {
+        let nonce = "n";
+        let mut r = Report::new(Verdict::Passed);
+        r.transcript = vec!["  0.000s  a".into(), "  0.000s  b".into()];
+        // No task known: no field, and the decoder gives back no tasks.
+        r.transcript_tasks = vec![None, None];
+        let text = r.encode(nonce);
+        assert!(!text.contains("\ntasks "));
+        assert_eq!(Report::decode(&text, nonce).unwrap().transcript_tasks, []);
+        r.transcript_tasks = vec![None, Some(2)];
+        let text = r.encode(nonce);
+        assert!(text.contains("tasks 3\n- 2\n"), "{text}");
+        assert_eq!(Report::decode(&text, nonce), Ok(r.clone()));
+        // A count that does not match the lines, or a task that is not a number, is malformed
+        // (encoded with the right MAC: the harness's own mistake, not a forgery).
+        r.transcript_tasks = vec![Some(1)];
+        assert!(Report::decode(&r.encode(nonce), nonce).is_err());
+        let mut f = Fields::new("awaitlings-report 2");
+        f.put("verdict", "pass");
+        f.put("line", "x");
+        f.put("tasks", "one");
+        let body = f.finish();
+        let signed = format!("{body}mac 16\n{:016x}\n", mac(nonce, body.as_bytes()));
+        assert!(Report::decode(&signed, nonce).is_err());
     }
 
     #[test]

@@ -7,8 +7,9 @@ use crate::harness::{Target, Variant};
 use crate::out::Lenient;
 use crate::outcome::{Event, ExerciseResult};
 use crate::report::Reporter;
-use crate::report::transcript::Transcript;
+use crate::report::transcript::{Picture, Transcript};
 use crate::report::versus::{self, Versus};
+use crate::timeline::table::Layout;
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -43,13 +44,23 @@ fn announce() -> bool {
     std::io::stderr().is_terminal()
 }
 
-pub fn run(ctx: &Ctx, name: &str) -> Result<u8> {
+/// How the transcript is to be shown: `--plain`, `--svg FILE`, and the terminal's width.
+pub fn picture(plain: bool, svg: Option<PathBuf>) -> Picture {
+    Picture {
+        plain,
+        svg,
+        width: Layout::terminal_width(),
+    }
+}
+
+pub fn run(ctx: &Ctx, name: &str, picture: Picture) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let mut reporter = Transcript::new(
         Lenient(std::io::stdout().lock()),
         ctx.paint(),
         ctx.warnings,
         announce(),
+        picture,
     );
     let results = main_scenario(
         ctx,
@@ -84,7 +95,7 @@ fn other_crate(path: &Path, ex: &Exercise) -> Result<PathBuf> {
     )
 }
 
-pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
+pub fn diff(ctx: &Ctx, name: &str, against: &str, picture: Picture) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let session = ctx.session();
     let (other, other_name) = if against == "solution" {
@@ -103,6 +114,7 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str) -> Result<u8> {
         ctx.paint(),
         other_name,
         announce(),
+        picture,
     );
     let results = main_scenario(ctx, &targets, &mut reporter)?;
     Ok(if versus::matched(&results[0], &results[1]) {

@@ -1,12 +1,105 @@
 //! `grader run EX`: the main scenario's transcript, as the student's code printed it under paused
 //! time, then whether it matches. A consumer of the event stream like every report.
+//!
+//! The transcript is shown as a picture (see [`crate::timeline`]): one column per task, one row
+//! per instant, so what ran side by side is seen side by side. `--plain` prints the flat list of
+//! lines instead (what scripts read), and `--svg FILE` draws the picture into a file as well.
 
 use super::Reporter;
 use super::human::{unrepeated, wrap};
 use crate::cli::Warnings;
 use crate::color::Paint;
-use crate::outcome::{Event, ExerciseResult, Kind};
+use crate::outcome::{CheckResult, Event, ExerciseResult, Kind, Outcome};
+use crate::timeline::table::{self, Layout};
+use crate::timeline::{Timeline, format_ms, svg};
 use std::io::Write;
+use std::path::PathBuf;
+
+/// Rows of a picture shown in the terminal at most: a screenful and a bit. The rest is one
+/// `--plain` or `--svg` away.
+pub const MAX_ROWS: usize = 50;
+
+/// How `run` and `diff` show a transcript.
+#[derive(Clone, Debug, Default)]
+pub struct Picture {
+    /// The flat list of lines, as before there were pictures: for scripts.
+    pub plain: bool,
+    /// Also draw the picture into this SVG file.
+    pub svg: Option<PathBuf>,
+    /// The terminal's width, in columns.
+    pub width: usize,
+}
+
+impl Picture {
+    pub fn layout(&self, paint: Paint) -> Layout {
+        Layout {
+            width: self.width,
+            max_rows: MAX_ROWS,
+            paint,
+        }
+    }
+}
+
+/// The picture of a check's transcript, if its lines can make one.
+pub fn timeline(o: &Outcome) -> Option<Timeline> {
+    Timeline::build(&o.transcript, &o.transcript_tasks)
+}
+
+/// What the SVG's title says a transcript is.
+pub fn svg_title(r: &ExerciseResult, check: &CheckResult) -> String {
+    format!(
+        "{}: `{}`, under paused time",
+        r.exercise.label(),
+        check.info.name
+    )
+}
+
+/// Writes `svg` to `path`, saying so (or why not) to `out`.
+pub fn write_svg(
+    out: &mut impl Write,
+    paint: Paint,
+    path: &std::path::Path,
+    svg: Option<String>,
+) -> std::io::Result<()> {
+    let Some(svg) = svg else {
+        return writeln!(
+            out,
+            "{}",
+            paint.yellow(&format!(
+                "No picture written to {}: the transcript has no timed lines to draw.",
+                path.display()
+            ))
+        );
+    };
+    std::fs::write(path, svg).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("could not write {}: {e}", path.display()))
+    })?;
+    writeln!(
+        out,
+        "{}",
+        paint.dim(&format!("The picture is in {}.", path.display()))
+    )
+}
+
+/// What a table's footer says about the rows it left out, and the note for lanes guessed from
+/// words.
+pub fn footnotes(t: &Timeline, hidden: Option<(usize, u64)>, paint: Paint) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some((rows, from)) = hidden {
+        notes.push(paint.dim(&format!(
+            "... {rows} more rows, from {} on: `--plain` lists every line, `--svg FILE` draws them all.",
+            format_ms(from).trim_start()
+        )));
+    }
+    if t.by_word {
+        notes.push(
+            paint.dim(
+                "(No line was said in a spawned task: these lanes are the lines' first words.)",
+            ),
+        );
+    }
+    notes
+}
 
 /// Why there is no transcript for `r`, if there is none.
 pub fn unavailable(r: &ExerciseResult, who: &str) -> Option<String> {
@@ -27,16 +120,51 @@ pub struct Transcript<W: Write> {
     paint: Paint,
     warnings: Warnings,
     announce_builds: bool,
+    picture: Picture,
 }
 
 impl<W: Write> Transcript<W> {
-    pub fn new(out: W, paint: Paint, warnings: Warnings, announce_builds: bool) -> Self {
+    pub fn new(
+        out: W,
+        paint: Paint,
+        warnings: Warnings,
+        announce_builds: bool,
+        picture: Picture,
+    ) -> Self {
         Transcript {
             out,
             paint,
             warnings,
             announce_builds,
+            picture,
         }
+    }
+
+    /// The transcript: as a table when it makes one and fits, else as the flat list of lines.
+    fn lines(&mut self, o: &Outcome) -> std::io::Result<()> {
+        let p = self.paint;
+        // One lane is the list again, with its stamps repeated: print the list.
+        let picture = timeline(o).filter(|t| !self.picture.plain && t.lanes.len() > 1);
+        if let Some(t) = picture {
+            match table::single(&t, &self.picture.layout(p)) {
+                Ok(table) => {
+                    for line in &table.lines {
+                        self.line(line)?;
+                    }
+                    for note in footnotes(&t, table.hidden, p) {
+                        self.line(&note)?;
+                    }
+                    return Ok(());
+                }
+                Err(no_fit) => self.line(&p.dim(&format!(
+                    "({no_fit}: the lines follow one by one; `--svg FILE` draws every lane.)"
+                )))?,
+            }
+        }
+        for line in &o.transcript {
+            self.line(line)?;
+        }
+        Ok(())
     }
 
     fn line(&mut self, text: &str) -> std::io::Result<()> {
@@ -61,9 +189,7 @@ impl<W: Write> Transcript<W> {
             check.info.name,
             check.info.about
         )))?;
-        for line in &o.transcript {
-            self.line(line)?;
-        }
+        self.lines(o)?;
         if o.transcript_dropped > 0 {
             self.line(&p.dim(&format!(
                 "... and {} more lines, not kept ({} in all)",
@@ -82,6 +208,18 @@ impl<W: Write> Transcript<W> {
             )))?,
             (false, _, _) => self.line(&p.dim("(stopped before it finished)"))?,
             _ => {}
+        }
+        if let Some(path) = self.picture.svg.clone() {
+            let drawing = timeline(o).map(|t| {
+                svg::draw(
+                    &svg_title(r, check),
+                    &[svg::Group {
+                        title: "yours",
+                        timeline: &t,
+                    }],
+                )
+            });
+            write_svg(&mut self.out, p, &path, drawing)?;
         }
         let warnings: Vec<String> = r
             .warnings

@@ -1,11 +1,16 @@
 //! `grader diff EX`: the main scenario's transcript against the reference solution's (or another
 //! submission's). A consumer of the event stream: it takes the two exercises' results as they
 //! arrive (the other's first, then the student's) and writes the comparison when the run is over.
+//!
+//! When they differ, the two pictures come first, on one time column (the other's lanes, a bar,
+//! yours; instants that differ marked `≠`), then the unified diff of the lines. `--plain` leaves
+//! the pictures out; `--svg FILE` draws both, one above the other on one time axis.
 
 use super::Reporter;
-use super::transcript::unavailable;
+use super::transcript::{Picture, footnotes, svg_title, timeline, unavailable, write_svg};
 use crate::color::Paint;
 use crate::outcome::{Event, ExerciseResult};
+use crate::timeline::{svg, table};
 use std::io::Write;
 
 pub struct Versus<W: Write> {
@@ -14,18 +19,85 @@ pub struct Versus<W: Write> {
     /// `solution`, or the other submission's path.
     other_name: String,
     announce_builds: bool,
+    picture: Picture,
     results: Vec<ExerciseResult>,
 }
 
 impl<W: Write> Versus<W> {
-    pub fn new(out: W, paint: Paint, other_name: String, announce_builds: bool) -> Self {
+    pub fn new(
+        out: W,
+        paint: Paint,
+        other_name: String,
+        announce_builds: bool,
+        picture: Picture,
+    ) -> Self {
         Versus {
             out,
             paint,
             other_name,
             announce_builds,
+            picture,
             results: Vec::new(),
         }
+    }
+
+    /// The two transcripts' pictures side by side, if both make one and they fit.
+    fn pictures(&mut self, theirs: &ExerciseResult, mine: &ExerciseResult) -> std::io::Result<()> {
+        let p = self.paint;
+        let (Some(t), Some(m)) = (
+            timeline(&theirs.checks[0].outcome),
+            timeline(&mine.checks[0].outcome),
+        ) else {
+            return Ok(());
+        };
+        // One lane on each side is two lists: the diff below says it better.
+        if t.lanes.len() == 1 && m.lanes.len() == 1 {
+            return Ok(());
+        }
+        match table::versus(&t, &self.other_name, &m, &self.picture.layout(p)) {
+            Ok(table) => {
+                for line in &table.lines {
+                    self.line(line)?;
+                }
+                let mut notes = footnotes(&m, table.hidden, p);
+                if t.by_word && !m.by_word {
+                    notes.extend(footnotes(&t, None, p));
+                }
+                for note in notes {
+                    self.line(&note)?;
+                }
+                self.line("")
+            }
+            Err(no_fit) => self.line(&p.dim(&format!(
+                "({no_fit} side by side: the diff follows; `--svg FILE` draws every lane.)"
+            ))),
+        }
+    }
+
+    /// `--svg FILE`: both pictures, the other's above yours, on one time axis.
+    fn drawing(&mut self, theirs: &ExerciseResult, mine: &ExerciseResult) -> std::io::Result<()> {
+        let Some(path) = self.picture.svg.clone() else {
+            return Ok(());
+        };
+        let t = timeline(&theirs.checks[0].outcome);
+        let m = timeline(&mine.checks[0].outcome);
+        let drawing = match (&t, &m) {
+            (Some(t), Some(m)) => Some(svg::draw(
+                &svg_title(mine, &mine.checks[0]),
+                &[
+                    svg::Group {
+                        title: &self.other_name,
+                        timeline: t,
+                    },
+                    svg::Group {
+                        title: "yours",
+                        timeline: m,
+                    },
+                ],
+            )),
+            _ => None,
+        };
+        write_svg(&mut self.out, self.paint, &path, drawing)
     }
 
     fn line(&mut self, text: &str) -> std::io::Result<()> {
@@ -44,15 +116,20 @@ impl<W: Write> Versus<W> {
                 return self.line(&why);
             }
         }
+        self.drawing(theirs, mine)?;
         let label = mine.exercise.label();
+        let compared = compare(
+            &theirs.checks[0].outcome.transcript,
+            theirs.checks[0].outcome.transcript_dropped,
+            &mine.checks[0].outcome.transcript,
+            mine.checks[0].outcome.transcript_dropped,
+        );
+        if compared == Comparison::Different && !self.picture.plain {
+            self.pictures(theirs, mine)?;
+        }
         let (theirs, mine) = (&theirs.checks[0].outcome, &mine.checks[0].outcome);
         let (reference, yours) = (&theirs.transcript, &mine.transcript);
-        match compare(
-            reference,
-            theirs.transcript_dropped,
-            yours,
-            mine.transcript_dropped,
-        ) {
+        match compared {
             Comparison::Same => {
                 return self.line(&p.green(&format!(
                     "{label}: your transcript matches {other_name}'s ({} lines).",

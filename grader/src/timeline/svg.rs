@@ -1,0 +1,381 @@
+//! The timeline as a standalone SVG (`grader run EX --svg FILE`): a time axis in virtual
+//! seconds, one horizontal lane per task with its name, and every line a dot at its instant with
+//! its text beside it. For `diff`, two groups (the other side's and yours) on one shared axis.
+//!
+//! Written with `format!` (an SVG is a few element kinds; a crate would not earn its keep), so
+//! everything that comes from a transcript goes through [`escape`]: student text is data, and
+//! the file must stay well-formed XML whatever it holds.
+//!
+//! Labels that would overlap in a lane (lines close in time, or said at one instant) go one under
+//! the other: a lane is as tall as it needs to be.
+
+use super::Timeline;
+use std::fmt::Write;
+
+/// One picture in the file: a title over a timeline.
+pub struct Group<'a> {
+    pub title: &'a str,
+    pub timeline: &'a Timeline,
+}
+
+/// Font size, and the width of one character of the monospace font at that size (an estimate:
+/// how much room a label takes, so labels in one lane do not overlap).
+const FONT: f64 = 12.0;
+const CHAR: f64 = 7.3;
+/// One label's row in a lane, and the room above and below a lane's rows.
+const ROW: f64 = 17.0;
+const PAD: f64 = 5.0;
+/// Labels longer than this many characters are cut: a picture, not a dump.
+const LONGEST: usize = 90;
+/// Lane colours, in turn: distinct for the usual colour blindnesses, readable on white.
+const COLOURS: [&str; 8] = [
+    "#0969da", "#cf222e", "#1a7f37", "#8250df", "#9a6700", "#0a7ea4", "#bc4c00", "#57606a",
+];
+
+/// A lane's labels, each in the label row it was packed into.
+struct Packed {
+    rows: usize,
+    marks: Vec<(f64, usize, String)>,
+}
+
+/// The SVG document for `groups`, under `title`.
+pub fn draw(title: &str, groups: &[Group]) -> String {
+    let longest_name = groups
+        .iter()
+        .flat_map(|g| &g.timeline.lanes)
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    let left = (longest_name as f64 * CHAR + 24.0).max(80.0);
+    let end_ms = groups
+        .iter()
+        .map(|g| g.timeline.end_ms())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    // Wide enough to read the gaps between instants, never absurdly wide.
+    let plot = (end_ms as f64 * 0.16).clamp(600.0, 8000.0);
+    let x = |ms: u64| left + 10.0 + ms as f64 * plot / end_ms as f64;
+
+    let mut body = String::new();
+    let mut y = 44.0;
+    let mut right = left + 10.0 + plot + 20.0;
+    for group in groups {
+        let _ = writeln!(
+            body,
+            r#"<text x="8" y="{:.1}" font-weight="bold">{}</text>"#,
+            y + FONT,
+            escape(group.title)
+        );
+        y += 22.0;
+        let t = group.timeline;
+        for (lane, name) in t.lanes.iter().enumerate() {
+            let packed = pack(t, lane, &x);
+            let height = packed.rows.max(1) as f64 * ROW + 2.0 * PAD;
+            let colour = COLOURS[lane % COLOURS.len()];
+            let band = if lane % 2 == 0 { "#f6f8fa" } else { "#ffffff" };
+            let _ = writeln!(
+                body,
+                r##"<rect x="0" y="{y:.1}" width="100%" height="{height:.1}" fill="{band}"/>"##
+            );
+            let _ = writeln!(
+                body,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{colour}" font-weight="bold">{}</text>"#,
+                left - 8.0,
+                y + PAD + ROW / 2.0 + FONT / 3.0,
+                escape(name)
+            );
+            for (at, row, text) in &packed.marks {
+                let cy = y + PAD + *row as f64 * ROW + ROW / 2.0;
+                let _ = writeln!(
+                    body,
+                    r#"<circle cx="{at:.1}" cy="{cy:.1}" r="3.5" fill="{colour}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
+                    at + 6.0,
+                    cy + FONT / 3.0,
+                    escape(text)
+                );
+                right = right.max(at + 6.0 + label_width(text) + 10.0);
+            }
+            y += height;
+        }
+        y += 18.0;
+    }
+
+    // The axis, with a faint line up through every group at each tick.
+    let top = 44.0;
+    let axis = y;
+    let mut ticks = String::new();
+    let step = tick_step(end_ms);
+    let mut ms = 0;
+    while ms <= end_ms {
+        let _ = writeln!(
+            ticks,
+            r##"<line x1="{0:.1}" y1="{top:.1}" x2="{0:.1}" y2="{axis:.1}" stroke="#d0d7de" stroke-width="0.5"/><line x1="{0:.1}" y1="{axis:.1}" x2="{0:.1}" y2="{1:.1}" stroke="#57606a"/><text x="{0:.1}" y="{2:.1}" text-anchor="middle" fill="#57606a">{3}</text>"##,
+            x(ms),
+            axis + 5.0,
+            axis + 19.0,
+            seconds(ms)
+        );
+        ms += step;
+    }
+    let width = right.ceil();
+    let height = (axis + 44.0).ceil();
+    format!(
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="{FONT}" xml:space="preserve">
+<title>{title}</title>
+<rect width="100%" height="100%" fill="#ffffff"/>
+<text x="8" y="20" font-size="14" font-weight="bold">{title}</text>
+{body}{ticks}<line x1="{left:.1}" y1="{axis:.1}" x2="{axis_end:.1}" y2="{axis:.1}" stroke="#57606a"/>
+<text x="{left:.1}" y="{caption:.1}" fill="#57606a">virtual time (tokio's clock, paused): one dot per line, one lane per task</text>
+</svg>
+"##,
+        title = escape(title),
+        axis_end = x(end_ms) + 10.0,
+        caption = axis + 36.0,
+    )
+}
+
+/// Packs lane `lane`'s labels into rows, each label in the first row where it does not overlap
+/// the one before it.
+fn pack(t: &Timeline, lane: usize, x: &dyn Fn(u64) -> f64) -> Packed {
+    let mut ends: Vec<f64> = Vec::new();
+    let mut marks = Vec::new();
+    for row in &t.rows {
+        let at = x(row.ms);
+        for text in &row.cells[lane] {
+            let text = shorten(text);
+            let end = at + 6.0 + label_width(&text) + 8.0;
+            let slot = match ends.iter().position(|&e| e <= at - 4.0) {
+                Some(i) => i,
+                None => {
+                    ends.push(0.0);
+                    ends.len() - 1
+                }
+            };
+            ends[slot] = end;
+            marks.push((at, slot, text));
+        }
+    }
+    Packed {
+        rows: ends.len(),
+        marks,
+    }
+}
+
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * CHAR
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= LONGEST {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(LONGEST - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Milliseconds between two ticks: 1, 2 or 5 times a power of ten, at most ten ticks.
+fn tick_step(end_ms: u64) -> u64 {
+    let mut unit = 1;
+    loop {
+        for step in [unit, 2 * unit, 5 * unit] {
+            if end_ms / step <= 10 {
+                return step;
+            }
+        }
+        unit *= 10;
+    }
+}
+
+/// A tick's label: `0 s`, `0.5 s`, `1.25 s`.
+fn seconds(ms: u64) -> String {
+    let text = format!("{}.{:03}", ms / 1000, ms % 1000);
+    format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// `text` as XML character data (or an attribute value): markup characters escaped, and the
+/// characters XML 1.0 does not allow at all (most control characters) replaced by `�`.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timeline(text: &str, tasks: &[Option<u32>]) -> Timeline {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        Timeline::build(&lines, tasks).unwrap()
+    }
+
+    fn parse(svg: &str) -> roxmltree::Document<'_> {
+        roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not XML ({e}):\n{svg}"))
+    }
+
+    fn texts(doc: &roxmltree::Document) -> Vec<String> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn escaping_keeps_any_text_well_formed() {
+        assert_eq!(
+            escape("a < b && c > \"d\" 'e'"),
+            "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &apos;e&apos;"
+        );
+        assert_eq!(
+            escape("bell\x07 nul\0 esc\x1b[31m"),
+            "bell\u{fffd} nul\u{fffd} esc\u{fffd}[31m"
+        );
+        assert_eq!(escape("tab\tnew\nline"), "tab new line");
+        assert_eq!(escape("ünï 🦀 \u{ffff}"), "ünï 🦀 \u{fffd}");
+        assert_eq!(
+            escape("]]> <![CDATA[ &amp;"),
+            "]]&gt; &lt;![CDATA[ &amp;amp;"
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_drawn_as_text() {
+        let nasty = "</text><script>alert(1)</script> & \x01 \"q\" <!-- x -->";
+        let t = timeline(
+            &format!("  0.000s  {nasty}\n  1.000s  a <b>"),
+            &[Some(1), Some(2)],
+        );
+        let svg = draw(
+            "title <&>",
+            &[Group {
+                title: "yours & theirs",
+                timeline: &t,
+            }],
+        );
+        let doc = parse(&svg);
+        assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
+        let texts = texts(&doc);
+        assert!(
+            texts.iter().any(|s| s.starts_with("</text><script>")),
+            "{texts:?}"
+        );
+        assert!(texts.iter().any(|s| s == "a <b>"));
+        assert!(texts.iter().any(|s| s == "yours & theirs"));
+        assert!(texts.iter().any(|s| s == "title <&>"));
+    }
+
+    #[test]
+    fn every_lane_is_named_and_every_line_drawn_on_one_axis() {
+        let t = timeline(
+            "  0.000s  up 0\n  0.000s  down 2\n  0.300s  up 1\n  0.500s  down 1\n  1.000s  down 0",
+            &[Some(1), Some(2), Some(1), Some(2), Some(2)],
+        );
+        let svg = draw(
+            "03 interleaved-tasks",
+            &[Group {
+                title: "yours",
+                timeline: &t,
+            }],
+        );
+        let doc = parse(&svg);
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        let texts = texts(&doc);
+        for name in [
+            "up", "down", "up 0", "down 2", "up 1", "down 1", "down 0", "0 s", "1 s",
+        ] {
+            assert!(texts.iter().any(|s| s == name), "no {name:?} in {texts:?}");
+        }
+        let dots = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .count();
+        assert_eq!(dots, 5);
+    }
+
+    #[test]
+    fn two_groups_share_the_axis() {
+        let fast = timeline(
+            "  0.000s  a 0\n  0.000s  b 0\n  1.000s  a 1",
+            &[Some(1), Some(2), Some(1)],
+        );
+        let slow = timeline(
+            "  0.000s  a 0\n  1.000s  a 1\n  3.000s  b 0",
+            &[Some(1), Some(1), Some(2)],
+        );
+        let svg = draw(
+            "diff",
+            &[
+                Group {
+                    title: "solution",
+                    timeline: &fast,
+                },
+                Group {
+                    title: "yours",
+                    timeline: &slow,
+                },
+            ],
+        );
+        let doc = parse(&svg);
+        let texts = texts(&doc);
+        assert!(texts.iter().any(|s| s == "solution") && texts.iter().any(|s| s == "yours"));
+        // One axis, to the later end: 3 s.
+        assert_eq!(texts.iter().filter(|s| *s == "3 s").count(), 1);
+        // The same instant is the same x in both groups.
+        let xs_of = |label: &str| -> Vec<String> {
+            doc.descendants()
+                .filter(|n| n.has_tag_name("text") && n.text() == Some(label))
+                .map(|n| n.attribute("x").unwrap().to_string())
+                .collect()
+        };
+        let a1 = xs_of("a 1");
+        assert_eq!(a1.len(), 2);
+        assert_eq!(a1[0], a1[1]);
+    }
+
+    #[test]
+    fn labels_at_one_instant_stack_instead_of_overlapping() {
+        let t = timeline("  0.000s  a 1\n  0.000s  a 2\n  0.000s  a 3", &[]);
+        let svg = draw(
+            "ties",
+            &[Group {
+                title: "x",
+                timeline: &t,
+            }],
+        );
+        let doc = parse(&svg);
+        let ys: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .map(|n| n.attribute("cy").unwrap())
+            .collect();
+        assert_eq!(ys.len(), 3);
+        assert!(ys[0] != ys[1] && ys[1] != ys[2] && ys[0] != ys[2], "{ys:?}");
+    }
+
+    #[test]
+    fn ticks_are_round_and_few() {
+        assert_eq!(tick_step(1), 1);
+        assert_eq!(tick_step(4900), 500);
+        assert_eq!(tick_step(10_000), 1000);
+        assert_eq!(tick_step(16_000), 2000);
+        assert_eq!(tick_step(90), 10);
+        assert_eq!(seconds(0), "0 s");
+        assert_eq!(seconds(500), "0.5 s");
+        assert_eq!(seconds(1250), "1.25 s");
+        assert_eq!(seconds(12_000), "12 s");
+    }
+}

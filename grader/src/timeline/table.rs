@@ -1,0 +1,614 @@
+//! The timeline as a table for a terminal: the time, then one column per lane; for `diff`, the
+//! other side's lanes, a bar, then yours, so a run that went one task after another shows as a
+//! staircase beside a braid.
+//!
+//! The table fits the width it is given (`COLUMNS`, else 100): columns as wide as their widest
+//! cell, the widest ones cut down (with `…`) until the row fits, and no table at all
+//! ([`NoFit`]) when even cells of a few characters would not fit: many lanes are better read as
+//! the plain list. It stops after `max_rows` rows and says how many more there were; the caller
+//! says where to see them all.
+
+use super::{Row, Timeline, format_ms};
+use crate::color::Paint;
+use std::collections::HashMap;
+
+/// The narrowest a cell is cut to before the table gives up.
+const MIN_CELL: usize = 6;
+/// Between two columns.
+const GAP: &str = "  ";
+/// Between the other side's lanes and yours.
+const BAR: &str = " │ ";
+
+/// How to lay a table out.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    /// Characters per line.
+    pub width: usize,
+    /// Rows shown at most (an instant whose lines stack takes several).
+    pub max_rows: usize,
+    pub paint: Paint,
+}
+
+impl Layout {
+    /// The terminal's width from `COLUMNS` (set by most shells for their children), else 100.
+    pub fn terminal_width() -> usize {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+            .unwrap_or(100)
+    }
+}
+
+/// A table, ready to print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub lines: Vec<String>,
+    /// Rows left out after `max_rows`, and the instant the first of them is at.
+    pub hidden: Option<(usize, u64)>,
+}
+
+/// The lanes do not fit across the width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoFit {
+    pub lanes: usize,
+    pub width: usize,
+}
+
+impl std::fmt::Display for NoFit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} lanes do not fit in {} columns",
+            self.lanes, self.width
+        )
+    }
+}
+
+/// How a line is shown beside the other side's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tone {
+    Same,
+    /// Said by the other side at this instant, not by yours (red, like the diff's `-`).
+    Missing,
+    /// Said by yours at this instant, not by the other side (green, like the diff's `+`).
+    Extra,
+}
+
+/// One instant: the lines of every column, and whether the two sides differ there.
+struct Line {
+    ms: u64,
+    differs: bool,
+    cells: Vec<Vec<(String, Tone)>>,
+}
+
+/// What a table is made of, whether of one timeline or of two side by side.
+struct Grid {
+    headers: Vec<String>,
+    /// Columns per block: one block, or the other side's and yours.
+    blocks: Vec<usize>,
+    titles: Vec<String>,
+    rows: Vec<Line>,
+}
+
+/// One timeline as a table.
+pub fn single(t: &Timeline, layout: &Layout) -> Result<Table, NoFit> {
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| Line {
+            ms: r.ms,
+            differs: false,
+            cells: r
+                .cells
+                .iter()
+                .map(|c| c.iter().map(|l| (l.clone(), Tone::Same)).collect())
+                .collect(),
+        })
+        .collect();
+    render(
+        &Grid {
+            headers: t.lanes.clone(),
+            blocks: vec![t.lanes.len()],
+            titles: Vec::new(),
+            rows,
+        },
+        layout,
+    )
+}
+
+/// Two timelines side by side on one time column: the other side's (`their_title`) on the left,
+/// yours on the right. An instant where the two said different lines is marked `≠`, and the lines
+/// only one side said there are coloured as in a diff.
+pub fn versus(
+    theirs: &Timeline,
+    their_title: &str,
+    mine: &Timeline,
+    layout: &Layout,
+) -> Result<Table, NoFit> {
+    let by_ms =
+        |t: &Timeline| -> HashMap<u64, Row> { t.rows.iter().map(|r| (r.ms, r.clone())).collect() };
+    let (their_rows, my_rows) = (by_ms(theirs), by_ms(mine));
+    let mut instants: Vec<u64> = their_rows.keys().chain(my_rows.keys()).copied().collect();
+    instants.sort_unstable();
+    instants.dedup();
+    let empty = |t: &Timeline, ms| Row {
+        ms,
+        cells: vec![Vec::new(); t.lanes.len()],
+    };
+    let rows = instants
+        .into_iter()
+        .map(|ms| {
+            let t = their_rows
+                .get(&ms)
+                .cloned()
+                .unwrap_or_else(|| empty(theirs, ms));
+            let m = my_rows.get(&ms).cloned().unwrap_or_else(|| empty(mine, ms));
+            // The lines of one instant are compared as a set, as the grader does: tokio promises
+            // no order between them.
+            let mut unmatched: HashMap<&str, usize> = HashMap::new();
+            for l in t.cells.iter().flatten() {
+                *unmatched.entry(l).or_default() += 1;
+            }
+            let mine: Vec<Vec<(String, Tone)>> = m
+                .cells
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .map(|l| match unmatched.get_mut(l.as_str()) {
+                            Some(n) if *n > 0 => {
+                                *n -= 1;
+                                (l.clone(), Tone::Same)
+                            }
+                            _ => (l.clone(), Tone::Extra),
+                        })
+                        .collect()
+                })
+                .collect();
+            // What is left unmatched on their side is what yours did not say then.
+            let theirs: Vec<Vec<(String, Tone)>> = t
+                .cells
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .map(|l| match unmatched.get_mut(l.as_str()) {
+                            Some(n) if *n > 0 => {
+                                *n -= 1;
+                                (l.clone(), Tone::Missing)
+                            }
+                            _ => (l.clone(), Tone::Same),
+                        })
+                        .collect()
+                })
+                .collect();
+            let differs = theirs
+                .iter()
+                .chain(&mine)
+                .flatten()
+                .any(|(_, tone)| *tone != Tone::Same);
+            Line {
+                ms,
+                differs,
+                cells: theirs.into_iter().chain(mine).collect(),
+            }
+        })
+        .collect();
+    render(
+        &Grid {
+            headers: theirs.lanes.iter().chain(&mine.lanes).cloned().collect(),
+            blocks: vec![theirs.lanes.len(), mine.lanes.len()],
+            titles: vec![their_title.to_string(), "yours".to_string()],
+            rows,
+        },
+        layout,
+    )
+}
+
+fn render(grid: &Grid, layout: &Layout) -> Result<Table, NoFit> {
+    let p = layout.paint;
+    let columns = grid.headers.len();
+    let versus = grid.blocks.len() > 1;
+    let time_width = grid
+        .rows
+        .iter()
+        .map(|r| format_ms(r.ms).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("time".len());
+    // The mark column (`≠`) only where two sides are compared.
+    let mark_width = if versus { 2 } else { 0 };
+    // A gap before every column, but a bar instead before each block after the first.
+    let bars = grid.blocks.len() - 1;
+    let fixed = time_width + mark_width + GAP.len() * (columns - bars) + BAR.chars().count() * bars;
+    let natural = |short: bool| -> Vec<usize> {
+        (0..columns)
+            .map(|c| {
+                let header = &grid.headers[c];
+                grid.rows
+                    .iter()
+                    .flat_map(|r| &r.cells[c])
+                    .map(|(l, _)| width(without_name(l, header, short)))
+                    .chain([width(header)])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let available = layout.width.checked_sub(fixed).ok_or(NoFit {
+        lanes: columns,
+        width: layout.width,
+    })?;
+    // When the whole lines do not fit, a lane named by its lines' first words drops those words
+    // from its cells (`job 0 starts` under `job 0` is `starts`) before anything is cut.
+    let short = natural(false).iter().sum::<usize>() > available;
+    let widths = fit(&natural(short), available).ok_or(NoFit {
+        lanes: columns,
+        width: layout.width,
+    })?;
+
+    let mut lines = Vec::new();
+    let assemble = |time: String, mark: String, cells: Vec<String>| -> String {
+        let mut line = format!("{time}{mark}");
+        let mut column = 0;
+        for (b, &n) in grid.blocks.iter().enumerate() {
+            if b > 0 {
+                line.push_str(BAR);
+            } else {
+                line.push_str(GAP);
+            }
+            for i in 0..n {
+                if i > 0 {
+                    line.push_str(GAP);
+                }
+                line.push_str(&cells[column]);
+                column += 1;
+            }
+        }
+        line.trim_end().to_string()
+    };
+    let pad = |text: &str, w: usize| format!("{text}{}", " ".repeat(w.saturating_sub(width(text))));
+    let blank_time = " ".repeat(time_width);
+    let blank_mark = " ".repeat(mark_width);
+
+    if versus {
+        lines.push(title_line(grid, &widths, time_width + mark_width, p));
+    }
+    let headers: Vec<String> = (0..columns)
+        .map(|c| {
+            let h = cut(&grid.headers[c], widths[c]);
+            p.bold(&h) + &" ".repeat(widths[c] - width(&h))
+        })
+        .collect();
+    lines.push(assemble(
+        format!("{:>time_width$}", "time"),
+        blank_mark.clone(),
+        headers,
+    ));
+    lines.push(assemble(
+        p.dim(&"─".repeat(time_width)),
+        blank_mark.clone(),
+        widths.iter().map(|&w| p.dim(&"─".repeat(w))).collect(),
+    ));
+
+    let mut shown = 0;
+    let mut hidden = None;
+    for (i, row) in grid.rows.iter().enumerate() {
+        let height = row.cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        // Always at least one instant, however tall.
+        if shown > 0 && shown + height > layout.max_rows {
+            let rest: usize = grid.rows[i..]
+                .iter()
+                .map(|r| r.cells.iter().map(Vec::len).max().unwrap_or(0).max(1))
+                .sum();
+            hidden = Some((rest, row.ms));
+            break;
+        }
+        for k in 0..height {
+            let time = if k == 0 {
+                format!("{:>time_width$}", format_ms(row.ms))
+            } else {
+                blank_time.clone()
+            };
+            let mark = match (k, row.differs) {
+                (0, true) => p.yellow(" ≠"),
+                _ => blank_mark.clone(),
+            };
+            let cells = (0..columns)
+                .map(|c| match row.cells[c].get(k) {
+                    Some((text, tone)) => {
+                        let text = cut(without_name(text, &grid.headers[c], short), widths[c]);
+                        let shown = match tone {
+                            Tone::Same => text.clone(),
+                            Tone::Missing => p.red(&text),
+                            Tone::Extra => p.green(&text),
+                        };
+                        shown + &" ".repeat(widths[c] - width(&text))
+                    }
+                    None => pad("", widths[c]),
+                })
+                .collect();
+            lines.push(assemble(time, mark, cells));
+        }
+        shown += height;
+    }
+    Ok(Table { lines, hidden })
+}
+
+/// The line of block titles: each title starts over its block's first lane.
+fn title_line(grid: &Grid, widths: &[usize], lead: usize, p: Paint) -> String {
+    let mut line = " ".repeat(lead);
+    let mut column = 0;
+    for (b, &n) in grid.blocks.iter().enumerate() {
+        line.push_str(if b > 0 { BAR } else { GAP });
+        let span =
+            widths[column..column + n].iter().sum::<usize>() + GAP.len() * n.saturating_sub(1);
+        let title = cut(&grid.titles[b], span);
+        line.push_str(&p.bold(&title));
+        line.push_str(&" ".repeat(span - width(&title)));
+        column += n;
+    }
+    line.trim_end().to_string()
+}
+
+/// Column widths that add up to at most `available`: the natural ones if they fit, else every
+/// column wider than some cap cut to it (the largest cap that fits), so narrow lanes stay whole.
+/// `None` if that cap would be under [`MIN_CELL`].
+fn fit(natural: &[usize], available: usize) -> Option<Vec<usize>> {
+    let total = |cap: usize| natural.iter().map(|&w| w.min(cap)).sum::<usize>();
+    let mut cap = natural.iter().copied().max().unwrap_or(0);
+    while total(cap) > available {
+        if cap <= MIN_CELL {
+            return None;
+        }
+        cap -= 1;
+    }
+    Some(natural.iter().map(|&w| w.min(cap)).collect())
+}
+
+/// A cell's text: all of it, or when `short`, without the words its lane is named by (`starts`
+/// for `job 0 starts` in lane `job 0`; a lane whose lines do not all start so keeps them whole).
+fn without_name<'a>(text: &'a str, lane: &str, short: bool) -> &'a str {
+    if !short {
+        return text;
+    }
+    match text.trim_start().strip_prefix(lane) {
+        Some(rest) if rest.starts_with([' ', ':', ',']) => {
+            let rest = rest.trim_start_matches([' ', ':', ',']);
+            if rest.is_empty() { text } else { rest }
+        }
+        _ => text,
+    }
+}
+
+/// How wide `text` shows, in columns (one per character: wide characters are rare in
+/// transcripts, and a table slightly off beats a dependency).
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `text` made safe for one cell and cut to `w` columns, with `…` where it was cut. A newline
+/// shows as `⏎` and other control characters as `�`: they would break the row, or the terminal.
+fn cut(text: &str, w: usize) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' => '⏎',
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect();
+    if width(&clean) <= w {
+        return clean;
+    }
+    let mut kept: String = clean.chars().take(w.saturating_sub(1)).collect();
+    kept.push('…');
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timeline(text: &str, tasks: &[Option<u32>]) -> Timeline {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        Timeline::build(&lines, tasks).unwrap()
+    }
+
+    fn layout(width: usize, max_rows: usize) -> Layout {
+        Layout {
+            width,
+            max_rows,
+            paint: Paint(false),
+        }
+    }
+
+    fn interleaved() -> Timeline {
+        timeline(
+            "  0.000s  up 0\n  0.000s  down 2\n  0.000s  2^0 = 1\n  0.300s  up 1\n  0.500s  down 1\n\
+             \x20 0.600s  up 2\n  0.700s  2^1 = 2\n  1.000s  down 0",
+            &[1, 2, 3, 1, 2, 1, 3, 2].map(Some),
+        )
+    }
+
+    #[test]
+    fn one_column_per_lane_one_row_per_instant() {
+        let table = single(&interleaved(), &layout(100, 50)).unwrap();
+        assert_eq!(
+            table.lines.join("\n"),
+            "    time  up    down    task 3\n\
+             ────────  ────  ──────  ───────\n\
+             \x20 0.000s  up 0  down 2  2^0 = 1\n\
+             \x20 0.300s  up 1\n\
+             \x20 0.500s        down 1\n\
+             \x20 0.600s  up 2\n\
+             \x20 0.700s                2^1 = 2\n\
+             \x20 1.000s        down 0"
+        );
+        assert_eq!(table.hidden, None);
+    }
+
+    #[test]
+    fn a_tie_in_one_lane_stacks_with_the_time_written_once() {
+        let t = timeline(
+            "  0.000s  a 1\n  0.000s  a 2\n  0.000s  b 1\n  1.000s  b 2",
+            &[Some(1), Some(1), Some(2), Some(2)],
+        );
+        let table = single(&t, &layout(100, 50)).unwrap();
+        assert_eq!(
+            table.lines[2..],
+            ["  0.000s  a 1  b 1", "          a 2", "  1.000s       b 2"]
+        );
+    }
+
+    #[test]
+    fn wide_cells_are_cut_to_fit_and_narrow_ones_stay_whole() {
+        let t = timeline(
+            &format!("  0.000s  short\n  0.000s  {}", "long ".repeat(30)),
+            &[Some(1), Some(2)],
+        );
+        let table = single(&t, &layout(60, 50)).unwrap();
+        for line in &table.lines {
+            assert!(line.chars().count() <= 60, "{line:?} is wider than 60");
+        }
+        assert!(
+            table.lines[2].contains("short  long long"),
+            "{:?}",
+            table.lines
+        );
+        assert!(table.lines[2].ends_with('…'), "{:?}", table.lines);
+    }
+
+    #[test]
+    fn when_lines_do_not_fit_a_lane_leaves_out_the_words_it_is_named_by() {
+        let t = timeline(
+            "  0.000s  job 0 starts (2 s)\n  0.000s  job 1 starts (3 s)\n  2.000s  job 0 done\n\
+             \x20 3.000s  job 1 done\n  3.000s  result 0: Ok(\"job 0: 2 s of work\")",
+            &[Some(1), Some(2), Some(1), Some(2), None],
+        );
+        let wide = single(&t, &layout(100, 50)).unwrap();
+        assert!(
+            wide.lines[2].contains("job 0 starts (2 s)  job 1 starts (3 s)"),
+            "{:?}",
+            wide.lines
+        );
+        let narrow = single(&t, &layout(56, 50)).unwrap();
+        assert_eq!(
+            narrow.lines,
+            [
+                "    time  job 0         job 1         main",
+                "────────  ────────────  ────────────  ──────────────────",
+                "  0.000s  starts (2 s)  starts (3 s)",
+                "  2.000s  done",
+                "  3.000s                done          result 0: Ok(\"job…",
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_lanes_for_the_width_is_no_table() {
+        let tasks: Vec<Option<u32>> = (1..=20).map(Some).collect();
+        let text: String = (1..=20)
+            .map(|i| format!("  0.000s  worker{i} says hello\n"))
+            .collect();
+        let t = timeline(&text, &tasks);
+        assert_eq!(
+            single(&t, &layout(100, 50)),
+            Err(NoFit {
+                lanes: 20,
+                width: 100
+            })
+        );
+        assert_eq!(
+            NoFit {
+                lanes: 20,
+                width: 100
+            }
+            .to_string(),
+            "20 lanes do not fit in 100 columns"
+        );
+        assert!(single(&t, &layout(400, 50)).is_ok());
+    }
+
+    #[test]
+    fn long_runs_stop_at_the_row_limit_and_say_what_is_left() {
+        let text: String = (0..30)
+            .map(|i| format!("{:>7.3}s  tick {i}\n", i as f64))
+            .collect();
+        let t = timeline(&text, &[]);
+        let table = single(&t, &layout(100, 10)).unwrap();
+        assert_eq!(table.lines.len(), 2 + 10);
+        assert_eq!(table.hidden, Some((20, 10_000)));
+        // A first instant taller than the limit is shown all the same.
+        let t = timeline("  0.000s  x 1\n  0.000s  x 2\n  0.000s  x 3", &[]);
+        let table = single(&t, &layout(100, 1)).unwrap();
+        assert_eq!(table.lines.len(), 2 + 3);
+    }
+
+    #[test]
+    fn control_characters_cannot_break_a_row() {
+        let t = Timeline::build(&["  0.000s  a\nb \x1b[31mred".to_string()], &[]).unwrap();
+        let table = single(&t, &layout(100, 50)).unwrap();
+        assert_eq!(table.lines[2], "  0.000s  a⏎b \u{fffd}[31mred");
+    }
+
+    #[test]
+    fn versus_puts_the_sides_on_one_time_column_and_marks_where_they_differ() {
+        let theirs = interleaved();
+        // Yours ran up to the end, then down: at 0.000 s only `up 0` was said.
+        let mine = timeline(
+            "  0.000s  up 0\n  0.300s  up 1\n  0.600s  up 2\n  0.600s  down 2\n  1.100s  down 1",
+            &[Some(1), Some(1), Some(1), Some(2), Some(2)],
+        );
+        let table = versus(&theirs, "solution", &mine, &layout(100, 50)).unwrap();
+        let text = table.lines.join("\n");
+        assert_eq!(table.lines[0].trim_start(), "solution              │ yours");
+        assert!(
+            table.lines[1].contains("up    down    task 3  │ up    down"),
+            "{text}"
+        );
+        let row = |time: &str| -> &str {
+            table
+                .lines
+                .iter()
+                .find(|l| l.starts_with(time))
+                .unwrap_or_else(|| panic!("no row at {time}:\n{text}"))
+        };
+        assert!(row("  0.000s ≠").ends_with("│ up 0"), "{text}");
+        assert!(
+            row("  0.300s    up 1").ends_with("│ up 1"),
+            "the same: no mark\n{text}"
+        );
+        // Instants only one side has are rows too.
+        assert!(row("  1.100s ≠").ends_with("│       down 1"), "{text}");
+    }
+
+    #[test]
+    fn colour_tells_missing_from_extra_lines() {
+        let theirs = timeline("  0.000s  a 0\n  0.000s  b 0", &[Some(1), Some(2)]);
+        let mine = timeline("  0.000s  a 0\n  0.000s  c 0", &[Some(1), Some(2)]);
+        let table = versus(
+            &theirs,
+            "solution",
+            &mine,
+            &Layout {
+                paint: Paint(true),
+                ..layout(100, 50)
+            },
+        )
+        .unwrap();
+        let row = &table.lines[3];
+        assert!(
+            row.contains("\x1b[31mb 0\x1b[0m"),
+            "missing from yours, red: {row:?}"
+        );
+        assert!(
+            row.contains("\x1b[32mc 0\x1b[0m"),
+            "only yours, green: {row:?}"
+        );
+        assert!(
+            !row.contains("\x1b[31ma 0") && !row.contains("\x1b[32ma 0"),
+            "{row:?}"
+        );
+    }
+}
