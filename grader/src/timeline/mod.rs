@@ -5,7 +5,7 @@
 //! lesson 03 draws by hand:
 //!
 //! ```text
-//!     time  up    down    task 3
+//!     time  up    down    2^…
 //!   0.000s  up 0  down 5  2^0 = 1
 //!   0.300s  up 1
 //!   0.500s        down 4
@@ -200,7 +200,11 @@ fn names(order: &[Key], said: &HashMap<&Key, Vec<(u64, &str)>>) -> Vec<String> {
             Key::Word(w) => w.clone(),
             Key::Task(n) => {
                 let number = format!("task {n}");
-                let Some(word) = &one[i] else { return number };
+                let Some(word) = &one[i] else {
+                    // No word in common: what the lines start with may still say what the task
+                    // is (`2^0 = 1`, `2^1 = 2`: `2^…`).
+                    return shared_start(&lines(key)).unwrap_or(number);
+                };
                 if word == "main" {
                     return number;
                 }
@@ -244,6 +248,31 @@ fn names(order: &[Key], said: &HashMap<&Key, Vec<(u64, &str)>>) -> Vec<String> {
 fn distinct_all(items: &[&Option<String>]) -> bool {
     let mut seen = std::collections::HashSet::new();
     items.iter().all(|i| seen.insert(*i))
+}
+
+/// What all of a task's lines (two or more) start with, as a name (`2^…`), when that is more than
+/// a digit or two: the start is cut back to a whole token (never `up 1` from `up 1`, `up 12`).
+fn shared_start(lines: &[&str]) -> Option<String> {
+    let (first, rest) = lines.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let mut len = first.len();
+    for line in rest {
+        len = first
+            .char_indices()
+            .zip(line.chars())
+            .take_while(|((i, a), b)| *i < len && a == b)
+            .map(|((i, a), _)| i + a.len_utf8())
+            .last()
+            .unwrap_or(0);
+    }
+    let start = &first[..len];
+    // The shared part ends inside a number or a word that goes on differently: cut it back to
+    // before that token's alphanumeric run.
+    let start = start.trim_end_matches(char::is_alphanumeric).trim_end();
+    (start.chars().count() >= 2 && start.chars().any(|c| !c.is_ascii_digit()))
+        .then(|| format!("{start}…"))
 }
 
 /// The first `n` words all of `lines` start with (see [`words`]).
@@ -343,8 +372,9 @@ mod tests {
     fn one_lane_per_task_named_by_its_first_word_in_order_of_first_line() {
         let (said, tasks) = run_all();
         let t = Timeline::build(&said, &tasks).unwrap();
-        // `2^0 = 1`, `2^1 = 2`: no word in common, so the third task keeps its number.
-        assert_eq!(t.lanes, ["up", "down", "task 3"]);
+        // `2^0 = 1`, `2^1 = 2`: no word in common, so the third task is named by what its
+        // lines start with.
+        assert_eq!(t.lanes, ["up", "down", "2^…"]);
         assert!(!t.by_word);
         let instants: Vec<u64> = t.rows.iter().map(|r| r.ms).collect();
         assert_eq!(instants, [0, 300, 500, 600, 700, 1500]);
@@ -392,10 +422,14 @@ mod tests {
         );
         let t = Timeline::build(&said, &[Some(1), Some(1), Some(2), Some(2)]).unwrap();
         assert_eq!(t.lanes, ["kettle", "ann"]);
-        // A number is no name: `2^0 = 1`, `2^1 = 2` keep the task's number.
+        // A number is no word: `2^0 = 1`, `2^1 = 2` are named by the start they share, and
+        // lines that share only a digit keep the task's number.
         let said = lines("  0.000s  2^0 = 1\n  0.700s  2^1 = 2");
         let t = Timeline::build(&said, &[Some(3), Some(3)]).unwrap();
-        assert_eq!(t.lanes, ["task 3"]);
+        assert_eq!(t.lanes, ["2^…"]);
+        let said = lines("  0.000s  10 = x\n  0.700s  12 = y\n  0.900s  + 1");
+        let t = Timeline::build(&said, &[Some(3), Some(3), Some(4)]).unwrap();
+        assert_eq!(t.lanes, ["task 3", "task 4"]);
     }
 
     #[test]

@@ -436,7 +436,7 @@ mod tests {
         let table = single(&interleaved(), &layout(100, 50)).unwrap();
         assert_eq!(
             table.lines.join("\n"),
-            "    time  up    down    task 3\n\
+            "    time  up    down    2^…\n\
              ────────  ────  ──────  ───────\n\
              \x20 0.000s  up 0  down 2  2^0 = 1\n\
              \x20 0.300s  up 1\n\
@@ -564,7 +564,7 @@ mod tests {
         let text = table.lines.join("\n");
         assert_eq!(table.lines[0].trim_start(), "solution              │ yours");
         assert!(
-            table.lines[1].contains("up    down    task 3  │ up    down"),
+            table.lines[1].contains("up    down    2^…     │ up    down"),
             "{text}"
         );
         let row = |time: &str| -> &str {
