@@ -68,13 +68,22 @@ pub fn list(bin: &Path) -> Result<Vec<CheckInfo>, String> {
     CheckInfo::decode_list(&out.stdout.text()).map_err(|e| format!("{} list: {e}", bin.display()))
 }
 
-/// Like [`list`], but remembers the answer in the state directory, keyed by the binary's size and
-/// modification time: a warm `check` then starts no process but the checks themselves.
-pub fn list_cached(bin: &Path, state: &State) -> Result<Vec<CheckInfo>, String> {
-    let key = std::fs::metadata(bin)
-        .ok()
-        .and_then(|m| Some(format!("{} {:?}", m.len(), m.modified().ok()?)))
-        .unwrap_or_default();
+/// Like [`list`], but remembers the answer in the state directory, keyed by `list_print` (the
+/// fingerprint of what the list comes from: see `harness::Outcome`) when there is one, else by
+/// the binary's size and modification time: a warm `check`, or one after an edit of the student's
+/// code, then starts no process but the checks themselves.
+pub fn list_cached(
+    bin: &Path,
+    list_print: Option<u64>,
+    state: &State,
+) -> Result<Vec<CheckInfo>, String> {
+    let key = match list_print {
+        Some(print) => format!("checks {print:016x}"),
+        None => std::fs::metadata(bin)
+            .ok()
+            .and_then(|m| Some(format!("{} {:?}", m.len(), m.modified().ok()?)))
+            .unwrap_or_default(),
+    };
     let name = bin
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -103,8 +103,9 @@ impl Session<'_> {
                     .map(|l| l.iter().map(|c| c.points).sum()),
                 reused: false,
             };
+            let list_print = built.list_print;
             match built.result.and_then(|b| {
-                runner::list_cached(&b.bin, &self.state)
+                runner::list_cached(&b.bin, list_print, &self.state)
                     .map(|list| (b, list))
                     .map_err(harness::BuildError::Broken)
             }) {

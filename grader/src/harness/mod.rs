@@ -146,6 +146,10 @@ pub struct Built {
 pub struct Outcome {
     pub result: std::result::Result<Built, BuildError>,
     pub notes: Vec<String>,
+    /// A fingerprint of everything the harness's check list comes from (the checks, the check
+    /// API, the generated harness), and nothing of the crate under test: the list stays known
+    /// across a student's edits, so a check after a save starts no process just to list.
+    pub list_print: Option<u64>,
 }
 
 /// Builds harnesses for one course.
@@ -177,9 +181,10 @@ impl Builder<'_> {
                     out[index] = Some(Outcome {
                         result: Err(e),
                         notes,
+                        list_print: None,
                     })
                 }
-                Ok((print, notes)) => {
+                Ok((print, list_print, notes)) => {
                     let bin = self.bin_path(&t.member);
                     if bin.is_file() && fingerprint::stamp(self.state, &t.member) == Some(print) {
                         out[index] = Some(Outcome {
@@ -188,12 +193,14 @@ impl Builder<'_> {
                                 warnings: self.read_warnings(&t.member),
                             }),
                             notes,
+                            list_print: Some(list_print),
                         });
                     } else {
                         fingerprint::clear_stamp(self.state, &t.member);
                         out[index] = Some(Outcome {
                             result: Err(BuildError::Broken(String::new())),
                             notes,
+                            list_print: Some(list_print),
                         });
                         pending.push(Prepared { index, print });
                     }
@@ -241,12 +248,13 @@ impl Builder<'_> {
     }
 
     /// Stages the crate under test and writes the harness files. Returns the fingerprint of all
-    /// inputs and the notes on the student's manifest.
+    /// inputs, the fingerprint of the check list's inputs, and the notes on the student's manifest.
+    #[allow(clippy::type_complexity)]
     fn prepare(
         &self,
         t: &Target,
         shared: &Shared,
-    ) -> std::result::Result<(u64, Vec<String>), (BuildError, Vec<String>)> {
+    ) -> std::result::Result<(u64, u64, Vec<String>), (BuildError, Vec<String>)> {
         let broken = |m: String| (BuildError::Broken(m), Vec::new());
         if let Variant::Wrong(mistake) = &t.variant {
             crate::mistakes::materialize(self.course, &t.exercise, mistake, &t.crate_dir)
@@ -299,7 +307,13 @@ impl Builder<'_> {
             .add(&main)
             .add_file(&self.course.root.join("Cargo.lock"))
             .finish();
-        Ok((print, staged.notes))
+        let list_print = Print::new()
+            .add(&t.member)
+            .add(shared.check_api.print)
+            .add(shared.checks.print)
+            .add(&main)
+            .finish();
+        Ok((print, list_print, staged.notes))
     }
 
     /// Writes the workspace and runs one `cargo build` over `targets` (in the course's workspace,
