@@ -7,6 +7,7 @@
 //! means a file's *content* changed (or a file came or went) since the last check: an editor that
 //! rewrites a file unchanged, or touches a backup, costs no check.
 
+use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -69,18 +70,24 @@ pub struct Saves {
 }
 
 impl Saves {
-    /// File events go to `to` as `nudge()`: a hint to look, never a verdict (the snapshot is).
+    /// File events go to `to` as `nudge(written)`: a hint to look, never a verdict (the snapshot
+    /// is). `written` is true when a file that was open for writing was closed (inotify's
+    /// IN_CLOSE_WRITE): a save is then complete, and the folder need not stay quiet for long.
     /// `poll_only` skips events (`--poll`).
-    pub fn new<T: Send + 'static>(to: Sender<T>, nudge: fn() -> T, poll_only: bool) -> Saves {
+    pub fn new<T: Send + 'static>(to: Sender<T>, nudge: fn(bool) -> T, poll_only: bool) -> Saves {
         let (events, polling_because) = if poll_only {
             (None, Some("--poll was given".to_string()))
         } else {
             let watcher =
                 notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-                    if let Ok(event) = event
-                        && !matches!(event.kind, EventKind::Access(_))
-                    {
-                        let _ = to.send(nudge());
+                    let Ok(event) = event else { return };
+                    let written = matches!(
+                        event.kind,
+                        EventKind::Access(AccessKind::Close(AccessMode::Write))
+                    );
+                    // Reading a file (the grader's own staging does) is not a change.
+                    if written || !matches!(event.kind, EventKind::Access(_)) {
+                        let _ = to.send(nudge(written));
                     }
                 });
             match watcher {

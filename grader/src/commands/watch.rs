@@ -22,9 +22,13 @@ use std::time::Duration;
 /// How long a folder must stay quiet after a file event before it is read: editors write a
 /// file in several steps (truncate, write, rename, chmod), and one save is one check.
 const DEBOUNCE: Duration = Duration::from_millis(30);
+/// The same, once a file open for writing has been closed (the save is complete; only a rename
+/// into place may follow at once).
+const SETTLED: Duration = Duration::from_millis(3);
 
 enum Input {
-    Saved,
+    /// A file event; `true` when it closed a file written to.
+    Saved(bool),
     Key(Key),
 }
 
@@ -69,7 +73,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
         None => first_unfinished(ctx),
     };
     let (tx, rx) = channel();
-    let mut saves = Saves::new(tx.clone(), || Input::Saved, poll_only);
+    let mut saves = Saves::new(tx.clone(), Input::Saved, poll_only);
     let keys = Keys::start(tx, Input::Key);
     let p = ctx.paint();
     let clear = std::io::stdout().is_terminal();
@@ -191,10 +195,12 @@ fn wait(
         },
     };
     match input {
-        Input::Saved => {
+        Input::Saved(written) => {
+            let mut quiet = if written { SETTLED } else { DEBOUNCE };
             loop {
-                match rx.recv_timeout(DEBOUNCE) {
-                    Ok(Input::Saved) => {}
+                match rx.recv_timeout(quiet) {
+                    Ok(Input::Saved(true)) => quiet = SETTLED,
+                    Ok(Input::Saved(false)) => {}
                     Ok(key) => pending.push_back(key),
                     Err(_) => break,
                 }
