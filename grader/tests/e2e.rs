@@ -680,6 +680,15 @@ fn a_passing_check_names_the_next_exercise() {
         .stdout(predicate::str::contains(
             "Next: 02 wrong-value  (cargo run -p grader -- check 02)",
         ));
+    // The next one is looked for after the exercise checked, then from the start: passing the
+    // last exercise sends a student back to the first one not passed, never to one done.
+    grader(course.path())
+        .args(["check", "35"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Next: 02 wrong-value  (cargo run -p grader -- check 02)",
+        ));
     // JSON stays as it was: no such line.
     grader(course.path())
         .args(["check", "1", "--format", "json"])

@@ -96,15 +96,12 @@ pub fn run(
     Ok(if passed { PASSED } else { FAILED })
 }
 
-/// The exercise to do after `checked` pass: the first in course order, other than those, that is
-/// not passed for the files as they are now.
+/// The exercise to do after `checked` pass: the first not passed after the last of them (see
+/// [`student_files::next_unfinished`]), and never one of them.
 fn next_exercise(course: &Course, checked: &[&Exercise]) -> Option<Next> {
-    let progress = Progress::load(&course.root);
-    course
-        .exercises
-        .iter()
+    let last = checked.last()?;
+    student_files::next_unfinished(course, last)
         .filter(|e| !checked.iter().any(|c| c.slug == e.slug))
-        .find(|e| !student_files::standing(course, e, progress.exercises.get(&e.slug)).passed())
         .map(|e| Next {
             number: e.number,
             label: e.label(),

@@ -109,8 +109,13 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
                 }
             }
             Action::Next => {
-                if index + 1 < course.exercises.len() {
-                    index += 1;
+                // The next one not passed yet (what the pass message offers), else simply the
+                // next in order: `n` always moves on, even past an exercise left unfinished.
+                let next = student_files::next_unfinished(course, ex)
+                    .and_then(|n| course.exercises.iter().position(|e| e.slug == n.slug))
+                    .or((index + 1 < course.exercises.len()).then_some(index + 1));
+                if let Some(next) = next {
+                    index = next;
                     saves.watch(&course.exercise_dir(&course.exercises[index]));
                     action = Action::Check;
                     continue;
@@ -235,7 +240,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
         );
     }
     if standing.passed() {
-        let next = course.exercises.get(index + 1);
+        let next = student_files::next_unfinished(course, ex);
         outln!(
             "{}",
             p.green(&format!(
@@ -243,7 +248,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
                 ex.label(),
                 match next {
                     Some(n) => format!(" Press n for {}.", n.label()),
-                    None => " That was the last exercise: well done!".to_string(),
+                    None => " Every exercise has passed: well done!".to_string(),
                 }
             ))
         );
