@@ -416,6 +416,23 @@ pub fn standing(course: &Course, ex: &Exercise, entry: Option<&Entry>) -> Standi
     }
 }
 
+/// The exercise to do after `after`: the first one not passed for the files as they are now,
+/// looking on from `after` in course order and then from the start (a student who skipped one
+/// comes back to it after the last). `None` when every other exercise has passed.
+pub fn next_unfinished<'c>(course: &'c Course, after: &Exercise) -> Option<&'c Exercise> {
+    let progress = crate::progress::Progress::load(&course.root);
+    let at = course
+        .exercises
+        .iter()
+        .position(|e| e.slug == after.slug)
+        .map_or(0, |i| i + 1);
+    let (before, from) = course.exercises.split_at(at.min(course.exercises.len()));
+    from.iter()
+        .chain(before)
+        .filter(|e| e.slug != after.slug)
+        .find(|e| !standing(course, e, progress.exercises.get(&e.slug)).passed())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,21 +575,4 @@ mod tests {
         );
         assert!(Differences::between(&before, &before).is_empty());
     }
-}
-
-/// The exercise to do after `after`: the first one not passed for the files as they are now,
-/// looking on from `after` in course order and then from the start (a student who skipped one
-/// comes back to it after the last). `None` when every other exercise has passed.
-pub fn next_unfinished<'c>(course: &'c Course, after: &Exercise) -> Option<&'c Exercise> {
-    let progress = crate::progress::Progress::load(&course.root);
-    let at = course
-        .exercises
-        .iter()
-        .position(|e| e.slug == after.slug)
-        .map_or(0, |i| i + 1);
-    let (before, from) = course.exercises.split_at(at.min(course.exercises.len()));
-    from.iter()
-        .chain(before)
-        .filter(|e| e.slug != after.slug)
-        .find(|e| !standing(course, e, progress.exercises.get(&e.slug)).passed())
 }
