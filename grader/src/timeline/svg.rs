@@ -195,23 +195,11 @@ fn seconds(ms: u64) -> String {
     format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
-/// `text` as XML character data (or an attribute value): markup characters escaped, and the
-/// characters XML 1.0 does not allow at all (most control characters) replaced by `�`.
+/// `text` as XML character data (or an attribute value): the JUnit report's escaping (markup
+/// characters escaped, characters XML 1.0 forbids replaced by `�`), with line breaks as spaces,
+/// since an SVG label is one line.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::junit::escape(&text.replace('\n', " "))
 }
 
 #[cfg(test)]

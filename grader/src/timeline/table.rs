@@ -150,37 +150,9 @@ pub fn versus(
             for l in t.cells.iter().flatten() {
                 *unmatched.entry(l).or_default() += 1;
             }
-            let mine: Vec<Vec<(String, Tone)>> = m
-                .cells
-                .iter()
-                .map(|c| {
-                    c.iter()
-                        .map(|l| match unmatched.get_mut(l.as_str()) {
-                            Some(n) if *n > 0 => {
-                                *n -= 1;
-                                (l.clone(), Tone::Same)
-                            }
-                            _ => (l.clone(), Tone::Extra),
-                        })
-                        .collect()
-                })
-                .collect();
+            let mine = mark(&m.cells, &mut unmatched, Tone::Same, Tone::Extra);
             // What is left unmatched on their side is what yours did not say then.
-            let theirs: Vec<Vec<(String, Tone)>> = t
-                .cells
-                .iter()
-                .map(|c| {
-                    c.iter()
-                        .map(|l| match unmatched.get_mut(l.as_str()) {
-                            Some(n) if *n > 0 => {
-                                *n -= 1;
-                                (l.clone(), Tone::Missing)
-                            }
-                            _ => (l.clone(), Tone::Same),
-                        })
-                        .collect()
-                })
-                .collect();
+            let theirs = mark(&t.cells, &mut unmatched, Tone::Missing, Tone::Same);
             let differs = theirs
                 .iter()
                 .chain(&mine)
@@ -404,6 +376,30 @@ fn cut(text: &str, w: usize) -> String {
     let mut kept: String = clean.chars().take(w.saturating_sub(1)).collect();
     kept.push('…');
     kept
+}
+
+/// Each line of `cells` with a tone: `found` when `unmatched` still counts one like it (which
+/// it then uses up), else `not_found`.
+fn mark<'a>(
+    cells: &'a [Vec<String>],
+    unmatched: &mut HashMap<&'a str, usize>,
+    found: Tone,
+    not_found: Tone,
+) -> Vec<Vec<(String, Tone)>> {
+    cells
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|l| match unmatched.get_mut(l.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        (l.clone(), found)
+                    }
+                    _ => (l.clone(), not_found),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
