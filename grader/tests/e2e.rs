@@ -254,13 +254,13 @@ fn hints_follow_the_first_failing_check_and_are_not_repeated() {
     let hint = || grader(course.path()).args(["hint", "2"]).assert().code(0);
     hint()
         .stdout(predicate::str::contains(
-            "Hint 1 of 2 for `answer-is-42`: The answer is one more than yours.",
+            "Hint 1 of 2 for `answer-is-42`:\n  The answer is one more than yours.",
         ))
         .stdout(predicate::str::contains("Look at the number").not());
     // The next call gives the next hint only: the first is not repeated.
     hint()
         .stdout(predicate::str::contains(
-            "Hint 2 of 2 for `answer-is-42`: Return 42.",
+            "Hint 2 of 2 for `answer-is-42`:\n  Return 42.",
         ))
         .stdout(predicate::str::contains("one more than yours").not());
     // The check's hints are used up: then the exercise's own.

@@ -166,12 +166,21 @@ fn print_hint(ex: &Exercise, source: &Source, index: usize, of: usize, p: Paint)
         ),
         Source::Exercise => (&ex.hints[index], format!("Hint {} of {of}: ", index + 1)),
     };
-    // The first line carries the heading; the rest are indented under the text.
+    // A short heading leads the text's first line, and the rest is indented under the text; a
+    // check's name makes a heading too wide for that, so it gets a line of its own.
+    let width = head.chars().count();
+    if width > 24 {
+        outln!("{}", p.bold(head.trim_end()));
+        for line in wrap(text, 88) {
+            outln!("  {line}");
+        }
+        return;
+    }
     for (j, line) in wrap(text, 88).iter().enumerate() {
         if j == 0 {
             outln!("{}{line}", p.bold(&head));
         } else {
-            outln!("{}{line}", " ".repeat(head.chars().count()));
+            outln!("{}{line}", " ".repeat(width));
         }
     }
 }
