@@ -716,8 +716,8 @@ fn short(results: &[Result<u32, String>]) -> String {
 /// (the wrong timing of a pool), or jobs started out of order. The lines are the demo's:
 /// `job {i} starts ({secs} s)`, `job {i} done`, `job {i} fails`. Within one instant, ends are
 /// counted before starts, so a correct pool is never blamed. Otherwise the comparison's own
-/// verdict stands.
-fn explain_pool(fail: Fail, durations: &[u64], k: usize) -> Fail {
+/// verdict stands. (The hidden checks, grader/checks/hidden/task-pools.rs, use it too.)
+pub(crate) fn explain_pool(fail: Fail, durations: &[u64], k: usize) -> Fail {
     match pool_diagnosis(&transcript(), durations, k) {
         Some((kind, why)) => Fail {
             kind,

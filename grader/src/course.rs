@@ -176,6 +176,16 @@ impl Course {
             .join(format!("{}.rs", ex.slug))
     }
 
+    /// The hidden checks for `ex`, if the course has any: the student edition leaves the folder
+    /// `grader/checks/hidden/` out, so only the trusted course runs them.
+    pub fn hidden_checks_file(&self, ex: &Exercise) -> PathBuf {
+        self.root
+            .join("grader")
+            .join("checks")
+            .join("hidden")
+            .join(format!("{}.rs", ex.slug))
+    }
+
     /// Expected transcripts for `ex`.
     pub fn fixtures_dir(&self, ex: &Exercise) -> PathBuf {
         self.root.join("fixtures").join(&ex.slug)

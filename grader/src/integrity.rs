@@ -18,6 +18,10 @@ pub const TRUSTED: &[&str] = &[
     ".ci",
 ];
 
+/// Trusted folders the student edition does not ship: a clone that lacks their files changed
+/// nothing (one that adds or changes a file there still gets a flag).
+const NOT_SHIPPED: &[&str] = &["grader/checks/hidden/"];
+
 /// Flags limit: a submission that rewrote everything gets the first ones and a count.
 const MOST: usize = 20;
 
@@ -34,7 +38,12 @@ pub fn flags(course: &Path, submission: &Path) -> Vec<String> {
             None => out.push(format!("added {path}")),
         }
     }
-    for path in ours.keys().filter(|p| !theirs.contains_key(*p)) {
+    let shipped = |p: &&String| !NOT_SHIPPED.iter().any(|dir| p.starts_with(dir));
+    for path in ours
+        .keys()
+        .filter(|p| !theirs.contains_key(*p))
+        .filter(shipped)
+    {
         out.push(format!("deleted {path}"));
     }
     out.sort_by(|a, b| {
@@ -119,6 +128,22 @@ mod tests {
                 "added fixtures/x/t.txt",
                 "changed grader/checks/x.rs"
             ]
+        );
+    }
+
+    #[test]
+    fn hidden_checks_missing_from_a_clone_are_no_flag_but_planted_ones_are() {
+        let course = tempfile::tempdir().unwrap();
+        let sub = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(course.path().join("grader/checks/hidden")).unwrap();
+        std::fs::write(course.path().join("grader/checks/hidden/x.rs"), "secret").unwrap();
+        // The student edition has no hidden checks: nothing to flag.
+        assert!(super::flags(course.path(), sub.path()).is_empty());
+        std::fs::create_dir_all(sub.path().join("grader/checks/hidden")).unwrap();
+        std::fs::write(sub.path().join("grader/checks/hidden/x.rs"), "guess").unwrap();
+        assert_eq!(
+            super::flags(course.path(), sub.path()),
+            vec!["changed grader/checks/hidden/x.rs"]
         );
     }
 }

@@ -20,6 +20,9 @@ pub struct Check {
     pub(crate) paused: bool,
     pub(crate) main: bool,
     pub(crate) untimed: bool,
+    /// Set by the harness for the checks of `grader/checks/hidden/<slug>.rs`, never by a check:
+    /// where a check is written decides whether it ships to students, so that is what marks it.
+    pub(crate) hidden: bool,
 }
 
 /// Declares a check. `body` returns `Ok(())` when the student's code is right, and a [`Fail`]
@@ -38,6 +41,7 @@ where
         paused: true,
         main: false,
         untimed: false,
+        hidden: false,
     }
 }
 
@@ -79,6 +83,7 @@ impl Check {
             main: self.main,
             untimed: self.untimed,
             about: self.about.into(),
+            hidden: self.hidden,
         }
     }
 }

@@ -34,6 +34,21 @@ static JOB: OnceLock<Job> = OnceLock::new();
 
 /// Entry point: `fn main() { awaitlings_check::harness::main(checks::checks()) }`.
 pub fn main(checks: Vec<Check>) {
+    main_with_hidden(checks, Vec::new());
+}
+
+/// Entry point of an exercise with hidden checks (`grader/checks/hidden/<slug>.rs`, which the
+/// student edition leaves out): `hidden`'s checks are listed after the public ones, marked hidden.
+pub fn main_with_hidden(public: Vec<Check>, hidden: Vec<Check>) {
+    let mut checks = public;
+    checks.extend(hidden.into_iter().map(|mut c| {
+        c.hidden = true;
+        c
+    }));
+    if let Some(clash) = name_clash(&checks) {
+        eprintln!("{clash}");
+        std::process::exit(2);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -57,6 +72,34 @@ pub fn main(checks: Vec<Check>) {
             std::process::exit(2);
         }
     }
+}
+
+/// Two checks under one name, said so that the maintainer knows which files to look at: results,
+/// hints and wrong solutions are keyed by the name, so it must be unique across the public and
+/// the hidden checks of an exercise.
+fn name_clash(checks: &[Check]) -> Option<String> {
+    let (i, j) = (0..checks.len())
+        .flat_map(|i| (i + 1..checks.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| checks[i].name == checks[j].name)?;
+    let whose = |c: &Check| {
+        if c.hidden {
+            "grader/checks/hidden/<slug>.rs"
+        } else {
+            "grader/checks/<slug>.rs"
+        }
+    };
+    let (a, b) = (&checks[i], &checks[j]);
+    let place = if a.hidden == b.hidden {
+        format!("both in {}", whose(a))
+    } else {
+        "one in grader/checks/<slug>.rs, one in grader/checks/hidden/<slug>.rs".to_string()
+    };
+    Some(format!(
+        "two checks are named `{}` ({place}). Results, hints and known-wrong solutions are keyed \
+         by a check's name, so every name must be unique across an exercise's public and hidden \
+         checks: rename one.",
+        a.name
+    ))
 }
 
 /// Reads the job from stdin to its end; a terminal or an empty stdin means "run by hand".
@@ -290,4 +333,34 @@ fn explain_panics(fail: Fail, panics: &[String]) -> Fail {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+
+    fn named(name: &'static str, hidden: bool) -> Check {
+        let mut c = check(name, 1, "", || async { Ok(()) });
+        c.hidden = hidden;
+        c
+    }
+
+    #[test]
+    fn a_name_used_twice_is_named_with_the_files_it_is_in() {
+        assert_eq!(name_clash(&[named("a", false), named("b", true)]), None);
+        let across = name_clash(&[named("a", false), named("b", false), named("a", true)]).unwrap();
+        assert!(
+            across.contains("`a`")
+                && across.contains(
+                    "one in grader/checks/<slug>.rs, one in grader/checks/hidden/<slug>.rs"
+                ),
+            "{across}"
+        );
+        let within = name_clash(&[named("b", true), named("b", true)]).unwrap();
+        assert!(
+            within.contains("both in grader/checks/hidden/<slug>.rs"),
+            "{within}"
+        );
+    }
 }

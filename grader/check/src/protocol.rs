@@ -224,6 +224,9 @@ pub struct CheckInfo {
     pub untimed: bool,
     /// One line for the student: what the check verifies.
     pub about: String,
+    /// From the course's `grader/checks/hidden/<slug>.rs`, which the student edition leaves out:
+    /// reports mark it, and formats with a visibility setting keep it from the student.
+    pub hidden: bool,
 }
 
 impl CheckInfo {
@@ -236,6 +239,11 @@ impl CheckInfo {
             f.put("main", flag(c.main));
             f.put("untimed", flag(c.untimed));
             f.put("about", &c.about);
+            // Only when set: a list of public checks reads as it always did, and a list
+            // written before the field existed decodes as public.
+            if c.hidden {
+                f.put("hidden", "1");
+            }
         }
         f.finish()
     }
@@ -250,6 +258,7 @@ impl CheckInfo {
                     main: false,
                     untimed: false,
                     about: String::new(),
+                    hidden: false,
                 });
                 continue;
             }
@@ -261,6 +270,7 @@ impl CheckInfo {
                 "main" => c.main = value == "1",
                 "untimed" => c.untimed = value == "1",
                 "about" => c.about = value,
+                "hidden" => c.hidden = value == "1",
                 _ => return Err(DecodeError(format!("unknown field `{key}`"))),
             }
         }
@@ -679,16 +689,54 @@ mod tests {
             transcript_cap: 10_000,
         };
         assert_eq!(Job::decode(&job.encode()), Ok(job));
-        let list = vec![CheckInfo {
-            name: "a".into(),
-            points: 3,
-            main: true,
-            untimed: false,
-            about: "says\ttabs".into(),
-        }];
+        let list = vec![
+            CheckInfo {
+                name: "a".into(),
+                points: 3,
+                main: true,
+                untimed: false,
+                about: "says\ttabs".into(),
+                hidden: false,
+            },
+            CheckInfo {
+                name: "b".into(),
+                points: 2,
+                main: false,
+                untimed: false,
+                about: "other parameters".into(),
+                hidden: true,
+            },
+        ];
         assert_eq!(
             CheckInfo::decode_list(&CheckInfo::encode_list(&list)),
             Ok(list)
         );
+    }
+
+    #[test]
+    fn a_list_without_the_hidden_field_is_public() {
+        // What a harness built before hidden checks existed wrote (and a cached list keeps).
+        let mut f = Fields::new("awaitlings-list 1");
+        f.put("check", "a");
+        f.put("points", "3");
+        f.put("main", "1");
+        f.put("untimed", "0");
+        f.put("about", "x");
+        let list = CheckInfo::decode_list(&f.finish()).unwrap();
+        assert!(!list[0].hidden);
+        // And a public check is written as before: no field at all.
+        assert_eq!(CheckInfo::encode_list(&list), {
+            let mut f = Fields::new("awaitlings-list 1");
+            for (k, v) in [
+                ("check", "a"),
+                ("points", "3"),
+                ("main", "1"),
+                ("untimed", "0"),
+                ("about", "x"),
+            ] {
+                f.put(k, v);
+            }
+            f.finish()
+        });
     }
 }

@@ -52,8 +52,10 @@ pub struct Target {
     /// `awaitlings` and `tokio`, no build script; see [`stage::crate_under_test`]), never with the
     /// student's own manifest.
     pub reference_dir: Option<PathBuf>,
-    /// The hidden checks.
+    /// The public checks (`grader/checks/<slug>.rs`).
     pub checks_file: PathBuf,
+    /// The hidden checks (`grader/checks/hidden/<slug>.rs`), which the course may not have.
+    pub hidden_checks_file: PathBuf,
     /// The expected transcripts.
     pub fixtures_dir: PathBuf,
     /// The harness package (and binary) name: unique per course, exercise and variant.
@@ -99,6 +101,7 @@ impl Target {
             variant,
             stage_dir: state.staged(&member),
             checks_file: course.checks_file(exercise),
+            hidden_checks_file: course.hidden_checks_file(exercise),
             fixtures_dir: course.fixtures_dir(exercise),
             crate_dir,
             reference_dir,
@@ -286,8 +289,20 @@ impl Builder<'_> {
             .checks
             .dir
             .join(t.checks_file.file_name().unwrap_or_default());
+        // Looked for in the staged copy, which is what gets built: a hidden file added or
+        // removed changes `main.rs`, and its content is in `shared.checks.print`, so either
+        // rebuilds the harness and lists its checks afresh.
+        let hidden_file = shared
+            .checks
+            .dir
+            .join("hidden")
+            .join(t.hidden_checks_file.file_name().unwrap_or_default());
         let manifest = generate::manifest(t, shared);
-        let main = generate::main_rs(t, &checks_file);
+        let main = generate::main_rs(
+            t,
+            &checks_file,
+            hidden_file.is_file().then_some(hidden_file.as_path()),
+        );
         let write = |name: &str, bytes: &[u8]| {
             write_if_changed(&member_dir.join(name), bytes).map_err(|e| {
                 broken(format!(

@@ -6,6 +6,10 @@
 //!
 //! `grader check --format classroom --github-output` also appends `result=<base64>` to the file
 //! `$GITHUB_OUTPUT` names, so a step that runs the grader itself feeds the reporter directly.
+//!
+//! The format has no visibility setting and the student reads it in the run's log: a hidden
+//! check is listed, named `... (hidden)`, and says only its kind of failure (see
+//! [`super::Test::shown_message`]).
 
 use super::Run;
 use crate::outcome::Kind;
@@ -21,10 +25,10 @@ pub fn document(run: &Run) -> serde_json::Value {
         .iter()
         .map(|t| {
             json!({
-                "name": t.name,
+                "name": t.shown_name(),
                 "status": status(t.passed, t.kind),
                 "score": t.points,
-                "message": t.message,
+                "message": t.shown_message(),
                 "test_code": t.command(),
                 "filename": "",
                 "line_no": 0,

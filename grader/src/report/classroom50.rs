@@ -6,6 +6,9 @@
 //! The classroom, assignment, submission, release and review come from the environment Classroom
 //! 50 runs the autograder in (`CLASSROOM`, `ASSIGNMENT`, `SUBMISSION_TAG`, `RELEASE`, `REVIEW`);
 //! the commit from `COMMIT` or `GITHUB_SHA`, else the submission's own. Missing ones are null.
+//!
+//! The format has no visibility setting: a hidden check is listed, named `... (hidden)`, and says
+//! only its kind of failure (see [`super::Test::shown_message`]).
 
 use super::Run;
 use serde_json::json;
@@ -20,11 +23,11 @@ pub fn render(run: &Run) -> String {
         .iter()
         .map(|t| {
             json!({
-                "test-name": t.name,
+                "test-name": t.shown_name(),
                 "passed": t.passed,
                 "score": t.points.min(t.max_points),
                 "max-score": t.max_points,
-                "message": t.message,
+                "message": t.shown_message(),
             })
         })
         .collect();

@@ -1,6 +1,9 @@
 //! Gradescope's `results.json` (what `run_autograder` writes to /autograder/results/):
 //! `{"score", "execution_time", "output", "tests":[{"score", "max_score", "status", "name",
 //! "number", "output", "visibility"}]}`, status `passed` or `failed`.
+//!
+//! A hidden check's test has `"visibility": "after_published"`: Gradescope shows it (with its
+//! whole output) only once the instructor publishes the grades; every other test is `visible`.
 
 use super::Run;
 use serde_json::json;
@@ -25,7 +28,7 @@ pub fn render(run: &Run) -> String {
                 "name": t.name,
                 "number": format!("{exercise}.{}", last.1),
                 "output": t.output(),
-                "visibility": "visible",
+                "visibility": if t.hidden { "after_published" } else { "visible" },
             })
         })
         .collect();

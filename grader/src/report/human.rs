@@ -81,6 +81,13 @@ impl<W: Write> Human<W> {
         let number = exercise.number;
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
+        // Only the trusted course has hidden checks (the student edition leaves them out), so
+        // this report is the instructor's: it marks them, and keeps their details.
+        let name = if r.info.hidden {
+            format!("{} (hidden)", r.info.name)
+        } else {
+            r.info.name.clone()
+        };
         if r.outcome.passed() {
             let time = r
                 .outcome
@@ -91,7 +98,7 @@ impl<W: Write> Human<W> {
             self.line(&format!(
                 "  {} {:<34} {:>5}{}",
                 p.green("✓"),
-                r.info.name,
+                name,
                 score,
                 p.dim(&time)
             ));
@@ -114,7 +121,7 @@ impl<W: Write> Human<W> {
         self.line(&format!(
             "  {} {:<34} {:>5}  {}",
             p.red("✗"),
-            r.info.name,
+            name,
             score,
             p.yellow(kind.heading_for(r.info.untimed))
         ));

@@ -2,11 +2,12 @@
 //!
 //! Shape (version 1): `{"version":1, "points", "max_points", "passed", "exercises":[{"number",
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
-//! [{"name", "about", "points", "max_points", "passed", "kind", "message", "expected", "actual",
+//! [{"name", "about", "main", "untimed", "hidden", "points", "max_points", "passed", "kind", "message", "expected", "actual",
 //! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms"}], "notes",
 //! "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
 //! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
-//! (`wrong_order`, ...).
+//! (`wrong_order`, ...). `hidden` is true for a check of `grader/checks/hidden/<slug>.rs`; this
+//! report (the instructor's) keeps all of a hidden check's details.
 
 use super::Run;
 use crate::outcome::ExerciseResult;
@@ -42,6 +43,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "about": c.info.about,
                         "main": c.info.main,
                         "untimed": c.info.untimed,
+                        "hidden": c.info.hidden,
                         "points": c.points(),
                         "max_points": c.info.points,
                         "passed": c.outcome.passed(),
@@ -128,6 +130,8 @@ pub fn exercise_from(
                 main: c["main"].as_bool()?,
                 untimed: c["untimed"].as_bool()?,
                 about: text(&c["about"])?,
+                // Absent in results kept before hidden checks existed: those were all public.
+                hidden: c["hidden"].as_bool().unwrap_or(false),
             },
             outcome,
         });

@@ -1,6 +1,11 @@
 //! JUnit XML, as GitLab, Jenkins and CodeGrade read it: one `<testsuite>` per exercise, one
 //! `<testcase>` per check, a `<failure>` for a failed check (its type is the verdict kind) and an
 //! `<error>` for an exercise whose checks could not be built.
+//!
+//! JUnit has no visibility: a hidden check is a `<testcase>` named `... (hidden)`, with a
+//! `<properties><property name="hidden" value="true"/></properties>` (testcase properties, as
+//! pytest and Jenkins write them), and its failure says only its kind (see
+//! [`super::Test::shown_message`]).
 
 use super::Run;
 use std::fmt::Write;
@@ -41,16 +46,29 @@ pub fn render(run: &Run) -> String {
             mine.iter().map(|t| t.seconds()).sum::<f64>()
         );
         for t in mine {
-            let name = t.check.map_or("build", |c| c.info.name.as_str());
+            let name = match t.check {
+                Some(c) if t.hidden => format!("{} (hidden)", c.info.name),
+                Some(c) => c.info.name.clone(),
+                None => "build".to_string(),
+            };
             let _ = write!(
                 out,
                 "    <testcase classname=\"awaitlings.{}\" name=\"{}\" time=\"{:.3}\"",
                 escape(&suite),
-                escape(name),
+                escape(&name),
                 t.seconds()
             );
-            if t.passed {
+            let properties = if t.hidden {
+                "\n      <properties><property name=\"hidden\" value=\"true\"/></properties>"
+            } else {
+                ""
+            };
+            if t.passed && !t.hidden {
                 out.push_str("/>\n");
+                continue;
+            }
+            if t.passed {
+                let _ = writeln!(out, ">{properties}\n    </testcase>");
                 continue;
             }
             let tag = if t.check.is_some() {
@@ -60,10 +78,10 @@ pub fn render(run: &Run) -> String {
             };
             let _ = writeln!(
                 out,
-                ">\n      <{tag} type=\"{}\" message=\"{}\">{}</{tag}>\n    </testcase>",
+                ">{properties}\n      <{tag} type=\"{}\" message=\"{}\">{}</{tag}>\n    </testcase>",
                 t.kind.map_or("failed", |k| k.name()),
-                escape(t.message.lines().next().unwrap_or_default()),
-                escape(&t.output())
+                escape(t.shown_message().lines().next().unwrap_or_default()),
+                escape(&t.shown_output())
             );
         }
         out.push_str("  </testsuite>\n");

@@ -1,5 +1,8 @@
 //! A Markdown summary, for `$GITHUB_STEP_SUMMARY`, a pull request comment or a Codio feedback
 //! panel: the score, a table of exercises, and what failed.
+//!
+//! Markdown has no visibility: a failing hidden check is listed under what failed, named
+//! `... (hidden)`, with only its kind of failure (see [`super::Test::shown_message`]).
 
 use super::Run;
 use std::fmt::Write;
@@ -41,8 +44,9 @@ pub fn render(run: &Run) -> String {
     if !failed.is_empty() {
         out.push_str("\n### What failed\n\n");
         for t in failed {
-            let first = t.message.lines().next().unwrap_or_default();
-            let _ = writeln!(out, "- **{}**: {}", cell(&t.name), cell(first));
+            let message = t.shown_message();
+            let first = message.lines().next().unwrap_or_default();
+            let _ = writeln!(out, "- **{}**: {}", cell(&t.shown_name()), cell(first));
         }
     }
     if !run.subject.flags.is_empty() {

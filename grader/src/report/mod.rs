@@ -154,6 +154,7 @@ impl Run<'_> {
                     passed: false,
                     kind: Some(kind),
                     message: message.to_string(),
+                    hidden: false,
                 });
                 continue;
             }
@@ -180,6 +181,7 @@ impl Run<'_> {
                             )
                         )
                     },
+                    hidden: c.info.hidden,
                 });
             }
         }
@@ -211,6 +213,8 @@ pub struct Test<'a> {
     pub kind: Option<Kind>,
     /// Empty when it passed.
     pub message: String,
+    /// A hidden check (`grader/checks/hidden/<slug>.rs`): see [`Test::shown_name`].
+    pub hidden: bool,
 }
 
 impl Test<'_> {
@@ -240,10 +244,57 @@ impl Test<'_> {
         }
     }
 
+    /// The name, for a format with no visibility setting: a hidden check is still listed (its
+    /// points count), marked `(hidden)`.
+    pub fn shown_name(&self) -> String {
+        if self.hidden {
+            format!("{} (hidden)", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
+
+    /// The message, for a format with no visibility setting, whose reader may be the student: a
+    /// hidden check's message and transcript name the scenario the public checks leave out (its
+    /// parameters, its expected values), which a student could then hard-code too. So of a
+    /// hidden check only the kind of failure is shown; the full story is in the instructor's
+    /// reports (human and JSON, and Gradescope's, which hides the test until grades are published).
+    pub fn shown_message(&self) -> String {
+        if !self.hidden || self.passed {
+            return self.message.clone();
+        }
+        format!(
+            "{}: {WITHHELD}",
+            self.kind.map_or("failed", |k| k.heading())
+        )
+    }
+
+    /// [`Test::output`], for a format with no visibility setting (see [`Test::shown_message`]).
+    pub fn shown_output(&self) -> String {
+        if self.hidden {
+            self.shown_message()
+        } else {
+            self.output()
+        }
+    }
+
+    /// What a format with no visibility setting says a hidden check checks.
+    pub fn shown_about(&self) -> &str {
+        match self.check {
+            Some(_) if self.hidden => "a hidden check: the course does not show what it checks",
+            Some(c) => &c.info.about,
+            None => "the checks could not be built",
+        }
+    }
+
     pub fn seconds(&self) -> f64 {
         self.check.map_or(0.0, |c| c.outcome.wall_ms / 1000.0)
     }
 }
+
+/// Said of a failing hidden check instead of its details, where the student may read it.
+pub const WITHHELD: &str = "a hidden check, which tries your code on a case the public checks do not show; \
+     its details are in your instructor's report";
 
 /// A reporter that collects the run and writes one document at the end.
 struct Document {

@@ -2,6 +2,10 @@
 //! `{"gradable", "score" (0 to 1), "message", "tests":[{"name", "description", "points",
 //! "max_points", "message", "output"}]}`. A submission is gradable unless the grader itself
 //! could not build any checks.
+//!
+//! The format has no visibility setting and the student reads it at once: a hidden check is
+//! listed with its points, named `... (hidden)`, and says only its kind of failure (see
+//! [`super::Test::shown_message`]).
 
 use super::Run;
 use serde_json::json;
@@ -12,12 +16,12 @@ pub fn render(run: &Run) -> String {
         .iter()
         .map(|t| {
             json!({
-                "name": t.name,
-                "description": t.check.map_or("the checks could not be built", |c| c.info.about.as_str()),
+                "name": t.shown_name(),
+                "description": t.shown_about(),
                 "points": t.points,
                 "max_points": t.max_points,
-                "message": t.message,
-                "output": t.output(),
+                "message": t.shown_message(),
+                "output": t.shown_output(),
             })
         })
         .collect();

@@ -8,7 +8,11 @@
 //! - every known-wrong solution (fixtures/wrong/<slug>/<mistake>.patch) applies to the solution
 //!   and fails the checks its header lists, with the kind of failure it lists;
 //! - every check is failed by at least two wrong solutions;
-//! - the stub matches its record as shipped (fixtures/<slug>/shipped.toml, which `reset` restores).
+//! - the stub matches its record as shipped (fixtures/<slug>/shipped.toml, which `reset` restores);
+//! - nothing that ships to students gives a hidden check away (see [`hidden`]).
+//!
+//! Hidden checks (grader/checks/hidden/<slug>.rs) are run like public ones: the solution must pass
+//! them, the stub fail them, and a wrong solution's header may list them.
 //!
 //! bless writes that record, and the expected transcripts.
 
@@ -21,6 +25,8 @@ use crate::student_files;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::time::Instant;
+
+mod hidden;
 
 /// Wrong solutions must fail this many times per check.
 const WRONG_PER_CHECK: usize = 2;
@@ -126,6 +132,9 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                             unknown.join(", ")
                         ),
                     );
+                }
+                for problem in hidden::problems(ex, solution) {
+                    report(false, problem);
                 }
             }
         }
