@@ -64,6 +64,23 @@ pub fn outcome(
     Err(BuildError::Broken(shown(&tail(stderr, 40))))
 }
 
+/// Whether the build script of `t`'s crate under test (always the course's: see
+/// [`crate::stage`]) was built but never reported as finished: it was running, or next in line to
+/// run, when cargo was stopped.
+pub fn build_script_unfinished(t: &Target, messages: &[Value]) -> bool {
+    let compiled = messages.iter().any(|m| {
+        m["reason"] == "compiler-artifact"
+            && from(m, &t.stage_dir)
+            && m["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "custom-build"))
+    });
+    compiled
+        && !messages
+            .iter()
+            .any(|m| m["reason"] == "build-script-executed" && from(m, &t.stage_dir))
+}
+
 /// The crate under test's own warnings.
 fn warnings(t: &Target, messages: &[Value], shown: &dyn Fn(&str) -> String) -> Vec<Warning> {
     messages
