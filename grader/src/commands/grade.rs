@@ -18,7 +18,8 @@
 use crate::cli::{Ctx, PASSED};
 use crate::color::Paint;
 use crate::course::Exercise;
-use crate::harness::Variant;
+use crate::harness::{BuildError, Variant};
+use crate::offered::Offered;
 use crate::outcome::{Event, ExerciseResult};
 use crate::outln;
 use crate::report::{self, Format, Options, Subject};
@@ -44,6 +45,9 @@ pub struct Student {
     pub dir: PathBuf,
     pub subject: Subject,
     pub results: Vec<ExerciseResult>,
+    /// Why this is no submission the grader can read (a file the glob caught, a folder it may
+    /// not read): it gets a row of zeros with this as its flag, and is not built.
+    pub unusable: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
@@ -63,8 +67,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
 
     let mut session = ctx.session();
     session.reuse = true;
+    // What each exercise is worth comes from the course alone, before any student is built.
+    let offered = Offered::of(&session, &exercises)?;
+    session.offered = Some(offered.clone());
     let mut targets = Vec::new();
-    for s in &students {
+    for s in students.iter().filter(|s| s.unusable.is_none()) {
         for ex in &exercises {
             targets.push(session.target(
                 ex,
@@ -79,9 +86,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     bar.done();
     let wall = started.elapsed();
 
-    let per = exercises.len();
-    for (i, r) in results.into_iter().enumerate() {
-        students[i / per.max(1)].results.push(r);
+    let mut results = results.into_iter();
+    for s in &mut students {
+        s.results = match &s.unusable {
+            None => results.by_ref().take(exercises.len()).collect(),
+            Some(why) => exercises
+                .iter()
+                .map(|ex| not_graded(ex, &s.dir, why, offered.max(&ex.slug)))
+                .collect(),
+        };
     }
     for s in &students {
         if let Some(dir) = args.out {
@@ -108,6 +121,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     let p = ctx.paint();
     print_class(p, &exercises, &students);
+    for ex in &exercises {
+        if let Some(Err(why)) = offered.list(&ex.slug) {
+            outln!(
+                "{}: not graded and not counted in max: {why}",
+                p.yellow(&ex.label())
+            );
+        }
+    }
     if args.summary {
         print_summary(p, &exercises, &students);
     }
@@ -131,12 +152,6 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
     let mut out: Vec<Student> = Vec::new();
     for dir in dirs {
         let dir = std::path::absolute(dir).unwrap_or(dir.clone());
-        if !dir.is_dir() {
-            bail!(
-                "{} is not a folder: a submission is a student's clone of the course",
-                dir.display()
-            );
-        }
         let base = dir
             .file_name()
             .map_or("submission".into(), |n| n.to_string_lossy().into_owned());
@@ -145,6 +160,20 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
         while out.iter().any(|s| s.name == name) {
             n += 1;
             name = format!("{base}-{n}");
+        }
+        if let Some(why) = unusable(&dir, &base) {
+            out.push(Student {
+                subject: Subject {
+                    name: Some(name.clone()),
+                    commit: None,
+                    flags: vec![why.clone()],
+                },
+                name,
+                dir,
+                results: Vec::new(),
+                unusable: Some(why),
+            });
+            continue;
         }
         let mut flags = crate::integrity::flags(&ctx.course.root, &dir);
         if !dir.join("exercises").is_dir() {
@@ -162,9 +191,57 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
             name,
             dir,
             results: Vec::new(),
+            unusable: None,
         });
     }
     Ok(out)
+}
+
+/// Why `dir` cannot be graded at all, as its flag: what it is, and what to do.
+fn unusable(dir: &Path, name: &str) -> Option<String> {
+    let cannot_read = |e: std::io::Error| {
+        format!(
+            "not graded: {name} cannot be read ({e}). Let the grader read it, or leave it out, \
+             and grade again."
+        )
+    };
+    let meta = match std::fs::metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(format!(
+                "not graded: {name} does not exist. Check the path (a submission is a folder \
+                 holding a student's clone of the course), and grade again."
+            ));
+        }
+        Err(e) => return Some(cannot_read(e)),
+    };
+    if !meta.is_dir() {
+        let what = if meta.is_file() {
+            "a file"
+        } else {
+            "not a file or a folder"
+        };
+        return Some(format!(
+            "not graded: {name} is {what}, not a folder holding a student's clone of the \
+             course. Leave it out of the submissions you name (move it out of the folder your \
+             glob reads)."
+        ));
+    }
+    std::fs::read_dir(dir).err().map(cannot_read)
+}
+
+/// The result of exercise `ex` for a submission that could not be graded at all.
+fn not_graded(ex: &Exercise, dir: &Path, why: &str, max_points: Option<u32>) -> ExerciseResult {
+    ExerciseResult {
+        exercise: ex.clone(),
+        variant: Variant::Other(dir.join("exercises").join(ex.dir_name())),
+        build: Err(BuildError::Broken(why.to_string())),
+        notes: Vec::new(),
+        warnings: Vec::new(),
+        checks: Vec::new(),
+        max_points,
+        reused: false,
+    }
 }
 
 /// The checked-out commit of a git clone, read from its files (no git needed).
@@ -276,10 +353,9 @@ fn print_class(p: Paint, exercises: &[&Exercise], students: &[Student]) {
     for s in students {
         let mut line = format!("{:<width$}", s.name);
         for r in &s.results {
-            let cell = format!(
-                "{:>5}",
-                format!("{}/{}", r.points(), r.max_points.unwrap_or(0))
-            );
+            // `?`: the course could not list the exercise's checks (said below the table).
+            let max = r.max_points.map_or("?".to_string(), |m| m.to_string());
+            let cell = format!("{:>5}", format!("{}/{max}", r.points()));
             line.push(' ');
             line.push_str(&if r.passed() { p.green(&cell) } else { cell });
         }
@@ -411,5 +487,23 @@ impl Bar {
         if self.shown {
             crate::errln!();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_or_a_missing_path_is_flagged_with_what_to_do_and_a_folder_is_graded() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = dir.path().join("roster.csv");
+        std::fs::write(&roster, "name\n").unwrap();
+        let why = unusable(&roster, "roster.csv").unwrap();
+        assert!(why.contains("roster.csv is a file"), "{why}");
+        assert!(why.contains("Leave it out"), "{why}");
+        let why = unusable(&dir.path().join("gone"), "gone").unwrap();
+        assert!(why.contains("gone does not exist"), "{why}");
+        assert_eq!(unusable(dir.path(), "class"), None);
     }
 }
