@@ -9,7 +9,11 @@
 //! Every submission's harnesses are built in one cargo run that shares one build of the
 //! dependencies, and their checks run in parallel. A harness whose inputs have not changed since
 //! the last `grade` keeps its results (a re-run regrades only what changed). A submission that
-//! does not build, hangs or attacks the grader fails its own checks and nobody else's.
+//! does not build, hangs or attacks the grader fails its own checks and nobody else's; a path
+//! that is no submission at all (a file the glob caught) is a row of zeros with a flag.
+//!
+//! What each exercise is worth comes from the course alone ([`crate::offered`]), never from
+//! whether a student's crate compiled, so a fresh state directory gives the same `max`.
 //!
 //! Output: a table of the class on standard output (with `--summary`, students grouped by
 //! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
@@ -65,6 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
 
+    let started = Instant::now();
     let mut session = ctx.session();
     session.reuse = true;
     // What each exercise is worth comes from the course alone, before any student is built.
@@ -80,7 +85,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         }
     }
 
-    let started = Instant::now();
     let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
     let results = session.run(&targets, false, |event| bar.on(&event))?;
     bar.done();
