@@ -160,6 +160,51 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn target(stage_dir: &str) -> Target {
+        Target {
+            exercise: crate::course::Exercise {
+                number: 18,
+                slug: "loops".into(),
+                title: String::new(),
+                hints: Vec::new(),
+                check_hints: Default::default(),
+                timeout_secs: None,
+            },
+            variant: super::super::Variant::Student,
+            crate_dir: PathBuf::from("/c/exercises/18-loops"),
+            reference_dir: None,
+            checks_file: PathBuf::from("/c/grader/checks/loops.rs"),
+            fixtures_dir: PathBuf::from("/c/fixtures/loops"),
+            member: "check-loops-student-abc".into(),
+            stage_dir: PathBuf::from(stage_dir),
+            shown: "exercises/18-loops".into(),
+        }
+    }
+
+    #[test]
+    fn a_build_script_built_but_not_reported_finished_is_unfinished() {
+        let t = target("/s/code");
+        let script = serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": "path+file:///s/code#code@0.1.0",
+            "target": {"kind": ["custom-build"]},
+        });
+        let ran = serde_json::json!({
+            "reason": "build-script-executed",
+            "package_id": "path+file:///s/code#code@0.1.0",
+        });
+        let other = serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": "path+file:///s/other#other@0.1.0",
+            "target": {"kind": ["custom-build"]},
+        });
+        assert!(build_script_unfinished(&t, std::slice::from_ref(&script)));
+        assert!(!build_script_unfinished(&t, &[script, ran]));
+        // Another crate's build script, or none at all, says nothing about this one.
+        assert!(!build_script_unfinished(&t, &[other]));
+        assert!(!build_script_unfinished(&t, &[]));
+    }
+
     #[test]
     fn package_ids_of_both_cargo_formats_give_the_directory() {
         assert_eq!(
