@@ -233,6 +233,7 @@ impl Ctx {
             build_timeout: self.build_timeout,
             jobs: self.jobs,
             reuse: false,
+            offered: None,
         }
     }
 }

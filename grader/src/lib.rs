@@ -19,6 +19,7 @@
 //! - [`verdict`]: turns a finished check process into an outcome;
 //! - [`integrity`]: what a submission changed outside its exercise crates (`grade`'s flags);
 //! - [`tamper`]: notices a check that rewrote the grader's own files;
+//! - [`offered`]: what each exercise is worth when a class is graded, from the trusted course;
 //! - [`session`]: build, list, run in parallel, and emit events in course order;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);
 //! - [`report`]: output formats consuming the events (human, JSON);
@@ -43,6 +44,7 @@ pub mod harness;
 pub mod integrity;
 pub mod keys;
 pub mod mistakes;
+pub mod offered;
 pub mod out;
 pub mod outcome;
 pub mod progress;

@@ -28,6 +28,10 @@ pub struct Session<'a> {
     /// exactly those of its last run, instead of running its checks again (`grade`: a re-run
     /// regrades only what changed).
     pub reuse: bool,
+    /// The trusted check list of each exercise (`grade`): then every target's points on offer
+    /// come from it, and its checks are run by these names, never as the target's own harness
+    /// lists them. Without it (`check`, `verify`...), a harness lists its own checks.
+    pub offered: Option<crate::offered::Offered>,
 }
 
 impl Session<'_> {
@@ -64,10 +68,23 @@ impl Session<'_> {
         });
         // Two graders on one state directory (a watch and a check, two terminals) take turns to
         // stage and build: otherwise one could stamp the other's binary with its fingerprint.
-        let built = {
+        // An exercise the course cannot list is not graded (below): its harnesses are not built.
+        let gradable: Vec<usize> = (0..targets.len())
+            .filter(|&i| {
+                !self.offered.as_ref().is_some_and(|o| {
+                    o.list(&targets[i].exercise.slug)
+                        .is_some_and(|l| l.is_err())
+                })
+            })
+            .collect();
+        let mut built: Vec<Option<harness::Outcome>> = vec![None; targets.len()];
+        {
             let _turn = self.state.lock()?;
-            self.builder().build(targets)?
-        };
+            let some: Vec<Target> = gradable.iter().map(|&i| targets[i].clone()).collect();
+            for (&i, outcome) in gradable.iter().zip(self.builder().build(&some)?) {
+                built[i] = Some(outcome);
+            }
+        }
 
         // Each target's checks (or its build error), and the jobs to run.
         let mut results: Vec<ExerciseResult> = Vec::new();
@@ -78,11 +95,39 @@ impl Session<'_> {
         let mut keys: Vec<Option<String>> = Vec::new();
         let mut reused: Vec<bool> = Vec::new();
         for (ti, (target, built)) in targets.iter().zip(built).enumerate() {
+            let trusted = self
+                .offered
+                .as_ref()
+                .and_then(|o| o.list(&target.exercise.slug));
+            let Some(built) = built else {
+                let why = trusted.and_then(Result::err).unwrap_or_default();
+                // Without the course's own list, nothing says what the exercise is worth: it is
+                // not graded, for anybody, rather than graded against an unknown maximum.
+                fixtures.push(Default::default());
+                results.push(ExerciseResult {
+                    exercise: target.exercise.clone(),
+                    variant: target.variant.clone(),
+                    build: Err(harness::BuildError::Broken(format!(
+                        "the grader cannot grade this exercise: {why}"
+                    ))),
+                    notes: Vec::new(),
+                    warnings: Vec::new(),
+                    checks: Vec::new(),
+                    max_points: None,
+                    reused: false,
+                });
+                keys.push(None);
+                reused.push(false);
+                continue;
+            };
+            let trusted = trusted.and_then(Result::ok);
+            let offered = trusted.map(|list| list.iter().map(|c| c.points).sum::<u32>());
             let key = self.reuse_key(target);
             if built.result.is_ok()
                 && let Some(key) = &key
-                && let Some(result) = self.reusable(target, key)
+                && let Some(mut result) = self.reusable(target, key)
             {
+                result.max_points = offered.or(result.max_points);
                 fixtures.push(Default::default());
                 results.push(result);
                 keys.push(None);
@@ -99,19 +144,28 @@ impl Session<'_> {
                 notes: built.notes,
                 warnings: Vec::new(),
                 checks: Vec::new(),
-                max_points: runner::last_known(&self.state, &target.exercise.slug)
-                    .map(|l| l.iter().map(|c| c.points).sum()),
+                // Without a trusted list (`check`), a crate that does not build still shows
+                // the points of the last list seen.
+                max_points: offered.or_else(|| {
+                    runner::last_known(&self.state, &target.exercise.slug)
+                        .map(|l| l.iter().map(|c| c.points).sum())
+                }),
                 reused: false,
             };
             let list_print = built.list_print;
             match built.result.and_then(|b| {
-                runner::list_cached(&b.bin, list_print, &self.state)
-                    .map(|list| (b, list))
+                let list = match trusted {
+                    Some(list) => Ok(list.to_vec()),
+                    None => runner::list_cached(&b.bin, list_print, &self.state),
+                };
+                list.map(|list| (b, list))
                     .map_err(harness::BuildError::Broken)
             }) {
                 Err(e) => result.build = Err(e),
                 Ok((b, list)) => {
-                    runner::remember(&self.state, &target.exercise.slug, &list);
+                    if trusted.is_none() {
+                        runner::remember(&self.state, &target.exercise.slug, &list);
+                    }
                     result.max_points = Some(list.iter().map(|c| c.points).sum());
                     result.warnings = b.warnings;
                     for (ci, info) in list

@@ -9,7 +9,11 @@
 //! Every submission's harnesses are built in one cargo run that shares one build of the
 //! dependencies, and their checks run in parallel. A harness whose inputs have not changed since
 //! the last `grade` keeps its results (a re-run regrades only what changed). A submission that
-//! does not build, hangs or attacks the grader fails its own checks and nobody else's.
+//! does not build, hangs or attacks the grader fails its own checks and nobody else's; a path
+//! that is no submission at all (a file the glob caught) is a row of zeros with a flag.
+//!
+//! What each exercise is worth comes from the course alone ([`crate::offered`]), never from
+//! whether a student's crate compiled, so a fresh state directory gives the same `max`.
 //!
 //! Output: a table of the class on standard output (with `--summary`, students grouped by
 //! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
@@ -18,7 +22,8 @@
 use crate::cli::{Ctx, PASSED};
 use crate::color::Paint;
 use crate::course::Exercise;
-use crate::harness::Variant;
+use crate::harness::{BuildError, Variant};
+use crate::offered::Offered;
 use crate::outcome::{Event, ExerciseResult};
 use crate::outln;
 use crate::report::{self, Format, Options, Subject};
@@ -44,6 +49,9 @@ pub struct Student {
     pub dir: PathBuf,
     pub subject: Subject,
     pub results: Vec<ExerciseResult>,
+    /// Why this is no submission the grader can read (a file the glob caught, a folder it may
+    /// not read): it gets a row of zeros with this as its flag, and is not built.
+    pub unusable: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
@@ -61,10 +69,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
 
+    let started = Instant::now();
     let mut session = ctx.session();
     session.reuse = true;
+    // What each exercise is worth comes from the course alone, before any student is built.
+    let offered = Offered::of(&session, &exercises)?;
+    session.offered = Some(offered.clone());
     let mut targets = Vec::new();
-    for s in &students {
+    for s in students.iter().filter(|s| s.unusable.is_none()) {
         for ex in &exercises {
             targets.push(session.target(
                 ex,
@@ -73,15 +85,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         }
     }
 
-    let started = Instant::now();
     let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
     let results = session.run(&targets, false, |event| bar.on(&event))?;
     bar.done();
     let wall = started.elapsed();
 
-    let per = exercises.len();
-    for (i, r) in results.into_iter().enumerate() {
-        students[i / per.max(1)].results.push(r);
+    let mut results = results.into_iter();
+    for s in &mut students {
+        s.results = match &s.unusable {
+            None => results.by_ref().take(exercises.len()).collect(),
+            Some(why) => exercises
+                .iter()
+                .map(|ex| not_graded(ex, &s.dir, why, offered.max(&ex.slug)))
+                .collect(),
+        };
     }
     for s in &students {
         if let Some(dir) = args.out {
@@ -108,6 +125,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     let p = ctx.paint();
     print_class(p, &exercises, &students);
+    for ex in &exercises {
+        if let Some(Err(why)) = offered.list(&ex.slug) {
+            outln!(
+                "{}: not graded and not counted in max: {why}",
+                p.yellow(&ex.label())
+            );
+        }
+    }
     if args.summary {
         print_summary(p, &exercises, &students);
     }
@@ -131,12 +156,6 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
     let mut out: Vec<Student> = Vec::new();
     for dir in dirs {
         let dir = std::path::absolute(dir).unwrap_or(dir.clone());
-        if !dir.is_dir() {
-            bail!(
-                "{} is not a folder: a submission is a student's clone of the course",
-                dir.display()
-            );
-        }
         let base = dir
             .file_name()
             .map_or("submission".into(), |n| n.to_string_lossy().into_owned());
@@ -145,6 +164,20 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
         while out.iter().any(|s| s.name == name) {
             n += 1;
             name = format!("{base}-{n}");
+        }
+        if let Some(why) = unusable(&dir, &base) {
+            out.push(Student {
+                subject: Subject {
+                    name: Some(name.clone()),
+                    commit: None,
+                    flags: vec![why.clone()],
+                },
+                name,
+                dir,
+                results: Vec::new(),
+                unusable: Some(why),
+            });
+            continue;
         }
         let mut flags = crate::integrity::flags(&ctx.course.root, &dir);
         if !dir.join("exercises").is_dir() {
@@ -162,9 +195,57 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
             name,
             dir,
             results: Vec::new(),
+            unusable: None,
         });
     }
     Ok(out)
+}
+
+/// Why `dir` cannot be graded at all, as its flag: what it is, and what to do.
+fn unusable(dir: &Path, name: &str) -> Option<String> {
+    let cannot_read = |e: std::io::Error| {
+        format!(
+            "not graded: {name} cannot be read ({e}). Let the grader read it, or leave it out, \
+             and grade again."
+        )
+    };
+    let meta = match std::fs::metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(format!(
+                "not graded: {name} does not exist. Check the path (a submission is a folder \
+                 holding a student's clone of the course), and grade again."
+            ));
+        }
+        Err(e) => return Some(cannot_read(e)),
+    };
+    if !meta.is_dir() {
+        let what = if meta.is_file() {
+            "a file"
+        } else {
+            "not a file or a folder"
+        };
+        return Some(format!(
+            "not graded: {name} is {what}, not a folder holding a student's clone of the \
+             course. Leave it out of the submissions you name (move it out of the folder your \
+             glob reads)."
+        ));
+    }
+    std::fs::read_dir(dir).err().map(cannot_read)
+}
+
+/// The result of exercise `ex` for a submission that could not be graded at all.
+fn not_graded(ex: &Exercise, dir: &Path, why: &str, max_points: Option<u32>) -> ExerciseResult {
+    ExerciseResult {
+        exercise: ex.clone(),
+        variant: Variant::Other(dir.join("exercises").join(ex.dir_name())),
+        build: Err(BuildError::Broken(why.to_string())),
+        notes: Vec::new(),
+        warnings: Vec::new(),
+        checks: Vec::new(),
+        max_points,
+        reused: false,
+    }
 }
 
 /// The checked-out commit of a git clone, read from its files (no git needed).
@@ -276,10 +357,9 @@ fn print_class(p: Paint, exercises: &[&Exercise], students: &[Student]) {
     for s in students {
         let mut line = format!("{:<width$}", s.name);
         for r in &s.results {
-            let cell = format!(
-                "{:>5}",
-                format!("{}/{}", r.points(), r.max_points.unwrap_or(0))
-            );
+            // `?`: the course could not list the exercise's checks (said below the table).
+            let max = r.max_points.map_or("?".to_string(), |m| m.to_string());
+            let cell = format!("{:>5}", format!("{}/{max}", r.points()));
             line.push(' ');
             line.push_str(&if r.passed() { p.green(&cell) } else { cell });
         }
@@ -411,5 +491,23 @@ impl Bar {
         if self.shown {
             crate::errln!();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_or_a_missing_path_is_flagged_with_what_to_do_and_a_folder_is_graded() {
+        let dir = tempfile::tempdir().unwrap();
+        let roster = dir.path().join("roster.csv");
+        std::fs::write(&roster, "name\n").unwrap();
+        let why = unusable(&roster, "roster.csv").unwrap();
+        assert!(why.contains("roster.csv is a file"), "{why}");
+        assert!(why.contains("Leave it out"), "{why}");
+        let why = unusable(&dir.path().join("gone"), "gone").unwrap();
+        assert!(why.contains("gone does not exist"), "{why}");
+        assert_eq!(unusable(dir.path(), "class"), None);
     }
 }

@@ -64,6 +64,23 @@ pub fn outcome(
     Err(BuildError::Broken(shown(&tail(stderr, 40))))
 }
 
+/// Whether the build script of `t`'s crate under test (always the course's: see
+/// [`crate::stage`]) was built but never reported as finished: it was running, or next in line to
+/// run, when cargo was stopped.
+pub fn build_script_unfinished(t: &Target, messages: &[Value]) -> bool {
+    let compiled = messages.iter().any(|m| {
+        m["reason"] == "compiler-artifact"
+            && from(m, &t.stage_dir)
+            && m["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "custom-build"))
+    });
+    compiled
+        && !messages
+            .iter()
+            .any(|m| m["reason"] == "build-script-executed" && from(m, &t.stage_dir))
+}
+
 /// The crate under test's own warnings.
 fn warnings(t: &Target, messages: &[Value], shown: &dyn Fn(&str) -> String) -> Vec<Warning> {
     messages
@@ -142,6 +159,51 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn target(stage_dir: &str) -> Target {
+        Target {
+            exercise: crate::course::Exercise {
+                number: 18,
+                slug: "loops".into(),
+                title: String::new(),
+                hints: Vec::new(),
+                check_hints: Default::default(),
+                timeout_secs: None,
+            },
+            variant: super::super::Variant::Student,
+            crate_dir: PathBuf::from("/c/exercises/18-loops"),
+            reference_dir: None,
+            checks_file: PathBuf::from("/c/grader/checks/loops.rs"),
+            fixtures_dir: PathBuf::from("/c/fixtures/loops"),
+            member: "check-loops-student-abc".into(),
+            stage_dir: PathBuf::from(stage_dir),
+            shown: "exercises/18-loops".into(),
+        }
+    }
+
+    #[test]
+    fn a_build_script_built_but_not_reported_finished_is_unfinished() {
+        let t = target("/s/code");
+        let script = serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": "path+file:///s/code#code@0.1.0",
+            "target": {"kind": ["custom-build"]},
+        });
+        let ran = serde_json::json!({
+            "reason": "build-script-executed",
+            "package_id": "path+file:///s/code#code@0.1.0",
+        });
+        let other = serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": "path+file:///s/other#other@0.1.0",
+            "target": {"kind": ["custom-build"]},
+        });
+        assert!(build_script_unfinished(&t, std::slice::from_ref(&script)));
+        assert!(!build_script_unfinished(&t, &[script, ran]));
+        // Another crate's build script, or none at all, says nothing about this one.
+        assert!(!build_script_unfinished(&t, &[other]));
+        assert!(!build_script_unfinished(&t, &[]));
+    }
 
     #[test]
     fn package_ids_of_both_cargo_formats_give_the_directory() {

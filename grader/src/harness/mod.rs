@@ -5,13 +5,15 @@
 //! test, the course's support crate and the check API are staged copies (see [`crate::stage`]).
 //! All harnesses of a course live in one generated workspace and share one cargo target
 //! directory, so tokio and the check API compile once for everything. One `cargo build
-//! --keep-going` builds every harness a command needs: one cargo start-up, and a crate that does
-//! not compile stops only its own checks.
+//! --keep-going` builds the harnesses a command needs (a class's, in runs of a bounded size: see
+//! [`batch`]): one cargo start-up, and a crate that does not compile stops only its own checks.
 //!
 //! - [`generate`]: the harness's files;
+//! - [`batch`]: many harnesses in runs of bounded size, and runs that run out of time;
 //! - [`fingerprint`]: skipping cargo when nothing changed;
 //! - [`messages`]: cargo's JSON messages, turned into errors and warnings for the student.
 
+mod batch;
 pub mod fingerprint;
 pub mod generate;
 pub mod messages;
@@ -212,22 +214,7 @@ impl Builder<'_> {
         }
         if !pending.is_empty() {
             let members: Vec<&Target> = pending.iter().map(|p| &targets[p.index]).collect();
-            let results = match self.cargo_build(None, &members)? {
-                Some(results) => results,
-                // Cargo could not even load the workspace (or ran out of time with several
-                // harnesses unbuilt): build each alone, so the culprit gets the error and the
-                // others still build.
-                None => {
-                    let mut alone = Vec::new();
-                    for t in &members {
-                        alone.push(match self.cargo_build(Some(&t.member), &[t])? {
-                            Some(mut one) => one.remove(0),
-                            None => Err(BuildError::Broken(self.last_cargo_error(&t.member))),
-                        });
-                    }
-                    alone
-                }
-            };
+            let results = self.build_all(&members)?;
             for (p, result) in pending.iter().zip(results) {
                 let t = &targets[p.index];
                 if let Ok(built) = &result {
@@ -332,14 +319,9 @@ impl Builder<'_> {
     }
 
     /// Writes the workspace and runs one `cargo build` over `targets` (in the course's workspace,
-    /// or in one of its own when `alone` names a member). `None` when cargo stopped before
-    /// building anything (the workspace could not be loaded) or ran out of time with more than one
-    /// harness unbuilt (neither built nor failed with compiler errors: see [`unsettled`]).
-    fn cargo_build(
-        &self,
-        alone: Option<&str>,
-        targets: &[&Target],
-    ) -> Result<Option<Vec<std::result::Result<Built, BuildError>>>> {
+    /// or in one of its own when `alone` names a member), for at most the build limit. What to do
+    /// with a run that did not finish is [`batch`]'s business.
+    fn cargo_build(&self, alone: Option<&str>, targets: &[&Target]) -> Result<batch::Ran> {
         let dir = self.state.harness_workspace(alone);
         let members: Vec<String> = targets.iter().map(|t| t.member.clone()).collect();
         if alone.is_some() {
@@ -387,53 +369,30 @@ impl Builder<'_> {
         let shown = |text: &str| self.shown(text, targets);
 
         if out.timed_out {
-            // A harness that was built, or whose crate (or checks) rustc already rejected, is
-            // settled: building it alone would only say the same again, after as long a wait.
-            let results: Vec<_> = targets
-                .iter()
-                .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
-                .collect();
-            if results.iter().filter(|r| unsettled(r)).count() > 1 {
-                return Ok(None);
-            }
-            let why = format!(
-                "building took longer than {} s and was stopped. A build script or a macro that \
-                 never finishes? cargo's last words:\n{}",
-                self.timeout.as_secs(),
-                shown(&messages::tail(&out.stderr, 12))
-            );
-            return Ok(Some(
-                results
-                    .into_iter()
-                    .map(|r| {
-                        if unsettled(&r) {
-                            Err(BuildError::TimedOut(why.clone()))
-                        } else {
-                            r
-                        }
-                    })
+            return Ok(batch::Ran::TimedOut {
+                results: targets
+                    .iter()
+                    .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
                     .collect(),
-            ));
+                script_running: targets
+                    .iter()
+                    .map(|t| messages::build_script_unfinished(t, &messages))
+                    .collect(),
+                last_words: shown(&messages::tail(&out.stderr, 12)),
+            });
         }
         if !messages::finished(&messages) {
-            return Ok(None);
+            return Ok(batch::Ran::NotLoaded(shown(&messages::tail(
+                &out.stderr,
+                40,
+            ))));
         }
-        Ok(Some(
+        Ok(batch::Ran::Finished(
             targets
                 .iter()
                 .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
                 .collect(),
         ))
-    }
-
-    fn last_cargo_error(&self, member: &str) -> String {
-        let text = std::fs::read_to_string(
-            self.state
-                .harness_workspace(Some(member))
-                .join("last-cargo-stderr.txt"),
-        )
-        .unwrap_or_default();
-        self.shown(&messages::tail(&text, 40), &[])
     }
 
     /// Paths as the student knows them: a staged crate's path becomes the crate's own, and paths
