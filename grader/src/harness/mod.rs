@@ -10,9 +10,11 @@
 //!
 //! - [`generate`]: the harness's files;
 //! - [`fingerprint`]: skipping cargo when nothing changed;
+//! - [`forbidden`]: the unsafe code the `unsafe_code` lint lets through (naked functions);
 //! - [`messages`]: cargo's JSON messages, turned into errors and warnings for the student.
 
 pub mod fingerprint;
+pub mod forbidden;
 pub mod generate;
 pub mod messages;
 
