@@ -34,6 +34,9 @@ static JOB: OnceLock<Job> = OnceLock::new();
 
 /// Entry point: `fn main() { awaitlings_check::harness::main(checks::checks()) }`.
 pub fn main(checks: Vec<Check>) {
+    // Before anything else, so that no code under test ever says a line the harness does not
+    // stamp and record itself (and none can install a sink of its own).
+    crate::recording::install();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -125,7 +128,7 @@ fn run(check: &Check, job: Job) {
         untimed: check.untimed,
     };
     monitor::watch(watch, move |kind, message| {
-        let said = awaitlings::transcript::try_said().unwrap_or_default();
+        let said = crate::recording::try_said().unwrap_or_default();
         let mut report = Report::new(Verdict::failed(kind, message));
         report.transcript = said.lines;
         report.transcript_tasks = said.tasks;
@@ -174,7 +177,7 @@ fn run(check: &Check, job: Job) {
     };
     let verdict = verdict.map_err(|fail| explain_panics(fail, &recorded_panics));
 
-    let said = awaitlings::transcript::said();
+    let said = crate::recording::said();
     let mut report = Report::new(Verdict::Passed);
     report.finished = true;
     report.transcript = said.lines;
