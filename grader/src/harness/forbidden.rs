@@ -26,11 +26,11 @@ pub const UNSAFE_FORBIDDEN: &str = "Your code uses unsafe code, which the grader
 const FORBIDDEN: &[(&str, &str)] = &[
     (
         "naked",
-        "a naked function (`#[unsafe(naked)]`), which is assembly",
+        "a naked function (`#[unsafe(naked)]`) is assembly: unsafe code",
     ),
-    ("naked_asm", "assembly (`naked_asm!`)"),
+    ("naked_asm", "`naked_asm!` is assembly: unsafe code"),
     // The lint catches this one (rustc 1.95); it stays here in case an older rustc does not.
-    ("global_asm", "assembly (`global_asm!`)"),
+    ("global_asm", "`global_asm!` is assembly: unsafe code"),
 ];
 
 /// One use of a forbidden name: where, and what it is.
@@ -132,13 +132,34 @@ pub fn message(found: &[Found], shown: &dyn Fn(&str) -> String) -> String {
     let mut text = format!("{UNSAFE_FORBIDDEN}\n\n");
     for f in found {
         text.push_str(&format!(
-            "error: {} is unsafe code\n --> {}:{}\n",
+            "error: {}\n --> {}:{}\n",
             f.what,
-            shown(&f.file.display().to_string()),
+            shown(&tidy(&f.file).display().to_string()),
             f.line
         ));
     }
     text
+}
+
+/// `src/../early.in` as `early.in`: rustc names an included file through the includer's folder.
+/// Lexical only, so the staged folder keeps the spelling [`crate::harness::shown_paths`] knows.
+fn tidy(path: &Path) -> PathBuf {
+    let mut tidy = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    tidy.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                tidy.pop();
+            }
+            other => tidy.push(other),
+        }
+    }
+    tidy
 }
 
 #[cfg(test)]
@@ -166,6 +187,15 @@ mod tests {
             in_text("an \"unclosed string\nglobal_asm\n"),
             vec![(2, FORBIDDEN[2].1)]
         );
+    }
+
+    #[test]
+    fn paths_are_shown_without_detours() {
+        assert_eq!(
+            tidy(Path::new("/s/x/src/./../early.in")),
+            PathBuf::from("/s/x/early.in")
+        );
+        assert_eq!(tidy(Path::new("../a/b")), PathBuf::from("../a/b"));
     }
 
     #[test]
