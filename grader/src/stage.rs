@@ -16,6 +16,9 @@
 //!   and then it is the course's build script, never the student's; dependencies, proc macros and
 //!   features the student added are not built. Each difference is reported as a note, so the
 //!   student knows why `use rand::..` does not compile here.
+//! - **No unsafe code**: a crate under test is staged with `unsafe_code = "forbid"` in its
+//!   manifest's `[lints.rust]`, which its own `#![allow]` cannot lift; what the lint misses (naked
+//!   functions) is looked for once it is built (see [`crate::harness::forbidden`]).
 //! - **Content, not timestamps**: a staged file is rewritten only when its content differs, and
 //!   then it gets a fresh time, so a submission copied with old timestamps (`cp -p`, tar, unzip)
 //!   is always rebuilt.
