@@ -681,7 +681,21 @@ fn a_passing_check_names_the_next_exercise() {
             "Next: 02 wrong-value  (cargo run -p grader -- check 02)",
         ));
     // The next one is looked for after the exercise checked, then from the start: passing the
-    // last exercise sends a student back to the first one not passed, never to one done.
+    // last exercise sends a student back to the first one not passed, never to one done. (The
+    // exercises after 35 attack the grader and never pass: this copy ends at 35.)
+    let manifest = course.path().join("course.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let kept: Vec<&str> = text
+        .split("[[exercise]]")
+        .filter(|entry| {
+            let number = entry
+                .lines()
+                .find_map(|l| l.strip_prefix("number = "))
+                .map(|n| n.trim().parse::<u32>().unwrap());
+            number.is_none_or(|n| n <= 35)
+        })
+        .collect();
+    std::fs::write(&manifest, kept.join("[[exercise]]")).unwrap();
     grader(course.path())
         .args(["check", "35"])
         .assert()
