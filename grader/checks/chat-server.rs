@@ -33,9 +33,12 @@
 //! - `tcp-loopback`: the real thing, on the real clock: `serve` on a `TcpListener` bound to
 //!   127.0.0.1:0, two real `TcpStream` clients; lines relayed both ways, `/quit` closes the
 //!   connection and the other hears the leave. Every wait is bounded (5 s, where a right answer
-//!   takes milliseconds), and the server, its listener and every socket are gone when it ends;
-//! - `demo-transcript`: `run()`, the demo's scene, against fixtures/chat-server/run.txt (the main
-//!   check).
+//!   takes milliseconds), and the server, its listener and every socket are gone when it ends.
+//!   The listener is the checks' own `Listener` over `TcpListener`, not the stub's given one;
+//! - `demo-transcript`: the demo's scene against fixtures/chat-server/run.txt (the main check).
+//!   The stub gives `run()` (demo.rs); the check plays its own copy of it (see [`demo`]), with
+//!   only the student's server in it, so a `run()` that merely replays the expected lines earns
+//!   nothing.
 //!
 //! No two things the checks compare happen at one instant unless their order is free (several
 //! clients hearing one line): tokio does not promise an order there.
@@ -538,6 +541,19 @@ fn loopback_fail(what: String) -> Fail {
     )
 }
 
+/// A `TcpListener` as a [`Listener`]: the checks' own, not the stub's given implementation (in a
+/// file the student may edit), so the connections the server gets are exactly what was accepted.
+struct Tcp(tokio::net::TcpListener);
+
+impl Listener for Tcp {
+    type Conn = tokio::net::TcpStream;
+
+    async fn accept(&mut self) -> io::Result<tokio::net::TcpStream> {
+        let (stream, _address) = self.0.accept().await?;
+        Ok(stream)
+    }
+}
+
 async fn loopback_scene() -> Result<(), Fail> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -545,7 +561,7 @@ async fn loopback_scene() -> Result<(), Fail> {
     let addr = listener
         .local_addr()
         .map_err(|e| Fail::new(Kind::Crashed, format!("no local address: {e}")))?;
-    let server = tokio::spawn(exercise::serve(listener, Hub::new()));
+    let server = tokio::spawn(exercise::serve(Tcp(listener), Hub::new()));
     let outcome = async {
         let mut ann = TcpPeer::connect(addr, "ann").await?;
         let mut bob = TcpPeer::connect(addr, "bob").await?;
@@ -992,12 +1008,132 @@ pub fn checks() -> Vec<Check> {
         check(
             "demo-transcript",
             3,
-            "run(): ann, bob and cy join, talk and leave, every line heard at its exact time",
+            "the demo's scene (the checks' own copy of run()): ann, bob and cy join, talk and \
+             leave, every line heard at its exact time",
             || async {
-                exercise::run().await;
+                demo::run().await;
                 expect_transcript("run")
             },
         )
         .main(),
     ]
+}
+
+/// The checks' own copy of the demo's scene the stub gives (`demo.rs`, line for line): the stub's
+/// copy is in a file the student may edit, and a check must not take its scenario from there.
+/// Only the server (`serve` and `Hub`) comes from `exercise`.
+mod demo {
+    use awaitlings::say;
+    use exercise::{Hub, Listener, serve};
+    use std::io;
+    use std::time::Duration;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
+    use tokio::sync::mpsc;
+    use tokio::task::JoinHandle;
+    use tokio::time::sleep;
+
+    /// Bytes a pipe holds in each direction before a writer has to wait for its reader.
+    const PIPE_BYTES: usize = 4096;
+
+    /// The server's side of the pipes: a [`Listener`] whose connections are `DuplexStream`s.
+    struct Pipes {
+        incoming: mpsc::UnboundedReceiver<DuplexStream>,
+    }
+
+    /// The clients' side: dials a new connection to the [`Pipes`] it was made with.
+    #[derive(Clone)]
+    struct Dialer {
+        outgoing: mpsc::UnboundedSender<DuplexStream>,
+    }
+
+    /// A listener made of in-memory pipes, and the dialer that connects to it.
+    fn pipes() -> (Dialer, Pipes) {
+        let (outgoing, incoming) = mpsc::unbounded_channel();
+        (Dialer { outgoing }, Pipes { incoming })
+    }
+
+    impl Dialer {
+        /// Opens a connection: the client's end of a new pipe (the server's end waits in `accept`).
+        fn dial(&self) -> DuplexStream {
+            let (client, server) = tokio::io::duplex(PIPE_BYTES);
+            // Nobody listening any more: the client simply finds its connection closed.
+            let _ = self.outgoing.send(server);
+            client
+        }
+    }
+
+    impl Listener for Pipes {
+        type Conn = DuplexStream;
+
+        async fn accept(&mut self) -> io::Result<DuplexStream> {
+            self.incoming
+                .recv()
+                .await
+                .ok_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "every dialer is gone"))
+        }
+    }
+
+    /// A scripted client: says what it sends, and (from a task of its own) every line it hears.
+    struct Bot {
+        nick: &'static str,
+        out: WriteHalf<DuplexStream>,
+        ears: JoinHandle<()>,
+    }
+
+    impl Bot {
+        async fn join(dialer: &Dialer, nick: &'static str) -> Bot {
+            let (input, mut out) = tokio::io::split(dialer.dial());
+            say!("{nick} connects");
+            let _ = out.write_all(format!("{nick}\n").as_bytes()).await;
+            let ears = tokio::spawn(async move {
+                let mut lines = BufReader::new(input).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    say!("{nick} hears `{line}`");
+                }
+                say!("{nick}'s connection is closed");
+            });
+            Bot { nick, out, ears }
+        }
+
+        async fn send(&mut self, text: &str) {
+            say!("{} sends `{text}`", self.nick);
+            let _ = self.out.write_all(format!("{text}\n").as_bytes()).await;
+        }
+
+        /// Drops the connection without a word, like a closed laptop.
+        fn hang_up(self) {
+            say!("{} hangs up", self.nick);
+            self.ears.abort();
+        }
+    }
+
+    /// The demo's scene, one step a second: ann, bob and cy join, talk, and leave, bob with `/quit`,
+    /// cy by hanging up.
+    pub async fn run() {
+        let (dialer, listener) = pipes();
+        let server = tokio::spawn(serve(listener, Hub::new()));
+        let second = || sleep(Duration::from_secs(1));
+
+        let mut ann = Bot::join(&dialer, "ann").await;
+        second().await;
+        let mut bob = Bot::join(&dialer, "bob").await;
+        second().await;
+        ann.send("hi bob").await;
+        second().await;
+        bob.send("hi ann! is cy coming?").await;
+        second().await;
+        let mut cy = Bot::join(&dialer, "cy").await;
+        second().await;
+        cy.send("hello, both").await;
+        second().await;
+        bob.send("/quit").await;
+        second().await;
+        cy.hang_up();
+        second().await;
+        ann.send("anyone there?").await;
+        second().await;
+        ann.send("/quit").await;
+        second().await;
+        server.abort();
+    }
 }

@@ -46,7 +46,8 @@
 //!   only, and a timeout that stops waiting but leaves the request running each miss one of
 //!   these instants, and the message says which.
 //! - `real-sockets` (on the real clock): a tiny HTTP server on 127.0.0.1 (a port the OS picks)
-//!   and the crate's own `TcpConnector`: two pages (one with `Content-Length` on a connection
+//!   and a plain TCP connector (the checks' own copy of the stub's given `TcpConnector`, which
+//!   is in a file the student may edit): two pages (one with `Content-Length` on a connection
 //!   kept open, one to the end of the stream), a 404 and a refused port, with a 2 s limit and
 //!   every wait bounded in seconds. The server lives in a runtime of its own that ends with the
 //!   check, so nothing is left listening.
@@ -529,7 +530,7 @@ pub fn checks() -> Vec<Check> {
         check(
             "real-sockets",
             2,
-            "over real TCP on 127.0.0.1 (TcpConnector): two pages, a 404 and a refused port, \
+            "over real TCP on 127.0.0.1 (a plain TCP connector): two pages, a 404 and a refused port, \
              each with its own result",
             real_sockets,
         )
@@ -822,6 +823,23 @@ async fn timeout_per_request() -> Result<(), Fail> {
 // ---------------------------------------------------------------------------------------------
 // real-sockets
 
+/// Connects over TCP: the checks' own copy of the stub's given `TcpConnector`, so the streams
+/// the student's code reads are real connections to the check's server.
+struct Tcp;
+
+impl Connect for Tcp {
+    type Stream = tokio::net::TcpStream;
+
+    fn connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> impl Future<Output = io::Result<tokio::net::TcpStream>> + Send {
+        let address = format!("{host}:{port}");
+        async move { tokio::net::TcpStream::connect(address).await }
+    }
+}
+
 async fn real_sockets() -> Result<(), Fail> {
     // The real sockets live in a runtime of their own, on a blocking thread, and end with it:
     // the server stops listening when that runtime is dropped, before the check goes on.
@@ -847,8 +865,7 @@ async fn real_sockets() -> Result<(), Fail> {
                 format!("http://127.0.0.1:{refused}/"),
                 format!("http://127.0.0.1:{port}/stream"),
             ];
-            let fetch =
-                exercise::fetch_all(exercise::TcpConnector, urls, 2, Duration::from_secs(2));
+            let fetch = exercise::fetch_all(Tcp, urls, 2, Duration::from_secs(2));
             tokio::time::timeout(Duration::from_secs(8), fetch)
                 .await
                 .map_err(|_| "fetch_all had not returned after 8 s of real time".to_string())

@@ -41,8 +41,10 @@
 //!   ready future is Ready on its first poll. The inner future must be polled with the same
 //!   `Context`, or its wake-ups go nowhere.
 //!
-//! And `waiter-transcript` (the main check): `run()` prints the demo's transcript,
-//! fixtures/futures-by-hand/run.txt.
+//! And `waiter-transcript` (the main check): the demo prints its transcript,
+//! fixtures/futures-by-hand/run.txt. The stub gives `run()` (and its cook and tea); the check plays
+//! its own copy of them (see [`demo`]), with only the cell and the timer from the student's crate,
+//! so a `run()` that merely replays the expected lines earns nothing.
 //!
 //! The values the checks put in cells are of a type of their own that is neither `Clone` nor
 //! `Copy`: the getter must hand over the value that was set, not a copy of it.
@@ -629,11 +631,10 @@ pub fn checks() -> Vec<Check> {
         check(
             "waiter-transcript",
             3,
-            "run() prints the demo's transcript: soup through a cell, tea timed from its first \
-             poll, \
-             a bill set before anyone waited",
+            "the demo (the checks' own copy of run()) prints its transcript: soup through a \
+             cell, tea timed from its first poll, a bill set before anyone waited",
             || async {
-                exercise::run().await;
+                demo::run().await;
                 expect_transcript("run").map_err(explain_run)
             },
         )
@@ -788,4 +789,54 @@ fn explain_run(mut fail: Fail) -> Fail {
     };
     fail.message = format!("{why}{}", fail.message);
     fail
+}
+
+/// The checks' own copy of the demo the stub gives (`secs`, `cook`, `steep` and `run`, line for
+/// line): the stub's copy is in a file the student may edit, and a check must not take its
+/// scenario from there. Only the cell and the timer (the student's futures) come from `exercise`.
+mod demo {
+    use awaitlings::say;
+    use exercise::{Setter, cell, timed};
+    use std::time::Duration;
+    use tokio::time::sleep;
+
+    fn secs(duration: Duration) -> String {
+        format!("{:.3} s", duration.as_secs_f64())
+    }
+
+    async fn cook(dish: &'static str, time: Duration, pass: Setter<&'static str>) {
+        say!("cook: starts the {dish}");
+        sleep(time).await;
+        say!("cook: the {dish} is ready");
+        pass.set(dish);
+    }
+
+    async fn steep(time: Duration) -> &'static str {
+        sleep(time).await;
+        "tea"
+    }
+
+    pub async fn run() {
+        let (pass, order) = cell();
+        say!("waiter: an order of soup goes to the kitchen");
+        let kitchen = tokio::spawn(cook("soup", Duration::from_millis(1500), pass));
+        let (soup, waited) = timed(order).await;
+        say!("waiter: {soup} served, after waiting {}", secs(waited));
+        kitchen.await.expect("the cook's task panicked");
+
+        let tea = timed(steep(Duration::from_secs(2)));
+        say!("waiter: tea ordered; it steeps once someone waits for it");
+        sleep(Duration::from_secs(1)).await;
+        say!("waiter: now waiting for the tea");
+        let (tea, took) = tea.await;
+        say!("waiter: {tea} served, after steeping {}", secs(took));
+
+        let (pay, bill) = cell();
+        pay.set(42);
+        let (amount, took) = timed(bill).await;
+        say!(
+            "waiter: the bill of {amount} was there before anyone asked: {}",
+            secs(took)
+        );
+    }
 }

@@ -25,8 +25,10 @@
 //! - a job that finishes exactly at the deadline instant is pending, as the contract says: tokio
 //!   fires every timer of an instant before any task runs, so a solution that looks at the
 //!   deadline first gives that answer every time;
-//! - `run()`, the demo, prints the transcript of fixtures/gather-vs-wait/run.txt (the main check:
-//!   what `grader run 05` shows).
+//! - the demo's scenario prints the transcript of fixtures/gather-vs-wait/run.txt (the main check:
+//!   what `grader run 05` shows). The stub gives `run()`; the check plays its own copy of it (see
+//!   [`demo`]), calling only the four functions the student writes, so a `run()` that merely
+//!   replays the expected lines earns nothing.
 //!
 //! The checks use other jobs than the demo's, so nothing can be hard-coded.
 
@@ -406,10 +408,10 @@ pub fn checks() -> Vec<Check> {
         check(
             "run-transcript",
             3,
-            "run() waits for the same jobs in each of the four ways, every line at its exact \
-             virtual time",
+            "the demo (the checks' own copy of run()) waits for the same jobs in each of the four \
+             ways, every line at its exact virtual time",
             || async {
-                exercise::run().await;
+                demo::run().await;
                 expect_transcript("run").map_err(name_the_part)
             },
         )
@@ -734,5 +736,68 @@ fn about_the_set(got: &[&str], which: &str) -> String {
             .to_string()
     } else {
         format!("The set should hold exactly the jobs {which}.")
+    }
+}
+
+/// The checks' own copy of the demo the stub gives (`job`, `breakfast`, `since`, `drain` and
+/// `run`, line for line): the stub's copy is in a file the student may edit, and a check must not
+/// take its scenario from there. Only the four functions the student writes come from `exercise`.
+mod demo {
+    use awaitlings::say;
+    use exercise::{as_completed, first_completed, gather, wait_with_timeout};
+    use std::future::Future;
+    use std::time::Duration;
+    use tokio::task::JoinSet;
+    use tokio::time::{Instant, sleep};
+
+    async fn job(name: &'static str, secs: u64) -> &'static str {
+        sleep(Duration::from_secs(secs)).await;
+        say!("{name} ready");
+        name
+    }
+
+    fn breakfast() -> Vec<impl Future<Output = &'static str> + Send + 'static> {
+        vec![job("coffee", 3), job("toast", 1), job("eggs", 2)]
+    }
+
+    fn since(start: Instant) -> String {
+        format!("{:.3}", start.elapsed().as_secs_f64())
+    }
+
+    async fn drain(mut rest: JoinSet<&'static str>) {
+        while let Some(joined) = rest.join_next().await {
+            say!("  then {}", joined.expect("a job panicked"));
+        }
+    }
+
+    pub async fn run() {
+        say!("one, two, three (1 s each), awaited one after another:");
+        let start = Instant::now();
+        for name in ["one", "two", "three"] {
+            job(name, 1).await;
+        }
+        say!("  took {} s", since(start));
+
+        say!("one, two, three (1 s each), with gather:");
+        let start = Instant::now();
+        let names = gather(vec![job("one", 1), job("two", 1), job("three", 1)]).await;
+        say!("  gather -> {names:?}, took {} s", since(start));
+
+        say!("coffee (3 s), toast (1 s), eggs (2 s), with gather:");
+        let names = gather(breakfast()).await;
+        say!("  gather -> {names:?}");
+
+        say!("the same, with as_completed:");
+        as_completed(breakfast(), |name| say!("  as_completed -> {name}")).await;
+
+        say!("the same, with first_completed:");
+        let (first, rest) = first_completed(breakfast()).await;
+        say!("  first_completed -> {first}, {} still running", rest.len());
+        drain(rest).await;
+
+        say!("the same, with wait_with_timeout(1.5 s):");
+        let (done, pending) = wait_with_timeout(breakfast(), Duration::from_millis(1500)).await;
+        say!("  done {done:?}, {} pending", pending.len());
+        drain(pending).await;
     }
 }

@@ -18,7 +18,7 @@
 //! - `run_all(5, 2)` takes 4.9 s of virtual time, its slowest task, rather than 8.9 s, the sum of all
 //!   three run one after another; and it does not return before its tasks are done;
 //! - a panic in one of `run_all`'s tasks is not swallowed: the check makes `down(4)` panic as it
-//!   says `down 3` (with `awaitlings::transcript::panic_when_said`), runs `run_all(4, 3)` in a task
+//!   says `down 3` (with `awaitlings_check::panic_when_said`), runs `run_all(4, 3)` in a task
 //!   of its own and requires that task to end in a panic too. tokio catches a task's panic and hands
 //!   it to whoever awaits the task's handle, as an `Err(JoinError)`: discard it, or never await that
 //!   handle, and the failure vanishes without a trace (asyncio's "Task exception was never
@@ -398,7 +398,7 @@ fn expect_handles_finish(finished: &[Duration]) -> Result<(), Fail> {
     ))
 }
 
-/// Arms [`awaitlings::transcript::panic_when_said`]`(line)` and returns a flag that turns true
+/// Arms [`awaitlings_check::panic_when_said`]`(line)` and returns a flag that turns true
 /// once that injected panic has happened (in whichever task said the line). The panic hook the
 /// harness installed is kept: it is called after the flag is set, and still records the panic.
 fn inject_panic_when_said(line: &str) -> Arc<AtomicBool> {
@@ -412,12 +412,12 @@ fn inject_panic_when_said(line: &str) -> Arc<AtomicBool> {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or_default();
-        if text.starts_with(awaitlings::transcript::INJECTED_PANIC) {
+        if text.starts_with(awaitlings_check::INJECTED_PANIC) {
             flag.store(true, Ordering::SeqCst);
         }
         previous(info);
     }));
-    awaitlings::transcript::panic_when_said(line);
+    awaitlings_check::panic_when_said(line);
     happened
 }
 

@@ -1,6 +1,8 @@
 //! Hidden checks for exercise 06 results-and-errors.
 //!
-//! The checks build the jobs themselves (with `exercise::job`), so they decide which job succeeds,
+//! The checks build the jobs themselves (with their own copy of the stub's given `job`: the
+//! stub's is in a file the student may edit, and a changed `job` could catch a panic before the
+//! student's code ever sees it), so they decide which job succeeds,
 //! which returns an error of the check's own type, and which panics, and when. Each job sleeps on
 //! tokio's clock, and some say lines, so what happened to a job after the student's code returned
 //! shows in the transcript. What is checked, and why:
@@ -527,9 +529,19 @@ impl fmt::Display for Refused {
 
 impl Error for Refused {}
 
+/// Makes a [`Job`] out of a closure returning a future: the checks' own copy of the stub's given
+/// `job`, so every job a check hands the student's code is exactly what it says.
+fn job<F, Fut>(make: F) -> Job
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = exercise::JobOutput> + Send + 'static,
+{
+    Box::new(move || Box::pin(make()))
+}
+
 /// A job that sleeps `millis`, says `line` if given, and returns `Ok(value)`.
 fn ok_after(millis: u64, value: u64, line: Option<&'static str>) -> Job {
-    exercise::job(move || async move {
+    job(move || async move {
         sleep(ms(millis)).await;
         if let Some(line) = line {
             awaitlings::say!("{line}");
@@ -540,7 +552,7 @@ fn ok_after(millis: u64, value: u64, line: Option<&'static str>) -> Job {
 
 /// A job that sleeps `millis`, then returns `Err(error)`.
 fn fails_after<E: Error + Send + Sync + 'static>(millis: u64, error: E) -> Job {
-    exercise::job(move || async move {
+    job(move || async move {
         sleep(ms(millis)).await;
         Err(error.into())
     })
@@ -565,7 +577,7 @@ async fn panics_after(millis: u64, payload: Payload) -> u64 {
 
 /// A job that says `job 0: tick {k}` every 0.25 s, `ticks` times, then returns `Ok(0)`.
 fn ticker(ticks: u32) -> Job {
-    exercise::job(move || async move {
+    job(move || async move {
         for tick in 1..=ticks {
             sleep(ms(250)).await;
             awaitlings::say!("job 0: tick {tick}");
@@ -576,7 +588,7 @@ fn ticker(ticks: u32) -> Job {
 
 /// A job that sleeps `millis`, then panics with `payload`.
 fn panic_job(millis: u64, payload: Payload) -> Job {
-    exercise::job(move || async move { Ok(panics_after(millis, payload).await) })
+    job(move || async move { Ok(panics_after(millis, payload).await) })
 }
 
 /// One outcome, written the way the messages show it: `Ok(3)`, `Failed(job 1 broke)`,

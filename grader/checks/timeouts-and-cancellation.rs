@@ -28,8 +28,10 @@
 //!   never started. Not 4 s (a fresh 2.5 s per step), not 3 s (the deadline only looked at between
 //!   steps), not earlier (the deadline split into shares). And 0.5 s, 1 s and 1.5 s steps with 4 s
 //!   give all three outputs at 3.000 s, each step starting when the one before it ends;
-//! - `run()` prints the demo's kitchen transcript, fixtures/timeouts-and-cancellation/run.txt (the
-//!   main check).
+//! - the demo's kitchen prints the transcript of fixtures/timeouts-and-cancellation/run.txt (the
+//!   main check). The stub gives `run()`; the check plays its own copy of it (see [`demo`]),
+//!   calling only the five tools the student writes, so a `run()` that merely replays the
+//!   expected lines earns nothing.
 //!
 //! Every check runs on paused time. No limit or deadline the checks judge falls on the same
 //! instant as a step of a job (limits end on half seconds where jobs tick on whole ones, or a job
@@ -538,9 +540,9 @@ pub fn checks() -> Vec<Check> {
         check(
             "kitchen-transcript",
             3,
-            "run(): the demo's kitchen, every line at its exact virtual time",
+            "the demo's kitchen (the checks' own copy of run()), every line at its exact virtual time",
             || async {
-                exercise::run().await;
+                demo::run().await;
                 expect_transcript("run")
             },
         )
@@ -675,5 +677,51 @@ fn expect_cleanup(what: &str, name: &str, at: Duration, how: &str) -> Result<(),
                 many.join(" s, ")
             ),
         )),
+    }
+}
+
+/// The checks' own copy of the demo the stub gives (`work` and `run`, line for line): the stub's
+/// copy is in a file the student may edit, and a check must not take its scenario from there.
+/// Only the five tools the student writes come from `exercise`.
+mod demo {
+    use awaitlings::say;
+    use exercise::{Waited, all_within, cancel_after, wait_detached, with_cleanup, with_timeout};
+    use std::time::Duration;
+    use tokio::time::sleep;
+
+    async fn work(name: &'static str, secs: u64) -> String {
+        say!("{name}: started");
+        for s in 1..=secs {
+            sleep(Duration::from_secs(1)).await;
+            say!("{name}: {s}/{secs} s");
+        }
+        format!("{name} done")
+    }
+
+    pub async fn run() {
+        let patience = Duration::from_millis(1500);
+
+        let kettle = with_timeout(patience, work("kettle", 1)).await;
+        say!("kettle: {kettle:?}");
+        let oven = with_timeout(patience, work("oven", 3)).await;
+        say!("oven: {oven:?}");
+
+        let mixer = cancel_after(patience, with_cleanup("mixer", work("mixer", 3))).await;
+        say!("mixer: {mixer:?}");
+
+        let bread = wait_detached(patience, work("bread", 3)).await;
+        if let Waited::StillRunning(_) = bread {
+            say!("bread: still rising, back later");
+        }
+
+        let steps = vec![work("wash", 1), work("chop", 1), work("fry", 1)];
+        let prep = all_within(Duration::from_millis(2500), steps).await;
+        say!("prep: {prep:?}");
+
+        let bread = match bread {
+            Waited::Done(value) => value,
+            Waited::StillRunning(handle) => handle.await.expect("the bread's task panicked"),
+        };
+        say!("bread: {bread:?}");
     }
 }

@@ -16,6 +16,9 @@
 //!   and then it is the course's build script, never the student's; dependencies, proc macros and
 //!   features the student added are not built. Each difference is reported as a note, so the
 //!   student knows why `use rand::..` does not compile here.
+//! - **No unsafe code**: a crate under test is staged with `unsafe_code = "forbid"` in its
+//!   manifest's `[lints.rust]`, which its own `#![allow]` cannot lift; what the lint misses (naked
+//!   functions) is looked for once it is built (see [`crate::harness::forbidden`]).
 //! - **Content, not timestamps**: a staged file is rewritten only when its content differs, and
 //!   then it gets a fresh time, so a submission copied with old timestamps (`cp -p`, tar, unzip)
 //!   is always rebuilt.
@@ -261,6 +264,8 @@ fn stage_crate(src: &Path, dst: &Path, ws: &Workspace, remap: &Remap) -> Result<
 }
 
 /// Copies `src` into `dst` and writes a manifest built from `manifest` (found in `manifest_dir`).
+/// `package` is the name a crate under test is staged as (`None` for the course's own crates,
+/// staged under their own names); a crate under test is built with `unsafe_code` forbidden.
 /// `build_script`, if any, is the course's build script, staged as the copy's build.rs; a
 /// build.rs of `src` itself is never copied.
 #[allow(clippy::too_many_arguments)]
@@ -330,6 +335,14 @@ fn stage_crate_with(
                 }
             }
         }
+    }
+
+    if package.is_some() {
+        // A crate under test (the only crate staged under a name the grader gives it) shares the
+        // check's address space, so unsafe code could read the report's nonce or run before
+        // `main`. No exercise needs any. A lint set here is passed to rustc as `--forbid`, which
+        // no `#![allow(unsafe_code)]` in the crate can lift.
+        text.push_str("\n[lints.rust]\nunsafe_code = \"forbid\"\n");
     }
 
     let mut h = DefaultHasher::new();
@@ -865,6 +878,26 @@ mod tests {
         assert_ne!(staged.print, again.print);
         let text = std::fs::read_to_string(dst.join("Cargo.toml")).unwrap();
         assert!(text.contains("build = false"), "{text}");
+        // A crate under test is built with unsafe code forbidden; the course's own crates (the
+        // check API needs `libc::_exit`) are not.
+        let lints: Table = toml::from_str(&text).unwrap();
+        assert_eq!(
+            lints["lints"]["rust"]["unsafe_code"].as_str(),
+            Some("forbid")
+        );
+        let own = stage_crate_with(
+            &reference,
+            &root.path().join("own"),
+            &manifest,
+            &reference,
+            None,
+            &ws,
+            &remap,
+            None,
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(own.dir.join("Cargo.toml")).unwrap();
+        assert!(!text.contains("[lints"), "{text}");
     }
 
     /// Stages `src` into `dst` the way [`stage_crate_with`] copies sources.

@@ -1,7 +1,7 @@
-//! When did the run start? Every transcript timestamp is measured from here.
+//! When did the demo start? Every timestamp `say!` prints by itself is measured from here.
 //!
-//! The start is a `tokio::time::Instant`, so under a paused runtime (the grader) it measures virtual
-//! time, and in a normal runtime (the demos) it measures real time.
+//! The start is a `tokio::time::Instant`, so it measures the runtime's time: real time in the
+//! demos. Under the grader this clock is not used: the harness stamps lines with its own.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -10,14 +10,13 @@ use tokio::time::Instant;
 // A global, not a thread-local: code that runs on `spawn_blocking` threads prints too.
 static START: Mutex<Option<Instant>> = Mutex::new(None);
 
-/// Marks "now" as time zero. The grader calls this at the start of every check; [`crate::demo`]
-/// calls it at the start of every demo.
-pub fn start() {
+/// Marks "now" as time zero: [`crate::demo`] calls this at the start of every demo.
+pub(crate) fn start() {
     *lock() = Some(Instant::now());
 }
 
 /// Time since [`start`]. If nothing started the clock yet, the first call starts it.
-pub fn elapsed() -> Duration {
+pub(crate) fn elapsed() -> Duration {
     let mut start = lock();
     let began = *start.get_or_insert_with(Instant::now);
     Instant::now().saturating_duration_since(began)

@@ -1,7 +1,7 @@
 //! # awaitlings: the support API your exercise code prints through
 //!
 //! Every exercise that prints uses [`say!`] instead of `println!`. It stamps each line with the
-//! *virtual* time since the runtime started, so the same program prints the same transcript every
+//! *virtual* time since the run started, so the same program prints the same transcript every
 //! time:
 //!
 //! ```text
@@ -11,18 +11,20 @@
 //!
 //! - In the demo binaries (`cargo run -p interleaved-tasks`), time is real: [`demo`] starts a tokio
 //!   runtime on the wall clock and `say!` prints as the lines happen.
-//! - Under the grader, time is paused and the checks also *record* each line (see [`transcript`]),
-//!   so they can compare your transcript with the expected one, timestamps included.
-//! - The recording also notes which tokio task said each line (`tokio::task::try_id()`), so
-//!   `grader run` can show one column per task. Nothing to do for that in your code: `say!` from
-//!   inside a spawned task and the line lands in that task's column; a line said outside any
-//!   spawned task goes in the column `main`.
+//! - Under the grader, time is paused and the grader's harness takes each line instead: it stamps
+//!   it with its own clock, records it (with the tokio task that said it, so `grader run` can show
+//!   one column per task: say a line from inside a spawned task and it lands in that task's
+//!   column; a line said outside any spawned task goes in the column `main`) and compares the
+//!   transcript with the expected one, timestamps included.
 //!
-//! Layout: [`clock`] knows when the run started; [`transcript`] formats, prints and records lines;
-//! [`demo`] runs a future the way the demo binaries do.
+//! The API is append-only on purpose: your code can say lines, and nothing else. There is nothing
+//! here that reads, rewrites or clears a transcript, or resets a clock.
+//!
+//! Layout: [`say!`] and [`format_line`] make lines; [`demo`] runs a future the way the demo
+//! binaries do.
 
-pub mod clock;
-pub mod transcript;
+mod clock;
+mod transcript;
 
 pub use transcript::format_line;
 
@@ -36,12 +38,19 @@ pub use transcript::format_line;
 #[macro_export]
 macro_rules! say {
     ($($arg:tt)*) => {
-        $crate::transcript::say(::std::format!($($arg)*))
+        $crate::__private::say(::std::format!($($arg)*))
     };
 }
 
+/// What the [`say!`] macro and the grader's harness need: not for exercise code.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::transcript::{install_sink, say};
+}
+
 /// Runs `future` to completion on a single-threaded tokio runtime in real time, the way every demo
-/// binary does. The clock (and so every `say!` timestamp) starts at zero here.
+/// binary does. The clock (and so every `say!` timestamp) starts at zero here: a demo in parts
+/// calls `demo` once per part.
 ///
 /// ```no_run
 /// awaitlings::demo(async {

@@ -1,11 +1,11 @@
 //! The check's own clocks: when the check (or its last `restart`) began, in virtual and in real
 //! time.
 //!
-//! These are private to the harness on purpose. The transcript's timestamps come from the support
-//! crate's clock, which student code can reach (`awaitlings::clock::start()`); if elapsed times
-//! came from there too, a student could reset it halfway and make a sequential run look
-//! concurrent. Student code can only move tokio's clock *forward* (`tokio::time::advance`), which
-//! never makes slow code look fast.
+//! These are private to the harness on purpose: both the transcript's timestamps (see
+//! [`crate::recording`]) and every elapsed time a check judges come from here, and nothing the
+//! code under test can link resets them, so it cannot make a sequential run look concurrent.
+//! Student code can only move tokio's clock *forward* (`tokio::time::advance`), which never makes
+//! slow code look fast.
 
 use std::sync::Mutex;
 use std::time::Duration;

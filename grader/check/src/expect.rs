@@ -14,8 +14,7 @@ static COMPARED: Mutex<Vec<(String, Vec<String>)>> = Mutex::new(Vec::new());
 /// emptied. Every check starts this way already.
 pub fn restart() {
     crate::clock::start();
-    awaitlings::clock::start();
-    awaitlings::transcript::record_capped(crate::harness::transcript_cap());
+    crate::recording::record_capped(crate::harness::transcript_cap());
 }
 
 /// Virtual time since the check (or the last [`restart`]) began. It comes from the harness's own
@@ -25,7 +24,7 @@ pub fn elapsed() -> Duration {
 }
 
 /// Says that the panics so far were the scenario's own: the check provoked them (for example with
-/// `awaitlings::transcript::panic_when_said`) and saw them handled as they should be. They are left
+/// [`crate::panic_when_said`]) and saw them handled as they should be. They are left
 /// out of the report, which otherwise shows every panic of a passing check as a warning.
 pub fn forget_panics() {
     crate::panics::forget();
@@ -66,7 +65,7 @@ pub fn frozen_clock(what: &str) -> Fail {
 
 /// The transcript recorded so far, one line per `say!`.
 pub fn transcript() -> Vec<String> {
-    awaitlings::transcript::recorded()
+    crate::recording::said().lines
 }
 
 /// Fails with `kind` and `message` unless `condition` holds.

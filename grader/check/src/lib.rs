@@ -30,6 +30,8 @@
 //!   watched futures, an in-flight counter), shared by every exercise's checks;
 //! - [`harness`]: the `main` of the generated harness binary: list the checks, run one;
 //! - [`clock`]: the check's own clocks, which student code cannot reset;
+//! - [`recording`]: the transcript: every `say!` of the code under test, stamped with the check's
+//!   clock (the support crate student code links can only say lines, never read or change them);
 //! - `monitor` (private): notices a runtime thread that blocks or spins, and memory that grows;
 //! - `panics` (private): records panics, tells `todo!()` from a real panic.
 
@@ -42,9 +44,10 @@ pub mod harness;
 mod monitor;
 mod panics;
 pub mod protocol;
+pub mod recording;
 
-pub use awaitlings::transcript::INJECTED_PANIC;
 pub use check::{Check, Fail, Kind, check};
+pub use recording::{INJECTED_PANIC, panic_when_said};
 /// For checks that make files at check time (a check runs in an empty directory of its own).
 pub use tempfile;
 /// For checks that poll a future by hand (`task::spawn`, `assert_pending!`, `is_woken`) or script
@@ -62,5 +65,5 @@ pub mod prelude {
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines, expect_took,
         expect_transcript, forget_panics, frozen_clock, restart, transcript, within,
     };
-    pub use awaitlings::transcript::record_line;
+    pub use crate::recording::{panic_when_said, record_line};
 }

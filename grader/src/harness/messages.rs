@@ -1,7 +1,7 @@
 //! Cargo's JSON messages, turned into what a student needs: the binary, rustc's rendered errors
 //! for *their* file (not cargo's noise), and their crate's warnings.
 
-use super::{BuildError, Built, Target, Warning};
+use super::{BuildError, Built, Target, Warning, forbidden};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +42,21 @@ pub fn outcome(
 ) -> Result<Built, BuildError> {
     let warnings = warnings(t, messages, shown);
     if let Some(bin) = executable(t, dir, messages) {
+        let Some(sources) = library(t, messages).and_then(|lib| forbidden::sources(&lib)) else {
+            // Never run a harness whose crate was not searched for what the lint misses.
+            return Err(BuildError::Broken(format!(
+                "cargo built the checks, but the grader cannot tell which files rustc read for {} \
+                 (no dep-info beside its library), so it will not run them. Run the command again; \
+                 if this persists, delete the grader's state directory.",
+                t.shown
+            )));
+        };
+        let found = forbidden::scan(&sources);
+        if !found.is_empty() {
+            return Err(BuildError::DoesNotCompile(forbidden::message(
+                &found, shown,
+            )));
+        }
         return Ok(Built { bin, warnings });
     }
     let errors_of = |krate: &Path| -> Vec<String> {
@@ -55,7 +70,12 @@ pub fn outcome(
     };
     let own = errors_of(&t.stage_dir);
     if !own.is_empty() {
-        return Err(BuildError::DoesNotCompile(own.join("")));
+        let intro = if needs_unsafe(t, messages) {
+            format!("{}\n\n", forbidden::UNSAFE_FORBIDDEN)
+        } else {
+            String::new()
+        };
+        return Err(BuildError::DoesNotCompile(intro + &own.join("")));
     }
     let checks = errors_of(&dir.join(&t.member));
     if !checks.is_empty() {
@@ -79,6 +99,33 @@ pub fn build_script_unfinished(t: &Target, messages: &[Value]) -> bool {
         && !messages
             .iter()
             .any(|m| m["reason"] == "build-script-executed" && from(m, &t.stage_dir))
+}
+
+/// The library cargo built for the crate under test (its `.rlib` or `.rmeta`).
+fn library(t: &Target, messages: &[Value]) -> Option<PathBuf> {
+    messages
+        .iter()
+        .filter(|m| m["reason"] == "compiler-artifact" && from(m, &t.stage_dir))
+        .filter_map(|m| m["filenames"].as_array())
+        .flatten()
+        .filter_map(Value::as_str)
+        .find(|f| f.ends_with(".rlib") || f.ends_with(".rmeta"))
+        .map(PathBuf::from)
+}
+
+/// Whether rustc rejected the crate under test for unsafe code: the `unsafe_code` lint, or an
+/// `allow` of it against the grader's `forbid` (E0453).
+fn needs_unsafe(t: &Target, messages: &[Value]) -> bool {
+    messages
+        .iter()
+        .filter(|m| m["reason"] == "compiler-message" && from(m, &t.stage_dir))
+        .filter(|m| m["message"]["level"] == "error")
+        .any(|m| {
+            matches!(
+                m["message"]["code"]["code"].as_str(),
+                Some("unsafe_code" | "E0453")
+            )
+        })
 }
 
 /// The crate under test's own warnings.

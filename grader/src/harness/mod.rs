@@ -11,10 +11,12 @@
 //! - [`generate`]: the harness's files;
 //! - [`batch`]: many harnesses in runs of bounded size, and runs that run out of time;
 //! - [`fingerprint`]: skipping cargo when nothing changed;
+//! - [`forbidden`]: the unsafe code the `unsafe_code` lint lets through (naked functions);
 //! - [`messages`]: cargo's JSON messages, turned into errors and warnings for the student.
 
 mod batch;
 pub mod fingerprint;
+pub mod forbidden;
 pub mod generate;
 pub mod messages;
 

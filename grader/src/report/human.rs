@@ -220,6 +220,12 @@ impl<W: Write> Human<W> {
         if let Some((kind, message)) = r.build_failure() {
             self.line(&format!("  {} {}", p.red("✗"), p.yellow(kind.heading())));
             let intro = match kind {
+                // The grader's own rule comes first, in its words; rustc's errors follow it.
+                Kind::DoesNotCompile
+                    if message.starts_with(crate::harness::forbidden::UNSAFE_FORBIDDEN) =>
+                {
+                    "your code does not compile here:".to_string()
+                }
                 Kind::DoesNotCompile => "your code does not compile yet; rustc says:".to_string(),
                 Kind::ChecksDoNotCompile => "your code compiles, but the hidden checks cannot call it. Did you change a \
                      function's name, parameters or return type? Keep the signatures the stub's doc comments give. rustc says:"

@@ -1,7 +1,7 @@
 //! A transcript as a picture: one lane per task, one row per virtual instant.
 //!
 //! A flat transcript (`  0.300s  up 1`) says *when* each line was said; the recording also says
-//! *which task* said it (see `awaitlings::transcript::Said`). Put together, they give the table
+//! *which task* said it (see `awaitlings_check::recording::Said`). Put together, they give the table
 //! lesson 03 draws by hand:
 //!
 //! ```text
