@@ -5,6 +5,7 @@ pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod mistake;
+pub mod publish;
 pub mod reset;
 pub mod show;
 pub mod verify;

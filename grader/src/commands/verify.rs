@@ -26,6 +26,7 @@ use std::time::Instant;
 const WRONG_PER_CHECK: usize = 2;
 
 pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
+    ctx.course.require_instructors("verify")?;
     let p = ctx.paint();
     let exercises = ctx.course.select(names)?;
     let mut targets = Vec::new();
@@ -311,6 +312,7 @@ fn build_problem(r: &ExerciseResult) -> Option<String> {
 /// reports every transcript it compared, with the actual lines, and this command (the grader, not
 /// the check) writes them; then it runs the solutions again against what it wrote.
 pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
+    ctx.course.require_instructors("bless")?;
     let exercises = ctx.course.select(names)?;
     // The stub as shipped first: it needs no build, and does not depend on the solution.
     for ex in &exercises {
