@@ -1,6 +1,8 @@
 //! One module per command. Each returns the process exit code (see `cli`).
 
 pub mod check;
+pub mod edition_proof;
+pub mod expected;
 pub mod grade;
 pub mod hint;
 pub mod list;

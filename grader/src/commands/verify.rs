@@ -259,6 +259,23 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         }
         outln!();
     }
+    // The student edition: built from the whole course, so proved when the whole course is.
+    outln!("{}", p.bold("the student edition (grader publish)"));
+    if names.is_empty() {
+        let mut found = 0usize;
+        crate::commands::edition_proof::prove(ctx, &exercises, &mut |ok, text| {
+            if ok {
+                outln!("  {} {text}", p.green("ok"));
+            } else {
+                found += 1;
+                outln!("  {} {text}", p.red("PROBLEM"));
+            }
+        });
+        problems += found;
+    } else {
+        outln!("  (proved by `verify` with no exercise named: it builds the whole edition)");
+    }
+    outln!();
     outln!(
         "Simulated {:.3} s of virtual time in the solutions' checks; the whole verify took {:.2} s of real time.",
         virtual_ms / 1000.0,

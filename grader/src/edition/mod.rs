@@ -12,8 +12,9 @@
 //! - rewritten ([`manifest`], [`lock`]): `course.toml` marked as the student edition, the root
 //!   `Cargo.toml` without the members and exclusions of what is left out, and a `Cargo.lock`
 //!   without the packages only those members used;
-//! - made for students: `README.md` and `.github/workflows/feedback.yml`, from the course's
-//!   templates in `classroom/edition/`, and a `.gitignore`;
+//! - made for students: `README.md` from `classroom/edition/README.md`, every workflow of
+//!   `classroom/edition/workflows/` in `.github/workflows/` (`feedback.yml`, and the autograding
+//!   workflow when the instructor puts it there), and a `.gitignore`;
 //! - never: everything else, in particular [`NEVER`].
 //!
 //! Build output (`target/`), lock files below the root and hidden entries (a student's
@@ -42,9 +43,6 @@ pub const NEVER: &[&str] = &[
 
 /// The folder of the course that holds the edition's templates.
 pub const TEMPLATES: &str = "classroom/edition";
-
-/// The student workflow, where the edition has it.
-pub const WORKFLOW: &str = ".github/workflows/feedback.yml";
 
 /// What the edition's .gitignore says: build output and the grader's record of a student's
 /// progress are never committed.
@@ -106,18 +104,33 @@ pub fn compute(course: &Course) -> Result<Vec<File>> {
         bytes: lock::prune(&text(root, "Cargo.lock")?, &removed)?.into_bytes(),
     });
 
-    for (template, path) in [("README.md", "README.md"), ("feedback.yml", WORKFLOW)] {
-        let from = root.join(TEMPLATES).join(template);
-        let bytes = std::fs::read(&from).with_context(|| {
+    let readme = root.join(TEMPLATES).join("README.md");
+    files.push(File {
+        path: "README.md".into(),
+        bytes: std::fs::read(&readme).with_context(|| {
             format!(
-                "the course has no {TEMPLATES}/{template}: the template of the edition's {path}. \
-                 Restore it with `git checkout -- {TEMPLATES}`, or write one"
+                "the course has no {TEMPLATES}/README.md, the template of the README students \
+                 read first. Restore it with `git checkout -- {TEMPLATES}`, or write one"
             )
-        })?;
-        files.push(File {
-            path: path.into(),
-            bytes,
-        });
+        })?,
+    });
+    // The students' workflows: every file of classroom/edition/workflows/, as it is.
+    let workflows = root.join(TEMPLATES).join("workflows");
+    let mut any = false;
+    for entry in sorted_entries(&workflows)? {
+        if entry.file_type()?.is_file() {
+            let mut f = read(root, &entry.path())?;
+            f.path = format!(".github/workflows/{}", entry.file_name().to_string_lossy());
+            files.push(f);
+            any = true;
+        }
+    }
+    if !any {
+        bail!(
+            "the course has no workflow in {TEMPLATES}/workflows/ for the students' repositories \
+             (feedback.yml gives feedback on every push). Restore it with `git checkout -- \
+             {TEMPLATES}`, or write one"
+        );
     }
     files.push(File {
         path: ".gitignore".into(),

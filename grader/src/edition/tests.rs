@@ -37,7 +37,10 @@ fn course() -> tempfile::TempDir {
             "classroom/edition/README.md",
             "cargo run -p grader -- check 03\n",
         ),
-        ("classroom/edition/feedback.yml", "name: feedback\n"),
+        (
+            "classroom/edition/workflows/feedback.yml",
+            "name: feedback\n",
+        ),
         ("classroom/github/autograding.yml", "x"),
         ("exercises/01-one/Cargo.toml", "[package]\nname = \"one\"\n"),
         ("exercises/01-one/README.md", "lesson"),
