@@ -18,9 +18,19 @@ pub struct Output {
 /// Runs `cargo ARGS` (the cargo that runs us, when there is one) with stdin closed, for at most
 /// `timeout`.
 pub fn run(args: &[String], timeout: Duration) -> Result<Output> {
+    run_with(args, timeout, |_| {})
+}
+
+/// [`run`], with the command set up further by `setup` (its directory, its environment).
+pub fn run_with(
+    args: &[String],
+    timeout: Duration,
+    setup: impl FnOnce(&mut Command),
+) -> Result<Output> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
     cmd.args(args);
+    setup(&mut cmd);
     let limits = Limits {
         timeout,
         // Cargo stops its rustc and build-script children itself on SIGTERM; give it a moment.

@@ -146,6 +146,12 @@ pub enum Command {
     Verify { exercises: Vec<String> },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
     Bless { exercises: Vec<String> },
+    /// For instructors: write the student edition into DIR, a new folder: the repository students
+    /// start from (no solutions, hidden checks, wrong solutions or maintainers' tests).
+    Publish {
+        /// A new (or empty) folder, outside the course.
+        dir: PathBuf,
+    },
     /// For instructors: grade students' clones with this (trusted) course's checks.
     Grade {
         /// The submissions: students' clones of the course (a shell glob works: `clones/*`).
@@ -328,6 +334,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         ),
         Command::Verify { exercises } => verify::run(&ctx, &exercises),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
+        Command::Publish { dir } => publish::run(&ctx, &dir),
         Command::Grade {
             submissions,
             exercises,

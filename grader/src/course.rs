@@ -10,9 +10,16 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Deserialize)]
 struct Manifest {
+    /// `"student"` in the edition `grader publish` writes (see [`crate::edition`]); absent in
+    /// the instructor's course.
+    #[serde(default)]
+    edition: Option<String>,
     #[serde(default, rename = "exercise")]
     exercises: Vec<Exercise>,
 }
+
+/// The value of `edition` that marks the student edition.
+pub const STUDENT_EDITION: &str = "student";
 
 /// The longest wall-clock limit an exercise may ask for: a day.
 pub const MAX_TIMEOUT_SECS: u64 = 86_400;
@@ -33,6 +40,11 @@ pub struct Exercise {
     /// Wall-clock limit per check, in seconds (default: the grader's `--timeout`).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// Written by `grader publish` into the student edition: whether the instructor grades this
+    /// exercise with hidden checks besides the public ones the edition has (so passing every
+    /// check of the edition is not a guarantee of full marks).
+    #[serde(default)]
+    pub hidden_checks: bool,
 }
 
 impl Exercise {
@@ -52,6 +64,9 @@ impl Exercise {
 pub struct Course {
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,
+    /// This is the student edition (`edition = "student"` in course.toml), not the
+    /// instructor's course: it has no solutions, hidden checks or wrong solutions.
+    pub student_edition: bool,
 }
 
 impl Course {
@@ -96,6 +111,15 @@ impl Course {
                 path.display()
             )
         })?;
+        let student_edition = match manifest.edition.as_deref() {
+            None => false,
+            Some(STUDENT_EDITION) => true,
+            Some(other) => bail!(
+                "{}: `edition = {other:?}` is not one the grader knows: the student edition says \
+                 `edition = \"{STUDENT_EDITION}\"`, and the instructor's course has no `edition` line",
+                path.display()
+            ),
+        };
         let mut exercises = manifest.exercises;
         exercises.sort_by_key(|e| e.number);
         let mut numbers = std::collections::HashSet::new();
@@ -118,7 +142,34 @@ impl Course {
                 );
             }
         }
-        Ok(Course { root, exercises })
+        Ok(Course {
+            root,
+            exercises,
+            student_edition,
+        })
+    }
+
+    /// Stops a command that needs the instructor's course (solutions, hidden checks, wrong
+    /// solutions) when this is the student edition.
+    pub fn require_instructors(&self, command: &str) -> Result<()> {
+        if self.student_edition {
+            bail!(
+                "`{command}` needs the instructor's course, and this is the student edition (its \
+                 course.toml says `edition = \"{STUDENT_EDITION}\"`): it has no solutions, hidden \
+                 checks or known-wrong solutions. Run `{command}` in the instructor's course."
+            );
+        }
+        Ok(())
+    }
+
+    /// The hidden checks of `ex`, which only the instructor's course has and the student edition
+    /// never ships (see [`crate::edition`]).
+    pub fn hidden_checks_file(&self, ex: &Exercise) -> PathBuf {
+        self.root
+            .join("grader")
+            .join("checks")
+            .join("hidden")
+            .join(format!("{}.rs", ex.slug))
     }
 
     /// Resolves a name the way students type it: `3`, `03`, `interleaved-tasks`,
@@ -176,16 +227,6 @@ impl Course {
             .join(format!("{}.rs", ex.slug))
     }
 
-    /// The hidden checks for `ex`, if the course has any: the student edition leaves the folder
-    /// `grader/checks/hidden/` out, so only the trusted course runs them.
-    pub fn hidden_checks_file(&self, ex: &Exercise) -> PathBuf {
-        self.root
-            .join("grader")
-            .join("checks")
-            .join("hidden")
-            .join(format!("{}.rs", ex.slug))
-    }
-
     /// Expected transcripts for `ex`.
     pub fn fixtures_dir(&self, ex: &Exercise) -> PathBuf {
         self.root.join("fixtures").join(&ex.slug)
@@ -217,10 +258,12 @@ mod tests {
             hints: vec![],
             check_hints: Default::default(),
             timeout_secs: None,
+            hidden_checks: false,
         };
         Course {
             root: PathBuf::from("/c"),
             exercises: vec![ex(1, "coroutines"), ex(3, "interleaved-tasks")],
+            student_edition: false,
         }
     }
 

@@ -2,7 +2,16 @@
 //! student (checks, fixtures, the check API, the support crate, the manifests and lock file, the
 //! workflows). `grade` always uses the instructor's own; a difference is reported as an
 //! integrity flag, so an instructor sees who tried.
+//!
+//! A submission is compared with what its student started from: the student edition computed
+//! from the trusted course ([`crate::edition`]), or the whole course for a clone of the course
+//! itself (an older hand-out, a teaching assistant's copy). Each submission is compared with
+//! both and gets the flags of the one it matches better: a clone of either, as handed out, gets
+//! none, and an edit outside `exercises/NN-slug/src/` differs from both, so it is flagged
+//! whichever is picked. What the edition leaves out (solutions, hidden checks, wrong solutions,
+//! the maintainers' tests) is never missed in an edition's clone.
 
+use crate::course::Course;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -25,13 +34,60 @@ const NOT_SHIPPED: &[&str] = &["grader/checks/hidden/"];
 /// Flags limit: a submission that rewrote everything gets the first ones and a count.
 const MOST: usize = 20;
 
-/// How `submission` differs from `course` in the trusted files: `changed X`, `added X`,
-/// `deleted X`, in path order.
-pub fn flags(course: &Path, submission: &Path) -> Vec<String> {
-    let theirs = trusted_files(submission);
-    let ours = trusted_files(course);
+/// Trusted files by relative path, with a hash of each one's content.
+type Files = BTreeMap<String, u64>;
+
+/// What submissions are compared with: the trusted files of the course, and of its edition.
+pub struct Baselines {
+    course: Files,
+    /// `None` when the course cannot make its edition (a course without the edition's templates):
+    /// then submissions are compared with the course alone.
+    edition: Option<Files>,
+}
+
+impl Baselines {
+    pub fn of(course: &Course) -> Baselines {
+        let edition = crate::edition::compute(course).ok().map(|files| {
+            files
+                .iter()
+                .filter(|f| is_trusted(&f.path))
+                .map(|f| (f.path.clone(), hash(&f.bytes)))
+                .collect()
+        });
+        Baselines {
+            course: trusted_files(&course.root),
+            edition,
+        }
+    }
+
+    /// How `submission` differs in the trusted files from what it started from: `changed X`,
+    /// `added X`, `deleted X`, in path order.
+    pub fn flags(&self, submission: &Path) -> Vec<String> {
+        let theirs = trusted_files(submission);
+        let mut best = compare(&self.course, &theirs);
+        if let Some(edition) = &self.edition {
+            let against_edition = compare(edition, &theirs);
+            if against_edition.len() < best.len() {
+                best = against_edition;
+            }
+        }
+        if best.len() > MOST {
+            let more = best.len() - MOST;
+            best.truncate(MOST);
+            best.push(format!("... and {more} more"));
+        }
+        best
+    }
+}
+
+/// How `course` differs from `submission` in the trusted files (see [`Baselines::flags`]).
+pub fn flags(course: &Course, submission: &Path) -> Vec<String> {
+    Baselines::of(course).flags(submission)
+}
+
+fn compare(ours: &Files, theirs: &Files) -> Vec<String> {
     let mut out = Vec::new();
-    for (path, hash) in &theirs {
+    for (path, hash) in theirs {
         match ours.get(path) {
             Some(h) if h == hash => {}
             Some(_) => out.push(format!("changed {path}")),
@@ -51,16 +107,24 @@ pub fn flags(course: &Path, submission: &Path) -> Vec<String> {
             .map(|x| x.1)
             .cmp(&b.split_once(' ').map(|x| x.1))
     });
-    if out.len() > MOST {
-        let more = out.len() - MOST;
-        out.truncate(MOST);
-        out.push(format!("... and {more} more"));
-    }
     out
 }
 
+fn is_trusted(path: &str) -> bool {
+    TRUSTED
+        .iter()
+        .any(|t| path == *t || path.starts_with(&format!("{t}/")))
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
 /// Every trusted file under `root`, by relative path, with a hash of its content.
-fn trusted_files(root: &Path) -> BTreeMap<String, u64> {
+fn trusted_files(root: &Path) -> Files {
     let mut out = BTreeMap::new();
     for rel in TRUSTED {
         walk(root, &root.join(rel), &mut out);
@@ -68,7 +132,7 @@ fn trusted_files(root: &Path) -> BTreeMap<String, u64> {
     out
 }
 
-fn walk(root: &Path, path: &Path, out: &mut BTreeMap<String, u64>) {
+fn walk(root: &Path, path: &Path, out: &mut Files) {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return;
     };
@@ -90,13 +154,7 @@ fn walk(root: &Path, path: &Path, out: &mut BTreeMap<String, u64>) {
             walk(root, &entry.path(), out);
         }
     } else if meta.is_file() {
-        let hash = std::fs::read(path).map_or(0, |bytes| {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
-            bytes.hash(&mut h);
-            h.finish()
-        });
-        out.insert(rel, hash);
+        out.insert(rel, std::fs::read(path).map_or(0, |bytes| hash(&bytes)));
     } else {
         // A link where the course has a file is a change too (it could point anywhere).
         out.insert(rel, u64::MAX);
@@ -113,16 +171,19 @@ mod tests {
             std::fs::create_dir_all(root.join("grader/checks")).unwrap();
             std::fs::create_dir_all(root.join("exercises/01-x/src")).unwrap();
             std::fs::write(root.join("grader/checks/x.rs"), "checks").unwrap();
-            std::fs::write(root.join("course.toml"), "course").unwrap();
+            std::fs::write(root.join("course.toml"), "").unwrap();
         }
-        assert!(super::flags(course.path(), sub.path()).is_empty());
+        let of = |c: &std::path::Path| {
+            super::flags(&crate::course::Course::find(Some(c)).unwrap(), sub.path())
+        };
+        assert!(of(course.path()).is_empty());
         std::fs::write(sub.path().join("grader/checks/x.rs"), "pass everything").unwrap();
         std::fs::write(sub.path().join("exercises/01-x/src/lib.rs"), "mine").unwrap();
         std::fs::create_dir_all(sub.path().join("fixtures/x")).unwrap();
         std::fs::write(sub.path().join("fixtures/x/t.txt"), "new").unwrap();
         std::fs::remove_file(sub.path().join("course.toml")).unwrap();
         assert_eq!(
-            super::flags(course.path(), sub.path()),
+            of(course.path()),
             vec![
                 "deleted course.toml",
                 "added fixtures/x/t.txt",

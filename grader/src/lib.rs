@@ -40,6 +40,7 @@ pub mod color;
 pub mod commands;
 pub mod course;
 pub mod diff;
+pub mod edition;
 pub mod harness;
 pub mod integrity;
 pub mod keys;

@@ -55,6 +55,7 @@ pub struct Student {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
+    ctx.course.require_instructors("grade")?;
     if args.submissions.is_empty() {
         bail!("name the submissions to grade: grader grade path/to/clones/*");
     }
@@ -154,6 +155,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
 /// The submissions, named after their folders (made unique), with their integrity flags.
 fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
     let mut out: Vec<Student> = Vec::new();
+    let baselines = crate::integrity::Baselines::of(&ctx.course);
     for dir in dirs {
         let dir = std::path::absolute(dir).unwrap_or(dir.clone());
         let base = dir
@@ -179,7 +181,7 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
             });
             continue;
         }
-        let mut flags = crate::integrity::flags(&ctx.course.root, &dir);
+        let mut flags = baselines.flags(&dir);
         if !dir.join("exercises").is_dir() {
             flags.insert(
                 0,

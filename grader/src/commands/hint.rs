@@ -201,6 +201,7 @@ mod tests {
             ]
             .into(),
             timeout_secs: None,
+            hidden_checks: false,
         }
     }
 

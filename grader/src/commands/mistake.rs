@@ -17,6 +17,7 @@ const TEMPLATE: &str = "about = \"TODO: the mistake in one sentence, as a studen
      [checks]\n";
 
 pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Result<u8> {
+    ctx.course.require_instructors("mistake")?;
     let ex = ctx.course.resolve(exercise)?;
     if name.is_empty()
         || !name

@@ -1,10 +1,13 @@
 //! One module per command. Each returns the process exit code (see `cli`).
 
 pub mod check;
+pub mod edition_proof;
+pub mod expected;
 pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod mistake;
+pub mod publish;
 pub mod reset;
 pub mod show;
 pub mod verify;

@@ -268,9 +268,19 @@ impl<W: Write> Human<W> {
                 ))
             ));
         }
+        if r.exercise.hidden_checks {
+            for l in wrap(HIDDEN_CHECKS, 92) {
+                self.line(&format!("  {}", p.yellow(&l)));
+            }
+        }
         self.line("");
     }
 }
+
+/// Said under an exercise of the student edition that the instructor also grades with checks the
+/// edition does not have (`hidden_checks` in its course.toml).
+pub const HIDDEN_CHECKS: &str = "Your instructor grades this exercise with more checks than these, \
+    which you do not have: passing every check here is not a guarantee of full marks.";
 
 /// Whether the report shows the end of the transcript for a failure of this kind (one with no
 /// expected transcript to diff against, where what was said before it stopped is the clue).

@@ -40,6 +40,20 @@ pub fn render(run: &Run) -> String {
             r.max_points.unwrap_or(0)
         );
     }
+    let hidden: Vec<String> = run
+        .results
+        .iter()
+        .filter(|r| r.exercise.hidden_checks)
+        .map(|r| cell(&r.exercise.label()))
+        .collect();
+    if !hidden.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nYour instructor grades {} with more checks than these, which you do not have: \
+             passing every check here is not a guarantee of full marks.",
+            hidden.join(", ")
+        );
+    }
     let failed: Vec<_> = run.tests().into_iter().filter(|t| !t.passed).collect();
     if !failed.is_empty() {
         out.push_str("\n### What failed\n\n");

@@ -32,6 +32,7 @@ mod hidden;
 const WRONG_PER_CHECK: usize = 2;
 
 pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
+    ctx.course.require_instructors("verify")?;
     let p = ctx.paint();
     let exercises = ctx.course.select(names)?;
     let mut targets = Vec::new();
@@ -267,6 +268,23 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         }
         outln!();
     }
+    // The student edition: built from the whole course, so proved when the whole course is.
+    outln!("{}", p.bold("the student edition (grader publish)"));
+    if names.is_empty() {
+        let mut found = 0usize;
+        crate::commands::edition_proof::prove(ctx, &exercises, &mut |ok, text| {
+            if ok {
+                outln!("  {} {text}", p.green("ok"));
+            } else {
+                found += 1;
+                outln!("  {} {text}", p.red("PROBLEM"));
+            }
+        });
+        problems += found;
+    } else {
+        outln!("  (proved by `verify` with no exercise named: it builds the whole edition)");
+    }
+    outln!();
     outln!(
         "Simulated {:.3} s of virtual time in the solutions' checks; the whole verify took {:.2} s of real time.",
         virtual_ms / 1000.0,
@@ -320,6 +338,7 @@ fn build_problem(r: &ExerciseResult) -> Option<String> {
 /// reports every transcript it compared, with the actual lines, and this command (the grader, not
 /// the check) writes them; then it runs the solutions again against what it wrote.
 pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
+    ctx.course.require_instructors("bless")?;
     let exercises = ctx.course.select(names)?;
     // The stub as shipped first: it needs no build, and does not depend on the solution.
     for ex in &exercises {

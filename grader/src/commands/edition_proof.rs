@@ -1,0 +1,248 @@
+//! The part of `grader verify` about the student edition (see [`crate::edition`]). It proves
+//! three things about the edition the course would publish now:
+//! - it leaks nothing: no file of the instructor's material, and no file holding a solution's
+//!   or hidden check's lines that the course does not show anyway ([`crate::edition::leaks`]);
+//!   single lines a lesson quotes are listed as notes;
+//! - it builds: `cargo build --workspace --locked` in a published copy, which leaves its
+//!   Cargo.lock as it is;
+//! - its stubs fail: the edition's own grader (`cargo run -p grader -- check` in the copy)
+//!   fails every exercise verified.
+//!
+//! The copy is kept in the state directory and synced file by file, and it builds in the
+//! course's own target directory: tokio and the grader's dependencies are built once for both,
+//! and a second verify rebuilds only what changed.
+
+use crate::cli::Ctx;
+use crate::course::Exercise;
+use crate::edition::{self, File, leaks};
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Runs the proofs, saying each with `report(ok, text)`.
+pub fn prove(ctx: &Ctx, exercises: &[&Exercise], report: &mut dyn FnMut(bool, String)) {
+    let files = match edition::compute(&ctx.course) {
+        Ok(files) => files,
+        Err(e) => return report(false, format!("the edition cannot be made: {e:#}")),
+    };
+    report(
+        true,
+        format!(
+            "the edition holds {} files and none of: {}",
+            files.len(),
+            edition::NEVER.join(", ")
+        ),
+    );
+    let (secrets, shown) = sources(ctx);
+    let (found, quotes) = leaks::find(&files, &secrets, &shown);
+    if found.is_empty() {
+        report(
+            true,
+            format!(
+                "no file of the edition holds {} or more lines of a solution or hidden check",
+                leaks::LEAK_LINES
+            ),
+        );
+    } else {
+        for leak in found.iter().take(10) {
+            report(
+                false,
+                format!(
+                    "{}:{} gives away a line of {}: `{}`",
+                    leak.file, leak.line_number, leak.from, leak.line
+                ),
+            );
+        }
+        if found.len() > 10 {
+            report(
+                false,
+                format!("... and {} more such lines", found.len() - 10),
+            );
+        }
+    }
+    for quote in &quotes {
+        crate::outln!(
+            "  note {}:{} quotes {}: `{}`",
+            quote.file,
+            quote.line_number,
+            quote.from,
+            quote.line
+        );
+    }
+    let dir = ctx.state.root.join("edition").join(&ctx.state.tag);
+    if let Err(e) = edition::sync(&files, &dir) {
+        return report(false, format!("cannot write the edition's copy: {e:#}"));
+    }
+    match builds(ctx, &dir, &files) {
+        Ok(text) => report(true, text),
+        Err(e) => return report(false, format!("{e:#}")),
+    }
+    match stubs_fail(ctx, &dir, exercises) {
+        Ok((ok, text)) => report(ok, text),
+        Err(e) => report(false, format!("{e:#}")),
+    }
+}
+
+/// What must not reach the edition (each solution's sources, each hidden check), and what the
+/// course shows anyway: every stub, the public checks, the check API, the support crate and the
+/// grader.
+fn sources(ctx: &Ctx) -> (Vec<leaks::Secret>, Vec<String>) {
+    let course = &ctx.course;
+    let root = &course.root;
+    let mut secrets = Vec::new();
+    for ex in &course.exercises {
+        for (path, text) in rust_sources_named(&course.solution_dir(ex), root) {
+            secrets.push(leaks::Secret { path, text });
+        }
+        let hidden = course.hidden_checks_file(ex);
+        if let Ok(text) = std::fs::read_to_string(&hidden) {
+            secrets.push(leaks::Secret {
+                path: course.relative(&hidden),
+                text,
+            });
+        }
+    }
+    let mut shown = rust_sources(&root.join("exercises"), root);
+    for public in ["support", "grader/src", "grader/check"] {
+        shown.extend(rust_sources(&root.join(public), root));
+    }
+    for ex in &course.exercises {
+        shown.extend(std::fs::read_to_string(course.checks_file(ex)).ok());
+    }
+    (secrets, shown)
+}
+
+fn rust_sources(dir: &Path, root: &Path) -> Vec<String> {
+    rust_sources_named(dir, root)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// Every `.rs` file under `dir`, with its path relative to `root`.
+fn rust_sources_named(dir: &Path, root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                out.push((rel.to_string_lossy().replace('\\', "/"), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Cargo's target directory for the course: where its tokio is built already.
+fn course_target(ctx: &Ctx) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
+        .unwrap_or_else(|| ctx.course.root.join("target"))
+}
+
+fn cargo_in(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<crate::cargo::Output> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    crate::cargo::run_with(&args, ctx.build_timeout, |cmd| {
+        cmd.current_dir(dir)
+            .env("CARGO_TARGET_DIR", course_target(ctx))
+            .env("AWAITLINGS_TARGET_DIR", &ctx.state.root)
+            .env_remove("AWAITLINGS_COURSE");
+    })
+}
+
+fn builds(ctx: &Ctx, dir: &Path, files: &[File]) -> Result<String> {
+    let started = Instant::now();
+    let out = cargo_in(ctx, dir, &["build", "--workspace", "--locked", "--quiet"])?;
+    if !out.success {
+        anyhow::bail!(
+            "the edition does not build (`cargo build --workspace --locked` in {}):\n{}",
+            dir.display(),
+            crate::harness::messages::tail(&out.stderr, 20)
+        );
+    }
+    let lock = files
+        .iter()
+        .find(|f| f.path == "Cargo.lock")
+        .context("the edition has no Cargo.lock")?;
+    if std::fs::read(dir.join("Cargo.lock")).ok().as_deref() != Some(&lock.bytes[..]) {
+        anyhow::bail!(
+            "building the edition rewrote its Cargo.lock (in {}): the lock file publish writes is \
+             not the one cargo wants",
+            dir.display()
+        );
+    }
+    Ok(format!(
+        "the edition builds with `cargo build --workspace --locked` ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+fn stubs_fail(ctx: &Ctx, dir: &Path, exercises: &[&Exercise]) -> Result<(bool, String)> {
+    let started = Instant::now();
+    let course = dir.to_string_lossy().into_owned();
+    let mut args = vec![
+        "run", "--locked", "--quiet", "-p", "grader", "--", "--color", "never", "--course",
+        &course, "check", "--format", "json",
+    ];
+    let names: Vec<String> = exercises.iter().map(|e| e.number.to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let out = cargo_in(ctx, dir, &args)?;
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).with_context(|| {
+        format!(
+            "the edition's grader gave no report (`cargo run -p grader -- check` in {}):\n{}",
+            dir.display(),
+            crate::harness::messages::tail(&out.stderr, 20)
+        )
+    })?;
+    let mut passing = Vec::new();
+    let mut checks = 0;
+    for ex in report["exercises"].as_array().into_iter().flatten() {
+        for c in ex["checks"].as_array().into_iter().flatten() {
+            checks += 1;
+            if c["passed"].as_bool() == Some(true) {
+                passing.push(format!(
+                    "{}/{}",
+                    ex["slug"].as_str().unwrap_or("?"),
+                    c["name"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(if passing.is_empty() && checks > 0 {
+        (
+            true,
+            format!(
+                "the edition's grader fails every stub: {checks} checks of {} exercise(s), none passing ({seconds:.1} s)",
+                exercises.len()
+            ),
+        )
+    } else if checks == 0 {
+        (
+            false,
+            format!("the edition's grader ran no check at all:\n{}", out.stdout),
+        )
+    } else {
+        (
+            false,
+            format!(
+                "in the edition, these checks pass on the untouched stub: {}",
+                passing.join(", ")
+            ),
+        )
+    })
+}

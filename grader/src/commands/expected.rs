@@ -1,0 +1,163 @@
+//! `grader diff EX` where the course has no solution crate for EX (the student edition never
+//! has one): the student's main scenario against its expected transcript in fixtures/<slug>/,
+//! drawn and diffed exactly as against a solution's.
+
+use crate::cli::{Ctx, FAILED, PASSED};
+use crate::course::{Course, Exercise};
+use crate::harness::Variant;
+use crate::outcome::{CheckInfo, CheckResult, Event, ExerciseResult, Outcome, Verdict};
+use crate::report::Reporter;
+use crate::report::versus;
+use anyhow::{Result, bail};
+use std::time::Instant;
+
+/// `reporter` makes the reporter, given what the reference is called.
+pub fn diff<R: Reporter>(
+    ctx: &Ctx,
+    ex: &Exercise,
+    reporter: impl FnOnce(String) -> R,
+) -> Result<u8> {
+    let started = Instant::now();
+    let session = ctx.session();
+    // The reporter takes the reference first: the student's events wait until it is known,
+    // which may take the student's run (the transcript its main check compared).
+    let mut held = Vec::new();
+    let results = session.run(&[session.target(ex, Variant::Student)], true, |event| {
+        held.push(event)
+    })?;
+    let mine = &results[0];
+    let (name, lines) = expected(&ctx.course, ex, mine)?;
+    let mut reporter = reporter(shown(ex, &name));
+    let info = mine.checks.first().map_or_else(
+        || CheckInfo {
+            name: name.clone(),
+            points: 0,
+            main: true,
+            untimed: false,
+            hidden: false,
+            about: String::new(),
+        },
+        |c| c.info.clone(),
+    );
+    let mut outcome = Outcome::failed(crate::outcome::Kind::Panicked, "");
+    outcome.verdict = Verdict::Passed;
+    outcome.finished = true;
+    outcome.transcript = lines;
+    let theirs = ExerciseResult {
+        exercise: ex.clone(),
+        variant: Variant::Solution,
+        build: Ok(()),
+        notes: Vec::new(),
+        warnings: Vec::new(),
+        checks: vec![CheckResult { info, outcome }],
+        max_points: None,
+        reused: false,
+    };
+    let write =
+        |e: std::io::Error| anyhow::Error::from(e).context("could not write the transcript");
+    let mut held = held.into_iter();
+    // `Building` first, as a run reports it; then the expected transcript, then the student's.
+    if let Some(building) = held.next() {
+        reporter.on(&building).map_err(write)?;
+    }
+    reporter
+        .on(&Event::Exercise(Box::new(theirs.clone())))
+        .map_err(write)?;
+    for event in held {
+        reporter.on(&event).map_err(write)?;
+    }
+    reporter
+        .on(&Event::Finished {
+            results: vec![theirs.clone(), mine.clone()],
+            wall: started.elapsed(),
+        })
+        .map_err(write)?;
+    Ok(if versus::matched(&theirs, mine) {
+        PASSED
+    } else {
+        FAILED
+    })
+}
+
+/// What the reference is called in the report: the fixture's path.
+pub fn shown(ex: &Exercise, name: &str) -> String {
+    format!("fixtures/{}/{name}.txt", ex.slug)
+}
+
+/// The expected transcript of `ex`'s main scenario, by name, with its lines.
+pub fn expected(
+    course: &Course,
+    ex: &Exercise,
+    mine: &ExerciseResult,
+) -> Result<(String, Vec<String>)> {
+    let fixtures = crate::runner::load_fixtures(&course.fixtures_dir(ex));
+    let name = main_transcript(course, ex, mine, &fixtures);
+    match name.and_then(|n| fixtures.iter().find(|(f, _)| *f == n)) {
+        Some((name, text)) => Ok((name.clone(), text.lines().map(str::to_string).collect())),
+        None if fixtures.is_empty() => bail!(
+            "the course has no solution for {} and no expected transcript in {}/ to compare with",
+            ex.label(),
+            course.relative(&course.fixtures_dir(ex))
+        ),
+        None => bail!(
+            "cannot tell which expected transcript of {} the main scenario compares with: {}. \
+             Read them in {}/",
+            ex.label(),
+            fixtures
+                .iter()
+                .map(|(n, _)| format!("{n}.txt"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            course.relative(&course.fixtures_dir(ex))
+        ),
+    }
+}
+
+/// Which transcript the main check compares with: the one it compared in the student's run;
+/// else the only one there is; else the last `expect_transcript("...")` written before
+/// `.main()` in the checks file (a stub stops at its `todo!()` before comparing anything).
+fn main_transcript(
+    course: &Course,
+    ex: &Exercise,
+    mine: &ExerciseResult,
+    fixtures: &[(String, String)],
+) -> Option<String> {
+    if let Some((name, _)) = mine.checks.first().and_then(|c| c.outcome.compared.first()) {
+        return Some(name.clone());
+    }
+    if let [(only, _)] = fixtures {
+        return Some(only.clone());
+    }
+    let source = std::fs::read_to_string(course.checks_file(ex)).ok()?;
+    named_before_main(&source)
+}
+
+/// The last `expect_transcript("name")` before the first `.main()` in a checks file.
+fn named_before_main(source: &str) -> Option<String> {
+    let main = source.find(".main()")?;
+    let call = "expect_transcript(\"";
+    let at = source[..main].rfind(call)? + call.len();
+    let name = &source[at..at + source[at..].find('"')?];
+    Some(name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_main_checks_transcript_is_the_last_named_before_main() {
+        let source = r#"
+            check("a", 1, "a", || async { expect_transcript("in-sequence") }),
+            check("b", 1, "b", || async {
+                exercise::together().await;
+                timed_lines(expect_transcript("together"))
+            })
+            .main(),
+            check("c", 1, "c", || async { expect_transcript("later") }),
+        "#;
+        assert_eq!(
+            super::named_before_main(source).as_deref(),
+            Some("together")
+        );
+        assert_eq!(super::named_before_main("check(..).main()"), None);
+    }
+}
