@@ -30,6 +30,7 @@
 //!   watched futures, an in-flight counter), shared by every exercise's checks;
 //! - [`harness`]: the `main` of the generated harness binary: list the checks, run one;
 //! - [`clock`]: the check's own clocks, which student code cannot reset;
+//! - [`sandbox`]: what a check process may still touch once its job is read (Landlock on Linux);
 //! - `monitor` (private): notices a runtime thread that blocks or spins, and memory that grows;
 //! - `panics` (private): records panics, tells `todo!()` from a real panic.
 
@@ -42,6 +43,7 @@ pub mod harness;
 mod monitor;
 mod panics;
 pub mod protocol;
+pub mod sandbox;
 
 pub use awaitlings::transcript::INJECTED_PANIC;
 pub use check::{Check, Fail, Kind, check};

@@ -79,9 +79,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     bar.done();
     let wall = started.elapsed();
 
+    let unsandboxed = crate::outcome::unsandboxed(&results).map(crate::outcome::unsandboxed_note);
     let per = exercises.len();
     for (i, r) in results.into_iter().enumerate() {
-        students[i / per.max(1)].results.push(r);
+        let s = &mut students[i / per.max(1)];
+        if !r.tampered.is_empty() {
+            // Pinned on this submission's own check process (see `tamper::suspects`).
+            s.subject.flags.push(format!(
+                "{}: its code changed the grader's files while its checks ran ({}); they were \
+                 put back, and the exercise fails as forged",
+                r.exercise.dir_name(),
+                r.tampered.join(", ")
+            ));
+        }
+        s.results.push(r);
     }
     for s in &students {
         if let Some(dir) = args.out {
@@ -110,6 +121,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     print_class(p, &exercises, &students);
     if args.summary {
         print_summary(p, &exercises, &students);
+    }
+    if let Some(note) = unsandboxed {
+        outln!("{note}");
     }
     let kept = students
         .iter()
