@@ -189,12 +189,14 @@ impl Session<'_> {
                                     .map(|(_, _, b)| b.clone())
                             };
                             guard.investigate(
-                                |who| {
-                                    if let Some(bin) = bin_of(who) {
-                                        let _ = run(who.0, who.1, &bin);
+                                |who| match bin_of(who) {
+                                    Some(bin) => {
+                                        let o = run(who.0, who.1, &bin);
+                                        o.kind().map_or("passed", |k| k.name()).to_string()
                                     }
+                                    None => "not found".to_string(),
                                 },
-                                |step| self.say(step, targets),
+                                |step| self.say(step, targets, results),
                             );
                             let _ = tx.send(None);
                         }
@@ -275,7 +277,7 @@ impl Session<'_> {
 
     /// Tells the person grading what an investigation of changed files does (on stderr: the
     /// report on stdout stays the report).
-    fn say(&self, step: Investigation, targets: &[Target]) {
+    fn say(&self, step: Investigation, targets: &[Target], results: &[ExerciseResult]) {
         let name = |t: usize| targets[t].crate_dir.display().to_string();
         match step {
             Investigation::Started { changed, suspects } => {
@@ -291,19 +293,39 @@ impl Session<'_> {
                         .join(", ")
                 );
             }
-            Investigation::Done { charged } if charged.is_empty() => crate::errln!(
-                "note: none of them changed the grader's files when run alone, so nobody is \
-                 charged (the files were put back). Read their code: one of them changes files \
-                 only sometimes."
-            ),
-            Investigation::Done { charged } => crate::errln!(
-                "note: found it: {} changes the grader's files; its checks fail as forged.",
-                charged
-                    .iter()
-                    .map(|&t| name(t))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Investigation::Done {
+                charged,
+                already,
+                ran,
+            } => {
+                let names =
+                    |ts: &[usize]| ts.iter().map(|&t| name(t)).collect::<Vec<_>>().join(", ");
+                if !charged.is_empty() {
+                    crate::errln!(
+                        "note: found it: {} changes the grader's files; its checks fail as forged.",
+                        names(&charged)
+                    );
+                } else if !already.is_empty() {
+                    crate::errln!(
+                        "note: the others left the files alone when run alone; {} changed them \
+                         before and is charged already.",
+                        names(&already)
+                    );
+                } else {
+                    let ran: Vec<String> = ran
+                        .iter()
+                        .map(|((t, c), how)| {
+                            format!("{} {} ({how})", name(*t), results[*t].checks[*c].info.name)
+                        })
+                        .collect();
+                    crate::errln!(
+                        "note: none of them changed the grader's files when run alone ({}), so \
+                         nobody is charged (the files were put back). Read their code: one of \
+                         them changes files only sometimes.",
+                        ran.join(", ")
+                    );
+                }
+            }
         }
     }
 

@@ -131,7 +131,8 @@ impl Guard {
     /// Re-runs the suspects of every pending incident one at a time (`rerun` starts a check
     /// process and waits for it), once nothing else runs, and charges those that change the files
     /// alone. `say` gets a line for the person grading about each step.
-    pub fn investigate(&self, rerun: impl Fn(Who), mut say: impl FnMut(Investigation)) {
+    /// `rerun` returns what the run ended as, for the person grading.
+    pub fn investigate(&self, rerun: impl Fn(Who) -> String, mut say: impl FnMut(Investigation)) {
         let _alone = self.gate.write().unwrap_or_else(|e| e.into_inner());
         let incidents = std::mem::take(&mut self.ledger().pending);
         for incident in incidents {
@@ -142,11 +143,20 @@ impl Guard {
             });
             let mut found = Vec::new();
             let mut tried = BTreeSet::new();
+            let mut ran = Vec::new();
+            let already: Vec<usize> = {
+                let l = self.ledger();
+                targets
+                    .iter()
+                    .copied()
+                    .filter(|t| l.charged.contains_key(t))
+                    .collect()
+            };
             for who in incident.suspects.iter().copied() {
-                if self.ledger().charged.contains_key(&who.0) || !tried.insert(who) {
+                if already.contains(&who.0) || found.contains(&who.0) || !tried.insert(who) {
                     continue;
                 }
-                rerun(who);
+                ran.push((who, rerun(who)));
                 let mut l = self.ledger();
                 let changed = l.baseline.changed(&self.watched.snapshot());
                 if !changed.is_empty() {
@@ -165,7 +175,11 @@ impl Guard {
                 }
             }
             drop(l);
-            say(Investigation::Done { charged: found });
+            say(Investigation::Done {
+                charged: found,
+                already,
+                ran,
+            });
         }
     }
 
@@ -196,7 +210,13 @@ pub enum Investigation {
         suspects: Vec<usize>,
     },
     /// Run again one at a time, these targets changed the files (none: nobody is charged).
-    Done { charged: Vec<usize> },
+    /// `already`: suspects charged before (for an earlier change), not run again; `ran`: each
+    /// check run again, and how it ended.
+    Done {
+        charged: Vec<usize>,
+        already: Vec<usize>,
+        ran: Vec<(Who, String)>,
+    },
 }
 
 #[cfg(test)]
@@ -251,9 +271,10 @@ mod tests {
                 if t == 1 {
                     std::fs::write(&checks, "again").unwrap();
                 }
+                String::new()
             },
             |i| {
-                if let Investigation::Done { charged } = i {
+                if let Investigation::Done { charged, .. } = i {
                     said.push(charged);
                 }
             },
