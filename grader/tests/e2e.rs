@@ -681,7 +681,24 @@ fn a_passing_check_names_the_next_exercise() {
             "Next: 02 wrong-value  (cargo run -p grader -- check 02)",
         ));
     // The next one is looked for after the exercise checked, then from the start: passing the
-    // last exercise sends a student back to the first one not passed, never to one done.
+    // last exercise sends a student back to the first one not passed, never to one done. (35 is
+    // made the last: the exercises after it attack the grader and do not pass.)
+    let manifest = course.path().join("course.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut blocks = text.split("[[exercise]]");
+    let mut kept = blocks.next().unwrap().to_string();
+    for block in blocks {
+        let number: u32 = block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("number = "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap();
+        if number <= 35 {
+            kept.push_str("[[exercise]]");
+            kept.push_str(block);
+        }
+    }
+    std::fs::write(&manifest, kept).unwrap();
     grader(course.path())
         .args(["check", "35"])
         .assert()
