@@ -283,6 +283,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         color: cli.color,
         limits: Limits {
             memory_bytes: cli.memory.saturating_mul(1 << 20),
+            sandbox: crate::runner::sandbox_from_env().map_err(anyhow::Error::msg)?,
             ..Limits::default()
         },
         timeout_override,

@@ -196,15 +196,20 @@ mod tests {
     fn hidden_checks_missing_from_a_clone_are_no_flag_but_planted_ones_are() {
         let course = tempfile::tempdir().unwrap();
         let sub = tempfile::tempdir().unwrap();
+        std::fs::write(course.path().join("course.toml"), "").unwrap();
+        std::fs::write(sub.path().join("course.toml"), "").unwrap();
+        let flags = |sub: &std::path::Path| {
+            super::flags(
+                &crate::course::Course::find(Some(course.path())).unwrap(),
+                sub,
+            )
+        };
         std::fs::create_dir_all(course.path().join("grader/checks/hidden")).unwrap();
         std::fs::write(course.path().join("grader/checks/hidden/x.rs"), "secret").unwrap();
         // The student edition has no hidden checks: nothing to flag.
-        assert!(super::flags(course.path(), sub.path()).is_empty());
+        assert!(flags(sub.path()).is_empty());
         std::fs::create_dir_all(sub.path().join("grader/checks/hidden")).unwrap();
         std::fs::write(sub.path().join("grader/checks/hidden/x.rs"), "guess").unwrap();
-        assert_eq!(
-            super::flags(course.path(), sub.path()),
-            vec!["changed grader/checks/hidden/x.rs"]
-        );
+        assert_eq!(flags(sub.path()), vec!["changed grader/checks/hidden/x.rs"]);
     }
 }

@@ -18,7 +18,8 @@
 //! - [`runner`]: lists a harness's checks and runs one in a child process;
 //! - [`verdict`]: turns a finished check process into an outcome;
 //! - [`integrity`]: what a submission changed outside its exercise crates (`grade`'s flags);
-//! - [`tamper`]: notices a check that rewrote the grader's own files;
+//! - [`tamper`]: after every check process, notices a change to the grader's own files, puts it
+//!   back and pins it on the one exercise whose checks made it;
 //! - [`offered`]: what each exercise is worth when a class is graded, from the trusted course;
 //! - [`session`]: build, list, run in parallel, and emit events in course order;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);

@@ -129,6 +129,7 @@ mod tests {
             hints: Vec::new(),
             check_hints: Default::default(),
             timeout_secs: None,
+            hidden_checks: false,
         }
     }
 

@@ -28,6 +28,9 @@ pub struct Outcome {
     pub wall_ms: f64,
     pub stdout: String,
     pub stderr: String,
+    /// The protection the check process ran under, as its report says (`landlock v7`, or
+    /// `none: <why>`); empty when there was no report to say it.
+    pub sandbox: String,
 }
 
 impl Outcome {
@@ -46,6 +49,7 @@ impl Outcome {
             wall_ms: 0.0,
             stdout: String::new(),
             stderr: String::new(),
+            sandbox: String::new(),
         }
     }
 
@@ -95,6 +99,9 @@ pub struct ExerciseResult {
     pub max_points: Option<u32>,
     /// Taken from the last run, whose inputs were exactly these (`grade`), rather than run again.
     pub reused: bool,
+    /// The grader's files (relative to the course) this exercise's checks changed while they ran:
+    /// then every check failed as forged (see `tamper`). Empty for an honest run.
+    pub tampered: Vec<String>,
 }
 
 impl ExerciseResult {
@@ -118,6 +125,27 @@ impl ExerciseResult {
             Err(BuildError::TimedOut(m)) => Some((Kind::BuildTimedOut, m)),
         }
     }
+}
+
+/// Why the checks of `results` ran without a sandbox (`none: ...`, as a check process reported
+/// it), if any of them did: said once per run, since then code under test could write anywhere
+/// the grader can, and the grader only notices (see `tamper`).
+pub fn unsandboxed(results: &[ExerciseResult]) -> Option<&str> {
+    results
+        .iter()
+        .flat_map(|r| &r.checks)
+        .map(|c| c.outcome.sandbox.as_str())
+        .find(|s| s.starts_with("none"))
+}
+
+/// The note that goes with [`unsandboxed`].
+pub fn unsandboxed_note(why: &str) -> String {
+    let why = why.strip_prefix("none: ").unwrap_or(why);
+    format!(
+        "note: the checks ran without a sandbox ({why}). Code under test could read and write \
+         anything you can; the grader only notices when its own files change, puts them back and \
+         fails the exercise that changed them."
+    )
 }
 
 /// What a run reports, in order: complete, owned data, so every consumer (a format writer, an

@@ -1,9 +1,10 @@
 //! Running the checks of a built harness: listing them, and running one in a child process.
 //!
-//! Each check process gets, on its standard input, a job ([`Job`]): a fresh report path in this
-//! run's private directory, a nonce nobody else knows, the exercise's expected transcripts and the
-//! limits. Its working directory is an empty directory of its own (never the course), and no
-//! `AWAITLINGS_*` variable of the grader's reaches it.
+//! Each check process gets, on its standard input, a job ([`Job`]): a directory of its own in this
+//! run's private directory (`check-N/`, holding its `report`, its working directory `work/` and
+//! its `TMPDIR`, `tmp/`), a nonce nobody else knows, the exercise's expected transcripts, the
+//! limits and whether to sandbox itself. Its working directory is empty (never the course), and
+//! no `AWAITLINGS_*` variable of the grader's reaches it.
 
 use crate::outcome::{CheckInfo, Kind, Outcome};
 use crate::state::State;
@@ -30,6 +31,9 @@ pub struct Limits {
     pub blocked_ms: u64,
     /// Transcript lines kept per check.
     pub transcript_cap: usize,
+    /// Whether each check process puts itself in the sandbox (`AWAITLINGS_SANDBOX=off` turns it
+    /// off, for debugging and for tests of what the grader notices without one).
+    pub sandbox: bool,
 }
 
 impl Default for Limits {
@@ -41,7 +45,21 @@ impl Default for Limits {
             memory_bytes: 1 << 30,
             blocked_ms: 300,
             transcript_cap: 10_000,
+            sandbox: true,
         }
+    }
+}
+
+/// Whether `AWAITLINGS_SANDBOX` (the grader's environment, never a check's) leaves the sandbox on:
+/// unset or `on` is on, `off` is off; anything else is a mistake worth stopping for.
+pub fn sandbox_from_env() -> Result<bool, String> {
+    match std::env::var("AWAITLINGS_SANDBOX").as_deref() {
+        Err(_) | Ok("on") | Ok("1") | Ok("") => Ok(true),
+        Ok("off") | Ok("0") => Ok(false),
+        Ok(other) => Err(format!(
+            "AWAITLINGS_SANDBOX is {other:?}: set it to `off` to run checks without the sandbox \
+             (for debugging), or `on` (the default)"
+        )),
     }
 }
 
@@ -139,11 +157,12 @@ pub fn load_fixtures(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// One check run.
+#[derive(Clone, Copy)]
 pub struct Run<'a> {
     pub bin: &'a Path,
     pub check: &'a str,
     pub fixtures: &'a [(String, String)],
-    /// This grader run's private directory (report files, working directories).
+    /// This grader run's private directory: each check process gets a directory of its own in it.
     pub scratch: &'a Path,
     pub limits: &'a Limits,
 }
@@ -153,8 +172,13 @@ impl Run<'_> {
     pub fn go(&self) -> Outcome {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let report_path = self.scratch.join(format!("report-{n}"));
-        let work: PathBuf = self.scratch.join(format!("work-{n}"));
+        // One directory per check process, holding everything it may write: its report, its
+        // working directory and its TMPDIR. The sandbox confines the process to it, so no check
+        // can touch another's report.
+        let dir = self.scratch.join(format!("check-{n}"));
+        let report_path = dir.join("report");
+        let work: PathBuf = dir.join("work");
+        let tmp: PathBuf = dir.join("tmp");
         let nonce = nonce(n);
         let job = Job {
             report: report_path.clone(),
@@ -163,10 +187,24 @@ impl Run<'_> {
             blocked_ms: self.limits.blocked_ms,
             memory_bytes: self.limits.memory_bytes,
             transcript_cap: self.limits.transcript_cap,
+            dir: dir.clone(),
+            sandbox: self.limits.sandbox,
         };
-        let _ = std::fs::create_dir_all(&work);
+        let made = std::fs::create_dir_all(&work).and_then(|()| std::fs::create_dir_all(&tmp));
+        if let Err(e) = made {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Outcome::failed(
+                Kind::Crashed,
+                format!(
+                    "could not make the check's directory {}: {e}",
+                    dir.display()
+                ),
+            );
+        }
         let mut cmd = Command::new(self.bin);
-        cmd.args(["run", self.check]).current_dir(&work);
+        cmd.args(["run", self.check])
+            .current_dir(&work)
+            .env("TMPDIR", &tmp);
         scrub(&mut cmd);
         let limits = supervise::Limits {
             timeout: self.limits.timeout,
@@ -177,12 +215,12 @@ impl Run<'_> {
         let finished = match supervise::run(cmd, Some(job.encode()), &limits) {
             Ok(f) => f,
             Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
                 return Outcome::failed(Kind::Crashed, format!("could not start the check: {e}"));
             }
         };
         let report = read_report(&report_path);
-        let _ = std::fs::remove_file(&report_path);
-        let _ = std::fs::remove_dir_all(&work);
+        let _ = std::fs::remove_dir_all(&dir);
         let cx = Context {
             timeout: self.limits.timeout,
             flood_bytes: self.limits.flood_bytes,

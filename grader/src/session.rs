@@ -7,6 +7,7 @@ use crate::outcome::{CheckResult, Event, ExerciseResult, Outcome};
 use crate::runner::{self, Limits, Run};
 use crate::state::State;
 use crate::tamper::Watched;
+use crate::tamper::suspects::{After, Guard, Investigation, Who};
 use anyhow::Result;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -115,6 +116,7 @@ impl Session<'_> {
                     checks: Vec::new(),
                     max_points: None,
                     reused: false,
+                    tampered: Vec::new(),
                 });
                 keys.push(None);
                 reused.push(false);
@@ -151,6 +153,7 @@ impl Session<'_> {
                         .map(|l| l.iter().map(|c| c.points).sum())
                 }),
                 reused: false,
+                tampered: Vec::new(),
             };
             let list_print = built.list_print;
             match built.result.and_then(|b| {
@@ -197,37 +200,60 @@ impl Session<'_> {
             trusted.push(self.state.stamp(&target.member));
             trusted.push(target.fixtures_dir.clone());
         }
-        let watched = Watched::new(&self.course.root, &trusted);
-        let before = watched.snapshot();
-        let mut tampered: Option<Vec<std::path::PathBuf>> = None;
-
         let scratch = self.state.run_dir()?;
+        let guard = Guard::new(
+            Watched::new(&self.course.root, &trusted),
+            &scratch.path().join("trusted"),
+        );
+
         crate::supervise::adopting(true);
-        let (tx, rx) = mpsc::channel::<(usize, usize, Outcome)>();
+        // `None` wakes the reporter up after an investigation released held results.
+        let (tx, rx) = mpsc::channel::<Option<(usize, usize, Outcome)>>();
         let next = AtomicUsize::new(0);
         let mut reported = results.clone();
         std::thread::scope(|scope| {
             for _ in 0..self.jobs.max(1).min(jobs.len().max(1)) {
                 let tx = tx.clone();
-                let (jobs, next, results, scratch, fixtures) =
-                    (&jobs, &next, &results, scratch.path(), &fixtures);
+                let (jobs, next, results, scratch, fixtures, guard) =
+                    (&jobs, &next, &results, scratch.path(), &fixtures, &guard);
                 scope.spawn(move || {
-                    while let Some((ti, ci, bin)) = jobs.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    let run = |ti: usize, ci: usize, bin: &std::path::Path| {
                         let limits = Limits {
-                            timeout: self.timeout_for(&results[*ti].exercise),
+                            timeout: self.timeout_for(&results[ti].exercise),
                             ..self.limits.clone()
                         };
-                        let outcome = Run {
+                        Run {
                             bin,
-                            check: &results[*ti].checks[*ci].info.name,
-                            fixtures: &fixtures[*ti],
+                            check: &results[ti].checks[ci].info.name,
+                            fixtures: &fixtures[ti],
                             scratch,
                             limits: &limits,
                         }
-                        .go();
+                        .go()
+                    };
+                    while let Some((ti, ci, bin)) = jobs.get(next.fetch_add(1, Ordering::SeqCst)) {
+                        let (outcome, after) = guard.run((*ti, *ci), || run(*ti, *ci, bin));
                         let outcome = self.shown(outcome, &targets[*ti]);
-                        if tx.send((*ti, *ci, outcome)).is_err() {
+                        if tx.send(Some((*ti, *ci, outcome))).is_err() {
                             return;
+                        }
+                        if after == After::Unclear {
+                            let bin_of = |who: Who| {
+                                jobs.iter()
+                                    .find(|(t, c, _)| (*t, *c) == who)
+                                    .map(|(_, _, b)| b.clone())
+                            };
+                            guard.investigate(
+                                |who| match bin_of(who) {
+                                    Some(bin) => {
+                                        let o = run(who.0, who.1, &bin);
+                                        o.kind().map_or("passed", |k| k.name()).to_string()
+                                    }
+                                    None => "not found".to_string(),
+                                },
+                                |step| self.say(step, targets, results),
+                            );
+                            let _ = tx.send(None);
                         }
                     }
                 });
@@ -235,7 +261,8 @@ impl Session<'_> {
             drop(tx);
 
             // Report in course order, exercise by exercise, as soon as all of an exercise's checks
-            // are in, and only after making sure they left the grader's files alone.
+            // are in and no investigation holds them back; a target charged with changing the
+            // grader's files fails as forged.
             let mut arrived: Vec<Vec<Option<Outcome>>> = results
                 .iter()
                 .zip(&reused)
@@ -250,34 +277,35 @@ impl Session<'_> {
             let mut emit = |arrived: &mut Vec<Vec<Option<Outcome>>>,
                             results: &mut Vec<ExerciseResult>| {
                 while t < results.len() {
-                    if arrived[t].iter().any(Option::is_none) {
+                    if arrived[t].iter().any(Option::is_none) || guard.held(t) {
                         return;
                     }
-                    if tampered.is_none() {
-                        let changed = before.changed(&watched.snapshot());
-                        if !changed.is_empty() {
-                            tampered = Some(changed);
-                        }
-                    }
+                    let charged = guard.charged(t);
                     for (c, slot) in arrived[t].iter_mut().enumerate() {
                         let outcome = slot.take().expect("arrived");
-                        results[t].checks[c].outcome = match &tampered {
+                        results[t].checks[c].outcome = match &charged {
                             Some(paths) => self.forged(outcome, paths),
                             None => outcome,
                         };
+                    }
+                    if let Some(paths) = &charged {
+                        results[t].tampered = paths.iter().map(|p| self.relative(p)).collect();
                     }
                     on(Event::Exercise(Box::new(results[t].clone())));
                     t += 1;
                 }
             };
             emit(&mut arrived, &mut reported);
-            for (ti, ci, outcome) in rx {
-                arrived[ti][ci] = Some(outcome);
+            for message in rx {
+                if let Some((ti, ci, outcome)) = message {
+                    arrived[ti][ci] = Some(outcome);
+                }
                 emit(&mut arrived, &mut reported);
             }
         });
         crate::supervise::adopting(false);
-        if tampered.is_none() {
+        let tampered = guard.tampered();
+        if !tampered {
             for ((target, key), result) in targets.iter().zip(&keys).zip(&reported) {
                 if let Some(key) = key
                     && result.build.is_ok()
@@ -286,7 +314,7 @@ impl Session<'_> {
                 }
             }
         }
-        if tampered.is_some() {
+        if tampered {
             // Nothing built, listed or stamped during this run is trusted again.
             for target in targets {
                 let _ = std::fs::remove_file(self.state.stamp(&target.member));
@@ -302,6 +330,68 @@ impl Session<'_> {
         Ok(reported)
     }
 
+    /// Tells the person grading what an investigation of changed files does (on stderr: the
+    /// report on stdout stays the report).
+    fn say(&self, step: Investigation, targets: &[Target], results: &[ExerciseResult]) {
+        let name = |t: usize| targets[t].crate_dir.display().to_string();
+        match step {
+            Investigation::Started { changed, suspects } => {
+                let shown: Vec<String> = changed.iter().take(3).map(|p| self.relative(p)).collect();
+                crate::errln!(
+                    "note: {} changed while the checks of {} ran at the same time; running them \
+                     again one at a time to find which one changes it.",
+                    shown.join(", "),
+                    suspects
+                        .iter()
+                        .map(|&t| name(t))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            Investigation::Done {
+                charged,
+                already,
+                ran,
+            } => {
+                let names =
+                    |ts: &[usize]| ts.iter().map(|&t| name(t)).collect::<Vec<_>>().join(", ");
+                if !charged.is_empty() {
+                    crate::errln!(
+                        "note: found it: {} changes the grader's files; its checks fail as forged.",
+                        names(&charged)
+                    );
+                } else if !already.is_empty() {
+                    crate::errln!(
+                        "note: the others left the files alone when run alone; {} changed them \
+                         before and is charged already.",
+                        names(&already)
+                    );
+                } else {
+                    let ran: Vec<String> = ran
+                        .iter()
+                        .map(|((t, c), how)| {
+                            format!("{} {} ({how})", name(*t), results[*t].checks[*c].info.name)
+                        })
+                        .collect();
+                    crate::errln!(
+                        "note: none of them changed the grader's files when run alone ({}), so \
+                         nobody is charged (the files were put back). Read their code: one of \
+                         them changes files only sometimes.",
+                        ran.join(", ")
+                    );
+                }
+            }
+        }
+    }
+
+    /// A path as the course knows it (relative to its root), else as it is.
+    fn relative(&self, p: &std::path::Path) -> String {
+        p.strip_prefix(&self.course.root)
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    }
+
     /// What a target's results are kept under: everything its harness was built from (the
     /// fingerprint stamp) and every limit its checks ran with. `None` unless `reuse`.
     fn reuse_key(&self, target: &Target) -> Option<String> {
@@ -311,13 +401,14 @@ impl Session<'_> {
         let print = crate::harness::fingerprint::stamp(&self.state, &target.member)?;
         let l = &self.limits;
         Some(format!(
-            "{print:016x} {:?} {} {} {} {} {}",
+            "{print:016x} {:?} {} {} {} {} {} {}",
             self.timeout_for(&target.exercise),
             l.output_cap,
             l.flood_bytes,
             l.memory_bytes,
             l.blocked_ms,
-            l.transcript_cap
+            l.transcript_cap,
+            l.sandbox
         ))
     }
 
@@ -345,18 +436,9 @@ impl Session<'_> {
         );
     }
 
-    /// The outcome of a check of a run during which the grader's own files changed: no pass.
+    /// The outcome of a check of an exercise whose checks changed the grader's own files: no pass.
     fn forged(&self, mut outcome: Outcome, paths: &[std::path::PathBuf]) -> Outcome {
-        let shown: Vec<String> = paths
-            .iter()
-            .take(5)
-            .map(|p| {
-                p.strip_prefix(&self.course.root)
-                    .unwrap_or(p)
-                    .display()
-                    .to_string()
-            })
-            .collect();
+        let shown: Vec<String> = paths.iter().take(5).map(|p| self.relative(p)).collect();
         let more = paths.len().saturating_sub(shown.len());
         let more = if more > 0 {
             format!(" and {more} more")
@@ -366,11 +448,10 @@ impl Session<'_> {
         outcome.verdict = crate::outcome::Verdict::failed(
             crate::outcome::Kind::Forged,
             format!(
-                "while this run's checks ran, something changed the grader's own files: {}{more}. \
-                 A check cannot pass in a run where code rewrote the grader, its checks, its \
-                 fixtures or its caches. Restore the course's files (`git status` shows them; \
-                 `git checkout -- <path>` restores one) and grade again; the grader has thrown \
-                 its caches away.",
+                "this exercise's code changed the grader's own files while its checks ran: \
+                 {}{more}. Code under test may write only in its own working directory and \
+                 TMPDIR; a check of code that rewrites the grader, its checks, its fixtures or \
+                 its caches cannot pass. The grader put the files back.",
                 shown.join(", ")
             ),
         );

@@ -107,6 +107,7 @@ fn from_report(r: Report, f: &Finished) -> Outcome {
         compared: r.compared,
         panics: r.panics,
         virtual_ms: Some(r.virtual_ms),
+        sandbox: r.sandbox,
         ..Outcome::failed(Kind::Crashed, "")
     }
 }

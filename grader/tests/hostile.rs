@@ -205,6 +205,9 @@ fn interrupt_while_checks_hang(signal: i32, name: &str, code: i32, stderr_gone: 
     let mut cmd = std_grader(course.path());
     cmd.args(["check", "13", "--jobs", "2", "--timeout", "600"])
         .env("HANG_PID_FILE", &pids_file)
+        // The exercise writes its pids where this test reads them, outside its own directory,
+        // which the sandbox forbids; what is tested here does not depend on it.
+        .env("AWAITLINGS_SANDBOX", "off")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // SAFETY: runs between fork and exec and only calls signal(2), which is async-signal-safe.
@@ -347,6 +350,9 @@ fn a_child_that_escapes_the_group_holding_stdout_does_not_hold_up_grading() {
     let out = grader(course.path())
         .args(["check", "14", "--format", "json"])
         .env("ESCAPED_PID_FILE", &pids_file)
+        // The pids go where this test reads them, outside the check's own directory (which the
+        // sandbox forbids); stopping escaped processes does not depend on it.
+        .env("AWAITLINGS_SANDBOX", "off")
         .timeout(Duration::from_secs(25))
         .output()
         .unwrap();
@@ -553,10 +559,12 @@ fn a_forged_report_never_passes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report = json_of(&out.stdout);
+    // One of its guesses, `../report`, is where the grader reads the report (the check's own
+    // directory holds it, beside the working directory): the fake is read, and does not verify.
     for name in ["answer-is-42", "answer-transcript"] {
         assert_eq!(
             kind(&report, "forges-a-report", name),
-            "exited_early",
+            "forged",
             "{}",
             message(&report, "forges-a-report", name)
         );
@@ -980,7 +988,13 @@ fn an_abort_a_changed_signature_a_planted_report_and_a_missing_fixture() {
 fn checks_start_with_sigint_and_sigterm_neither_blocked_nor_ignored() {
     let _turn = share();
     let course = course();
-    let (code, report) = check_json(course.path(), &["29"]);
+    // The exercise reads its signal masks from /proc/self/status, which the sandbox closes.
+    let out = grader(course.path())
+        .args(["check", "29", "--format", "json"])
+        .env("AWAITLINGS_SANDBOX", "off")
+        .output()
+        .unwrap();
+    let (code, report) = (out.status.code(), json_of(&out.stdout));
     assert_eq!(
         kind(&report, "inspects-its-signals", "answer-is-42"),
         "pass",
@@ -1009,15 +1023,26 @@ fn a_report_rewritten_at_exit_is_never_a_pass() {
     }
 }
 
-/// A check that replaces its own harness binary, or rewrites the course's hidden checks, gets no
-/// point in that run (every check is a forged result naming the files), and the grader's caches
-/// go: the next run builds the harness again instead of running the replacement.
+/// Without the sandbox (`AWAITLINGS_SANDBOX=off`, or a system without Landlock), a check that
+/// replaces its own harness binary, or rewrites the course's hidden checks, gets no point (every
+/// check of that exercise is a forged result naming the files), the grader puts the files back
+/// at once, and its caches go: the next run builds the harness again.
 #[cfg(target_os = "linux")]
 #[test]
-fn rewriting_the_graders_files_is_caught_and_nothing_is_trusted_after() {
+fn rewriting_the_graders_files_is_caught_put_back_and_nothing_is_trusted_after() {
     let _turn = share();
     let course = course();
-    let (code, report) = check_json(course.path(), &["31"]);
+    let unsandboxed = |args: &[&str]| {
+        let out = grader(course.path())
+            .arg("check")
+            .args(args)
+            .args(["--format", "json"])
+            .env("AWAITLINGS_SANDBOX", "off")
+            .output()
+            .unwrap();
+        (out.status.code(), json_of(&out.stdout))
+    };
+    let (code, report) = unsandboxed(&["31"]);
     assert_eq!(code, Some(1));
     for name in ["answer-is-42", "answer-transcript"] {
         assert_eq!(kind(&report, "replaces-its-harness", name), "forged");
@@ -1028,7 +1053,7 @@ fn rewriting_the_graders_files_is_caught_and_nothing_is_trusted_after() {
     // The next run rebuilds the real harness rather than running the replacement (which would
     // have been "exited the process", with no checks listed); the exercise replaces it again and
     // is caught again.
-    let (_, report) = check_json(course.path(), &["31"]);
+    let (_, report) = unsandboxed(&["31"]);
     assert_eq!(
         kind(&report, "replaces-its-harness", "answer-is-42"),
         "forged"
@@ -1041,7 +1066,8 @@ fn rewriting_the_graders_files_is_caught_and_nothing_is_trusted_after() {
     );
 
     let checks = course.path().join("grader/checks/rewrites-the-checks.rs");
-    let (code, report) = check_json(course.path(), &["32"]);
+    let before = std::fs::read(&checks).unwrap();
+    let (code, report) = unsandboxed(&["32"]);
     assert_eq!(code, Some(1));
     for name in ["answer-is-42", "answer-transcript"] {
         assert_eq!(kind(&report, "rewrites-the-checks", name), "forged");
@@ -1050,11 +1076,48 @@ fn rewriting_the_graders_files_is_caught_and_nothing_is_trusted_after() {
                 .contains("grader/checks/rewrites-the-checks.rs")
         );
     }
-    // The course itself was changed (the grader cannot prevent that): the report said which file.
-    assert!(
-        std::fs::read_to_string(&checks)
-            .unwrap()
-            .contains("anything")
+    // The course's file was put back, byte for byte.
+    assert_eq!(std::fs::read(&checks).unwrap(), before);
+}
+
+/// With the sandbox, the same two exercises change nothing: their writes are refused, and they
+/// earn what their code does (41 is a wrong value; the transcript is right).
+#[cfg(target_os = "linux")]
+#[test]
+fn with_the_sandbox_the_graders_files_cannot_be_rewritten() {
+    let _turn = share();
+    let course = course();
+    let checks = course.path().join("grader/checks/rewrites-the-checks.rs");
+    let before = std::fs::read(&checks).unwrap();
+    let (code, report) = check_json(course.path(), &["31", "32"]);
+    let sandbox = check(&report, "rewrites-the-checks", "answer-is-42")["sandbox"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if !sandbox.starts_with("landlock") {
+        eprintln!("skipped: no Landlock here ({sandbox})");
+        return;
+    }
+    assert_eq!(code, Some(1));
+    for slug in ["replaces-its-harness", "rewrites-the-checks"] {
+        assert_eq!(
+            kind(&report, slug, "answer-is-42"),
+            "wrong_value",
+            "{report:#}"
+        );
+        assert_eq!(
+            kind(&report, slug, "answer-transcript"),
+            "pass",
+            "{report:#}"
+        );
+    }
+    assert_eq!(std::fs::read(&checks).unwrap(), before);
+    // The harness was not replaced: a second run starts it again, with the same verdicts.
+    let (_, report) = check_json(course.path(), &["31"]);
+    assert_eq!(
+        kind(&report, "replaces-its-harness", "answer-is-42"),
+        "wrong_value",
+        "{report:#}"
     );
 }
 
@@ -1087,6 +1150,8 @@ fn processes_that_escape_twice_are_all_stopped() {
     let out = grader(course.path())
         .args(["check", "34", "--format", "json"])
         .env("ESCAPED_PID_FILE", &pids_file)
+        // As for exercise 14: the pids go outside the check's own directory.
+        .env("AWAITLINGS_SANDBOX", "off")
         .timeout(Duration::from_secs(25))
         .output()
         .unwrap();

@@ -14,6 +14,10 @@
 //! finds no report channel there or in `/proc/self/environ`; and since the expected transcripts
 //! are in memory, changing the files under fixtures/ while a check runs changes nothing. Run by
 //! hand with stdin on a terminal (or `< /dev/null`), a check prints its report on stderr instead.
+//!
+//! Right after reading the job, the process puts itself in the sandbox the job asks for (see
+//! [`crate::sandbox`]): from then on it writes only beneath its own directory, reads no `/proc`,
+//! and signals nothing outside itself. The report says which protection applied.
 
 use crate::check::{Check, Fail, Kind, secs};
 use crate::monitor::{self, Watch};
@@ -31,6 +35,8 @@ const TRANSCRIPT_CAP: usize = 10_000;
 
 /// The job of this process, once read.
 static JOB: OnceLock<Job> = OnceLock::new();
+/// The protection this process runs under (the report's `sandbox` field).
+static SANDBOX: OnceLock<String> = OnceLock::new();
 
 /// Entry point: `fn main() { awaitlings_check::harness::main(checks::checks()) }`.
 pub fn main(checks: Vec<Check>) {
@@ -143,6 +149,13 @@ pub(crate) fn transcript_cap() -> usize {
 }
 
 fn run(check: &Check, job: Job) {
+    // First, while this process still has one thread (Landlock binds only the calling thread and
+    // those it starts later), and before any student code can run.
+    let _ = SANDBOX.set(if job.report.as_os_str().is_empty() {
+        "none: run by hand".into()
+    } else {
+        crate::sandbox::apply(&job)
+    });
     monitor::limit_memory(job.memory_bytes);
     let blocked_after = Duration::from_millis(job.blocked_ms.max(1));
     let memory_bytes = job.memory_bytes;
@@ -179,6 +192,7 @@ fn run(check: &Check, job: Job) {
         report.panics = panics::recorded();
         report.compared = crate::expect::compared();
         report.wall_ms = ms(crate::clock::wall_elapsed());
+        report.sandbox = sandbox();
         if !write_first(&report) {
             return false; // the check ended on its own first; its report stands
         }
@@ -230,6 +244,7 @@ fn run(check: &Check, job: Job) {
     report.panics = recorded_panics;
     report.virtual_ms = ms(virtual_time);
     report.wall_ms = ms(crate::clock::wall_elapsed());
+    report.sandbox = sandbox();
     if let Err(fail) = verdict {
         report.verdict = Verdict::Failed {
             kind: fail.kind,
@@ -260,6 +275,10 @@ fn end(code: i32) -> ! {
     }
     #[cfg(not(unix))]
     std::process::exit(code)
+}
+
+fn sandbox() -> String {
+    SANDBOX.get().cloned().unwrap_or_default()
 }
 
 fn nonce() -> String {

@@ -32,6 +32,7 @@
 //! - [`clock`]: the check's own clocks, which student code cannot reset;
 //! - [`recording`]: the transcript: every `say!` of the code under test, stamped with the check's
 //!   clock (the support crate student code links can only say lines, never read or change them);
+//! - [`sandbox`]: what a check process may still touch once its job is read (Landlock on Linux);
 //! - `monitor` (private): notices a runtime thread that blocks or spins, and memory that grows;
 //! - `panics` (private): records panics, tells `todo!()` from a real panic.
 
@@ -45,6 +46,7 @@ mod monitor;
 mod panics;
 pub mod protocol;
 pub mod recording;
+pub mod sandbox;
 
 pub use check::{Check, Fail, Kind, check};
 pub use recording::{INJECTED_PANIC, panic_when_said};

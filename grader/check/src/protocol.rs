@@ -9,6 +9,8 @@
 //!   runs: the report path, the nonce, the expected transcripts and the limits. Nothing of it is in
 //!   the environment, so student code cannot find the report channel there or in
 //!   `/proc/self/environ`, and a fixture changed on disk while a check runs changes nothing.
+//!   The job also names the check's own directory and whether to sandbox it (see the harness's
+//!   `sandbox` module): the grader decides, not the harness's environment.
 //! - [`Report`]: what the harness writes at the end, to the path of its job. It carries no secret:
 //!   it ends with a MAC (SipHash-2-4 keyed with the job's nonce) over everything before it, so
 //!   code that reads a report (or the file it lies in) cannot make a different one that verifies.
@@ -293,6 +295,13 @@ pub struct Job {
     pub memory_bytes: u64,
     /// Transcript lines kept (the rest are counted).
     pub transcript_cap: usize,
+    /// The check process's own directory: its report, its working directory and its `TMPDIR`
+    /// lie beneath it, and the sandbox lets it write nowhere else.
+    pub dir: PathBuf,
+    /// Whether the harness puts itself in the sandbox (see `sandbox`) before student code runs.
+    /// Decided by the grader (`AWAITLINGS_SANDBOX=off` turns it off), never by the harness's
+    /// environment, which student code could have set for a process it starts.
+    pub sandbox: bool,
 }
 
 impl Job {
@@ -303,6 +312,8 @@ impl Job {
         f.put("blocked_ms", &self.blocked_ms.to_string());
         f.put("memory_bytes", &self.memory_bytes.to_string());
         f.put("transcript_cap", &self.transcript_cap.to_string());
+        f.put("dir", &self.dir.to_string_lossy());
+        f.put("sandbox", flag(self.sandbox));
         for (name, text) in &self.fixtures {
             f.put("fixture", name);
             f.put("text", text);
@@ -319,6 +330,8 @@ impl Job {
                 "blocked_ms" => job.blocked_ms = number(&key, &value)?,
                 "memory_bytes" => job.memory_bytes = number(&key, &value)?,
                 "transcript_cap" => job.transcript_cap = number(&key, &value)?,
+                "dir" => job.dir = PathBuf::from(value),
+                "sandbox" => job.sandbox = value == "1",
                 "fixture" => job.fixtures.push((value, String::new())),
                 "text" => match job.fixtures.last_mut() {
                     Some((_, text)) => *text = value,
@@ -358,6 +371,10 @@ pub struct Report {
     pub virtual_ms: f64,
     /// Real time the check took inside its process.
     pub wall_ms: f64,
+    /// The protection the check ran under, as the harness found it: `landlock v7` (and, as
+    /// root, `; root without capabilities`), or `none: <why>`. Empty in a report from before the
+    /// field existed.
+    pub sandbox: String,
 }
 
 impl Report {
@@ -374,6 +391,7 @@ impl Report {
             panics: Vec::new(),
             virtual_ms: 0.0,
             wall_ms: 0.0,
+            sandbox: String::new(),
         }
     }
 
@@ -419,6 +437,7 @@ impl Report {
         }
         f.put("virtual_ms", &format!("{:.3}", self.virtual_ms));
         f.put("wall_ms", &format!("{:.3}", self.wall_ms));
+        f.put("sandbox", &self.sandbox);
         let body = f.finish();
         let tag = mac(nonce, body.as_bytes());
         format!("{body}mac 16\n{tag:016x}\n")
@@ -472,6 +491,7 @@ impl Report {
                 "panic" => r.panics.push(value),
                 "virtual_ms" => r.virtual_ms = number(&key, &value)?,
                 "wall_ms" => r.wall_ms = number(&key, &value)?,
+                "sandbox" => r.sandbox = value,
                 _ => return Err(DecodeError(format!("unknown field `{key}`"))),
             }
         }
@@ -615,6 +635,7 @@ mod tests {
         r.panics = vec!["boom (at src/lib.rs:1:2)".into()];
         r.virtual_ms = 4900.0;
         r.wall_ms = 1.5;
+        r.sandbox = "landlock v7".into();
         let nonce = "0123456789abcdef0123456789abcdef";
         assert_eq!(Report::decode(&r.encode(nonce), nonce), Ok(r));
         let pass = Report::new(Verdict::Passed);
@@ -687,6 +708,8 @@ mod tests {
             blocked_ms: 300,
             memory_bytes: 1 << 30,
             transcript_cap: 10_000,
+            dir: "/tmp/check-1".into(),
+            sandbox: true,
         };
         assert_eq!(Job::decode(&job.encode()), Ok(job));
         let list = vec![

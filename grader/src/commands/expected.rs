@@ -52,6 +52,7 @@ pub fn diff<R: Reporter>(
         checks: vec![CheckResult { info, outcome }],
         max_points: None,
         reused: false,
+        tampered: Vec::new(),
     };
     let write =
         |e: std::io::Error| anyhow::Error::from(e).context("could not write the transcript");

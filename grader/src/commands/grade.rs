@@ -91,6 +91,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     bar.done();
     let wall = started.elapsed();
 
+    let unsandboxed = crate::outcome::unsandboxed(&results).map(crate::outcome::unsandboxed_note);
     let mut results = results.into_iter();
     for s in &mut students {
         s.results = match &s.unusable {
@@ -100,6 +101,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
                 .map(|ex| not_graded(ex, &s.dir, why, offered.max(&ex.slug)))
                 .collect(),
         };
+        for r in &s.results {
+            if !r.tampered.is_empty() {
+                // Pinned on this submission's own check process (see `tamper::suspects`).
+                s.subject.flags.push(format!(
+                    "{}: its code changed the grader's files while its checks ran ({}); they were \
+                     put back, and the exercise fails as forged",
+                    r.exercise.dir_name(),
+                    r.tampered.join(", ")
+                ));
+            }
+        }
     }
     for s in &students {
         if let Some(dir) = args.out {
@@ -136,6 +148,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     if args.summary {
         print_summary(p, &exercises, &students);
+    }
+    if let Some(note) = unsandboxed {
+        outln!("{note}");
     }
     let kept = students
         .iter()
@@ -247,6 +262,7 @@ fn not_graded(ex: &Exercise, dir: &Path, why: &str, max_points: Option<u32>) -> 
         checks: Vec::new(),
         max_points,
         reused: false,
+        tampered: Vec::new(),
     }
 }
 

@@ -370,6 +370,10 @@ impl<W: Write> Reporter for Human<W> {
 
 impl<W: Write> Human<W> {
     fn totals(&mut self, results: &[ExerciseResult]) {
+        if let Some(why) = crate::outcome::unsandboxed(results) {
+            let note = crate::outcome::unsandboxed_note(why);
+            self.line(&note);
+        }
         if !self.subject.flags.is_empty() {
             let p = self.paint;
             self.line(&format!(

@@ -3,8 +3,8 @@
 //! Shape (version 1): `{"version":1, "points", "max_points", "passed", "exercises":[{"number",
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "main", "untimed", "hidden", "points", "max_points", "passed", "kind", "message", "expected", "actual",
-//! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms"}], "notes",
-//! "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
+//! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms", "sandbox"}],
+//! "notes", "tampered", "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
 //! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
 //! (`wrong_order`, ...). `hidden` is true for a check of `grader/checks/hidden/<slug>.rs`; this
 //! report (the instructor's) keeps all of a hidden check's details.
@@ -57,6 +57,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "panics": c.outcome.panics,
                         "virtual_ms": c.outcome.virtual_ms,
                         "wall_ms": c.outcome.wall_ms,
+                        "sandbox": c.outcome.sandbox,
                     })
                 })
                 .collect();
@@ -69,6 +70,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                 "passed": r.passed(),
                 "build": build,
                 "notes": r.notes,
+                "tampered": r.tampered,
                 "warnings": r.warnings.iter().map(|w| json!({"lint": w.lint, "rendered": w.rendered})).collect::<Vec<_>>(),
                 "checks": checks,
             })
@@ -123,6 +125,7 @@ pub fn exercise_from(
         outcome.panics = strings(&c["panics"])?;
         outcome.virtual_ms = c["virtual_ms"].as_f64();
         outcome.wall_ms = c["wall_ms"].as_f64()?;
+        outcome.sandbox = text(&c["sandbox"]).unwrap_or_default();
         checks.push(CheckResult {
             info: CheckInfo {
                 name: text(&c["name"])?,
@@ -157,5 +160,6 @@ pub fn exercise_from(
             .as_u64()
             .and_then(|m| u32::try_from(m).ok()),
         reused: true,
+        tampered: strings(&value["tampered"]).unwrap_or_default(),
     })
 }

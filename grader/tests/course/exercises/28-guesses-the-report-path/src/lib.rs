@@ -7,15 +7,15 @@ const FAKE: &str = "awaitlings-report 1\nnonce 32\n00000000000000000000000000000
 
 pub async fn answer() -> u32 {
     say!("thinking");
-    // The check runs in an empty directory `work-N` beside where the grader reads `report-N`:
-    // a student who reads the grader's source can find the path, but not the nonce.
+    // The check runs in an empty directory `work` inside the check's own directory, beside where
+    // the grader reads its `report`: a student who reads the grader's source can find the path
+    // (and the sandbox lets the check write there), but not the nonce.
     let here = std::env::current_dir().unwrap();
-    let n = here
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.strip_prefix("work-"))
-        .expect("the check's working directory is work-N")
-        .to_string();
-    std::fs::write(here.join("..").join(format!("report-{n}")), FAKE).unwrap();
+    assert_eq!(
+        here.file_name().and_then(|n| n.to_str()),
+        Some("work"),
+        "the check's working directory is check-N/work"
+    );
+    std::fs::write(here.join("..").join("report"), FAKE).unwrap();
     std::process::exit(0)
 }

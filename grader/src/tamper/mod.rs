@@ -1,20 +1,31 @@
-//! Noticing a check that rewrote the grader's own files.
+//! Noticing a check that rewrote the grader's own files, putting them back, and pinning it on
+//! the check process that did it.
 //!
-//! A check process runs student code as the same user as the grader, so it *can* write anywhere
-//! the grader can: the hidden checks, the fixtures, the support crate, a harness binary, the
-//! cached check lists. Closing that needs a sandbox the grader does not have; what it does is make
-//! it visible. Before the checks of a run start, it notes the identity of every such file (device,
-//! inode, size and change time, which no user-space tool can set back); after each exercise's
-//! checks it looks again. A change fails every check from there on as a forged result, names the
-//! files, and throws away the grader's caches, so nothing built or listed during the run is
-//! trusted later.
+//! On Linux a check process is sandboxed (see `awaitlings_check::sandbox`) and cannot write
+//! outside its own directory. Where there is no sandbox (macOS, a kernel without Landlock,
+//! `AWAITLINGS_SANDBOX=off`), student code can write anywhere the grader can: the hidden checks,
+//! the fixtures, the support crate, a harness binary, the cached check lists. Then the grader
+//! makes it visible and harmless to everyone else:
+//!
+//! - before the checks of a run start, it notes the identity of every watched file (device,
+//!   inode, size and change time, which no user-space tool can set back) and keeps what it needs
+//!   to put each back ([`trusted`]);
+//! - after EVERY check process it looks again; a change is put back at once, and pinned on the
+//!   check processes that ran since the last clean look ([`suspects`]): when they all belong to
+//!   one exercise of one submission, that one is charged; otherwise they are run again one at a
+//!   time, and only one seen changing the files while it ran alone is charged;
+//! - the charged exercise fails as a forged result, naming what it changed; everyone else keeps
+//!   the grade their code earns. The grader's caches of the run are thrown away at its end.
+
+pub mod suspects;
+pub mod trusted;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What a file was: enough to tell it was written, replaced or removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Identity {
+pub struct Identity {
     dev: u64,
     ino: u64,
     size: u64,
@@ -64,6 +75,19 @@ impl Watched {
 }
 
 impl Snapshot {
+    /// Notes `path` as it now is (`None`: absent), after the grader itself put it back.
+    pub fn set(&mut self, path: &Path, identity: Option<Identity>) {
+        match identity {
+            Some(identity) => self.0.insert(path.to_path_buf(), identity),
+            None => self.0.remove(path),
+        };
+    }
+
+    /// The files noted.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.0.keys().map(PathBuf::as_path)
+    }
+
     /// The files that appeared, disappeared or changed between `self` and `later`.
     pub fn changed(&self, later: &Snapshot) -> Vec<PathBuf> {
         let mut out: Vec<PathBuf> = Vec::new();
@@ -102,7 +126,7 @@ fn walk(path: &Path, files: &mut BTreeMap<PathBuf, Identity>) {
 }
 
 #[cfg(unix)]
-fn identity(meta: &std::fs::Metadata) -> Identity {
+pub fn identity(meta: &std::fs::Metadata) -> Identity {
     use std::os::unix::fs::MetadataExt;
     Identity {
         dev: meta.dev(),
@@ -113,7 +137,7 @@ fn identity(meta: &std::fs::Metadata) -> Identity {
 }
 
 #[cfg(not(unix))]
-fn identity(meta: &std::fs::Metadata) -> Identity {
+pub fn identity(meta: &std::fs::Metadata) -> Identity {
     let modified = meta
         .modified()
         .ok()

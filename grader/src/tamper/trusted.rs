@@ -1,0 +1,205 @@
+//! What the watched files held when the run began, kept so that the grader can put them back
+//! the moment it sees one changed: the course's checks, fixtures, support crate, check API and
+//! manifests by their bytes (small text files), a harness binary by a hard link to it (a binary
+//! replaced by a rename keeps its old inode alive there).
+
+use super::{Identity, Snapshot, identity};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Files up to this size are kept in memory; larger ones (harness binaries) by a hard link.
+const IN_MEMORY: u64 = 4 << 20;
+
+enum Kept {
+    Bytes { bytes: Vec<u8>, mode: u32 },
+    Link(PathBuf),
+}
+
+/// The watched files' contents at the start of the run.
+pub struct Trusted {
+    kept: BTreeMap<PathBuf, Kept>,
+    /// Every file there was at the start, kept or not (a file not there then is removed).
+    present: Vec<PathBuf>,
+}
+
+impl Trusted {
+    /// Keeps every file of `snapshot`; large ones as hard links in `links` (a directory private
+    /// to this run). A file that can be neither read nor linked is only watched.
+    pub fn keep(snapshot: &Snapshot, links: &Path) -> Trusted {
+        let mut kept = BTreeMap::new();
+        let present: Vec<PathBuf> = snapshot.paths().map(Path::to_path_buf).collect();
+        for (n, path) in present.iter().enumerate() {
+            let Ok(meta) = std::fs::symlink_metadata(path) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue;
+            }
+            if meta.len() <= IN_MEMORY {
+                if let Ok(bytes) = std::fs::read(path) {
+                    kept.insert(
+                        path.clone(),
+                        Kept::Bytes {
+                            bytes,
+                            mode: mode(&meta),
+                        },
+                    );
+                }
+                continue;
+            }
+            let link = links.join(format!("{n}"));
+            if std::fs::create_dir_all(links).is_ok() && std::fs::hard_link(path, &link).is_ok() {
+                kept.insert(path.clone(), Kept::Link(link));
+            }
+        }
+        Trusted { kept, present }
+    }
+
+    /// Puts the `changed` paths back as they were, and notes in `baseline` what each now is.
+    /// Returns the paths it could not put back (their new state becomes the baseline, so the
+    /// same change is not seen again).
+    pub fn restore(&self, changed: &[PathBuf], baseline: &mut Snapshot) -> Vec<PathBuf> {
+        let mut failed = Vec::new();
+        // What was added goes first: an added link where a directory was must not lead the
+        // restored files elsewhere.
+        let (added, rest): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            changed.iter().partition(|p| !self.present.contains(p));
+        for path in added {
+            let _ = remove(path);
+            match std::fs::symlink_metadata(path) {
+                Err(_) => baseline.set(path, None),
+                Ok(meta) => {
+                    baseline.set(path, Some(identity(&meta)));
+                    failed.push(path.clone());
+                }
+            }
+        }
+        for path in rest {
+            match self.put_back(path) {
+                Ok(id) => baseline.set(path, Some(id)),
+                Err(_) => {
+                    let now = std::fs::symlink_metadata(path).ok().map(|m| identity(&m));
+                    baseline.set(path, now);
+                    failed.push(path.clone());
+                }
+            }
+        }
+        failed
+    }
+
+    fn put_back(&self, path: &Path) -> std::io::Result<Identity> {
+        let kept = self
+            .kept
+            .get(path)
+            .ok_or_else(|| std::io::Error::other("not kept"))?;
+        let _ = remove(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        match kept {
+            Kept::Bytes { bytes, mode } => {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)?;
+                file.write_all(bytes)?;
+                set_mode(&file, *mode)?;
+                // The identity of what *we* wrote, through our own descriptor: a change after
+                // this moment is still seen.
+                Ok(identity(&file.metadata()?))
+            }
+            Kept::Link(link) => {
+                std::fs::hard_link(link, path)?;
+                Ok(identity(&std::fs::symlink_metadata(path)?))
+            }
+        }
+    }
+}
+
+/// Removes whatever is at `path` (a file, a link, a FIFO, a directory), without following links.
+fn remove(path: &Path) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+}
+
+#[cfg(unix)]
+fn mode(meta: &std::fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode()
+}
+
+#[cfg(unix)]
+fn set_mode(file: &std::fs::File, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn mode(meta: &std::fs::Metadata) -> u32 {
+    u32::from(meta.permissions().readonly())
+}
+
+#[cfg(not(unix))]
+fn set_mode(file: &std::fs::File, mode: u32) -> std::io::Result<()> {
+    let mut p = file.metadata()?.permissions();
+    p.set_readonly(mode == 1);
+    file.set_permissions(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Watched;
+    use super::*;
+
+    #[test]
+    fn rewritten_added_removed_and_replaced_files_are_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let course = dir.path().join("course");
+        let checks = course.join("grader/checks");
+        std::fs::create_dir_all(&checks).unwrap();
+        std::fs::write(checks.join("a.rs"), "checks a\n").unwrap();
+        std::fs::write(checks.join("b.rs"), "checks b\n").unwrap();
+        std::fs::write(course.join("course.toml"), "[course]\n").unwrap();
+        let watched = Watched::new(&course, &[]);
+        let mut baseline = watched.snapshot();
+        let trusted = Trusted::keep(&baseline, &dir.path().join("links"));
+
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(checks.join("a.rs"))
+            .unwrap()
+            .write_all(b"// appended\n")
+            .unwrap();
+        std::fs::write(checks.join("new.rs"), "added").unwrap();
+        std::fs::remove_file(course.join("course.toml")).unwrap();
+        std::fs::write(checks.join("b.tmp"), "lenient").unwrap();
+        std::fs::rename(checks.join("b.tmp"), checks.join("b.rs")).unwrap();
+
+        let changed = baseline.changed(&watched.snapshot());
+        assert_eq!(changed.len(), 4, "{changed:?}");
+        assert_eq!(
+            trusted.restore(&changed, &mut baseline),
+            Vec::<PathBuf>::new()
+        );
+        assert_eq!(
+            std::fs::read_to_string(checks.join("a.rs")).unwrap(),
+            "checks a\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(checks.join("b.rs")).unwrap(),
+            "checks b\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(course.join("course.toml")).unwrap(),
+            "[course]\n"
+        );
+        assert!(!checks.join("new.rs").exists());
+        // The baseline is what the grader put back: nothing looks changed any more.
+        assert_eq!(baseline.changed(&watched.snapshot()), Vec::<PathBuf>::new());
+    }
+}
