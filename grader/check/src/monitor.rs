@@ -11,7 +11,8 @@
 //! Blocked or spinning? The thread's CPU time tells: a thread asleep in a blocking call uses none,
 //! a spinning one uses a share of a core. The share is compared with a low bar (5 %), because
 //! on a loaded machine a spinning thread gets only a slice of a core; a blocked one gets nothing
-//! at all. A loaded machine also delays *every* thread, so a correct solution can look "busy"
+//! at all. A computing stretch is called spinning only once it has used the limit in CPU time,
+//! not merely in real time, so a loaded machine slows the verdict down but never makes one. A loaded machine also delays *every* thread, so a correct solution can look "busy"
 //! only because it was not scheduled: the watcher measures how late its own wake-ups come, and
 //! while the machine is starving it waits longer before it concludes (and says so if it must
 //! conclude anyway).
@@ -131,6 +132,7 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
         // watch first saw it, and how late the watch's own wake-ups have come since.
         let mut seen: Option<(u64, Option<Duration>, u64)> = None;
         let mut late = Duration::ZERO;
+        let mut computed_before = false;
         loop {
             let before = Instant::now();
             std::thread::sleep(tick);
@@ -185,6 +187,7 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
             if seen.is_none_or(|(id, _, _)| id != since) {
                 seen = Some((since, cpu.read(), now));
                 late = Duration::ZERO;
+                computed_before = false;
             }
             let busy = Duration::from_micros(now.saturating_sub(since));
             if busy < w.limit {
@@ -193,19 +196,37 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
             let (_, cpu_then, seen_at) = seen.expect("set above");
             let window =
                 Duration::from_micros(now.saturating_sub(seen_at)).max(Duration::from_millis(1));
-            let computing = match (cpu_then, cpu.read()) {
-                (Some(a), Some(b)) => {
-                    Some(b.saturating_sub(a).as_secs_f64() > window.as_secs_f64() * 0.05)
-                }
+            let used = match (cpu_then, cpu.read()) {
+                (Some(a), Some(b)) => Some(b.saturating_sub(a)),
                 _ => None,
             };
+            // Once seen computing, a stretch stays computing: its share of a core only looks
+            // lower later because a loaded machine gave it fewer slices, not because it stopped.
+            let computing =
+                used.map(|u| computed_before || u.as_secs_f64() > window.as_secs_f64() * 0.05);
+            computed_before = computing == Some(true);
             // The watch itself came back late for a quarter of the window: the machine is
             // starving every thread, and "busy" may only mean "not scheduled". Give it time.
             let starving = late > window / 4;
             if computing == Some(false) && starving && busy < w.limit * 10 {
                 continue;
             }
-            let loaded = if starving {
+            // Spinning is judged by the CPU the stretch really used, not by the real time it
+            // took: on a loaded machine a short step of honest work can take the limit in real
+            // time, while a loop that never awaits keeps adding CPU time whatever the load. (The
+            // part of the stretch before the watch first saw it, at most a tick or two, counts as
+            // if it had used the CPU all along.) Past ten limits of real time, the verdict comes
+            // anyway, saying the machine was loaded.
+            let unseen = busy.saturating_sub(window);
+            if let Some(used) = used
+                && computing == Some(true)
+                && used + unseen < w.limit
+                && busy < w.limit * 10
+            {
+                continue;
+            }
+            let short_of_cpu = used.is_some_and(|u| u + unseen < w.limit);
+            let loaded = if starving || short_of_cpu {
                 " (The machine was heavily loaded while this ran, so part of that time may be the \
                  load rather than your code: if your code never blocks, run the check again.)"
             } else {
@@ -222,7 +243,7 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
                          without reaching an `.await` that waits, while virtual time stood still \
                          at {at}. A loop that never awaits (or busy-waits on a flag) starves every \
                          other task: await something inside it, or move heavy work to \
-                         `tokio::task::spawn_blocking`.",
+                         `tokio::task::spawn_blocking`.{loaded}",
                         secs(busy)
                     ),
                 ),
