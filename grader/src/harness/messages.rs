@@ -221,6 +221,7 @@ mod tests {
             crate_dir: PathBuf::from("/c/exercises/18-loops"),
             reference_dir: None,
             checks_file: PathBuf::from("/c/grader/checks/loops.rs"),
+            hidden_checks_file: PathBuf::from("/c/grader/checks/hidden/loops.rs"),
             fixtures_dir: PathBuf::from("/c/fixtures/loops"),
             member: "check-loops-student-abc".into(),
             stage_dir: PathBuf::from(stage_dir),
