@@ -107,6 +107,7 @@ fn from_report(r: Report, f: &Finished) -> Outcome {
         compared: r.compared,
         panics: r.panics,
         virtual_ms: Some(r.virtual_ms),
+        judged: r.judged,
         ..Outcome::failed(Kind::Crashed, "")
     }
 }

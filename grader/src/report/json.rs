@@ -57,6 +57,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "panics": c.outcome.panics,
                         "virtual_ms": c.outcome.virtual_ms,
                         "wall_ms": c.outcome.wall_ms,
+                        "judged": c.outcome.judged.map(|j| json!({"ms": j.ms, "clock": j.clock.name()})),
                     })
                 })
                 .collect();
@@ -123,6 +124,13 @@ pub fn exercise_from(
         outcome.panics = strings(&c["panics"])?;
         outcome.virtual_ms = c["virtual_ms"].as_f64();
         outcome.wall_ms = c["wall_ms"].as_f64()?;
+        // Absent in results kept before checks said which clock they judge by.
+        outcome.judged = c["judged"]["ms"].as_f64().and_then(|ms| {
+            Some(crate::outcome::Judged {
+                ms,
+                clock: crate::outcome::Clock::from_name(c["judged"]["clock"].as_str()?)?,
+            })
+        });
         checks.push(CheckResult {
             info: CheckInfo {
                 name: text(&c["name"])?,
