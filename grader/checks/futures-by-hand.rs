@@ -760,8 +760,19 @@ async fn expect_value_before_wake() -> Result<(), Fail> {
         lines.push(format!(
             "set() returned; waker B was woken {woke_b} time(s)"
         ));
+        if woke_b > 0 {
+            return (lines, Ok(()));
+        }
+        // Only a value there now, and not at the wake-up, shows that set() woke too early. A
+        // getter that stays Pending with the value there has another mistake, which the rest of
+        // this check (and others) judge.
+        let after = poll_by_hand(getter.as_mut(), &waker_b);
+        lines.push(format!(
+            "poll 3, with waker B: {}",
+            describe_poll(&after, 0)
+        ));
         let verdict = expect(
-            woke_b > 0,
+            after.is_pending(),
             Kind::WrongValue,
             "set() woke the waiting task before it stored the value. The check polled the \
              getter the moment set() woke its waker (a runtime with more threads may poll the \
