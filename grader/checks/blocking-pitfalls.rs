@@ -66,6 +66,24 @@ const FEWEST_TICKS: usize = 3;
 /// The demo's report (the same text as the demo's main.rs writes).
 const REPORT: &str = "disk: slow\nnetwork: fine\ncpu: busy\nheartbeat: steady";
 
+/// What to do when the runtime's thread was stuck asleep in a check that runs jobs: the blocking
+/// is the contract's (count_lines' `std::thread::sleep` stays), so the advice is where it runs.
+const BLOCKED: &str = "Blocking work is part of this exercise: count_lines sleeps with \
+    std::thread::sleep (the slow disk, which the contract keeps), and it must run off the \
+    runtime's thread, on `tokio::task::spawn_blocking`, like every job's work. `tokio::spawn`, or \
+    an `async` block around a job, still runs it on the runtime's own thread. Waiting for the jobs \
+    must not block either: await the JoinHandles spawn_blocking gives, never a std::thread's \
+    `join()` or a std channel's `recv()`. And the heartbeat waits with \
+    `tokio::time::sleep(..).await`, not std::thread::sleep.";
+
+/// What to do when the runtime's thread computed without awaiting: the CPU-bound job ran there.
+const SPINNING: &str = "That is CPU-bound work, such as count_primes, run on the runtime's \
+    thread: its loop never waits, so every other task (the heartbeat too) stands still until it \
+    is done. An `.await` inside the loop is not the cure: work that computes goes off the runtime, \
+    onto `tokio::task::spawn_blocking` (or a thread of its own), and the task awaits its \
+    JoinHandle. `tokio::spawn`, or an `async` block around the job, still runs it on the \
+    runtime's thread.";
+
 pub fn checks() -> Vec<Check> {
     vec![
         check(
@@ -109,13 +127,8 @@ pub fn checks() -> Vec<Check> {
                     ""
                 };
                 for ((below, expected), actual) in cases.into_iter().zip(got) {
-                    expect_eq(&format!("count_primes({below})"), actual, expected).map_err(
-                        |mut fail| {
-                            fail.message.push('.');
-                            fail.message.push_str(hint);
-                            fail
-                        },
-                    )?;
+                    expect_eq(&format!("count_primes({below})"), actual, expected)
+                        .map_err(|fail| fail.then(hint))?;
                 }
                 Ok(())
             },
@@ -158,13 +171,12 @@ pub fn checks() -> Vec<Check> {
                     };
                     match (lines, expected) {
                         (Ok(actual), Some(expected)) => expect_eq(&what, actual, expected)
-                            .map_err(|mut fail| {
-                                fail.message.push_str(
-                                    ". Count lines the way `str::lines()` does: a last line \
-                                     without a newline counts, and a final newline does not start \
-                                     another line.",
-                                );
-                                fail
+                            .map_err(|fail| {
+                                fail.then(
+                                    "Count lines the way `str::lines()` does: a last line without \
+                                     a newline counts, and a final newline does not start another \
+                                     line.",
+                                )
                             })?,
                         (Err(error), Some(_)) => {
                             return Err(Fail::new(
@@ -265,7 +277,8 @@ pub fn checks() -> Vec<Check> {
                 ])?;
                 expect_elapsed("run_jobs with 2 ticks", Duration::from_millis(200))
             },
-        ),
+        )
+        .stall_advice(BLOCKED, SPINNING),
         check(
             "jobs-run-together",
             3,
@@ -306,7 +319,8 @@ pub fn checks() -> Vec<Check> {
                 )?;
                 expect_results_at_start(&["a: a done", "b: b done", "c: c done"])
             },
-        ),
+        )
+        .stall_advice(BLOCKED, SPINNING),
         check(
             "heartbeat-ticks-during-jobs",
             3,
@@ -358,7 +372,8 @@ pub fn checks() -> Vec<Check> {
                 )
             },
         )
-        .real_time(),
+        .real_time()
+        .stall_advice(BLOCKED, SPINNING),
         check(
             "run-other-arguments",
             2,
@@ -394,7 +409,8 @@ pub fn checks() -> Vec<Check> {
                     vec!["8".into(), format!("error: {error}")],
                 )
             },
-        ),
+        )
+        .stall_advice(BLOCKED, SPINNING),
         check(
             "demo-transcript",
             3,
@@ -411,7 +427,8 @@ pub fn checks() -> Vec<Check> {
                 expect_eq("run's results", results, vec!["78498".into(), "4".into()])
             },
         )
-        .main(),
+        .main()
+        .stall_advice(BLOCKED, SPINNING),
     ]
 }
 

@@ -493,16 +493,9 @@ fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<()
     Err(Fail::new(Kind::WrongValue, message))
 }
 
-/// Puts a diagnosis in front of the comparison's message. The comparison's closing guess
-/// (written for timed exercises) goes: the diagnosis says better what happened.
+/// Puts a diagnosis in front of the comparison's message.
 fn prefix(context: &str, mut fail: Fail) -> Fail {
-    const GENERIC: &str = " Work that should interleave may be running one piece after another.";
-    let detail = if context.is_empty() {
-        fail.message.clone()
-    } else {
-        fail.message.replace(GENERIC, "")
-    };
-    fail.message = format!("{context}{detail}");
+    fail.message = format!("{context}{}", fail.message);
     fail
 }
 

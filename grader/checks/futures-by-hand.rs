@@ -25,9 +25,12 @@
 //!   lock and stores the waker under another loses the wake-up here, every time: the race that a
 //!   real program loses once in a million runs, made to happen on purpose;
 //! - `set-from-another-thread`: a task parked on the getter is woken by `set` from a blocking
-//!   thread, polled exactly twice; then a hundred rounds where a blocking thread sets the value
-//!   while the task may be anywhere in its poll all finish (a net for other races, which rounds
-//!   that pass cannot rule out).
+//!   thread, polled exactly twice; then `set` on another thread, with the getter polled the very
+//!   moment its waker is woken (the check's waker lets the check poll before `set` goes on, as a
+//!   runtime with more threads may): that poll must find the value, so a `set` that wakes before
+//!   it stores the value loses the wake-up every time; then a hundred rounds where a blocking
+//!   thread sets the value while the task may be anywhere in its poll all finish (a net for other
+//!   races, which rounds that pass cannot rule out).
 //!
 //! The timing wrapper (`timed`, `Timed`):
 //! - `timed-measures-its-future`: a future that sleeps 1 s and then 0.5 s took exactly 1.500 s of
@@ -226,12 +229,12 @@ pub fn checks() -> Vec<Check> {
                     ),
                     (_, 0) => String::from(
                         "set() woke waker A, from the first poll, and not waker B, from the \
-                         latest. The future was polled again with another waker (as happens \
-                         when it moves to another task, or sits in a select! or join! that gives \
-                         each branch its own waker): the old waker may lead to a task that no \
-                         longer waits for it, so the task waiting now never wakes. Each Pending \
-                         poll must replace the stored waker with `cx.waker().clone()`, not keep \
-                         the first one.",
+                         latest. The future was polled again with another waker, as happens when \
+                         it is polled in one task and then moved into a spawned task (each task \
+                         has a waker of its own): the old waker leads to a task that no longer \
+                         waits for it, so the task waiting now never wakes. Each Pending poll \
+                         must replace the stored waker with `cx.waker().clone()`, not keep the \
+                         first one.",
                     ),
                     _ => format!(
                         "set() woke waker B {b} times, expected exactly once: one value, one \
@@ -402,6 +405,12 @@ pub fn checks() -> Vec<Check> {
             2,
             "a task parked on the getter is woken by set() from another thread, every time",
             || async {
+                // First the one race made to happen on purpose, so that its verdict is always
+                // the same: a set() that wakes before it stores the value, with the poll the
+                // wake-up causes coming at once, before the value.
+                expect_value_before_wake().await?;
+                restart();
+
                 let (setter, getter) = cell::<u32>();
                 let (getter, stats) = watched(getter);
                 let waiter = tokio::spawn(getter);
@@ -461,11 +470,12 @@ pub fn checks() -> Vec<Check> {
                                 format!(
                                     "round {round} of 100: a value set from another thread, while \
                                      the task was being polled, never reached it: a lost wake-up. \
-                                     If poll checks the value and stores the waker under two \
-                                     separate locks, set() can run in between: it finds no waker, \
-                                     and the poll then parks with the value already there. Check \
-                                     and store under one lock; in set(), store the value and take \
-                                     the waker under one lock."
+                                     A set() can fall between a poll's look at the value and its \
+                                     storing the waker, when the two are under separate locks: \
+                                     set() finds no waker, and the poll then parks with the value \
+                                     already there. Look at the value and store the waker under \
+                                     one lock in poll; in set(), store the value and take the \
+                                     waker under one lock, and wake it after."
                                 ),
                             ));
                         }
@@ -674,15 +684,131 @@ fn busy_polling(n: u32, woke: usize) -> String {
     )
 }
 
+/// A waker that, when `set()` wakes it (on `set()`'s own thread), lets the check poll the getter
+/// right then, as a runtime with more threads may poll a woken task at once, and lets `set()` go on
+/// only once that poll is done (or after a second, when the poll cannot get in: a `set()` that
+/// wakes while it holds its lock makes the poll wait for that lock).
+struct PollOnWake {
+    woken: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    polled: Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl std::task::Wake for PollOnWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let woken = self.woken.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if woken.is_some_and(|woken| woken.send(()).is_ok()) {
+            let polled = self.polled.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = polled.recv_timeout(Duration::from_secs(1));
+        }
+    }
+}
+
+/// `set()` on another thread, with the getter polled the moment its waker is woken: that poll
+/// must see the value. A `set()` that wakes first and stores the value afterwards loses the
+/// wake-up here every time (the woken task looks, finds nothing, parks again, and nobody wakes
+/// it once the value is in). Runs on a blocking thread, so the runtime's thread is never held.
+async fn expect_value_before_wake() -> Result<(), Fail> {
+    let (lines, verdict) = tokio::task::spawn_blocking(|| {
+        let (setter, getter) = cell::<Order>();
+        let mut getter = Box::pin(getter);
+        let (woken_tx, woken_rx) = std::sync::mpsc::channel();
+        let (polled_tx, polled_rx) = std::sync::mpsc::channel();
+        let hook = Arc::new(PollOnWake {
+            woken: Mutex::new(Some(woken_tx)),
+            polled: Mutex::new(polled_rx),
+        });
+        let waker = Waker::from(hook);
+        let mut lines = Vec::new();
+        let first = poll_by_hand(getter.as_mut(), &waker);
+        lines.push(format!(
+            "poll 1 with waker A, nothing set: {}",
+            describe_poll(&first, 0)
+        ));
+        if first.is_ready() {
+            return (lines, Ok(())); // pending-until-set says what is wrong
+        }
+        let setting = std::thread::spawn(move || setter.set(Order("souffle")));
+        if woken_rx.recv_timeout(Duration::from_secs(5)).is_err() {
+            // set() never woke waker A: the part above, and other checks, say what is wrong.
+            drop(polled_tx);
+            let _ = setting.join();
+            return (lines, Ok(()));
+        }
+        let (wakes, waker_b) = CountingWaker::new();
+        let at_wake = poll_by_hand(getter.as_mut(), &waker_b);
+        let _ = polled_tx.send(());
+        if setting.join().is_err() {
+            let fail = Fail::new(
+                Kind::Panicked,
+                "set() panicked on another thread, while a task waited for the getter.",
+            );
+            return (lines, Err(fail));
+        }
+        lines.push(format!(
+            "set(Order(\"souffle\")) on another thread woke waker A; poll 2 at that moment, with \
+             waker B: {}",
+            describe_poll(&at_wake, 0)
+        ));
+        if at_wake.is_ready() {
+            return (lines, Ok(()));
+        }
+        let woke_b = wakes.take();
+        lines.push(format!(
+            "set() returned; waker B was woken {woke_b} time(s)"
+        ));
+        if woke_b > 0 {
+            return (lines, Ok(()));
+        }
+        // Only a value there now, and not at the wake-up, shows that set() woke too early. A
+        // getter that stays Pending with the value there has another mistake, which the rest of
+        // this check (and others) judge.
+        let after = poll_by_hand(getter.as_mut(), &waker_b);
+        lines.push(format!(
+            "poll 3, with waker B: {}",
+            describe_poll(&after, 0)
+        ));
+        let verdict = expect(
+            after.is_pending(),
+            Kind::WrongValue,
+            "set() woke the waiting task before it stored the value. The check polled the \
+             getter the moment set() woke its waker (a runtime with more threads may poll the \
+             woken task at once, on another thread): the poll found no value and returned \
+             Pending, leaving a new waker, and then the value came with nobody to wake. The task \
+             would sleep forever with its value right there. In set(), store the value and take \
+             the waker under one lock, and wake the waker after that.",
+        );
+        (lines, verdict)
+    })
+    .await
+    .map_err(|e| Fail::new(Kind::Panicked, format!("the check's thread panicked: {e}")))?;
+    for line in lines {
+        record_line(line);
+    }
+    verdict
+}
+
 /// The waiting task was not finished 10 s after its value was set.
 fn never_woken(what: &str, polls: u32, at: f64) -> Fail {
+    let why = if polls >= 2 {
+        "It was woken and polled again, and still found no value: the wake-up came before the \
+         value was there to see (set() waking before it stores the value, or a poll that looks \
+         at the value and stores the waker under two separate locks), and nobody woke it after. \
+         In set(), store the value and take the waker under one lock, then wake; in poll, look \
+         and store under one lock."
+    } else {
+        "A Pending future is only polled again when its waker is woken: set() must wake the \
+         waker the latest Pending poll left, and that poll must then see the value and return \
+         Ready."
+    };
     Fail::new(
         Kind::Deadlock,
         format!(
             "{what} was still waiting at {at:.3} s, long after the value was set (polled {polls} \
-             time(s) in all). A Pending future is only polled again when its waker is woken: \
-             set() must wake the waker the latest Pending poll left, and that poll must then see \
-             the value and return Ready."
+             time(s) in all). {why}"
         ),
     )
 }
@@ -716,6 +842,8 @@ fn expect_measured(
     expected: Duration,
     in_steps: bool,
 ) -> Result<(), Fail> {
+    // What Timed measured is what this check judges: the reports show it beside the check.
+    judged(took);
     if took == expected {
         return Ok(());
     }

@@ -457,12 +457,10 @@ fn name_the_part(fail: Fail) -> Fail {
     let Some((_, function)) = part else {
         return fail;
     };
-    let message = format!(
-        "{} The first difference is in the part of run() that uses {function}: its own checks \
-         above say what goes wrong there.",
-        fail.message
-    );
-    Fail { message, ..fail }
+    fail.then(format!(
+        "The first difference is in the part of run() that uses {function}: its own checks above \
+         say what goes wrong there."
+    ))
 }
 
 fn ms(millis: u64) -> Duration {
@@ -587,8 +585,17 @@ type Job = Watched<Pin<Box<dyn Future<Output = &'static str> + Send>>>;
 fn make_jobs(spec: &'static Spec) -> (Vec<Job>, Watch) {
     let mut jobs = Vec::new();
     let mut tracks = Vec::new();
+    let spawned = Arc::new(Mutex::new(Vec::new()));
+    // The check's own task (none: the check runs outside any spawned task). A job that runs in
+    // another one was spawned.
+    let caller = tokio::task::try_id();
     for &(name, takes) in spec {
+        let spawned = spawned.clone();
         let work: Pin<Box<dyn Future<Output = &'static str> + Send>> = Box::pin(async move {
+            let task = tokio::task::try_id();
+            if task.is_some() && task != caller {
+                spawned.lock().unwrap_or_else(|e| e.into_inner()).push(name);
+            }
             tokio::time::sleep(ms(takes)).await;
             say!("{name} finished");
             name
@@ -597,12 +604,21 @@ fn make_jobs(spec: &'static Spec) -> (Vec<Job>, Watch) {
         tracks.push(stats);
         jobs.push(job);
     }
-    (jobs, Watch { spec, tracks })
+    (
+        jobs,
+        Watch {
+            spec,
+            tracks,
+            spawned,
+        },
+    )
 }
 
 struct Watch {
     spec: &'static Spec,
     tracks: Vec<Arc<Stats>>,
+    /// The jobs that ran in a task of their own (spawned), by name.
+    spawned: Arc<Mutex<Vec<&'static str>>>,
 }
 
 impl Watch {
@@ -613,14 +629,32 @@ impl Watch {
             match track.first_polled_at() {
                 Some(at) if at.is_zero() => {}
                 Some(at) => {
+                    let spawned = self
+                        .spawned
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .contains(&name);
+                    let why = if spawned {
+                        "Each job ran in a task of its own, but each task was spawned only once \
+                         the one before had finished. Is each handle awaited right after its \
+                         spawn? Or are the handles a lazy iterator, \
+                         `jobs.into_iter().map(tokio::spawn)` without `.collect()`? An \
+                         iterator's `map` runs only when the loop asks for the next item, so \
+                         each spawn happens when the loop reaches it, after the await before. \
+                         Spawn them all first (collect the handles into a Vec, or use a \
+                         JoinSet), then await them."
+                    } else {
+                        "The jobs ran in the caller's own task, each awaited before the next one \
+                         began: an awaited future runs to its end before the next line runs. \
+                         Spawn them all first (tokio::spawn into a Vec of handles, or a \
+                         JoinSet), then await them."
+                    };
                     return Err(Fail::new(
                         Kind::Sequential,
                         format!(
                             "{function} ran its jobs one after another: `{name}` started only at \
                              {}, after another job had finished, instead of at 0.000 s with the \
-                             rest. Awaiting a job (or a handle right after spawning it) before \
-                             starting the next runs them in sequence: spawn them all first \
-                             (tokio::spawn, or a JoinSet), then wait.",
+                             rest. {why}",
                             secs(at)
                         ),
                     ));

@@ -70,7 +70,7 @@ pub fn checks() -> Vec<Check> {
                     let jobs = durations
                         .iter()
                         .enumerate()
-                        .map(|(i, &secs)| probe.job(Spec::quiet(secs, Ok(i as u32))));
+                        .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
                     let results = exercise::run_pool(jobs, k).await;
                     expect_all_ok(&format!("run_pool with k = {k}"), results, durations.len())?;
                     let most = probe.flight.most();
@@ -119,7 +119,7 @@ pub fn checks() -> Vec<Check> {
                 let jobs = durations
                     .iter()
                     .enumerate()
-                    .map(|(i, &secs)| probe.job(Spec::quiet(secs, Ok(100 + i as u32))));
+                    .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(100 + i as u32))));
                 let results = exercise::run_pool(jobs, 3).await;
                 let expected: Vec<Result<u32, String>> =
                     (0..durations.len()).map(|i| Ok(100 + i as u32)).collect();
@@ -201,7 +201,7 @@ pub fn checks() -> Vec<Check> {
                 let jobs = durations
                     .iter()
                     .enumerate()
-                    .map(|(i, &secs)| probe.job(Spec::quiet(secs, outcome(i))));
+                    .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, outcome(i))));
                 let results = exercise::run_pool(jobs, 2).await;
                 let took = elapsed();
                 // Jobs the pool took (called the closure of): a pool that returns too early may
@@ -225,13 +225,14 @@ pub fn checks() -> Vec<Check> {
                     expected,
                 )?;
                 let expected = Duration::from_secs(greedy(&durations, 2).1);
+                let why = late_start(&probe.starts(durations.len()), &durations, 2, &fails)
+                    .map_or(String::new(), |why| format!(": {why}"));
                 expect(
                     took == expected,
                     Kind::WrongTiming,
                     format!(
                         "the six jobs (2, 1, 1, 3, 1, 2 s, jobs 1 and 3 failing) took {} of virtual \
-                         time with 2 slots, expected {}: a job that fails frees its slot like any \
-                         other, and the next job takes it at once.",
+                         time with 2 slots, expected {}{why}.",
                         secs(took),
                         secs(expected)
                     ),
@@ -248,7 +249,7 @@ pub fn checks() -> Vec<Check> {
                 let jobs = [1, 2, 1]
                     .into_iter()
                     .enumerate()
-                    .map(|(i, secs)| probe.job(Spec::quiet(secs, Ok(i as u32))));
+                    .map(|(i, secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
                 let limit = Duration::from_secs(600);
                 let Ok(result) = tokio::time::timeout(limit, exercise::run_pool(jobs, 0)).await
                 else {
@@ -310,7 +311,7 @@ pub fn checks() -> Vec<Check> {
                 let jobs = durations
                     .iter()
                     .enumerate()
-                    .map(|(i, &secs)| probe.job(Spec::quiet(secs, Ok(i as u32))));
+                    .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
                 let results = exercise::run_pool(jobs, BIG_SLOTS).await;
                 let took = elapsed();
 
@@ -462,23 +463,26 @@ type JobFuture = std::pin::Pin<Box<dyn Future<Output = Result<u32, String>> + Se
 /// What one check job does: sleep `secs` and return `result`, saying `job {i} starts ({secs} s)`
 /// and `job {i} done` around the sleep if it is a saying job (the demo's lines).
 struct Spec {
-    say: Option<usize>,
+    id: usize,
+    say: bool,
     secs: u64,
     result: Result<u32, String>,
 }
 
 impl Spec {
-    fn quiet(secs: u64, result: Result<u32, String>) -> Spec {
+    fn quiet(id: usize, secs: u64, result: Result<u32, String>) -> Spec {
         Spec {
-            say: None,
+            id,
+            say: false,
             secs,
             result,
         }
     }
 
-    fn saying(i: usize, secs: u64, result: Result<u32, String>) -> Spec {
+    fn saying(id: usize, secs: u64, result: Result<u32, String>) -> Spec {
         Spec {
-            say: Some(i),
+            id,
+            say: true,
             secs,
             result,
         }
@@ -498,6 +502,8 @@ struct Probe {
 
 #[derive(Default)]
 struct Counts {
+    /// When each job started (its first poll), in ms of virtual time, by job.
+    starts: std::collections::BTreeMap<usize, u64>,
     built: usize,
     futures_now: usize,
     futures_most: usize,
@@ -520,6 +526,12 @@ impl Probe {
     /// Job closures called so far.
     fn built(&self) -> usize {
         self.lock().built
+    }
+
+    /// When each of the first `n` jobs started, in ms (`None`: never).
+    fn starts(&self, n: usize) -> Vec<Option<u64>> {
+        let counts = self.lock();
+        (0..n).map(|id| counts.starts.get(&id).copied()).collect()
     }
 
     /// The most job futures that existed at once.
@@ -555,11 +567,16 @@ impl Probe {
                 let _alive = alive;
                 let _running = probe.flight.enter();
                 probe.sample_tasks();
-                if let Some(i) = spec.say {
+                probe
+                    .lock()
+                    .starts
+                    .insert(spec.id, elapsed().as_millis() as u64);
+                let i = spec.id;
+                if spec.say {
                     awaitlings::say!("job {i} starts ({} s)", spec.secs);
                 }
                 tokio::time::sleep(Duration::from_secs(spec.secs)).await;
-                if let Some(i) = spec.say {
+                if spec.say {
                     awaitlings::say!("job {i} done");
                 }
                 spec.result
@@ -813,34 +830,72 @@ fn pool_diagnosis(lines: &[String], durations: &[u64], k: usize) -> Option<(Kind
             ),
         ));
     }
-    let (expected, _) = greedy(durations, k);
-    let batches = batch_starts(durations, k);
-    for (id, (&want, got)) in expected.iter().zip(&starts).enumerate() {
-        let got = (*got)?;
-        if got > want * 1000 {
-            let batch_note = if starts
-                .iter()
-                .zip(&batches)
-                .all(|(got, &b)| *got == Some(b * 1000))
-            {
-                ". That is what batches look like: k jobs start, and the next ones wait until \
-                 *all* of them are done, while finished jobs' slots sit idle. Start the next job \
-                 as soon as *any* running job finishes (`JoinSet::join_next` returns the first \
-                 one to finish, whichever it is)"
-            } else {
-                ". When a job finishes, its slot is free: start the next job at that instant"
-            };
-            return Some((
-                Kind::WrongTiming,
-                format!(
-                    "job {id} started at {}, but a slot was free for it from {}{batch_note}",
-                    ms(got),
-                    ms(want * 1000)
-                ),
-            ));
-        }
+    if starts.iter().any(Option::is_none) {
+        return None;
     }
-    None
+    late_start(&starts, durations, k, &|id| failed[id]).map(|why| (Kind::WrongTiming, why))
+}
+
+/// The first job that started later than a free slot allowed, in words (no full stop), with what
+/// the starts look like: batches (every job started where batches of k would start it), a
+/// failed job's slot left idle, or a slot left idle. `starts` in ms of virtual time, by job;
+/// `None` when every job started on time.
+fn late_start(
+    starts: &[Option<u64>],
+    durations: &[u64],
+    k: usize,
+    fails: &dyn Fn(usize) -> bool,
+) -> Option<String> {
+    let ms = |at: u64| secs(Duration::from_millis(at));
+    let (expected, _) = greedy(durations, k);
+    let freed_by = freed_by(durations, k);
+    let batches = batch_starts(durations, k);
+    let in_batches = starts
+        .iter()
+        .zip(&batches)
+        .all(|(got, &b)| *got == Some(b * 1000));
+    let (id, got, want) =
+        expected
+            .iter()
+            .zip(starts)
+            .enumerate()
+            .find_map(|(id, (&want, &got))| {
+                let got = got?;
+                (got > want * 1000).then_some((id, got, want * 1000))
+            })?;
+    let note = if in_batches {
+        "That is what batches look like: k jobs start, and the next ones wait until *all* of \
+         them are done, while finished jobs' slots sit idle. Start the next job as soon as *any* \
+         running job finishes (`JoinSet::join_next` returns the first one to finish, whichever \
+         it is)"
+            .to_string()
+    } else if let Some(before) = freed_by[id].filter(|&before| fails(before)) {
+        format!(
+            "That slot was job {before}'s, which returned an Err: a job that fails frees its slot \
+             like any other, and the next job takes it at once"
+        )
+    } else {
+        "When a job finishes, its slot is free: start the next job at that instant".to_string()
+    };
+    Some(format!(
+        "job {id} started at {}, but a slot was free for it from {}. {note}",
+        ms(got),
+        ms(want)
+    ))
+}
+
+/// For each job, the job whose end freed the slot it takes when each job takes the first free
+/// slot (`None` for the first k, which find their slots free).
+fn freed_by(durations: &[u64], k: usize) -> Vec<Option<usize>> {
+    let mut free: BinaryHeap<Reverse<(u64, Option<usize>)>> =
+        (0..k).map(|_| Reverse((0, None))).collect();
+    let mut by = Vec::new();
+    for (id, &d) in durations.iter().enumerate() {
+        let Reverse((start, before)) = free.pop().expect("k > 0");
+        by.push(before);
+        free.push(Reverse((start + d, Some(id))));
+    }
+    by
 }
 
 /// When each job starts if the pool runs batches of k: each batch when the last one has ended.

@@ -4,7 +4,7 @@
 
 use crate::course::Exercise;
 use crate::harness::{BuildError, Variant, Warning};
-pub use awaitlings_check::protocol::{CheckInfo, Kind, Verdict};
+pub use awaitlings_check::protocol::{CheckInfo, Clock, Judged, Kind, Verdict};
 
 /// Everything known about one check run.
 #[derive(Clone, Debug)]
@@ -26,6 +26,9 @@ pub struct Outcome {
     /// Virtual time the check simulated (unknown when the process died without a report).
     pub virtual_ms: Option<f64>,
     pub wall_ms: f64,
+    /// The duration the check judged, on its clock: what reports show beside a passed check
+    /// (unknown when the process died without a report, or its report did not say).
+    pub judged: Option<Judged>,
     pub stdout: String,
     pub stderr: String,
     /// The protection the check process ran under, as its report says (`landlock v7`, or
@@ -47,6 +50,7 @@ impl Outcome {
             panics: Vec::new(),
             virtual_ms: None,
             wall_ms: 0.0,
+            judged: None,
             stdout: String::new(),
             stderr: String::new(),
             sandbox: String::new(),
@@ -63,6 +67,15 @@ impl Outcome {
 
     pub fn message(&self) -> &str {
         self.verdict.message()
+    }
+
+    /// The time shown beside the check: the duration it judged on its clock, else (a report
+    /// that did not say) the virtual time it simulated.
+    pub fn shown_time(&self) -> Option<Judged> {
+        self.judged.or(self.virtual_ms.map(|ms| Judged {
+            ms,
+            clock: Clock::Virtual,
+        }))
     }
 }
 

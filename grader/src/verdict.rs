@@ -108,6 +108,7 @@ fn from_report(r: Report, f: &Finished) -> Outcome {
         panics: r.panics,
         virtual_ms: Some(r.virtual_ms),
         sandbox: r.sandbox,
+        judged: r.judged,
         ..Outcome::failed(Kind::Crashed, "")
     }
 }

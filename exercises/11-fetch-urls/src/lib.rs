@@ -173,6 +173,9 @@ impl std::error::Error for FetchError {}
 /// `target.host`, or `host:port`: either is accepted); other headers, such as `Connection:
 /// close`, are up to you; the empty
 /// line at the end is what tells the server the request is complete. Every line ends in `\r\n`.
+/// (`Connection: close` only asks the server to close after its response: a server may keep the
+/// connection open all the same, and the grader's do, so never wait for the close to end a body
+/// that has a `Content-Length`.)
 ///
 /// The response:
 ///

@@ -20,6 +20,7 @@ pub struct Check {
     pub(crate) paused: bool,
     pub(crate) main: bool,
     pub(crate) untimed: bool,
+    pub(crate) stall_advice: Option<crate::monitor::StallAdvice>,
     /// Set by the harness for the checks of `grader/checks/hidden/<slug>.rs`, never by a check:
     /// where a check is written decides whether it ships to students, so that is what marks it.
     pub(crate) hidden: bool,
@@ -41,6 +42,7 @@ where
         paused: true,
         main: false,
         untimed: false,
+        stall_advice: None,
         hidden: false,
     }
 }
@@ -72,6 +74,16 @@ impl Check {
     /// of virtual time.
     pub fn untimed(mut self) -> Self {
         self.untimed = true;
+        self
+    }
+
+    /// The check's own advice when the runtime's thread is stuck (`blocked`: asleep in a blocking
+    /// call; `spinning`: computing without an `.await`), said after what was seen in place of the
+    /// general advice (use `tokio::time::sleep`, await inside the loop). For a scenario whose
+    /// blocking is part of the contract (exercise 10: `std::thread::sleep` and a CPU-bound loop
+    /// that belong on `spawn_blocking`), where the general advice would be wrong.
+    pub fn stall_advice(mut self, blocked: &'static str, spinning: &'static str) -> Self {
+        self.stall_advice = Some(crate::monitor::StallAdvice { blocked, spinning });
         self
     }
 
@@ -108,6 +120,16 @@ impl Fail {
         }
     }
 
+    /// The message, then `more` (a sentence or two explaining it): the message is ended with a
+    /// full stop first when it has none, so the two never run together ("36 lines) The first").
+    pub fn then(mut self, more: impl AsRef<str>) -> Self {
+        let more = more.as_ref().trim();
+        if !more.is_empty() {
+            self.message = format!("{} {more}", full_stop(&self.message));
+        }
+        self
+    }
+
     /// Attaches the expected and actual transcripts, for the grader's diff.
     pub fn with_transcripts(mut self, expected: String, actual: String) -> Self {
         self.expected = Some(expected);
@@ -125,4 +147,48 @@ impl fmt::Display for Fail {
 /// Formats a duration the way every message does: seconds with millisecond precision, `3.000 s`.
 pub fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
+}
+
+/// `text` as a finished sentence: trailing blanks dropped, and a full stop added unless it already
+/// ends with `.`, `?`, `!` or `:` (a closing bracket or quote after one counts: `(see above.)`). Every
+/// message a check reports goes through it, so messages built from pieces end the same way.
+pub fn full_stop(text: &str) -> String {
+    let text = text.trim_end();
+    let last = text
+        .trim_end_matches([')', '"', '\'', '`'])
+        .chars()
+        .next_back();
+    match last {
+        None => String::new(),
+        // A colon announces what follows the message in the report (a transcript, a diff).
+        Some('.' | '?' | '!' | ':') => text.to_string(),
+        Some(_) => format!("{text}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_stop_ends_a_sentence_once() {
+        assert_eq!(
+            full_stop("took 1 s, expected 2 s"),
+            "took 1 s, expected 2 s."
+        );
+        assert_eq!(full_stop("done. "), "done.");
+        assert_eq!(full_stop("is `.await` missing?"), "is `.await` missing?");
+        assert_eq!(full_stop("(36 lines)"), "(36 lines).");
+        assert_eq!(full_stop("(see above.)"), "(see above.)");
+        assert_eq!(full_stop(""), "");
+    }
+
+    #[test]
+    fn then_joins_two_sentences_with_a_full_stop_between() {
+        let fail = Fail::new(Kind::WrongValue, "the expected one 36 lines)").then("The first.");
+        assert_eq!(fail.message, "the expected one 36 lines). The first.");
+        let fail = Fail::new(Kind::WrongValue, "Ends well.").then("More.");
+        assert_eq!(fail.message, "Ends well. More.");
+        assert_eq!(Fail::new(Kind::WrongValue, "a").then("  ").message, "a");
+    }
 }

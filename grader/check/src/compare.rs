@@ -131,16 +131,78 @@ pub fn compare(expected: &[String], actual: &[String]) -> Result<(), Fail> {
         );
     }
     let (i, want, got) = first_difference(expected, &shown);
-    fail(
-        Kind::WrongOrder,
+    let mut message = format!(
+        "the right lines in the wrong order: line {} is `{}`, expected `{}`.",
+        i + 1,
+        got.trim_start(),
+        want.trim_start()
+    );
+    if let Some(why) = describe_moved_lines(expected, &shown) {
+        message.push(' ');
+        message.push_str(&why);
+    }
+    fail(Kind::WrongOrder, message)
+}
+
+/// What the times of reordered lines show (timed lines only; untimed ones have nothing to add):
+/// a transcript that ends later than expected is what work run one piece after another looks
+/// like; lines said earlier than expected did not wait for what they follow; otherwise the lines
+/// came at other instants, and only that is said.
+fn describe_moved_lines(expected: &[String], actual: &[String]) -> Option<String> {
+    let millis = |line: &String| -> Option<u64> {
+        let (s, ms) = parse(line).at?.split_once('.')?;
+        Some(s.parse::<u64>().ok()? * 1000 + ms.parse::<u64>().ok()?)
+    };
+    let end = |lines: &[String]| lines.iter().filter_map(millis).max();
+    let (expected_end, actual_end) = (end(expected)?, end(actual)?);
+    let at = |ms: u64| format!("{}.{:03} s", ms / 1000, ms % 1000);
+    // Each line's instant, by its text, for the lines that moved: the first one that came at
+    // another instant than expected, earlier and later.
+    let mut earlier = None;
+    let mut later = None;
+    let mut seen: Vec<&str> = Vec::new();
+    for line in actual {
+        let text = parse(line).text;
+        let nth = seen.iter().filter(|&&t| t == text).count();
+        seen.push(text);
+        let Some(want) = expected
+            .iter()
+            .filter(|l| parse(l).text == text)
+            .nth(nth)
+            .and_then(millis)
+        else {
+            continue;
+        };
+        let Some(got) = millis(line) else { continue };
+        if got < want && earlier.is_none() {
+            earlier = Some((text, got, want));
+        } else if got > want && later.is_none() {
+            later = Some((text, got, want));
+        }
+    }
+    if actual_end > expected_end {
+        return Some(format!(
+            "The transcript ends at {}, expected at {}: work that should overlap may be running one \
+             piece after another.",
+            at(actual_end),
+            at(expected_end)
+        ));
+    }
+    if let Some((text, got, want)) = earlier {
+        return Some(format!(
+            "Lines came at other instants than expected: `{text}` at {}, expected at {}. A line \
+             said earlier than expected was said before what it should wait for was done.",
+            at(got),
+            at(want)
+        ));
+    }
+    later.map(|(text, got, want)| {
         format!(
-            "the right lines in the wrong order: line {} is `{}`, expected `{}`. Work that should \
-             interleave may be running one piece after another.",
-            i + 1,
-            got.trim_start(),
-            want.trim_start()
-        ),
-    )
+            "Lines came at other instants than expected: `{text}` at {}, expected at {}.",
+            at(got),
+            at(want)
+        )
+    })
 }
 
 fn describe_value_difference(expected: &[String], actual: &[String]) -> String {
@@ -154,22 +216,23 @@ fn describe_value_difference(expected: &[String], actual: &[String]) -> String {
     if let Some(missing) = et.iter().find(|t| !at.contains(t)) {
         if actual.is_empty() {
             return format!(
-                "nothing was printed; expected {} lines, starting with `{}`",
+                "nothing was printed; expected {} lines, starting with `{}`.",
                 expected.len(),
                 expected[0].trim_start()
             );
         }
         return format!(
-            "the line `{missing}` never appeared (your transcript has {}, the expected one {})",
+            "the line `{missing}` never appeared (your transcript has {}, the expected one {}).",
             lines(actual.len()),
             lines(expected.len())
         );
     }
     if let Some(extra) = at.iter().find(|t| !et.contains(t)) {
-        return format!("your transcript has a line that should not be there: `{extra}`");
+        return format!("your transcript has a line that should not be there: `{extra}`.");
     }
     format!(
-        "some lines appear a different number of times (your transcript has {}, the expected one {})",
+        "some lines appear a different number of times (your transcript has {}, the expected one \
+         {}).",
         lines(actual.len()),
         lines(expected.len())
     )
@@ -268,6 +331,55 @@ mod tests {
         let fail = compare(&e, &a).unwrap_err();
         assert_eq!(fail.kind, Kind::WrongOrder);
         assert!(fail.message.contains("line 2"), "{}", fail.message);
+    }
+
+    #[test]
+    fn sequential_runs_say_the_transcript_ends_late() {
+        let e = t(&[
+            "  0.000s  a 0",
+            "  0.000s  b 0",
+            "  1.000s  a 1",
+            "  1.000s  b 1",
+        ]);
+        let a = t(&[
+            "  0.000s  a 0",
+            "  1.000s  a 1",
+            "  1.000s  b 0",
+            "  2.000s  b 1",
+        ]);
+        let message = compare(&e, &a).unwrap_err().message;
+        assert!(
+            message.contains("ends at 2.000 s, expected at 1.000 s")
+                && message.contains("one piece after another"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn lines_said_too_early_are_not_called_sequential() {
+        // Results said as each job finishes, instead of all at the end in the order given.
+        let e = t(&["  0.000s  start", "  0.800s  slow", "  0.800s  quick"]);
+        let a = t(&["  0.000s  start", "  0.200s  quick", "  0.800s  slow"]);
+        let fail = compare(&e, &a).unwrap_err();
+        assert_eq!(fail.kind, Kind::WrongOrder);
+        assert!(
+            fail.message
+                .contains("`quick` at 0.200 s, expected at 0.800 s")
+                && fail.message.contains("earlier than expected")
+                && !fail.message.contains("one after another")
+                && !fail.message.contains("one piece after another"),
+            "{}",
+            fail.message
+        );
+    }
+
+    #[test]
+    fn untimed_reorderings_say_only_what_differs() {
+        let fail = compare(&t(&["1: 0", "2: 0"]), &t(&["2: 0", "1: 0"])).unwrap_err();
+        assert_eq!(
+            fail.message,
+            "the right lines in the wrong order: line 1 is `2: 0`, expected `1: 0`."
+        );
     }
 
     #[test]

@@ -10,6 +10,23 @@ use std::time::Duration;
 /// The expected transcripts compared so far, with the actual lines: what `grader bless` writes.
 static COMPARED: Mutex<Vec<(String, Vec<String>)>> = Mutex::new(Vec::new());
 
+/// The last duration the check judged (see [`judged`]).
+static JUDGED: Mutex<Option<Duration>> = Mutex::new(None);
+
+/// States the duration this check judges, for the reports: they show it beside the check, on the
+/// check's clock ("1.500 s virtual", or "real" for a `.real_time()` check). [`expect_took`],
+/// [`expect_elapsed`] and [`expect_concurrent`] state theirs already, so a check calls this only
+/// for a duration it judges in its own code. The last one stated stands, through a [`restart`];
+/// a check that states none shows the time its last scenario took.
+pub fn judged(duration: Duration) {
+    *JUDGED.lock().unwrap_or_else(|p| p.into_inner()) = Some(duration);
+}
+
+/// The duration stated with [`judged`], if any (never waits: the monitor calls it too).
+pub(crate) fn last_judged() -> Option<Duration> {
+    JUDGED.try_lock().ok().and_then(|j| *j)
+}
+
 /// Starts a fresh scenario inside one check: the clock goes back to zero and the transcript is
 /// emptied. Every check starts this way already.
 pub fn restart() {
@@ -97,6 +114,7 @@ pub fn expect_elapsed(what: &str, expected: Duration) -> Result<(), Fail> {
 /// Like [`expect_elapsed`], for a duration measured earlier (`took`): a check that lets virtual
 /// time run on after a call, to see what happens later, judges the call's own duration with it.
 pub fn expect_took(what: &str, took: Duration, expected: Duration) -> Result<(), Fail> {
+    judged(took);
     if took == expected {
         return Ok(());
     }
@@ -121,6 +139,7 @@ pub fn expect_took(what: &str, took: Duration, expected: Duration) -> Result<(),
 /// as the mistake it is: "ran one after another: 3.000 s of virtual time, expected 1.000 s".
 pub fn expect_concurrent(what: &str, expected: Duration, sequential: Duration) -> Result<(), Fail> {
     let took = elapsed();
+    judged(took);
     if took >= sequential && sequential > expected {
         return Err(Fail::new(
             Kind::Sequential,

@@ -22,7 +22,7 @@
 use crate::check::{Check, Fail, Kind, secs};
 use crate::monitor::{self, Watch};
 use crate::panics;
-use crate::protocol::{CheckInfo, Job, Report, Verdict};
+use crate::protocol::{CheckInfo, Clock, Job, Judged, Report, Verdict};
 use std::io::{IsTerminal, Read};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -182,10 +182,12 @@ fn run(check: &Check, job: Job) {
         limit: blocked_after,
         memory_bytes,
         untimed: check.untimed,
+        advice: check.stall_advice,
     };
+    let paused = check.paused;
     monitor::watch(watch, move |kind, message| {
         let said = crate::recording::try_said().unwrap_or_default();
-        let mut report = Report::new(Verdict::failed(kind, message));
+        let mut report = Report::new(Verdict::failed(kind, crate::check::full_stop(&message)));
         report.transcript = said.lines;
         report.transcript_tasks = said.tasks;
         report.transcript_dropped = said.dropped;
@@ -193,6 +195,7 @@ fn run(check: &Check, job: Job) {
         report.compared = crate::expect::compared();
         report.wall_ms = ms(crate::clock::wall_elapsed());
         report.sandbox = sandbox();
+        report.judged = judged(paused, crate::clock::try_elapsed().unwrap_or_default());
         if !write_first(&report) {
             return false; // the check ended on its own first; its report stands
         }
@@ -245,10 +248,11 @@ fn run(check: &Check, job: Job) {
     report.virtual_ms = ms(virtual_time);
     report.wall_ms = ms(crate::clock::wall_elapsed());
     report.sandbox = sandbox();
+    report.judged = judged(check.paused, virtual_time);
     if let Err(fail) = verdict {
         report.verdict = Verdict::Failed {
             kind: fail.kind,
-            message: fail.message,
+            message: crate::check::full_stop(&fail.message),
         };
         report.expected = fail.expected;
         report.actual = fail.actual;
@@ -260,6 +264,22 @@ fn run(check: &Check, job: Job) {
     loop {
         std::thread::park();
     }
+}
+
+/// The duration the report shows beside the check, on the clock the check judges by: the one it
+/// stated (or an `expect_took` judged), else the time of its last scenario. On a `.real_time()`
+/// check tokio's clock is the real one, so its durations are real time.
+fn judged(paused: bool, last_scenario: Duration) -> Option<Judged> {
+    let clock = if paused { Clock::Virtual } else { Clock::Real };
+    let took = crate::expect::last_judged().unwrap_or(if paused {
+        last_scenario
+    } else {
+        crate::clock::wall_elapsed()
+    });
+    Some(Judged {
+        ms: ms(took),
+        clock,
+    })
 }
 
 /// Ends the process at once, once the report is written: without dropping the runtime (a
@@ -332,7 +352,10 @@ fn explain_panics(fail: Fail, panics: &[String]) -> Fail {
             message: if fail.message.contains(first.as_str()) {
                 fail.message.clone()
             } else {
-                format!("{} (the panic: {first})", fail.message)
+                format!(
+                    "{} The panic: {first}",
+                    crate::check::full_stop(&fail.message)
+                )
             },
             ..fail
         },
@@ -346,7 +369,10 @@ fn explain_panics(fail: Fail, panics: &[String]) -> Fail {
             ..fail
         },
         (_, Some(first)) => Fail {
-            message: format!("{} (a task panicked on the way: {first})", fail.message),
+            message: format!(
+                "{} A task panicked on the way: {first}",
+                crate::check::full_stop(&fail.message)
+            ),
             ..fail
         },
         (_, None) => fail,

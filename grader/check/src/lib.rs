@@ -65,7 +65,7 @@ pub mod prelude {
     };
     pub use crate::expect::{
         elapsed, expect, expect_concurrent, expect_elapsed, expect_eq, expect_lines, expect_took,
-        expect_transcript, forget_panics, frozen_clock, restart, transcript, within,
+        expect_transcript, forget_panics, frozen_clock, judged, restart, transcript, within,
     };
     pub use crate::recording::{panic_when_said, record_line};
 }

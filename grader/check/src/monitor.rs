@@ -12,7 +12,8 @@
 //! a spinning one uses a share of a core. The share is compared with a low bar (5 %), because
 //! on a loaded machine a spinning thread gets only a slice of a core; a blocked one gets nothing
 //! at all. A computing stretch is called spinning only once it has used the limit in CPU time,
-//! not merely in real time, so a loaded machine slows the verdict down but never makes one. A loaded machine also delays *every* thread, so a correct solution can look "busy"
+//! not merely in real time, so a loaded machine slows the verdict down but never makes one. A
+//! loaded machine also delays *every* thread, so a correct solution can look "busy"
 //! only because it was not scheduled: the watcher measures how late its own wake-ups come, and
 //! while the machine is starving it waits longer before it concludes (and says so if it must
 //! conclude anyway).
@@ -119,6 +120,18 @@ pub struct Watch {
     pub memory_bytes: u64,
     /// The code under test has no tokio: speak of the executor, not of virtual time.
     pub untimed: bool,
+    /// The check's own advice for a blocked or spinning runtime (see `Check::stall_advice`), in
+    /// place of the general one.
+    pub advice: Option<StallAdvice>,
+}
+
+/// What to do about a runtime thread that was stuck: when it slept in a blocking call, and when it
+/// computed without awaiting. Said after what was seen, in place of the general advice, by a check
+/// that knows what blocking code its scenario runs.
+#[derive(Clone, Copy, Debug)]
+pub struct StallAdvice {
+    pub blocked: &'static str,
+    pub spinning: &'static str,
 }
 
 /// Watches the runtime thread (the calling thread) from a thread of its own. Calls `verdict` with
@@ -241,10 +254,14 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
                     format!(
                         "never yielded: the runtime's only thread computed for {} of real time \
                          without reaching an `.await` that waits, while virtual time stood still \
-                         at {at}. A loop that never awaits (or busy-waits on a flag) starves every \
-                         other task: await something inside it, or move heavy work to \
-                         `tokio::task::spawn_blocking`.{loaded}",
-                        secs(busy)
+                         at {at}. {}{loaded}",
+                        secs(busy),
+                        w.advice.map_or(
+                            "A loop that never awaits (or busy-waits on a flag) starves every \
+                             other task: await something inside it, or move heavy work to \
+                             `tokio::task::spawn_blocking`.",
+                            |a| a.spinning
+                        )
                     ),
                 ),
                 (Some(true), true) => (
@@ -263,10 +280,14 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
                     format!(
                         "blocked the runtime: the runtime's only thread was stuck for {} of real \
                          time inside one step of a task, while virtual time stood still at {at}. \
-                         Something blocking ran inside async code: std::thread::sleep (use \
-                         `tokio::time::sleep(..).await`), a std::sync lock or channel, or blocking \
-                         I/O (use tokio's version, or `spawn_blocking`).{loaded}",
-                        secs(busy)
+                         {}{loaded}",
+                        secs(busy),
+                        w.advice.map_or(
+                            "Something blocking ran inside async code: std::thread::sleep (use \
+                             `tokio::time::sleep(..).await`), a std::sync lock or channel, or \
+                             blocking I/O (use tokio's version, or `spawn_blocking`).",
+                            |a| a.blocked
+                        )
                     ),
                 ),
                 (Some(false), true) => (

@@ -344,6 +344,41 @@ impl Job {
     }
 }
 
+/// The clock a duration was read on: tokio's paused one, or the real one (`.real_time()` checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    Virtual,
+    Real,
+}
+
+impl Clock {
+    /// The stable name, as reports write it: `virtual` or `real`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Clock::Virtual => "virtual",
+            Clock::Real => "real",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Clock> {
+        match name {
+            "virtual" => Some(Clock::Virtual),
+            "real" => Some(Clock::Real),
+            _ => None,
+        }
+    }
+}
+
+/// The duration a check judged, on the clock it judged it by: what reports show beside the check
+/// ("1.500 s virtual", "3.001 s real"). The last duration an `expect_took` (or `expect_elapsed`,
+/// `expect_concurrent`) judged, or one the check stated with `judged`; else the time its last
+/// scenario took, on the check's own clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Judged {
+    pub ms: f64,
+    pub clock: Clock,
+}
+
 /// What a check process reports at its end: the one channel through which a check passes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
@@ -375,6 +410,8 @@ pub struct Report {
     /// root, `; root without capabilities`), or `none: <why>`. Empty in a report from before the
     /// field existed.
     pub sandbox: String,
+    /// The duration the check judged, and its clock (absent from a report that did not say).
+    pub judged: Option<Judged>,
 }
 
 impl Report {
@@ -392,6 +429,7 @@ impl Report {
             virtual_ms: 0.0,
             wall_ms: 0.0,
             sandbox: String::new(),
+            judged: None,
         }
     }
 
@@ -438,6 +476,9 @@ impl Report {
         f.put("virtual_ms", &format!("{:.3}", self.virtual_ms));
         f.put("wall_ms", &format!("{:.3}", self.wall_ms));
         f.put("sandbox", &self.sandbox);
+        if let Some(j) = self.judged {
+            f.put("judged", &format!("{:.3} {}", j.ms, j.clock.name()));
+        }
         let body = f.finish();
         let tag = mac(nonce, body.as_bytes());
         format!("{body}mac 16\n{tag:016x}\n")
@@ -492,6 +533,17 @@ impl Report {
                 "virtual_ms" => r.virtual_ms = number(&key, &value)?,
                 "wall_ms" => r.wall_ms = number(&key, &value)?,
                 "sandbox" => r.sandbox = value,
+                "judged" => {
+                    let (ms, clock) = value
+                        .split_once(' ')
+                        .ok_or_else(|| DecodeError(format!("`judged` is `{value}`")))?;
+                    let clock = Clock::from_name(clock)
+                        .ok_or_else(|| DecodeError(format!("unknown clock `{clock}`")))?;
+                    r.judged = Some(Judged {
+                        ms: number(&key, ms)?,
+                        clock,
+                    });
+                }
                 _ => return Err(DecodeError(format!("unknown field `{key}`"))),
             }
         }
@@ -636,6 +688,10 @@ mod tests {
         r.virtual_ms = 4900.0;
         r.wall_ms = 1.5;
         r.sandbox = "landlock v7".into();
+        r.judged = Some(Judged {
+            ms: 3001.25,
+            clock: Clock::Real,
+        });
         let nonce = "0123456789abcdef0123456789abcdef";
         assert_eq!(Report::decode(&r.encode(nonce), nonce), Ok(r));
         let pass = Report::new(Verdict::Passed);

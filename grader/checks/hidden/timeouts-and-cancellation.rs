@@ -83,10 +83,7 @@ pub fn checks() -> Vec<Check> {
                 };
                 return Err(expect_took(what, took, ms(1700))
                     .err()
-                    .map(|fail| Fail {
-                        message: format!("{}.{why}", fail.message),
-                        ..fail
-                    })
+                    .map(|fail| fail.then(why))
                     .expect("the times differ"));
             }
             let (rinse, steam, serve) = (&stats[0], &stats[1], &stats[2]);

@@ -89,11 +89,13 @@ impl<W: Write> Human<W> {
             r.info.name.clone()
         };
         if r.outcome.passed() {
+            // The duration the check judged, on the clock it judged by (a real-time check's is
+            // real time, not the virtual time that ran meanwhile).
             let time = r
                 .outcome
-                .virtual_ms
+                .shown_time()
                 .filter(|_| !r.info.untimed)
-                .map(|ms| format!("  {:.3} s virtual", ms / 1000.0))
+                .map(|t| format!("  {:.3} s {}", t.ms / 1000.0, t.clock.name()))
                 .unwrap_or_default();
             self.line(&format!(
                 "  {} {:<34} {:>5}{}",

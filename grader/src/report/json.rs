@@ -58,6 +58,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "virtual_ms": c.outcome.virtual_ms,
                         "wall_ms": c.outcome.wall_ms,
                         "sandbox": c.outcome.sandbox,
+                        "judged": c.outcome.judged.map(|j| json!({"ms": j.ms, "clock": j.clock.name()})),
                     })
                 })
                 .collect();
@@ -126,6 +127,13 @@ pub fn exercise_from(
         outcome.virtual_ms = c["virtual_ms"].as_f64();
         outcome.wall_ms = c["wall_ms"].as_f64()?;
         outcome.sandbox = text(&c["sandbox"]).unwrap_or_default();
+        // Absent in results kept before checks said which clock they judge by.
+        outcome.judged = c["judged"]["ms"].as_f64().and_then(|ms| {
+            Some(crate::outcome::Judged {
+                ms,
+                clock: crate::outcome::Clock::from_name(c["judged"]["clock"].as_str()?)?,
+            })
+        });
         checks.push(CheckResult {
             info: CheckInfo {
                 name: text(&c["name"])?,
