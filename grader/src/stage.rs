@@ -125,6 +125,7 @@ pub fn crate_under_test(
             state.staged("check"),
         ),
     };
+    refuse_links(src)?;
     let student_manifest = read_manifest(&src.join("Cargo.toml"))?;
     // The default has no path of its own: its only dependencies come from the workspace, and it
     // has no build script. Messages about its [package] name the student's manifest, where its
@@ -164,8 +165,26 @@ pub fn crate_under_test(
         &remap,
         course_script.as_deref(),
     )?;
+    notes.append(&mut staged.notes);
     staged.notes = notes;
     Ok(staged)
+}
+
+/// A crate under test whose folder (or the folder above it) or manifest is a symbolic link is
+/// refused: staging would read what it points at, anything the grader can read (a manifest that
+/// does not parse is even quoted in the error).
+fn refuse_links(src: &Path) -> Result<()> {
+    let parent = src.parent().unwrap_or(src);
+    for path in [parent, src, &src.join("Cargo.toml")] {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "{} is a symbolic link, which the grader does not follow (it could point \
+                 anywhere). Put the folder or file itself there.",
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The reference manifest for an exercise the course has no solution crate for: the package's
@@ -348,8 +367,18 @@ fn stage_crate_with(
     let mut h = DefaultHasher::new();
     text.hash(&mut h);
     let mut wanted = BTreeSet::new();
-    copy_tree(src, src, dst, false, &mut wanted, &mut h)
-        .with_context(|| format!("cannot copy {} for the build", src.display()))?;
+    // Links are followed only in the course's own crates (see `copy_tree`).
+    let mut links = Vec::new();
+    copy_tree(
+        src,
+        src,
+        dst,
+        false,
+        &mut wanted,
+        &mut h,
+        package.is_some().then_some(&mut links),
+    )
+    .with_context(|| format!("cannot copy {} for the build", src.display()))?;
     if let Some(script) = build_script {
         let bytes = std::fs::read(script).with_context(|| {
             format!(
@@ -370,7 +399,16 @@ fn stage_crate_with(
     Ok(Staged {
         dir: dst.to_path_buf(),
         print: h.finish(),
-        notes: Vec::new(),
+        notes: links
+            .iter()
+            .map(|link| {
+                format!(
+                    "{} is a symbolic link, which the grader does not follow (it could point \
+                     anywhere): it builds your crate without it. Put the file itself there.",
+                    link.display()
+                )
+            })
+            .collect(),
     })
 }
 
@@ -379,7 +417,7 @@ fn copy_dir(src: &Path, dst: &Path) -> Result<Staged> {
     let mut h = DefaultHasher::new();
     let mut wanted = BTreeSet::new();
     if src.is_dir() {
-        copy_tree(src, src, dst, true, &mut wanted, &mut h)
+        copy_tree(src, src, dst, true, &mut wanted, &mut h, None)
             .with_context(|| format!("cannot copy {}", src.display()))?;
     }
     remove_unwanted(dst, &wanted);
@@ -626,7 +664,10 @@ fn list(names: &[&String]) -> String {
 /// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping hidden
 /// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
 /// the build script unless it is wanted. A `target` below the root is source like any other
-/// (`mod target;` in src/target/mod.rs).
+/// (`mod target;` in src/target/mod.rs). With `links` (a crate under test), a symbolic link is
+/// never followed but listed there (relative to `root`): it could point at anything the grader
+/// can read, such as the course's solutions, and its target would be staged as the student's own
+/// file. Without (the course's own crates), a link to a file is copied as that file.
 fn copy_tree(
     root: &Path,
     dir: &Path,
@@ -634,6 +675,7 @@ fn copy_tree(
     build_script: bool,
     wanted: &mut BTreeSet<PathBuf>,
     h: &mut DefaultHasher,
+    mut links: Option<&mut Vec<PathBuf>>,
 ) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).collect();
     entries.sort_by_key(|e| e.file_name());
@@ -651,8 +693,20 @@ fn copy_tree(
         let rel = path.strip_prefix(root).unwrap_or(&path);
         let to = dst.join(rel);
         let kind = entry.file_type()?;
-        if kind.is_dir() {
-            copy_tree(root, &path, dst, build_script, wanted, h)?;
+        if kind.is_symlink()
+            && let Some(links) = links.as_deref_mut()
+        {
+            links.push(rel.to_path_buf());
+        } else if kind.is_dir() {
+            copy_tree(
+                root,
+                &path,
+                dst,
+                build_script,
+                wanted,
+                h,
+                links.as_deref_mut(),
+            )?;
         } else if kind.is_file() || kind.is_symlink() {
             let Ok(bytes) = std::fs::read(&path) else {
                 continue;
@@ -903,7 +957,16 @@ mod tests {
     /// Stages `src` into `dst` the way [`stage_crate_with`] copies sources.
     fn copy_sources(src: &Path, dst: &Path) {
         let mut wanted = BTreeSet::new();
-        copy_tree(src, src, dst, false, &mut wanted, &mut DefaultHasher::new()).unwrap();
+        copy_tree(
+            src,
+            src,
+            dst,
+            false,
+            &mut wanted,
+            &mut DefaultHasher::new(),
+            None,
+        )
+        .unwrap();
         remove_unwanted(dst, &wanted);
     }
 

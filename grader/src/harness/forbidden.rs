@@ -41,28 +41,10 @@ pub struct Found {
     pub what: &'static str,
 }
 
-/// The files rustc read to compile a crate, from its dep-info file (`deps/<crate>-<hash>.d`,
-/// beside the `.rlib` and `.rmeta` cargo reports). `None` when there is no such file.
+/// The files rustc read to compile a crate, from its dep-info file (see
+/// [`super::reads::of_library`]). `None` when there is no such file.
 pub fn sources(artifact: &Path) -> Option<Vec<PathBuf>> {
-    let stem = artifact.file_stem()?.to_str()?;
-    let name = stem.strip_prefix("lib").unwrap_or(stem);
-    let text = std::fs::read_to_string(artifact.with_file_name(format!("{name}.d"))).ok()?;
-    Some(dep_info_files(&text))
-}
-
-/// The files of a Makefile-style dep-info: rustc gives each input a rule of its own with no
-/// prerequisites (`path:`), after the rule for the output. Spaces in paths are escaped (`\ `).
-fn dep_info_files(text: &str) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') {
-            continue; // `# env-dep:` and other notes
-        }
-        if let Some(path) = line.strip_suffix(':') {
-            files.push(PathBuf::from(path.replace("\\ ", " ")));
-        }
-    }
-    files
+    super::reads::of_library(artifact).map(|info| info.files)
 }
 
 /// Every use of a forbidden name in `files`.
@@ -134,32 +116,11 @@ pub fn message(found: &[Found], shown: &dyn Fn(&str) -> String) -> String {
         text.push_str(&format!(
             "error: {}\n --> {}:{}\n",
             f.what,
-            shown(&tidy(&f.file).display().to_string()),
+            shown(&super::reads::tidy(&f.file).display().to_string()),
             f.line
         ));
     }
     text
-}
-
-/// `src/../early.in` as `early.in`: rustc names an included file through the includer's folder.
-/// Lexical only, so the staged folder keeps the spelling [`crate::harness::shown_paths`] knows.
-fn tidy(path: &Path) -> PathBuf {
-    let mut tidy = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir
-                if matches!(
-                    tidy.components().next_back(),
-                    Some(std::path::Component::Normal(_))
-                ) =>
-            {
-                tidy.pop();
-            }
-            other => tidy.push(other),
-        }
-    }
-    tidy
 }
 
 #[cfg(test)]
@@ -186,29 +147,6 @@ mod tests {
         assert_eq!(
             in_text("an \"unclosed string\nglobal_asm\n"),
             vec![(2, FORBIDDEN[2].1)]
-        );
-    }
-
-    #[test]
-    fn paths_are_shown_without_detours() {
-        assert_eq!(
-            tidy(Path::new("/s/x/src/./../early.in")),
-            PathBuf::from("/s/x/early.in")
-        );
-        assert_eq!(tidy(Path::new("../a/b")), PathBuf::from("../a/b"));
-    }
-
-    #[test]
-    fn dep_info_lists_every_input_once() {
-        let text = "/t/deps/x-1.d: /s/src/lib.rs /s/src/my\\ mod.rs /elsewhere/in.rs\n\n\
-                    /s/src/lib.rs:\n/s/src/my\\ mod.rs:\n/elsewhere/in.rs:\n\n# env-dep:HOME=/h\n";
-        assert_eq!(
-            dep_info_files(text),
-            vec![
-                PathBuf::from("/s/src/lib.rs"),
-                PathBuf::from("/s/src/my mod.rs"),
-                PathBuf::from("/elsewhere/in.rs"),
-            ]
         );
     }
 }

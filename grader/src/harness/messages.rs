@@ -1,7 +1,7 @@
 //! Cargo's JSON messages, turned into what a student needs: the binary, rustc's rendered errors
 //! for *their* file (not cargo's noise), and their crate's warnings.
 
-use super::{BuildError, Built, Target, Warning, forbidden};
+use super::{BuildError, Built, Target, Warning, forbidden, reads};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -32,14 +32,26 @@ fn executable(t: &Target, dir: &Path, messages: &[Value]) -> Option<PathBuf> {
     })
 }
 
-/// The result for `t` from one cargo run over the workspace at `dir`.
+/// The result for `t` from one cargo run over the workspace at `dir`, whose libraries (and
+/// their dep-info files) are in `deps`.
 pub fn outcome(
     t: &Target,
     dir: &Path,
+    deps: &Path,
     messages: &[Value],
     stderr: &str,
     shown: &dyn Fn(&str) -> String,
 ) -> Result<Built, BuildError> {
+    // First what rustc read, built or not: a crate that read a file outside itself gets no
+    // compile error, warning or check of its own shown, any of which could show that file.
+    let read = match library(t, messages).and_then(|lib| reads::of_library(&lib)) {
+        Some(info) => info,
+        None => reads::of_package(deps, &t.package()),
+    };
+    let outside = reads::outside(&read, &t.stage_dir);
+    if !outside.is_empty() {
+        return Err(BuildError::DoesNotCompile(reads::message(&outside, shown)));
+    }
     let warnings = warnings(t, messages, shown);
     if let Some(bin) = executable(t, dir, messages) {
         let Some(sources) = library(t, messages).and_then(|lib| forbidden::sources(&lib)) else {

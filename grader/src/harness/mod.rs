@@ -12,6 +12,7 @@
 //! - [`batch`]: many harnesses in runs of bounded size, and runs that run out of time;
 //! - [`fingerprint`]: skipping cargo when nothing changed;
 //! - [`forbidden`]: the unsafe code the `unsafe_code` lint lets through (naked functions);
+//! - [`reads`]: files and environment variables read at compile time: only the crate's own;
 //! - [`messages`]: cargo's JSON messages, turned into errors and warnings for the student.
 
 mod batch;
@@ -19,6 +20,7 @@ pub mod fingerprint;
 pub mod forbidden;
 pub mod generate;
 pub mod messages;
+pub mod reads;
 
 use crate::cargo;
 use crate::course::{Course, Exercise};
@@ -368,13 +370,14 @@ impl Builder<'_> {
         let out = cargo::run(&args, self.timeout)?;
         let _ = std::fs::write(dir.join("last-cargo-stderr.txt"), &out.stderr);
         let messages = messages::parse(&out.stdout);
+        let deps = self.state.cargo_target().join("debug").join("deps");
         let shown = |text: &str| self.shown(text, targets);
 
         if out.timed_out {
             return Ok(batch::Ran::TimedOut {
                 results: targets
                     .iter()
-                    .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
+                    .map(|t| messages::outcome(t, &dir, &deps, &messages, &out.stderr, &shown))
                     .collect(),
                 script_running: targets
                     .iter()
@@ -392,7 +395,7 @@ impl Builder<'_> {
         Ok(batch::Ran::Finished(
             targets
                 .iter()
-                .map(|t| messages::outcome(t, &dir, &messages, &out.stderr, &shown))
+                .map(|t| messages::outcome(t, &dir, &deps, &messages, &out.stderr, &shown))
                 .collect(),
         ))
     }
