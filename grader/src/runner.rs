@@ -263,13 +263,41 @@ fn read_report(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// No variable of the grader's own reaches a check (or a listing).
+/// A check (or a listing) starts with an empty environment and gets back only what a program
+/// needs to run: the grader's environment may hold secrets (a CI token, a platform's keys), and
+/// student code that printed `std::env::vars()` would put them in its report. `TMPDIR` is set by
+/// the runner itself, after this.
 fn scrub(cmd: &mut Command) {
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("AWAITLINGS_") {
-            cmd.env_remove(key);
+    cmd.env_clear();
+    for (key, value) in std::env::vars_os() {
+        let name = key.to_string_lossy();
+        if passed(&name, std::env::var("AWAITLINGS_PASS_ENV").ok().as_deref()) {
+            cmd.env(&key, value);
         }
     }
+}
+
+/// Whether the variable `name` reaches a check process: the few a program needs (where to find
+/// programs, the home folder, language and time zone, Rust's backtrace switch), and those named
+/// in `AWAITLINGS_PASS_ENV` (comma-separated: for tests and fixtures that need a value; never a
+/// secret). None of the grader's own `AWAITLINGS_` variables.
+fn passed(name: &str, pass_env: Option<&str>) -> bool {
+    const KEPT: &[&str] = &[
+        "PATH",
+        "HOME",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "RUST_BACKTRACE",
+        "SYSTEMROOT",
+        "SystemRoot",
+    ];
+    if name.starts_with("AWAITLINGS_") {
+        return false;
+    }
+    KEPT.contains(&name)
+        || name.starts_with("LC_")
+        || pass_env.is_some_and(|list| list.split(',').any(|n| n.trim() == name))
 }
 
 /// A value a student's code cannot predict or write by accident.
@@ -287,4 +315,36 @@ fn nonce(n: u64) -> String {
     let a = h.finish();
     h.write_u64(a);
     format!("{a:016x}{:016x}", h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::passed;
+
+    #[test]
+    fn a_check_gets_only_what_a_program_needs_and_what_is_passed_by_name() {
+        for kept in [
+            "PATH",
+            "HOME",
+            "LANG",
+            "LC_ALL",
+            "LC_CTYPE",
+            "TZ",
+            "RUST_BACKTRACE",
+        ] {
+            assert!(passed(kept, None), "{kept}");
+        }
+        for secret in [
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "COURSE_TOKEN",
+            "USER",
+        ] {
+            assert!(!passed(secret, None), "{secret}");
+        }
+        assert!(passed("HANG_PID_FILE", Some("X, HANG_PID_FILE")));
+        assert!(!passed("HANG_PID_FILE_2", Some("HANG_PID_FILE")));
+        // The grader's own variables never, even when named.
+        assert!(!passed("AWAITLINGS_SANDBOX", Some("AWAITLINGS_SANDBOX")));
+    }
 }

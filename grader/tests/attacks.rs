@@ -153,3 +153,18 @@ fn a_submission_cannot_build_in_what_lies_outside_its_own_crate() {
     }
     assert_no_secret("what the grader printed", &printed);
 }
+
+#[test]
+fn a_check_process_sees_none_of_the_graders_environment() {
+    let instructor = course();
+    let class = tempfile::tempdir().unwrap();
+    copy_course(&class.path().join("eve"));
+    // Exercise 53 says every variable it can see while its check runs.
+    let (_, reports, printed) = grade(instructor.path(), class.path(), &["eve"], &["53"]);
+    let text = reports[0].to_string();
+    // It ran, and said what it saw: the few variables a program needs, never the token.
+    assert!(text.contains("PATH="), "{text}");
+    assert!(!text.contains("INSTRUCTOR_SECRET_TOKEN"), "{text}");
+    assert_no_secret("eve's report", &text);
+    assert_no_secret("what the grader printed", &printed);
+}

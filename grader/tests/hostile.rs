@@ -205,6 +205,7 @@ fn interrupt_while_checks_hang(signal: i32, name: &str, code: i32, stderr_gone: 
     let mut cmd = std_grader(course.path());
     cmd.args(["check", "13", "--jobs", "2", "--timeout", "600"])
         .env("HANG_PID_FILE", &pids_file)
+        .env("AWAITLINGS_PASS_ENV", "HANG_PID_FILE")
         // The exercise writes its pids where this test reads them, outside its own directory,
         // which the sandbox forbids; what is tested here does not depend on it.
         .env("AWAITLINGS_SANDBOX", "off")
@@ -350,6 +351,7 @@ fn a_child_that_escapes_the_group_holding_stdout_does_not_hold_up_grading() {
     let out = grader(course.path())
         .args(["check", "14", "--format", "json"])
         .env("ESCAPED_PID_FILE", &pids_file)
+        .env("AWAITLINGS_PASS_ENV", "ESCAPED_PID_FILE")
         // The pids go where this test reads them, outside the check's own directory (which the
         // sandbox forbids); stopping escaped processes does not depend on it.
         .env("AWAITLINGS_SANDBOX", "off")
@@ -1150,6 +1152,7 @@ fn processes_that_escape_twice_are_all_stopped() {
     let out = grader(course.path())
         .args(["check", "34", "--format", "json"])
         .env("ESCAPED_PID_FILE", &pids_file)
+        .env("AWAITLINGS_PASS_ENV", "ESCAPED_PID_FILE")
         // As for exercise 14: the pids go outside the check's own directory.
         .env("AWAITLINGS_SANDBOX", "off")
         .timeout(Duration::from_secs(25))

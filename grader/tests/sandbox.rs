@@ -98,6 +98,7 @@ fn grade_a_class_of_three(sandbox: &str) -> (Vec<Vec<String>>, String, String, b
         .arg(&gradebook)
         .env("AWAITLINGS_SANDBOX", sandbox)
         .env("TAMPER_TARGET", &checks)
+        .env("AWAITLINGS_PASS_ENV", "TAMPER_TARGET")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -224,6 +225,7 @@ fn a_check_cannot_write_outside_its_own_directory() {
         .env("HOME", home.path())
         .env("ESCAPE_NAME", &name)
         .env("COURSE_CHECKS", &checks)
+        .env("AWAITLINGS_PASS_ENV", "ESCAPE_NAME,COURSE_CHECKS")
         .output()
         .unwrap();
     let report = json_of(&out.stdout);
