@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 10 blocking-pitfalls.
+//! The public checks of exercise 10 blocking-pitfalls.
 //!
 //! The lesson is one rule: blocking or CPU-heavy work never runs on the runtime's thread, because
 //! while it runs, nothing else does (asyncio's debug mode warns "Executing <Task ...> took 1.000

@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 04 char-count.
+//! The public checks of exercise 04 char-count.
 //!
 //! Every file a check reads is written by the check itself, at check time, into a fresh directory
 //! (the check's own working directory, or a temporary directory inside it), so what is counted is

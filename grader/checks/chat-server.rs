@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 12 chat-server.
+//! The public checks of exercise 12 chat-server.
 //!
 //! The checks are the clients. Almost all of them run your `serve` on paused time with a listener
 //! of their own whose connections are `tokio::io::duplex` pipes, so every line's arrival has an

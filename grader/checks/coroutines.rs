@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 01 coroutines.
+//! The public checks of exercise 01 coroutines.
 //!
 //! What is checked, and why:
 //! - `step` says `start`, waits its seconds on tokio's clock, says `finish`, returns its name;

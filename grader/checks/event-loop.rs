@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 02 event-loop.
+//! The public checks of exercise 02 event-loop.
 //!
 //! There is no tokio in this exercise, so every check calls your code synchronously: it polls
 //! your futures by hand, or builds your `Executor`, spawns some futures and calls `run()`. (The

@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 11 fetch-urls.
+//! The public checks of exercise 11 fetch-urls.
 //!
 //! The fetcher is generic over a connector, and every check but one hands it the check's own:
 //! each "connection" is an in-memory `tokio::io::duplex` pipe whose far end is a little HTTP

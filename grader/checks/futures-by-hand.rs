@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 09 futures-by-hand.
+//! The public checks of exercise 09 futures-by-hand.
 //!
 //! This is the one exercise where the mechanism *is* the lesson, so most checks poll your futures
 //! by hand, with wakers that count their wake-ups, and judge the waker protocol itself: what each

@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 05 gather-vs-wait.
+//! The public checks of exercise 05 gather-vs-wait.
 //!
 //! Every check hands the functions jobs the check built itself: each job sleeps for its own
 //! duration, says `{name} finished` and returns its name, and it is wrapped so that the check sees

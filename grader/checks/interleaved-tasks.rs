@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 03 interleaved-tasks.
+//! The public checks of exercise 03 interleaved-tasks.
 //!
 //! What is checked, and why:
 //! - `up`, `down` and `powers`, each awaited alone: the right lines, each at its virtual time, and

@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 06 results-and-errors.
+//! The public checks of exercise 06 results-and-errors.
 //!
 //! The checks build the jobs themselves (with their own copy of the stub's given `job`: the
 //! stub's is in a file the student may edit, and a changed `job` could catch a panic before the

@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 07 task-pools.
+//! The public checks of exercise 07 task-pools.
 //!
 //! The checks hand `run_pool` jobs of their own: closures that, when called, build a future that
 //! sleeps a given time and returns a given result. The jobs watch the pool from the inside, so

@@ -1,4 +1,4 @@
-//! Hidden checks for exercise 08 timeouts-and-cancellation.
+//! The public checks of exercise 08 timeouts-and-cancellation.
 //!
 //! Every tool is driven with jobs the check builds itself, wrapped so that the check sees whether
 //! each job finished, or was dropped (cancelled) and at which virtual instant. The jobs say a line

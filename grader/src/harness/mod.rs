@@ -256,7 +256,7 @@ impl Builder<'_> {
         }
         if !t.checks_file.is_file() {
             return Err(broken(format!(
-                "the hidden checks {} are missing. Restore them with `git checkout -- grader/checks`.",
+                "the checks {} are missing. Restore them with `git checkout -- grader/checks`.",
                 self.relative(&t.checks_file)
             )));
         }

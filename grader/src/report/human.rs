@@ -229,7 +229,7 @@ impl<W: Write> Human<W> {
                     "your code does not compile here:".to_string()
                 }
                 Kind::DoesNotCompile => "your code does not compile yet; rustc says:".to_string(),
-                Kind::ChecksDoNotCompile => "your code compiles, but the hidden checks cannot call it. Did you change a \
+                Kind::ChecksDoNotCompile => "your code compiles, but the checks cannot call it. Did you change a \
                      function's name, parameters or return type? Keep the signatures the stub's doc comments give. rustc says:"
                     .to_string(),
                 _ => "the checks could not be built:".to_string(),
