@@ -11,9 +11,9 @@
 //! Blocked or spinning? The thread's CPU time tells: a thread asleep in a blocking call uses none,
 //! a spinning one uses a share of a core. The share is compared with a low bar (5 %), because
 //! on a loaded machine a spinning thread gets only a slice of a core; a blocked one gets nothing
-//! at all. A computing stretch is called spinning only once it has used the limit in CPU time,
-//! not merely in real time, so a loaded machine slows the verdict down but never makes one. A
-//! loaded machine also delays *every* thread, so a correct solution can look "busy"
+//! at all. While the machine is starving, a computing stretch is called spinning only once it
+//! has used the limit in CPU time, not merely in real time, so load slows the verdict down but
+//! never makes one. A loaded machine also delays *every* thread, so a correct solution can look "busy"
 //! only because it was not scheduled: the watcher measures how late its own wake-ups come, and
 //! while the machine is starving it waits longer before it concludes (and says so if it must
 //! conclude anyway).
@@ -224,22 +224,24 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
             if computing == Some(false) && starving && busy < w.limit * 10 {
                 continue;
             }
-            // Spinning is judged by the CPU the stretch really used, not by the real time it
-            // took: on a loaded machine a short step of honest work can take the limit in real
-            // time, while a loop that never awaits keeps adding CPU time whatever the load. (The
-            // part of the stretch before the watch first saw it, at most a tick or two, counts as
-            // if it had used the CPU all along.) Past ten limits of real time, the verdict comes
-            // anyway, saying the machine was loaded.
+            // On a starving machine, a computing stretch is judged by the CPU it really used,
+            // not by the real time it took: a short step of honest work can take the limit in
+            // real time there, while a loop that never awaits keeps adding CPU time whatever the
+            // load. (The part of the stretch before the watch first saw it, at most a tick or
+            // two, counts as if it had used the CPU all along.) On a machine that is not
+            // starving, real time is the measure: a stretch that computed a while and then
+            // blocked held the runtime just the same. Past ten limits of real time, the verdict
+            // comes anyway, saying the machine was loaded.
             let unseen = busy.saturating_sub(window);
             if let Some(used) = used
                 && computing == Some(true)
+                && starving
                 && used + unseen < w.limit
                 && busy < w.limit * 10
             {
                 continue;
             }
-            let short_of_cpu = used.is_some_and(|u| u + unseen < w.limit);
-            let loaded = if starving || short_of_cpu {
+            let loaded = if starving {
                 " (The machine was heavily loaded while this ran, so part of that time may be the \
                  load rather than your code: if your code never blocks, run the check again.)"
             } else {
