@@ -44,6 +44,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 fn git(dir: &Path, args: &[&str]) {
     let out = std::process::Command::new("git")
+        .stdin(std::process::Stdio::null())
         .current_dir(dir)
         .args([
             "-c",
@@ -178,12 +179,15 @@ fn the_edition_holds_no_instructors_material_and_is_the_same_every_time() {
         "{cargo}"
     );
 
-    // Cargo.lock is the one cargo would write for this workspace: resolving it changes nothing
-    // (cargo rewrites a lock file it disagrees with). `cargo tree` resolves without building.
+    // Cargo.lock is the one cargo would write for this workspace: resolving the workspace's own
+    // packages again changes nothing (cargo rewrites a lock file it disagrees with). `cargo
+    // update --workspace` resolves from the index alone: it neither builds, nor downloads, nor
+    // asks rustc about the target.
     let lock = std::fs::read(one.join("Cargo.lock")).unwrap();
     let tree = std::process::Command::new(env!("CARGO"))
+        .stdin(std::process::Stdio::null())
         .current_dir(&one)
-        .args(["tree", "--offline", "--quiet", "-p", "grader"])
+        .args(["update", "--workspace", "--offline", "--quiet"])
         .output()
         .unwrap();
     assert!(
@@ -370,6 +374,7 @@ fn edition_readme_commands_work() {
     let target = repo().join("target");
     let cargo = |args: &[&str]| {
         std::process::Command::new(env!("CARGO"))
+            .stdin(std::process::Stdio::null())
             .current_dir(&edition)
             .env("CARGO_TARGET_DIR", &target)
             .env("AWAITLINGS_TARGET_DIR", state_dir())
@@ -409,6 +414,7 @@ fn edition_readme_commands_work() {
     assert!(!script.is_empty(), "no run step in:\n{workflow}");
     let summary = tmp.path().join("summary.md");
     let step = std::process::Command::new("bash")
+        .stdin(std::process::Stdio::null())
         .current_dir(&edition)
         .args(["-e", "-c", &script.join("\n")])
         .env("GITHUB_STEP_SUMMARY", &summary)
