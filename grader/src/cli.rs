@@ -60,6 +60,11 @@ pub struct Cli {
     /// How many checks run at once (default: one per CPU).
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// The seed the checks draw their inputs from (durations, names, counts). Default: a new one
+    /// every run, shown beside a failure; give it back here to run the same inputs again.
+    #[arg(long, global = true, value_name = "N", env = "AWAITLINGS_SEED")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -284,6 +289,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         limits: Limits {
             memory_bytes: cli.memory.saturating_mul(1 << 20),
             sandbox: crate::runner::sandbox_from_env().map_err(anyhow::Error::msg)?,
+            seed: cli.seed.unwrap_or_else(crate::runner::draw_seed),
+            seed_chosen: cli.seed.is_some(),
             ..Limits::default()
         },
         timeout_override,

@@ -115,6 +115,9 @@ pub struct ExerciseResult {
     /// The grader's files (relative to the course) this exercise's checks changed while they ran:
     /// then every check failed as forged (see `tamper`). Empty for an honest run.
     pub tampered: Vec<String>,
+    /// The seed its checks drew their inputs from (`None` when none ran): `--seed` with it runs
+    /// them again on the same inputs. A result reused from an earlier run keeps that run's seed.
+    pub seed: Option<u64>,
 }
 
 impl ExerciseResult {

@@ -34,6 +34,11 @@ pub struct Limits {
     /// Whether each check process puts itself in the sandbox (`AWAITLINGS_SANDBOX=off` turns it
     /// off, for debugging and for tests of what the grader notices without one).
     pub sandbox: bool,
+    /// The seed every check draws its inputs from (see `awaitlings_check::seed`).
+    pub seed: u64,
+    /// Whether the seed was asked for (`--seed`, `AWAITLINGS_SEED`) rather than drawn: only then
+    /// does a result kept from an earlier run have to share it to be reused.
+    pub seed_chosen: bool,
 }
 
 impl Default for Limits {
@@ -46,8 +51,28 @@ impl Default for Limits {
             blocked_ms: 300,
             transcript_cap: 10_000,
             sandbox: true,
+            seed: DEFAULT_SEED,
+            seed_chosen: false,
         }
     }
+}
+
+/// The seed of a run nobody chose one for, in code that builds `Limits` by hand (tests); the
+/// command line draws a fresh one (see [`draw_seed`]).
+pub const DEFAULT_SEED: u64 = 1;
+
+/// A fresh seed for a run: five digits at most, easy to read out and type back (`--seed 48213`).
+/// Not secret, only unforeseeable: a submission cannot know it before the run.
+pub fn draw_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.write_u32(std::process::id());
+    1 + h.finish() % 99_999
 }
 
 /// Whether `AWAITLINGS_SANDBOX` (the grader's environment, never a check's) leaves the sandbox on:
@@ -189,6 +214,7 @@ impl Run<'_> {
             transcript_cap: self.limits.transcript_cap,
             dir: dir.clone(),
             sandbox: self.limits.sandbox,
+            seed: self.limits.seed,
         };
         let made = std::fs::create_dir_all(&work).and_then(|()| std::fs::create_dir_all(&tmp));
         if let Err(e) = made {

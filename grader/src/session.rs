@@ -117,6 +117,7 @@ impl Session<'_> {
                     max_points: None,
                     reused: false,
                     tampered: Vec::new(),
+                    seed: None,
                 });
                 keys.push(None);
                 reused.push(false);
@@ -154,6 +155,7 @@ impl Session<'_> {
                 }),
                 reused: false,
                 tampered: Vec::new(),
+                seed: None,
             };
             let list_print = built.list_print;
             match built.result.and_then(|b| {
@@ -171,6 +173,7 @@ impl Session<'_> {
                     }
                     result.max_points = Some(list.iter().map(|c| c.points).sum());
                     result.warnings = b.warnings;
+                    result.seed = Some(self.limits.seed);
                     for (ci, info) in list
                         .into_iter()
                         .filter(|c| !only_main || c.main)
@@ -400,8 +403,15 @@ impl Session<'_> {
         }
         let print = crate::harness::fingerprint::stamp(&self.state, &target.member)?;
         let l = &self.limits;
+        // A drawn seed is not part of the key: any seed tests the same code, and a re-run of
+        // `grade` should regrade only what changed. A chosen one is: the run must use it.
+        let seed = if l.seed_chosen {
+            format!(" seed {}", l.seed)
+        } else {
+            String::new()
+        };
         Some(format!(
-            "{print:016x} {:?} {} {} {} {} {} {}",
+            "{print:016x} {:?} {} {} {} {} {} {}{seed}",
             self.timeout_for(&target.exercise),
             l.output_cap,
             l.flood_bytes,

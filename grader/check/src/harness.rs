@@ -37,6 +37,8 @@ const TRANSCRIPT_CAP: usize = 10_000;
 static JOB: OnceLock<Job> = OnceLock::new();
 /// The protection this process runs under (the report's `sandbox` field).
 static SANDBOX: OnceLock<String> = OnceLock::new();
+/// The name of the check this process runs (it seeds the check's own stream, see `crate::seed`).
+static RUNNING: OnceLock<&'static str> = OnceLock::new();
 
 /// Entry point: `fn main() { awaitlings_check::harness::main(checks::checks()) }`.
 pub fn main(checks: Vec<Check>) {
@@ -143,6 +145,16 @@ pub(crate) fn fixture(name: &str) -> Option<&'static str> {
         .map(|(_, text)| text.as_str())
 }
 
+/// The job's seed, once the job is read.
+pub(crate) fn job_seed() -> Option<u64> {
+    JOB.get().map(|j| j.seed)
+}
+
+/// The running check's name.
+pub(crate) fn running_check() -> Option<&'static str> {
+    RUNNING.get().copied()
+}
+
 /// The job's transcript cap.
 pub(crate) fn transcript_cap() -> usize {
     JOB.get().map_or(TRANSCRIPT_CAP, |j| j.transcript_cap)
@@ -159,9 +171,11 @@ fn run(check: &Check, job: Job) {
     monitor::limit_memory(job.memory_bytes);
     let blocked_after = Duration::from_millis(job.blocked_ms.max(1));
     let memory_bytes = job.memory_bytes;
+    let seed = job.seed;
     let _ = JOB.set(job);
     panics::install();
 
+    let _ = RUNNING.set(check.name);
     let mut builder = tokio::runtime::Builder::new_current_thread();
     // Time, and I/O for the checks that use real sockets on loopback (`.real_time()`) or tokio's
     // networking types in memory. Under paused time, socket I/O never holds the clock back.
@@ -170,7 +184,20 @@ fn run(check: &Check, job: Job) {
         .start_paused(check.paused)
         .on_thread_park(monitor::on_park)
         .on_thread_unpark(monitor::on_unpark);
-    let runtime = match builder.build() {
+    // tokio's own random choices (the branch an unbiased `select!` polls first) follow the seed,
+    // so a verdict that depends on them is the same for the same seed and differs across seeds.
+    // The grader builds harnesses with `--cfg tokio_unstable`, which this needs.
+    #[cfg(tokio_unstable)]
+    builder.rng_seed(tokio::runtime::RngSeed::from_bytes(
+        &crate::seed::mix(seed, check.name, u64::MAX).to_le_bytes(),
+    ));
+    #[cfg(not(tokio_unstable))]
+    let _ = seed;
+    // A local runtime: the check's body is a task of its own, spawned with `spawn_local`, so the
+    // student's code runs where it would in a program, among the other tasks, and never from
+    // `block_on`'s own future, which the scheduler polls before any task woken at the same instant
+    // (a check run from there would always see one order of what tokio leaves open).
+    let runtime = match builder.build_local(tokio::runtime::LocalOptions::default()) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("could not start the tokio runtime: {e}");
@@ -202,23 +229,34 @@ fn run(check: &Check, job: Job) {
         end(1);
     });
 
-    let mut check_future = std::pin::pin!(async {
+    let body = (check.body)();
+    let watchdog = check.watchdog;
+    let mut check_future = Box::pin(async move {
         monitor::on_unpark();
         crate::expect::restart();
-        let body = panics::CatchUnwind((check.body)());
-        let result = tokio::time::timeout(check.watchdog, body).await;
+        let body = panics::CatchUnwind(body);
+        let result = tokio::time::timeout(watchdog, body).await;
         monitor::finish();
         (result, crate::clock::elapsed())
     });
     // Each `Pending` hands the thread back to the scheduler, even when the runtime does not park
     // (after a `yield_now`): the monitor must know, or a long run of short steps looks like one.
-    let (result, virtual_time) = runtime.block_on(std::future::poll_fn(|cx| {
+    let task = std::future::poll_fn(move |cx| {
         let poll = check_future.as_mut().poll(cx);
         if poll.is_pending() {
             monitor::on_yield();
         }
         poll
-    }));
+    });
+    let (result, virtual_time) = match runtime.block_on(async { tokio::task::spawn_local(task).await }) {
+        Ok(done) => done,
+        // The body catches its own panics, and nothing aborts the task: only a panic in the
+        // harness's own wrapper could land here.
+        Err(e) => {
+            eprintln!("the check's task ended without a result: {e}");
+            end(3);
+        }
+    };
 
     let recorded_panics = panics::recorded();
     let verdict = match result {

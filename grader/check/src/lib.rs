@@ -33,6 +33,8 @@
 //! - [`recording`]: the transcript: every `say!` of the code under test, stamped with the check's
 //!   clock (the support crate student code links can only say lines, never read or change them);
 //! - [`sandbox`]: what a check process may still touch once its job is read (Landlock on Linux);
+//! - [`seed`]: the inputs a check draws from the run's seed ([`seed::rng`]), so that nothing a
+//!   check asks can be recognised, and any run can be reproduced (`--seed N`);
 //! - `monitor` (private): notices a runtime thread that blocks or spins, and memory that grows;
 //! - `panics` (private): records panics, tells `todo!()` from a real panic.
 
@@ -47,6 +49,7 @@ mod panics;
 pub mod protocol;
 pub mod recording;
 pub mod sandbox;
+pub mod seed;
 
 pub use check::{Check, Fail, Kind, check};
 pub use recording::{INJECTED_PANIC, panic_when_said};
@@ -68,4 +71,5 @@ pub mod prelude {
         expect_transcript, forget_panics, frozen_clock, judged, restart, transcript, within,
     };
     pub use crate::recording::{panic_when_said, record_line};
+    pub use crate::seed::{Rng, rng, seed};
 }

@@ -302,6 +302,9 @@ pub struct Job {
     /// Decided by the grader (`AWAITLINGS_SANDBOX=off` turns it off), never by the harness's
     /// environment, which student code could have set for a process it starts.
     pub sandbox: bool,
+    /// The run's seed: every seeded check draws its inputs from it (see `crate::seed`), so the
+    /// same seed gives the same inputs, and the same order of tokio's random choices.
+    pub seed: u64,
 }
 
 impl Job {
@@ -314,6 +317,7 @@ impl Job {
         f.put("transcript_cap", &self.transcript_cap.to_string());
         f.put("dir", &self.dir.to_string_lossy());
         f.put("sandbox", flag(self.sandbox));
+        f.put("seed", &self.seed.to_string());
         for (name, text) in &self.fixtures {
             f.put("fixture", name);
             f.put("text", text);
@@ -332,6 +336,7 @@ impl Job {
                 "transcript_cap" => job.transcript_cap = number(&key, &value)?,
                 "dir" => job.dir = PathBuf::from(value),
                 "sandbox" => job.sandbox = value == "1",
+                "seed" => job.seed = number(&key, &value)?,
                 "fixture" => job.fixtures.push((value, String::new())),
                 "text" => match job.fixtures.last_mut() {
                     Some((_, text)) => *text = value,
@@ -766,6 +771,7 @@ mod tests {
             transcript_cap: 10_000,
             dir: "/tmp/check-1".into(),
             sandbox: true,
+            seed: 48_213,
         };
         assert_eq!(Job::decode(&job.encode()), Ok(job));
         let list = vec![

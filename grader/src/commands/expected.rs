@@ -53,6 +53,7 @@ pub fn diff<R: Reporter>(
         max_points: None,
         reused: false,
         tampered: Vec::new(),
+        seed: None,
     };
     let write =
         |e: std::io::Error| anyhow::Error::from(e).context("could not write the transcript");

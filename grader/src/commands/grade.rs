@@ -263,6 +263,7 @@ fn not_graded(ex: &Exercise, dir: &Path, why: &str, max_points: Option<u32>) -> 
         max_points,
         reused: false,
         tampered: Vec::new(),
+        seed: None,
     }
 }
 

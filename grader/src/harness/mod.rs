@@ -312,6 +312,7 @@ impl Builder<'_> {
             .add(&manifest)
             .add(&main)
             .add_file(&self.course.root.join("Cargo.lock"))
+            .add(rustflags())
             .finish();
         let list_print = Print::new()
             .add(&t.member)
@@ -367,7 +368,10 @@ impl Builder<'_> {
             args.push("-p".into());
             args.push(t.member.clone());
         }
-        let out = cargo::run(&args, self.timeout)?;
+        let out = cargo::run_with(&args, self.timeout, |cmd| {
+            let (name, value) = rustflags();
+            cmd.env(name, value);
+        })?;
         let _ = std::fs::write(dir.join("last-cargo-stderr.txt"), &out.stderr);
         let messages = messages::parse(&out.stdout);
         let deps = self.state.cargo_target().join("debug").join("deps");
@@ -481,4 +485,26 @@ mod tests {
         assert!(unsettled(&Err(BuildError::Broken(String::new()))));
         assert!(unsettled(&Err(BuildError::TimedOut(String::new()))));
     }
+}
+
+/// The compiler flags of every harness build: the user's own (`RUSTFLAGS`, or cargo's encoded
+/// form when that is set, which wins), plus `--cfg tokio_unstable`, which a seeded runtime needs
+/// (`Builder::rng_seed`: tokio's random choices, such as an unbiased `select!`'s first branch,
+/// then follow the check's seed). Only harnesses build with it, in their own target directory,
+/// so the student's own `cargo build` is never rebuilt for it.
+pub fn rustflags() -> (&'static str, String) {
+    const CFG: [&str; 2] = ["--cfg", "tokio_unstable"];
+    if let Ok(encoded) = std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        let mut flags: Vec<&str> = encoded.split('\x1f').filter(|f| !f.is_empty()).collect();
+        flags.extend(CFG);
+        return ("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"));
+    }
+    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    for f in CFG {
+        if !flags.trim().is_empty() {
+            flags.push(' ');
+        }
+        flags.push_str(f);
+    }
+    ("RUSTFLAGS", flags)
 }

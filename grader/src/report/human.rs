@@ -270,6 +270,16 @@ impl<W: Write> Human<W> {
                 ))
             ));
         }
+        if let Some(seed) = r.seed.filter(|_| !r.passed() && !r.checks.is_empty()) {
+            let again = format!(
+                "These checks drew their inputs from seed {seed}: `cargo run -p grader -- check {:02} \
+                 --seed {seed}` runs them again on the same inputs.",
+                r.exercise.number
+            );
+            for l in wrap(&again, 92) {
+                self.line(&format!("  {}", p.dim(&l)));
+            }
+        }
         if r.exercise.hidden_checks {
             for l in wrap(HIDDEN_CHECKS, 92) {
                 self.line(&format!("  {}", p.yellow(&l)));

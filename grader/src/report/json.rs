@@ -4,7 +4,7 @@
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "main", "untimed", "hidden", "points", "max_points", "passed", "kind", "message", "expected", "actual",
 //! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms", "sandbox"}],
-//! "notes", "tampered", "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
+//! "notes", "tampered", "seed", "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
 //! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
 //! (`wrong_order`, ...). `hidden` is true for a check of `grader/checks/hidden/<slug>.rs`; this
 //! report (the instructor's) keeps all of a hidden check's details.
@@ -72,6 +72,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                 "build": build,
                 "notes": r.notes,
                 "tampered": r.tampered,
+                "seed": r.seed,
                 "warnings": r.warnings.iter().map(|w| json!({"lint": w.lint, "rendered": w.rendered})).collect::<Vec<_>>(),
                 "checks": checks,
             })
@@ -169,5 +170,6 @@ pub fn exercise_from(
             .and_then(|m| u32::try_from(m).ok()),
         reused: true,
         tampered: strings(&value["tampered"]).unwrap_or_default(),
+        seed: value["seed"].as_u64(),
     })
 }
