@@ -148,7 +148,12 @@ pub enum Command {
         hints: bool,
     },
     /// For maintainers: every solution passes, every stub fails, every wrong solution fails as expected.
-    Verify { exercises: Vec<String> },
+    Verify {
+        exercises: Vec<String>,
+        /// Run every check under seeds 1 to K (default 3). `--seed N` runs seed N alone.
+        #[arg(long, value_name = "K")]
+        seeds: Option<u64>,
+    },
     /// For maintainers: regenerate the expected transcripts (fixtures/) from the solutions.
     Bless { exercises: Vec<String> },
     /// For instructors: write the student edition into DIR, a new folder: the repository students
@@ -182,13 +187,16 @@ pub enum Command {
         #[arg(long)]
         github_output: bool,
     },
-    /// For maintainers: make or change a known-wrong solution. Prints an editable copy of the
-    /// solution (with the mistake's patch applied, if it exists); `--save` writes
-    /// fixtures/wrong/<slug>/<mistake>.patch from it.
+    /// For maintainers: make or change a known-wrong solution (or, with --right, an alternative
+    /// correct design). Prints an editable copy of the solution (with the patch applied, if it
+    /// exists); `--save` writes fixtures/wrong/<slug>/<mistake>.patch (fixtures/right/...) from it.
     Mistake {
         exercise: String,
         /// The mistake's name, in lowercase words joined by `-` (e.g. `sleeps-milliseconds`).
         mistake: String,
+        /// An alternative correct design, which must pass every check (fixtures/right/).
+        #[arg(long)]
+        right: bool,
         /// Write the patch from the edited copy.
         #[arg(long, conflicts_with = "fresh")]
         save: bool,
@@ -340,7 +348,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 (None, false, _) => unreachable!("clap requires an exercise without --list"),
             },
         ),
-        Command::Verify { exercises } => verify::run(&ctx, &exercises),
+        Command::Verify { exercises, seeds } => verify::run(&ctx, &exercises, seeds),
         Command::Bless { exercises } => verify::bless(&ctx, &exercises),
         Command::Publish { dir } => publish::run(&ctx, &dir),
         Command::Grade {
@@ -366,8 +374,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Mistake {
             exercise,
             mistake,
+            right,
             save,
             fresh,
-        } => mistake::run(&ctx, &exercise, &mistake, save, fresh),
+        } => mistake::run(&ctx, &exercise, &mistake, right, save, fresh),
     }
 }

@@ -242,7 +242,12 @@ impl Course {
 
     /// Known-wrong solutions for `ex`, each a `<mistake>.patch` (see [`crate::mistakes`]).
     pub fn wrong_dir(&self, ex: &Exercise) -> PathBuf {
-        self.root.join("fixtures").join("wrong").join(&ex.slug)
+        self.shelf_dir(ex, crate::mistakes::Shelf::Wrong)
+    }
+
+    /// Where the patches of one shelf live: `fixtures/wrong/<slug>` or `fixtures/right/<slug>`.
+    pub fn shelf_dir(&self, ex: &Exercise, shelf: crate::mistakes::Shelf) -> PathBuf {
+        self.root.join("fixtures").join(shelf.dir()).join(&ex.slug)
     }
 }
 

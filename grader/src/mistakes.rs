@@ -1,4 +1,7 @@
-//! Known-wrong solutions, each kept as the smallest description of its mistake: a patch.
+//! Known-wrong solutions, each kept as the smallest description of its mistake: a patch. And,
+//! in the same form, alternative correct designs (`fixtures/right/<slug>/<design>.patch`, whose
+//! header has only `about`): other ways to meet the contract than the reference's, which must
+//! pass every check, so that no check fails a learner's correct design.
 //!
 //! `fixtures/wrong/<slug>/<mistake>.patch` is a TOML header (what the mistake is, and the verdict
 //! each check must give it) followed by a unified diff against the exercise's solution crate:
@@ -81,14 +84,41 @@ pub struct Hunk {
     pub new_no_eol: bool,
 }
 
-/// The file of the wrong solution `name` of exercise `ex`.
-pub fn patch_path(course: &Course, ex: &Exercise, name: &str) -> PathBuf {
-    course.wrong_dir(ex).join(format!("{name}.patch"))
+/// Which patches: known-wrong solutions, or alternative correct designs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shelf {
+    /// `fixtures/wrong/<slug>/`: each must fail the checks its header lists, as it lists.
+    Wrong,
+    /// `fixtures/right/<slug>/`: each must pass every check.
+    Right,
 }
 
-/// The names of an exercise's wrong solutions, sorted.
-pub fn list(course: &Course, ex: &Exercise) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(course.wrong_dir(ex)) else {
+impl Shelf {
+    /// The folder under `fixtures/`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Shelf::Wrong => "wrong",
+            Shelf::Right => "right",
+        }
+    }
+
+    /// What one patch of the shelf is, in words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Shelf::Wrong => "wrong solution",
+            Shelf::Right => "alternative design",
+        }
+    }
+}
+
+/// The file of the patch `name` of exercise `ex` on `shelf`.
+pub fn patch_path(course: &Course, ex: &Exercise, shelf: Shelf, name: &str) -> PathBuf {
+    course.shelf_dir(ex, shelf).join(format!("{name}.patch"))
+}
+
+/// The names of an exercise's patches on `shelf`, sorted.
+pub fn list(course: &Course, ex: &Exercise, shelf: Shelf) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(course.shelf_dir(ex, shelf)) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
@@ -103,16 +133,16 @@ pub fn list(course: &Course, ex: &Exercise) -> Vec<String> {
     names
 }
 
-/// Reads and parses a wrong solution.
-pub fn load(course: &Course, ex: &Exercise, name: &str) -> Result<Mistake> {
-    let path = patch_path(course, ex, name);
+/// Reads and parses a patch.
+pub fn load(course: &Course, ex: &Exercise, shelf: Shelf, name: &str) -> Result<Mistake> {
+    let path = patch_path(course, ex, shelf, name);
     let shown = path
         .strip_prefix(&course.root)
         .unwrap_or(&path)
         .display()
         .to_string();
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {shown}"))?;
-    parse(&text).with_context(|| format!("{shown} is not a valid wrong solution"))
+    parse(&text).with_context(|| format!("{shown} is not a valid {}", shelf.what()))
 }
 
 /// Parses a wrong solution's text: the TOML header, then the diff.
@@ -341,8 +371,14 @@ pub fn apply(original: &str, patch: &FilePatch) -> Result<String, String> {
 /// Makes `dst` the solution crate of `ex` with the wrong solution `name` applied. Only files whose
 /// content changes are written (so cargo rebuilds only what a changed patch touched); files left
 /// from an earlier version of the patch are removed.
-pub fn materialize(course: &Course, ex: &Exercise, name: &str, dst: &Path) -> Result<()> {
-    let mistake = load(course, ex, name)?;
+pub fn materialize(
+    course: &Course,
+    ex: &Exercise,
+    shelf: Shelf,
+    name: &str,
+    dst: &Path,
+) -> Result<()> {
+    let mistake = load(course, ex, shelf, name)?;
     let solution = course.solution_dir(ex);
     if !solution.join("Cargo.toml").is_file() {
         bail!(
@@ -354,7 +390,7 @@ pub fn materialize(course: &Course, ex: &Exercise, name: &str, dst: &Path) -> Re
         );
     }
     let mut files = read_crate(&solution)?;
-    let shown = format!("fixtures/wrong/{}/{name}.patch", ex.slug);
+    let shown = format!("fixtures/{}/{}/{name}.patch", shelf.dir(), ex.slug);
     for patch in &mistake.files {
         let original = files.get(&patch.path);
         match (patch.action, original) {

@@ -248,15 +248,16 @@ fn run(check: &Check, job: Job) {
         }
         poll
     });
-    let (result, virtual_time) = match runtime.block_on(async { tokio::task::spawn_local(task).await }) {
-        Ok(done) => done,
-        // The body catches its own panics, and nothing aborts the task: only a panic in the
-        // harness's own wrapper could land here.
-        Err(e) => {
-            eprintln!("the check's task ended without a result: {e}");
-            end(3);
-        }
-    };
+    let (result, virtual_time) =
+        match runtime.block_on(async { tokio::task::spawn_local(task).await }) {
+            Ok(done) => done,
+            // The body catches its own panics, and nothing aborts the task: only a panic in the
+            // harness's own wrapper could land here.
+            Err(e) => {
+                eprintln!("the check's task ended without a result: {e}");
+                end(3);
+            }
+        };
 
     let recorded_panics = panics::recorded();
     let verdict = match result {

@@ -175,7 +175,8 @@ impl Rng {
 
     /// One short word.
     pub fn name(&mut self) -> &'static str {
-        *self.pick(WORDS)
+        let i = self.below(WORDS.len() as u64) as usize;
+        WORDS[i]
     }
 
     /// A random lowercase ASCII string of `len` letters (contents, payloads).

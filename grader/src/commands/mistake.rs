@@ -1,13 +1,15 @@
-//! `grader mistake EX NAME [--save | --fresh]`: the maintainer's way to make a known-wrong solution.
+//! `grader mistake EX NAME [--right] [--save | --fresh]`: the maintainer's way to make a
+//! known-wrong solution, or (`--right`) an alternative correct design.
 //!
 //! Without `--save`, it makes an editable copy of the solution crate (with the mistake's patch
 //! applied when it exists already) in the state directory and prints where; the maintainer puts
 //! the mistake in. `--save` writes `fixtures/wrong/<slug>/<name>.patch`: the header (kept from the
-//! existing patch, or a template to fill in) and the diff from the solution to the copy. The copy
+//! existing patch, or a template to fill in) and the diff from the solution to the copy
+//! (`fixtures/right/<slug>/<name>.patch` with `--right`). The copy
 //! is never overwritten without `--fresh`, so unsaved edits are not lost.
 
 use crate::cli::{Ctx, PASSED};
-use crate::mistakes;
+use crate::mistakes::{self, Shelf};
 use crate::outln;
 use anyhow::{Context, Result, bail};
 
@@ -16,7 +18,19 @@ const TEMPLATE: &str = "about = \"TODO: the mistake in one sentence, as a studen
      # (wrong_value, wrong_order, wrong_timing, sequential, blocked, never_waited, ...).\n\
      [checks]\n";
 
-pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Result<u8> {
+const RIGHT_TEMPLATE: &str = "about = \"TODO: the design in one sentence: how it meets the contract \
+     another way than the solution\"\n";
+
+pub fn run(
+    ctx: &Ctx,
+    exercise: &str,
+    name: &str,
+    right: bool,
+    save: bool,
+    fresh: bool,
+) -> Result<u8> {
+    let shelf = if right { Shelf::Right } else { Shelf::Wrong };
+    let flag = if right { " --right" } else { "" };
     ctx.course.require_instructors("mistake")?;
     let ex = ctx.course.resolve(exercise)?;
     if name.is_empty()
@@ -35,26 +49,30 @@ pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Re
             ctx.course.relative(&solution)
         );
     }
-    let copy = ctx.state.mistake_copy(&ex.slug, name);
-    let patch = mistakes::patch_path(&ctx.course, ex, name);
+    let copy = ctx
+        .state
+        .mistake_copy(&ex.slug, &format!("{}-{name}", shelf.dir()));
+    let patch = mistakes::patch_path(&ctx.course, ex, shelf, name);
     let shown_patch = ctx.course.relative(&patch);
 
     if save {
         if !copy.is_dir() {
             bail!(
-                "there is no copy to save. Make one first: cargo run -p grader -- mistake {} {name}",
+                "there is no copy to save. Make one first: cargo run -p grader -- mistake {} {name}{flag}",
                 ex.number
             );
         }
         let diff = mistakes::make_patch(&solution, &copy)?;
         if diff.is_empty() {
             bail!(
-                "the copy at {} is still the solution: put the mistake in it first",
+                "the copy at {} is still the solution: make your change in it first",
                 copy.display()
             );
         }
         let header = if patch.is_file() {
-            mistakes::load(&ctx.course, ex, name)?.header
+            mistakes::load(&ctx.course, ex, shelf, name)?.header
+        } else if right {
+            RIGHT_TEMPLATE.trim_end().to_string()
         } else {
             TEMPLATE.trim_end().to_string()
         };
@@ -73,10 +91,17 @@ pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Re
                     || (l.starts_with('-') && !l.starts_with("---")))
                 .count()
         );
-        outln!(
-            "Next: list the checks it must fail in its header, then prove it: cargo run -p grader -- verify {}",
-            ex.number
-        );
+        if right {
+            outln!(
+                "Next: say how the design differs in its header, then prove it passes: cargo run -p grader -- verify {}",
+                ex.number
+            );
+        } else {
+            outln!(
+                "Next: list the checks it must fail in its header, then prove it: cargo run -p grader -- verify {}",
+                ex.number
+            );
+        }
         return Ok(PASSED);
     }
 
@@ -92,7 +117,7 @@ pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Re
                 .with_context(|| format!("cannot remove {}", copy.display()))?;
         }
         if patch.is_file() {
-            mistakes::materialize(&ctx.course, ex, name, &copy)?;
+            mistakes::materialize(&ctx.course, ex, shelf, name, &copy)?;
             outln!(
                 "The solution with {shown_patch} applied is at:\n  {}",
                 copy.display()
@@ -103,14 +128,14 @@ pub fn run(ctx: &Ctx, exercise: &str, name: &str, save: bool, fresh: bool) -> Re
                 crate::state::write_if_changed(&copy.join(rel), text.as_bytes())?;
             }
             outln!(
-                "A copy of {} to put the mistake in is at:\n  {}",
+                "A copy of {} to change is at:\n  {}",
                 ctx.course.relative(&solution),
                 copy.display()
             );
         }
     }
     outln!(
-        "Edit it, then write the patch: cargo run -p grader -- mistake {} {name} --save",
+        "Edit it, then write the patch: cargo run -p grader -- mistake {} {name}{flag} --save",
         ex.number
     );
     Ok(PASSED)

@@ -32,6 +32,7 @@ use std::path::Path;
 pub const NEVER: &[&str] = &[
     "solutions",
     "fixtures/wrong",
+    "fixtures/right",
     "grader/tests",
     "grader/checks/hidden",
     "bench",

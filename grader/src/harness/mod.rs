@@ -41,6 +41,9 @@ pub enum Variant {
     /// A known-wrong solution: the solution with fixtures/wrong/<slug>/<mistake>.patch applied,
     /// in the state directory (see [`crate::mistakes`]).
     Wrong(String),
+    /// An alternative correct design: the solution with fixtures/right/<slug>/<design>.patch
+    /// applied, which must pass every check.
+    Right(String),
     /// Another submission's crate (for `diff --against PATH`).
     Other(PathBuf),
 }
@@ -80,6 +83,7 @@ impl Target {
             Variant::Wrong(mistake) => {
                 state.staged(&format!("mistake-{}-{mistake}", exercise.slug))
             }
+            Variant::Right(design) => state.staged(&format!("right-{}-{design}", exercise.slug)),
             Variant::Other(dir) => dir.clone(),
         };
         let solution = course.solution_dir(exercise);
@@ -88,6 +92,7 @@ impl Target {
             Variant::Student => "student".to_string(),
             Variant::Solution => "solution".to_string(),
             Variant::Wrong(mistake) => format!("wrong-{mistake}"),
+            Variant::Right(design) => format!("right-{design}"),
             Variant::Other(dir) => format!(
                 "other-{:08x}",
                 crate::state::hash_of(&dir.to_string_lossy()) as u32
@@ -96,6 +101,7 @@ impl Target {
         let member = format!("check-{}-{variant_name}-{}", exercise.slug, state.tag);
         let shown = match &variant {
             Variant::Wrong(mistake) => format!("fixtures/wrong/{}/{mistake}.patch", exercise.slug),
+            Variant::Right(design) => format!("fixtures/right/{}/{design}.patch", exercise.slug),
             _ => crate_dir
                 .strip_prefix(&course.root)
                 .unwrap_or(&crate_dir)
@@ -250,8 +256,13 @@ impl Builder<'_> {
         shared: &Shared,
     ) -> std::result::Result<(u64, u64, Vec<String>), (BuildError, Vec<String>)> {
         let broken = |m: String| (BuildError::Broken(m), Vec::new());
-        if let Variant::Wrong(mistake) = &t.variant {
-            crate::mistakes::materialize(self.course, &t.exercise, mistake, &t.crate_dir)
+        let patched = match &t.variant {
+            Variant::Wrong(name) => Some((crate::mistakes::Shelf::Wrong, name)),
+            Variant::Right(name) => Some((crate::mistakes::Shelf::Right, name)),
+            _ => None,
+        };
+        if let Some((shelf, name)) = patched {
+            crate::mistakes::materialize(self.course, &t.exercise, shelf, name, &t.crate_dir)
                 .map_err(|e| broken(format!("{e:#}")))?;
         }
         if !t.checks_file.is_file() {
@@ -467,26 +478,6 @@ pub fn shown_paths(text: &str, stage_dir: &Path, shown: &str) -> String {
     text.replace(&staged, &format!("{shown}{}", std::path::MAIN_SEPARATOR))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn after_a_timeout_only_harnesses_neither_built_nor_rejected_are_unsettled() {
-        let built = Ok(Built {
-            bin: PathBuf::from("bin"),
-            warnings: Vec::new(),
-        });
-        assert!(!unsettled(&built));
-        assert!(!unsettled(&Err(BuildError::DoesNotCompile("E0308".into()))));
-        assert!(!unsettled(&Err(BuildError::ChecksDoNotCompile(
-            "E0308".into()
-        ))));
-        assert!(unsettled(&Err(BuildError::Broken(String::new()))));
-        assert!(unsettled(&Err(BuildError::TimedOut(String::new()))));
-    }
-}
-
 /// The compiler flags of every harness build: the user's own (`RUSTFLAGS`, or cargo's encoded
 /// form when that is set, which wins), plus `--cfg tokio_unstable`, which a seeded runtime needs
 /// (`Builder::rng_seed`: tokio's random choices, such as an unbiased `select!`'s first branch,
@@ -507,4 +498,24 @@ pub fn rustflags() -> (&'static str, String) {
         flags.push_str(f);
     }
     ("RUSTFLAGS", flags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_timeout_only_harnesses_neither_built_nor_rejected_are_unsettled() {
+        let built = Ok(Built {
+            bin: PathBuf::from("bin"),
+            warnings: Vec::new(),
+        });
+        assert!(!unsettled(&built));
+        assert!(!unsettled(&Err(BuildError::DoesNotCompile("E0308".into()))));
+        assert!(!unsettled(&Err(BuildError::ChecksDoNotCompile(
+            "E0308".into()
+        ))));
+        assert!(unsettled(&Err(BuildError::Broken(String::new()))));
+        assert!(unsettled(&Err(BuildError::TimedOut(String::new()))));
+    }
 }

@@ -5,11 +5,18 @@
 //! - the untouched stub compiles and fails every check (a check that passes on `todo!()` code
 //!   could pass on broken code);
 //! - exactly one check is the main scenario;
+//! - every alternative correct design (fixtures/right/<slug>/<design>.patch) applies to the
+//!   solution and passes every check;
 //! - every known-wrong solution (fixtures/wrong/<slug>/<mistake>.patch) applies to the solution
 //!   and fails the checks its header lists, with the kind of failure it lists;
 //! - every check is failed by at least two wrong solutions;
 //! - the stub matches its record as shipped (fixtures/<slug>/shipped.toml, which `reset` restores);
 //! - nothing that ships to students gives a hidden check away (see [`hidden`]).
+//!
+//! All of it under several seeds (`--seeds K`: seeds 1 to K, default [`SEEDS`]; `--seed N`: N
+//! alone): a seeded check must be right for whatever inputs it draws, and a verdict that depends on
+//! an order tokio leaves open shows up as a verdict that changes with the seed. The stub is run
+//! under the first seed only (it stops at its first `todo!()` whatever the inputs).
 //!
 //! Hidden checks (grader/checks/hidden/<slug>.rs) are run like public ones: the solution must pass
 //! them, the stub fail them, and a wrong solution's header may list them.
@@ -18,7 +25,7 @@
 
 use crate::cli::{Ctx, FAILED, PASSED};
 use crate::harness::Variant;
-use crate::mistakes;
+use crate::mistakes::{self, Shelf};
 use crate::outcome::{ExerciseResult, Kind};
 use crate::outln;
 use crate::student_files;
@@ -31,18 +38,45 @@ mod hidden;
 /// Wrong solutions must fail this many times per check.
 const WRONG_PER_CHECK: usize = 2;
 
-pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
+/// How many seeds verify runs every check under, unless told otherwise.
+pub const SEEDS: u64 = 3;
+
+/// The seeds to verify under: `--seed N` alone, else 1 to `count`.
+pub fn seeds(ctx: &Ctx, count: Option<u64>) -> Result<Vec<u64>> {
+    if ctx.limits.seed_chosen {
+        if count.is_some() {
+            anyhow::bail!("give --seed N (one seed) or --seeds K (seeds 1 to K), not both");
+        }
+        return Ok(vec![ctx.limits.seed]);
+    }
+    let count = count.unwrap_or(SEEDS);
+    if count == 0 {
+        anyhow::bail!("--seeds must be at least 1");
+    }
+    Ok((1..=count).collect())
+}
+
+pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
     ctx.course.require_instructors("verify")?;
     let p = ctx.paint();
     let exercises = ctx.course.select(names)?;
+    let seeds = seeds(ctx, seed_count)?;
     let mut targets = Vec::new();
     let mut expectations = Vec::new();
-    let session = ctx.session();
+    let mut designs = Vec::new();
+    let mut session = ctx.session();
     for ex in &exercises {
         targets.push(session.target(ex, Variant::Solution));
         targets.push(session.target(ex, Variant::Student));
-        for name in mistakes::list(&ctx.course, ex) {
-            let expect = mistakes::load(&ctx.course, ex, &name).map(|m| m.expect);
+        for name in mistakes::list(&ctx.course, ex, Shelf::Right) {
+            let loaded = mistakes::load(&ctx.course, ex, Shelf::Right, &name).map(|m| m.expect);
+            if loaded.is_ok() {
+                targets.push(session.target(ex, Variant::Right(name.clone())));
+            }
+            designs.push((ex.slug.clone(), name, loaded));
+        }
+        for name in mistakes::list(&ctx.course, ex, Shelf::Wrong) {
+            let expect = mistakes::load(&ctx.course, ex, Shelf::Wrong, &name).map(|m| m.expect);
             if expect.is_ok() {
                 targets.push(session.target(ex, Variant::Wrong(name.clone())));
             }
@@ -50,8 +84,46 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         }
     }
     let started = Instant::now();
-    let results = session.run(&targets, false, |_| {})?;
+    // One run per seed: the first builds, the others only run the checks again. The stub is
+    // left out after the first.
+    let mut runs: Vec<(u64, Vec<crate::outcome::ExerciseResult>)> = Vec::new();
+    for (i, &seed) in seeds.iter().enumerate() {
+        session.limits.seed = seed;
+        session.limits.seed_chosen = true;
+        let these: Vec<_> = targets
+            .iter()
+            .filter(|t| i == 0 || t.variant != Variant::Student)
+            .cloned()
+            .collect();
+        runs.push((seed, session.run(&these, false, |_| {})?));
+    }
     let real = started.elapsed();
+    let results = &runs[0].1;
+    // The result of `variant` of `slug` under each seed, in seed order.
+    let under_seeds =
+        |slug: &str, variant: &Variant| -> Vec<(u64, &crate::outcome::ExerciseResult)> {
+            runs.iter()
+                .filter_map(|(seed, rs)| {
+                    rs.iter()
+                        .find(|r| r.exercise.slug == slug && &r.variant == variant)
+                        .map(|r| (*seed, r))
+                })
+                .collect()
+        };
+    outln!(
+        "Every check runs under {} ({}).",
+        if seeds.len() == 1 {
+            "one seed"
+        } else {
+            "these seeds"
+        },
+        seeds
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    outln!();
 
     let mut problems = 0usize;
     let mut unsound: Vec<&str> = Vec::new();
@@ -87,19 +159,7 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         match build_problem(solution) {
             Some(why) => report(false, format!("the solution does not build: {why}")),
             None => {
-                let failing: Vec<String> = solution
-                    .checks
-                    .iter()
-                    .filter(|c| !c.outcome.passed())
-                    .map(|c| {
-                        format!(
-                            "{} ({}: {})",
-                            c.info.name,
-                            c.outcome.kind().map_or("?", |k| k.name()),
-                            c.outcome.message()
-                        )
-                    })
-                    .collect();
+                let failing = failing_under_seeds(&under_seeds(&ex.slug, &Variant::Solution));
                 report(
                     failing.is_empty() && !solution.checks.is_empty(),
                     if failing.is_empty() {
@@ -188,6 +248,34 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
             }
         }
 
+        for (slug, name, loaded) in &designs {
+            if slug != &ex.slug {
+                continue;
+            }
+            if let Err(e) = loaded {
+                report(false, format!("right/{name}: {e:#}"));
+                continue;
+            }
+            let variant = Variant::Right(name.clone());
+            let design = of(&variant).expect("design target");
+            if let Some(why) = build_problem(design) {
+                report(false, format!("right/{name} does not build: {why}"));
+                continue;
+            }
+            let failing = failing_under_seeds(&under_seeds(&ex.slug, &variant));
+            report(
+                failing.is_empty(),
+                if failing.is_empty() {
+                    format!("right/{name} passes all {} checks", design.checks.len())
+                } else {
+                    format!(
+                        "right/{name}, a correct design, fails {}",
+                        failing.join("; ")
+                    )
+                },
+            );
+        }
+
         let mut caught: BTreeMap<&str, usize> = solution
             .checks
             .iter()
@@ -218,35 +306,52 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
                 continue;
             }
             let mut confirmed = Vec::new();
+            let seeded = under_seeds(&ex.slug, &Variant::Wrong(name.clone()));
             for (check, kind) in &expect.checks {
-                let Some(c) = wrong.checks.iter().find(|c| &c.info.name == check) else {
+                if !wrong.checks.iter().any(|c| &c.info.name == check) {
                     report(
                         false,
                         format!("wrong/{name} names a check that does not exist: {check}"),
                     );
                     continue;
-                };
-                let got = c.outcome.kind().map(Kind::name);
-                if !c.outcome.passed() && got == Some(kind.as_str()) {
-                    *caught.entry(c.info.name.as_str()).or_default() += 1;
+                }
+                // It must fail as listed under every seed.
+                let mut all = true;
+                for (seed, r) in &seeded {
+                    let Some(c) = r.checks.iter().find(|c| &c.info.name == check) else {
+                        continue;
+                    };
+                    let got = c.outcome.kind().map(Kind::name);
+                    if !c.outcome.passed() && got == Some(kind.as_str()) {
+                        continue;
+                    }
+                    all = false;
+                    if c.outcome.passed() {
+                        report(
+                            false,
+                            format!(
+                                "wrong/{name} ({}) PASSES {check} under seed {seed}; expected it to fail with {kind}",
+                                expect.about
+                            ),
+                        );
+                    } else {
+                        report(
+                            false,
+                            format!(
+                                "wrong/{name} fails {check} with {} under seed {seed}, expected {kind}: {}",
+                                got.unwrap_or_default(),
+                                c.outcome.message()
+                            ),
+                        );
+                    }
+                    break;
+                }
+                if all {
+                    let c = wrong.checks.iter().find(|c| &c.info.name == check);
+                    if let Some(c) = c {
+                        *caught.entry(c.info.name.as_str()).or_default() += 1;
+                    }
                     confirmed.push(format!("{check} ({kind})"));
-                } else if c.outcome.passed() {
-                    report(
-                        false,
-                        format!(
-                            "wrong/{name} ({}) PASSES {check}; expected it to fail with {kind}",
-                            expect.about
-                        ),
-                    );
-                } else {
-                    report(
-                        false,
-                        format!(
-                            "wrong/{name} fails {check} with {}, expected {kind}: {}",
-                            got.unwrap_or_default(),
-                            c.outcome.message()
-                        ),
-                    );
                 }
             }
             if !confirmed.is_empty() {
@@ -303,6 +408,27 @@ pub fn run(ctx: &Ctx, names: &[String]) -> Result<u8> {
         outln!("{}", p.red(&format!("{problems} problem(s).")));
         Ok(FAILED)
     }
+}
+
+/// The checks that failed under some seed, each with the first seed and what it said.
+fn failing_under_seeds(seeded: &[(u64, &crate::outcome::ExerciseResult)]) -> Vec<String> {
+    let mut failing: Vec<String> = Vec::new();
+    let mut named: Vec<&str> = Vec::new();
+    for (seed, r) in seeded {
+        for c in r.checks.iter().filter(|c| !c.outcome.passed()) {
+            if named.contains(&c.info.name.as_str()) {
+                continue;
+            }
+            named.push(&c.info.name);
+            failing.push(format!(
+                "{} under seed {seed} ({}: {})",
+                c.info.name,
+                c.outcome.kind().map_or("?", |k| k.name()),
+                c.outcome.message()
+            ));
+        }
+    }
+    failing
 }
 
 /// Whether the stub of `ex` matches its record as shipped, and what to say about it.
