@@ -34,6 +34,8 @@ pub struct Outcome {
     /// The protection the check process ran under, as its report says (`landlock v7`, or
     /// `none: <why>`); empty when there was no report to say it.
     pub sandbox: String,
+    /// Whether the check drew its inputs from the run's seed.
+    pub seeded: bool,
 }
 
 impl Outcome {
@@ -54,6 +56,7 @@ impl Outcome {
             stdout: String::new(),
             stderr: String::new(),
             sandbox: String::new(),
+            seeded: false,
         }
     }
 

@@ -109,6 +109,7 @@ fn from_report(r: Report, f: &Finished) -> Outcome {
         virtual_ms: Some(r.virtual_ms),
         sandbox: r.sandbox,
         judged: r.judged,
+        seeded: r.seeded,
         ..Outcome::failed(Kind::Crashed, "")
     }
 }

@@ -222,6 +222,7 @@ fn run(check: &Check, job: Job) {
         report.compared = crate::expect::compared();
         report.wall_ms = ms(crate::clock::wall_elapsed());
         report.sandbox = sandbox();
+        report.seeded = crate::seed::drawn();
         report.judged = judged(paused, crate::clock::try_elapsed().unwrap_or_default());
         if !write_first(&report) {
             return false; // the check ended on its own first; its report stands
@@ -248,16 +249,19 @@ fn run(check: &Check, job: Job) {
         }
         poll
     });
-    let (result, virtual_time) =
-        match runtime.block_on(async { tokio::task::spawn_local(task).await }) {
-            Ok(done) => done,
-            // The body catches its own panics, and nothing aborts the task: only a panic in the
-            // harness's own wrapper could land here.
-            Err(e) => {
-                eprintln!("the check's task ended without a result: {e}");
-                end(3);
-            }
-        };
+    let (result, virtual_time) = match runtime.block_on(async {
+        let body = tokio::task::spawn_local(task);
+        let _ = crate::recording::BODY.set(body.id());
+        body.await
+    }) {
+        Ok(done) => done,
+        // The body catches its own panics, and nothing aborts the task: only a panic in the
+        // harness's own wrapper could land here.
+        Err(e) => {
+            eprintln!("the check's task ended without a result: {e}");
+            end(3);
+        }
+    };
 
     let recorded_panics = panics::recorded();
     let verdict = match result {
@@ -287,6 +291,7 @@ fn run(check: &Check, job: Job) {
     report.virtual_ms = ms(virtual_time);
     report.wall_ms = ms(crate::clock::wall_elapsed());
     report.sandbox = sandbox();
+    report.seeded = crate::seed::drawn();
     report.judged = judged(check.paused, virtual_time);
     if let Err(fail) = verdict {
         report.verdict = Verdict::Failed {

@@ -417,6 +417,9 @@ pub struct Report {
     pub sandbox: String,
     /// The duration the check judged, and its clock (absent from a report that did not say).
     pub judged: Option<Judged>,
+    /// Whether the check drew inputs from the run's seed (`crate::seed::rng`): then the seed is
+    /// what it takes to see the same failure again.
+    pub seeded: bool,
 }
 
 impl Report {
@@ -435,6 +438,7 @@ impl Report {
             wall_ms: 0.0,
             sandbox: String::new(),
             judged: None,
+            seeded: false,
         }
     }
 
@@ -484,6 +488,7 @@ impl Report {
         if let Some(j) = self.judged {
             f.put("judged", &format!("{:.3} {}", j.ms, j.clock.name()));
         }
+        f.put("seeded", flag(self.seeded));
         let body = f.finish();
         let tag = mac(nonce, body.as_bytes());
         format!("{body}mac 16\n{tag:016x}\n")
@@ -538,6 +543,7 @@ impl Report {
                 "virtual_ms" => r.virtual_ms = number(&key, &value)?,
                 "wall_ms" => r.wall_ms = number(&key, &value)?,
                 "sandbox" => r.sandbox = value,
+                "seeded" => r.seeded = value == "1",
                 "judged" => {
                     let (ms, clock) = value
                         .split_once(' ')

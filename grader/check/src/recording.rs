@@ -8,8 +8,8 @@
 //!
 //! Alongside each line, the recording notes *which tokio task said it*, so the grader can draw
 //! one lane per task (`grader run`). Tasks are numbered 1, 2, 3... in the order of their first
-//! recorded line; a line said outside any spawned task (in the future given to `block_on`: a
-//! check's body) has no task. See [`Said`].
+//! recorded line; a line said by the check's body itself (a task of its own, see `harness`), or
+//! outside any task, has no task: it is the `main` lane. See [`Said`].
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -93,11 +93,16 @@ fn sink(text: String) {
     }
     let line = awaitlings::format_line(crate::clock::elapsed(), &text);
     if let Some(recording) = lock().as_mut() {
-        recording.push(line.clone(), tokio::task::try_id());
+        let task = tokio::task::try_id().filter(|id| Some(id) != BODY.get());
+        recording.push(line.clone(), task);
     }
     // Ignore a closed stdout: printing is a courtesy, the recording is what the grader reads.
     let _ = writeln!(std::io::stdout(), "{line}");
 }
+
+/// The task that runs the check's body: what it says is `main`'s, as in a program whose `main`
+/// awaits the code under test itself. Set by the harness once it has spawned the body.
+pub(crate) static BODY: std::sync::OnceLock<tokio::task::Id> = std::sync::OnceLock::new();
 
 /// For checks: the next `say!` of exactly `text` panics instead of printing, inside whatever task
 /// says it (once; later lines print as usual). This is how a check makes one of the student's

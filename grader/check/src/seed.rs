@@ -37,6 +37,11 @@ pub fn seed() -> u64 {
 /// that makes two draws from two fresh generators still gets different values from each.
 static MADE: AtomicU64 = AtomicU64::new(0);
 
+/// Whether this check has drawn from the seed (the report says so).
+pub(crate) fn drawn() -> bool {
+    MADE.load(Ordering::Relaxed) > 0
+}
+
 /// A fresh generator for the running check: the same for the same seed, check and call.
 pub fn rng() -> Rng {
     let n = MADE.fetch_add(1, Ordering::Relaxed);

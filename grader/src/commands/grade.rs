@@ -86,6 +86,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         }
     }
 
+    // Said before the results, so a run cut short still says which inputs it drew.
+    crate::errln!(
+        "grading with seed {} (`--seed {}` draws the same inputs again)",
+        ctx.limits.seed,
+        ctx.limits.seed
+    );
     let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
     let results = session.run(&targets, false, |event| bar.on(&event))?;
     bar.done();

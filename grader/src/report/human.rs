@@ -270,7 +270,12 @@ impl<W: Write> Human<W> {
                 ))
             ));
         }
-        if let Some(seed) = r.seed.filter(|_| !r.passed() && !r.checks.is_empty()) {
+        // Only where it helps: a failing check that drew its inputs from the seed.
+        let drew = r
+            .checks
+            .iter()
+            .any(|c| c.outcome.seeded && !c.outcome.passed());
+        if let Some(seed) = r.seed.filter(|_| drew) {
             let again = format!(
                 "These checks drew their inputs from seed {seed}: `cargo run -p grader -- check {:02} \
                  --seed {seed}` runs them again on the same inputs.",

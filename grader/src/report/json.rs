@@ -3,7 +3,7 @@
 //! Shape (version 1): `{"version":1, "points", "max_points", "passed", "exercises":[{"number",
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "main", "untimed", "hidden", "points", "max_points", "passed", "kind", "message", "expected", "actual",
-//! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms", "sandbox"}],
+//! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms", "sandbox", "seeded"}],
 //! "notes", "tampered", "seed", "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
 //! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
 //! (`wrong_order`, ...). `hidden` is true for a check of `grader/checks/hidden/<slug>.rs`; this
@@ -58,6 +58,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "virtual_ms": c.outcome.virtual_ms,
                         "wall_ms": c.outcome.wall_ms,
                         "sandbox": c.outcome.sandbox,
+                        "seeded": c.outcome.seeded,
                         "judged": c.outcome.judged.map(|j| json!({"ms": j.ms, "clock": j.clock.name()})),
                     })
                 })
@@ -128,6 +129,7 @@ pub fn exercise_from(
         outcome.virtual_ms = c["virtual_ms"].as_f64();
         outcome.wall_ms = c["wall_ms"].as_f64()?;
         outcome.sandbox = text(&c["sandbox"]).unwrap_or_default();
+        outcome.seeded = c["seeded"].as_bool().unwrap_or(false);
         // Absent in results kept before checks said which clock they judge by.
         outcome.judged = c["judged"]["ms"].as_f64().and_then(|ms| {
             Some(crate::outcome::Judged {

@@ -330,7 +330,7 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
                         report(
                             false,
                             format!(
-                                "wrong/{name} ({}) PASSES {check} under seed {seed}; expected it to fail with {kind}",
+                                "wrong/{name} ({}) PASSES {check}; expected it to fail with {kind} (seed {seed})",
                                 expect.about
                             ),
                         );
@@ -338,7 +338,7 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
                         report(
                             false,
                             format!(
-                                "wrong/{name} fails {check} with {} under seed {seed}, expected {kind}: {}",
+                                "wrong/{name} fails {check} with {}, expected {kind} (seed {seed}): {}",
                                 got.unwrap_or_default(),
                                 c.outcome.message()
                             ),
