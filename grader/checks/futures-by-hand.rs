@@ -493,16 +493,22 @@ pub fn checks() -> Vec<Check> {
                     describe_poll(&poll, woke)
                 ));
                 if poll.is_pending() {
-                    expect(
-                        woke > 0,
-                        Kind::WrongValue,
-                        "a lost wake-up: the value was set on another thread while the poll was \
-                         between looking at the value and storing its waker, and the waker was \
-                         never woken. set() found no waker to wake, and then the poll stored \
-                         one and returned Pending with the value already there: the task would \
-                         sleep forever. In poll, look at the value and store the waker under one \
-                         lock (one `lock()` for the whole of poll).",
-                    )?;
+                    if woke == 0 {
+                        let why = if set_wakes_a_stored_waker() {
+                            "a lost wake-up: the value was set on another thread while the poll \
+                             was between looking at the value and storing its waker, and the \
+                             waker was never woken. set() found no waker to wake, and then the \
+                             poll stored one and returned Pending with the value already there: \
+                             the task would sleep forever. In poll, look at the value and store \
+                             the waker under one lock (one `lock()` for the whole of poll)."
+                        } else {
+                            "the waker the poll kept was never woken, though the value came just \
+                             after: set() does not wake a stored waker at all (another cell, \
+                             polled and then set, was not woken either). set() must take the \
+                             waker the latest Pending poll left and wake it."
+                        };
+                        return Err(Fail::new(Kind::WrongValue, why));
+                    }
                     let poll = poll_by_hand(getter.as_mut(), &waker);
                     record_line(format!(
                         "poll 2, after the wake-up: {}",
@@ -864,18 +870,24 @@ pub fn checks() -> Vec<Check> {
                     }
                 }
                 if !wrong.is_empty() {
+                    let all = [took_a, took_b, took_c, took_c_inner];
                     let why = if took_b == late + b {
                         " B measured from the instant it was created, with A, and not from its \
                          own first poll: every Timed must note its own start at its own first \
                          poll, in its own `started` field (not in timed(), and not in anything \
                          all Timed share, such as a static)."
-                    } else if took_b.is_zero() || took_a.is_zero() {
-                        " Nothing measured: is the start taken again on every poll, or on \
-                         std's clock?"
+                    } else if all.iter().all(|took| took.is_zero()) {
+                        " Nothing measured at all: is the start taken again on every poll (so \
+                         the last poll, which finds the future Ready, measures from itself)?"
+                    } else if all.iter().all(|took| *took < ms(50)) {
+                        " That is real time, not the runtime's: std::time::Instant follows the \
+                         wall clock, which hardly moves while tokio's paused clock jumps ahead. \
+                         Use tokio::time::Instant."
                     } else {
-                        " Each Timed measures from its own first poll to the poll at which its \
-                         own future is Ready, on tokio's clock, whatever other Timed run beside \
-                         it."
+                        " Some Timed measured from another one's start, or from when another one \
+                         finished: a start kept somewhere all Timed share (a static, a \
+                         thread-local) instead of in each Timed. Keep it in each Timed's own \
+                         `started` field, noted at its own first poll."
                     };
                     return Err(Fail::new(
                         Kind::WrongTiming,
@@ -1063,12 +1075,13 @@ async fn expect_value_before_wake(dish: &'static str) -> Result<(), Fail> {
         let verdict = expect(
             after.is_pending(),
             Kind::WrongValue,
-            "set() woke the waiting task before it stored the value. The check had the getter \
-             polled the moment set() woke its waker (a runtime with more threads may poll the \
-             woken task at once, on another thread): the poll found no value and returned \
-             Pending, leaving a new waker, and then the value came with nobody to wake. The task \
-             would sleep forever with its value right there. In set(), store the value and take \
-             the waker under one lock, and wake the waker after that.",
+            "set() woke the waiting task before the value was there for a poll to see. The \
+             check had the getter polled the moment set() woke its waker (a runtime with more \
+             threads may poll the woken task at once, on another thread): the poll found no value \
+             and returned Pending, leaving a new waker, and then set() went on and the value \
+             came with nobody to wake. The task would sleep forever with its value right there. \
+             In set(), store the value and take the waker under one lock, and wake the waker \
+             only after that: waking is the last thing set() does.",
         );
         (lines, verdict)
     })
@@ -1078,6 +1091,19 @@ async fn expect_value_before_wake(dish: &'static str) -> Result<(), Fail> {
         record_line(line);
     }
     verdict
+}
+
+/// Whether `set()` wakes the waker a Pending poll left, in the plainest case (one thread, one
+/// poll, then set): tells a poll that loses the race apart from a set that never wakes anyone.
+fn set_wakes_a_stored_waker() -> bool {
+    let (setter, getter) = cell::<Order>();
+    let mut getter = pin!(getter);
+    let (wakes, waker) = CountingWaker::new();
+    if poll_by_hand(getter.as_mut(), &waker).is_ready() {
+        return true;
+    }
+    setter.set(Order("probe"));
+    wakes.take() > 0
 }
 
 /// The waiting task was not finished 10 s after its value was set.
