@@ -44,12 +44,15 @@
 //! The timing wrapper (`timed`, `Timed`):
 //! - "awaiting `timed(future)` gives `(the future's output, how long it took)`":
 //!   `timed-measures-its-future`, `timed-side-by-side`;
-//! - "takes exactly as long as the future alone": `timed-measures-its-future`;
+//! - "takes exactly as long as the future alone": `timed-measures-its-future` (its last sleep has a
+//!   few odd milliseconds, so a Timed that looks at its future again only now and then, on a timer
+//!   of its own, ends late), `timed-side-by-side`;
 //! - "measured from `Timed`'s first poll", not from its creation, "or waiting in a spawned task's
 //!   queue": `timed-starts-at-first-poll` (awaited, and spawned, after an idle stretch),
 //!   `timed-side-by-side`;
 //! - "to the poll at which the inner future is `Ready`" (a start taken once, not at every poll):
-//!   `timed-measures-its-future` (a future that sleeps in one to three steps);
+//!   `timed-measures-its-future` (a future that sleeps in one to three steps), and every other
+//!   `timed-*` check;
 //! - "the clock is tokio's": `timed-measures-its-future`, `timed-starts-at-first-poll`,
 //!   `timed-side-by-side`; "one that is `Ready` at once took `0 s`": `timed-measures-its-future`;
 //! - "every poll polls the inner future with the same `Context`": `timed-passes-the-waker-on`,
@@ -63,9 +66,13 @@
 //! so a `run()` that merely replays the expected lines earns nothing. No clause is judged by the
 //! demo alone.
 //!
-//! What no check can judge: the lesson's "wake *outside* the lock if you can" is advice, not a
-//! rule (a `set` that wakes while holding its lock, after storing the value, is correct: the
-//! woken poll waits for the lock and then finds the value), and "`will_wake` spares a clone" is an
+//! What no check can judge on its own: "`Pending` until set" can only be broken by a panic or a
+//! hang (before `set` there is no value to be Ready with), which the checks above report; "`Send`"
+//! is the compiler's to check (these checks move setters and getters to other threads, so a cell
+//! that is not `Send` does not compile); the lesson's "wake *outside* the lock if you can" is
+//! advice, not a rule (a `set` that wakes while holding its lock, after storing the value, is
+//! correct: the woken poll waits for the lock and then finds the value; `set-from-another-thread`
+//! waits 2 s for such a poll before it lets `set` go on); and "`will_wake` spares a clone" is an
 //! optimisation nobody can see from outside.
 
 use awaitlings_check::check::secs;
@@ -1078,11 +1085,11 @@ async fn expect_value_before_wake(dish: &'static str) -> Result<(), Fail> {
         let verdict = expect(
             after.is_pending(),
             Kind::WrongValue,
-            "set() woke the waiting task before the value was there for a poll to see. The \
-             check had the getter polled the moment set() woke its waker (a runtime with more \
-             threads may poll the woken task at once, on another thread): the poll found no value \
-             and returned Pending, leaving a new waker, and then set() went on and the value \
-             came with nobody to wake. The task would sleep forever with its value right there. \
+            "set() woke the waiting task before it stored the value (or before the value was \
+             there for a poll to see). The check had the getter polled the moment set() woke its \
+             waker (a runtime with more threads may poll the woken task at once, on another \
+             thread): the poll found no value and returned Pending, leaving a new waker, and \
+             then set() went on and the value came with nobody to wake. The task would sleep forever with its value right there. \
              In set(), store the value and take the waker under one lock, and wake the waker \
              only after that: waking is the last thing set() does.",
         );
