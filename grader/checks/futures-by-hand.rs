@@ -465,17 +465,41 @@ pub fn checks() -> Vec<Check> {
                 let hook = {
                     let setting = setting.clone();
                     move || {
-                        let thread = std::thread::spawn(move || {
-                            setter.set(Order(dish));
-                            let _ = set_done.send(());
+                        let started = Arc::new(AtomicBool::new(false));
+                        let thread = std::thread::spawn({
+                            let started = started.clone();
+                            move || {
+                                started.store(true, Ordering::SeqCst);
+                                setter.set(Order(dish));
+                                let _ = set_done.send(());
+                            }
                         });
-                        let _ = set_finished.recv_timeout(ms(150));
+                        // Give set() 150 ms from the moment it has surely started (then it is
+                        // waiting for the lock this poll holds, as it should), and up to 2 s for
+                        // the thread to start at all on a busy machine.
+                        let give_up = std::time::Instant::now() + Duration::from_secs(2);
+                        loop {
+                            let was_started = started.load(Ordering::SeqCst);
+                            if set_finished.recv_timeout(ms(150)).is_ok()
+                                || was_started
+                                || std::time::Instant::now() >= give_up
+                            {
+                                break;
+                            }
+                        }
                         *setting.lock().unwrap() = Some(thread);
                     }
                 };
                 let (hooked, waker) = HookedWaker::new(Box::new(hook));
-                let mut getter = pin!(getter);
-                let poll = poll_by_hand(getter.as_mut(), &waker);
+                // The hooked poll waits for set()'s thread: it runs on a blocking thread, so the
+                // runtime's thread is never held.
+                let (poll, mut getter, waker) = tokio::task::spawn_blocking(move || {
+                    let mut getter = Box::pin(getter);
+                    let poll = poll_by_hand(getter.as_mut(), &waker);
+                    (poll, getter, waker)
+                })
+                .await
+                .map_err(|e| Fail::new(Kind::Panicked, format!("poll 1 panicked: {e}")))?;
                 let thread = setting.lock().unwrap().take();
                 let Some(thread) = thread else {
                     return Err(Fail::new(
