@@ -5,59 +5,82 @@
 //! poll returns, which waker is woken, how often, and when. Each poll is written to the check's
 //! transcript ("poll 1: Pending, did not wake the waker"), so a failure shows what happened.
 //!
-//! The cell (`cell`, `Setter`, `Getter`):
-//! - `pending-until-set`: a getter polled before its value is set is Pending, every time, and never
-//!   wakes its own waker (a Pending that wakes itself is busy polling: the task is polled again at
-//!   once, for nothing, forever); once the value is set the next poll is Ready with it;
-//! - `set-wakes-the-waiter`: `set` wakes the waker left by the Pending poll exactly once, and the
-//!   poll after that is Ready; and under tokio, a task awaiting the getter while another task sets
-//!   it at 1.5 s finishes at exactly 1.500 s, polled exactly twice (once to park, once woken);
-//! - `latest-waker-is-woken`: polled with waker A, then with waker B, the getter must wake B (the
-//!   waker of whoever waits *now*) and not A: a future can move between tasks, and the waker of
-//!   an older poll may lead to a task that no longer waits for it;
-//! - `set-before-first-poll`: a value set before anyone polled (on this thread, or on another one)
-//!   is not lost: the first poll is Ready at once, with no wake-up needed, and `set` does not trip
-//!   over the missing waker;
-//! - `value-arrives-mid-poll`: the value is set on another thread *during* the first poll, at
-//!   the moment the getter clones its waker to keep it (the check's waker runs a hook when it is
-//!   first cloned, and gives the other thread a moment). Either that poll sees the value, or the
-//!   waker it kept is woken and the next poll is Ready. A poll that looks at the value under one
-//!   lock and stores the waker under another loses the wake-up here, every time: the race that a
-//!   real program loses once in a million runs, made to happen on purpose;
-//! - `set-from-another-thread`: a task parked on the getter is woken by `set` from a blocking
-//!   thread, polled exactly twice; then `set` on another thread, with the getter polled the very
-//!   moment its waker is woken (the check's waker lets the check poll before `set` goes on, as a
-//!   runtime with more threads may): that poll must find the value, so a `set` that wakes before
-//!   it stores the value loses the wake-up every time; then a hundred rounds where a blocking
-//!   thread sets the value while the task may be anywhere in its poll all finish (a net for other
-//!   races, which rounds that pass cannot rule out).
+//! Every check but the demo draws its inputs from the run's seed (the grader prints it): the
+//! values put in cells, how many polls and wakers, how long each future sleeps and when it is
+//! first polled. The same seed gives the same inputs again (`--seed N`).
+//!
+//! ## The contract, clause by clause, and the checks that fail when only that clause is broken
+//!
+//! The cell (`cell`, `Setter`, `Getter`, in src/lib.rs):
+//! - "the value is not set yet: `Pending`": `pending-until-set` (polled a few times before any
+//!   value), `set-wakes-the-waiter`, `latest-waker-is-woken`, `timed-passes-the-waker-on`;
+//! - "this poll's waker is kept" (so that `set` can wake it): `set-wakes-the-waiter`,
+//!   `set-from-another-thread`, `value-arrives-mid-poll`, the demo;
+//! - "replacing any waker an earlier poll left": `latest-waker-is-woken` (two to four wakers, one
+//!   after another: only the last may be woken);
+//! - "the poll never wakes that waker itself" (busy polling): `pending-until-set`,
+//!   `set-wakes-the-waiter` and `set-from-another-thread` (a task awaiting the getter is polled
+//!   exactly twice), `timed-passes-the-waker-on`;
+//! - "the value is set: `Ready(value)`", the very value that was set (the checks' values are
+//!   neither `Clone` nor `Copy`): `pending-until-set`, `set-wakes-the-waiter`,
+//!   `latest-waker-is-woken`;
+//! - "whether it was set long before the first poll ... a value set before anyone polled is not
+//!   lost", and `set` "works ... before ... the getter is first polled" (no waker to wake yet):
+//!   `set-before-first-poll`;
+//! - "`Setter::set` wakes the waker of the latest `Pending` poll, exactly once, and no other":
+//!   `set-wakes-the-waiter` (once), `pending-until-set` (once, however many polls left that same
+//!   waker), `latest-waker-is-woken` (no other);
+//! - "a cell never set stays `Pending` for good": `pending-until-set` (its setter dropped unused,
+//!   the getter is still Pending and wakes nobody);
+//! - "`Setter` and `Getter` are `Send` ... the value may be set from another thread":
+//!   `set-before-first-poll`, `set-from-another-thread`, `value-arrives-mid-poll` (and the
+//!   compiler: these checks send them to other threads);
+//! - the lesson's "look at the value and store the waker under one lock": `value-arrives-mid-poll`
+//!   (the value is set on another thread at the very moment the poll keeps its waker);
+//! - the lesson's "store the value and take the waker under one lock, and wake only after that":
+//!   `set-from-another-thread` (the waker, when woken, has the getter polled at once, before
+//!   `set` can go on: a `set` that wakes before it stores the value fails every time).
 //!
 //! The timing wrapper (`timed`, `Timed`):
-//! - `timed-measures-its-future`: a future that sleeps 1 s and then 0.5 s took exactly 1.500 s of
-//!   virtual time, awaiting the wrapper takes no more than that, and a future Ready at once took
-//!   0 s. tokio's `Instant` follows the paused clock; std's does not (it measures microseconds);
-//!   a start taken again at every poll measures only the last stretch;
-//! - `timed-starts-at-first-poll`: a wrapper created, left alone for 2 s and then awaited measures
-//!   only its future's 1.5 s, as the contract says: the clock starts at the first poll;
-//! - `timed-passes-the-waker-on`: polled by hand around a getter, the wrapper is Pending without
-//!   waking anyone, `set` wakes the wrapper's waker, and the next poll is Ready; a wrapper around a
-//!   ready future is Ready on its first poll. The inner future must be polled with the same
-//!   `Context`, or its wake-ups go nowhere.
+//! - "awaiting `timed(future)` gives `(the future's output, how long it took)`":
+//!   `timed-measures-its-future`, `timed-side-by-side`;
+//! - "takes exactly as long as the future alone": `timed-measures-its-future` (its last sleep has a
+//!   few odd milliseconds, so a Timed that looks at its future again only now and then, on a timer
+//!   of its own, ends late), `timed-side-by-side`;
+//! - "measured from `Timed`'s first poll", not from its creation, "or waiting in a spawned task's
+//!   queue": `timed-starts-at-first-poll` (awaited, and spawned, after an idle stretch),
+//!   `timed-side-by-side`;
+//! - "to the poll at which the inner future is `Ready`" (a start taken once, not at every poll):
+//!   `timed-measures-its-future` (a future that sleeps in one to three steps), and every other
+//!   `timed-*` check;
+//! - "the clock is tokio's": `timed-measures-its-future`, `timed-starts-at-first-poll`,
+//!   `timed-side-by-side`; "one that is `Ready` at once took `0 s`": `timed-measures-its-future`;
+//! - "every poll polls the inner future with the same `Context`": `timed-passes-the-waker-on`,
+//!   and every other `timed-*` check (the task would never be woken);
+//! - each `Timed` measures its own future: `timed-side-by-side` (three at once, first polled at
+//!   different instants, one inside another).
 //!
 //! And `waiter-transcript` (the main check): the demo prints its transcript,
 //! fixtures/futures-by-hand/run.txt. The stub gives `run()` (and its cook and tea); the check plays
 //! its own copy of them (see [`demo`]), with only the cell and the timer from the student's crate,
-//! so a `run()` that merely replays the expected lines earns nothing.
+//! so a `run()` that merely replays the expected lines earns nothing. No clause is judged by the
+//! demo alone.
 //!
-//! The values the checks put in cells are of a type of their own that is neither `Clone` nor
-//! `Copy`: the getter must hand over the value that was set, not a copy of it.
+//! What no check can judge on its own: "`Pending` until set" can only be broken by a panic or a
+//! hang (before `set` there is no value to be Ready with), which the checks above report; "`Send`"
+//! is the compiler's to check (these checks move setters and getters to other threads, so a cell
+//! that is not `Send` does not compile); the lesson's "wake *outside* the lock if you can" is
+//! advice, not a rule (a `set` that wakes while holding its lock, after storing the value, is
+//! correct: the woken poll waits for the lock and then finds the value; `set-from-another-thread`
+//! waits 2 s for such a poll before it lets `set` go on); and "`will_wake` spares a clone" is an
+//! optimisation nobody can see from outside.
 
 use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
-use exercise::{cell, timed};
+use exercise::{Getter, cell, timed};
 use std::future::Future;
 use std::pin::{Pin, pin};
-
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -67,9 +90,17 @@ fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
 
+/// Sleeps `time`, counted from the first poll.
+async fn nap(time: Duration) {
+    sleep(time).await
+}
+
 /// A value to put in a cell: neither `Clone` nor `Copy`.
 #[derive(Debug, PartialEq)]
 struct Order(&'static str);
+
+/// The names of the wakers a check polls with, in order.
+const WAKERS: [&str; 4] = ["A", "B", "C", "D"];
 
 pub fn checks() -> Vec<Check> {
     vec![
@@ -77,16 +108,20 @@ pub fn checks() -> Vec<Check> {
             "pending-until-set",
             2,
             "a getter polled before its value is set is Pending and does not wake its own waker; \
-             once set, the next poll is Ready with the value",
+             set() wakes that waker once and the next poll is Ready with the value; a cell never \
+             set stays Pending",
             || async {
+                let mut r = rng();
+                let dish = r.name();
+                let polls = r.count(2..=6) as u32;
                 let (setter, getter) = cell::<Order>();
                 let mut getter = pin!(getter);
                 let (wakes, waker) = CountingWaker::new();
-                for n in 1..=3 {
+                for n in 1..=polls {
                     let poll = poll_by_hand(getter.as_mut(), &waker);
                     let woke = wakes.take();
                     record_line(format!(
-                        "poll {n}, nothing set: {}",
+                        "poll {n} with waker A, nothing set: {}",
                         describe_poll(&poll, woke)
                     ));
                     if let Poll::Ready(value) = poll {
@@ -101,29 +136,85 @@ pub fn checks() -> Vec<Check> {
                     }
                     expect(woke == 0, Kind::Spinning, busy_polling(n, woke))?;
                 }
-                setter.set(Order("soup"));
-                record_line(format!(
-                    "set(Order(\"soup\")): the waker was woken {} time(s)",
-                    wakes.take()
-                ));
+                setter.set(Order(dish));
+                let woke = wakes.take();
+                record_line(format!("set(Order({dish:?})): woke waker A {woke} time(s)"));
+                let why = match woke {
+                    1 => String::new(),
+                    0 => format!(
+                        "set(Order({dish:?})) did not wake waker A, which all {polls} Pending polls \
+                         were given. A Pending future is only polled again when its waker is \
+                         woken: set() must take the stored waker and wake it."
+                    ),
+                    _ => format!(
+                        "set(Order({dish:?})) woke waker A {woke} times, after {polls} Pending \
+                         polls with that same waker; expected exactly once: one value, one \
+                         wake-up, however often the getter was polled. Was every poll's waker \
+                         kept (a list that grows by one per poll) instead of one waker that each \
+                         poll replaces?"
+                    ),
+                };
+                expect(why.is_empty(), Kind::WrongValue, why)?;
                 let poll = poll_by_hand(getter.as_mut(), &waker);
-                record_line(format!("poll 4, after set: {}", describe_poll(&poll, 0)));
+                let n = polls + 1;
+                record_line(format!("poll {n}, after set: {}", describe_poll(&poll, 0)));
                 expect_ready(
-                    "poll 4, the first after set(Order(\"soup\")),",
+                    &format!("poll {n}, the first after set(Order({dish:?})),"),
                     poll,
-                    Order("soup"),
+                    Order(dish),
                     "The value is there now: the poll must take it out of the shared state and \
                      return Poll::Ready(value). Does poll look at the value (and not, say, at \
                      whether a waker is stored) to decide?",
-                )
+                )?;
+
+                // A cell whose setter is dropped without set(): never set, Pending for good.
+                let (setter, getter) = cell::<Order>();
+                drop(setter);
+                let mut getter = pin!(getter);
+                let polls = r.count(1..=3) as u32;
+                for n in 1..=polls {
+                    let poll = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        poll_by_hand(getter.as_mut(), &waker)
+                    }))
+                    .map_err(|_| {
+                        Fail::new(
+                            Kind::Panicked,
+                            format!(
+                                "poll {n} of a getter whose setter was dropped without set() \
+                                 panicked. A cell never set stays Pending for good (the \
+                                 contract): there is no value to give and nothing to complain \
+                                 about; return Poll::Pending."
+                            ),
+                        )
+                    })?;
+                    let woke = wakes.take();
+                    record_line(format!(
+                        "a second cell, its setter dropped unused: poll {n}: {}",
+                        describe_poll(&poll, woke)
+                    ));
+                    if let Poll::Ready(value) = poll {
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "poll {n} of a getter whose setter was dropped without set() \
+                                 returned Ready({value:?}): a cell never set stays Pending for \
+                                 good."
+                            ),
+                        ));
+                    }
+                    expect(woke == 0, Kind::Spinning, busy_polling(n, woke))?;
+                }
+                Ok(())
             },
         ),
         check(
             "set-wakes-the-waiter",
             3,
             "set() wakes the waker of the Pending poll exactly once and the next poll is Ready; a \
-             task awaiting the getter is woken when another task sets it at 1.5 s",
+             task awaiting the getter is woken when another task sets it later",
             || async {
+                let mut r = rng();
+                let dish = r.name();
                 let (setter, getter) = cell::<Order>();
                 let mut getter = pin!(getter);
                 let (wakes, waker) = CountingWaker::new();
@@ -136,10 +227,10 @@ pub fn checks() -> Vec<Check> {
                 expect(poll.is_pending(), Kind::WrongValue, ready_too_soon())?;
                 expect(woke == 0, Kind::Spinning, busy_polling(1, woke))?;
 
-                setter.set(Order("stew"));
+                setter.set(Order(dish));
                 let woke = wakes.take();
                 record_line(format!(
-                    "set(Order(\"stew\")): woke the waker {woke} time(s)"
+                    "set(Order({dish:?})): woke the waker {woke} time(s)"
                 ));
                 expect(
                     woke > 0,
@@ -162,7 +253,7 @@ pub fn checks() -> Vec<Check> {
                 expect_ready(
                     "poll 2, the one set() woke the waker for,",
                     poll,
-                    Order("stew"),
+                    Order(dish),
                     "The waker was woken because the value is there: the poll it causes must \
                      return Poll::Ready(value). Does poll decide by the value (set or not), or by \
                      something else, such as whether a waker is already stored?",
@@ -170,84 +261,112 @@ pub fn checks() -> Vec<Check> {
 
                 // The same under tokio: a task waits on the getter, another task sets it later.
                 restart();
+                let delay = r.millis(300..=3000, 100);
+                let value = r.range(1..=999) as u32;
                 let (setter, getter) = cell::<u32>();
                 let (getter, stats) = watched(getter);
                 let waiter = tokio::spawn(getter);
                 let cook = tokio::spawn(async move {
-                    sleep(ms(1500)).await;
-                    setter.set(31);
+                    sleep(delay).await;
+                    setter.set(value);
                 });
-                let what = "a task awaiting the getter, set by another task at 1.5 s,";
-                let Ok(joined) = tokio::time::timeout(ms(10_000), waiter).await else {
-                    return Err(never_woken(what, stats.polls(), 10.0));
+                let what = format!(
+                    "a task awaiting the getter, set to {value} by another task at {},",
+                    secs(delay)
+                );
+                let limit = delay + ms(10_000);
+                let Ok(joined) = tokio::time::timeout(limit, waiter).await else {
+                    return Err(never_woken(&what, stats.polls(), limit.as_secs_f64()));
                 };
-                let value = joined.map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
+                let got = joined.map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
                 cook.await
                     .map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
-                expect_eq(&format!("the value {what}"), value, 31)?;
+                expect_eq(&format!("the value {what}"), got, value)?;
                 let finished = stats.finished_at().unwrap_or_default();
-                expect_took(&format!("{what} finished after it"), finished, ms(1500))?;
-                expect_polls(what, stats.polls())
+                expect_took(&format!("{what} finished after it"), finished, delay)?;
+                expect_polls(&what, stats.polls())
             },
         ),
         check(
             "latest-waker-is-woken",
             2,
-            "polled with waker A, then with waker B, the getter wakes B on set(), not A",
+            "polled with waker A, then B (and maybe C, D), the getter wakes only the latest waker \
+             on set()",
             || async {
+                let mut r = rng();
+                let dish = r.name();
+                let count = r.count(2..=4);
                 let (setter, getter) = cell::<Order>();
                 let mut getter = pin!(getter);
-                let (wakes_a, waker_a) = CountingWaker::new();
-                let (wakes_b, waker_b) = CountingWaker::new();
-                let poll = poll_by_hand(getter.as_mut(), &waker_a);
-                record_line(format!(
-                    "poll 1 with waker A: {}",
-                    describe_poll(&poll, wakes_a.take())
-                ));
-                expect(poll.is_pending(), Kind::WrongValue, ready_too_soon())?;
-                let poll = poll_by_hand(getter.as_mut(), &waker_b);
-                record_line(format!(
-                    "poll 2 with waker B: {}",
-                    describe_poll(&poll, wakes_b.take() + wakes_a.take())
-                ));
-                expect(poll.is_pending(), Kind::WrongValue, ready_too_soon())?;
-                setter.set(Order("pie"));
-                let (a, b) = (wakes_a.take(), wakes_b.take());
-                record_line(format!(
-                    "set(Order(\"pie\")): woke A {a} time(s), B {b} time(s)"
-                ));
-                let why = match (a, b) {
-                    (0, 1) => String::new(),
-                    (_, 1) => String::from(
-                        "set() woke waker A as well as B. Only the waker of the latest poll \
-                         leads to whoever waits now: keep one waker, and let each Pending poll \
-                         replace it.",
+                let wakers: Vec<_> = (0..count).map(|_| CountingWaker::new()).collect();
+                let mut n = 0;
+                for (i, (_, waker)) in wakers.iter().enumerate() {
+                    for _ in 0..r.count(1..=2) {
+                        n += 1;
+                        let poll = poll_by_hand(getter.as_mut(), waker);
+                        let woke: usize = wakers.iter().map(|(w, _)| w.take()).sum();
+                        record_line(format!(
+                            "poll {n} with waker {}: {}",
+                            WAKERS[i],
+                            describe_poll(&poll, woke)
+                        ));
+                        expect(poll.is_pending(), Kind::WrongValue, ready_too_soon())?;
+                        expect(woke == 0, Kind::Spinning, busy_polling(n, woke))?;
+                    }
+                }
+                setter.set(Order(dish));
+                let counts: Vec<usize> = wakers.iter().map(|(w, _)| w.take()).collect();
+                let said: Vec<String> = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{} {c} time(s)", WAKERS[i]))
+                    .collect();
+                record_line(format!("set(Order({dish:?})): woke {}", said.join(", ")));
+                let latest = WAKERS[count - 1];
+                let last = counts[count - 1];
+                let older: Vec<&str> = (0..count - 1)
+                    .filter(|&i| counts[i] > 0)
+                    .map(|i| WAKERS[i])
+                    .collect();
+                let older = older.join(" and ");
+                let why = match (older.is_empty(), last) {
+                    (true, 1) => String::new(),
+                    (false, 1) => format!(
+                        "set() woke waker {older} as well as {latest}, the waker of the latest \
+                         poll. Only the latest waker leads to whoever waits now: keep one waker, \
+                         and let each Pending poll replace it."
                     ),
-                    (0, 0) => String::from(
-                        "set() woke neither waker. The Pending poll hands you a waker so that \
-                         you can wake it when the value comes: keep it, and wake it in set().",
+                    (true, 0) => format!(
+                        "set() woke none of the wakers. The Pending poll hands you a waker so \
+                         that you can wake it when the value comes: keep it ({latest}, from the \
+                         latest poll), and wake it in set()."
                     ),
-                    (_, 0) => String::from(
-                        "set() woke waker A, from the first poll, and not waker B, from the \
-                         latest. The future was polled again with another waker, as happens when \
-                         it is polled in one task and then moved into a spawned task (each task \
-                         has a waker of its own): the old waker leads to a task that no longer \
-                         waits for it, so the task waiting now never wakes. Each Pending poll \
-                         must replace the stored waker with `cx.waker().clone()`, not keep the \
-                         first one.",
+                    (false, 0) => format!(
+                        "set() woke waker {older}, from an earlier poll, and not waker \
+                         {latest}, from the latest. The future was polled again with another \
+                         waker, as happens when it is polled in one task and then moved into a \
+                         spawned task (each task has a waker of its own): the old waker leads to \
+                         a task that no longer waits for it, so the task waiting now never wakes. \
+                         Each Pending poll must replace the stored waker with \
+                         `cx.waker().clone()` (or keep the stored one only when \
+                         `stored.will_wake(cx.waker())`), not keep the first one."
                     ),
                     _ => format!(
-                        "set() woke waker B {b} times, expected exactly once: one value, one \
-                         wake-up."
+                        "set() woke waker {latest} {last} times, expected exactly once: one \
+                         value, one wake-up."
                     ),
                 };
                 expect(why.is_empty(), Kind::WrongValue, why)?;
-                let poll = poll_by_hand(getter.as_mut(), &waker_b);
-                record_line(format!("poll 3 with waker B: {}", describe_poll(&poll, 0)));
+                let poll = poll_by_hand(getter.as_mut(), &wakers[count - 1].1);
+                record_line(format!(
+                    "poll {} with waker {latest}: {}",
+                    n + 1,
+                    describe_poll(&poll, 0)
+                ));
                 expect_ready(
-                    "poll 3, after set(Order(\"pie\")),",
+                    &format!("poll {}, after set(Order({dish:?})),", n + 1),
                     poll,
-                    Order("pie"),
+                    Order(dish),
                     "The value is there: the poll must return Poll::Ready(value), whatever \
                      wakers came before.",
                 )
@@ -259,11 +378,15 @@ pub fn checks() -> Vec<Check> {
             "a value set before the first poll (on this thread or another) is not lost: the first \
              poll is Ready at once",
             || async {
+                let mut r = rng();
+                let dishes = r.names(2);
                 let (setter, getter) = cell::<Order>();
-                if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    setter.set(Order("tart"))
-                })) {
-                    let _ = panic;
+                let first = dishes[0];
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    setter.set(Order(first))
+                }))
+                .is_err()
+                {
                     return Err(Fail::new(
                         Kind::Panicked,
                         "set() panicked when nobody had polled the getter yet. Then there is no \
@@ -277,13 +400,13 @@ pub fn checks() -> Vec<Check> {
                 let poll = poll_by_hand(getter.as_mut(), &waker);
                 let woke = wakes.take();
                 record_line(format!(
-                    "set(Order(\"tart\")), then poll 1: {}",
+                    "set(Order({first:?})), then poll 1: {}",
                     describe_poll(&poll, woke)
                 ));
                 expect_ready(
                     "poll 1 of a getter whose value was set before anyone polled it",
                     poll,
-                    Order("tart"),
+                    Order(first),
                     "A value set before the first poll is a lost wake-up waiting to happen: \
                      there was no waker to wake, so nobody will ever poll again unless this very \
                      poll sees the value. set() must store the value even when no waker is there, \
@@ -291,17 +414,20 @@ pub fn checks() -> Vec<Check> {
                 )?;
 
                 // The same, with the value set on another thread.
+                let second = dishes[1];
                 let (setter, getter) = cell::<Order>();
-                let thread = std::thread::spawn(move || setter.set(Order("flan")));
+                let thread = std::thread::spawn(move || setter.set(Order(second)));
                 if thread.join().is_err() {
                     return Err(Fail::new(
                         Kind::Panicked,
                         "set() panicked on another thread, before anyone polled the getter.",
                     ));
                 }
-                let what = "a getter set on another thread before its first poll";
+                let what = format!(
+                    "a getter set to Order({second:?}) on another thread before its first poll"
+                );
                 match tokio::time::timeout(ms(10_000), getter).await {
-                    Ok(value) => expect_eq(what, value, Order("flan"))?,
+                    Ok(value) => expect_eq(&what, value, Order(second))?,
                     Err(_) => {
                         return Err(Fail::new(
                             Kind::Deadlock,
@@ -328,6 +454,7 @@ pub fn checks() -> Vec<Check> {
             "a value set on another thread while a poll is storing its waker is not lost: that \
              poll is Ready, or its waker is woken and the next poll is Ready",
             || async {
+                let dish = rng().name();
                 let (setter, getter) = cell::<Order>();
                 // The first time the getter clones its waker (to keep it), another thread sets
                 // the value, and this one gives it a moment to finish: the value arrives in the
@@ -338,17 +465,41 @@ pub fn checks() -> Vec<Check> {
                 let hook = {
                     let setting = setting.clone();
                     move || {
-                        let thread = std::thread::spawn(move || {
-                            setter.set(Order("cake"));
-                            let _ = set_done.send(());
+                        let started = Arc::new(AtomicBool::new(false));
+                        let thread = std::thread::spawn({
+                            let started = started.clone();
+                            move || {
+                                started.store(true, Ordering::SeqCst);
+                                setter.set(Order(dish));
+                                let _ = set_done.send(());
+                            }
                         });
-                        let _ = set_finished.recv_timeout(ms(150));
+                        // Give set() 150 ms from the moment it has surely started (then it is
+                        // waiting for the lock this poll holds, as it should), and up to 2 s for
+                        // the thread to start at all on a busy machine.
+                        let give_up = std::time::Instant::now() + Duration::from_secs(2);
+                        loop {
+                            let was_started = started.load(Ordering::SeqCst);
+                            if set_finished.recv_timeout(ms(150)).is_ok()
+                                || was_started
+                                || std::time::Instant::now() >= give_up
+                            {
+                                break;
+                            }
+                        }
                         *setting.lock().unwrap() = Some(thread);
                     }
                 };
                 let (hooked, waker) = HookedWaker::new(Box::new(hook));
-                let mut getter = pin!(getter);
-                let poll = poll_by_hand(getter.as_mut(), &waker);
+                // The hooked poll waits for set()'s thread: it runs on a blocking thread, so the
+                // runtime's thread is never held.
+                let (poll, mut getter, waker) = tokio::task::spawn_blocking(move || {
+                    let mut getter = Box::pin(getter);
+                    let poll = poll_by_hand(getter.as_mut(), &waker);
+                    (poll, getter, waker)
+                })
+                .await
+                .map_err(|e| Fail::new(Kind::Panicked, format!("poll 1 panicked: {e}")))?;
                 let thread = setting.lock().unwrap().take();
                 let Some(thread) = thread else {
                     return Err(Fail::new(
@@ -369,21 +520,26 @@ pub fn checks() -> Vec<Check> {
                 }
                 let woke = hooked.wakes();
                 record_line(format!(
-                    "poll 1, the value set by another thread meanwhile: {}",
+                    "poll 1, Order({dish:?}) set by another thread meanwhile: {}",
                     describe_poll(&poll, woke)
                 ));
                 if poll.is_pending() {
-                    expect(
-                        woke > 0,
-                        Kind::WrongValue,
-                        "a lost wake-up: the value was set on another thread while the poll was \
-                         between looking at the value and storing its waker, and the waker was \
-                         never woken. set() found no waker to wake, and then the poll stored \
-                         one and returned Pending with the value already there: the task would \
-                         sleep forever. Look at the value and store the waker under one lock \
-                         (one `lock()` for the whole of poll), and in set(), store the value and \
-                         take the waker under one lock.",
-                    )?;
+                    if woke == 0 {
+                        let why = if set_wakes_a_stored_waker() {
+                            "a lost wake-up: the value was set on another thread while the poll \
+                             was between looking at the value and storing its waker, and the \
+                             waker was never woken. set() found no waker to wake, and then the \
+                             poll stored one and returned Pending with the value already there: \
+                             the task would sleep forever. In poll, look at the value and store \
+                             the waker under one lock (one `lock()` for the whole of poll)."
+                        } else {
+                            "the waker the poll kept was never woken, though the value came just \
+                             after: set() does not wake a stored waker at all (another cell, \
+                             polled and then set, was not woken either). set() must take the \
+                             waker the latest Pending poll left and wake it."
+                        };
+                        return Err(Fail::new(Kind::WrongValue, why));
+                    }
                     let poll = poll_by_hand(getter.as_mut(), &waker);
                     record_line(format!(
                         "poll 2, after the wake-up: {}",
@@ -392,25 +548,28 @@ pub fn checks() -> Vec<Check> {
                     expect_ready(
                         "poll 2, the one set() woke the waker for,",
                         poll,
-                        Order("cake"),
+                        Order(dish),
                         "The value is there: the poll must return Poll::Ready(value).",
                     )
                 } else {
-                    expect_ready("poll 1", poll, Order("cake"), "")
+                    expect_ready("poll 1", poll, Order(dish), "")
                 }
             },
         ),
         check(
             "set-from-another-thread",
             2,
-            "a task parked on the getter is woken by set() from another thread, every time",
+            "a task parked on the getter is woken by set() from another thread; a poll made the \
+             moment set() wakes the waker finds the value",
             || async {
+                let mut r = rng();
                 // First the one race made to happen on purpose, so that its verdict is always
                 // the same: a set() that wakes before it stores the value, with the poll the
-                // wake-up causes coming at once, before the value.
-                expect_value_before_wake().await?;
+                // wake-up causes coming at once, before set() can go on.
+                expect_value_before_wake(r.name()).await?;
                 restart();
 
+                let value = r.range(1..=999) as u32;
                 let (setter, getter) = cell::<u32>();
                 let (getter, stats) = watched(getter);
                 let waiter = tokio::spawn(getter);
@@ -438,29 +597,32 @@ pub fn checks() -> Vec<Check> {
                 )?;
                 // spawn_blocking runs on another thread, and holds tokio's paused clock back
                 // while it runs: no timer can fire before the value is set.
-                tokio::task::spawn_blocking(move || setter.set(5))
+                tokio::task::spawn_blocking(move || setter.set(value))
                     .await
                     .map_err(|e| Fail::new(Kind::Panicked, format!("set() on a thread: {e}")))?;
-                let what = "a task parked on the getter, set from another thread,";
+                let what =
+                    format!("a task parked on the getter, set to {value} from another thread,");
                 let Ok(joined) = tokio::time::timeout(ms(10_000), waiter).await else {
-                    return Err(never_woken(what, stats.polls(), 10.0));
+                    return Err(never_woken(&what, stats.polls(), 10.0));
                 };
-                expect_eq(&format!("the value {what}"), joined.ok(), Some(5))?;
-                expect_polls(what, stats.polls())?;
+                expect_eq(&format!("the value {what}"), joined.ok(), Some(value))?;
+                expect_polls(&what, stats.polls())?;
 
                 // Now the value comes at any moment, perhaps in the middle of a poll.
+                let base = r.range(1000..=9000) as u32;
                 for round in 1..=100u32 {
+                    let value = base + round;
                     let (setter, getter) = cell::<u32>();
                     let waiter = tokio::spawn(getter);
-                    let set = tokio::task::spawn_blocking(move || setter.set(round));
+                    let set = tokio::task::spawn_blocking(move || setter.set(value));
                     let done = tokio::time::timeout(ms(10_000), waiter).await;
                     let _ = set.await;
                     match done {
-                        Ok(Ok(value)) if value == round => {}
-                        Ok(Ok(value)) => {
+                        Ok(Ok(got)) if got == value => {}
+                        Ok(Ok(got)) => {
                             return Err(Fail::new(
                                 Kind::WrongValue,
-                                format!("round {round}: the getter gave {value}, expected {round}"),
+                                format!("round {round}: the getter gave {got}, expected {value}"),
                             ));
                         }
                         Ok(Err(e)) => return Err(Fail::new(Kind::Panicked, e.to_string())),
@@ -468,14 +630,14 @@ pub fn checks() -> Vec<Check> {
                             return Err(Fail::new(
                                 Kind::Deadlock,
                                 format!(
-                                    "round {round} of 100: a value set from another thread, while \
-                                     the task was being polled, never reached it: a lost wake-up. \
-                                     A set() can fall between a poll's look at the value and its \
-                                     storing the waker, when the two are under separate locks: \
-                                     set() finds no waker, and the poll then parks with the value \
-                                     already there. Look at the value and store the waker under \
-                                     one lock in poll; in set(), store the value and take the \
-                                     waker under one lock, and wake it after."
+                                    "round {round} of 100: the value {value}, set from another \
+                                     thread while the task was being polled, never reached it: a \
+                                     lost wake-up. Either set() woke the task before the value \
+                                     was there to see, or a poll looked at the value and stored \
+                                     its waker under two separate locks, so set() fell between \
+                                     them. In set(), store the value and take the waker under \
+                                     one lock, and wake it after; in poll, look at the value and \
+                                     store the waker under one lock."
                                 ),
                             ));
                         }
@@ -487,74 +649,108 @@ pub fn checks() -> Vec<Check> {
         check(
             "timed-measures-its-future",
             3,
-            "timed(a future that sleeps 1 s, then 0.5 s) gives its output and 1.500 s, and takes \
-             1.500 s; timed(a ready future) gives 0 s",
+            "timed(a future that sleeps in one to three steps) gives its output and exactly the \
+             time it slept, and takes no longer; timed(a ready future) gives 0 s",
             || async {
-                let what = "timed(a future that sleeps 1 s, then 0.5 s)";
+                let mut r = rng();
+                let dish = r.name();
+                let steps = r.count(1..=3);
+                let mut naps = r.distinct_millis(steps, 200..=2000, 100);
+                // A few milliseconds more on the last step, so the total is on no coarse grid:
+                // a Timed that only looks again now and then (every 10 ms, say) ends late.
+                naps[steps - 1] += ms(r.range(1..=9));
+                let total: Duration = naps.iter().sum();
+                let list: Vec<String> = naps.iter().map(|d| secs(*d)).collect();
+                let what = format!(
+                    "timed(a future that sleeps {}, then returns Order({dish:?}))",
+                    list.join(", then ")
+                );
                 let (output, took) = within_a_minute(
-                    what,
-                    timed(async {
-                        sleep(ms(1000)).await;
-                        sleep(ms(500)).await;
-                        Order("risotto")
+                    &what,
+                    timed(async move {
+                        for nap in naps {
+                            sleep(nap).await;
+                        }
+                        Order(dish)
                     }),
                 )
                 .await?;
                 let whole = elapsed();
-                let risotto = "the output of timed(a future returning Order(\"risotto\"))";
-                expect_eq(risotto, output, Order("risotto"))?;
-                expect_measured(what, took, ms(1500), true)?;
-                expect_elapsed(
-                    "awaiting timed(a future that sleeps 1 s, then 0.5 s)",
-                    ms(1500),
-                )
-                .map_err(|fail| {
+                expect_eq(&format!("the output of {what}"), output, Order(dish))?;
+                expect_measured(&what, took, total, steps > 1)?;
+                expect_took(&format!("awaiting {what}"), whole, total).map_err(|fail| {
                     let message = format!(
                         "{} (measured right, {}: the wrapper must add no waiting)",
                         fail.message,
-                        secs(whole)
+                        secs(took)
                     );
                     Fail::new(fail.kind, message)
                 })?;
 
                 restart();
-                let (output, took) = timed(std::future::ready(17)).await;
-                expect_eq("the output of timed(std::future::ready(17))", output, 17)?;
-                expect_eq(
-                    "the time timed(std::future::ready(17)) measured",
-                    took,
-                    Duration::ZERO,
-                )
+                let value = r.range(1..=99);
+                let (output, took) = timed(std::future::ready(value)).await;
+                let what = format!("timed(std::future::ready({value}))");
+                expect_eq(&format!("the output of {what}"), output, value)?;
+                expect_eq(&format!("the time {what} measured"), took, Duration::ZERO)?;
+                // What this check judges: the time Timed measured for the sleeping future.
+                judged(total);
+                Ok(())
             },
         ),
         check(
             "timed-starts-at-first-poll",
             2,
-            "a Timed created, left alone for 2 s, then awaited measures only its future's 1.5 s",
+            "a Timed created, left alone a while, then awaited (or spawned) measures only its \
+             future's time, from its first poll",
             || async {
-                let tea = timed(async {
-                    sleep(ms(1500)).await;
-                    "tea"
+                let mut r = rng();
+                let idle = r.millis(500..=3000, 100);
+                let nap = r.millis(300..=2500, 100);
+                let dish = r.name();
+                let tea = timed(async move {
+                    sleep(nap).await;
+                    dish
                 });
-                sleep(ms(2000)).await;
-                let what = "timed(a 1.5 s future), first polled 2 s after it was created,";
-                let (output, took) = within_a_minute(what, tea).await?;
-                expect_eq("the output", output, "tea")?;
-                expect_elapsed(
-                    "creating the Timed, waiting 2 s, then awaiting it",
-                    ms(3500),
+                sleep(idle).await;
+                let what = format!(
+                    "timed(a {} future), first awaited {} after it was created,",
+                    secs(nap),
+                    secs(idle)
+                );
+                let (output, took) = within_a_minute(&what, tea).await?;
+                expect_eq("the output", output, dish)?;
+                expect_took(
+                    &format!(
+                        "creating the Timed, waiting {}, then awaiting it",
+                        secs(idle)
+                    ),
+                    elapsed(),
+                    idle + nap,
                 )?;
-                if took == ms(3500) {
-                    return Err(Fail::new(
-                        Kind::WrongTiming,
-                        "timed(a 1.5 s future), created 2 s before anyone awaited it, measured \
-                         3.500 s: its clock started when it was created. The contract starts it \
-                         at the first poll: a future does nothing until it is polled, so the time \
-                         before that is not its own. Note the Instant in poll, the first time \
-                         (`started` still None), not in timed().",
-                    ));
-                }
-                expect_measured(what, took, ms(1500), false)
+                expect_started_at_first_poll(&what, took, nap, idle)?;
+
+                // The same in a spawned task that starts running only after a while.
+                restart();
+                let idle = r.millis(500..=3000, 100);
+                let nap = r.millis(300..=2500, 100);
+                let value = r.range(1..=99);
+                let job = timed(async move {
+                    sleep(nap).await;
+                    value
+                });
+                let what = format!(
+                    "timed(a {} future), created, then spawned {} later,",
+                    secs(nap),
+                    secs(idle)
+                );
+                sleep(idle).await;
+                let handle = tokio::spawn(job);
+                let (output, took) = within_a_minute(&what, handle)
+                    .await?
+                    .map_err(|e| Fail::new(Kind::Panicked, e.to_string()))?;
+                expect_eq("the output", output, value)?;
+                expect_started_at_first_poll(&what, took, nap, idle)
             },
         ),
         check(
@@ -563,16 +759,19 @@ pub fn checks() -> Vec<Check> {
             "timed(getter) polled by hand: Pending without waking, set() wakes Timed's waker, then \
              Ready; timed(a ready future) is Ready on its first poll",
             || async {
+                let mut r = rng();
+                let dishes = r.names(2);
                 let (wakes, waker) = CountingWaker::new();
-                let mut ready = pin!(timed(std::future::ready(Order("bread"))));
+                let mut ready = pin!(timed(std::future::ready(Order(dishes[0]))));
                 let poll = poll_by_hand(ready.as_mut(), &waker);
                 record_line(format!(
-                    "timed(ready(Order(\"bread\"))), poll 1: {}",
+                    "timed(ready(Order({:?}))), poll 1: {}",
+                    dishes[0],
                     describe_poll(&poll, wakes.take())
                 ));
                 match poll {
                     Poll::Ready((output, _)) => {
-                        expect_eq("the output of timed(ready(..))", output, Order("bread"))?
+                        expect_eq("the output of timed(ready(..))", output, Order(dishes[0]))?
                     }
                     Poll::Pending => {
                         return Err(Fail::new(
@@ -585,30 +784,34 @@ pub fn checks() -> Vec<Check> {
                     }
                 }
 
+                let dish = dishes[1];
+                let polls = r.count(1..=3) as u32;
                 let (setter, getter) = cell::<Order>();
                 let mut timed_getter = pin!(timed(getter));
-                let poll = poll_by_hand(timed_getter.as_mut(), &waker);
+                for n in 1..=polls {
+                    let poll = poll_by_hand(timed_getter.as_mut(), &waker);
+                    let woke = wakes.take();
+                    record_line(format!(
+                        "timed(getter), poll {n}: {}",
+                        describe_poll(&poll, woke)
+                    ));
+                    expect(
+                        poll.is_pending(),
+                        Kind::WrongValue,
+                        "timed(getter) was Ready before anything was set",
+                    )?;
+                    expect(
+                        woke == 0,
+                        Kind::Spinning,
+                        "timed(getter) returned Pending and woke its own waker at once: busy \
+                         polling. Neither Timed nor the getter should wake anyone while nothing \
+                         has changed.",
+                    )?;
+                }
+                setter.set(Order(dish));
                 let woke = wakes.take();
                 record_line(format!(
-                    "timed(getter), poll 1: {}",
-                    describe_poll(&poll, woke)
-                ));
-                expect(
-                    poll.is_pending(),
-                    Kind::WrongValue,
-                    "timed(getter) was Ready before anything was set",
-                )?;
-                expect(
-                    woke == 0,
-                    Kind::Spinning,
-                    "timed(getter) returned Pending and woke its own waker at once: busy \
-                     polling. Neither Timed nor the getter should wake anyone while nothing has \
-                     changed.",
-                )?;
-                setter.set(Order("jam"));
-                let woke = wakes.take();
-                record_line(format!(
-                    "set(Order(\"jam\")): woke Timed's waker {woke} time(s)"
+                    "set(Order({dish:?})): woke Timed's waker {woke} time(s)"
                 ));
                 expect(
                     woke == 1,
@@ -623,12 +826,13 @@ pub fn checks() -> Vec<Check> {
                 )?;
                 let poll = poll_by_hand(timed_getter.as_mut(), &waker);
                 record_line(format!(
-                    "timed(getter), poll 2: {}",
+                    "timed(getter), poll {}: {}",
+                    polls + 1,
                     describe_poll(&poll, 0)
                 ));
                 match poll {
                     Poll::Ready((output, _)) => {
-                        expect_eq("the output of timed(getter)", output, Order("jam"))
+                        expect_eq("the output of timed(getter)", output, Order(dish))
                     }
                     Poll::Pending => Err(Fail::new(
                         Kind::WrongValue,
@@ -636,6 +840,95 @@ pub fn checks() -> Vec<Check> {
                          inner future on every poll and return Ready as soon as it is.",
                     )),
                 }
+            },
+        ),
+        check(
+            "timed-side-by-side",
+            2,
+            "three Timed running at once, first polled at different instants, one inside \
+             another: each measures its own future",
+            || async {
+                let mut r = rng();
+                // A and C start at once; B is first polled while A still runs; C is a Timed
+                // inside a Timed. Durations differ, so no two futures end at one instant.
+                let naps = r.distinct_millis(3, 1000..=3000, 100);
+                let (a, b, c) = (naps[0], naps[1], naps[2]);
+                let late = r.millis(100..=a.as_millis() as u64 - 100, 100);
+                // `nap` starts its sleep at its first poll (tokio's `sleep(d)` counts from its
+                // creation), so B's future takes its whole time, from B's first poll.
+                let timed_a = timed(nap(a));
+                let timed_b = timed(nap(b));
+                let timed_c = timed(timed(nap(c)));
+                let what = format!(
+                    "A = timed(sleep {}) awaited at once, B = timed(sleep {}) created with A and \
+                     first polled {} later, and C = timed(timed(sleep {})), all joined",
+                    secs(a),
+                    secs(b),
+                    secs(late),
+                    secs(c)
+                );
+                let all = async {
+                    tokio::join!(
+                        timed_a,
+                        async move {
+                            sleep(late).await;
+                            timed_b.await
+                        },
+                        timed_c
+                    )
+                };
+                let (((), took_a), ((), took_b), (((), took_c_inner), took_c)) =
+                    within_a_minute(&what, all).await?;
+                let end = a.max(late + b).max(c);
+                record_line(format!(
+                    "{what}: A measured {}, B {}, C {} (its inner Timed {}), all done at {}",
+                    secs(took_a),
+                    secs(took_b),
+                    secs(took_c),
+                    secs(took_c_inner),
+                    secs(elapsed())
+                ));
+                let mut wrong = Vec::new();
+                for (name, took, expected) in [
+                    ("A", took_a, a),
+                    ("B", took_b, b),
+                    ("C", took_c, c),
+                    ("C's inner Timed", took_c_inner, c),
+                ] {
+                    if took != expected {
+                        wrong.push(format!(
+                            "{name} measured {}, expected {}",
+                            secs(took),
+                            secs(expected)
+                        ));
+                    }
+                }
+                if !wrong.is_empty() {
+                    let all = [took_a, took_b, took_c, took_c_inner];
+                    let why = if took_b == late + b {
+                        " B measured from the instant it was created, with A, and not from its \
+                         own first poll: every Timed must note its own start at its own first \
+                         poll, in its own `started` field (not in timed(), and not in anything \
+                         all Timed share, such as a static)."
+                    } else if all.iter().all(|took| took.is_zero()) {
+                        " Nothing measured at all: is the start taken again on every poll (so \
+                         the last poll, which finds the future Ready, measures from itself)?"
+                    } else if all.iter().all(|took| *took < ms(50)) {
+                        " That is real time, not the runtime's: std::time::Instant follows the \
+                         wall clock, which hardly moves while tokio's paused clock jumps ahead. \
+                         Use tokio::time::Instant."
+                    } else {
+                        " Some Timed measured from another one's start, or from when another one \
+                         finished: a start kept somewhere all Timed share (a static, a \
+                         thread-local) instead of in each Timed. Keep it in each Timed's own \
+                         `started` field, noted at its own first poll."
+                    };
+                    return Err(Fail::new(
+                        Kind::WrongTiming,
+                        format!("{what}: {}.{why}", wrong.join("; ")),
+                    ));
+                }
+                expect_took(&format!("{what}, in all,"), elapsed(), end)
             },
         ),
         check(
@@ -684,13 +977,24 @@ fn busy_polling(n: u32, woke: usize) -> String {
     )
 }
 
-/// A waker that, when `set()` wakes it (on `set()`'s own thread), lets the check poll the getter
-/// right then, as a runtime with more threads may poll a woken task at once, and lets `set()` go on
-/// only once that poll is done (or after a second, when the poll cannot get in: a `set()` that
-/// wakes while it holds its lock makes the poll wait for that lock).
+/// The getter of [`expect_value_before_wake`], shared with the waker that polls it.
+type SharedGetter = Arc<Mutex<Pin<Box<Getter<Order>>>>>;
+
+/// A waker that, the first time it is woken, has the getter polled at once (with waker B), as a
+/// runtime with more threads may poll a woken task at once on another thread, and returns from
+/// `wake` only once that poll is done. So the poll happens *inside* `set()`'s call to `wake`,
+/// before `set()` can do anything more: what it sees is what `set()` had done before waking. (The
+/// poll runs on a thread of its own, so that a `set()` that wakes while holding its lock, after
+/// storing the value, is not deadlocked: then the poll waits for the lock, `wake` gives up
+/// waiting after 2 s, and the poll finds the value once `set()` lets go of the lock.)
 struct PollOnWake {
-    woken: Mutex<Option<std::sync::mpsc::Sender<()>>>,
-    polled: Mutex<std::sync::mpsc::Receiver<()>>,
+    getter: SharedGetter,
+    waker_b: Waker,
+    fired: AtomicBool,
+    /// The poll made at the wake-up, once done, and whether it was done before `wake` returned.
+    at_wake: Arc<Mutex<Option<Poll<Order>>>>,
+    in_wake: AtomicBool,
+    poller: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl std::task::Wake for PollOnWake {
@@ -699,31 +1003,52 @@ impl std::task::Wake for PollOnWake {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        let woken = self.woken.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if woken.is_some_and(|woken| woken.send(()).is_ok()) {
-            let polled = self.polled.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = polled.recv_timeout(Duration::from_secs(1));
+        if self.fired.swap(true, Ordering::SeqCst) {
+            return;
         }
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let (getter, waker_b, at_wake) = (
+            self.getter.clone(),
+            self.waker_b.clone(),
+            self.at_wake.clone(),
+        );
+        let poller = std::thread::spawn(move || {
+            let mut getter = getter.lock().unwrap_or_else(|e| e.into_inner());
+            let poll = poll_by_hand(getter.as_mut(), &waker_b);
+            *at_wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(poll);
+            let _ = done_tx.send(());
+        });
+        let in_wake = done_rx.recv_timeout(Duration::from_secs(2)).is_ok();
+        self.in_wake.store(in_wake, Ordering::SeqCst);
+        *self.poller.lock().unwrap_or_else(|e| e.into_inner()) = Some(poller);
     }
 }
 
-/// `set()` on another thread, with the getter polled the moment its waker is woken: that poll
-/// must see the value. A `set()` that wakes first and stores the value afterwards loses the
-/// wake-up here every time (the woken task looks, finds nothing, parks again, and nobody wakes
-/// it once the value is in). Runs on a blocking thread, so the runtime's thread is never held.
-async fn expect_value_before_wake() -> Result<(), Fail> {
-    let (lines, verdict) = tokio::task::spawn_blocking(|| {
+/// `set()` on another thread, with the getter polled the moment its waker is woken, before `set()`
+/// goes on: that poll must see the value. A `set()` that wakes first and stores the value
+/// afterwards loses the wake-up here every time (the woken task looks, finds nothing, parks again
+/// with a new waker, and nobody wakes that one once the value is in). Runs on a blocking thread,
+/// so the runtime's thread is never held.
+async fn expect_value_before_wake(dish: &'static str) -> Result<(), Fail> {
+    let (lines, verdict) = tokio::task::spawn_blocking(move || {
         let (setter, getter) = cell::<Order>();
-        let mut getter = Box::pin(getter);
-        let (woken_tx, woken_rx) = std::sync::mpsc::channel();
-        let (polled_tx, polled_rx) = std::sync::mpsc::channel();
+        let getter: SharedGetter = Arc::new(Mutex::new(Box::pin(getter)));
+        let (wakes_b, waker_b) = CountingWaker::new();
         let hook = Arc::new(PollOnWake {
-            woken: Mutex::new(Some(woken_tx)),
-            polled: Mutex::new(polled_rx),
+            getter: getter.clone(),
+            waker_b: waker_b.clone(),
+            fired: AtomicBool::new(false),
+            at_wake: Arc::new(Mutex::new(None)),
+            in_wake: AtomicBool::new(false),
+            poller: Mutex::new(None),
         });
-        let waker = Waker::from(hook);
+        let waker_a = Waker::from(hook.clone());
+        let poll_now = |waker: &Waker| {
+            let mut getter = getter.lock().unwrap_or_else(|e| e.into_inner());
+            poll_by_hand(getter.as_mut(), waker)
+        };
         let mut lines = Vec::new();
-        let first = poll_by_hand(getter.as_mut(), &waker);
+        let first = poll_now(&waker_a);
         lines.push(format!(
             "poll 1 with waker A, nothing set: {}",
             describe_poll(&first, 0)
@@ -731,16 +1056,7 @@ async fn expect_value_before_wake() -> Result<(), Fail> {
         if first.is_ready() {
             return (lines, Ok(())); // pending-until-set says what is wrong
         }
-        let setting = std::thread::spawn(move || setter.set(Order("souffle")));
-        if woken_rx.recv_timeout(Duration::from_secs(5)).is_err() {
-            // set() never woke waker A: the part above, and other checks, say what is wrong.
-            drop(polled_tx);
-            let _ = setting.join();
-            return (lines, Ok(()));
-        }
-        let (wakes, waker_b) = CountingWaker::new();
-        let at_wake = poll_by_hand(getter.as_mut(), &waker_b);
-        let _ = polled_tx.send(());
+        let setting = std::thread::spawn(move || setter.set(Order(dish)));
         if setting.join().is_err() {
             let fail = Fail::new(
                 Kind::Panicked,
@@ -748,15 +1064,34 @@ async fn expect_value_before_wake() -> Result<(), Fail> {
             );
             return (lines, Err(fail));
         }
+        let poller = hook.poller.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(poller) = poller else {
+            // set() never woke waker A: set-wakes-the-waiter says what is wrong.
+            lines.push(format!(
+                "set(Order({dish:?})) on another thread did not wake waker A"
+            ));
+            return (lines, Ok(()));
+        };
+        let _ = poller.join();
+        let at_wake = hook
+            .at_wake
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or(Poll::Pending);
+        let when = if hook.in_wake.load(Ordering::SeqCst) {
+            "at once, before set() went on"
+        } else {
+            "as soon as set() let go of its lock"
+        };
         lines.push(format!(
-            "set(Order(\"souffle\")) on another thread woke waker A; poll 2 at that moment, with \
-             waker B: {}",
+            "set(Order({dish:?})) on another thread woke waker A; poll 2, with waker B, {when}: {}",
             describe_poll(&at_wake, 0)
         ));
         if at_wake.is_ready() {
             return (lines, Ok(()));
         }
-        let woke_b = wakes.take();
+        let woke_b = wakes_b.take();
         lines.push(format!(
             "set() returned; waker B was woken {woke_b} time(s)"
         ));
@@ -766,7 +1101,7 @@ async fn expect_value_before_wake() -> Result<(), Fail> {
         // Only a value there now, and not at the wake-up, shows that set() woke too early. A
         // getter that stays Pending with the value there has another mistake, which the rest of
         // this check (and others) judge.
-        let after = poll_by_hand(getter.as_mut(), &waker_b);
+        let after = poll_now(&waker_b);
         lines.push(format!(
             "poll 3, with waker B: {}",
             describe_poll(&after, 0)
@@ -774,12 +1109,13 @@ async fn expect_value_before_wake() -> Result<(), Fail> {
         let verdict = expect(
             after.is_pending(),
             Kind::WrongValue,
-            "set() woke the waiting task before it stored the value. The check polled the \
-             getter the moment set() woke its waker (a runtime with more threads may poll the \
-             woken task at once, on another thread): the poll found no value and returned \
-             Pending, leaving a new waker, and then the value came with nobody to wake. The task \
-             would sleep forever with its value right there. In set(), store the value and take \
-             the waker under one lock, and wake the waker after that.",
+            "set() woke the waiting task before it stored the value (or before the value was \
+             there for a poll to see). The check had the getter polled the moment set() woke its \
+             waker (a runtime with more threads may poll the woken task at once, on another \
+             thread): the poll found no value and returned Pending, leaving a new waker, and \
+             then set() went on and the value came with nobody to wake. The task would sleep forever with its value right there. \
+             In set(), store the value and take the waker under one lock, and wake the waker \
+             only after that: waking is the last thing set() does.",
         );
         (lines, verdict)
     })
@@ -789,6 +1125,19 @@ async fn expect_value_before_wake() -> Result<(), Fail> {
         record_line(line);
     }
     verdict
+}
+
+/// Whether `set()` wakes the waker a Pending poll left, in the plainest case (one thread, one
+/// poll, then set): tells a poll that loses the race apart from a set that never wakes anyone.
+fn set_wakes_a_stored_waker() -> bool {
+    let (setter, getter) = cell::<Order>();
+    let mut getter = pin!(getter);
+    let (wakes, waker) = CountingWaker::new();
+    if poll_by_hand(getter.as_mut(), &waker).is_ready() {
+        return true;
+    }
+    setter.set(Order("probe"));
+    wakes.take() > 0
 }
 
 /// The waiting task was not finished 10 s after its value was set.
@@ -873,6 +1222,30 @@ fn expect_measured(
             secs(expected)
         ),
     ))
+}
+
+/// Judges what a Timed first polled `idle` after its creation measured for a `nap`-long future.
+fn expect_started_at_first_poll(
+    what: &str,
+    took: Duration,
+    nap: Duration,
+    idle: Duration,
+) -> Result<(), Fail> {
+    if took == idle + nap {
+        judged(took);
+        return Err(Fail::new(
+            Kind::WrongTiming,
+            format!(
+                "{what} measured {}, the {} before its first poll included: its clock started \
+                 when it was created. The contract starts it at the first poll: a future does \
+                 nothing until it is polled, so the time before that is not its own. Note the \
+                 Instant in poll, the first time (`started` still None), not in timed().",
+                secs(took),
+                secs(idle)
+            ),
+        ));
+    }
+    expect_measured(what, took, nap, false)
 }
 
 /// Awaits `future`, but gives up after a minute of virtual time, long after everything the checks'
