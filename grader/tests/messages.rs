@@ -40,23 +40,22 @@ fn each_passed_check_shows_the_duration_it_judged_on_its_own_clock() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{report}");
 
-    // Timed measured 1.5 s; the first check then starts a scenario of its own (no time at all),
-    // the second let 2 s pass before the first poll: each shows what Timed measured.
-    for name in ["timed-measures-its-future", "timed-starts-at-first-poll"] {
+    // Each shows the duration it judged (what Timed measured, drawn from the seed), never the
+    // 0.000 s of a scenario of its own that came after.
+    for name in [
+        "timed-measures-its-future",
+        "timed-starts-at-first-poll",
+        "heartbeat-ticks",
+    ] {
+        let l = line(&report, name);
         assert!(
-            line(&report, name).ends_with("  1.500 s virtual"),
-            "{}",
-            line(&report, name)
+            l.ends_with(" s virtual") && !l.ends_with(" 0.000 s virtual"),
+            "{l}"
         );
     }
     // A check on the real clock shows real time, never "virtual".
     let real = line(&report, "heartbeat-ticks-during-jobs");
     assert!(real.ends_with(" s real"), "{real}");
-    // The others keep the virtual time they judged.
-    assert!(
-        line(&report, "heartbeat-ticks").ends_with("  0.400 s virtual"),
-        "{report}"
-    );
 
     let (code, json) = check_json(course.path(), &["10"]);
     assert_eq!(code, Some(0), "{json}");
@@ -65,7 +64,7 @@ fn each_passed_check_shows_the_duration_it_judged_on_its_own_clock() {
     assert!(judged["ms"].as_f64().unwrap() > 0.0, "{judged}");
     let judged = &check(&json, "blocking-pitfalls", "heartbeat-ticks")["judged"];
     assert_eq!(judged["clock"], "virtual", "{judged}");
-    assert_eq!(judged["ms"].as_f64(), Some(400.0), "{judged}");
+    assert!(judged["ms"].as_f64().unwrap() > 0.0, "{judged}");
 }
 
 #[test]
