@@ -194,7 +194,14 @@ pub fn checks() -> Vec<Check> {
                     secs(ms(short)),
                     vals[1]
                 );
-                expect_eq(&what, result, Ok(vals[1]))?;
+                expect_eq(&what, result, Ok(vals[1])).map_err(|fail| {
+                    fail.then(format!(
+                        "The job ends at {}, within the limit, so its value is the answer; with \
+                         the same limit the longer job timed out: the limit alone cannot tell \
+                         which answer is due, only a race between the job and a timer can",
+                        secs(ms(short))
+                    ))
+                })?;
                 expect_elapsed(
                     &format!("{what}, which should return as soon as the job does,"),
                     ms(short),
@@ -303,7 +310,15 @@ pub fn checks() -> Vec<Check> {
                     secs(ms(short)),
                     vals[1]
                 );
-                expect_eq(&what, result, Ok(vals[1]))?;
+                expect_eq(&what, result, Ok(vals[1])).map_err(|fail| {
+                    fail.then(format!(
+                        "The job ends at {}, within the allowance, so its value is the answer; \
+                         with the same allowance the longer job was cancelled: the allowance \
+                         alone cannot tell which answer is due. Wait on the job's handle for at \
+                         most `after`",
+                        secs(ms(short))
+                    ))
+                })?;
                 if took > ms(short) {
                     return Err(Fail::new(
                         Kind::WrongTiming,
@@ -805,6 +820,19 @@ fn expect_own_task(
     )
 }
 
+/// When each step was first polled: "step 1 at 2.600 s, step 3 at 0.000 s, step 2 never".
+fn starts(stats: &[Arc<Stats>]) -> String {
+    let parts: Vec<String> = stats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match s.first_polled_at() {
+            Some(at) => format!("step {} at {}", i + 1, secs(at)),
+            None => format!("step {} never", i + 1),
+        })
+        .collect();
+    parts.join(", ")
+}
+
 /// Durations as the messages list them: "0.300 s, 1.200 s and 0.700 s".
 fn list(lengths: &[u64]) -> String {
     let parts: Vec<String> = lengths.iter().map(|&l| secs(ms(l))).collect();
@@ -942,9 +970,11 @@ async fn judge_late_group(group: &Group, names: &[&'static str], vals: &[u32]) -
         stats[..k].iter().all(|s| s.finished()),
         Kind::WrongValue,
         format!(
-            "{what}: the step(s) before step {} should have finished, by {}",
+            "{what}: the step(s) before step {} should have finished, by {}, each starting when \
+             the one before it ends, in the order given; the steps started at: {}",
             k + 1,
-            secs(ms(start_k))
+            secs(ms(start_k)),
+            starts(&stats)
         ),
     )?;
     let cut = &stats[k];
