@@ -65,7 +65,13 @@
 //! lines earns nothing.
 //!
 //! The lesson's promises: a cancelled job never says another line (every cancelling check lets
-//! time run on afterwards); the verdicts the README explains are the ones these checks give.
+//! time run on afterwards); the verdicts the README explains are the ones these checks give; and
+//! each mistake it warns of fails a check whatever the seed: awaiting the job, then comparing the
+//! clock (`timeout-fires-at-the-limit`); `timeout(after, handle)` by value, which detaches the
+//! task, and `abort()` without awaiting the handle (`abort-stops-the-task`); `let _ = guard`
+//! (`cleanup-runs-on-cancel`, `cleanup-runs-once-on-finish`); a fresh `timeout` per step, a
+//! `std::time::Instant` deadline, a look at the clock only between steps
+//! (`one-deadline-for-the-group`); `std::thread::sleep` (a check that waits reports it blocked).
 //!
 //! Not checked, and why:
 //! - a job that finishes at the very instant its limit passes: the contract leaves it open (either
@@ -433,6 +439,22 @@ pub fn checks() -> Vec<Check> {
                         ));
                     }
                 };
+                if took.is_zero() {
+                    let fail = frozen_clock(&format!("{what} returned StillRunning at once:"));
+                    if fail.kind == Kind::NeverWaited {
+                        return Err(Fail::new(
+                            Kind::NeverWaited,
+                            format!(
+                                "{what} returned StillRunning at once, without waiting for the job \
+                                 at all, expected it at {}: a shield stops the waiting at the \
+                                 limit, not before it. Wait on the handle for up to the limit \
+                                 (`timeout(limit, &mut handle)`).",
+                                secs(ms(limit))
+                            ),
+                        ));
+                    }
+                    return Err(fail);
+                }
                 expect_took(&what, took, ms(limit))?;
                 expect_own_task(&what, caller, &ran_in, "wait_detached")?;
                 // Do something else for a while, waiting for nobody.
@@ -504,7 +526,8 @@ pub fn checks() -> Vec<Check> {
                             Kind::WrongValue,
                             format!(
                                 "{what} returned StillRunning after {}, expected Done({value}) at \
-                                 {}",
+                                 {}: it stopped waiting before the limit had passed. Wait on the \
+                                 handle for up to the limit: it is ready as soon as the job ends",
                                 secs(took),
                                 secs(ms(short))
                             ),
@@ -574,14 +597,25 @@ pub fn checks() -> Vec<Check> {
                             Waited::StillRunning(_) => "StillRunning(handle)".to_string(),
                         };
                         forget_panics();
+                        let why = if took < ms(fails) {
+                            format!(
+                                "It returned before the job panicked at {}: it did not wait for \
+                                 the job, up to the limit, and so never saw the panic. Wait on the \
+                                 handle with a time limit (`timeout(limit, &mut handle)`), and \
+                                 pass a JoinError on as a panic",
+                                secs(ms(fails))
+                            )
+                        } else {
+                            "The job's panic was swallowed: a JoinError from a task nobody else \
+                             can abort is a panic: pass it on \
+                             (`std::panic::resume_unwind(error.into_panic())`), don't turn it into \
+                             an answer"
+                                .to_string()
+                        };
                         Err(Fail::new(
                             Kind::WrongValue,
                             format!(
-                                "{what} returned {got} after {}, expected it to panic: the job's \
-                                 panic was swallowed. A JoinError from a task nobody else can \
-                                 abort is a panic: pass it on \
-                                 (`std::panic::resume_unwind(error.into_panic())`), don't turn it \
-                                 into an answer.",
+                                "{what} returned {got} after {}, expected it to panic. {why}.",
                                 secs(took)
                             ),
                         ))
@@ -733,6 +767,26 @@ pub fn checks() -> Vec<Check> {
                     ),
                     ..fail
                 })?;
+                let took = elapsed();
+                if took > ms(total) {
+                    judged(took);
+                    return Err(Fail::new(
+                        Kind::WrongTiming,
+                        format!(
+                            "{what} returned its outputs after {}, expected {}, when the last step \
+                             ended: it waited on past the last step{}. A deadline only cuts the \
+                             group short; awaiting it alongside the steps (`join!`) rather than \
+                             racing it makes every group last until the deadline.",
+                            secs(took),
+                            secs(ms(total)),
+                            if took == ms(deadline) {
+                                ", until the deadline"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
+                }
                 expect_elapsed(&what, ms(total))?;
                 let mut lines = Vec::new();
                 let mut at = 0;
