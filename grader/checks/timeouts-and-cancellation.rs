@@ -1,53 +1,118 @@
 //! The public checks of exercise 08 timeouts-and-cancellation.
 //!
 //! Every tool is driven with jobs the check builds itself, wrapped so that the check sees whether
-//! each job finished, or was dropped (cancelled) and at which virtual instant. The jobs say a line
-//! when they start and as they go, and after each tool returns the check lets virtual time run on:
-//! a job that was meant to be cancelled must stay silent from then on. What is checked, and why:
+//! each job finished, or was dropped (cancelled) and at which virtual instant, and in which task it
+//! ran. The jobs say a line when they start and as they go, and after each tool returns the check
+//! lets virtual time run on: a job that was meant to be cancelled must stay silent from then on.
 //!
-//! - `with_timeout` (asyncio's `wait_for`): a 2 s job with a 1 s limit gives `Err(TimedOut)` at
-//!   exactly 1.000 s, and the job is dropped at that instant and says nothing more; a 1 s job with a
-//!   2 s limit gives its value at 1.000 s. Awaiting the job and only then looking at the clock gives
-//!   up late; the error must be `TimedOut`, not some other kind;
-//! - `cancel_after` (`task.cancel()` then `await task`): a job still running at 1.5 s is aborted;
-//!   `cancel_after` returns `Err(Cancelled)` at 1.5 s, *after* the task is gone (abort only asks the
-//!   runtime; awaiting the handle is how you know it happened), and the job never says another
-//!   line (a timeout on the handle by value only drops the handle, which detaches the task). A job
-//!   done at 1 s with 2 s allowed gives its value at 1.000 s, not when the allowance runs out;
-//! - `cancel_after` tells a panic from a cancellation: a job that panics is `Err(Panicked)`,
-//!   neither `Err(Cancelled)` nor a panic of `cancel_after` itself;
-//! - `wait_detached` (asyncio's `shield`): a 3 s job with a 1.5 s limit gives `StillRunning` at
-//!   1.5 s; the task keeps running with nobody waiting (its 2 s line comes on time), and awaiting
-//!   the handle later gives its value at 3.000 s. A 1 s job with a 2 s limit gives `Done` at 1.000 s;
-//! - `with_cleanup` (`try/finally`): the cleanup line is said exactly once, at the instant the job
-//!   is cancelled, both when the check's own `tokio::time::timeout` drops it and when the check
-//!   aborts the task running it; and exactly once, at the end, when the job finishes. A line after
-//!   `job.await` never runs for a cancelled future; `let _ = guard` drops the guard at once;
-//! - `all_within` (asyncio's `timeout()` block): four 1 s steps with a 2.5 s deadline stop at
-//!   exactly 2.500 s with `Err(TimedOut)`: steps 1 and 2 done, step 3 cancelled at 2.5 s, step 4
-//!   never started. Not 4 s (a fresh 2.5 s per step), not 3 s (the deadline only looked at between
-//!   steps), not earlier (the deadline split into shares). And 0.5 s, 1 s and 1.5 s steps with 4 s
-//!   give all three outputs at 3.000 s, each step starting when the one before it ends;
-//! - the demo's kitchen prints the transcript of fixtures/timeouts-and-cancellation/run.txt (the
-//!   main check). The stub gives `run()`; the check plays its own copy of it (see [`demo`]),
-//!   calling only the five tools the student writes, so a `run()` that merely replays the
-//!   expected lines earns nothing.
+//! Every check but the kitchen draws its inputs from the run's seed (the grader prints the seed):
+//! the limits, the jobs' lengths and ticks, their names and values, when the check cancels, how
+//! many steps a group has and in which of them its deadline falls. What each check expects is
+//! worked out from the contract below. A tool that decides by its limit alone cannot pass: each
+//! check gives the same limit to a job that fits and to one that does not. No limit, deadline or
+//! cancellation falls on the instant a job ticks or ends (all instants are different multiples of
+//! 0.1 s), so no verdict depends on which of two things tokio does first at one instant.
 //!
-//! Every check runs on paused time. No limit or deadline the checks judge falls on the same
-//! instant as a step of a job (limits end on half seconds where jobs tick on whole ones, or a job
-//! sleeps in one piece past the limit): tokio does not promise the order of same-instant timers,
-//! and no check depends on it.
+//! ## The contract, clause by clause, and the check that fails when only that clause is broken
+//!
+//! `with_timeout(limit, job)` (asyncio's `wait_for`):
+//! - the job finishes within `limit`: `Ok(its value)` ... `timeout-fires-at-the-limit` (value)
+//! - ... as soon as it finishes (not at the limit) ... `timeout-fires-at-the-limit` (timing)
+//! - it does not: `Err(TimedOut)` (not another kind) ... `timeout-fires-at-the-limit`
+//! - ... at exactly `limit`, not when the job ends ... `timeout-fires-at-the-limit` (timing)
+//! - ... the job dropped at that instant, never polled again ... `timeout-fires-at-the-limit`
+//!
+//! `cancel_after(after, job)` (`task.cancel()`, then `await task`):
+//! - spawns the job as a task (it runs in a task of its own) ... `abort-stops-the-task`
+//! - the job finishes within `after`: `Ok(its value)`, as soon as it finishes ... `abort-stops-the-task`
+//! - it does not: `Err(Cancelled)` at `after` ... `abort-stops-the-task`
+//! - ... its task aborted, and gone (future dropped) before `cancel_after` returns ... `abort-stops-the-task`
+//! - a cancelled job makes no progress after `after` ... `abort-stops-the-task`
+//! - the job panics: `Err(Panicked)` (not `Cancelled`, and no panic of `cancel_after`), as soon as
+//!   its task ends ... `abort-tells-panics-apart`
+//!
+//! `wait_detached(limit, job)` (asyncio's `wait_for(shield(task))`):
+//! - spawns the job as a task ... `detached-task-keeps-running`
+//! - the job finishes within `limit`: `Done(its value)`, as soon as it finishes ... `detached-returns-when-done`
+//! - it does not: `StillRunning(handle)` at exactly `limit` ... `detached-task-keeps-running`
+//! - ... the task keeps running, on time, with nobody waiting ... `detached-task-keeps-running`
+//! - ... awaiting the handle later gives the job's value ... `detached-task-keeps-running`
+//! - a job that panics within the limit makes `wait_detached` panic too ... `detached-panic-is-passed-on`
+//!
+//! `with_cleanup(name, job)` (`try: ... finally:`):
+//! - returns the job's value ... `cleanup-runs-once-on-finish`
+//! - the job finishes: `{name}: cleaned up` once, at that instant ... `cleanup-runs-once-on-finish`
+//! - its future is cancelled (timed out, its task aborted, or just dropped): the line once, at the
+//!   instant it is dropped ... `cleanup-runs-on-cancel` (all three ways)
+//! - the future is `Send` when the job is: `cleanup-runs-on-cancel` spawns it, so a future that
+//!   is not `Send` makes these checks fail to compile
+//!
+//! `all_within(limit, steps)` (asyncio's `async with timeout(limit):` around several awaits):
+//! - the steps run one after another, in order, each starting when the one before ends ...
+//!   `one-deadline-for-the-group` (transcript)
+//! - all finish by the deadline: `Ok(outputs, in order)` as soon as the last one finishes ...
+//!   `one-deadline-for-the-group`
+//! - one deadline for the group, fixed at the call (not a fresh limit per step, not a share of it
+//!   per step) ... `one-deadline-for-the-group`
+//! - the deadline comes first: `Err(TimedOut)` (not the outputs so far) at exactly the deadline,
+//!   even in the middle of a step ... `one-deadline-for-the-group`
+//! - ... the running step cancelled (dropped) then, the steps after it never started ...
+//!   `one-deadline-for-the-group`; also checked by a check you do not have
+//!
+//! `run()`, the demo's kitchen, given: its transcript, fixtures/timeouts-and-cancellation/run.txt
+//! ... `kitchen-transcript` (the main check). The check plays its own copy of it (see [`demo`]),
+//! calling only the five tools the student writes, so a `run()` that merely replays the expected
+//! lines earns nothing.
+//!
+//! The lesson's promises: a cancelled job never says another line (every cancelling check lets
+//! time run on afterwards); the verdicts the README explains are the ones these checks give; and
+//! each mistake it warns of fails a check whatever the seed: awaiting the job, then comparing the
+//! clock (`timeout-fires-at-the-limit`); `timeout(after, handle)` by value, which detaches the
+//! task, and `abort()` without awaiting the handle (`abort-stops-the-task`); `let _ = guard`
+//! (`cleanup-runs-on-cancel`, `cleanup-runs-once-on-finish`); a fresh `timeout` per step, a
+//! `std::time::Instant` deadline, a look at the clock only between steps
+//! (`one-deadline-for-the-group`); `std::thread::sleep` (a check that waits reports it blocked).
+//!
+//! Not checked, and why:
+//! - a job that finishes at the very instant its limit passes: the contract leaves it open (either
+//!   answer is right: tokio does not promise the order of two timers at one instant, and an abort
+//!   that comes as the task finishes changes nothing), so no check lets the two meet;
+//! - the lesson's "a value is a value, even after `abort()`": on the grader's single thread, an
+//!   abort that reaches a task already finished cannot happen between `cancel_after`'s own steps
+//!   (the runtime runs nothing else in between), so code that takes a value after `abort()` for
+//!   impossible is not caught here; the advice stands for multi-threaded runtimes;
+//! - a future of `with_cleanup` dropped before it was ever polled: its job never began, and the
+//!   contract speaks of a job that ends;
+//! - when `wait_detached` panics for a job that panicked: the contract says only that it does.
 
-use awaitlings::say;
+use awaitlings::{format_line, say};
 use awaitlings_check::check::secs;
 use awaitlings_check::compare::parse;
 use awaitlings_check::prelude::*;
 use exercise::{JobError, Waited};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::task::Id;
 use tokio::time::sleep;
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
+}
+
+/// `n` different multiples of 0.1 s in `range` (milliseconds), smallest first.
+fn instants(r: &mut Rng, n: usize, range: std::ops::RangeInclusive<u64>) -> Vec<u64> {
+    let mut v = r.distinct(n, range, 100);
+    v.sort_unstable();
+    v
+}
+
+/// `n` different small values for the jobs to return.
+fn values(r: &mut Rng, n: usize) -> Vec<u32> {
+    r.distinct(n, 10..=99, 1)
+        .into_iter()
+        .map(|v| v as u32)
+        .collect()
 }
 
 pub fn checks() -> Vec<Check> {
@@ -55,14 +120,26 @@ pub fn checks() -> Vec<Check> {
         check(
             "timeout-fires-at-the-limit",
             3,
-            "with_timeout(1 s, a 2 s job) is Err(TimedOut) at 1.000 s with the job dropped then; \
-             with_timeout(2 s, a 1 s job) is Ok at 1.000 s",
+            "with_timeout(limit, a longer job) is Err(TimedOut) at the limit, the job dropped then \
+             and silent after; with the same limit, a shorter job's value as soon as it ends",
             || async {
-                let (job, stats) = watched(one_sleep("soup", ms(2000), 7));
-                let result = exercise::with_timeout(ms(1000), job).await;
+                let mut r = rng();
+                let names = r.names(2);
+                let vals = values(&mut r, 2);
+                // The long job ticks once before the limit and would end after it.
+                let t = instants(&mut r, 3, 300..=3000);
+                let (tick, limit, end) = (t[0], t[1], t[2]);
+                let short = r.range(1..=limit / 100 - 1) * 100;
+
+                let (job, stats) = watched(paced(names[0], vec![ms(tick), ms(end)], vals[0]));
+                let result = exercise::with_timeout(ms(limit), job).await;
                 let took = elapsed();
                 let done = what_the_job_did(stats.finished(), stats.dropped_at());
-                let what = "with_timeout(1 s, a 2 s job)";
+                let what = format!(
+                    "with_timeout({}, a job of {})",
+                    secs(ms(limit)),
+                    secs(ms(end))
+                );
                 match result {
                     Err(JobError::TimedOut) => {}
                     Ok(value) => {
@@ -70,68 +147,106 @@ pub fn checks() -> Vec<Check> {
                             Kind::WrongValue,
                             format!(
                                 "{what} returned Ok({value}) after {}, expected Err(TimedOut) at \
-                                 1.000 s: it waited for the job to finish instead of giving up at \
+                                 {}: it waited for the job to finish instead of giving up at \
                                  the limit. Race the job against a timer: \
                                  `tokio::time::timeout(limit, job)`.",
-                                secs(took)
+                                secs(took),
+                                secs(ms(limit))
                             ),
                         ));
                     }
-                    Err(other) => return Err(wrong_error(what, other, JobError::TimedOut)),
+                    Err(other) => return Err(wrong_error(&what, other, JobError::TimedOut)),
                 }
-                if took > ms(1000) {
+                if took > ms(limit) {
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
                             "{what} returned Err(TimedOut) after {} of virtual time, expected \
-                             exactly 1.000 s; {done}. A timeout must fire at the limit, while the \
+                             exactly {}; {done}. A timeout must fire at the limit, while the \
                              job is still running: awaiting the job and then comparing the clock \
                              with the limit only notices the lateness once the job is over. \
                              `tokio::time::timeout(limit, job)` polls the job and a timer together.",
-                            secs(took)
+                            secs(took),
+                            secs(ms(limit))
                         ),
                     ));
                 }
-                expect_elapsed(what, ms(1000))?;
+                expect_took(&what, took, ms(limit))?;
                 expect(
-                    stats.cancelled() && stats.dropped_at() == Some(ms(1000)),
+                    stats.cancelled() && stats.dropped_at() == Some(ms(limit)),
                     Kind::WrongValue,
                     format!(
                         "{what} returned Err(TimedOut) on time, but {done}: a job that runs out \
                          of time is cancelled, which for a future means dropped, there and then."
                     ),
                 )?;
-                sleep(ms(2000)).await;
+                sleep(ms(end + 500 - limit)).await;
+                let name = names[0];
                 expect_silent_after(
-                    what,
-                    &["  0.000s  soup: started"],
+                    &what,
+                    &[
+                        format_line(ms(0), &format!("{name}: started")),
+                        format_line(ms(tick), &format!("{name}: 1/2")),
+                    ],
                     "a timed-out job must never be polled again",
                 )?;
 
                 restart();
-                let (job, _) = watched(one_sleep("tea", ms(1000), 8));
-                let result = exercise::with_timeout(ms(2000), job).await;
-                expect_eq("with_timeout(2 s, a 1 s job that returns 8)", result, Ok(8))?;
+                let (job, _) = watched(paced(names[1], vec![ms(short)], vals[1]));
+                let result = exercise::with_timeout(ms(limit), job).await;
+                let what = format!(
+                    "with_timeout({}, a job of {} that returns {})",
+                    secs(ms(limit)),
+                    secs(ms(short)),
+                    vals[1]
+                );
+                expect_eq(&what, result, Ok(vals[1])).map_err(|fail| {
+                    fail.then(format!(
+                        "The job ends at {}, within the limit, so its value is the answer; with \
+                         the same limit the longer job timed out: the limit alone cannot tell \
+                         which answer is due, only a race between the job and a timer can",
+                        secs(ms(short))
+                    ))
+                })?;
                 expect_elapsed(
-                    "with_timeout(2 s, a 1 s job), which should return as soon as the job does,",
-                    ms(1000),
+                    &format!("{what}, which should return as soon as the job does,"),
+                    ms(short),
                 )
             },
         ),
         check(
             "abort-stops-the-task",
             3,
-            "cancel_after(1.5 s, a 4 s job) aborts its task: Err(Cancelled) at 1.500 s, the task \
-             gone by then, not a line more; cancel_after(2 s, a 1 s job) is Ok at 1.000 s",
+            "cancel_after(after, a longer job) spawns it and aborts its task: Err(Cancelled) at \
+             `after`, the task gone by then, not a line more; with the same `after`, a shorter \
+             job's value as soon as it ends",
             || async {
-                let (job, probe) = watched(ticking("stew", 4, 5));
-                let result = exercise::cancel_after(ms(1500), job).await;
+                let mut r = rng();
+                let names = r.names(2);
+                let vals = values(&mut r, 2);
+                // The job ticks before and after the allowance, and would end later still.
+                let t = instants(&mut r, 4, 300..=4000);
+                let (tick1, after, tick2, end) = (t[0], t[1], t[2], t[3]);
+                let short = r.range(1..=after / 100 - 1) * 100;
+
+                let caller = tokio::task::try_id();
+                let ran_in = Arc::new(Mutex::new(None));
+                let job = noting_task(
+                    ran_in.clone(),
+                    paced(names[0], vec![ms(tick1), ms(tick2), ms(end)], vals[0]),
+                );
+                let (job, probe) = watched(job);
+                let result = exercise::cancel_after(ms(after), job).await;
                 let took = elapsed();
                 let dropped_by_return = probe.dropped();
                 let said = transcript().len();
-                let what = "cancel_after(1.5 s, a 4 s job)";
+                let what = format!(
+                    "cancel_after({}, a job of {})",
+                    secs(ms(after)),
+                    secs(ms(end))
+                );
                 // Let time run on: an aborted task must stay silent.
-                sleep(ms(4000)).await;
+                sleep(ms(end + 500 - after)).await;
                 let later = transcript().split_off(said);
                 match result {
                     Err(JobError::Cancelled) => {}
@@ -140,20 +255,23 @@ pub fn checks() -> Vec<Check> {
                             Kind::WrongValue,
                             format!(
                                 "{what} returned Ok({value}) after {}, expected Err(Cancelled) at \
-                                 1.500 s: the job was allowed to run to its end. Wait for the \
+                                 {}: the job was allowed to run to its end. Wait for the \
                                  handle at most `after` (`tokio::time::timeout(after, &mut \
                                  handle)`), then `handle.abort()`.",
-                                secs(took)
+                                secs(took),
+                                secs(ms(after))
                             ),
                         ));
                     }
-                    Err(other) => return Err(wrong_error(what, other, JobError::Cancelled)),
+                    Err(other) => return Err(wrong_error(&what, other, JobError::Cancelled)),
                 }
                 if took.is_zero() {
                     return Err(frozen_clock(&format!(
-                        "{what} returned Err(Cancelled) at once, expected it at 1.500 s:"
+                        "{what} returned Err(Cancelled) at once, expected it at {}:",
+                        secs(ms(after))
                     )));
                 }
+                expect_own_task(&what, caller, &ran_in, "cancel_after")?;
                 if !later.is_empty() {
                     return Err(Fail::new(
                         Kind::WrongValue,
@@ -169,7 +287,7 @@ pub fn checks() -> Vec<Check> {
                         ),
                     ));
                 }
-                expect_took(what, took, ms(1500))?;
+                expect_took(&what, took, ms(after))?;
                 expect(
                     dropped_by_return,
                     Kind::WrongValue,
@@ -182,49 +300,76 @@ pub fn checks() -> Vec<Check> {
                          the task is gone and its cleanup has run."
                     ),
                 )?;
-                expect_lines(&["  0.000s  stew: started", "  1.000s  stew: 1 s"])?;
+                let name = names[0];
+                expect_lines(&[
+                    format_line(ms(0), &format!("{name}: started")).as_str(),
+                    format_line(ms(tick1), &format!("{name}: 1/3")).as_str(),
+                ])?;
 
                 restart();
-                let (job, _) = watched(one_sleep("egg", ms(1000), 6));
-                let result = exercise::cancel_after(ms(2000), job).await;
+                let (job, _) = watched(paced(names[1], vec![ms(short)], vals[1]));
+                let result = exercise::cancel_after(ms(after), job).await;
                 let took = elapsed();
-                expect_eq("cancel_after(2 s, a 1 s job that returns 6)", result, Ok(6))?;
-                if took > ms(1000) {
+                let what = format!(
+                    "cancel_after({}, a job of {} that returns {})",
+                    secs(ms(after)),
+                    secs(ms(short)),
+                    vals[1]
+                );
+                expect_eq(&what, result, Ok(vals[1])).map_err(|fail| {
+                    fail.then(format!(
+                        "The job ends at {}, within the allowance, so its value is the answer; \
+                         with the same allowance the longer job was cancelled: the allowance \
+                         alone cannot tell which answer is due. Wait on the job's handle for at \
+                         most `after`",
+                        secs(ms(short))
+                    ))
+                })?;
+                if took > ms(short) {
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
-                            "cancel_after(2 s, a 1 s job) returned its value after {}, expected \
-                             1.000 s, when the job finished: it waited out the whole allowance \
-                             (a plain `sleep(after)`) before looking at the task. Wait on the \
-                             handle itself, with a time limit.",
-                            secs(took)
+                            "{what} returned its value after {}, expected {}, when the job \
+                             finished: it waited out the whole allowance (a plain \
+                             `sleep(after)`) before looking at the task. Wait on the handle \
+                             itself, with a time limit.",
+                            secs(took),
+                            secs(ms(short))
                         ),
                     ));
                 }
-                expect_elapsed("cancel_after(2 s, a 1 s job)", ms(1000))
+                expect_elapsed(&what, ms(short))
             },
         ),
         check(
             "abort-tells-panics-apart",
             2,
-            "cancel_after(1.5 s, a job that panics at 0.5 s) is Err(Panicked) at 0.500 s: not \
-             Err(Cancelled), and no panic of its own",
+            "cancel_after(after, a job that panics before then) is Err(Panicked) when the job's \
+             task ends: not Err(Cancelled), and no panic of its own",
             || async {
-                let job = async {
-                    say!("bad: started");
-                    sleep(ms(500)).await;
+                let mut r = rng();
+                let name = r.name();
+                let t = instants(&mut r, 2, 300..=3000);
+                let (fails, after) = (t[0], t[1]);
+                let job = async move {
+                    say!("{name}: started");
+                    sleep(ms(fails)).await;
                     panic!(
                         "the check's job panics here on purpose: cancel_after should turn this \
                          into Err(JobError::Panicked) and return it, not panic itself (an \
                          `.unwrap()` or `.expect(..)` on the JoinError passes the panic on)"
                     );
                 };
-                let result: Result<u32, JobError> = exercise::cancel_after(ms(1500), job).await;
+                let result: Result<u32, JobError> = exercise::cancel_after(ms(after), job).await;
                 let took = elapsed();
                 // cancel_after returned (had it panicked, the harness would report its panic): the
                 // job's panic was the point of the check, not news for the report.
                 forget_panics();
-                let what = "cancel_after(1.5 s, a job that panics at 0.5 s)";
+                let what = format!(
+                    "cancel_after({}, a job that panics at {})",
+                    secs(ms(after)),
+                    secs(ms(fails))
+                );
                 match result {
                     Err(JobError::Panicked) => {}
                     Ok(value) => {
@@ -233,34 +378,52 @@ pub fn checks() -> Vec<Check> {
                             format!("{what} returned Ok({value}), expected Err(Panicked)"),
                         ));
                     }
-                    Err(other) => return Err(wrong_error(what, other, JobError::Panicked)),
+                    Err(other) => return Err(wrong_error(&what, other, JobError::Panicked)),
                 }
-                if took > ms(500) {
+                if took > ms(fails) {
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
-                            "{what} returned Err(Panicked) after {}, expected 0.500 s, when the \
+                            "{what} returned Err(Panicked) after {}, expected {}, when the \
                              job's task ended: it waited out the whole allowance (a plain \
                              `sleep(after)`) before looking at the task. Wait on the handle \
                              itself, with a time limit: it is ready as soon as the task ends, \
                              however it ends.",
-                            secs(took)
+                            secs(took),
+                            secs(ms(fails))
                         ),
                     ));
                 }
-                expect_elapsed(what, ms(500))
+                expect_elapsed(&what, ms(fails))
             },
         ),
         check(
             "detached-task-keeps-running",
             3,
-            "wait_detached(1.5 s, a 3 s job) gives StillRunning at 1.500 s; the task runs on with \
-             nobody waiting, and its handle gives the value at 3.000 s",
+            "wait_detached(limit, a longer job) gives StillRunning at the limit; the job's task \
+             runs on with nobody waiting, and its handle gives the value when the job ends",
             || async {
-                let (job, probe) = watched(ticking("bread", 3, 9));
-                let waited = exercise::wait_detached(ms(1500), job).await;
+                let mut r = rng();
+                let name = r.name();
+                let value = values(&mut r, 1)[0];
+                // The job ticks before the limit and after it; the check looks in between the
+                // second tick and the job's end, then collects it.
+                let t = instants(&mut r, 5, 300..=4500);
+                let (tick1, limit, tick2, look, end) = (t[0], t[1], t[2], t[3], t[4]);
+                let caller = tokio::task::try_id();
+                let ran_in = Arc::new(Mutex::new(None));
+                let job = noting_task(
+                    ran_in.clone(),
+                    paced(name, vec![ms(tick1), ms(tick2), ms(end)], value),
+                );
+                let (job, probe) = watched(job);
+                let waited = exercise::wait_detached(ms(limit), job).await;
                 let took = elapsed();
-                let what = "wait_detached(1.5 s, a 3 s job)";
+                let what = format!(
+                    "wait_detached({}, a job of {})",
+                    secs(ms(limit)),
+                    secs(ms(end))
+                );
                 let handle = match waited {
                     Waited::StillRunning(handle) => handle,
                     Waited::Done(value) => {
@@ -268,16 +431,34 @@ pub fn checks() -> Vec<Check> {
                             Kind::WrongValue,
                             format!(
                                 "{what} returned Done({value}) after {}, expected StillRunning at \
-                                 1.500 s: it waited for the job to finish instead of giving up \
+                                 {}: it waited for the job to finish instead of giving up \
                                  *waiting* at the limit.",
-                                secs(took)
+                                secs(took),
+                                secs(ms(limit))
                             ),
                         ));
                     }
                 };
-                expect_elapsed(what, ms(1500))?;
+                if took.is_zero() {
+                    let fail = frozen_clock(&format!("{what} returned StillRunning at once:"));
+                    if fail.kind == Kind::NeverWaited {
+                        return Err(Fail::new(
+                            Kind::NeverWaited,
+                            format!(
+                                "{what} returned StillRunning at once, without waiting for the job \
+                                 at all, expected it at {}: a shield stops the waiting at the \
+                                 limit, not before it. Wait on the handle for up to the limit \
+                                 (`timeout(limit, &mut handle)`).",
+                                secs(ms(limit))
+                            ),
+                        ));
+                    }
+                    return Err(fail);
+                }
+                expect_took(&what, took, ms(limit))?;
+                expect_own_task(&what, caller, &ran_in, "wait_detached")?;
                 // Do something else for a while, waiting for nobody.
-                sleep(ms(1000)).await;
+                sleep(ms(look - limit)).await;
                 if let Some(at) = probe.cancelled_at() {
                     return Err(Fail::new(
                         Kind::WrongValue,
@@ -291,250 +472,338 @@ pub fn checks() -> Vec<Check> {
                     ));
                 }
                 expect_lines(&[
-                    "  0.000s  bread: started",
-                    "  1.000s  bread: 1 s",
-                    "  2.000s  bread: 2 s",
+                    format_line(ms(0), &format!("{name}: started")).as_str(),
+                    format_line(ms(tick1), &format!("{name}: 1/3")).as_str(),
+                    format_line(ms(tick2), &format!("{name}: 2/3")).as_str(),
                 ])
                 .map_err(|fail| Fail {
                     message: format!(
-                        "after wait_detached(1.5 s, a 3 s job) returned, its task should keep \
-                         running while nobody waits for it: {}",
+                        "after {what} returned, its task should keep running while nobody waits \
+                         for it, and tick at {}: {}",
+                        secs(ms(tick2)),
                         fail.message
                     ),
                     ..fail
                 })?;
                 let collected = handle.await;
                 expect(
-                    collected.as_ref().is_ok_and(|&v| v == 9),
+                    collected.as_ref().is_ok_and(|&v| v == value),
                     Kind::WrongValue,
                     format!(
-                        "awaiting the handle wait_detached returned gave {collected:?}, expected \
-                         Ok(9), the job's own value: the handle must be the job's task's."
+                        "awaiting the handle {what} returned gave {collected:?}, expected \
+                         Ok({value}), the job's own value: the handle must be the job's task's."
                     ),
                 )?;
-                expect_elapsed("collecting the detached job's value", ms(3000))
+                expect_elapsed(
+                    &format!("collecting the value of the detached job of {}", secs(ms(end))),
+                    ms(end),
+                )
             },
         ),
         check(
             "detached-returns-when-done",
             1,
-            "wait_detached(2 s, a 1 s job) gives Done with the job's value at 1.000 s",
+            "wait_detached(limit, a shorter job) gives Done with the job's value as soon as the \
+             job ends",
             || async {
-                let (job, _) = watched(one_sleep("jam", ms(1000), 4));
-                let waited = exercise::wait_detached(ms(2000), job).await;
+                let mut r = rng();
+                let name = r.name();
+                let value = values(&mut r, 1)[0];
+                let t = instants(&mut r, 2, 300..=3000);
+                let (short, limit) = (t[0], t[1]);
+                let (job, _) = watched(paced(name, vec![ms(short)], value));
+                let waited = exercise::wait_detached(ms(limit), job).await;
                 let took = elapsed();
-                let what = "wait_detached(2 s, a 1 s job that returns 4)";
+                let what = format!(
+                    "wait_detached({}, a job of {} that returns {value})",
+                    secs(ms(limit)),
+                    secs(ms(short))
+                );
                 match waited {
-                    Waited::Done(value) => expect_eq(what, value, 4)?,
+                    Waited::Done(got) => expect_eq(&what, got, value)?,
                     Waited::StillRunning(_) => {
                         return Err(Fail::new(
                             Kind::WrongValue,
                             format!(
-                                "{what} returned StillRunning after {}, expected Done(4) at 1.000 s",
-                                secs(took)
+                                "{what} returned StillRunning after {}, expected Done({value}) at \
+                                 {}: it stopped waiting before the limit had passed. Wait on the \
+                                 handle for up to the limit: it is ready as soon as the job ends",
+                                secs(took),
+                                secs(ms(short))
                             ),
                         ));
                     }
                 }
-                if took > ms(1000) {
+                if took > ms(short) {
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
-                            "{what} returned Done(4) after {}, expected 1.000 s, when the job \
+                            "{what} returned Done({value}) after {}, expected {}, when the job \
                              finished: it waited out the whole limit (a `sleep(limit)`, then a \
                              look at the task) instead of waiting on the handle itself with a \
                              time limit, which returns as soon as the task is done.",
-                            secs(took)
+                            secs(took),
+                            secs(ms(short))
                         ),
                     ));
                 }
-                expect_elapsed(what, ms(1000))
+                expect_elapsed(&what, ms(short))
+            },
+        ),
+        check(
+            "detached-panic-is-passed-on",
+            1,
+            "wait_detached(limit, a job that panics before the limit) panics too: it neither \
+             returns Done nor StillRunning",
+            || async {
+                let mut r = rng();
+                let name = r.name();
+                let t = instants(&mut r, 2, 300..=3000);
+                let (fails, limit) = (t[0], t[1]);
+                let job = panics_at(name, ms(fails));
+                let what = format!(
+                    "wait_detached({}, a job that panics at {})",
+                    secs(ms(limit)),
+                    secs(ms(fails))
+                );
+                // wait_detached runs in a task of the check's own, so that its panic can be seen.
+                let outcome = tokio::task::spawn_local(exercise::wait_detached(ms(limit), job)).await;
+                let took = elapsed();
+                match outcome {
+                    Err(error) if error.is_panic() => {
+                        let payload = error.into_panic();
+                        let text = payload
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        if text.starts_with("not yet implemented") || text.starts_with("not implemented") {
+                            return Err(Fail::new(
+                                Kind::Panicked,
+                                format!("{what} panicked with `{text}` before the job did"),
+                            ));
+                        }
+                        // The panics were the scenario's own, passed on as they should be.
+                        forget_panics();
+                        Ok(())
+                    }
+                    Err(error) => Err(Fail::new(
+                        Kind::WrongValue,
+                        format!("{what}: the check's task running it ended with {error}"),
+                    )),
+                    Ok(waited) => {
+                        let got = match waited {
+                            Waited::Done(v) => format!("Done({v})"),
+                            Waited::StillRunning(_) => "StillRunning(handle)".to_string(),
+                        };
+                        forget_panics();
+                        let why = if took < ms(fails) {
+                            format!(
+                                "It returned before the job panicked at {}: it did not wait for \
+                                 the job, up to the limit, and so never saw the panic. Wait on the \
+                                 handle with a time limit (`timeout(limit, &mut handle)`), and \
+                                 pass a JoinError on as a panic",
+                                secs(ms(fails))
+                            )
+                        } else {
+                            "The job's panic was swallowed: a JoinError from a task nobody else \
+                             can abort is a panic: pass it on \
+                             (`std::panic::resume_unwind(error.into_panic())`), don't turn it into \
+                             an answer"
+                                .to_string()
+                        };
+                        Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "{what} returned {got} after {}, expected it to panic. {why}.",
+                                secs(took)
+                            ),
+                        ))
+                    }
+                }
             },
         ),
         check(
             "cleanup-runs-on-cancel",
             2,
-            "with_cleanup says `cleaned up` once, at the instant its job is cancelled: timed out \
-             at 1.5 s, or its task aborted at 0.5 s",
+            "with_cleanup says `cleaned up` once, at the instant its future is cancelled: timed \
+             out, its task aborted, or dropped by hand",
             || async {
-                let job = exercise::with_cleanup("pot", ticking("pot", 3, 1));
-                let _ = tokio::time::timeout(ms(1500), job).await;
-                sleep(ms(3000)).await;
-                expect_cleanup(
-                    "with_cleanup(\"pot\", a 3 s job), timed out by the check at 1.5 s",
-                    "pot",
-                    ms(1500),
-                    "cancelled",
-                )?;
-                expect_lines(&[
-                    "  0.000s  pot: started",
-                    "  1.000s  pot: 1 s",
-                    "  1.500s  pot: cleaned up",
-                ])?;
-
-                restart();
-                let task = tokio::spawn(exercise::with_cleanup("lid", ticking("lid", 3, 2)));
-                sleep(ms(500)).await;
-                task.abort();
-                let _ = task.await;
-                sleep(ms(3000)).await;
-                expect_cleanup(
-                    "with_cleanup(\"lid\", a 3 s job), spawned, its task aborted by the check at \
-                     0.5 s",
-                    "lid",
-                    ms(500),
-                    "cancelled",
-                )?;
-                expect_lines(&["  0.000s  lid: started", "  0.500s  lid: cleaned up"])
+                let mut r = rng();
+                let names = r.names(3);
+                for (how, name) in ["timed out", "aborted", "dropped"].into_iter().zip(names) {
+                    restart();
+                    // The job ticks before and after the cancellation; `stop` is when its future
+                    // is dropped (for "dropped", the check stops polling it at `idle` first).
+                    let t = instants(&mut r, 5, 300..=4000);
+                    let (tick1, stop, tick2, end) = (t[0], t[2], t[3], t[4]);
+                    let idle = t[1];
+                    let job = exercise::with_cleanup(
+                        name,
+                        paced(name, vec![ms(tick1), ms(tick2), ms(end)], 1),
+                    );
+                    let what = match how {
+                        "timed out" => {
+                            let _ = tokio::time::timeout(ms(stop), job).await;
+                            format!(
+                                "with_cleanup(\"{name}\", a job of {}), timed out by the check \
+                                 at {}",
+                                secs(ms(end)),
+                                secs(ms(stop))
+                            )
+                        }
+                        "aborted" => {
+                            let task = tokio::spawn(job);
+                            sleep(ms(stop)).await;
+                            task.abort();
+                            let _ = task.await;
+                            format!(
+                                "with_cleanup(\"{name}\", a job of {}), spawned, its task aborted \
+                                 by the check at {}",
+                                secs(ms(end)),
+                                secs(ms(stop))
+                            )
+                        }
+                        _ => {
+                            let mut job = Box::pin(job);
+                            let _ = within(ms(idle), &mut job).await;
+                            sleep(ms(stop - idle)).await;
+                            drop(job);
+                            format!(
+                                "with_cleanup(\"{name}\", a job of {}), polled by the check until \
+                                 {}, then dropped at {}",
+                                secs(ms(end)),
+                                secs(ms(idle)),
+                                secs(ms(stop))
+                            )
+                        }
+                    };
+                    sleep(ms(end + 500 - stop)).await;
+                    expect_cleanup(&what, name, ms(stop), "cancelled")?;
+                    // The job ticked once before it was cancelled (or left unpolled), never after.
+                    let lines = [
+                        format_line(ms(0), &format!("{name}: started")),
+                        format_line(ms(tick1), &format!("{name}: 1/3")),
+                        format_line(ms(stop), &format!("{name}: cleaned up")),
+                    ];
+                    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                    expect_lines(&lines).map_err(|fail| Fail {
+                        message: format!("{what}: {}", fail.message),
+                        ..fail
+                    })?;
+                }
+                Ok(())
             },
         ),
         check(
             "cleanup-runs-once-on-finish",
             1,
-            "with_cleanup(\"tap\", a 1 s job) returns the job's value at 1.000 s and says \
-             `cleaned up` once, at 1.000 s",
+            "with_cleanup(name, a job) returns the job's value when it ends and says `cleaned up` \
+             once, at that instant",
             || async {
-                let value = exercise::with_cleanup("tap", one_sleep("tap", ms(1000), 3)).await;
-                expect_eq("with_cleanup(\"tap\", a job that returns 3)", value, 3)?;
-                expect_elapsed("with_cleanup(\"tap\", a 1 s job)", ms(1000))?;
+                let mut r = rng();
+                let name = r.name();
+                let value = values(&mut r, 1)[0];
+                let t = instants(&mut r, 2, 300..=3000);
+                let (tick, end) = (t[0], t[1]);
+                let got = exercise::with_cleanup(name, paced(name, vec![ms(tick), ms(end)], value))
+                    .await;
+                let what = format!(
+                    "with_cleanup(\"{name}\", a job of {} that returns {value})",
+                    secs(ms(end))
+                );
+                expect_eq(&what, got, value)?;
+                expect_elapsed(&what, ms(end))?;
                 sleep(ms(1000)).await;
                 expect_cleanup(
-                    "with_cleanup(\"tap\", a 1 s job), awaited to its end",
-                    "tap",
-                    ms(1000),
+                    &format!("{what}, awaited to its end"),
+                    name,
+                    ms(end),
                     "finished",
                 )?;
                 expect_lines(&[
-                    "  0.000s  tap: started",
-                    "  1.000s  tap: finished",
-                    "  1.000s  tap: cleaned up",
+                    format_line(ms(0), &format!("{name}: started")).as_str(),
+                    format_line(ms(tick), &format!("{name}: 1/2")).as_str(),
+                    format_line(ms(end), &format!("{name}: finished")).as_str(),
+                    format_line(ms(end), &format!("{name}: cleaned up")).as_str(),
                 ])
             },
         ),
         check(
             "one-deadline-for-the-group",
             4,
-            "all_within(2.5 s, four 1 s steps) is Err(TimedOut) at 2.500 s (step 3 cancelled, \
-             step 4 never started); all_within(4 s, steps of 0.5, 1, 1.5 s) is Ok at 3.000 s",
+            "all_within(limit, steps) runs the steps one after another under one deadline: \
+             Err(TimedOut) at the deadline (the running step dropped then, the rest never \
+             started), or all their outputs as soon as the last ends",
             || async {
-                let mut steps = Vec::new();
-                let mut stats = Vec::new();
-                for (name, value) in [("wash", 1), ("chop", 2), ("fry", 3), ("plate", 4)] {
-                    let (step, s) = watched(one_sleep(name, ms(1000), value));
-                    steps.push(step);
-                    stats.push(s);
-                }
-                let result = exercise::all_within(ms(2500), steps).await;
-                let took = elapsed();
-                let what = "all_within(2.5 s, four 1 s steps)";
-                match result {
-                    Err(JobError::TimedOut) => {}
-                    Ok(outputs) => {
-                        let why = if outputs.len() < 4 {
-                            " It returned the outputs of the steps that were done, but a group \
-                             that runs out of time fails as a whole: Err(TimedOut)."
-                        } else {
-                            " Every step seems to have had a time limit of its own: with \
-                             `timeout(limit, step)` for each step, the clock starts again at \
-                             every step. Fix one deadline before the first step \
-                             (`Instant::now() + limit`) and give each step what is left of it \
-                             (`timeout_at(deadline, step)`), or put the whole loop under one \
-                             `timeout`."
-                        };
-                        return Err(Fail::new(
-                            Kind::WrongValue,
-                            format!(
-                                "{what} returned Ok({outputs:?}) after {}, expected Err(TimedOut) \
-                                 at 2.500 s.{why}",
-                                secs(took)
-                            ),
-                        ));
-                    }
-                    Err(other) => return Err(wrong_error(what, other, JobError::TimedOut)),
-                }
-                if took.is_zero() {
-                    return Err(frozen_clock(&format!(
-                        "{what} returned Err(TimedOut) at once, expected it at 2.500 s:"
-                    )));
-                }
-                if took != ms(2500) {
-                    let why = if took > ms(2500) {
-                        " The deadline passed while a step was running, and nothing noticed \
-                         until that step was over: checking the clock between steps is too late. \
-                         The running step itself must be cut off at the deadline \
-                         (`timeout_at(deadline, step)`)."
-                    } else {
-                        " It gave up before the group's deadline: a step got less than what was \
-                         left of the time (a share of the limit?). One deadline, fixed once: \
-                         each step may run until then."
-                    };
-                    return Err(Fail::new(
-                        Kind::WrongTiming,
-                        format!(
-                            "{what} returned Err(TimedOut) after {} of virtual time, expected \
-                             exactly 2.500 s, the group's one deadline.{why}",
-                            secs(took)
-                        ),
-                    ));
-                }
-                let fry = &stats[2];
-                expect(
-                    stats[0].finished() && stats[1].finished(),
-                    Kind::WrongValue,
-                    format!("{what}: steps 1 and 2 (1 s each) should have finished by 2 s"),
-                )?;
-                expect(
-                    fry.polls() > 0 && fry.cancelled() && fry.dropped_at() == Some(ms(2500)),
-                    Kind::WrongValue,
-                    format!(
-                        "{what}: step 3 should start at 2 s and be cancelled (dropped) at the \
-                         deadline, 2.5 s; {}",
-                        what_the_job_did(fry.finished(), fry.dropped_at())
-                    ),
-                )?;
-                expect(
-                    stats[3].polls() == 0,
-                    Kind::WrongValue,
-                    format!(
-                        "{what}: step 4 comes after the deadline and should never start, but it \
-                         was polled {} time(s)",
-                        stats[3].polls()
-                    ),
-                )?;
-                expect_lines(&[
-                    "  0.000s  wash: started",
-                    "  1.000s  wash: finished",
-                    "  1.000s  chop: started",
-                    "  2.000s  chop: finished",
-                    "  2.000s  fry: started",
-                ])?;
+                let mut r = rng();
+                let group = Group::draw(&mut r, 3..=5, 300..=1500);
+                let deadline = group.deadline;
+                let names = r.names(group.late.len());
+                let vals = values(&mut r, group.late.len());
+                judge_late_group(&group, &names, &vals).await?;
 
                 restart();
-                let steps = vec![
-                    one_sleep("peel", ms(500), 1),
-                    one_sleep("boil", ms(1000), 2),
-                    one_sleep("mash", ms(1500), 3),
-                ];
-                let result = exercise::all_within(ms(4000), steps).await;
-                let what = "all_within(4 s, steps of 0.5 s, 1 s and 1.5 s)";
-                expect_eq(what, result, Ok(vec![1, 2, 3])).map_err(|fail| Fail {
+                let names = r.names(group.fits.len());
+                let vals = values(&mut r, group.fits.len());
+                let steps: Vec<_> = group
+                    .fits
+                    .iter()
+                    .zip(&names)
+                    .zip(&vals)
+                    .map(|((&len, &name), &v)| paced(name, vec![ms(len)], v))
+                    .collect();
+                let total: u64 = group.fits.iter().sum();
+                let result = exercise::all_within(ms(deadline), steps).await;
+                let what = format!("all_within({}, steps of {})", secs(ms(deadline)), list(&group.fits));
+                expect_eq(&what, result, Ok(vals.clone())).map_err(|fail| Fail {
                     message: format!(
-                        "{}: the three steps take 3 s in all, within the 4 s deadline. (A step \
-                         timed out early? Each step may run until the one deadline, not for a \
-                         share of the limit.)",
-                        fail.message
+                        "{}: the steps take {} in all, within the {} deadline. (A step timed out \
+                         early? Each step may run until the one deadline, not for a share of the \
+                         limit.)",
+                        fail.message,
+                        secs(ms(total)),
+                        secs(ms(deadline))
                     ),
                     ..fail
                 })?;
-                expect_elapsed(what, ms(3000))?;
-                expect_lines(&[
-                    "  0.000s  peel: started",
-                    "  0.500s  peel: finished",
-                    "  0.500s  boil: started",
-                    "  1.500s  boil: finished",
-                    "  1.500s  mash: started",
-                    "  3.000s  mash: finished",
-                ])
+                let took = elapsed();
+                if took > ms(total) {
+                    judged(took);
+                    return Err(Fail::new(
+                        Kind::WrongTiming,
+                        format!(
+                            "{what} returned its outputs after {}, expected {}, when the last step \
+                             ended: it waited on past the last step{}. A deadline only cuts the \
+                             group short; awaiting it alongside the steps (`join!`) rather than \
+                             racing it makes every group last until the deadline.",
+                            secs(took),
+                            secs(ms(total)),
+                            if took == ms(deadline) {
+                                ", until the deadline"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
+                }
+                expect_elapsed(&what, ms(total))?;
+                let mut lines = Vec::new();
+                let mut at = 0;
+                for (&len, name) in group.fits.iter().zip(&names) {
+                    lines.push(format_line(ms(at), &format!("{name}: started")));
+                    at += len;
+                    lines.push(format_line(ms(at), &format!("{name}: finished")));
+                }
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                expect_lines(&lines).map_err(|fail| Fail {
+                    message: format!(
+                        "{what}: each step starts when the one before it ends, in the order \
+                         given: {}",
+                        fail.message
+                    ),
+                    ..fail
+                })
             },
         ),
         check(
@@ -550,24 +819,263 @@ pub fn checks() -> Vec<Check> {
     ]
 }
 
-/// A job of the check's own: says `{name}: started`, sleeps `length` in one go, says
-/// `{name}: finished` and returns `value`.
-async fn one_sleep(name: &'static str, length: Duration, value: u32) -> u32 {
+/// What the panicking job of `detached-panic-is-passed-on` panics with.
+const JOB_PANIC: &str = "the check's job panics here on purpose: wait_detached should pass this \
+                         panic on to its caller";
+
+/// A job of the check's own that says `{name}: started`, and panics `at` later.
+async fn panics_at(name: &'static str, at: Duration) -> u32 {
     say!("{name}: started");
-    sleep(length).await;
+    sleep(at).await;
+    panic!("{JOB_PANIC}");
+}
+
+/// A job of the check's own: says `{name}: started`, then sleeps until each of `marks` (instants
+/// from its start, increasing) and says `{name}: {i}/{n}` at each but the last, where it says
+/// `{name}: finished` and returns `value`.
+async fn paced(name: &'static str, marks: Vec<Duration>, value: u32) -> u32 {
+    say!("{name}: started");
+    let n = marks.len();
+    let mut now = Duration::ZERO;
+    for (i, mark) in marks.into_iter().enumerate() {
+        sleep(mark - now).await;
+        now = mark;
+        if i + 1 < n {
+            say!("{name}: {}/{n}", i + 1);
+        }
+    }
     say!("{name}: finished");
     value
 }
 
-/// A job of the check's own that shows its progress: says `{name}: started`, then `{name}: {s} s`
-/// after each second, for `seconds` seconds, and returns `value`.
-async fn ticking(name: &'static str, seconds: u64, value: u32) -> u32 {
-    say!("{name}: started");
-    for s in 1..=seconds {
-        sleep(Duration::from_secs(1)).await;
-        say!("{name}: {s} s");
+/// `job`, noting in `slot` the task it is first polled in.
+async fn noting_task<F: Future>(slot: Arc<Mutex<Option<Id>>>, job: F) -> F::Output {
+    *slot.lock().unwrap_or_else(|e| e.into_inner()) = tokio::task::try_id();
+    job.await
+}
+
+/// The job noted in `ran_in` must have run in a task other than the check's (`caller`): the tool
+/// `tool` spawns it.
+fn expect_own_task(
+    what: &str,
+    caller: Option<Id>,
+    ran_in: &Mutex<Option<Id>>,
+    tool: &str,
+) -> Result<(), Fail> {
+    let ran = *ran_in.lock().unwrap_or_else(|e| e.into_inner());
+    expect(
+        ran.is_some() && ran != caller,
+        Kind::WrongValue,
+        format!(
+            "{what}: the job ran inside the caller's own task, not in a task of its own. {tool} \
+             spawns the job (`tokio::spawn(job)`) and waits on its JoinHandle: a task is what the \
+             runtime polls whoever waits for it, and what `abort()` stops."
+        ),
+    )
+}
+
+/// When each step was first polled: "step 1 at 2.600 s, step 3 at 0.000 s, step 2 never".
+fn starts(stats: &[Arc<Stats>]) -> String {
+    let parts: Vec<String> = stats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match s.first_polled_at() {
+            Some(at) => format!("step {} at {}", i + 1, secs(at)),
+            None => format!("step {} never", i + 1),
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// Durations as the messages list them: "0.300 s, 1.200 s and 0.700 s".
+fn list(lengths: &[u64]) -> String {
+    let parts: Vec<String> = lengths.iter().map(|&l| secs(ms(l))).collect();
+    match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
-    value
+}
+
+/// A group for `all_within`, drawn so that every classic mistake gives another answer than the
+/// contract's: `late` runs past `deadline`, which falls strictly inside step `k` (k >= 1), every
+/// step shorter than the deadline (a fresh limit per step would finish them all) and the first
+/// longer than an even share of it (shares would give up in step 1); `fits` has as many steps,
+/// done before the same deadline, one of them longer than a share.
+struct Group {
+    late: Vec<u64>,
+    k: usize,
+    deadline: u64,
+    fits: Vec<u64>,
+}
+
+impl Group {
+    fn draw(
+        r: &mut Rng,
+        count: std::ops::RangeInclusive<usize>,
+        lengths: std::ops::RangeInclusive<u64>,
+    ) -> Group {
+        loop {
+            let n = r.count(count.clone());
+            let late = r.distinct(n, lengths.clone(), 100);
+            let k = r.count(1..=n - 2);
+            let start: u64 = late[..k].iter().sum();
+            let deadline = start + r.range(1..=late[k] / 100 - 1) * 100;
+            if late.iter().any(|&l| l >= deadline) || late[0] * n as u64 <= deadline {
+                continue;
+            }
+            for _ in 0..20 {
+                let fits = r.distinct(n, 200..=*lengths.end(), 100);
+                let total: u64 = fits.iter().sum();
+                let longest = fits.iter().copied().max().unwrap_or(0);
+                if total < deadline && longest * n as u64 > deadline {
+                    return Group {
+                        late,
+                        k,
+                        deadline,
+                        fits,
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// `all_within(group.deadline, group.late)`, judged: Err(TimedOut) at the deadline, the steps
+/// before `k` done, step `k` dropped at the deadline, the rest never started, and nothing said
+/// after.
+async fn judge_late_group(group: &Group, names: &[&'static str], vals: &[u32]) -> Result<(), Fail> {
+    let (deadline, k) = (group.deadline, group.k);
+    let mut steps = Vec::new();
+    let mut stats = Vec::new();
+    for ((&len, &name), &v) in group.late.iter().zip(names).zip(vals) {
+        let (step, s) = watched(paced(name, vec![ms(len)], v));
+        steps.push(step);
+        stats.push(s);
+    }
+    let result = exercise::all_within(ms(deadline), steps).await;
+    let took = elapsed();
+    let what = format!(
+        "all_within({}, steps of {})",
+        secs(ms(deadline)),
+        list(&group.late)
+    );
+    let start_k: u64 = group.late[..k].iter().sum();
+    let n = group.late.len();
+    match result {
+        Err(JobError::TimedOut) => {}
+        Ok(outputs) => {
+            let why = if outputs.len() < n {
+                " It returned the outputs of the steps that were done, but a group that runs out \
+                 of time fails as a whole: Err(TimedOut)."
+            } else {
+                " Every step seems to have had a time limit of its own: with `timeout(limit, \
+                 step)` for each step, the clock starts again at every step (and a \
+                 `std::time::Instant` deadline does the same: std's clock does not follow tokio's \
+                 paused one). Fix one deadline before the first step \
+                 (`tokio::time::Instant::now() + limit`) and give each step what is left of it \
+                 (`timeout_at(deadline, step)`), or put the whole loop under one `timeout`."
+            };
+            return Err(Fail::new(
+                Kind::WrongValue,
+                format!(
+                    "{what} returned Ok({outputs:?}) after {}, expected Err(TimedOut) at {}: the \
+                     steps need {} in all.{why}",
+                    secs(took),
+                    secs(ms(deadline)),
+                    secs(ms(group.late.iter().sum()))
+                ),
+            ));
+        }
+        Err(other) => return Err(wrong_error(&what, other, JobError::TimedOut)),
+    }
+    if took.is_zero() {
+        return Err(frozen_clock(&format!(
+            "{what} returned Err(TimedOut) at once, expected it at {}:",
+            secs(ms(deadline))
+        )));
+    }
+    if took != ms(deadline) {
+        let why = if took > ms(deadline) {
+            format!(
+                " The deadline passed while step {} was running, and nothing noticed until that \
+                 step was over: checking the clock between steps is too late. The running step \
+                 itself must be cut off at the deadline (`timeout_at(deadline, step)`).",
+                k + 1
+            )
+        } else {
+            " It gave up before the group's deadline: a step got less than what was left of the \
+             time (a share of the limit?). One deadline, fixed once: each step may run until then."
+                .to_string()
+        };
+        judged(took);
+        return Err(Fail::new(
+            Kind::WrongTiming,
+            format!(
+                "{what} returned Err(TimedOut) after {} of virtual time, expected exactly {}, the \
+                 group's one deadline.{why}",
+                secs(took),
+                secs(ms(deadline))
+            ),
+        ));
+    }
+    judged(took);
+    expect(
+        stats[..k].iter().all(|s| s.finished()),
+        Kind::WrongValue,
+        format!(
+            "{what}: the step(s) before step {} should have finished, by {}, each starting when \
+             the one before it ends, in the order given; the steps started at: {}",
+            k + 1,
+            secs(ms(start_k)),
+            starts(&stats)
+        ),
+    )?;
+    let cut = &stats[k];
+    expect(
+        cut.polls() > 0 && cut.cancelled() && cut.dropped_at() == Some(ms(deadline)),
+        Kind::WrongValue,
+        format!(
+            "{what}: step {} should start at {} and be cancelled (dropped) at the deadline, {}; \
+             {}",
+            k + 1,
+            secs(ms(start_k)),
+            secs(ms(deadline)),
+            what_the_job_did(cut.finished(), cut.dropped_at())
+        ),
+    )?;
+    for (i, s) in stats.iter().enumerate().skip(k + 1) {
+        expect(
+            s.polls() == 0,
+            Kind::WrongValue,
+            format!(
+                "{what}: step {} comes after the deadline and should never start, but it was \
+                 polled {} time(s)",
+                i + 1,
+                s.polls()
+            ),
+        )?;
+    }
+    // Nothing of a cancelled step may happen later.
+    sleep(ms(group.late[k] + 500)).await;
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for (i, (&len, name)) in group.late.iter().zip(names).enumerate().take(k + 1) {
+        lines.push(format_line(ms(at), &format!("{name}: started")));
+        at += len;
+        if i < k {
+            lines.push(format_line(ms(at), &format!("{name}: finished")));
+        }
+    }
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    expect_lines(&lines).map_err(|fail| Fail {
+        message: format!(
+            "{what}, then time let run on: each step starts when the one before it ends, and the \
+             step cut off at the deadline says nothing more: {}",
+            fail.message
+        ),
+        ..fail
+    })
 }
 
 /// "the job finished", "the job was dropped at 1.000 s without finishing", ... for messages.
@@ -604,12 +1112,9 @@ fn wrong_error(what: &str, got: JobError, expected: JobError) -> Fail {
 
 /// The transcript, once time has run on past a cancellation, must be exactly `lines`: nothing
 /// from the cancelled job after it.
-fn expect_silent_after(what: &str, lines: &[&str], why: &str) -> Result<(), Fail> {
+fn expect_silent_after(what: &str, lines: &[String], why: &str) -> Result<(), Fail> {
     let said = transcript();
-    let extra: Vec<&String> = said
-        .iter()
-        .filter(|l| !lines.contains(&l.as_str()))
-        .collect();
+    let extra: Vec<&String> = said.iter().filter(|l| !lines.contains(l)).collect();
     if let Some(last) = extra.last() {
         return Err(Fail::new(
             Kind::WrongValue,
@@ -621,7 +1126,8 @@ fn expect_silent_after(what: &str, lines: &[&str], why: &str) -> Result<(), Fail
             ),
         ));
     }
-    expect_lines(lines)
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    expect_lines(&lines)
 }
 
 /// `{name}: cleaned up` was said exactly once, at `at` (when the job was `how`: cancelled or

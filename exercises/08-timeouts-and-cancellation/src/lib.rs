@@ -90,7 +90,7 @@ pub async fn with_timeout<F: Future>(limit: Duration, job: F) -> Result<F::Outpu
 /// - The job finishes within `after`: returns `Ok(its value)` as soon as it finishes.
 /// - It does not: at `after` its task is aborted, and `Err(JobError::Cancelled)` is returned once
 ///   the task is really gone (its future dropped, its cleanup done): never before.
-/// - The job panics: returns `Err(JobError::Panicked)`.
+/// - The job panics: returns `Err(JobError::Panicked)` as soon as its task ends.
 ///
 /// A cancelled job makes no progress after `after`.
 pub async fn cancel_after<F>(after: Duration, job: F) -> Result<F::Output, JobError>

@@ -1,17 +1,23 @@
 //! Hidden checks for exercise 08 timeouts-and-cancellation: the trusted course's own, never
 //! shipped to students (the student edition leaves out grader/checks/hidden/).
 //!
-//! - `deadline-in-the-second-step`: `all_within(1.7 s, steps of 1.2 s, 1 s and 0.3 s)`, a limit
-//!   and steps no public check uses, with the deadline falling inside the *second* step (the
-//!   public check has it in the third). From the contract: step 1 runs 0 to 1.2 s and finishes;
-//!   step 2 starts at 1.2 s and is cancelled (dropped) at exactly the deadline, 1.7 s; step 3 is
-//!   never started; the result is `Err(TimedOut)` at 1.700 s. Then virtual time runs on to 3 s:
-//!   the cancelled step must stay silent. A fresh limit per step would finish all three (at
-//!   2.5 s), a deadline looked at only between steps would give up at 2.2 s, a limit split into
-//!   shares would give up during step 1. No step starts or ends at 1.7 s, so no two timers share
-//!   the instant the check judges.
+//! No clause is covered by this file alone: it judges the clauses of `all_within` that the public
+//! `one-deadline-for-the-group` judges (the running step cut off at the deadline, the steps after
+//! it never started, silence afterwards), with inputs no public check draws (0.5 s to 2.5 s per
+//! step, the deadline always in step 2, one to three steps after it), so that code written to
+//! pass the public checks' ranges still meets the contract.
+//!
+//! - `deadline-in-the-second-step`: `all_within(deadline, steps)` where step 1 finishes before the
+//!   deadline and step 2 would end after it. From the contract: step 1 runs from 0 to its length
+//!   and finishes; step 2 starts then and is cancelled (dropped) at exactly the deadline; the steps
+//!   after it are never started; the result is `Err(TimedOut)` at the deadline. Then virtual time
+//!   runs on: the cancelled step must stay silent. The draw keeps every step shorter than the
+//!   deadline (a fresh limit per step would finish them all), the deadline strictly inside step 2
+//!   (a deadline looked at only between steps gives up when step 2 ends) and step 1 longer than
+//!   an even share of the limit (a limit split into shares gives up during step 1). All instants
+//!   are different multiples of 0.1 s: no two timers share the instant the check judges.
 
-use awaitlings::say;
+use awaitlings::{format_line, say};
 use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
 use exercise::JobError;
@@ -29,23 +35,48 @@ async fn step(name: &'static str, length: Duration, value: u32) -> u32 {
     value
 }
 
+/// Step lengths (ms) and a deadline inside step 2, drawn as the header says.
+fn draw(r: &mut Rng) -> (Vec<u64>, u64) {
+    loop {
+        let n = r.count(3..=5);
+        let lengths = r.distinct(n, 500..=2500, 100);
+        let deadline = lengths[0] + r.range(1..=lengths[1] / 100 - 1) * 100;
+        if lengths.iter().all(|&l| l < deadline) && lengths[0] * n as u64 > deadline {
+            return (lengths, deadline);
+        }
+    }
+}
+
 pub fn checks() -> Vec<Check> {
     vec![check(
         "deadline-in-the-second-step",
         3,
-        "all_within(1.7 s, steps of 1.2 s, 1 s, 0.3 s) is Err(TimedOut) at 1.700 s: step 1 done, \
-         step 2 cancelled at the deadline, step 3 never started",
+        "all_within(deadline, steps) with the deadline inside step 2 is Err(TimedOut) at the \
+         deadline: step 1 done, step 2 cancelled then, the rest never started",
         || async {
-            let what = "all_within(1.7 s, steps of 1.2 s, 1 s and 0.3 s)";
+            let mut r = rng();
+            let (lengths, deadline) = draw(&mut r);
+            let names = r.names(lengths.len());
+            let values: Vec<u32> = r
+                .distinct(lengths.len(), 100..=999, 1)
+                .into_iter()
+                .map(|v| v as u32)
+                .collect();
+            let listed: Vec<String> = lengths.iter().map(|&l| secs(ms(l))).collect();
+            let what = format!(
+                "all_within({}, steps of {})",
+                secs(ms(deadline)),
+                listed.join(", ")
+            );
+            let total: u64 = lengths.iter().sum();
             let mut steps = Vec::new();
             let mut stats = Vec::new();
-            for (name, length, value) in [("rinse", 1200, 1), ("steam", 1000, 2), ("serve", 300, 3)]
-            {
+            for ((&length, &name), &value) in lengths.iter().zip(&names).zip(&values) {
                 let (s, watch) = watched(step(name, ms(length), value));
                 steps.push(s);
                 stats.push(watch);
             }
-            let result = exercise::all_within(ms(1700), steps).await;
+            let result = exercise::all_within(ms(deadline), steps).await;
             let took = elapsed();
             match result {
                 Err(JobError::TimedOut) => {}
@@ -54,10 +85,14 @@ pub fn checks() -> Vec<Check> {
                         Kind::WrongValue,
                         format!(
                             "{what} returned Ok({outputs:?}) after {}, expected Err(TimedOut) at \
-                             1.700 s. The three steps need 2.5 s, more than the group's 1.7 s: \
-                             the deadline is one instant, fixed when all_within is called, and \
-                             it counts for every step, not a fresh 1.7 s for each.",
-                            secs(took)
+                             {}. The steps need {}, more than the group's {}: the deadline is \
+                             one instant, fixed when all_within is called, and it counts for \
+                             every step, not a fresh {} for each.",
+                            secs(took),
+                            secs(ms(deadline)),
+                            secs(ms(total)),
+                            secs(ms(deadline)),
+                            secs(ms(deadline))
                         ),
                     ));
                 }
@@ -72,8 +107,8 @@ pub fn checks() -> Vec<Check> {
                     ));
                 }
             }
-            if took != ms(1700) {
-                let why = if took > ms(1700) {
+            if took != ms(deadline) {
+                let why = if took > ms(deadline) {
                     " The deadline passed during step 2, and nothing cut step 2 off: the running \
                      step itself must be given only what is left of the time \
                      (`timeout_at(deadline, step)`), not looked at once it is over."
@@ -81,52 +116,64 @@ pub fn checks() -> Vec<Check> {
                     " It gave up before the group's deadline: every step may run until that one \
                      instant, not for a share of the limit."
                 };
-                return Err(expect_took(what, took, ms(1700))
+                return Err(expect_took(&what, took, ms(deadline))
                     .err()
                     .map(|fail| fail.then(why))
                     .expect("the times differ"));
             }
-            let (rinse, steam, serve) = (&stats[0], &stats[1], &stats[2]);
+            judged(took);
+            let (first, second) = (&stats[0], &stats[1]);
             expect(
-                rinse.finished(),
+                first.finished(),
                 Kind::WrongValue,
                 format!(
-                    "{what}: step 1 (1.2 s) should have finished, at 1.2 s, well before the deadline"
+                    "{what}: step 1 ({}) should have finished, at {}, before the deadline",
+                    secs(ms(lengths[0])),
+                    secs(ms(lengths[0]))
                 ),
             )?;
             expect(
-                steam.polls() > 0 && !steam.finished() && steam.dropped_at() == Some(ms(1700)),
+                second.polls() > 0
+                    && !second.finished()
+                    && second.dropped_at() == Some(ms(deadline)),
                 Kind::WrongValue,
                 format!(
-                    "{what}: step 2 should start at 1.2 s and be cancelled (dropped) at the \
-                     deadline, 1.7 s; {}",
-                    match (steam.finished(), steam.dropped_at()) {
+                    "{what}: step 2 should start at {} and be cancelled (dropped) at the \
+                     deadline, {}; {}",
+                    secs(ms(lengths[0])),
+                    secs(ms(deadline)),
+                    match (second.finished(), second.dropped_at()) {
                         (true, _) => "it ran to its end instead".to_string(),
                         (false, Some(at)) => format!("it was dropped at {}", secs(at)),
                         (false, None) => "it was still alive, neither finished nor dropped".into(),
                     }
                 ),
             )?;
-            expect(
-                serve.polls() == 0,
-                Kind::WrongValue,
-                format!(
-                    "{what}: step 3 comes after the deadline and should never start, but it was \
-                     polled {} time(s)",
-                    serve.polls()
-                ),
-            )?;
+            for (i, later) in stats.iter().enumerate().skip(2) {
+                expect(
+                    later.polls() == 0,
+                    Kind::WrongValue,
+                    format!(
+                        "{what}: step {} comes after the deadline and should never start, but \
+                         it was polled {} time(s)",
+                        i + 1,
+                        later.polls()
+                    ),
+                )?;
+            }
             // Nothing of a cancelled step may happen later.
-            tokio::time::sleep(ms(1300)).await;
-            expect_lines(&[
-                "  0.000s  rinse: started",
-                "  1.200s  rinse: finished",
-                "  1.200s  steam: started",
-            ])
-            .map_err(|fail| Fail {
+            tokio::time::sleep(ms(lengths[1] + 500)).await;
+            let lines = [
+                format_line(ms(0), &format!("{}: started", names[0])),
+                format_line(ms(lengths[0]), &format!("{}: finished", names[0])),
+                format_line(ms(lengths[0]), &format!("{}: started", names[1])),
+            ];
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            expect_lines(&lines).map_err(|fail| Fail {
                 message: format!(
-                    "{what}, then 1.3 s more of virtual time: step 2 should say nothing after it \
-                     is cancelled at 1.7 s, and step 3 nothing at all: {}",
+                    "{what}, then time let run on: step 2 should say nothing after it is \
+                     cancelled at {}, and the steps after it nothing at all: {}",
+                    secs(ms(deadline)),
                     fail.message
                 ),
                 ..fail

@@ -69,7 +69,7 @@ pub async fn with_timeout<F: Future>(limit: Duration, job: F) -> Result<F::Outpu
 
 /// Spawns `job` as a task and cancels it if it is still running after `after`: its value as soon
 /// as it finishes within `after`; otherwise the task is aborted, and `Err(JobError::Cancelled)` is
-/// returned once the task is really gone. A job that panics gives `Err(JobError::Panicked)`.
+/// returned once the task is really gone. A panicking job: `Err(JobError::Panicked)`, when it ends.
 pub async fn cancel_after<F>(after: Duration, job: F) -> Result<F::Output, JobError>
 where
     F: Future + Send + 'static,
