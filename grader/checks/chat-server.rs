@@ -572,13 +572,24 @@ fn diagnose(who: &str, line: &str, nicks: &[String], owed: &[String]) -> Option<
         && !owed.iter().any(|o| o == line)
         && let Some(whole) = owed.iter().find(|o| o.contains(text))
     {
+        let whole_text = whole
+            .split_once(": ")
+            .map_or(whole.as_str(), |(_, text)| text);
+        if whole_text.ends_with(text) && !whole_text.starts_with(text) {
+            return Some(format!(
+                "{who} heard `{shown}`, the end of `{}`: the start of that line was lost. It \
+                 came in pieces, and the server read the first piece, then dropped it: \
+                 `read_line(&mut buf)` inside `select!` is not cancel safe (when the room's \
+                 branch wins, what it had read is gone). `lines.next_line()` is: a half-read \
+                 line stays in the `Lines` until the rest comes.",
+                esc(whole)
+            ));
+        }
         return Some(format!(
             "{who} heard `{shown}`, a piece of `{}`: the server took what one read returned for \
              a line. Bytes arrive in whatever pieces the client's writes (and the network) make: \
              part of a line, or several lines at once. Gather them until the `\\n` \
-             (`lines().next_line()` does, and keeps a half-read line when `select!` picks the \
-             other branch; `read_line` inside `select!` is not cancel safe: what it had read of \
-             the line is lost when the other branch wins).",
+             (`lines().next_line()` does).",
             esc(whole)
         ));
     }
@@ -636,6 +647,16 @@ fn judge_events(nicks: &[String], expected: &[Ev], actual: &[Ev]) -> Result<(), 
     for nick in nicks {
         let owed = heard_by(expected, nick).len();
         if owed > 0 && heard_by(actual, nick).is_empty() {
+            let printed = format!("{nick} hears `");
+            if let Some(line) = transcript().iter().find(|l| l.contains(&printed)) {
+                return wrong(format!(
+                    "{nick} read nothing at all from its connection, expected {owed} line(s); \
+                     yet the transcript has `{}`, printed by the server. A client hears only \
+                     what it reads from its connection: write each line to it, and print \
+                     nothing yourself",
+                    line.trim()
+                ));
+            }
             return wrong(format!(
                 "{nick} heard nothing at all, expected {owed} line(s). {NOTHING_HEARD}"
             ));
