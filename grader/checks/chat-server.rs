@@ -41,14 +41,17 @@
 //!   judges bytes read by its clients, and `demo-transcript` fails a transcript whose `hears`
 //!   lines no client read;
 //! - `Hub` is a room, cheap to clone, every clone the same room: every scene (all clients share
-//!   the one `Hub` given to `serve`);
+//!   the one `Hub` given to `serve`); `Hub::new()` makes a new, empty room: `others-hear-messages`
+//!   (a second room with one client of its own, which hears nothing of the first, and the other
+//!   way round);
 //! - `serve` returns `accept`'s error when it fails: not checked (a listener that fails is not
 //!   part of any scene; the checks end `serve` by aborting it).
 //!
 //! What each check does:
 //!
 //! - `others-hear-messages`: three to five clients join and each says a line or two; the others
-//!   hear `nick: text` at that instant, the sender nothing;
+//!   hear `nick: text` at that instant, the sender nothing; meanwhile a client alone in a second
+//!   room talks too, and nobody hears it;
 //! - `join-and-leave-notices`: clients join one by one, then several `/quit` in a drawn order;
 //! - `quit-closes-only-that-client`: one client `/quit`s, the others talk on, a newcomer gets in;
 //! - `hang-up-is-a-leave`: one client hangs up, one's connection fails, one goes before giving a
@@ -1228,24 +1231,65 @@ pub fn checks() -> Vec<Check> {
             "others-hear-messages",
             3,
             "three to five clients each say a line or two: the others hear `nick: text` at that \
-             instant, the sender hears nothing",
+             instant, the sender hears nothing; a client in a second room hears none of it",
             || async {
                 let mut r = rng();
                 let n = r.count(3..=5);
-                let names = r.names(n);
+                let names = r.names(n + 1);
+                let loner = names[n];
                 let mut chat = Chat::open();
+                // A second room, from its own `Hub::new()`: a new, empty room, so its one client
+                // hears nothing of the first room, and the first room nothing of it.
+                let mut other = Chat::open();
                 let mut t = 0;
-                all_join(&mut chat, &mut r, &mut t, &names).await;
+                all_join(&mut chat, &mut r, &mut t, &names[..n]).await;
+                at(next(&mut r, &mut t)).await;
+                other.join(loner).await;
                 let mut talks: Vec<usize> =
-                    (0..n).chain((0..n).filter(|_| r.chance(1, 2))).collect();
+                    (0..=n).chain((0..n).filter(|_| r.chance(1, 2))).collect();
                 r.shuffle(&mut talks);
                 for i in talks {
                     let text = message(&mut r);
                     at(next(&mut r, &mut t)).await;
-                    chat.send(names[i], &text).await;
+                    if i == n {
+                        other.send(loner, &text).await;
+                    } else {
+                        chat.send(names[i], &text).await;
+                    }
                 }
                 at(t + 1000).await;
-                chat.judge()
+                let crossed = chat
+                    .scene
+                    .events()
+                    .into_iter()
+                    .chain(other.scene.events())
+                    .find(|e| match &e.what {
+                        What::Hears(line) => {
+                            let about_loner = *line == format!("* {loner} joined")
+                                || line.starts_with(&format!("{loner}: "));
+                            (e.who == loner) != about_loner
+                        }
+                        _ => false,
+                    });
+                if let Some(e) = crossed {
+                    return Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "{loner} was alone in a room of its own (a second `Hub::new()`), yet \
+                             {} heard `{}` at {}: the two rooms are one. `Hub::new()` makes a \
+                             new, empty room: keep its channel in the `Hub`, not in a `static` \
+                             shared by every hub",
+                            e.who,
+                            esc(match &e.what {
+                                What::Hears(line) => line,
+                                _ => "",
+                            }),
+                            secs(e.at)
+                        ),
+                    ));
+                }
+                chat.judge()?;
+                other.judge()
             },
         ),
         check(
