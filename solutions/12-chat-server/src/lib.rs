@@ -11,8 +11,9 @@
 //!   `* {nick} left`. A client that just disconnects (or whose connection fails) leaves the same
 //!   way;
 //! - a client that does not read falls behind; once it is more than [`BACKLOG`] lines behind, the
-//!   oldest lines it has not been sent are dropped, and when it catches up it hears
-//!   `* you missed {n} messages` first. Nobody else waits for it.
+//!   oldest lines it has not been sent are dropped (a line already being written to its connection
+//!   counts as sent), and when it catches up it hears `* you missed {n} messages` first, then the
+//!   newest `BACKLOG` lines. Nobody else waits for it.
 //!
 //! [`Listener`], its implementation for `TcpListener` and the demo's [`run`] are given. Yours are
 //! [`Hub`], [`handle_client`] and [`serve`].
