@@ -122,15 +122,36 @@ pub fn checks() -> Vec<Check> {
 
                 // No jobs: nothing to wait for.
                 restart();
-                let Some(results) = within(SECOND, exercise::gather(Vec::<Job>::new())).await
-                else {
-                    return Err(Fail::new(
-                        Kind::Deadlock,
-                        "gather of no jobs (an empty Vec) had not returned after 1.000 s: with no \
-                         job, there is nothing to wait for, and it returns an empty Vec at once. \
-                         Does it wait for a result, a message or a signal that only a job could \
-                         send?",
-                    ));
+                // In a task of its own, so that a panic is reported as this part's.
+                let task = tokio::task::spawn_local(exercise::gather(Vec::<Job>::new()));
+                let results = match within(SECOND, task).await {
+                    Some(Ok(results)) => results,
+                    Some(Err(error)) if error.is_panic() => {
+                        return Err(Fail::new(
+                            Kind::Panicked,
+                            "gather of no jobs (an empty Vec) panicked: with no job, there is \
+                             nothing to wait for, and it returns an empty Vec at once. (A \
+                             bounded channel of capacity `jobs.len()` panics when that is 0.)",
+                        ));
+                    }
+                    Some(Err(error)) => {
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "the task running gather of no jobs ended without finishing: \
+                                 {error}"
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Err(Fail::new(
+                            Kind::Deadlock,
+                            "gather of no jobs (an empty Vec) had not returned after 1.000 s: \
+                             with no job, there is nothing to wait for, and it returns an empty \
+                             Vec at once. Does it wait for a result, a message or a signal that \
+                             only a job could send?",
+                        ));
+                    }
                 };
                 let took = elapsed();
                 expect(
@@ -455,6 +476,14 @@ pub fn checks() -> Vec<Check> {
                     )),
                 }
             },
+        )
+        .stall_advice(
+            "A blocking call (std::thread::sleep, a blocking lock or channel) holds the runtime's \
+             only thread: use tokio's own (tokio::time::sleep, tokio::sync).",
+            "A loop that never awaits starves every other task. If it spun in this check's \
+             last part, first_completed of no jobs: an empty JoinSet's join_next gives None at \
+             once, every time, so a loop that retries it until it gives Some never ends. With no \
+             jobs there is no first one: panic (`.expect(..)` the None).",
         ),
         check(
             "first-completed-rest-keep-running",
@@ -827,10 +856,6 @@ const HALF_A_SECOND: Duration = Duration::from_millis(500);
 /// How many times `wait-deadline-instant` plays its scenario: enough that a choice made at random
 /// (an unbiased `select!`) is caught under every seed.
 const DEADLINE_ROUNDS: usize = 16;
-
-fn ms(millis: u64) -> Duration {
-    Duration::from_millis(millis)
-}
 
 /// Sleeps until `at` after the check (or its last restart) began.
 async fn sleep_until(at: Duration) {
