@@ -390,9 +390,13 @@ pub fn checks() -> Vec<Check> {
                     watch.expect_started_together("first_completed")?;
                     if first != name {
                         let which = match spec.iter().position(|&(n, _)| n == first) {
-                            Some(i) if i == 0 => " That is the first job in the list.",
-                            Some(_) => " That is not the quickest job.",
-                            None => " That is none of the jobs' results.",
+                            Some(0) => " That is the first job in the list.".to_string(),
+                            Some(i) => format!(
+                                " That is job number {} in the list, which finishes at {}.",
+                                i + 1,
+                                secs(spec[i].1)
+                            ),
+                            None => " That is none of the jobs' results.".to_string(),
                         };
                         return Err(Fail::new(
                             Kind::WrongValue,
@@ -1019,7 +1023,10 @@ fn expect_returned_at(
              each turn of the loop, starts the count again), and don't wait for every job to \
              finish."
         }
-        (true, false) => "It returned before the deadline although some jobs were still running.",
+        (true, false) => {
+            "It returned before the deadline although some jobs were still running: is its \
+             deadline the `timeout` this call was given, counted from the call?"
+        }
         (false, true) => {
             "Every job was done before the deadline: then it returns as soon as the last one \
              finishes, instead of sleeping out the timeout (wait for the next job OR the \
@@ -1484,7 +1491,7 @@ const PARTS: [(&str, &str); 6] = [
     ("eggs (2 s), with gather", "gather"),
     ("with as_completed", "as_completed"),
     ("with first_completed", "first_completed"),
-    ("with wait_with_timeout", "wait_with_timeout"),
+    ("with wait_with_timeout(1.5 s)", "wait_with_timeout"),
 ];
 
 /// Adds to a failed comparison of `run()`'s transcript which of its parts, and so which of the four
