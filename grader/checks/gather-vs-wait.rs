@@ -3,135 +3,246 @@
 //! Every check hands the functions jobs the check built itself: each job sleeps for its own
 //! duration, says `{name} finished` and returns its name, and it is wrapped so that the check sees
 //! when it was first polled (started), when it finished, and whether it was dropped unfinished
-//! (cancelled: aborted, or its `JoinSet` dropped). The durations always differ, so no check
-//! depends on which of two things at one instant goes first. What is checked, and why:
+//! (cancelled: aborted, or its `JoinSet` dropped). Every check but the main one draws its jobs
+//! from the run's seed (`rng()`): their names, how many, how long each takes, where the quickest
+//! is, the timeout, which job panics. What each expects is worked out from the contract, and a
+//! failure names the jobs it drew. No two jobs finish at the same instant, except in
+//! `wait-deadline-instant`, where that instant is the point.
 //!
-//! - `gather` of three one-second jobs takes 1.000 s, not 3.000 s (the jobs run at the same
-//!   time), and gives their results in the order given;
-//! - `gather` of four jobs that finish in another order than given still returns the results in
-//!   the order given (asyncio.gather's promise), after the slowest job;
-//! - `as_completed` hands the results over in the order the jobs finish ...
-//! - ... and each one the instant its job finishes, not all at the end: that is what it is for
-//!   (acting on the first result while the others still run);
-//! - `first_completed` returns the first job to finish, at the instant it finishes, with the
-//!   others in its JoinSet;
-//! - ... and those others keep running with nobody awaiting the set: they finish at their own
-//!   times, none is cancelled, and the caller gets their results from the set later (asyncio.wait
-//!   cancels nothing);
-//! - `wait_with_timeout` returns at the deadline with the jobs done by then (in the order they
-//!   finished) and the others in the set; and, when every job finishes before the deadline, it
-//!   returns as soon as the last one does, not at the deadline;
-//! - the jobs still pending at the deadline keep running and can be awaited later (not aborted);
-//! - a job that finishes exactly at the deadline instant is pending, as the contract says: tokio
-//!   fires every timer of an instant before any task runs, so a solution that looks at the
-//!   deadline first gives that answer every time;
-//! - the demo's scenario prints the transcript of fixtures/gather-vs-wait/run.txt (the main check:
-//!   what `grader run 05` shows). The stub gives `run()`; the check plays its own copy of it (see
-//!   [`demo`]), calling only the four functions the student writes, so a `run()` that merely
-//!   replays the expected lines earns nothing.
+//! # The contract, clause by clause, and the checks that fail when it is broken
 //!
-//! The checks use other jobs than the demo's, so nothing can be hard-coded.
+//! All four functions (src/lib.rs, and the lesson):
+//! - start every job before waiting for any, so they run at the same time (the lesson: three
+//!   one-second jobs take 1 s together, 3 s one after another; a `map(tokio::spawn)` without
+//!   `.collect()` spawns each job only when the loop reaches it): every check that calls a
+//!   function with jobs sees each job start at 0.000 s: `gather-runs-together`,
+//!   `gather-keeps-input-order`, `as-completed-hands-each-at-once`,
+//!   `first-completed-returns-first`, `wait-done-and-pending`, `wait-deadline-instant`.
+//!
+//! `gather`:
+//! - takes as long as the slowest job, not the sum: `gather-runs-together`;
+//! - gives the results in the order the jobs were given, whatever order they finish in:
+//!   `gather-keeps-input-order` (its jobs never finish in the order given);
+//! - returns when the last job finishes: `gather-keeps-input-order`, `gather-runs-together`;
+//! - no jobs: an empty Vec, at once: `gather-runs-together`;
+//! - a job that panics makes gather panic too: `gather-job-panics`.
+//!
+//! `as_completed`:
+//! - calls `on_each` with each result the moment its job finishes:
+//!   `as-completed-hands-each-at-once`;
+//! - so in the order the jobs finish, each result once: `as-completed-order`;
+//! - returns once every job has finished and `on_each` has seen every result (not later):
+//!   `as-completed-hands-each-at-once`;
+//! - a job that panics makes it panic too: `as-completed-job-panics`.
+//!
+//! `first_completed`:
+//! - returns the result of the first job to *finish* (not the first in the list), the instant it
+//!   finishes, with the others in a `JoinSet`: `first-completed-returns-first` (two rounds, the
+//!   quickest job at two different places in the list, so no fixed place passes);
+//! - the others keep running with nobody touching the set, finish at their own times, none
+//!   cancelled, and `join_next` gives their results later: `first-completed-rest-keep-running`;
+//! - dropping (or aborting) the set is the caller's choice: the set owns the jobs, so that
+//!   aborting it cancels them: `first-completed-caller-can-abort` (a set of other tasks awaiting
+//!   the jobs' handles only detaches the jobs);
+//! - `jobs` must not be empty: it panics then: `first-completed-returns-first`;
+//! - "the checks never make two jobs finish first at the same instant": a promise of the checks,
+//!   kept (their durations all differ).
+//!
+//! `wait_with_timeout`:
+//! - one deadline for all the jobs, `timeout` after the call (the lesson: made once, before the
+//!   loop; not a timeout per job): `wait-done-and-pending` (two rounds with two timeouts, so no
+//!   fixed timeout passes);
+//! - returns as soon as every job is done, if that comes before the deadline:
+//!   `wait-done-and-pending`;
+//! - returns the results of the jobs done before the deadline: `wait-done-and-pending`;
+//! - in the order they finished: `wait-done-in-finishing-order`;
+//! - and the other jobs in a `JoinSet`, still running, not aborted, for the caller to await
+//!   later: `wait-pending-keep-running` (how many: `wait-done-and-pending`);
+//! - ... or to abort: `wait-caller-can-abort`;
+//! - a job that panics before the deadline makes it panic too: `wait-job-panics`;
+//! - at the deadline instant the time is up: a job finishing at that very instant is pending, in
+//!   the set, and `join_next` gives its result at once: `wait-deadline-instant`. At that instant
+//!   tokio fires both timers before any task runs, and then runs the tasks in the order their
+//!   timers fired: timers of one instant fire in the order they were registered. So the check
+//!   plays the scenario 16 times, and in 12 of them the job's timer is registered before the call
+//!   (the check makes it, and polls it once), so that the job's task runs first and its result is
+//!   ready when the function looks. In those 12 rounds, a `select!` with `join_next` first, or
+//!   `timeout_at(deadline, set.join_next())` (which polls `join_next` before its timer), takes
+//!   that result every time; a `select!` without `biased;` (the lesson's warning) picks a branch
+//!   at random each time, so it passes all 12 under about one seed in 4096; a sweep after the
+//!   deadline (`yield_now`, then `try_join_next`) takes it in every round.
+//!
+//! The lesson's other warnings: dropping a `JoinSet` (or `abort_all`) aborts its tasks, and
+//! `timeout` drops the future it gave up on, with any set inside: `*-keep-running`.
+//!
+//! `run()` and `job()` are given: `run-transcript` (the main check: what `grader run 05` shows)
+//! plays the checks' own copy of `run()` (see [`demo`]), calling only the four functions the
+//! student writes, and compares its transcript with fixtures/gather-vs-wait/run.txt, so a `run()`
+//! that merely replays the expected lines earns nothing.
+//!
+//! Not checked, and why:
+//! - *when* a job's panic reaches the caller: the contract does not say (gather, awaiting the
+//!   handles in order, learns of it only when it reaches that handle), so the `*-job-panics`
+//!   checks accept a panic at any time until every job could have finished;
+//! - "dropping a single `JoinHandle` does not abort its task" and "dropping a `join_next()` future
+//!   does not touch the set" are facts about tokio, not promises of the student's code (the
+//!   `*-caller-can-abort` checks rely on the first).
 
 use awaitlings::say;
 use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
 use std::future::Future;
+use std::ops::RangeInclusive;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Waker};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
-/// A job: its name (which is also its result) and how long it takes, in milliseconds.
-type Spec = [(&'static str, u64)];
-
-/// The classic figure: three one-second jobs, 1 s together, 3 s one after another.
-const THREE_SECONDS: &Spec = &[("one", 1000), ("two", 1000), ("three", 1000)];
-/// Four jobs that finish in another order than given: toaster, oven, pan, kettle.
-const KITCHEN: &Spec = &[
-    ("kettle", 2500),
-    ("toaster", 500),
-    ("pan", 1500),
-    ("oven", 1000),
-];
-/// For first_completed: east finishes first, at 0.7 s.
-const COMPASS: &Spec = &[("north", 2000), ("east", 700), ("south", 1200)];
-/// For first_completed's rest: beta first (0.4 s), then delta, alpha, gamma.
-const GREEK: &Spec = &[
-    ("alpha", 1500),
-    ("beta", 400),
-    ("gamma", 2600),
-    ("delta", 900),
-];
-/// For wait_with_timeout(2 s): x and z are done by then, w and y are not.
-const LETTERS: &Spec = &[("w", 2500), ("x", 500), ("y", 4500), ("z", 1200)];
-/// For wait_with_timeout(5 s): both done long before the deadline, the last at 0.8 s.
-const QUICK: &Spec = &[("p", 300), ("q", 800)];
-/// For wait_with_timeout(2 s): lark is done, owl and wren are still running.
-const BIRDS: &Spec = &[("owl", 3000), ("lark", 1000), ("wren", 4000)];
-/// For wait_with_timeout(2 s): `exact` finishes at the deadline instant.
-const EDGE: &Spec = &[("late", 3000), ("early", 1000), ("exact", 2000)];
-
-const TWO_SECONDS: Duration = Duration::from_secs(2);
+/// A check's jobs: each one's name (which is also its result) and how long it takes.
+type Spec = [(&'static str, Duration)];
 
 pub fn checks() -> Vec<Check> {
     vec![
         check(
             "gather-runs-together",
             2,
-            "gather of three one-second jobs returns [\"one\", \"two\", \"three\"] after 1.000 s \
-             of virtual time, not 3.000 s",
+            "gather of 3 to 5 jobs of different lengths runs them all at once: it takes as long \
+             as the slowest job, not the sum of them all; and gather of no jobs returns [] at once",
             || async {
-                let (jobs, watch) = make_jobs(THREE_SECONDS);
+                let mut r = rng();
+                let n = r.count(3..=5);
+                let spec = draw_jobs(&mut r, n, 500..=2500);
+                let call = format!("gather of {}", describe(&spec));
+                let (jobs, watch) = make_jobs(&spec);
                 let results = exercise::gather(jobs).await;
                 watch.expect_started_together("gather")?;
-                expect_concurrent(
-                    "gather of three one-second jobs",
-                    Duration::from_secs(1),
-                    Duration::from_secs(3),
-                )?;
-                expect_results_in_given_order("gather", &results, THREE_SECONDS)
+                expect_concurrent(&call, slowest(&spec), total(&spec))?;
+                expect_results_in_given_order(&call, &results, &spec)?;
+
+                // No jobs: nothing to wait for.
+                restart();
+                // In a task of its own, so that a panic is reported as this part's.
+                let task = tokio::task::spawn_local(exercise::gather(Vec::<Job>::new()));
+                let results = match within(SECOND, task).await {
+                    Some(Ok(results)) => results,
+                    Some(Err(error)) if error.is_panic() => {
+                        return Err(Fail::new(
+                            Kind::Panicked,
+                            "gather of no jobs (an empty Vec) panicked: with no job, there is \
+                             nothing to wait for, and it returns an empty Vec at once. (A \
+                             bounded channel of capacity `jobs.len()` panics when that is 0.)",
+                        ));
+                    }
+                    Some(Err(error)) => {
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "the task running gather of no jobs ended without finishing: \
+                                 {error}"
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Err(Fail::new(
+                            Kind::Deadlock,
+                            "gather of no jobs (an empty Vec) had not returned after 1.000 s: \
+                             with no job, there is nothing to wait for, and it returns an empty \
+                             Vec at once. Does it wait for a result, a message or a signal that \
+                             only a job could send?",
+                        ));
+                    }
+                };
+                let took = elapsed();
+                expect(
+                    took.is_zero() && results.is_empty(),
+                    Kind::WrongTiming,
+                    format!(
+                        "gather of no jobs (an empty Vec) returned {results:?} after {}, \
+                         expected [] at once (0.000 s): with no job, there is nothing to wait \
+                         for.",
+                        secs(took)
+                    ),
+                )
             },
         ),
         check(
             "gather-keeps-input-order",
             2,
-            "gather of jobs of 2.5 s, 0.5 s, 1.5 s and 1 s returns their results in the order \
-             given, after 2.5 s",
+            "gather of 4 or 5 jobs that finish in another order than given returns their \
+             results in the order given, when the slowest job finishes",
             || async {
-                let (jobs, watch) = make_jobs(KITCHEN);
+                let mut r = rng();
+                let n = r.count(4..=5);
+                let mut spec = draw_jobs(&mut r, n, 300..=3000);
+                not_in_finishing_order(&mut spec, &(0..n).collect::<Vec<_>>());
+                let call = format!("gather of {}", describe(&spec));
+                let (jobs, watch) = make_jobs(&spec);
                 let results = exercise::gather(jobs).await;
                 watch.expect_started_together("gather")?;
-                expect_results_in_given_order("gather", &results, KITCHEN)?;
-                expect_elapsed("gather of jobs of 2.5 s, 0.5 s, 1.5 s and 1 s", ms(2500))
+                expect_results_in_given_order(&call, &results, &spec)?;
+                expect_elapsed(&call, slowest(&spec))
+            },
+        ),
+        check(
+            "gather-job-panics",
+            1,
+            "when one of gather's jobs panics, gather panics too, instead of returning fewer \
+             results or waiting for ever",
+            || async {
+                let mut r = rng();
+                let n = r.count(3..=4);
+                let spec = draw_jobs(&mut r, n, 400..=2500);
+                let bad = r.count(0..=n - 1);
+                let call = format!("gather of {}", describe(&spec));
+                let (jobs, watch) = make_jobs_with(&spec, Twists::panics(bad));
+                // gather in a task of its own, so that its panic ends that task (an
+                // Err(JoinError)), not this check.
+                let task = tokio::task::spawn_local(exercise::gather(jobs));
+                let outcome = within(total(&spec) + SECOND, task).await;
+                let returned = elapsed();
+                expect_panic_passed_on(
+                    &call,
+                    &watch,
+                    outcome.map(|o| o.map(|results| format!("returned {results:?}"))),
+                    returned,
+                    "gather promises one result per job, and a job that panicked has none: \
+                     `.expect(..)` each JoinHandle's result (the JoinError) instead of skipping \
+                     it (`if let Ok(..)`, `.ok()`, `filter_map`, `flatten`)",
+                )
             },
         ),
         check(
             "as-completed-order",
             2,
-            "as_completed of jobs of 2.5 s, 0.5 s, 1.5 s and 1 s hands their results over in \
-             the order they finish: toaster, oven, pan, kettle",
+            "as_completed of 4 or 5 jobs that finish in another order than given hands their \
+             results to on_each in the order they finish, each exactly once",
             || async {
-                let (jobs, _watch) = make_jobs(KITCHEN);
+                let mut r = rng();
+                let n = r.count(4..=5);
+                let mut spec = draw_jobs(&mut r, n, 300..=3000);
+                not_in_finishing_order(&mut spec, &(0..n).collect::<Vec<_>>());
+                let call = format!("as_completed of {}", describe(&spec));
+                let (jobs, _watch) = make_jobs(&spec);
                 let handed = Arc::new(Mutex::new(Vec::new()));
                 let sink = handed.clone();
                 exercise::as_completed(jobs, move |name| sink.lock().unwrap().push(name)).await;
                 let handed: Vec<&str> = handed.lock().unwrap().clone();
-                let expected = in_finishing_order(KITCHEN);
+                let expected = in_finishing_order(&spec);
                 if handed == expected {
                     return Ok(());
                 }
-                let given: Vec<&str> = KITCHEN.iter().map(|&(name, _)| name).collect();
                 if !same_names(&handed, &expected) {
                     return Err(Fail::new(
                         Kind::WrongValue,
                         format!(
-                            "as_completed should call on_each once per job, with its result: \
-                             expected {expected:?} (in some order), but on_each got {handed:?}. \
-                             Every job's result must reach on_each exactly once."
+                            "{call} should call on_each once per job, with its result: expected \
+                             {expected:?} (in some order), but on_each got {handed:?}. Every \
+                             job's result must reach on_each exactly once."
                         ),
                     ));
                 }
-                let why = if handed == given {
+                let why = if handed == names(&spec) {
                     " That is the order the jobs were given: were the jobs (or their handles) \
                      awaited one by one, in turn? A JoinSet's join_next gives whichever job \
                      finishes next."
@@ -141,9 +252,8 @@ pub fn checks() -> Vec<Check> {
                 Err(Fail::new(
                     Kind::WrongOrder,
                     format!(
-                        "as_completed should hand the results over in the order the jobs \
-                         finish, {expected:?} (0.5 s, 1 s, 1.5 s, 2.5 s), but on_each got \
-                         {handed:?}.{why}"
+                        "{call} should hand the results over in the order the jobs finish, \
+                         {expected:?}, but on_each got {handed:?}.{why}"
                     ),
                 ))
             },
@@ -151,10 +261,14 @@ pub fn checks() -> Vec<Check> {
         check(
             "as-completed-hands-each-at-once",
             2,
-            "as_completed calls on_each with each result the instant its job finishes (0.5 s, \
-             1 s, 1.5 s, 2.5 s), not later, and returns after the last one",
+            "as_completed calls on_each with each result the instant its job finishes, not \
+             later, and returns right after the last one",
             || async {
-                let (jobs, watch) = make_jobs(KITCHEN);
+                let mut r = rng();
+                let n = r.count(3..=5);
+                let spec = draw_jobs(&mut r, n, 300..=3000);
+                let call = format!("as_completed of {}", describe(&spec));
+                let (jobs, watch) = make_jobs(&spec);
                 let handed = Arc::new(Mutex::new(Vec::new()));
                 let sink = handed.clone();
                 exercise::as_completed(jobs, move |name: &'static str| {
@@ -162,31 +276,32 @@ pub fn checks() -> Vec<Check> {
                 })
                 .await;
                 let returned = elapsed();
+                judged(returned);
                 watch.expect_started_together("as_completed")?;
                 let handed: Vec<(&str, Duration)> = handed.lock().unwrap().clone();
-                for &(name, takes) in KITCHEN {
+                for &(name, takes) in &spec {
                     let Some(&(_, at)) = handed.iter().find(|&&(n, _)| n == name) else {
                         return Err(Fail::new(
                             Kind::WrongValue,
                             format!(
-                                "as_completed never handed `{name}` to on_each (it got \
-                                 {:?}): every job's result must reach on_each.",
+                                "{call} never handed `{name}` to on_each (it got {:?}): every \
+                                 job's result must reach on_each.",
                                 handed.iter().map(|&(n, _)| n).collect::<Vec<_>>()
                             ),
                         ));
                     };
                     expect(
-                        at == ms(takes),
+                        at == takes,
                         Kind::WrongTiming,
                         format!(
-                            "on_each got `{name}` at {}, but its job finished at {}: {}. \
+                            "{call}: on_each got `{name}` at {}, but its job finished at {}: {}. \
                              as_completed should hand each result over the moment its job \
                              finishes, so the caller can act on it while the others still run \
                              (await the next job to finish, e.g. JoinSet::join_next, and call \
                              on_each right away, inside the loop).",
                             secs(at),
-                            secs(ms(takes)),
-                            if at > ms(takes) {
+                            secs(takes),
+                            if at > takes {
                                 "it was held back"
                             } else {
                                 "before it existed"
@@ -195,76 +310,205 @@ pub fn checks() -> Vec<Check> {
                     )?;
                 }
                 expect(
-                    returned == ms(2500),
+                    returned == slowest(&spec),
                     Kind::WrongTiming,
                     format!(
-                        "as_completed returned at {}, expected 2.500 s: right after on_each got \
-                         the last result (the slowest job takes 2.5 s).",
-                        secs(returned)
+                        "{call} returned at {}, expected {}: right after on_each got the last \
+                         result (the slowest job's).",
+                        secs(returned),
+                        secs(slowest(&spec))
                     ),
+                )
+            },
+        ),
+        check(
+            "as-completed-job-panics",
+            1,
+            "when one of as_completed's jobs panics, as_completed panics too, instead of \
+             skipping that job or stopping quietly",
+            || async {
+                let mut r = rng();
+                let n = r.count(3..=4);
+                let spec = draw_jobs(&mut r, n, 400..=2500);
+                let bad = r.count(0..=n - 1);
+                let call = format!("as_completed of {}", describe(&spec));
+                let (jobs, watch) = make_jobs_with(&spec, Twists::panics(bad));
+                let handed = Arc::new(Mutex::new(Vec::new()));
+                let sink = handed.clone();
+                let task = tokio::task::spawn_local(exercise::as_completed(jobs, move |name| {
+                    sink.lock().unwrap().push(name)
+                }));
+                let outcome = within(total(&spec) + SECOND, task).await;
+                let returned = elapsed();
+                let handed: Vec<&str> = handed.lock().unwrap().clone();
+                let others: Vec<&str> = names(&spec)
+                    .into_iter()
+                    .filter(|&name| name != spec[bad].0)
+                    .collect();
+                let advice = if same_names(&handed, &others) {
+                    "on_each got every other job's result: the panicked job's Err was skipped \
+                     (`if let Ok(..)`, `.ok()`). `.expect(..)` each JoinSet result instead"
+                } else {
+                    "on_each did not get every other job's result either: the loop stopped at \
+                     the panicked job's Err (`while let Some(Ok(..))` ends at the first Err, and \
+                     the JoinSet dropped on the way out aborted the jobs still running). \
+                     `.expect(..)` each JoinSet result instead"
+                };
+                expect_panic_passed_on(
+                    &call,
+                    &watch,
+                    outcome.map(|o| o.map(|()| format!("returned, on_each having got {handed:?}"))),
+                    returned,
+                    advice,
                 )
             },
         ),
         check(
             "first-completed-returns-first",
             2,
-            "first_completed of jobs of 2 s, 0.7 s and 1.2 s returns `east` (the 0.7 s job) at \
-             0.7 s, with the other two in its JoinSet",
+            "first_completed returns the result of the job that finishes first, the instant it \
+             finishes, wherever it is in the list, with the others in its JoinSet; of no jobs, \
+             it panics",
             || async {
-                let (jobs, watch) = make_jobs(COMPASS);
-                let (first, rest) = exercise::first_completed(jobs).await;
-                let returned = elapsed();
-                watch.expect_started_together("first_completed")?;
-                expect(
-                    first == "east",
-                    Kind::WrongValue,
-                    format!(
-                        "first_completed returned `{first}` (at {}), expected `east`: of jobs \
-                         taking 2 s, 0.7 s and 1.2 s, the 0.7 s job finishes first. `first` \
-                         means first to finish, not first in the list: wait for whichever job \
-                         finishes next (JoinSet::join_next).",
-                        secs(returned)
-                    ),
-                )?;
-                expect(
-                    returned == ms(700),
-                    Kind::WrongTiming,
-                    format!(
-                        "first_completed returned at {}, expected 0.700 s, the instant the first \
-                         job finished. {}",
-                        secs(returned),
-                        if returned > ms(700) {
-                            "It waited for more than the first job: return as soon as one job \
-                             is done, and leave the others running in the set."
-                        } else {
-                            "It returned before any job had finished."
+                let mut r = rng();
+                let n = r.count(3..=4);
+                // Two rounds, with the quickest job at two different places in the list.
+                let places = r.distinct(2, 0..=n as u64 - 1, 1);
+                for (round, &place) in places.iter().enumerate() {
+                    if round > 0 {
+                        restart();
+                    }
+                    let mut spec = draw_jobs(&mut r, n, 300..=2500);
+                    let quickest = (0..n).min_by_key(|&i| spec[i].1).unwrap_or(0);
+                    spec.swap(quickest, place as usize);
+                    let (name, takes) = spec[place as usize];
+                    let call = format!("first_completed of {}", describe(&spec));
+                    let (jobs, watch) = make_jobs(&spec);
+                    let (first, rest) = exercise::first_completed(jobs).await;
+                    let returned = elapsed();
+                    judged(returned);
+                    watch.expect_started_together("first_completed")?;
+                    if first != name {
+                        let which = match spec.iter().position(|&(n, _)| n == first) {
+                            Some(0) => " That is the first job in the list.".to_string(),
+                            Some(i) => format!(
+                                " That is job number {} in the list, which finishes at {}.",
+                                i + 1,
+                                secs(spec[i].1)
+                            ),
+                            None => " That is none of the jobs' results.".to_string(),
+                        };
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "{call} returned `{first}` (at {}), expected `{name}`, the job \
+                                 that finishes first ({}).{which} `first` means first to \
+                                 finish, not first in the list: wait for whichever job finishes \
+                                 next (JoinSet::join_next).",
+                                secs(returned),
+                                secs(takes)
+                            ),
+                        ));
+                    }
+                    expect(
+                        returned == takes,
+                        Kind::WrongTiming,
+                        format!(
+                            "{call} returned at {}, expected {}, the instant the first job \
+                             finished. {}",
+                            secs(returned),
+                            secs(takes),
+                            if returned > takes {
+                                "It waited for more than the first job: return as soon as one \
+                                 job is done, and leave the others running in the set."
+                            } else {
+                                "It returned before any job had finished."
+                            }
+                        ),
+                    )?;
+                    expect(
+                        rest.len() == n - 1,
+                        Kind::WrongValue,
+                        format!(
+                            "{call} returned `{first}` and a JoinSet of {} job(s), expected {}: \
+                             every job but the first, still running.{}",
+                            rest.len(),
+                            n - 1,
+                            if rest.is_empty() {
+                                " Hand back the JoinSet the jobs were spawned into."
+                            } else {
+                                ""
+                            }
+                        ),
+                    )?;
+                    drop(rest);
+                }
+
+                // No jobs: there is no first one to wait for, and the contract says it panics.
+                restart();
+                let task = tokio::task::spawn_local(exercise::first_completed(Vec::<Job>::new()));
+                match within(SECOND, task).await {
+                    Some(Err(error)) if error.is_panic() => {
+                        if is_not_implemented(error) {
+                            return Err(Fail::new(Kind::Panicked, ""));
                         }
-                    ),
-                )?;
-                expect_eq(
-                    "the number of jobs in the JoinSet first_completed returned",
-                    rest.len(),
-                    2,
-                )
+                        forget_panics();
+                        Ok(())
+                    }
+                    None => Err(Fail::new(
+                        Kind::Deadlock,
+                        "first_completed of no jobs (an empty Vec) had neither returned nor \
+                         panicked after 1.000 s: with no job there is no first one to wait for, \
+                         and the contract says it panics. An empty JoinSet's join_next gives \
+                         None at once: `.expect(..)` it.",
+                    )),
+                    Some(Err(error)) => Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "the task running first_completed of no jobs ended without \
+                             finishing: {error}"
+                        ),
+                    )),
+                    Some(Ok((_, rest))) => Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "first_completed of no jobs (an empty Vec) returned (a result and a \
+                             set of {} job(s)): with no job there is no first result to return, \
+                             and the contract says it panics.",
+                            rest.len()
+                        ),
+                    )),
+                }
             },
+        )
+        .stall_advice(
+            "A blocking call (std::thread::sleep, a blocking lock or channel) holds the runtime's \
+             only thread: use tokio's own (tokio::time::sleep, tokio::sync).",
+            "A loop that never awaits starves every other task. If it spun in this check's \
+             last part, first_completed of no jobs: an empty JoinSet's join_next gives None at \
+             once, every time, so a loop that retries it until it gives Some never ends. With no \
+             jobs there is no first one: panic (`.expect(..)` the None).",
         ),
         check(
             "first-completed-rest-keep-running",
             3,
-            "after first_completed returns `beta` at 0.4 s, the other three jobs keep running \
-             with nobody awaiting them, finish at their own times (0.9 s, 1.5 s, 2.6 s), and the \
-             caller gets their results from the set at 3 s",
+            "after first_completed returns, the other jobs keep running with nobody awaiting \
+             them, finish at their own times, none cancelled, and the caller gets their results \
+             from the set later",
             || async {
-                let (jobs, watch) = make_jobs(GREEK);
+                let mut r = rng();
+                let n = r.count(3..=5);
+                let spec = draw_jobs(&mut r, n, 300..=3000);
+                let call = format!("first_completed of {}", describe(&spec));
+                let (jobs, watch) = make_jobs(&spec);
                 let (first, rest) = exercise::first_completed(jobs).await;
                 let returned = elapsed();
                 // Leave the set alone: tasks run on their own, whether or not anyone awaits them.
-                sleep_until(ms(3000)).await;
+                sleep_until(slowest(&spec) + HALF_A_SECOND).await;
                 watch.expect_none_cancelled("first_completed", returned)?;
                 let later = drain(rest).await;
-                let mut expected: Vec<&str> = GREEK
-                    .iter()
-                    .map(|&(name, _)| name)
+                let mut expected: Vec<&str> = names(&spec)
+                    .into_iter()
                     .filter(|&name| name != first)
                     .collect();
                 expected.sort();
@@ -273,8 +517,8 @@ pub fn checks() -> Vec<Check> {
                     got == expected,
                     Kind::WrongValue,
                     format!(
-                        "first_completed returned `{first}` and a JoinSet that gave {got:?} when \
-                         awaited later, expected the other jobs, {expected:?}. {}",
+                        "{call} returned `{first}` and a JoinSet that gave {got:?} when awaited \
+                         later, expected the other jobs, {expected:?}. {}",
                         about_the_set(&got, "that had not finished first")
                     ),
                 )?;
@@ -283,81 +527,140 @@ pub fn checks() -> Vec<Check> {
             },
         ),
         check(
+            "first-completed-caller-can-abort",
+            2,
+            "the JoinSet first_completed returns owns the jobs still running: when the caller \
+             aborts it (abort_all, or dropping it), those jobs are cancelled then",
+            || async {
+                let mut r = rng();
+                let n = r.count(3..=5);
+                let spec = draw_jobs(&mut r, n, 300..=3000);
+                let mut ends: Vec<Duration> = spec.iter().map(|&(_, takes)| takes).collect();
+                ends.sort();
+                // The caller aborts the set between two jobs' ends, after the first one.
+                let finished_before = r.count(1..=n - 1);
+                let abort_at = ends[finished_before - 1] + Duration::from_millis(50);
+                let by_drop = r.chance(1, 2);
+                let call = format!("first_completed of {}", describe(&spec));
+                let (jobs, watch) = make_jobs(&spec);
+                let (_first, rest) = exercise::first_completed(jobs).await;
+                sleep_until(abort_at).await;
+                let aborted_at = elapsed();
+                let (kept, how) = abort(rest, by_drop);
+                sleep_until(slowest(&spec) + HALF_A_SECOND).await;
+                drop(kept);
+                watch.expect_cancelled_by(&call, aborted_at, how)
+            },
+        ),
+        check(
             "wait-done-and-pending",
             2,
-            "wait_with_timeout(2 s) of jobs of 2.5 s, 0.5 s, 4.5 s and 1.2 s returns at 2 s with \
-             [\"x\", \"z\"] done and two pending; of jobs of 0.3 s and 0.8 s with 5 s, it returns \
-             at 0.8 s with both done",
+            "wait_with_timeout returns at the deadline with the results of the jobs done by \
+             then and the others in its JoinSet (two rounds, two timeouts); when every job is \
+             done before the deadline, it returns as soon as the last one is",
             || async {
-                let (jobs, watch) = make_jobs(LETTERS);
-                let (done, pending) = exercise::wait_with_timeout(jobs, TWO_SECONDS).await;
-                let returned = elapsed();
-                watch.expect_started_together("wait_with_timeout")?;
-                expect_returned_at_deadline(
-                    returned,
-                    ms(2000),
-                    "the deadline, 2 s after the call",
-                )?;
-                expect_done(
-                    &done,
-                    &["x", "z"],
-                    "wait_with_timeout(jobs of 2.5 s, 0.5 s, 4.5 s and 1.2 s, 2 s)",
-                )?;
-                expect_pending(pending.len(), 2)?;
-                drop(pending);
+                let mut r = rng();
+                let timeouts = r.distinct_millis(2, 1000..=3000, 100);
+                for (round, &timeout) in timeouts.iter().enumerate() {
+                    if round > 0 {
+                        restart();
+                    }
+                    let (before, after) = (r.count(1..=2), r.count(1..=2));
+                    let spec = draw_race(&mut r, timeout, before, 0, after);
+                    let call = wait_call(&spec, timeout);
+                    let (jobs, watch) = make_jobs(&spec);
+                    let (done, pending) = exercise::wait_with_timeout(jobs, timeout).await;
+                    let returned = elapsed();
+                    watch.expect_started_together("wait_with_timeout")?;
+                    expect_returned_at(&call, returned, timeout, true)?;
+                    expect_done_names(&call, &done, &spec, timeout)?;
+                    expect_pending(&call, pending.len(), after)?;
+                    drop(pending);
+                }
 
                 // All done before the deadline: no reason to wait for it.
                 restart();
-                let (jobs, _watch) = make_jobs(QUICK);
-                let (done, pending) =
-                    exercise::wait_with_timeout(jobs, Duration::from_secs(5)).await;
+                let timeout = r.millis(3000..=6000, 100);
+                let n = r.count(2..=3);
+                let spec = draw_jobs(&mut r, n, 200..=2000);
+                let call = wait_call(&spec, timeout);
+                let (jobs, _watch) = make_jobs(&spec);
+                let (done, pending) = exercise::wait_with_timeout(jobs, timeout).await;
                 let returned = elapsed();
+                expect_returned_at(&call, returned, slowest(&spec), false)?;
+                expect_done_names(&call, &done, &spec, timeout)?;
+                expect_pending(&call, pending.len(), 0)
+            },
+        ),
+        check(
+            "wait-done-in-finishing-order",
+            1,
+            "wait_with_timeout gives the results done by the deadline in the order the jobs \
+             finished, not the order they were given",
+            || async {
+                let mut r = rng();
+                let timeout = r.millis(1500..=3000, 100);
+                let (before, after) = (r.count(2..=4), r.count(1..=2));
+                let mut spec = draw_race(&mut r, timeout, before, 0, after);
+                let early: Vec<usize> = (0..spec.len()).filter(|&i| spec[i].1 < timeout).collect();
+                not_in_finishing_order(&mut spec, &early);
+                let call = wait_call(&spec, timeout);
+                let (jobs, _watch) = make_jobs(&spec);
+                let (done, pending) = exercise::wait_with_timeout(jobs, timeout).await;
+                drop(pending);
+                expect_done_names(&call, &done, &spec, timeout)?;
+                let expected: Vec<&str> =
+                    in_finishing_order(&spec).into_iter().take(before).collect();
+                let given: Vec<&str> = early.iter().map(|&i| spec[i].0).collect();
                 expect(
-                    returned == ms(800),
-                    Kind::WrongTiming,
+                    done == expected,
+                    Kind::WrongOrder,
                     format!(
-                        "wait_with_timeout(jobs of 0.3 s and 0.8 s, 5 s) returned at {}, \
-                         expected 0.800 s: when every job is done before the deadline, it \
-                         returns as soon as the last one finishes{}.",
-                        secs(returned),
-                        if returned >= Duration::from_secs(5) {
-                            ", instead of sleeping out the whole timeout (wait for the next job \
-                             OR the deadline, whichever comes first, e.g. with select!)"
+                        "{call} returned {done:?} done, expected {expected:?}: the results of \
+                         the jobs done by the deadline, in the order they finished.{}",
+                        if done == given {
+                            " That is the order the jobs were given: were the results sorted \
+                             back into the jobs' order, or taken from the handles in turn once \
+                             time was up? Push each result the moment join_next gives it."
                         } else {
                             ""
                         }
                     ),
-                )?;
-                expect_done(
-                    &done,
-                    &["p", "q"],
-                    "wait_with_timeout(jobs of 0.3 s and 0.8 s, 5 s)",
-                )?;
-                expect_pending(pending.len(), 0)
+                )
             },
         ),
         check(
             "wait-pending-keep-running",
             2,
-            "the jobs still pending when wait_with_timeout(2 s) returns keep running (owl \
-             finishes at 3 s, wren at 4 s), are not cancelled, and the caller gets their results \
-             from the set later",
+            "the jobs still pending when wait_with_timeout returns keep running with nobody \
+             awaiting them, finish at their own times, none cancelled, and the caller gets their \
+             results from the set later",
             || async {
-                let (jobs, watch) = make_jobs(BIRDS);
-                let (done, pending) = exercise::wait_with_timeout(jobs, TWO_SECONDS).await;
+                let mut r = rng();
+                let timeout = r.millis(1000..=3000, 100);
+                let (before, after) = (r.count(1..=2), r.count(2..=3));
+                let spec = draw_race(&mut r, timeout, before, 0, after);
+                let call = wait_call(&spec, timeout);
+                let (jobs, watch) = make_jobs(&spec);
+                let (done, pending) = exercise::wait_with_timeout(jobs, timeout).await;
                 let returned = elapsed();
                 // Leave the set alone until every job should be done.
-                sleep_until(ms(5000)).await;
+                sleep_until(slowest(&spec) + HALF_A_SECOND).await;
                 watch.expect_none_cancelled("wait_with_timeout", returned)?;
                 let later = drain(pending).await;
                 let got = later.names();
+                let mut expected: Vec<&str> = spec
+                    .iter()
+                    .filter(|&&(_, takes)| takes > timeout)
+                    .map(|&(name, _)| name)
+                    .collect();
+                expected.sort();
                 expect(
-                    got == ["owl", "wren"],
+                    got == expected,
                     Kind::WrongValue,
                     format!(
-                        "wait_with_timeout(jobs of 3 s, 1 s and 4 s, 2 s) returned {done:?} done \
-                         and a set of pending jobs that gave {got:?} when awaited later, \
-                         expected [\"owl\", \"wren\"]. {}",
+                        "{call} returned {done:?} done and a set of pending jobs that gave \
+                         {got:?} when awaited later, expected {expected:?}. {}",
                         about_the_set(&got, "not done by the deadline")
                     ),
                 )?;
@@ -366,43 +669,176 @@ pub fn checks() -> Vec<Check> {
             },
         ),
         check(
+            "wait-caller-can-abort",
+            2,
+            "the JoinSet wait_with_timeout returns owns the pending jobs: when the caller aborts \
+             it (abort_all, or dropping it), those jobs are cancelled then",
+            || async {
+                let mut r = rng();
+                let timeout = r.millis(1000..=3000, 100);
+                let (before, after) = (r.count(1..=2), r.count(2..=3));
+                let spec = draw_race(&mut r, timeout, before, 0, after);
+                let mut late: Vec<Duration> = spec
+                    .iter()
+                    .map(|&(_, takes)| takes)
+                    .filter(|&takes| takes > timeout)
+                    .collect();
+                late.sort();
+                // The caller aborts the set after the deadline, before the last job's end.
+                let finished_before = r.count(0..=after - 1);
+                let abort_at = match finished_before {
+                    0 => timeout,
+                    k => late[k - 1],
+                } + Duration::from_millis(50);
+                let by_drop = r.chance(1, 2);
+                let call = wait_call(&spec, timeout);
+                let (jobs, watch) = make_jobs(&spec);
+                let (_done, pending) = exercise::wait_with_timeout(jobs, timeout).await;
+                sleep_until(abort_at).await;
+                let aborted_at = elapsed();
+                let (kept, how) = abort(pending, by_drop);
+                sleep_until(slowest(&spec) + HALF_A_SECOND).await;
+                drop(kept);
+                watch.expect_cancelled_by(&call, aborted_at, how)
+            },
+        ),
+        check(
             "wait-deadline-instant",
             2,
-            "wait_with_timeout(2 s) of jobs of 3 s, 1 s and 2 s returns at 2 s with only \
-             [\"early\"] done: the job finishing at the deadline instant is pending",
+            "a job that finishes exactly at wait_with_timeout's deadline is pending, every time: \
+             16 rounds, in most of which that job's task runs before the caller's at that instant",
             || async {
-                let (jobs, watch) = make_jobs(EDGE);
-                let (done, pending) = exercise::wait_with_timeout(jobs, TWO_SECONDS).await;
-                let returned = elapsed();
-                watch.expect_started_together("wait_with_timeout")?;
-                expect_returned_at_deadline(
-                    returned,
-                    ms(2000),
-                    "the deadline, 2 s after the call",
-                )?;
-                if done == ["early", "exact"] || done == ["exact", "early"] {
-                    return Err(Fail::new(
-                        Kind::WrongValue,
-                        format!(
-                            "wait_with_timeout(jobs of 3 s, 1 s and 2 s, 2 s) returned {done:?} \
-                             done, expected [\"early\"]: `exact` finished at 2.000 s, the \
-                             deadline instant, and the contract says the time is up then, so it \
-                             is pending (it waits in the set, its result ready). At that instant \
-                             tokio has fired both timers, the job's and the deadline's, and in \
-                             which order the two tasks then run is not promised: don't sweep up \
-                             what finished after the deadline fired, and don't take a result that \
-                             happens to be ready first. Look at the deadline first (`select!` \
-                             with `biased;` and the deadline branch first, one deadline made \
-                             once, before the loop)."
-                        ),
-                    ));
+                let mut r = rng();
+                for round in 1..=DEADLINE_ROUNDS {
+                    if round > 1 {
+                        restart();
+                    }
+                    // Three rounds in four, the job finishing at the deadline has its timer
+                    // registered before the call: at that instant it fires first, so the job's
+                    // task runs (and its result is ready in the set) before the caller's task
+                    // runs. In the others it registers its timer when it starts, and the caller
+                    // may run first.
+                    let early_timer = round % 4 != 0;
+                    let timeout = r.millis(1000..=3000, 100);
+                    let (before, after) = (r.count(1..=2), r.count(1..=2));
+                    let spec = draw_race(&mut r, timeout, before, 1, after);
+                    let at = spec
+                        .iter()
+                        .position(|&(_, takes)| takes == timeout)
+                        .unwrap_or(0);
+                    let exact = spec[at].0;
+                    let call = wait_call(&spec, timeout);
+                    let twists = Twists {
+                        early_timer: early_timer.then_some(at),
+                        ..Twists::default()
+                    };
+                    let (jobs, watch) = make_jobs_with(&spec, twists);
+                    let (done, mut pending) = exercise::wait_with_timeout(jobs, timeout).await;
+                    let returned = elapsed();
+                    watch.expect_started_together("wait_with_timeout")?;
+                    expect_returned_at(&call, returned, timeout, true)?;
+                    if done.contains(&exact) {
+                        let order = if early_timer {
+                            format!(
+                                "In this round (round {round} of {DEADLINE_ROUNDS}) the job's \
+                                 timer was registered before the call, so at {} its task ran \
+                                 before yours, and its result was already in the set when your \
+                                 code looked: at that instant the deadline and that result are \
+                                 both ready. Look at the deadline first: `select!` with \
+                                 `biased;` and the deadline's branch written first. Without \
+                                 `biased;`, select! picks one of the ready branches at random; \
+                                 `timeout` and `timeout_at` poll the future they wrap before \
+                                 their timer; a `biased;` select! with join_next first takes \
+                                 the result.",
+                                secs(timeout)
+                            )
+                        } else {
+                            format!(
+                                "In this round (round {round} of {DEADLINE_ROUNDS}) the job's \
+                                 timer was registered after yours, so at {} your task could run \
+                                 before the job's: its result came after the deadline had fired. \
+                                 Once the deadline fires, stop: don't let other tasks run \
+                                 (`yield_now`) and sweep up what finished meanwhile \
+                                 (`try_join_next`).",
+                                secs(timeout)
+                            )
+                        };
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "{call} returned {done:?} done, with `{exact}` among them: \
+                                 `{exact}` finished at {}, the deadline instant, and the \
+                                 contract says the time is up then, so it is pending (in the \
+                                 set, its result ready).",
+                                secs(timeout)
+                            ),
+                        )
+                        .then(order));
+                    }
+                    expect_done_names(&call, &done, &spec, timeout)?;
+                    expect_pending(&call, pending.len(), after + 1)?;
+                    // Its result is in the set, ready: join_next gives it at once (the other
+                    // pending jobs finish 0.1 s or more later).
+                    let next = within(Duration::from_millis(50), pending.join_next()).await;
+                    let now = elapsed();
+                    match next {
+                        Some(Some(Ok(name))) if name == exact && now == timeout => {}
+                        next => {
+                            let got = match next {
+                                None => "nothing within 0.050 s".to_string(),
+                                Some(None) => "None (the set was empty)".to_string(),
+                                Some(Some(Ok(name))) => format!("`{name}` at {}", secs(now)),
+                                Some(Some(Err(error))) => format!("an error: {error}"),
+                            };
+                            return Err(Fail::new(
+                                Kind::WrongValue,
+                                format!(
+                                    "{call} returned `{exact}` pending, as it should, but \
+                                     join_next on the set it returned gave {got}, expected \
+                                     `{exact}`'s result at once, at {}: the job finished at the \
+                                     deadline, so its result waits in the set. Return the \
+                                     JoinSet the jobs were spawned into.",
+                                    secs(timeout)
+                                ),
+                            ));
+                        }
+                    }
+                    drop(pending);
                 }
-                expect_done(
-                    &done,
-                    &["early"],
-                    "wait_with_timeout(jobs of 3 s, 1 s and 2 s, 2 s)",
-                )?;
-                expect_pending(pending.len(), 2)
+                Ok(())
+            },
+        ),
+        check(
+            "wait-job-panics",
+            1,
+            "when a job of wait_with_timeout panics before the deadline, wait_with_timeout \
+             panics too, instead of returning as if nothing happened",
+            || async {
+                let mut r = rng();
+                let timeout = r.millis(1500..=3000, 100);
+                let (before, after) = (r.count(2..=3), r.count(1..=2));
+                let spec = draw_race(&mut r, timeout, before, 0, after);
+                let early: Vec<usize> = (0..spec.len()).filter(|&i| spec[i].1 < timeout).collect();
+                let bad = *r.pick(&early);
+                let call = wait_call(&spec, timeout);
+                let (jobs, watch) = make_jobs_with(&spec, Twists::panics(bad));
+                let task = tokio::task::spawn_local(exercise::wait_with_timeout(jobs, timeout));
+                let outcome = within(total(&spec) + SECOND, task).await;
+                let returned = elapsed();
+                expect_panic_passed_on(
+                    &call,
+                    &watch,
+                    outcome.map(|o| {
+                        o.map(|(done, pending)| {
+                            format!("returned {done:?} done and {} pending", pending.len())
+                        })
+                    }),
+                    returned,
+                    "A job that panics before the deadline makes wait_with_timeout panic too: \
+                     `.expect(..)` each result join_next gives, instead of skipping an Err or \
+                     taking it for the end of the jobs (`Some(Ok(..)) => .., _ => break` stops \
+                     at the first Err as if every job were done)",
+                )
             },
         ),
         check(
@@ -419,60 +855,93 @@ pub fn checks() -> Vec<Check> {
     ]
 }
 
-/// The headings of `run()`'s parts (their text, after the time stamp), and the function each part
-/// shows.
-const PARTS: [(&str, &str); 6] = [
-    (
-        "awaited one after another",
-        "the given code (awaiting jobs in turn)",
-    ),
-    ("(1 s each), with gather", "gather"),
-    ("eggs (2 s), with gather", "gather"),
-    ("with as_completed", "as_completed"),
-    ("with first_completed", "first_completed"),
-    ("with wait_with_timeout", "wait_with_timeout"),
-];
+const SECOND: Duration = Duration::from_secs(1);
+const HALF_A_SECOND: Duration = Duration::from_millis(500);
+/// How many times `wait-deadline-instant` plays its scenario: enough that a choice made at random
+/// (an unbiased `select!`) is caught under every seed.
+const DEADLINE_ROUNDS: usize = 16;
 
-/// Adds to a failed comparison of `run()`'s transcript which of its parts, and so which of the four
-/// functions, goes wrong first: the checks of that function say more.
-fn name_the_part(fail: Fail) -> Fail {
-    let (Some(expected), Some(actual)) = (&fail.expected, &fail.actual) else {
-        return fail;
-    };
-    let expected: Vec<&str> = expected.lines().collect();
-    let actual: Vec<&str> = actual.lines().collect();
-    let first_difference = expected
-        .iter()
-        .zip(&actual)
-        .position(|(e, a)| e != a)
-        .unwrap_or(expected.len().min(actual.len()));
-    let part = expected[..first_difference.min(expected.len())]
-        .iter()
-        .rev()
-        .find_map(|line| {
-            PARTS
-                .iter()
-                .find(|(heading, _)| line.trim_end().ends_with(&format!("{heading}:")))
-        });
-    let Some((_, function)) = part else {
-        return fail;
-    };
-    fail.then(format!(
-        "The first difference is in the part of run() that uses {function}: its own checks above \
-         say what goes wrong there."
-    ))
-}
-
-fn ms(millis: u64) -> Duration {
-    Duration::from_millis(millis)
-}
-
-/// Sleeps until `at` after the check began.
+/// Sleeps until `at` after the check (or its last restart) began.
 async fn sleep_until(at: Duration) {
     let now = elapsed();
     if now < at {
         tokio::time::sleep(at - now).await;
     }
+}
+
+/// `n` jobs with different names and different lengths, in `millis` (multiples of 0.1 s), in
+/// random order.
+fn draw_jobs(r: &mut Rng, n: usize, millis: RangeInclusive<u64>) -> Vec<(&'static str, Duration)> {
+    let names = r.names(n);
+    let takes = r.distinct_millis(n, millis, 100);
+    names.into_iter().zip(takes).collect()
+}
+
+/// Jobs for `wait_with_timeout(.., timeout)`, in random order: `before` that finish before the
+/// deadline, `at` that finish at its very instant, `after` that finish after it (0.1 s to 2 s
+/// after). No two finish at the same instant.
+fn draw_race(
+    r: &mut Rng,
+    timeout: Duration,
+    before: usize,
+    at: usize,
+    after: usize,
+) -> Vec<(&'static str, Duration)> {
+    let deadline = timeout.as_millis() as u64;
+    let mut takes = r.distinct_millis(before, 200..=deadline - 100, 100);
+    takes.extend(std::iter::repeat_n(timeout, at));
+    takes.extend(r.distinct_millis(after, deadline + 100..=deadline + 2000, 100));
+    let names = r.names(takes.len());
+    let mut spec: Vec<_> = names.into_iter().zip(takes).collect();
+    r.shuffle(&mut spec);
+    spec
+}
+
+/// Puts the jobs at `places` (two or more) in another order than the one they finish in, if they
+/// were in that order: so that a result in the order given and one in finishing order differ.
+fn not_in_finishing_order(spec: &mut [(&'static str, Duration)], places: &[usize]) {
+    if places.windows(2).all(|w| spec[w[0]].1 < spec[w[1]].1) {
+        let jobs: Vec<_> = places.iter().map(|&i| spec[i]).collect();
+        for (&place, job) in places.iter().zip(jobs.into_iter().rev()) {
+            spec[place] = job;
+        }
+    }
+}
+
+/// "jobs `amber` 1.300 s, `basil` 0.400 s and `cedar` 2.100 s": the inputs, for messages.
+fn describe(spec: &Spec) -> String {
+    let parts: Vec<String> = spec
+        .iter()
+        .map(|&(name, takes)| format!("`{name}` {}", secs(takes)))
+        .collect();
+    match parts.split_last() {
+        None => "no jobs".to_string(),
+        Some((last, [])) => format!("the job {last}"),
+        Some((last, rest)) => format!("jobs {} and {last}", rest.join(", ")),
+    }
+}
+
+fn wait_call(spec: &Spec, timeout: Duration) -> String {
+    format!(
+        "wait_with_timeout({}, timeout {})",
+        describe(spec),
+        secs(timeout)
+    )
+}
+
+fn names(spec: &Spec) -> Vec<&'static str> {
+    spec.iter().map(|&(name, _)| name).collect()
+}
+
+fn slowest(spec: &Spec) -> Duration {
+    spec.iter()
+        .map(|&(_, takes)| takes)
+        .max()
+        .unwrap_or_default()
+}
+
+fn total(spec: &Spec) -> Duration {
+    spec.iter().map(|&(_, takes)| takes).sum()
 }
 
 /// The names of `spec`, in the order its jobs finish.
@@ -489,13 +958,24 @@ fn same_names(a: &[&str], b: &[&str]) -> bool {
     a == b
 }
 
+/// Whether a task's panic is a `todo!()` (or `unimplemented!()`): the stub, not a mistake.
+fn is_not_implemented(error: tokio::task::JoinError) -> bool {
+    let payload = error.into_panic();
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    text.starts_with("not yet implemented") || text.starts_with("not implemented")
+}
+
 /// `results` should be the names of `spec`, in the order given.
 fn expect_results_in_given_order(
-    what: &str,
+    call: &str,
     results: &[&'static str],
     spec: &Spec,
 ) -> Result<(), Fail> {
-    let given: Vec<&str> = spec.iter().map(|&(name, _)| name).collect();
+    let given = names(spec);
     if results == given.as_slice() {
         return Ok(());
     }
@@ -503,7 +983,7 @@ fn expect_results_in_given_order(
         return Err(Fail::new(
             Kind::WrongValue,
             format!(
-                "{what} returned {results:?}, expected {given:?}: one result per job, each job's \
+                "{call} returned {results:?}, expected {given:?}: one result per job, each job's \
                  own."
             ),
         ));
@@ -518,60 +998,168 @@ fn expect_results_in_given_order(
     Err(Fail::new(
         Kind::WrongOrder,
         format!(
-            "{what} returned the right results in the wrong order: {results:?}, expected \
+            "{call} returned the right results in the wrong order: {results:?}, expected \
              {given:?}, the order the jobs were given, whatever order they finish in.{why}"
         ),
     ))
 }
 
-fn expect_returned_at_deadline(returned: Duration, at: Duration, what: &str) -> Result<(), Fail> {
+/// wait_with_timeout should have returned at `at`: the deadline (`deadline`), or the end of the
+/// last job, when every job finished before the deadline.
+fn expect_returned_at(
+    call: &str,
+    returned: Duration,
+    at: Duration,
+    deadline: bool,
+) -> Result<(), Fail> {
+    judged(returned);
     if returned == at {
         return Ok(());
     }
-    let why = if returned > at {
-        "It waited past the deadline: measure one deadline for all the jobs, from the call (a \
-         timeout per job, one after another, adds up), and don't wait for every job to finish."
-    } else {
-        "It returned before the deadline although some jobs were still running."
+    let why = match (deadline, returned > at) {
+        (true, true) => {
+            "It waited past the deadline: measure one deadline for all the jobs, from the call, \
+             and make it once, before the loop (a timeout per job, or a new sleep(timeout) at \
+             each turn of the loop, starts the count again), and don't wait for every job to \
+             finish."
+        }
+        (true, false) => {
+            "It returned before the deadline although some jobs were still running: is its \
+             deadline the `timeout` this call was given, counted from the call?"
+        }
+        (false, true) => {
+            "Every job was done before the deadline: then it returns as soon as the last one \
+             finishes, instead of sleeping out the timeout (wait for the next job OR the \
+             deadline, whichever comes first, and stop when join_next gives None)."
+        }
+        (false, false) => "It returned before every job was done.",
     };
     Err(Fail::new(
         Kind::WrongTiming,
         format!(
-            "wait_with_timeout returned at {}, expected {} ({what}). {why}",
+            "{call} returned at {}, expected {} ({}). {why}",
             secs(returned),
-            secs(at)
+            secs(at),
+            if deadline {
+                "the deadline, the timeout after the call"
+            } else {
+                "when the last job finished"
+            }
         ),
     ))
 }
 
-fn expect_done(done: &[&'static str], expected: &[&str], what: &str) -> Result<(), Fail> {
-    if done == expected {
-        return Ok(());
-    }
-    let kind = if same_names(done, expected) {
-        Kind::WrongOrder
-    } else {
-        Kind::WrongValue
-    };
-    Err(Fail::new(
-        kind,
+/// `done` should hold the results of the jobs of `spec` that finish before `timeout`, in any
+/// order (the order has a check of its own).
+fn expect_done_names(
+    call: &str,
+    done: &[&'static str],
+    spec: &Spec,
+    timeout: Duration,
+) -> Result<(), Fail> {
+    let expected: Vec<&str> = in_finishing_order(spec)
+        .into_iter()
+        .filter(|&name| spec.iter().any(|&(n, takes)| n == name && takes < timeout))
+        .collect();
+    expect(
+        same_names(done, &expected),
+        Kind::WrongValue,
         format!(
-            "{what} returned {done:?} done, expected {expected:?}: the results of the jobs that \
-             finished before the deadline, in the order they finished."
+            "{call} returned {done:?} done, expected {expected:?}: the results of the jobs that \
+             finished before the deadline, and no other."
         ),
-    ))
+    )
 }
 
-fn expect_pending(pending: usize, expected: usize) -> Result<(), Fail> {
+fn expect_pending(call: &str, pending: usize, expected: usize) -> Result<(), Fail> {
     expect(
         pending == expected,
         Kind::WrongValue,
         format!(
-            "the JoinSet of pending jobs wait_with_timeout returned held {pending} job(s), \
-             expected {expected}: every job not done by the deadline, still running, and no \
-             other."
+            "the JoinSet of pending jobs {call} returned held {pending} job(s), expected \
+             {expected}: every job not done by the deadline, still running, and no other."
         ),
     )
+}
+
+/// Judges a call made in a task of its own while one of its jobs panics: `outcome` is `None` if
+/// that task had not ended by the check's limit, else how it ended (`Ok`: what it returned, put
+/// in words). `advice`: how the returning mistake is usually made, and its fix.
+fn expect_panic_passed_on(
+    call: &str,
+    watch: &Watch,
+    outcome: Option<Result<String, tokio::task::JoinError>>,
+    now: Duration,
+    advice: &str,
+) -> Result<(), Fail> {
+    let (bad, panicked_at) = watch.panicked();
+    let job = match panicked_at {
+        Some(at) => format!("the job `{bad}` panicked at {}", secs(at)),
+        None => format!("the job `{bad}` was to panic when its time was up"),
+    };
+    match outcome {
+        Some(Err(error)) if error.is_panic() => {
+            // A panic before the job's is the function's own (or the stub's todo!()): the
+            // harness reports it, with its message.
+            expect(panicked_at.is_some(), Kind::Panicked, "")?;
+            // Both panics, the job's and the function's, were the point: not news for the report.
+            forget_panics();
+            Ok(())
+        }
+        Some(Err(error)) => Err(Fail::new(
+            Kind::WrongValue,
+            format!("the task running {call} ended without finishing: {error}"),
+        )),
+        Some(Ok(returned)) => {
+            forget_panics();
+            Err(Fail::new(
+                Kind::WrongValue,
+                format!(
+                    "{call} {returned} at {}, although {job}: a job's panic must reach the \
+                     caller, the function panics too. The panic was dropped. {advice}.",
+                    secs(now)
+                ),
+            ))
+        }
+        None if panicked_at.is_none() => Err(Fail::new(
+            Kind::Deadlock,
+            format!(
+                "{call} had neither returned nor panicked at {}, and the job `{bad}`, which \
+                 takes {}, had not even finished: it was never run to its end. Start every job \
+                 (spawn them all) before waiting for any.",
+                secs(now),
+                secs(watch.takes(bad))
+            ),
+        )),
+        None => {
+            forget_panics();
+            Err(Fail::new(
+                Kind::Deadlock,
+                format!(
+                    "{call} had neither returned nor panicked at {}, although {job}: it waits \
+                     for something the panicked job will never give (its result, a message it \
+                     would have sent). A job's panic must reach the caller: `.expect(..)` the \
+                     JoinError that awaiting its task gives.",
+                    secs(now)
+                ),
+            ))
+        }
+    }
+}
+
+/// The caller's abort: `abort_all()` on the set (kept, returned), or dropping it. And the words
+/// for it.
+fn abort(
+    mut set: JoinSet<&'static str>,
+    by_drop: bool,
+) -> (Option<JoinSet<&'static str>>, &'static str) {
+    if by_drop {
+        drop(set);
+        (None, "dropped the JoinSet")
+    } else {
+        set.abort_all();
+        (Some(set), "called abort_all() on the JoinSet")
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,47 +1169,113 @@ fn expect_pending(pending: usize, expected: usize) -> Result<(), Fail> {
 /// One of the check's jobs, watched: sleeps, says `{name} finished`, returns its name.
 type Job = Watched<Pin<Box<dyn Future<Output = &'static str> + Send>>>;
 
+/// What a job may do besides sleeping and returning its name.
+#[derive(Clone, Copy, Default)]
+struct Twists {
+    /// This job panics when its time is up, instead of returning.
+    panics: Option<usize>,
+    /// This job's timer is made and registered with tokio before the function under test is
+    /// called. Timers of one instant fire in the order they were registered, so at its instant
+    /// it fires before any timer the function makes, and the job's task runs first.
+    early_timer: Option<usize>,
+}
+
+impl Twists {
+    fn panics(job: usize) -> Twists {
+        Twists {
+            panics: Some(job),
+            ..Twists::default()
+        }
+    }
+}
+
 /// The jobs of `spec`, and the [`Watch`] that sees what becomes of them.
-fn make_jobs(spec: &'static Spec) -> (Vec<Job>, Watch) {
+fn make_jobs(spec: &Spec) -> (Vec<Job>, Watch) {
+    make_jobs_with(spec, Twists::default())
+}
+
+fn make_jobs_with(spec: &Spec, twists: Twists) -> (Vec<Job>, Watch) {
     let mut jobs = Vec::new();
     let mut tracks = Vec::new();
     let spawned = Arc::new(Mutex::new(Vec::new()));
-    // The check's own task (none: the check runs outside any spawned task). A job that runs in
-    // another one was spawned.
+    let panicked = Arc::new(Mutex::new(None));
+    // The check's own task. A job that runs in another one was spawned.
     let caller = tokio::task::try_id();
-    for &(name, takes) in spec {
+    for (i, &(name, takes)) in spec.iter().enumerate() {
         let spawned = spawned.clone();
+        let panicked = panicked.clone();
+        let panics = twists.panics == Some(i);
+        let timer = (twists.early_timer == Some(i)).then(|| registered_sleep(takes));
         let work: Pin<Box<dyn Future<Output = &'static str> + Send>> = Box::pin(async move {
             let task = tokio::task::try_id();
             if task.is_some() && task != caller {
                 spawned.lock().unwrap_or_else(|e| e.into_inner()).push(name);
             }
-            tokio::time::sleep(ms(takes)).await;
-            say!("{name} finished");
+            match timer {
+                Some(timer) => timer.await,
+                None => tokio::time::sleep(takes).await,
+            }
+            let line = format!("{name} finished");
+            if panics {
+                *panicked.lock().unwrap_or_else(|e| e.into_inner()) = Some(elapsed());
+                panic_when_said(line.clone());
+            }
+            say!("{line}");
             name
         });
         let (job, stats) = watched(work);
         tracks.push(stats);
         jobs.push(job);
     }
-    (
-        jobs,
-        Watch {
-            spec,
-            tracks,
-            spawned,
-        },
-    )
+    let watch = Watch {
+        spec: spec.to_vec(),
+        tracks,
+        spawned,
+        panics: twists.panics.map(|i| spec[i].0),
+        panicked,
+    };
+    (jobs, watch)
+}
+
+/// A sleep of `takes`, already registered with tokio's timer (polled once, with a waker that
+/// does nothing: the job's task polls it again with its own).
+fn registered_sleep(takes: Duration) -> Pin<Box<tokio::time::Sleep>> {
+    let mut timer = Box::pin(tokio::time::sleep(takes));
+    let mut cx = Context::from_waker(Waker::noop());
+    // `unconstrained`: tokio's task budget must not refuse this poll, which would leave the timer
+    // unregistered.
+    let mut once = tokio::task::unconstrained(timer.as_mut());
+    let _ = Pin::new(&mut once).poll(&mut cx);
+    timer
 }
 
 struct Watch {
-    spec: &'static Spec,
+    spec: Vec<(&'static str, Duration)>,
     tracks: Vec<Arc<Stats>>,
     /// The jobs that ran in a task of their own (spawned), by name.
     spawned: Arc<Mutex<Vec<&'static str>>>,
+    /// The job made to panic, if any, and when it did.
+    panics: Option<&'static str>,
+    panicked: Arc<Mutex<Option<Duration>>>,
 }
 
 impl Watch {
+    /// How long the job `name` takes.
+    fn takes(&self, name: &str) -> Duration {
+        self.spec
+            .iter()
+            .find(|&&(n, _)| n == name)
+            .map(|&(_, takes)| takes)
+            .unwrap_or_default()
+    }
+
+    /// The job made to panic, and when it did (`None`: not yet).
+    fn panicked(&self) -> (&'static str, Option<Duration>) {
+        (
+            self.panics.unwrap_or_default(),
+            *self.panicked.lock().unwrap_or_else(|e| e.into_inner()),
+        )
+    }
     /// Every job started at 0.000 s. A job started later waited for another one to finish first:
     /// the jobs ran one after another.
     fn expect_started_together(&self, function: &str) -> Result<(), Fail> {
@@ -699,18 +1353,71 @@ impl Watch {
     fn expect_finished_on_time(&self, function: &str) -> Result<(), Fail> {
         for (&(name, takes), track) in self.spec.iter().zip(&self.tracks) {
             let finished = track.finished_at();
-            if finished != Some(ms(takes)) {
+            if finished != Some(takes) {
                 return Err(Fail::new(
                     Kind::WrongTiming,
                     format!(
                         "the job `{name}`, which takes {}, finished {}. Started by {function} at \
                          0.000 s and left running, it should finish at {} whoever awaits it and \
                          whenever.",
-                        secs(ms(takes)),
+                        secs(takes),
                         finished.map_or("never".to_string(), |at| format!("at {}", secs(at))),
-                        secs(ms(takes))
+                        secs(takes)
                     ),
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every job still running when the caller aborted the set at `at` (`how`) was cancelled
+    /// then: the set owned it. A job that still finished later ran outside the set.
+    fn expect_cancelled_by(&self, call: &str, at: Duration, how: &str) -> Result<(), Fail> {
+        for (&(name, takes), track) in self.spec.iter().zip(&self.tracks) {
+            if takes <= at {
+                continue;
+            }
+            let detached = "The set it returned did not own that job: the jobs must be tasks of \
+                            that very JoinSet (spawned into it: `set.spawn(job)`, or the jobs \
+                            collected into it). A set of other tasks, each awaiting a job's \
+                            JoinHandle, only detaches the jobs when it is aborted: dropping a \
+                            JoinHandle does not cancel its task, so the caller cannot stop them.";
+            match (track.finished_at(), track.cancelled_at()) {
+                (_, Some(cancelled)) if cancelled <= at => {}
+                (Some(finished), _) => {
+                    return Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "{call}: the caller {how} at {}, while the job `{name}` was still \
+                             running, but `{name}` went on and finished at {}. {detached}",
+                            secs(at),
+                            secs(finished)
+                        ),
+                    ));
+                }
+                (None, Some(cancelled)) => {
+                    return Err(Fail::new(
+                        Kind::WrongTiming,
+                        format!(
+                            "{call}: the caller {how} at {}, while the job `{name}` was still \
+                             running, but `{name}` was cancelled only at {}. {detached}",
+                            secs(at),
+                            secs(cancelled)
+                        ),
+                    ));
+                }
+                (None, None) => {
+                    return Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "{call}: the caller {how} at {}, while the job `{name}` was still \
+                             running, but at {} `{name}` had neither finished nor been cancelled \
+                             (nobody polls it, nobody dropped it). {detached}",
+                            secs(at),
+                            secs(elapsed())
+                        ),
+                    ));
+                }
             }
         }
         Ok(())
@@ -771,6 +1478,50 @@ fn about_the_set(got: &[&str], which: &str) -> String {
     } else {
         format!("The set should hold exactly the jobs {which}.")
     }
+}
+
+/// The headings of `run()`'s parts (their text, after the time stamp), and the function each part
+/// shows.
+const PARTS: [(&str, &str); 6] = [
+    (
+        "awaited one after another",
+        "the given code (awaiting jobs in turn)",
+    ),
+    ("(1 s each), with gather", "gather"),
+    ("eggs (2 s), with gather", "gather"),
+    ("with as_completed", "as_completed"),
+    ("with first_completed", "first_completed"),
+    ("with wait_with_timeout(1.5 s)", "wait_with_timeout"),
+];
+
+/// Adds to a failed comparison of `run()`'s transcript which of its parts, and so which of the four
+/// functions, goes wrong first: the checks of that function say more.
+fn name_the_part(fail: Fail) -> Fail {
+    let (Some(expected), Some(actual)) = (&fail.expected, &fail.actual) else {
+        return fail;
+    };
+    let expected: Vec<&str> = expected.lines().collect();
+    let actual: Vec<&str> = actual.lines().collect();
+    let first_difference = expected
+        .iter()
+        .zip(&actual)
+        .position(|(e, a)| e != a)
+        .unwrap_or(expected.len().min(actual.len()));
+    let part = expected[..first_difference.min(expected.len())]
+        .iter()
+        .rev()
+        .find_map(|line| {
+            PARTS
+                .iter()
+                .find(|(heading, _)| line.trim_end().ends_with(&format!("{heading}:")))
+        });
+    let Some((_, function)) = part else {
+        return fail;
+    };
+    fail.then(format!(
+        "The first difference is in the part of run() that uses {function}: its own checks above \
+         say what goes wrong there."
+    ))
 }
 
 /// The checks' own copy of the demo the stub gives (`job`, `breakfast`, `since`, `drain` and
