@@ -551,8 +551,9 @@ fn list(durations: &[u64]) -> String {
 }
 
 /// A scenario for `failures-do-not-stop-the-pool`: durations, k, and two failing jobs, one of
-/// which fails strictly before the last job is due to start (so a pool that stops at a failure
-/// leaves jobs untaken), and such that batches would start some job later than a pool does.
+/// which fails strictly before the last job is due to start and alone at its instant (so a pool
+/// that stops at a failure leaves jobs untaken, and one that leaves a failed job's slot idle
+/// starts the next job late), and such that batches would start some job later than a pool does.
 fn failing_scenario(r: &mut Rng) -> (Vec<u64>, usize, [usize; 2]) {
     loop {
         let k = r.count(2..=3);
@@ -560,8 +561,13 @@ fn failing_scenario(r: &mut Rng) -> (Vec<u64>, usize, [usize; 2]) {
         let durations: Vec<u64> = (0..n).map(|_| r.range(1..=3)).collect();
         let (starts, _) = greedy(&durations, k);
         let last_start = starts[n - 1];
+        let ends: Vec<u64> = starts.iter().zip(&durations).map(|(s, d)| s + d).collect();
+        // The first failing job ends strictly before the last job is due, and alone at its
+        // instant: its slot, and only its slot, is the one the next job must take then.
         let early: Vec<usize> = (0..n - 1)
-            .filter(|&i| starts[i] + durations[i] < last_start)
+            .filter(|&i| {
+                ends[i] < last_start && ends.iter().filter(|&&e| e == ends[i]).count() == 1
+            })
             .collect();
         if early.is_empty() || batch_starts(&durations, k) == starts {
             continue;
