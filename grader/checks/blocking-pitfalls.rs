@@ -5,41 +5,88 @@
 //! seconds"). Most checks hand `run_jobs` jobs of their own, which watch it from the inside: each
 //! job notes the thread it runs on, which jobs had started when it started, and how many ticks the
 //! heartbeat had said before and after it. So every correct `run_jobs` passes (a `Vec` of
-//! `spawn_blocking` handles, a `JoinSet` of them), and a failure names the job that blocked.
+//! `spawn_blocking` handles, a `JoinSet` of them, the heartbeat spawned or joined), and a failure
+//! names the job that blocked.
 //!
-//! What is checked, and why:
+//! Every check but the demo's draws its inputs from the run's seed: the numbers whose primes are
+//! counted, the files' names and lines, the number of ticks, the jobs' names, how many there are
+//! and how long they hold their threads. What it expects is worked out from the contract (a sieve
+//! for the primes, `str::lines` for the lines), a failure states what was drawn, and `--seed N`
+//! replays it.
 //!
-//! - `count-primes`: the CPU-bound job's values, edges included (`below` itself is not counted;
-//!   0, 1 and 2 give 0; a prime's square is not a prime). Called on the blocking pool, so a slow
-//!   algorithm costs time, not a "blocked" verdict.
-//! - `count-lines`: the blocking job's values (a last line without a newline counts, a trailing
-//!   newline adds none, an empty file has 0), an error for a missing file, and the slow disk:
-//!   each call takes at least `SLOW_DISK` of real time, a lower bound that never fails a right
-//!   answer. The four calls run at once, on the blocking pool.
-//! - `heartbeat-ticks`: `heartbeat(4)` says `tick 1` to `tick 4`, 100 ms apart, starting at
-//!   0.100 s; `heartbeat(0)` says nothing and takes no time.
-//! - `jobs-run-off-the-runtime`: two jobs, one holding its thread for 1 s of real time. Neither may
-//!   run on the runtime's thread (a direct call, or `tokio::spawn`, which runs a task on that very
-//!   thread): the grader's job notices where it runs and, on the runtime's thread, returns at once
-//!   and names itself. Waiting for the jobs must not block either: a `std::thread` joined, or a
-//!   std channel's `recv()`, keeps the runtime's thread stuck for the second the job holds, and the
-//!   harness reports it blocked. The results come back in job order although the second job
-//!   finishes first, and the transcript is exact: both results at 0.000 s (tokio holds its paused
-//!   clock still while `spawn_blocking` work runs), then the heartbeat's two ticks.
-//! - `jobs-run-together`: three jobs that each wait (up to 2 s of real time) until all three have
+//! ## The contract, clause by clause, and the checks that fail when only that clause is broken
+//!
+//! | clause (src/lib.rs, README.md) | checks |
+//! |---|---|
+//! | `count_primes(below)`: the primes in `2..below`, `below` itself never counted | `count-primes`, `run-other-arguments` |
+//! | ... a prime's square is not a prime; 0, 1 and 2 give 0 | `count-primes` |
+//! | `count_lines`: first `std::thread::sleep(SLOW_DISK)` (each call takes at least that long) | `count-lines` |
+//! | ... lines counted like `str::lines` (a last line without a newline counts, a final newline adds none, an empty file has 0) | `count-lines`, `run-other-arguments` |
+//! | ... an error reading the file is returned, not hidden | `count-lines`, `run-other-arguments` |
+//! | `heartbeat(n)`: `tick 1` .. `tick n`, one every `BEAT`, the first after one beat; returns at the last | `heartbeat-ticks`, and every check of `run_jobs` |
+//! | `run_jobs`: every job on the blocking pool, never on the runtime's thread | `jobs-run-off-the-runtime`, `jobs-run-together`, `heartbeat-ticks-during-jobs`, `run-other-arguments`, `demo-transcript` |
+//! | ... all the jobs at the same time: every one started before waiting for any | `jobs-run-together` |
+//! | ... waiting for a job never blocks (no `.join()`, no std channel's `recv()`) | `jobs-run-off-the-runtime`, `heartbeat-ticks-during-jobs` |
+//! | ... the jobs' work on threads tokio knows of (results at 0.000 s of the paused clock) | `jobs-run-off-the-runtime`, `jobs-run-together`, `run-other-arguments` |
+//! | ... `{name}: {result}` said for each job when its result is in | `jobs-run-off-the-runtime`, `jobs-run-together`, `run-other-arguments` |
+//! | ... the heartbeat ticks while the jobs work | `heartbeat-ticks-during-jobs` |
+//! | ... the heartbeat says all its ticks, and `run_jobs` returns after the last one | `heartbeat-ticks-during-jobs`, `jobs-run-off-the-runtime`, `run-other-arguments` |
+//! | ... the results in the order of `jobs`, whatever order they finish in | `jobs-run-off-the-runtime` |
+//! | `run`: two jobs, `primes below {below}` then `lines in {file name}` (the name, not the path) | `run-other-arguments`, `demo-transcript` |
+//! | ... `error: {the error}` for a file that cannot be read | `run-other-arguments` |
+//! | ... both jobs do their work inside `run_jobs`, off the runtime | `run-other-arguments`, `demo-transcript` |
+//!
+//! What no check can see, and why:
+//! - that `count_lines` sleeps *before* it reads: the order shows only in a race with the real
+//!   clock (a file changed during the sleep), which a loaded machine could lose for a right answer;
+//!   the checks judge the sleep's length and the count.
+//! - that it reads with `std::fs`: any way of reading the file gives the same count.
+//! - "a job that panics is a bug: `run_jobs` may panic too": a permission, not a promise.
+//!
+//! ## The checks
+//!
+//! - `count-primes`: 0, 1 and 2, and seeded values around drawn primes and prime squares (a prime
+//!   `p` and `p + 1`, `q * q` and `q * q + 1`) and up to 30,000, against the check's own sieve.
+//!   Called on the blocking pool, so a slow algorithm costs time, not a "blocked" verdict.
+//! - `count-lines`: files of drawn names holding drawn lines (one without a final newline, one
+//!   with a blank line and a final newline, an empty one), and a missing file, which must be an
+//!   `Err`. Each call takes at least `SLOW_DISK` of real time, a lower bound that never fails a
+//!   right answer (so this check runs on the real clock). The calls run at once, on the blocking
+//!   pool.
+//! - `heartbeat-ticks`: `heartbeat(n)` for a drawn `n` says `tick 1` to `tick n`, 100 ms apart,
+//!   starting at 0.100 s; `heartbeat(0)` says nothing and takes no time.
+//! - `jobs-run-off-the-runtime`: 2 to 4 jobs of drawn names, the first holding its thread for 0.6
+//!   to 1 s of real time, the others less. None may run on the runtime's thread (a direct call, or
+//!   `tokio::spawn`, which runs a task on that very thread): the grader's job notices where it
+//!   runs and, on the runtime's thread, returns at once and names itself. Waiting for the jobs must
+//!   not block either: while it holds, a job asks a task of the check on the runtime's thread for
+//!   an answer, and a `std::thread` joined, or a std channel's `recv()`, keeps that thread stuck,
+//!   so no answer comes (within 2 s, where a free runtime answers in microseconds). The results come
+//!   back in job order although the first job finishes last, and the transcript is exact: every
+//!   result at 0.000 s (tokio holds its paused clock still while `spawn_blocking` work runs), then
+//!   the heartbeat's 2 to 4 ticks.
+//! - `jobs-run-together`: 2 to 4 jobs that each wait (up to 2 s of real time) until all have
 //!   started. Started together, they meet at once; awaited one after another, the first waits in
 //!   vain, and the check says so. The bound is seconds where a right answer needs microseconds.
 //! - `heartbeat-ticks-during-jobs` (on the real clock: the only way to watch ticks *while*
-//!   blocking work runs, since the paused clock stands still meanwhile): two jobs hold their
-//!   threads for 1.5 s while the heartbeat is asked for 25 ticks. Each job must see at least 3 ticks
-//!   said while it ran (a free runtime says about 15: the margin is wide for a loaded machine), and
-//!   the heartbeat must say all 25, also after the jobs are done. A heartbeat awaited after the
-//!   jobs, or stopped with them, fails here; a runtime blocked by a job fails everywhere.
-//! - `run-other-arguments`: `run(7919, "notes.txt", 3)` (7919 is prime, so counting `below` itself
-//!   shows), then `run` on a file that does not exist, against inline transcripts.
+//!   blocking work runs, since the paused clock stands still meanwhile): 2 or 3 jobs hold their
+//!   threads for 1.2 to 1.8 s while the heartbeat is asked for 5 to 10 ticks more than that. Each
+//!   job must see at least 3 ticks said while it ran (a free runtime says one every 100 ms: the
+//!   margin is wide for a loaded machine), and the heartbeat must say all its ticks, also after the
+//!   jobs are done. A heartbeat awaited after the jobs, or stopped with them, fails here; a runtime
+//!   blocked by a job fails everywhere.
+//! - `run-other-arguments`: `run` with a drawn prime as `below` (so counting `below` itself
+//!   shows), a file of a drawn name and lines (the last with no newline, so counting newlines
+//!   shows), and 2 to 5 ticks; then `run` on a file that does not exist, given by its full path
+//!   (the job's name is the file name only).
 //! - `demo-transcript` (the main check): the demo's `run(1_000_000, "report.txt", 15)` against
 //!   fixtures/blocking-pitfalls/demo.txt. The file job sleeps a real second: run on the runtime's
 //!   thread, it blocks it, and the harness says so.
+//!
+//! The checks that run jobs give their own advice when the runtime's thread was stuck: the
+//! blocking (`std::thread::sleep` in `count_lines`) and the computing (the primes) are the
+//! contract's, so the cure is where they run (`spawn_blocking`), never to change them; with the
+//! grader's own jobs, which block only off the runtime, the cure is in how `run_jobs` waits.
 //!
 //! Why the results are all at 0.000 s: the checks run on paused time, where the clock jumps to the
 //! next timer only when every task waits. While `spawn_blocking` work runs, tokio cannot know when
@@ -58,10 +105,8 @@ use std::time::{Duration, Instant};
 
 /// How long a job of `jobs-run-together` waits for the others to start (real time).
 const GIVE_UP: Duration = Duration::from_secs(2);
-/// How long a job of `heartbeat-ticks-during-jobs` holds its thread (real time).
-const LONG_JOB: Duration = Duration::from_millis(1500);
-/// The fewest ticks a job of `heartbeat-ticks-during-jobs` must see while it runs (about 15 come
-/// when the runtime is free).
+/// The fewest ticks a job of `heartbeat-ticks-during-jobs` must see while it runs (one every
+/// 100 ms comes when the runtime is free).
 const FEWEST_TICKS: usize = 3;
 /// The demo's report (the same text as the demo's main.rs writes).
 const REPORT: &str = "disk: slow\nnetwork: fine\ncpu: busy\nheartbeat: steady";
@@ -80,53 +125,71 @@ const BLOCKED: &str = "Blocking work is part of this exercise: count_lines sleep
 const SPINNING: &str = "That is CPU-bound work, such as count_primes, run on the runtime's \
     thread: its loop never waits, so every other task (the heartbeat too) stands still until it \
     is done. An `.await` inside the loop is not the cure: work that computes goes off the runtime, \
-    onto `tokio::task::spawn_blocking` (or a thread of its own), and the task awaits its \
-    JoinHandle. `tokio::spawn`, or an `async` block around the job, still runs it on the \
-    runtime's thread.";
+    onto `tokio::task::spawn_blocking`, and the task awaits its JoinHandle. `tokio::spawn`, or an \
+    `async` block around the job, still runs it on the runtime's thread.";
+
+/// What to do when the runtime's thread was stuck asleep in a check whose jobs are the grader's
+/// own: they hold their threads only once they know they run off the runtime, so what blocked it
+/// is `run_jobs` itself (or the heartbeat).
+const BLOCKED_WAITING: &str = "The grader's jobs in this check block only off the runtime's \
+    thread (they check where they run), so what blocked it is run_jobs itself: waiting for a job \
+    the blocking way (a std::thread's `join()`, a std channel's `recv()`, a std Mutex or Condvar), \
+    or a heartbeat that sleeps with std::thread::sleep. Await the JoinHandles spawn_blocking \
+    gives, and let the heartbeat wait with `tokio::time::sleep(..).await`.";
+
+/// What to do when the runtime's thread computed without awaiting in a check whose jobs are the
+/// grader's own, which never compute on it: `run_jobs` polls for its jobs.
+const SPINNING_WAITING: &str = "The grader's jobs in this check never compute on the runtime's \
+    thread, so what kept it busy is run_jobs itself: a loop that checks whether a job is done \
+    (`is_finished()`, `try_recv()`) without waiting. Await the JoinHandle instead: the task then \
+    sleeps until the job is done, and the heartbeat ticks meanwhile.";
 
 pub fn checks() -> Vec<Check> {
     vec![
         check(
             "count-primes",
             2,
-            "count_primes counts the primes below its argument: 0, 1, 2 give 0, 10 gives 4, 7919 \
-             gives 999, 20000 gives 2262",
+            "count_primes counts the primes below its argument (below itself never counted, 0, 1 \
+             and 2 give 0, a prime's square is no prime), for drawn values up to 30,000",
             || async {
-                let cases: [(u64, u64); 13] = [
-                    (0, 0),
-                    (1, 0),
-                    (2, 0),
-                    (3, 1),
-                    (4, 2),
-                    (10, 4),
-                    (11, 4),
-                    (12, 5),
-                    (26, 9),
-                    (100, 25),
-                    (7919, 999),
-                    (7920, 1000),
-                    (20_000, 2262),
-                ];
+                let mut r = rng();
+                let primes = sieve(30_001);
+                let small: Vec<u64> = primes.iter().copied().filter(|&p| p < 180).collect();
+                let p = *r.pick(&primes[primes.len() / 2..]);
+                let q = *r.pick(&small[1..]);
+                let mut belows = vec![0, 1, 2, 3, p, p + 1, q * q, q * q + 1];
+                belows.push(r.range(10_000..=30_000));
+                belows.push(r.range(3..=200));
+                // The whole table, from the contract: the primes in 2..below.
+                let count = |below: u64| primes.iter().filter(|&&x| x < below).count() as u64;
+                let cases: Vec<(u64, u64)> = belows.iter().map(|&b| (b, count(b))).collect();
                 // On the blocking pool, as the lesson says: a slow algorithm costs time here,
                 // not a "blocked" verdict.
+                let asked = belows.clone();
                 let got = tokio::task::spawn_blocking(move || {
-                    cases.map(|(below, _)| exercise::count_primes(below))
+                    asked
+                        .into_iter()
+                        .map(exercise::count_primes)
+                        .collect::<Vec<_>>()
                 })
                 .await
                 .map_err(|e| Fail::new(Kind::Panicked, format!("count_primes panicked: {e}")))?;
                 // Read the whole table first, to tell one mistake from another.
-                let count = |below: u64| got[cases.iter().position(|c| c.0 == below).unwrap_or(0)];
-                let hint = if count(3) == 2 && count(11) == 5 && count(7919) == 1000 {
+                let squares_below =
+                    |below: u64| small.iter().filter(|&&s| s * s < below).count() as u64;
+                let all =
+                    |f: &dyn Fn(u64) -> u64| cases.iter().zip(&got).all(|(&(b, _), &g)| g == f(b));
+                let hint = if all(&|b| count(b + 1)) {
                     " Is `below` itself counted? \"Below\" leaves it out: `2..below`."
-                } else if count(10) == 5 && count(26) == 11 {
-                    " Are squares of primes (9, 25) counted as primes? Try divisors while \
+                } else if all(&|b| count(b) + squares_below(b)) {
+                    " Are squares of primes (9, 25, 49...) counted as primes? Try divisors while \
                      `d * d <= n`, not `<`."
-                } else if count(2) > 0 {
+                } else if got[2] > 0 {
                     " 0 and 1 are not primes, and there is no prime below 2."
                 } else {
                     ""
                 };
-                for ((below, expected), actual) in cases.into_iter().zip(got) {
+                for (&(below, expected), &actual) in cases.iter().zip(&got) {
                     expect_eq(&format!("count_primes({below})"), actual, expected)
                         .map_err(|fail| fail.then(hint))?;
                 }
@@ -136,39 +199,58 @@ pub fn checks() -> Vec<Check> {
         check(
             "count-lines",
             2,
-            "count_lines counts lines like str::lines (3, 3, 0), returns Err for a missing file, \
-             and each call waits SLOW_DISK on its thread first",
+            "count_lines counts lines like str::lines in drawn files, returns Err for a missing \
+             file, and each call waits SLOW_DISK on its thread first",
             || async {
-                let files: [(&str, Option<&str>, Option<usize>); 4] = [
-                    ("three.txt", Some("one\ntwo\nthree"), Some(3)),
-                    ("blank-line.txt", Some("alpha\n\nbeta\n"), Some(3)),
-                    ("empty.txt", Some(""), Some(0)),
-                    ("missing.txt", None, None),
+                let mut r = rng();
+                let names = r.names(4);
+                let (plain_lines, blank_lines) = (r.count(2..=7), r.count(3..=6));
+                let mut words = |n: usize| -> Vec<String> {
+                    (0..n)
+                        .map(|_| {
+                            let len = 1 + r.below(8) as usize;
+                            r.letters(len)
+                        })
+                        .collect()
+                };
+                let plain = words(plain_lines).join("\n");
+                let mut blank = words(blank_lines);
+                let at = blank.len() / 2;
+                blank.insert(at, String::new());
+                let blank = blank.join("\n") + "\n";
+                let files: Vec<(String, Option<String>)> = vec![
+                    (format!("{}.txt", names[0]), Some(plain)),
+                    (format!("{}.txt", names[1]), Some(blank)),
+                    (format!("{}.txt", names[2]), Some(String::new())),
+                    (format!("{}.txt", names[3]), None),
                 ];
-                // Four slow reads at once, each on a thread of the blocking pool: one second in
+                // The slow reads at once, each on a thread of the blocking pool: one second in
                 // all, not four.
                 let mut handles = Vec::new();
-                for (name, text, _) in files {
+                for (name, text) in &files {
                     if let Some(text) = text {
                         std::fs::write(name, text).expect("the check could not write its file");
                     }
+                    let name = name.clone();
                     handles.push(tokio::task::spawn_blocking(move || {
                         let began = Instant::now();
-                        let lines = exercise::count_lines(Path::new(name));
+                        let lines = exercise::count_lines(Path::new(&name));
                         (lines, began.elapsed())
                     }));
                 }
-                for ((name, text, expected), handle) in files.into_iter().zip(handles) {
+                let mut slowest = Duration::ZERO;
+                for ((name, text), handle) in files.into_iter().zip(handles) {
                     let (lines, took) = handle.await.map_err(|e| {
                         Fail::new(
                             Kind::Panicked,
                             format!("count_lines(\"{name}\") panicked: {e}"),
                         )
                     })?;
-                    let what = match text {
+                    let what = match &text {
                         Some(text) => format!("count_lines of a file holding {text:?}"),
                         None => format!("count_lines(\"{name}\"), a file that does not exist,"),
                     };
+                    let expected = text.as_deref().map(|text| text.lines().count());
                     match (lines, expected) {
                         (Ok(actual), Some(expected)) => expect_eq(&what, actual, expected)
                             .map_err(|fail| {
@@ -195,6 +277,7 @@ pub fn checks() -> Vec<Check> {
                         }
                         (Err(_), None) => {}
                     }
+                    slowest = slowest.max(took);
                     expect(
                         took >= exercise::SLOW_DISK,
                         Kind::WrongTiming,
@@ -207,24 +290,28 @@ pub fn checks() -> Vec<Check> {
                         ),
                     )?;
                 }
+                // The duration this check judges: the slow disk's, on the real clock.
+                judged(slowest);
                 Ok(())
             },
-        ),
+        )
+        // The slow disk is real time: the check runs on the real clock, so its report shows
+        // the real time the calls took.
+        .real_time(),
         check(
             "heartbeat-ticks",
             2,
-            "heartbeat(4) says tick 1 at 0.100 s ... tick 4 at 0.400 s and returns then; \
+            "heartbeat(n) says tick 1 at 0.100 s ... tick n at n × 0.100 s and returns then; \
              heartbeat(0) says nothing",
             || async {
-                exercise::heartbeat(4).await;
-                expect_ticks("heartbeat(4)", 4)?;
-                expect_lines(&[
-                    "  0.100s  tick 1",
-                    "  0.200s  tick 2",
-                    "  0.300s  tick 3",
-                    "  0.400s  tick 4",
-                ])?;
-                expect_elapsed("heartbeat(4)", Duration::from_millis(400))?;
+                let n = rng().range(2..=8);
+                let what = format!("heartbeat({n})");
+                exercise::heartbeat(n as u32).await;
+                let took = elapsed();
+                expect_ticks(&what, n)?;
+                let lines = tick_lines(n);
+                expect_lines(&lines.iter().map(String::as_str).collect::<Vec<_>>())?;
+                expect_took(&what, took, exercise::BEAT * n as u32)?;
 
                 restart();
                 exercise::heartbeat(0).await;
@@ -237,7 +324,9 @@ pub fn checks() -> Vec<Check> {
                          return at once.",
                         secs(elapsed())
                     ),
-                )
+                )?;
+                judged(took);
+                Ok(())
             },
         ),
         check(
@@ -246,62 +335,95 @@ pub fn checks() -> Vec<Check> {
             "run_jobs runs each job on the blocking pool, never on the runtime's thread, awaits \
              them without blocking, and returns their results in job order",
             || async {
+                let mut r = rng();
+                let jobs_n = r.count(2..=4);
+                let names = r.names(jobs_n);
+                let first = r.millis(600..=1000, 100);
+                // Two ticks at least: a heartbeat that blocks shows as ticks all at one instant.
+                let ticks = r.range(2..=4);
                 let probe = Probe::new();
-                let jobs = vec![
-                    probe.job("slow", Work::Hold(Duration::from_secs(1))),
-                    probe.job("quick", Work::Hold(Duration::ZERO)),
-                ];
-                let results = within_a_minute("run_jobs", exercise::run_jobs(jobs, 2)).await?;
+                let jobs = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        let hold = if i == 0 {
+                            first
+                        } else {
+                            Duration::from_millis(r.range(0..=3) * 50)
+                        };
+                        probe.job(name, Work::Hold(hold))
+                    })
+                    .collect();
+                let what = format!(
+                    "run_jobs of jobs {} ({} holding its thread {} of real time, the others \
+                     less), {ticks} ticks",
+                    quoted(&names),
+                    names[0],
+                    secs(first)
+                );
+                let results =
+                    within_a_minute("run_jobs", exercise::run_jobs(jobs, ticks as u32)).await?;
+                let took = elapsed();
                 probe.expect_off_runtime()?;
-                let expected = vec!["slow done".to_string(), "quick done".to_string()];
-                let mut reversed = expected.clone();
-                reversed.reverse();
+                probe.expect_runtime_answered()?;
+                let expected: Vec<String> = names.iter().map(|n| format!("{n} done")).collect();
+                let mut sorted = results.clone();
+                sorted.sort();
+                let mut want = expected.clone();
+                want.sort();
                 expect(
-                    results != reversed,
+                    results == expected || sorted != want,
                     Kind::WrongOrder,
                     format!(
-                        "run_jobs returned {results:?}, the results in the order the jobs \
-                         finished; expected {expected:?}, the order of the jobs. Keep each \
-                         result in its job's place (await the handles in job order, or number \
-                         them)."
+                        "{what}: run_jobs returned {results:?}, the right results in another \
+                         order, perhaps the order the jobs finished in (the first job finishes \
+                         last); expected {expected:?}, the order of the jobs. Keep each result in \
+                         its job's place (await the handles in job order, or number them)."
                     ),
                 )?;
-                expect_eq("run_jobs's results", results, expected)?;
-                expect_results_at_start(&["slow: slow done", "quick: quick done"])?;
-                expect_ticks("run_jobs(.., 2)", 2)?;
-                expect_lines(&[
-                    "  0.000s  slow: slow done",
-                    "  0.000s  quick: quick done",
-                    "  0.100s  tick 1",
-                    "  0.200s  tick 2",
-                ])?;
-                expect_elapsed("run_jobs with 2 ticks", Duration::from_millis(200))
+                expect_eq(&format!("{what}: run_jobs's results"), results, expected)?;
+                let said: Vec<String> = names.iter().map(|n| format!("{n}: {n} done")).collect();
+                expect_results_at_start(&said.iter().map(String::as_str).collect::<Vec<_>>())?;
+                expect_ticks(&format!("run_jobs(.., {ticks})"), ticks)?;
+                let mut lines: Vec<String> = said
+                    .iter()
+                    .map(|s| awaitlings::format_line(Duration::ZERO, s))
+                    .collect();
+                lines.extend(tick_lines(ticks));
+                expect_lines(&lines.iter().map(String::as_str).collect::<Vec<_>>())?;
+                expect_took(&what, took, exercise::BEAT * ticks as u32)
             },
         )
-        .stall_advice(BLOCKED, SPINNING),
+        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING),
         check(
             "jobs-run-together",
             3,
-            "run_jobs starts every job before waiting for any: three jobs that wait for each \
-             other meet at once",
+            "run_jobs starts every job before waiting for any: jobs that wait for each other \
+             meet at once",
             || async {
+                let mut r = rng();
+                let jobs_n = r.count(2..=4);
+                let names = r.names(jobs_n);
+                let ticks = r.range(1..=3);
                 let probe = Probe::new();
-                let jobs = ["a", "b", "c"]
-                    .into_iter()
-                    .map(|name| probe.job(name, Work::Meet(3)))
+                let jobs = names
+                    .iter()
+                    .map(|name| probe.job(name, Work::Meet(names.len())))
                     .collect();
-                let results = within_a_minute("run_jobs", exercise::run_jobs(jobs, 1)).await?;
+                let results =
+                    within_a_minute("run_jobs", exercise::run_jobs(jobs, ticks as u32)).await?;
                 probe.expect_off_runtime()?;
                 let state = probe.state();
                 if let Some((name, started)) = state.alone.first() {
                     return Err(Fail::new(
                         Kind::Sequential,
                         format!(
-                            "the jobs ran one after another: job {name:?} waited {} of real time \
-                             for the other jobs to start, and only {} had started. Awaiting a job \
-                             before starting the next runs them in sequence; hand every job to \
-                             spawn_blocking first (it returns a JoinHandle at once), then await \
+                            "the jobs {} ran one after another: job {name:?} waited {} of real \
+                             time for the other jobs to start, and only {} had started. Awaiting \
+                             a job before starting the next runs them in sequence; hand every job \
+                             to spawn_blocking first (it returns a JoinHandle at once), then await \
                              the handles.",
+                            quoted(&names),
                             secs(GIVE_UP),
                             started
                                 .iter()
@@ -315,27 +437,35 @@ pub fn checks() -> Vec<Check> {
                 expect_eq(
                     "run_jobs's results",
                     results,
-                    vec!["a done".into(), "b done".into(), "c done".into()],
+                    names.iter().map(|n| format!("{n} done")).collect(),
                 )?;
-                expect_results_at_start(&["a: a done", "b: b done", "c: c done"])
+                let said: Vec<String> = names.iter().map(|n| format!("{n}: {n} done")).collect();
+                expect_results_at_start(&said.iter().map(String::as_str).collect::<Vec<_>>())
             },
         )
-        .stall_advice(BLOCKED, SPINNING),
+        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING),
         check(
             "heartbeat-ticks-during-jobs",
             3,
-            "on the real clock: while two jobs hold their threads for 1.5 s, the heartbeat keeps \
-             ticking, and it says all its 25 ticks",
+            "on the real clock: while jobs hold their threads for over a second, the heartbeat \
+             keeps ticking, and it says all its ticks",
             || async {
+                let mut r = rng();
+                let jobs_n = r.count(2..=3);
+                let names = r.names(jobs_n);
+                let hold = r.millis(1200..=1800, 100);
+                let ticks =
+                    (hold.as_millis() / exercise::BEAT.as_millis()) as usize + r.count(5..=10);
                 let probe = Probe::new();
-                let jobs = vec![
-                    probe.job("disk", Work::Hold(LONG_JOB)),
-                    probe.job("cpu", Work::Hold(LONG_JOB)),
-                ];
-                let results = exercise::run_jobs(jobs, 25).await;
+                let jobs = names
+                    .iter()
+                    .map(|name| probe.job(name, Work::Hold(hold)))
+                    .collect();
+                let results = exercise::run_jobs(jobs, ticks as u32).await;
                 probe.expect_off_runtime()?;
-                let ticks = tick_stamps();
-                let gap = longest_gap(&ticks);
+                probe.expect_runtime_answered()?;
+                let stamps = tick_stamps();
+                let gap = longest_gap(&stamps);
                 for span in &probe.state().spans {
                     let during = span.ticks_after - span.ticks_before;
                     expect(
@@ -343,70 +473,96 @@ pub fn checks() -> Vec<Check> {
                         Kind::Sequential,
                         format!(
                             "the heartbeat stood still while job {:?} ran: {during} tick(s) came \
-                             during its {} of real time (a free runtime says about 15), {} \
-                             before it and {} after it; the longest gap between two ticks was {}. \
-                             The heartbeat must run at the same time as the jobs: spawn it (or \
+                             during its {} of real time (a free runtime says one every 100 ms), \
+                             {} before it and {} after it; the longest gap between two ticks was \
+                             {}. The heartbeat must run at the same time as the jobs: spawn it (or \
                              join! it with the waiting) before you await any job, not after.",
                             span.name,
-                            secs(LONG_JOB),
+                            secs(hold),
                             span.ticks_before,
-                            ticks.len() - span.ticks_after,
+                            stamps.len() - span.ticks_after,
                             secs(gap),
                         ),
                     )?;
                 }
                 expect(
-                    ticks.len() == 25,
+                    stamps.len() == ticks,
                     Kind::WrongValue,
                     format!(
-                        "the heartbeat said {} of its 25 ticks: it must tick `ticks` times \
-                         whatever the jobs do, and run_jobs returns only after its last tick. Was \
-                         it stopped (aborted, dropped) when the jobs were done?",
-                        ticks.len()
+                        "the heartbeat said {} of its {ticks} ticks (jobs holding {}): it must \
+                         tick `ticks` times whatever the jobs do, and run_jobs returns only after \
+                         its last tick. Was it stopped (aborted, dropped) when the jobs were done?",
+                        stamps.len(),
+                        secs(hold)
                     ),
                 )?;
                 expect_eq(
                     "run_jobs's results",
                     results,
-                    vec!["disk done".into(), "cpu done".into()],
+                    names.iter().map(|n| format!("{n} done")).collect(),
                 )
             },
         )
         .real_time()
-        .stall_advice(BLOCKED, SPINNING),
+        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING),
         check(
             "run-other-arguments",
             2,
-            "run(7919, \"notes.txt\", 3): 999 primes, 5 lines, 3 ticks; a missing file reports \
-             its error",
+            "run with a drawn number, file and ticks: the primes, the lines, the ticks; a missing \
+             file, given by its full path, reports its error under its file name",
             || async {
-                std::fs::write("notes.txt", "a\nb\nc\nd\ne").expect("could not write notes.txt");
+                let mut r = rng();
+                let primes = sieve(20_001);
+                // A prime, so that counting `below` itself shows.
+                let below = *r.pick(&primes[10..]);
+                let count = |below: u64| primes.iter().filter(|&&x| x < below).count();
+                let file = format!("{}.txt", r.name());
+                let count_of_lines = r.count(2..=9);
+                let lines: Vec<String> = (0..count_of_lines).map(|_| r.letters(5)).collect();
+                // No final newline: a last line without one still counts.
+                let text = lines.join("\n");
+                let ticks = r.range(2..=5);
+                std::fs::write(&file, &text).expect("could not write the check's file");
+                let what = format!("run({below}, \"{file}\", {ticks})");
                 let results =
-                    within_a_minute("run", exercise::run(7919, Path::new("notes.txt"), 3)).await?;
-                expect_ticks("run(7919, \"notes.txt\", 3)", 3)?;
-                expect_lines(&[
-                    "  0.000s  primes below 7919: 999",
-                    "  0.000s  lines in notes.txt: 5",
-                    "  0.100s  tick 1",
-                    "  0.200s  tick 2",
-                    "  0.300s  tick 3",
-                ])?;
-                expect_eq("run's results", results, vec!["999".into(), "5".into()])?;
+                    within_a_minute("run", exercise::run(below, Path::new(&file), ticks as u32))
+                        .await?;
+                expect_ticks(&what, ticks)?;
+                let primes_line = format!("primes below {below}: {}", count(below));
+                let lines_line = format!("lines in {file}: {}", lines.len());
+                let mut expected = vec![
+                    awaitlings::format_line(Duration::ZERO, &primes_line),
+                    awaitlings::format_line(Duration::ZERO, &lines_line),
+                ];
+                expected.extend(tick_lines(ticks));
+                expect_lines(&expected.iter().map(String::as_str).collect::<Vec<_>>())?;
+                expect_eq(
+                    &format!("{what}'s results"),
+                    results,
+                    vec![count(below).to_string(), lines.len().to_string()],
+                )?;
 
                 restart();
-                let error = std::fs::read_to_string("missing.txt")
-                    .expect_err("missing.txt should not exist")
+                let missing = format!("{}.txt", r.name());
+                let error = std::fs::read_to_string(&missing)
+                    .expect_err("the missing file should not exist")
                     .to_string();
                 let path = std::env::current_dir()
                     .expect("the check's directory")
-                    .join("missing.txt");
-                let results = within_a_minute("run", exercise::run(20, &path, 1)).await?;
-                let line = format!("  0.000s  lines in missing.txt: error: {error}");
-                expect_lines(&["  0.000s  primes below 20: 8", &line, "  0.100s  tick 1"])?;
+                    .join(&missing);
+                let below = r.range(3..=50);
+                let results = within_a_minute("run", exercise::run(below, &path, 1)).await?;
+                let primes_line = format!("primes below {below}: {}", count(below));
+                let lines_line = format!("lines in {missing}: error: {error}");
+                expect_lines(&[
+                    &awaitlings::format_line(Duration::ZERO, &primes_line),
+                    &awaitlings::format_line(Duration::ZERO, &lines_line),
+                    "  0.100s  tick 1",
+                ])?;
                 expect_eq(
-                    "run's results for a missing file",
+                    &format!("run({below}, {path:?}, 1)'s results, a file that does not exist"),
                     results,
-                    vec!["8".into(), format!("error: {error}")],
+                    vec![count(below).to_string(), format!("error: {error}")],
                 )
             },
         )
@@ -430,6 +586,41 @@ pub fn checks() -> Vec<Check> {
         .main()
         .stall_advice(BLOCKED, SPINNING),
     ]
+}
+
+/// The primes below `below`, by the sieve of Eratosthenes: the checks' own count, another
+/// algorithm than the trial division the lesson suggests.
+fn sieve(below: u64) -> Vec<u64> {
+    let n = below as usize;
+    let mut composite = vec![false; n.max(2)];
+    let mut primes = Vec::new();
+    for i in 2..n {
+        if !composite[i] {
+            primes.push(i as u64);
+            let mut j = i * i;
+            while j < n {
+                composite[j] = true;
+                j += i;
+            }
+        }
+    }
+    primes
+}
+
+/// `tick 1` .. `tick {n}` at their times, one every `BEAT` from one beat on.
+fn tick_lines(n: u64) -> Vec<String> {
+    (1..=n)
+        .map(|k| awaitlings::format_line(exercise::BEAT * k as u32, &format!("tick {k}")))
+        .collect()
+}
+
+/// Names as a message says them: `"amber", "basil"`.
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What a grader's job does once it is sure it runs off the runtime's thread.
@@ -459,6 +650,9 @@ struct Seen {
     /// Set once one job gave up: the others do not wait in vain as well.
     gave_up: bool,
     spans: Vec<Span>,
+    /// Holding jobs whose call to the runtime's thread got no answer while they held: the
+    /// runtime's thread was blocked waiting for them.
+    unanswered: Vec<String>,
 }
 
 /// The grader's jobs report here.
@@ -466,16 +660,62 @@ struct Probe {
     runtime: ThreadId,
     seen: Mutex<Seen>,
     changed: Condvar,
+    /// Calls a task of the check answers on the runtime's thread: a holding job calls it while it
+    /// holds, and no answer within `GIVE_UP` means that thread was blocked meanwhile.
+    echo: Mutex<tokio::sync::mpsc::UnboundedSender<std::sync::mpsc::Sender<()>>>,
 }
 
 impl Probe {
     /// Made on the runtime's thread (the check's body runs there).
     fn new() -> Arc<Probe> {
+        let (echo, mut calls) =
+            tokio::sync::mpsc::unbounded_channel::<std::sync::mpsc::Sender<()>>();
+        // Answers every call at once, whenever the runtime's thread is free to run it; ends
+        // when the probe (the only sender) is dropped.
+        tokio::spawn(async move {
+            while let Some(reply) = calls.recv().await {
+                let _ = reply.send(());
+            }
+        });
         Arc::new(Probe {
             runtime: std::thread::current().id(),
             seen: Mutex::new(Seen::default()),
             changed: Condvar::new(),
+            echo: Mutex::new(echo),
         })
+    }
+
+    /// Called by a holding job, off the runtime: does the runtime's thread answer while the job
+    /// holds? Waits at most `GIVE_UP` (a free runtime answers in microseconds).
+    fn runtime_answers(&self) -> bool {
+        let (reply, answer) = std::sync::mpsc::channel();
+        let sent = self
+            .echo
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(reply)
+            .is_ok();
+        sent && answer.recv_timeout(GIVE_UP).is_ok()
+    }
+
+    /// Fails, naming the job, when the runtime's thread did not answer while a job held its
+    /// thread: whatever waited for the jobs blocked it.
+    fn expect_runtime_answered(&self) -> Result<(), Fail> {
+        let Some(name) = self.state().unanswered.first().cloned() else {
+            return Ok(());
+        };
+        Err(Fail::new(
+            Kind::Blocked,
+            format!(
+                "blocked the runtime: while job {name:?} held its thread (off the runtime, as it \
+                 should), the runtime's thread did not run a single task for {} of real time: it \
+                 was stuck waiting for the job the blocking way, so the heartbeat and every other \
+                 task stood still. A std::thread's `join()` or a std channel's `recv()` blocks; \
+                 run the work with `tokio::task::spawn_blocking` and await its JoinHandle, which \
+                 waits without blocking.",
+                secs(GIVE_UP)
+            ),
+        ))
     }
 
     fn state(&self) -> MutexGuard<'_, Seen> {
@@ -499,7 +739,13 @@ impl Probe {
                 }
                 let ticks_before = tick_stamps().len();
                 match work {
-                    Work::Hold(d) => std::thread::sleep(d),
+                    Work::Hold(d) => {
+                        let began = Instant::now();
+                        if !probe.runtime_answers() {
+                            probe.state().unanswered.push(name.clone());
+                        }
+                        std::thread::sleep(d.saturating_sub(began.elapsed()));
+                    }
                     Work::Meet(n) => probe.meet(&name, n),
                 }
                 let ticks_after = tick_stamps().len();
@@ -671,8 +917,9 @@ fn expect_ticks(what: &str, n: u64) -> Result<(), Fail> {
             continue;
         }
         let why = if *at + beat == due {
-            " Each tick comes one beat early: the heartbeat says a tick before it sleeps. Sleep \
-             first, then say the tick."
+            " Each tick comes one beat early: the heartbeat says a tick before it sleeps (or \
+             counts the first tick of a `tokio::time::interval`, which completes at once, as \
+             tick 1). Sleep first, then say the tick."
         } else if ticks
             .iter()
             .zip(1..)

@@ -4,45 +4,90 @@
 //! sleeps a given time and returns a given result. The jobs watch the pool from the inside, so
 //! every check judges what the pool *does* (how many jobs run at once, when each starts, what it
 //! returns, how much it keeps alive), never how it is written: a JoinSet, a Semaphore, or `k`
-//! worker tasks sharing a queue all pass. What is checked, and why:
+//! worker tasks sharing a queue all pass.
 //!
-//! - `never-more-than-k`: with 3 slots and 9 jobs, 3 jobs run at once, never 4, and not only 2;
-//!   with 1 slot, one at a time. A pool's one promise is its limit, and a pool that keeps a slot
-//!   idle wastes it. (A job runs from its first poll until it finishes: the shared `InFlight`.)
-//! - `results-in-input-order`: jobs that finish in another order than they were given still come
-//!   back in input order, like asyncio's `gather`; no jobs at all give `Ok(vec![])` at once.
-//! - `freed-slot-starts-next`: jobs of 3, 1, 1, 1, 1, 1 s with 2 slots. Each job says when it
-//!   starts and ends: job 2 starts at 1 s, job 3 at 2 s, jobs 4 and 5 at 3 s, all done at 4 s. A
-//!   pool that runs "batches" of k (start k jobs, wait for all of them, start the next k) takes
-//!   5 s: the short jobs of a batch wait for its long one. This is the lesson of the exercise, so
-//!   the start times are pinned.
-//! - `failures-do-not-stop-the-pool`: two of six jobs return `Err`; every job is still taken
-//!   (its closure called), and all six results come back, each in its place (asyncio's
-//!   `gather(..., return_exceptions=True)`), in the time the pool needs with no job missing.
+//! Every check but the demo's draws its scenario from the run's seed (the number of slots, the
+//! number of jobs, their durations, which jobs fail), and works out what the contract makes of it
+//! (each job takes the first free slot, in the order given): a failure states the scenario it
+//! drew, and `--seed N` replays it.
+//!
+//! ## The contract, clause by clause, and the checks that fail when only that clause is broken
+//!
+//! `run_pool(jobs, k)` (the doc comment of `run_pool` in src/lib.rs):
+//!
+//! | clause | checks |
+//! |---|---|
+//! | never more than `k` jobs at once | `never-more-than-k`, `ten-thousand-jobs`, the transcript checks |
+//! | `k` at once whenever enough jobs wait (no slot kept idle) | `never-more-than-k`, `freed-slot-starts-next`, `ten-thousand-jobs` |
+//! | the jobs start in the order given | `freed-slot-starts-next`, `run-jobs-builds-the-jobs`, `demo-transcript` |
+//! | a job starts the moment a slot is free, not when a "batch" is done | `freed-slot-starts-next`, `failures-do-not-stop-the-pool`, `ten-thousand-jobs`, the transcript checks |
+//! | `results[i]` is the `i`-th job's result, whatever order they finished in | `results-in-input-order`, `failures-do-not-stop-the-pool`, `ten-thousand-jobs` |
+//! | an `Err` is a result like any other: the pool keeps going and returns it in its place | `failures-do-not-stop-the-pool`, `run-jobs-builds-the-jobs` |
+//! | a failed job frees its slot at once | `failures-do-not-stop-the-pool`, `run-jobs-builds-the-jobs` |
+//! | every job has finished when `run_pool` returns (none cancelled, none forgotten) | every check that runs jobs |
+//! | `k == 0` gives `Err(PoolError::NoWorkers)` at once, calling no job | `zero-workers-is-an-error` |
+//! | a job's closure is called only when the job starts: at most `k` job futures | `ten-thousand-jobs` |
+//! | about `k` tasks alive at most, never one per job waiting | `ten-thousand-jobs` |
+//! | no jobs at all give `Ok(vec![])` at once | `results-in-input-order` |
+//!
+//! `run_jobs(durations, k)`: `job(i, durations[i])` for each duration, `i` from 0, through the
+//! pool with `k` slots, and what the pool returns: `run-jobs-builds-the-jobs`, `demo-transcript`
+//! (and a check you do not have).
+//!
+//! What no check can see, and why:
+//! - "hand the pool closures, not the futures" in `run_jobs`: a future of `job(..)` that is built
+//!   early but polled only when its slot frees does and says nothing until then, so the lines, the
+//!   times and the results are the same. (`run_pool`'s own jobs are the checks', which count the
+//!   futures they build: that side of the clause is checked.)
+//! - "a job that panics is a bug: `run_pool` may panic too": a permission, not a promise.
+//! - "use `tokio::spawn` or a JoinSet": how the pool runs its jobs is its own business; the checks
+//!   judge what it does.
+//!
+//! ## The checks
+//!
+//! - `never-more-than-k`: `k` from 2 to 5 slots and 2k + 1 to 3k + 2 jobs of 1 to 4 s: `k` jobs
+//!   run at once, never `k + 1`, and not only `k - 1`; then 1 slot, one job at a time. (A job runs
+//!   from its first poll until it finishes: the shared `InFlight`.)
+//! - `results-in-input-order`: jobs that finish in another order than they were given (the first
+//!   one is the longest) come back in input order, like asyncio's `gather`; no jobs at all give
+//!   `Ok(vec![])` at once.
+//! - `freed-slot-starts-next`: one long job first, then short ones, through 2 or 3 slots. Each job
+//!   says when it starts and ends, and each must start the moment a slot frees. A pool that runs
+//!   "batches" of k (start k jobs, wait for all of them, start the next k) keeps the short jobs'
+//!   slots idle while the long one runs. This is the lesson of the exercise, so every start time
+//!   is pinned.
+//! - `failures-do-not-stop-the-pool`: two jobs return `Err`, one of them well before the last job
+//!   is due; every job is still taken (its closure called), all the results come back, each in
+//!   its place (asyncio's `gather(..., return_exceptions=True)`), and every job starts the moment
+//!   a slot frees, a failed job's slot too (the time a pool needs). A pool that runs batches is
+//!   told so, not blamed for its error handling.
 //! - `zero-workers-is-an-error`: `k = 0` returns `Err(PoolError::NoWorkers)` at once and calls no
 //!   job. A pool with no slots can never start anything; waiting for a free slot (a `Semaphore`
 //!   with no permits) would wait forever.
-//! - `ten-thousand-jobs`: 10,000 jobs through 50 slots. The right results, in the time of a pool
-//!   that never leaves a slot idle (computed by the check), and the pool's footprint does not
-//!   grow with the number of jobs: at most 50 job futures exist at once (each job's closure
-//!   counts the futures it builds, and a guard inside the future counts their drops), and the
-//!   runtime never has more than 2 × 50 + 2 tasks alive (tokio's `num_alive_tasks`, sampled
-//!   whenever a job is built or starts). Spawning all 10,000 tasks up front, each waiting for a
-//!   permit, passes every other check and fails this one.
-//! - `run-jobs-builds-the-jobs`: `run_jobs(&[1, 0, 2, 1], 2)`, other arguments than the demo's:
-//!   the jobs' lines at their times, and the results in order (job 1 failing).
+//! - `ten-thousand-jobs`: 10,000 jobs of 1 to 3 s through 40 to 60 slots. The right results, in the
+//!   time of a pool that never leaves a slot idle (computed by the check), and the pool's
+//!   footprint does not grow with the number of jobs: at most k job futures exist at once (each
+//!   job's closure counts the futures it builds, and a guard inside the future counts their
+//!   drops), and the runtime never has more than 2k + 2 tasks alive (tokio's `num_alive_tasks`,
+//!   sampled whenever a job is built or starts). Spawning all 10,000 tasks up front, each waiting
+//!   for a permit, passes every other check and fails this one.
+//! - `run-jobs-builds-the-jobs`: `run_jobs` with 2 or 3 slots and 2k + 2 or 2k + 3 durations of
+//!   1 to 3 s, one or two of them 0 (a job that fails at once, one of them with more than k jobs
+//!   still to come): the jobs' lines at their times, the time, and the results in order.
 //! - `demo-transcript` (the main check): `run_jobs(&[2, 3, 1, 0, 2, 1, 2], 3)`, then every result
 //!   in order, as the demo prints them, against fixtures/task-pools/demo.txt.
 //!
 //! When a transcript differs, the check reads the pool's behaviour back from the lines (`job i
 //! starts`, `done`, `fails`) and names the mistake: more than k jobs running at one instant, a job
-//! that started later than a free slot allowed (batches), jobs started out of input order, or a
-//! pool that stopped taking jobs. Within one instant, ends are counted before starts, so a correct
-//! pool is never blamed; the comparison's own verdict stands when none of these fits.
+//! that started later than a free slot allowed (batches, or a failed job's slot left idle), jobs
+//! started out of input order, or a pool that stopped taking jobs. Within one instant, ends are
+//! counted before starts, so a correct pool is never blamed; the comparison's own verdict stands
+//! when none of these fits.
 //!
 //! Every check runs on paused time, so sleeps cost no real time and every instant is exact. Lines
 //! that share an instant are compared as a set: which of two jobs finishing at 3.000 s the pool
-//! sees first is not promised by tokio, and no check depends on it.
+//! sees first is not promised by tokio, and no check depends on it (when two jobs end at once,
+//! the next two jobs start at that instant whichever slot each takes).
 
 use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
@@ -55,39 +100,45 @@ use std::time::Duration;
 
 /// The footprint check: far more jobs than slots.
 const BIG_JOBS: usize = 10_000;
-const BIG_SLOTS: usize = 50;
 
 pub fn checks() -> Vec<Check> {
     vec![
         check(
             "never-more-than-k",
             2,
-            "with 3 slots and 9 jobs, exactly 3 jobs run at once (never 4, and not just 2); with 1 \
-             slot, one at a time",
+            "with k slots and more than 2k jobs, exactly k jobs run at once (never k + 1, and not \
+             just k - 1); with 1 slot, one at a time",
             || async {
-                for (durations, k) in [(&[2, 1, 3, 1, 2, 2, 1, 3, 1][..], 3), (&[2, 1, 1][..], 1)] {
+                let mut r = rng();
+                let k = r.count(2..=5);
+                let n = r.count(2 * k + 1..=3 * k + 2);
+                let many: Vec<u64> = (0..n).map(|_| r.range(1..=4)).collect();
+                let one: Vec<u64> = (0..r.count(2..=4)).map(|_| r.range(1..=3)).collect();
+                for (durations, k) in [(many, k), (one, 1)] {
+                    restart();
                     let probe = Probe::new();
                     let jobs = durations
                         .iter()
                         .enumerate()
                         .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
                     let results = exercise::run_pool(jobs, k).await;
-                    expect_all_ok(&format!("run_pool with k = {k}"), results, durations.len())?;
-                    let most = probe.flight.most();
                     let n = durations.len();
+                    let what = format!("run_pool of {n} jobs of {} (k = {k})", list(&durations));
+                    expect_all_ok(&what, results, n)?;
+                    let most = probe.flight.most();
                     expect(
                         most <= k,
                         Kind::WrongValue,
                         format!(
-                            "with k = {k} and {n} jobs, {most} jobs ran at the same time: the pool \
-                             must never run more than k. Count the jobs that are running (a \
-                             JoinSet's `len()`, or the permits of a Semaphore) and wait for one to \
-                             finish before starting another once k are running.{}",
-                            if most == k + 1 {
+                            "{what}: {most} jobs ran at the same time: the pool must never run \
+                             more than k. Count the jobs that are running (a JoinSet's `len()`, or \
+                             the permits of a Semaphore) and wait for one to finish before \
+                             starting another once k are running.{}",
+                            if most == n {
+                                " Every job ran at once: nothing waits for a free slot at all."
+                            } else if most == k + 1 {
                                 " One too many: is the test `running > k` where it should be \
                                  `running == k` (or `>=`)?"
-                            } else if most == n {
-                                " Every job ran at once: nothing waits for a free slot at all."
                             } else {
                                 ""
                             }
@@ -97,10 +148,10 @@ pub fn checks() -> Vec<Check> {
                         most == k,
                         Kind::WrongValue,
                         format!(
-                            "with k = {k} and {n} jobs waiting, at most {most} job(s) ever ran at \
-                             the same time: the pool never used all its k slots. A slot that \
-                             stays idle while jobs wait is time lost. Is the pool waiting for a \
-                             free slot one job too early (`running >= k - 1`)?"
+                            "{what}: at most {most} job(s) ever ran at the same time, with more \
+                             than k jobs waiting: the pool never used all its k slots. A slot \
+                             that stays idle while jobs wait is time lost. Is the pool waiting \
+                             for a free slot one job too early (`running >= k - 1`)?"
                         ),
                     )?;
                 }
@@ -113,27 +164,46 @@ pub fn checks() -> Vec<Check> {
             "jobs that finish in another order than given still come back in input order; no jobs \
              at all give Ok(vec![]) at once",
             || async {
-                // With 3 slots, these finish as jobs 2, 1 and 3, 0 and 5, 4: far from input order.
-                let durations = [4, 3, 2, 1, 2, 1];
+                let mut r = rng();
+                let k = r.count(2..=4);
+                let n = r.count(k + 2..=k + 5);
+                let mut durations: Vec<u64> = (0..n).map(|_| r.range(1..=5)).collect();
+                // The first job is the longest: at least one job given after it finishes before it.
+                durations[0] = 6;
+                let values: Vec<u32> = r
+                    .distinct(n, 100..=999, 1)
+                    .into_iter()
+                    .map(|v| v as u32)
+                    .collect();
                 let probe = Probe::new();
                 let jobs = durations
                     .iter()
                     .enumerate()
-                    .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(100 + i as u32))));
-                let results = exercise::run_pool(jobs, 3).await;
-                let expected: Vec<Result<u32, String>> =
-                    (0..durations.len()).map(|i| Ok(100 + i as u32)).collect();
+                    .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(values[i]))));
+                let results = exercise::run_pool(jobs, k).await;
+                let expected: Vec<Result<u32, String>> = values.iter().map(|&v| Ok(v)).collect();
                 expect_results(
-                    "run_pool of jobs returning 100, 101, ..., 105 (k = 3)",
+                    &format!(
+                        "run_pool of {n} jobs of {} returning {} (k = {k})",
+                        list(&durations),
+                        values
+                            .iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                     results,
                     expected,
                 )?;
 
+                let took = elapsed();
+
                 restart();
+                let k = r.count(1..=4);
                 let none: Vec<Job> = Vec::new();
-                let results = exercise::run_pool(none, 2).await;
+                let results = exercise::run_pool(none, k).await;
                 expect_eq(
-                    "run_pool of no jobs at all (k = 2)",
+                    &format!("run_pool of no jobs at all (k = {k})"),
                     results,
                     Ok(Vec::new()),
                 )?;
@@ -145,51 +215,53 @@ pub fn checks() -> Vec<Check> {
                          return at once.",
                         secs(elapsed())
                     ),
-                )
+                )?;
+                judged(took);
+                Ok(())
             },
         ),
         check(
             "freed-slot-starts-next",
             3,
-            "jobs of 3, 1, 1, 1, 1, 1 s with 2 slots: each job starts the moment a slot frees \
-             (job 2 at 1 s, job 3 at 2 s, jobs 4 and 5 at 3 s), all done at 4 s, not the 5 s of \
-             batches",
+            "one long job, then short ones, through 2 or 3 slots: each job starts the moment a \
+             slot frees (while the long job still runs), not when a whole batch is done",
             || async {
-                let durations = [3, 1, 1, 1, 1, 1];
+                let mut r = rng();
+                let k = r.count(2..=3);
+                let n = r.count(2 * k + 1..=2 * k + 3);
+                let mut durations: Vec<u64> = vec![r.range(3..=5)];
+                durations.extend((1..n).map(|_| r.range(1..=2)));
                 let probe = Probe::new();
                 let jobs = durations
                     .iter()
                     .enumerate()
                     .map(|(i, &secs)| probe.job(Spec::saying(i, secs, Ok(i as u32))));
-                let results = exercise::run_pool(jobs, 2).await;
-                expect_all_ok("run_pool of jobs of 3, 1, 1, 1, 1, 1 s (k = 2)", results, 6)?;
-                let expected = Duration::from_secs(greedy(&durations, 2).1);
-                expect_lines(&[
-                    "  0.000s  job 0 starts (3 s)",
-                    "  0.000s  job 1 starts (1 s)",
-                    "  1.000s  job 1 done",
-                    "  1.000s  job 2 starts (1 s)",
-                    "  2.000s  job 2 done",
-                    "  2.000s  job 3 starts (1 s)",
-                    "  3.000s  job 0 done",
-                    "  3.000s  job 3 done",
-                    "  3.000s  job 4 starts (1 s)",
-                    "  3.000s  job 5 starts (1 s)",
-                    "  4.000s  job 4 done",
-                    "  4.000s  job 5 done",
-                ])
-                .map_err(|fail| explain_pool(fail, &durations, 2))?;
-                expect_elapsed("run_pool of jobs of 3, 1, 1, 1, 1, 1 s (k = 2)", expected)
+                let what = format!("run_pool of jobs of {} (k = {k})", list(&durations));
+                let results = exercise::run_pool(jobs, k).await;
+                let took = elapsed();
+                expect_all_ok(&what, results, n)?;
+                let lines = pool_lines(&durations, k);
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                expect_lines(&lines).map_err(|fail| {
+                    let fail = explain_pool(fail, &durations, k);
+                    Fail {
+                        message: format!("{what}: {}", fail.message),
+                        ..fail
+                    }
+                })?;
+                expect_took(&what, took, Duration::from_secs(greedy(&durations, k).1))
             },
         ),
         check(
             "failures-do-not-stop-the-pool",
             2,
-            "two of six jobs return Err (k = 2): every job still runs, and all six results come \
-             back in their places",
+            "two jobs return Err: every job still runs, a failed job's slot goes to the next job, \
+             and all the results come back in their places",
             || async {
-                let durations = [2, 1, 1, 3, 1, 2];
-                let fails = |i: usize| i == 1 || i == 3;
+                let mut r = rng();
+                let (durations, k, failing) = failing_scenario(&mut r);
+                let n = durations.len();
+                let fails = |i: usize| failing.contains(&i);
                 let outcome = |i: usize| {
                     if fails(i) {
                         Err(format!("job {i} failed"))
@@ -202,39 +274,52 @@ pub fn checks() -> Vec<Check> {
                     .iter()
                     .enumerate()
                     .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, outcome(i))));
-                let results = exercise::run_pool(jobs, 2).await;
+                let scenario = format!(
+                    "{n} jobs of {} with k = {k}, jobs {} and {} returning Err",
+                    list(&durations),
+                    failing[0],
+                    failing[1]
+                );
+                let results = exercise::run_pool(jobs, k).await;
                 let took = elapsed();
+                judged(took);
+                let expected_time = Duration::from_secs(greedy(&durations, k).1);
+                let starts = probe.starts(n);
+                // Batches are a timing mistake, not an error-handling one: name them first.
+                let batched = starts
+                    .iter()
+                    .zip(batch_starts(&durations, k))
+                    .all(|(got, b)| *got == Some(b * 1000));
+                if batched && let Some(why) = late_start(&starts, &durations, k, &fails) {
+                    return Err(Fail::new(Kind::WrongTiming, format!("{scenario}: {why}.")));
+                }
                 // Jobs the pool took (called the closure of): a pool that returns too early may
                 // have taken them all and cancelled the last ones, which is another mistake.
                 let taken = probe.built();
                 expect(
-                    taken == durations.len(),
+                    taken == n,
                     Kind::WrongValue,
                     format!(
-                        "only {taken} of the 6 jobs were ever started, although only jobs 1 and 3 \
-                         failed: a job's `Err` must not stop the pool. An `Err` is a result like \
-                         any other: keep it in its place and go on with the next job (no `?`, no \
-                         `break`, no `abort_all` on an error)."
+                        "{scenario}: only {taken} of the {n} jobs were ever started: a job's `Err` \
+                         must not stop the pool. An `Err` is a result like any other: keep it in \
+                         its place and go on with the next job (no `?`, no `break`, no \
+                         `abort_all` on an error)."
                     ),
                 )?;
-                let expected: Vec<Result<u32, String>> =
-                    (0..durations.len()).map(outcome).collect();
-                expect_results(
-                    "run_pool of six jobs, jobs 1 and 3 failing (k = 2)",
-                    results,
-                    expected,
-                )?;
-                let expected = Duration::from_secs(greedy(&durations, 2).1);
-                let why = late_start(&probe.starts(durations.len()), &durations, 2, &fails)
-                    .map_or(String::new(), |why| format!(": {why}"));
+                let expected: Vec<Result<u32, String>> = (0..n).map(outcome).collect();
+                expect_results(&format!("run_pool of {scenario}"), results, expected)?;
+                // Every job starts the moment a slot frees, a failed job's slot too.
+                if let Some(why) = late_start(&starts, &durations, k, &fails) {
+                    return Err(Fail::new(Kind::WrongTiming, format!("{scenario}: {why}.")));
+                }
                 expect(
-                    took == expected,
+                    took == expected_time,
                     Kind::WrongTiming,
                     format!(
-                        "the six jobs (2, 1, 1, 3, 1, 2 s, jobs 1 and 3 failing) took {} of virtual \
-                         time with 2 slots, expected {}{why}.",
+                        "{scenario}: they took {} of virtual time, expected {}: the pool \
+                         returned before its last jobs were done, or waited after them.",
                         secs(took),
-                        secs(expected)
+                        secs(expected_time)
                     ),
                 )
             },
@@ -245,20 +330,23 @@ pub fn checks() -> Vec<Check> {
             "k = 0 returns Err(PoolError::NoWorkers) at once, without starting any job, instead of \
              waiting forever",
             || async {
+                let mut r = rng();
+                let durations: Vec<u64> = (0..r.count(1..=6)).map(|_| r.range(1..=3)).collect();
+                let n = durations.len();
                 let probe = Probe::new();
-                let jobs = [1, 2, 1]
-                    .into_iter()
+                let jobs = durations
+                    .iter()
                     .enumerate()
-                    .map(|(i, secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
+                    .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
                 let limit = Duration::from_secs(600);
                 let Ok(result) = tokio::time::timeout(limit, exercise::run_pool(jobs, 0)).await
                 else {
                     return Err(Fail::new(
                         Kind::Deadlock,
                         format!(
-                            "run_pool(jobs, 0) was still waiting after {} of virtual time: a pool \
-                             with 0 slots waits forever for a free one (a Semaphore with 0 \
-                             permits never hands one out). Check k first, and return \
+                            "run_pool of {n} jobs with k = 0 was still waiting after {} of virtual \
+                             time: a pool with 0 slots waits forever for a free one (a Semaphore \
+                             with 0 permits never hands one out). Check k first, and return \
                              Err(PoolError::NoWorkers) when it is 0.",
                             secs(limit)
                         ),
@@ -269,8 +357,9 @@ pub fn checks() -> Vec<Check> {
                     result == Err(PoolError::NoWorkers),
                     Kind::WrongValue,
                     format!(
-                        "run_pool(jobs, 0) returned {result:?}, expected Err(NoWorkers): k = 0 \
-                         means no job can ever run, and the caller must be told. {}",
+                        "run_pool of {n} jobs with k = 0 returned {result:?}, expected \
+                         Err(NoWorkers): k = 0 means no job can ever run, and the caller must be \
+                         told. {}",
                         if built > 0 {
                             format!(
                                 "{built} job(s) were started anyway: is 0 treated as \"no limit\", \
@@ -285,8 +374,9 @@ pub fn checks() -> Vec<Check> {
                     built == 0,
                     Kind::WrongValue,
                     format!(
-                        "run_pool(jobs, 0) returned Err(NoWorkers), but only after calling {built} \
-                         job closure(s): with k = 0, no job should be started at all."
+                        "run_pool of {n} jobs with k = 0 returned Err(NoWorkers), but only after \
+                         calling {built} job closure(s): with k = 0, no job should be started at \
+                         all."
                     ),
                 )?;
                 expect(
@@ -303,65 +393,76 @@ pub fn checks() -> Vec<Check> {
         check(
             "ten-thousand-jobs",
             2,
-            "10,000 jobs through 50 slots: right results, no idle slot, and never more than 50 job \
-             futures (nor about 100 tasks) alive at once",
+            "10,000 jobs through 40 to 60 slots: right results, no idle slot, and never more than k \
+             job futures (nor about 2k tasks) alive at once",
             || async {
-                let durations: Vec<u64> = (0..BIG_JOBS).map(|i| 1 + (i % 7 % 3) as u64).collect();
+                let mut r = rng();
+                let k = r.count(40..=60);
+                let durations: Vec<u64> = (0..BIG_JOBS).map(|_| r.range(1..=3)).collect();
                 let probe = Probe::new();
                 let jobs = durations
                     .iter()
                     .enumerate()
                     .map(|(i, &secs)| probe.job(Spec::quiet(i, secs, Ok(i as u32))));
-                let results = exercise::run_pool(jobs, BIG_SLOTS).await;
+                let results = exercise::run_pool(jobs, k).await;
                 let took = elapsed();
+                judged(took);
 
                 let most_futures = probe.most_futures();
+                let most_running = probe.flight.most();
                 expect(
-                    most_futures <= BIG_SLOTS,
+                    most_futures <= k,
                     Kind::WrongValue,
-                    if most_futures <= 2 * BIG_SLOTS {
+                    if most_running > k {
                         format!(
-                            "with 10,000 jobs and k = {BIG_SLOTS}, {most_futures} job futures \
-                             existed at the same time, more than k: the pool starts more jobs at \
-                             once than it has slots (see never-more-than-k)."
+                            "with 10,000 jobs and k = {k}, {most_running} jobs ran at the same \
+                             time, and {most_futures} job futures existed: the pool starts more \
+                             jobs at once than it has slots (see never-more-than-k)."
+                        )
+                    } else if most_futures <= 2 * k {
+                        format!(
+                            "with 10,000 jobs and k = {k}, {most_futures} job futures existed at \
+                             the same time, although never more than {most_running} ran: the \
+                             pool calls a job's closure before a slot is free for it (say, it \
+                             takes and builds the next job, then waits for a slot). Wait for the \
+                             free slot first, then call the closure."
                         )
                     } else {
                         format!(
-                            "with 10,000 jobs and k = {BIG_SLOTS}, {most_futures} job futures \
-                             existed at the same time: the pool called the job closures long \
-                             before their jobs could start (say, `jobs.map(|job| job()).collect()` \
-                             up front). Every future holds its job's state from the moment it is \
-                             built, so memory grows with the number of jobs. Call a job's closure \
-                             only when a slot is free for it."
+                            "with 10,000 jobs and k = {k}, {most_futures} job futures existed at \
+                             the same time: the pool called the job closures long before their \
+                             jobs could start (say, `jobs.map(|job| job()).collect()` up front). \
+                             Every future holds its job's state from the moment it is built, so \
+                             memory grows with the number of jobs. Call a job's closure only when \
+                             a slot is free for it."
                         )
                     },
                 )?;
                 let most_tasks = probe.most_tasks();
-                let task_limit = 2 * BIG_SLOTS + 2;
+                let task_limit = 2 * k + 2;
                 expect(
                     most_tasks <= task_limit,
                     Kind::WrongValue,
                     format!(
-                        "with 10,000 jobs and k = {BIG_SLOTS}, the runtime had {most_tasks} \
-                         tasks alive at once (a pool of {BIG_SLOTS} slots needs about \
-                         {BIG_SLOTS}, and {task_limit} is the most the check allows): the pool \
-                         spawns tasks for jobs that cannot run yet, perhaps one task per job, each \
-                         waiting for a Semaphore permit. Each waiting task costs memory, so it \
-                         grows with the number of jobs. Wait for a free slot *before* spawning \
-                         (`acquire_owned().await`, then spawn with the permit), or keep k tasks \
-                         that each take the next job when they are done."
+                        "with 10,000 jobs and k = {k}, the runtime had {most_tasks} tasks alive at \
+                         once (a pool of {k} slots needs about {k}, and {task_limit} is the most \
+                         the check allows): the pool spawns tasks for jobs that cannot run yet, \
+                         perhaps one task per job, each waiting for a Semaphore permit. Each \
+                         waiting task costs memory, so it grows with the number of jobs. Wait for \
+                         a free slot *before* spawning (`acquire_owned().await`, then spawn with \
+                         the permit), or keep k tasks that each take the next job when they are \
+                         done."
                     ),
                 )?;
-                let (_, makespan) = greedy(&durations, BIG_SLOTS);
+                let (_, makespan) = greedy(&durations, k);
                 let expected = Duration::from_secs(makespan);
-                let batches = batch_time(&durations, BIG_SLOTS);
+                let batches = batch_time(&durations, k);
                 expect(
                     took == expected,
                     Kind::WrongTiming,
                     format!(
-                        "10,000 jobs of 1 to 3 s through {BIG_SLOTS} slots took {} of virtual \
-                         time, expected {}, the time when each job starts as soon as a slot is \
-                         free.{}",
+                        "10,000 jobs of 1 to 3 s through {k} slots took {} of virtual time, \
+                         expected {}, the time when each job starts as soon as a slot is free.{}",
                         secs(took),
                         secs(expected),
                         if took == batches {
@@ -371,42 +472,32 @@ pub fn checks() -> Vec<Check> {
                             " The pool returned before its jobs were done: once the last job has \
                              started, wait for every job still running."
                         } else {
-                            ""
+                            " A slot stayed idle while jobs were waiting."
                         }
                     ),
                 )?;
                 let expected: Vec<Result<u32, String>> =
                     (0..BIG_JOBS).map(|i| Ok(i as u32)).collect();
-                expect_results("run_pool of 10,000 jobs", results, expected)
+                expect_results(
+                    &format!("run_pool of 10,000 jobs (k = {k})"),
+                    results,
+                    expected,
+                )
             },
-        ),
+        )
+        // A pool with far fewer slots than k (a single one: 20,000 s) must show as slow, not as
+        // a pool that never finishes.
+        .watchdog(Duration::from_secs(12 * 3600)),
         check(
             "run-jobs-builds-the-jobs",
             1,
-            "run_jobs(&[1, 0, 2, 1], 2) runs job(i, durations[i]) for each duration through the \
-             pool: the jobs' lines at their times, and the four results in order",
+            "run_jobs runs job(i, durations[i]) for each duration through the pool: the jobs' \
+             lines at their times (a 0 s job fails at once), and the results in order",
             || async {
-                let results = exercise::run_jobs(&[1, 0, 2, 1], 2).await;
-                expect_lines(&[
-                    "  0.000s  job 0 starts (1 s)",
-                    "  0.000s  job 1 fails",
-                    "  0.000s  job 2 starts (2 s)",
-                    "  1.000s  job 0 done",
-                    "  1.000s  job 3 starts (1 s)",
-                    "  2.000s  job 2 done",
-                    "  2.000s  job 3 done",
-                ])
-                .map_err(|fail| explain_pool(fail, &[1, 0, 2, 1], 2))?;
-                expect_eq(
-                    "run_jobs(&[1, 0, 2, 1], 2)",
-                    results,
-                    Ok(vec![
-                        Ok("job 0: 1 s of work".to_string()),
-                        Err("job 1: nothing to do".to_string()),
-                        Ok("job 2: 2 s of work".to_string()),
-                        Ok("job 3: 1 s of work".to_string()),
-                    ]),
-                )
+                let mut r = rng();
+                let k = r.count(2..=3);
+                let durations = run_jobs_scenario(&mut r, k, 1, 3);
+                expect_run_jobs(&durations, k).await
             },
         ),
         check(
@@ -428,14 +519,7 @@ pub fn checks() -> Vec<Check> {
                 expect_transcript("demo").map_err(|fail| {
                     let mut fail = explain_pool(fail, &durations, 3);
                     if let Ok(results) = &results {
-                        let expected: Vec<Result<String, String>> = durations
-                            .iter()
-                            .enumerate()
-                            .map(|(id, &secs)| match secs {
-                                0 => Err(format!("job {id}: nothing to do")),
-                                _ => Ok(format!("job {id}: {secs} s of work")),
-                            })
-                            .collect();
+                        let expected = run_jobs_results(&durations);
                         let mut got = results.clone();
                         let mut want = expected.clone();
                         got.sort();
@@ -454,6 +538,123 @@ pub fn checks() -> Vec<Check> {
         )
         .main(),
     ]
+}
+
+/// `durations` as a message says them: `3, 1 and 2 s`.
+fn list(durations: &[u64]) -> String {
+    let words: Vec<String> = durations.iter().map(u64::to_string).collect();
+    match words.split_last() {
+        Some((last, [])) => format!("{last} s"),
+        Some((last, rest)) => format!("{} and {last} s", rest.join(", ")),
+        None => "nothing".to_string(),
+    }
+}
+
+/// A scenario for `failures-do-not-stop-the-pool`: durations, k, and two failing jobs, one of
+/// which fails strictly before the last job is due to start and alone at its instant (so a pool
+/// that stops at a failure leaves jobs untaken, and one that leaves a failed job's slot idle
+/// starts the next job late), and such that batches would start some job later than a pool does.
+fn failing_scenario(r: &mut Rng) -> (Vec<u64>, usize, [usize; 2]) {
+    loop {
+        let k = r.count(2..=3);
+        let n = r.count(k + 3..=k + 5);
+        let durations: Vec<u64> = (0..n).map(|_| r.range(1..=3)).collect();
+        let (starts, _) = greedy(&durations, k);
+        let last_start = starts[n - 1];
+        let ends: Vec<u64> = starts.iter().zip(&durations).map(|(s, d)| s + d).collect();
+        // The first failing job ends strictly before the last job is due, and alone at its
+        // instant: its slot, and only its slot, is the one the next job must take then.
+        let early: Vec<usize> = (0..n - 1)
+            .filter(|&i| {
+                ends[i] < last_start && ends.iter().filter(|&&e| e == ends[i]).count() == 1
+            })
+            .collect();
+        if early.is_empty() || batch_starts(&durations, k) == starts {
+            continue;
+        }
+        let first = *r.pick(&early);
+        let others: Vec<usize> = (0..n).filter(|&i| i != first).collect();
+        let second = *r.pick(&others);
+        let mut failing = [first, second];
+        failing.sort();
+        return (durations, k, failing);
+    }
+}
+
+/// Durations for a `run_jobs` check with `k` slots: 2k + 2 to 2k + 2 + `more` durations of 1 to
+/// `most` s, with a 0 s job (which fails at once) among those that wait for a slot and more than
+/// k jobs after it, so a pool that stops taking jobs once it has seen an `Err` leaves some
+/// untaken, however late it looks at the results; perhaps another 0 s job among the first k.
+pub(crate) fn run_jobs_scenario(r: &mut Rng, k: usize, more: usize, most: u64) -> Vec<u64> {
+    let n = r.count(2 * k + 2..=2 * k + 2 + more);
+    let mut durations: Vec<u64> = (0..n).map(|_| r.range(1..=most)).collect();
+    let zero = r.count(k..=n - k - 2);
+    durations[zero] = 0;
+    if r.chance(1, 2) {
+        durations[r.count(0..=k - 1)] = 0;
+    }
+    durations
+}
+
+/// What `run_jobs` returns for `durations`: `job`'s own results, from its contract.
+pub(crate) fn run_jobs_results(durations: &[u64]) -> Vec<Result<String, String>> {
+    durations
+        .iter()
+        .enumerate()
+        .map(|(id, &secs)| match secs {
+            0 => Err(format!("job {id}: nothing to do")),
+            _ => Ok(format!("job {id}: {secs} s of work")),
+        })
+        .collect()
+}
+
+/// The lines `job` says when `durations` go through a pool of `k` that gives each job the first
+/// free slot: `job i starts (d s)` and `job i done`, or `job i fails` for a 0 s job.
+fn pool_lines(durations: &[u64], k: usize) -> Vec<String> {
+    let (at, _) = greedy(durations, k);
+    let line = |s: u64, text: String| awaitlings::format_line(Duration::from_secs(s), &text);
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for (i, (&d, &start)) in durations.iter().zip(&at).enumerate() {
+        if d == 0 {
+            lines.push((start, line(start, format!("job {i} fails"))));
+        } else {
+            lines.push((start, line(start, format!("job {i} starts ({d} s)"))));
+            lines.push((start + d, line(start + d, format!("job {i} done"))));
+        }
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    lines.into_iter().map(|(_, line)| line).collect()
+}
+
+/// Runs `run_jobs(durations, k)` and judges its lines, its time and its results, from the
+/// contract of `job` and of the pool. (The hidden check uses it too, with other scenarios.)
+pub(crate) async fn expect_run_jobs(durations: &[u64], k: usize) -> Result<(), Fail> {
+    let what = format!(
+        "run_jobs(&[{}], {k})",
+        durations
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let results = exercise::run_jobs(durations, k).await;
+    let took = elapsed();
+    let lines = pool_lines(durations, k);
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    expect_lines(&lines).map_err(|fail| {
+        let fail = explain_pool(fail, durations, k);
+        Fail {
+            message: format!("{what}: {}", fail.message),
+            ..fail
+        }
+    })?;
+    expect_took(&what, took, Duration::from_secs(greedy(durations, k).1))?;
+    expect_eq(&what, results, Ok(run_jobs_results(durations))).map_err(|fail| {
+        fail.then(
+            "One result per job, each in the place of its job (a 0 s job's Err too), whatever \
+             order they finished in",
+        )
+    })
 }
 
 /// The check's jobs: a closure that builds a boxed future, all of one type.
