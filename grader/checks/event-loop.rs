@@ -599,6 +599,7 @@ fn describe_schedule(items: &[Sim]) -> String {
     items
         .iter()
         .map(|item| match item {
+            Sim::Steps(name, 1) => format!("spawn(a task logging `{name}: 0`)"),
             Sim::Steps(name, n) => format!(
                 "spawn(a task logging `{name}: 0` to `{name}: {}`)",
                 n.saturating_sub(1)
@@ -645,8 +646,22 @@ fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<()
 
 /// Puts a diagnosis in front of the comparison's message.
 fn prefix(context: &str, mut fail: Fail) -> Fail {
-    fail.message = format!("{context}{}", fail.message);
+    let message = if context.trim_end().ends_with('.') {
+        capitalised(&fail.message)
+    } else {
+        fail.message.clone()
+    };
+    fail.message = format!("{}{message}", capitalised(context));
     fail
+}
+
+/// `text` with its first letter in upper case: a sentence that follows another.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 const STACK: &str = "your ready queue works like a stack. Take ids from the front \
@@ -730,8 +745,9 @@ fn explain_fifo(fail: Fail, log: &[String], items: &[Sim], expected: &[String]) 
     };
     prefix(
         &format!(
-            "scheduled in this order: {}. {why}",
-            describe_schedule(items)
+            "scheduled in this order: {}. {}",
+            describe_schedule(items),
+            capitalised(&why)
         ),
         fail,
     )
