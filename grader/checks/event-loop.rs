@@ -247,7 +247,13 @@ pub fn checks() -> Vec<Check> {
                 executor.run();
                 let expected = simulate(&items);
                 expect_log(&log, &expected)
-                    .map_err(|fail| explain_parked(fail, &log.borrow(), &expected))?;
+                    .map_err(|fail| explain_parked(fail, &log.borrow(), &expected))
+                    .map_err(|fail| {
+                        prefix(
+                            &format!("scheduled: {}. ", describe_schedule(&items)),
+                            fail,
+                        )
+                    })?;
                 expect_polls(
                     &format!("the sleeper ({})", names[0]),
                     &sleeper_stats,
@@ -410,7 +416,13 @@ pub fn checks() -> Vec<Check> {
                 ];
                 let expected = simulate(&items);
                 expect_log(&log, &expected)
-                    .map_err(|fail| explain_woken(fail, &log.borrow(), names[0], names[1]))?;
+                    .map_err(|fail| explain_woken(fail, &log.borrow(), names[0], names[1]))
+                    .map_err(|fail| {
+                        prefix(
+                            &format!("scheduled: {}. ", describe_schedule(&items)),
+                            fail,
+                        )
+                    })?;
                 expect_polls(
                     &format!("the sleeper ({})", names[0]),
                     &sleeper_stats,
@@ -606,7 +618,11 @@ fn describe_schedule(items: &[Sim]) -> String {
             ),
             Sim::Done(name) => format!("spawn(a task logging `{name}: done`)"),
             Sim::Sleeper(name) => format!("spawn(a task logging `{name}: waiting`, then parking)"),
-            Sim::Alarm(name, _) => format!("spawn(an alarm, {name})"),
+            Sim::Alarm(name, n) => format!(
+                "spawn(a task logging `{name}: 0` to `{name}: {}`, then `{name}: opens the gate`, \
+                 which wakes the sleeper)",
+                n.saturating_sub(1)
+            ),
             Sim::Callback(line) => format!("call_soon(a callback logging `{line}`)"),
         })
         .collect::<Vec<_>>()
