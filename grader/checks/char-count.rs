@@ -328,6 +328,139 @@ fn long_lines() -> Vec<String> {
         .collect()
 }
 
+/// Words a seeded line is made of: ASCII words from the generator, and these, of two to four
+/// bytes a character, so that counting bytes, or decoding a chunk cut inside a character, shows.
+const WIDE_WORDS: [&str; 10] = [
+    "café", "naïve", "über", "日本", "東京", "🦀", "Ωμέγα", "ß", "crème", "¡sí!",
+];
+
+/// One seeded line: a few words (ASCII names, multi-byte words, punctuation), or now and then an
+/// empty line.
+fn seeded_line(r: &mut Rng) -> String {
+    if r.chance(1, 8) {
+        return String::new();
+    }
+    let words = r.count(1..=6);
+    let mut line = String::new();
+    for i in 0..words {
+        if i > 0 {
+            line.push_str(*r.pick(&[" ", " ", " ", ", ", "  ", "\t"]));
+        }
+        if r.chance(1, 3) {
+            line.push_str(*r.pick(&WIDE_WORDS));
+        } else {
+            line.push_str(r.name());
+        }
+    }
+    if r.chance(1, 3) {
+        line.push_str(*r.pick(&[".", "!", "?", ";", " :)"]));
+    }
+    line
+}
+
+/// `n` seeded lines, the last one never empty (a file whose last line is empty and has no
+/// break after it would have one line fewer than the lines it was made from).
+fn seeded_lines(r: &mut Rng, n: usize) -> Vec<String> {
+    let mut lines: Vec<String> = (0..n).map(|_| seeded_line(r)).collect();
+    if let Some(last) = lines.last_mut()
+        && last.is_empty()
+    {
+        last.push_str(r.name());
+    }
+    lines
+}
+
+/// A seeded line break: `"\n"` or `"\r\n"`, and its name for messages.
+fn seeded_break(r: &mut Rng) -> (&'static str, &'static str) {
+    *r.pick(&[("\n", "\\n"), ("\r\n", "\\r\\n")])
+}
+
+/// Seconds with milliseconds, for messages: `1.400 s`.
+fn s(d: Duration) -> String {
+    format!("{}.{:03} s", d.as_secs(), d.subsec_millis())
+}
+
+/// A named pipe (a FIFO) that the check fills part by part, from a thread of its own: a file
+/// whose reading the check can watch. A reader gets the first part at once; each later part
+/// arrives when the check asks for it ([`Pipe::next`]), and the end of the file when the last
+/// part is in. A reader that waits for the end of the file before it has paused through the
+/// lines it already has waits for a part that only comes when the check asks for it, so the
+/// writer gives it the rest after `PATIENCE` of real time with no request, and says so
+/// ([`Pipe::gave_up`]).
+struct Pipe {
+    path: PathBuf,
+    next: std::sync::mpsc::Sender<()>,
+    gave_up: std::sync::Arc<std::sync::Mutex<Option<Duration>>>,
+}
+
+/// How long the writer waits (real time) for the check to ask for the next part. Longer than the
+/// longest the runtime's watch takes to call a blocked thread blocked on a loaded machine (ten
+/// times 0.3 s), so a `std::fs` read that waits for the end of the file is reported as what it
+/// is; far longer than a right reader needs between two parts (a few reads of what is already in
+/// the pipe, and sleeps of virtual time).
+const PATIENCE: Duration = Duration::from_secs(5);
+
+impl Pipe {
+    fn new(files: &Files, name: &str, parts: Vec<Vec<u8>>) -> Pipe {
+        use std::io::Write;
+        let path = files.0.path().join(name);
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(
+            made.as_ref().is_ok_and(|status| status.success()),
+            "the check cannot make a named pipe with mkfifo: {made:?}"
+        );
+        // Opened for reading and writing, so that this open does not wait for a reader, and the
+        // reader's open does not wait for a writer. The pipe ends (the reader sees the end of the
+        // file) when the writer thread drops it.
+        let mut end = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .expect("the check cannot open its named pipe");
+        let (next, asked) = std::sync::mpsc::channel::<()>();
+        let gave_up = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let flag = gave_up.clone();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            let mut parts = parts.into_iter();
+            let mut waiting = true;
+            if let Some(first) = parts.next() {
+                let _ = end.write_all(&first);
+            }
+            for part in parts {
+                if waiting {
+                    match asked.recv_timeout(PATIENCE) {
+                        Ok(()) => {}
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            // The virtual instant it stood still at (the runtime's clock).
+                            let _inside = runtime.enter();
+                            *flag.lock().unwrap_or_else(|p| p.into_inner()) = Some(elapsed());
+                            waiting = false;
+                        }
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => waiting = false,
+                    }
+                }
+                let _ = end.write_all(&part);
+            }
+        });
+        Pipe {
+            path,
+            next,
+            gave_up,
+        }
+    }
+
+    /// Asks the writer for the next part.
+    fn next(&self) {
+        let _ = self.next.send(());
+    }
+
+    /// The virtual instant the writer gave up waiting at, if it did.
+    fn gave_up(&self) -> Option<Duration> {
+        *self.gave_up.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// The demo's texts, written by the main check where `report` reads them.
 const HAIKU: &str = "An old silent pond\nA frog jumps into the pond\nSplash! Silence again.\n";
 const LIMERICK: &str = "A task that was told it must wait\nWould sleep, and not block, which was \
@@ -742,6 +875,245 @@ pub fn checks() -> Vec<Check> {
                         secs(cut)
                     ),
                 )
+            },
+        ),
+        check(
+            "reads-line-by-line",
+            2,
+            "count_chars reads line by line: a file that arrives in parts (a named pipe) is counted, \
+             and paused through, as its lines come, without waiting for the end of the file",
+            || async {
+                let mut r = rng();
+                let files = Files::new();
+                let name = format!("{}.txt", r.name());
+                let sizes: Vec<usize> = (0..r.count(2..=3)).map(|_| r.count(2..=4)).collect();
+                let total: usize = sizes.iter().sum();
+                let (brk, brk_name) = seeded_break(&mut r);
+                let final_break = r.chance(1, 2);
+                let lines = seeded_lines(&mut r, total);
+                // The parts as bytes: every part but the last ends with a line break.
+                let mut parts = Vec::new();
+                let mut first = 0;
+                for (i, &k) in sizes.iter().enumerate() {
+                    let last = i + 1 == sizes.len();
+                    parts.push(text(&lines[first..first + k], brk, !last || final_break).into_bytes());
+                    first += k;
+                }
+                // Each later part is asked for once a line-by-line reader has counted every line
+                // it has, with a pause between two: (lines so far - 1) × LINE_DELAY.
+                let mut asks = Vec::new();
+                let mut had = 0;
+                for &k in &sizes[..sizes.len() - 1] {
+                    had += k;
+                    asks.push((delays(had), had));
+                }
+                let scene = {
+                    let mut scene = format!("{} lines at once", sizes[0]);
+                    for (&(at, _), &k) in asks.iter().zip(&sizes[1..]) {
+                        scene.push_str(&format!(", {k} more at {}", s(at)));
+                    }
+                    format!(
+                        "count_chars on {name}, a file of {total} lines ({brk_name} breaks, {}) \
+                         that arrives in {} parts ({scene}, each part once the lines before it \
+                         are counted)",
+                        if final_break {
+                            "a break after the last line"
+                        } else {
+                            "none after the last line"
+                        },
+                        sizes.len()
+                    )
+                };
+
+                let pipe = Pipe::new(&files, &name, parts);
+                let start = tokio::time::Instant::now();
+                let feed = async {
+                    for &(at, _) in &asks {
+                        tokio::time::sleep_until(start + at).await;
+                        pipe.next();
+                    }
+                };
+                // count_chars's own time (the check's feeding may go on after it, when the writer
+                // gave up waiting).
+                let count = async {
+                    let result = exercise::count_chars(&pipe.path).await;
+                    (result, elapsed())
+                };
+                let ((result, took), ()) = tokio::join!(count, feed);
+
+                if let Some(stood) = pipe.gave_up() {
+                    if took.is_zero() {
+                        return Err(frozen_clock(&format!(
+                            "{scene} took no virtual time, expected {}: it read the first {} \
+                             lines without a pause between them, then waited for more.",
+                            s(delays(total)),
+                            sizes[0]
+                        )));
+                    }
+                    let available = sizes[0]
+                        + asks
+                            .iter()
+                            .zip(&sizes[1..])
+                            .filter(|&(&(at, _), _)| at <= stood)
+                            .map(|(_, &k)| k)
+                            .sum::<usize>();
+                    return Err(Fail::new(
+                        Kind::WrongTiming,
+                        format!(
+                            "{scene}: it waited for more of the file at {} of virtual time, \
+                             before it had paused through the {available} lines it already had, \
+                             so the next part never came (the check gave it the rest after {} of \
+                             real time). Reading the whole file first (`read_to_string`, \
+                             `read`, `read_to_end`), or collecting every line before counting \
+                             them, waits for the end of the file; so does pausing only once, \
+                             after the last line. Read one line, count it, and pause before \
+                             reading the next: `while let Some(line) = \
+                             lines.next_line().await? {{ .. }}`, with the pause inside the loop.",
+                            s(stood),
+                            s(PATIENCE)
+                        ),
+                    ));
+                }
+                expect_counted(&scene, &result, &name, &lines)?;
+                expect_took(&scene, took, delays(total)).map_err(|fail| {
+                    fail.then(format!(
+                        "{total} lines, so {} pauses of LINE_DELAY (0.2 s), one between every two \
+                         lines, whenever the lines arrive",
+                        total - 1
+                    ))
+                })
+            },
+        ),
+        check(
+            "report-says-results-in-path-order",
+            2,
+            "report on files of its own says every result at the same instant, once count_all is \
+             done, one line per path in the order of the paths (not by name, not as they finish)",
+            || async {
+                let mut r = rng();
+                let files = Files::new();
+                let n = r.count(4..=6);
+                let names: Vec<String> = r.names(n).iter().map(|w| format!("{w}.txt")).collect();
+                let sizes: Vec<u64> = r.distinct(n, 1..=9, 1);
+                let missing = r.count(0..=n - 1);
+                // The paths' order: neither the names' order nor the order the files finish in.
+                let mut order: Vec<usize> = (0..n).collect();
+                let finish = |order: &[usize]| {
+                    let mut by_time = order.to_vec();
+                    by_time.sort_by_key(|&i| if i == missing { 0 } else { sizes[i] });
+                    by_time
+                };
+                loop {
+                    r.shuffle(&mut order);
+                    let mut by_name = order.clone();
+                    by_name.sort_by_key(|&i| names[i].clone());
+                    let mut errors_last: Vec<usize> =
+                        order.iter().copied().filter(|&i| i != missing).collect();
+                    errors_last.push(missing);
+                    if order != by_name && order != finish(&order) && order != errors_last {
+                        break;
+                    }
+                }
+                let mut said = Vec::new();
+                let mut paths = Vec::new();
+                let mut longest = Duration::ZERO;
+                for &i in &order {
+                    if i == missing {
+                        let path = files.missing(&names[i]);
+                        let source = std::fs::File::open(&path)
+                            .expect_err("the check's missing file must not exist");
+                        said.push(format!(
+                            "error: {}",
+                            exercise::CountError {
+                                path: path.clone(),
+                                source
+                            }
+                        ));
+                        paths.push(path);
+                    } else {
+                        let lines = seeded_lines(&mut r, sizes[i] as usize);
+                        let path = files.write(&names[i], text(&lines, "\n", true));
+                        said.push(format!("{}: {:?}", names[i], counts_of(&lines)));
+                        longest = longest.max(delays(lines.len()));
+                        paths.push(path);
+                    }
+                }
+                let listed: Vec<String> = order
+                    .iter()
+                    .map(|&i| {
+                        if i == missing {
+                            format!("{} (missing)", names[i])
+                        } else {
+                            format!("{} ({} lines)", names[i], sizes[i])
+                        }
+                    })
+                    .collect();
+                let scene = format!("report on {}", listed.join(", "));
+
+                exercise::report(&paths).await;
+
+                let mut expected = vec![format!("  0.000s  counting {n} files")];
+                let at = format!("{}.{:03}", longest.as_secs(), longest.subsec_millis());
+                expected.extend(said.iter().map(|line| format!("{at:>7}s  {line}")));
+                let expected_refs: Vec<&str> = expected.iter().map(String::as_str).collect();
+                expect_lines(&expected_refs).map_err(|fail| {
+                    Fail {
+                        message: format!(
+                            "{scene} should say `counting {n} files` at once, then, once every \
+                             file is counted ({} s, the longest file), one line per path in the \
+                             order given: {}",
+                            &at, fail.message
+                        ),
+                        ..fail
+                    }
+                })?;
+                // Lines at one instant are compared as a set above; their order is the contract's
+                // too: the order of the paths.
+                let got: Vec<String> = transcript()
+                    .iter()
+                    .skip(1)
+                    .map(|line| awaitlings_check::compare::parse(line).text.to_string())
+                    .collect();
+                if got == said {
+                    return Ok(());
+                }
+                let who = |text: &str| {
+                    said.iter()
+                        .position(|line| line == text)
+                        .map_or("?".to_string(), |k| names[order[k]].clone())
+                };
+                let got_names: Vec<String> = got.iter().map(|t| who(t)).collect();
+                let want_names: Vec<String> = order.iter().map(|&i| names[i].clone()).collect();
+                let mut by_name = want_names.clone();
+                by_name.sort();
+                let finished: Vec<String> =
+                    finish(&order).iter().map(|&i| names[i].clone()).collect();
+                let why = if got_names == by_name {
+                    "That is the order of the names: report sorted the results, or kept them in \
+                     a map keyed by name. Say them in the order of the paths, as count_all \
+                     returns them."
+                } else if got_names == finished {
+                    "That is the order the files finished in: the results were said in the order \
+                     their tasks ended. count_all returns them in the order of the paths; say \
+                     them in that order."
+                } else if got_names.last() == Some(&names[missing]) {
+                    "The error came last: report said the counted files first and the errors \
+                     after them. Each result, counted or not, goes in its path's place."
+                } else {
+                    "Say one line per result of count_all, in the order of its Vec, which is the \
+                     order of the paths."
+                };
+                Err(Fail::new(
+                    Kind::WrongOrder,
+                    format!(
+                        "{scene}: the results were said at {at} s in the order [{}], expected the \
+                         order of the paths, [{}]. Lines said at one instant are still said one \
+                         after another, and the contract wants them in the order of the paths. \
+                         {why}",
+                        got_names.join(", "),
+                        want_names.join(", ")
+                    ),
+                ))
             },
         ),
         check(
