@@ -336,9 +336,10 @@ async fn expect_count_time(what: &str, path: &Path, lines: usize) -> Result<(), 
 
 /// What the times of `report`'s result lines show, when they are not all at `expected` (the
 /// longest file's time): said one by one as the files finished, or all together but at another
-/// instant. Added to a wrong-timing failure of a report check; any other failure is left as it is.
+/// instant. Added to a wrong-timing or wrong-order failure of a report check; any other failure is
+/// left as it is.
 pub(crate) fn explain_report_timing(fail: Fail, expected: Duration) -> Fail {
-    if fail.kind != Kind::WrongTiming {
+    if fail.kind != Kind::WrongTiming && fail.kind != Kind::WrongOrder {
         return fail;
     }
     let mut instants: Vec<String> = transcript()
@@ -350,7 +351,7 @@ pub(crate) fn explain_report_timing(fail: Fail, expected: Duration) -> Fail {
     let want = format!("{}.{:03}", expected.as_secs(), expected.subsec_millis());
     let why = match instants.as_slice() {
         [] => return fail,
-        [one] if *one != want => format!(
+        [one] if *one != want && fail.kind == Kind::WrongTiming => format!(
             "Every result came at {one} s, together, but the longest file is done at {want} s: \
              count_all itself takes the wrong time (files counted one after another take the sum \
              of their times; a pause too many or too few per file shows in sleeps-between-lines)"
@@ -1157,10 +1158,10 @@ pub fn checks() -> Vec<Check> {
                 if let Some(stood) = pipe.gave_up() {
                     if took.is_zero() {
                         return Err(frozen_clock(&format!(
-                            "{scene} took no virtual time, expected {}: it read the first {} \
-                             lines without a pause between them, then waited for more.",
-                            s(delays(total)),
-                            sizes[0]
+                            "{scene} read its first {} lines without a pause between them, then \
+                             waited for more of the file, and took no virtual time, expected {}:",
+                            sizes[0],
+                            s(delays(total))
                         )));
                     }
                     let available = sizes[0]
@@ -1179,9 +1180,9 @@ pub fn checks() -> Vec<Check> {
                              real time). Reading the whole file first (`read_to_string`, \
                              `read`, `read_to_end`), or collecting every line before counting \
                              them, waits for the end of the file; so does pausing only once, \
-                             after the last line. Read one line, count it, and pause before \
-                             reading the next: `while let Some(line) = \
-                             lines.next_line().await? {{ .. }}`, with the pause inside the loop.",
+                             after the last line. Read one line, count it, then go on to the \
+                             next, with the pause between two lines inside the loop: `while let \
+                             Some(line) = lines.next_line().await? {{ .. }}`.",
                             s(stood),
                             s(PATIENCE)
                         ),
@@ -1222,8 +1223,15 @@ pub fn checks() -> Vec<Check> {
                     by_name.sort_by_key(|&i| names[i].clone());
                     let mut errors_last: Vec<usize> =
                         order.iter().copied().filter(|&i| i != missing).collect();
+                    let mut errors_first = errors_last.clone();
+                    errors_first.sort_by_key(|&i| names[i].clone());
+                    errors_first.insert(0, missing);
                     errors_last.push(missing);
-                    if order != by_name && order != finish(&order) && order != errors_last {
+                    if order != by_name
+                        && order != finish(&order)
+                        && order != errors_last
+                        && order != errors_first
+                    {
                         break;
                     }
                 }
@@ -1302,7 +1310,13 @@ pub fn checks() -> Vec<Check> {
                 by_name.sort();
                 let finished: Vec<String> =
                     finish(&order).iter().map(|&i| names[i].clone()).collect();
-                let why = if got_names == by_name {
+                let mut by_text = said.clone();
+                by_text.sort();
+                let why = if got == by_text {
+                    "That is the lines' alphabetical order (an `error: ...` line sorts first): \
+                     report sorted what it says. Say the lines in the order of the paths, as \
+                     count_all returns the results."
+                } else if got_names == by_name {
                     "That is the order of the names: report sorted the results, or kept them in \
                      a map keyed by name. Say them in the order of the paths, as count_all \
                      returns them."
