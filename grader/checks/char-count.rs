@@ -729,7 +729,11 @@ pub fn checks() -> Vec<Check> {
                         text(&crlf, "\r\n", true),
                         crlf.len(),
                     ),
-                    (format!("{blanks} empty lines"), "\n".repeat(blanks), blanks),
+                    (
+                        format!("{} lines, {blanks} of them empty, between two others,", blanks + 2),
+                        format!("{}{}{}\n", r.name(), "\n".repeat(blanks + 1), r.name()),
+                        blanks + 2,
+                    ),
                 ];
                 r.shuffle(&mut cases);
                 let names = r.names(cases.len());
