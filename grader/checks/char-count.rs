@@ -1371,7 +1371,7 @@ pub fn checks() -> Vec<Check> {
                 exercise::report(&paths).await;
                 expect_transcript("report").map_err(|fail| {
                     if fail.kind != Kind::WrongOrder {
-                        return fail;
+                        return explain_report_timing(fail, Duration::from_millis(800));
                     }
                     fail.then(
                         "report says the results only once count_all has returned all of them, \
