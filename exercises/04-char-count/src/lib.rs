@@ -14,7 +14,7 @@
 //!   0.800s  error: could not read texts/missing.txt: No such file or directory (os error 2)
 //! ```
 //!
-//! Lines stamped with the same time may come in any order.
+//! The four results share one instant, and come in the order of the paths.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -66,6 +66,9 @@ impl std::error::Error for CountError {
 ///   takes two bytes in the file.
 /// - **Timing.** Sleep [`LINE_DELAY`] between two lines: none before the first line, none after
 ///   the last. A file of `n` lines takes `n - 1` delays (an empty or one-line file, none).
+/// - **One line at a time.** Each line is counted as soon as it is read (after the pause before
+///   it), without waiting for the rest of the file: the file may still be arriving, as from a
+///   pipe, its next lines coming only once the lines before them are counted.
 /// - **Result.** `Ok((name, counts))`, where `name` is the file's name, the last component of
 ///   `path` (`"haiku.txt"` for `texts/haiku.txt`). A file that cannot be opened or read, or that
 ///   is not UTF-8 text, gives `Err(CountError)` carrying `path` as given and the `io::Error`.

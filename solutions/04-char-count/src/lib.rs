@@ -52,6 +52,8 @@ impl std::error::Error for CountError {
 /// Counts the characters of the file at `path`, reading it line by line and sleeping
 /// [`LINE_DELAY`] between two lines. Returns the file's name (the last component of `path`) and
 /// the counts of every character of every line; line breaks (`\n` or `\r\n`) are not counted.
+/// Each line is counted as soon as it is read (after the pause before it), without waiting for the
+/// rest of the file: the file may still be arriving, as from a pipe.
 pub async fn count_chars(path: &Path) -> FileResult {
     // Every I/O error becomes a CountError that remembers which file it came from.
     let failed = |source: io::Error| CountError {
