@@ -514,10 +514,10 @@ async fn reads_the_response() -> Result<(), Fail> {
             body.len() + r.count(3..=40)
         );
         let mut bytes = response(&mut r, status, body.as_bytes(), Some(spelling));
-        // The decoy goes right after the status line.
-        let line_end = bytes.windows(2).position(|w| w == b"\r\n").unwrap_or(0) + 2;
+        // The decoy is the last header, after the real one.
+        let head_end = bytes.len() - body.len() - 2;
         let decoy_line = format!("{decoy}\r\n");
-        bytes.splice(line_end..line_end, decoy_line.into_bytes());
+        bytes.splice(head_end..head_end, decoy_line.into_bytes());
         cases.push(GetCase {
             what: format!(
                 "{status} with `{spelling}: {}` and a header `{decoy}`, kept open: {}",
@@ -531,18 +531,20 @@ async fn reads_the_response() -> Result<(), Fail> {
         });
     }
     // 3. No Content-Length: the body runs until the server closes, a while after its last byte.
+    //    An HTTP/1.0 response.
     {
         let status = *r.pick(&SUCCESS);
         let body = words(&mut r, false);
-        let bytes = response(&mut r, status, body.as_bytes(), None);
+        let mut bytes = response(&mut r, status, body.as_bytes(), None);
+        bytes[..8].copy_from_slice(b"HTTP/1.0");
         let head_len = bytes.len() - body.len();
         let first = head_len + r.count(1..=body.len() - 1);
         let pause = r.range(1..=3) * 100;
         let close = r.range(1..=4) * 100;
         cases.push(GetCase {
             what: format!(
-                "{status} without Content-Length, {} then after {} the rest of the body, then \
-                 closed {} later: {}",
+                "HTTP/1.0 {status} without Content-Length, {} then after {} the rest of the \
+                 body, then closed {} later: {}",
                 shown(&bytes[..first]),
                 secs(ms(pause)),
                 secs(ms(close)),
