@@ -2596,6 +2596,14 @@ fn check_request(url: &str, request: &[u8], host: &str, port: u16, path: &str) -
             ),
         ));
     }
+    if !text.contains("\r\n") && text.contains('\n') {
+        return wrong(
+            "its lines end in a bare \"\\n\". Every line of a request ends in \"\\r\\n\", and \
+             the empty line that ends the head makes it \"\\r\\n\\r\\n\": a server waits for \
+             that before it answers, so the fetch waited for an answer that could not come."
+                .into(),
+        );
+    }
     let Some(head) = text.strip_suffix("\r\n\r\n") else {
         return wrong(
             "it was still waiting for the empty line that ends a request's head (\"\\r\\n\\r\\n\": \
