@@ -2,47 +2,87 @@
 //!
 //! Every file a check reads is written by the check itself, at check time, into a fresh directory
 //! (the check's own working directory, or a temporary directory inside it), so what is counted is
-//! known exactly and nothing depends on the files of the exercise crate. Expected counts are
-//! computed from the *lines* of the text, before the check turns them into a file with `\n` or
-//! `\r\n` breaks, with or without a final break.
+//! known exactly and nothing depends on the files of the exercise crate. Every check but the main
+//! one (`report-transcript`, the demo) draws its files from the run's seed: names, lines (ASCII
+//! and multi-byte words, empty lines), line breaks, sizes, which file fails, the order of the
+//! paths. Expected counts and times are computed from the *lines* of the text, before the check
+//! turns them into a file, and the contract: a file of n lines takes (n - 1) × 0.2 s.
 //!
-//! What is checked, and why:
-//! - `counts-ascii-lines`: `count_chars` on a small ASCII file gives its name (the last component
-//!   of the path, not the whole path) and the exact count of every character, spaces and
-//!   punctuation included, line breaks excluded. Values only: timing has checks of its own;
-//! - `counts-unicode-chars`: the same on a text with two-, three- and four-byte characters (é, 日,
-//!   🦀), a combining accent and an emoji joined with U+200D: a `char` is one Unicode scalar value,
-//!   so counting bytes (`b as char`) shows up here;
-//! - `line-breaks-do-not-count`: one text saved with `\n` and with `\r\n`, with and without a final
-//!   break, and an empty file: every version gives the same counts, with no `'\n'` or `'\r'` among
-//!   them and nothing of the last line lost;
-//! - `sleeps-between-lines`: `count_chars` takes exactly (lines - 1) × LINE_DELAY of virtual time,
-//!   file by file: 5 lines, 1 line, an empty file, a last line without a break, CRLF, empty lines.
-//!   A sleep after every line, one sleep per file, an extra empty "line" after the final break, or
-//!   a lost last line each give another duration;
-//! - `a-long-file`: 300 lines (about 13 KB, past any read buffer) with multi-byte characters: the
-//!   exact counts, and 59.8 s of virtual time;
-//! - `count-all-keeps-input-order`: `count_all` returns one result per path, in the order of the
-//!   paths, although its tasks finish in another order (the first file is the slowest), and the
-//!   same path given twice gives two results; `count_all(&[])` returns nothing, at once;
-//! - `count-all-overlaps`: files of 3, 8 and 5 lines take 1.4 s together, the longest file's time,
-//!   not 2.6 s, the sum: the files are counted side by side (`expect_concurrent`);
-//! - `count-all-keeps-going-after-errors`: a missing file, a directory and a file that is not
-//!   UTF-8 give an `Err(CountError)` each, in their places, carrying the path as given (and the
-//!   missing file's `NotFound`); the three good files are still counted, and the whole group still
-//!   takes the longest good file's time;
-//! - `no-task-outlives-count-all`: when `count_all` is cancelled (a `timeout` drops it half-way),
-//!   none of its tasks is left running. That is what makes a *task group* (asyncio's `TaskGroup`,
-//!   tokio's `JoinSet`, which aborts its tasks when dropped) more than tasks spawned on their own,
-//!   whose `JoinHandle`s let them run on, detached, when dropped. Seen through the runtime's count
-//!   of alive tasks;
-//! - `report-transcript` (the main check): the demo's files (three texts and a missing file) through
-//!   `report`, compared with fixtures/char-count/report.txt: the header at 0.000 s, then every
-//!   result at 0.800 s, the longest file's time.
+//! ## The contract, clause by clause, and the checks that fail when only that clause is broken
+//!
+//! `count_chars(path)`:
+//! - lines end at `\n` or `\r\n`; a file ending in a break has no empty line after it:
+//!   `line-breaks-do-not-count` (counts), `sleeps-between-lines` (one pause too many);
+//! - a last line without a break is a line too: `line-breaks-do-not-count`, `sleeps-between-lines`;
+//! - an empty line between two breaks is a line too: `sleeps-between-lines` (a file of empty
+//!   lines);
+//! - an empty file has no lines: `line-breaks-do-not-count` (no counts), `sleeps-between-lines`
+//!   (no pause);
+//! - every character of every line is counted, spaces and punctuation included:
+//!   `counts-ascii-lines`;
+//! - line breaks are not counted, `\n` and `\r\n` files count the same: `line-breaks-do-not-count`;
+//! - a character is a `char`, not a byte: `counts-unicode-chars`, `a-long-file` (characters cut by
+//!   a read buffer's edge);
+//! - a pause of LINE_DELAY between two lines, none before the first, none after the last:
+//!   `sleeps-between-lines`, `a-long-file`;
+//! - line by line, each line counted as soon as it is read, never waiting for the rest of the
+//!   file: `reads-line-by-line` (a named pipe the check fills part by part, each part once the
+//!   lines before it are counted);
+//! - with `tokio::fs`, never blocking the runtime's thread: `reads-line-by-line` (a `std::fs` read
+//!   of a file that is still arriving holds the thread, which the harness reports as blocked),
+//!   `a-long-file` (hundreds of pauses);
+//! - the name is the path's last component: `counts-ascii-lines` (and every check that counts);
+//! - a file that cannot be opened, read or decoded gives `Err(CountError)` with the path as given
+//!   and the `io::Error`: `count-all-keeps-going-after-errors` (a missing file, with its
+//!   `NotFound`; a directory; a file that is not UTF-8).
+//!
+//! `count_all(paths)`:
+//! - one task per path, all at the same time, as long as the longest file: `count-all-overlaps`,
+//!   `count-all-keeps-going-after-errors`;
+//! - one result per path, in the order of the paths, whatever order the tasks finish in; the same
+//!   path twice, two results; no paths, no results at once: `count-all-keeps-input-order`,
+//!   `count-all-keeps-going-after-errors`;
+//! - a failed file gives its `Err` in its place, and the others are still counted (an I/O error
+//!   is a value, never an `unwrap` that panics the task and, through `join_all`, count_all):
+//!   `count-all-keeps-going-after-errors`;
+//! - no task outlives the group: when count_all is cancelled, its tasks stop:
+//!   `no-task-outlives-count-all` (seen through the runtime's count of alive tasks).
+//!
+//! `report(paths)`:
+//! - `counting {n} files` first, at once: `report-says-results-in-path-order`,
+//!   `report-transcript`;
+//! - then, once every file is counted (one instant, the longest file's time), one line per path:
+//!   `{name}: {counts:?}` or `error: {error}`: `report-says-results-in-path-order`,
+//!   `report-transcript` (also checked by a check you do not have);
+//! - in the order of the paths, although all of them share one instant:
+//!   `report-says-results-in-path-order` (the other transcript checks compare lines at one
+//!   instant as a set).
+//!
+//! The lesson's promises: the whole group takes the longest file's time (`count-all-overlaps`);
+//! reading takes no virtual time, so a file costs exactly its pauses (every timing check);
+//! dropping a JoinSet aborts its tasks (`no-task-outlives-count-all`); an I/O error is a value
+//! (`count-all-keeps-going-after-errors`).
+//!
+//! Not checked, and why:
+//! - a `std::fs` read of a small file that is already complete: it is over in microseconds, too
+//!   quickly for the harness's watch on the runtime's thread to see (only a read that has to wait,
+//!   as in `reads-line-by-line`, shows);
+//! - the `io::Error` inside the `CountError` of a directory or of a file that is not UTF-8: which
+//!   error, and whether opening or reading fails, differs from one platform to another (a
+//!   directory opens on Linux and fails at the first read); only that it is an `Err`, with its
+//!   path, is judged;
+//! - the demo (`cargo run -p char-count`) on the real clock: `report-transcript` plays the same
+//!   files in virtual time.
+//!
+//! ## How
 //!
 //! Reads go through `tokio::fs`, which runs them on tokio's blocking pool: under paused time the
 //! clock does not move while such a read is under way, so a file costs exactly its sleeps and
-//! every duration above is exact. Results said at one instant are compared as a set.
+//! every duration above is exact. `reads-line-by-line` relies on that: while a reader waits in
+//! the pool for a part of the pipe that has not come, the clock stands still, so the check's own
+//! timer (which asks for the next part) fires only once the reader has gone through the lines it
+//! has. A reader that waits for the end of the file first stops the clock before that timer: the
+//! pipe's writer gives it the rest after 5 s of real time, and the check says what it saw.
 
 use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
@@ -294,6 +334,40 @@ async fn expect_count_time(what: &str, path: &Path, lines: usize) -> Result<(), 
     })
 }
 
+/// What the times of `report`'s result lines show, when they are not all at `expected` (the
+/// longest file's time): said one by one as the files finished, or all together but at another
+/// instant. Added to a wrong-timing or wrong-order failure of a report check; any other failure is
+/// left as it is.
+pub(crate) fn explain_report_timing(fail: Fail, expected: Duration) -> Fail {
+    if fail.kind != Kind::WrongTiming && fail.kind != Kind::WrongOrder {
+        return fail;
+    }
+    let mut instants: Vec<String> = transcript()
+        .iter()
+        .skip(1)
+        .filter_map(|line| awaitlings_check::compare::parse(line).at.map(str::to_string))
+        .collect();
+    instants.dedup();
+    let want = format!("{}.{:03}", expected.as_secs(), expected.subsec_millis());
+    let why = match instants.as_slice() {
+        [] => return fail,
+        [one] if *one != want && fail.kind == Kind::WrongTiming => format!(
+            "Every result came at {one} s, together, but the longest file is done at {want} s: \
+             count_all itself takes the wrong time (files counted one after another take the sum \
+             of their times; a pause too many or too few per file shows in sleeps-between-lines)"
+        ),
+        [_] => return fail,
+        _ => format!(
+            "The results came at {} different instants ({} s): report said each one as soon as \
+             its own file was counted. Await count_all, and say the results once it has returned \
+             all of them",
+            instants.len(),
+            instants.join(" s, ")
+        ),
+    };
+    fail.then(why)
+}
+
 /// Like [`expect_concurrent`], and a wrong time that is not "one after another" points at the
 /// files' own timing, which `sleeps-between-lines` judges file by file.
 fn expect_group_time(what: &str, expected: Duration, sequential: Duration) -> Result<(), Fail> {
@@ -314,18 +388,160 @@ fn expect_group_time(what: &str, expected: Duration, sequential: Duration) -> Re
     })
 }
 
-/// The 300 lines of `a-long-file`: numbered, with words of one- to four-byte characters, of
-/// varying lengths so that multi-byte characters straddle every read-buffer boundary.
-fn long_lines() -> Vec<String> {
-    const WORDS: [&str; 7] = ["crème", "brûlée", "東京", "🦀", "Ωμέγα", "plain", "ß"];
-    (0..300)
-        .map(|i| {
-            let words: Vec<&str> = (0..3 + i % 7)
-                .map(|k| WORDS[(i * 3 + k) % WORDS.len()])
-                .collect();
-            format!("{i:03} {}", words.join(" "))
-        })
-        .collect()
+/// The lines of `a-long-file`: numbered, of words of one- to four-byte characters, of varying
+/// lengths so that multi-byte characters straddle read-buffer boundaries, 12 to 16 KB in all.
+fn long_lines(r: &mut Rng) -> Vec<String> {
+    let target = r.count(12_000..=16_000);
+    let mut lines = Vec::new();
+    let mut size = 0;
+    while size < target {
+        let words: Vec<&str> = (0..r.count(2..=9))
+            .map(|_| {
+                if r.chance(1, 2) {
+                    *r.pick(&WIDE_WORDS)
+                } else {
+                    r.name()
+                }
+            })
+            .collect();
+        let line = format!("{:03} {}", lines.len(), words.join(" "));
+        size += line.len() + 1;
+        lines.push(line);
+    }
+    lines
+}
+
+/// Words a seeded line is made of: ASCII words from the generator, and these, of two to four
+/// bytes a character, so that counting bytes, or decoding a chunk cut inside a character, shows.
+const WIDE_WORDS: [&str; 10] = [
+    "café", "naïve", "über", "日本", "東京", "🦀", "Ωμέγα", "ß", "crème", "¡sí!",
+];
+
+/// One seeded line: a few words (ASCII names, multi-byte words, punctuation), or now and then an
+/// empty line.
+fn seeded_line(r: &mut Rng) -> String {
+    if r.chance(1, 8) {
+        return String::new();
+    }
+    let words = r.count(1..=6);
+    let mut line = String::new();
+    for i in 0..words {
+        if i > 0 {
+            line.push_str(*r.pick(&[" ", " ", " ", ", ", "  ", "\t"]));
+        }
+        if r.chance(1, 3) {
+            line.push_str(*r.pick(&WIDE_WORDS));
+        } else {
+            line.push_str(r.name());
+        }
+    }
+    if r.chance(1, 3) {
+        line.push_str(*r.pick(&[".", "!", "?", ";", " :)"]));
+    }
+    line
+}
+
+/// `n` seeded lines, the last one never empty (a file whose last line is empty and has no
+/// break after it would have one line fewer than the lines it was made from).
+fn seeded_lines(r: &mut Rng, n: usize) -> Vec<String> {
+    let mut lines: Vec<String> = (0..n).map(|_| seeded_line(r)).collect();
+    if let Some(last) = lines.last_mut()
+        && last.is_empty()
+    {
+        last.push_str(r.name());
+    }
+    lines
+}
+
+/// A seeded line break: `"\n"` or `"\r\n"`, and its name for messages.
+fn seeded_break(r: &mut Rng) -> (&'static str, &'static str) {
+    *r.pick(&[("\n", "\\n"), ("\r\n", "\\r\\n")])
+}
+
+/// Seconds with milliseconds, for messages: `1.400 s`.
+fn s(d: Duration) -> String {
+    format!("{}.{:03} s", d.as_secs(), d.subsec_millis())
+}
+
+/// A named pipe (a FIFO) that the check fills part by part, from a thread of its own: a file
+/// whose reading the check can watch. A reader gets the first part at once; each later part
+/// arrives when the check asks for it ([`Pipe::next`]), and the end of the file when the last
+/// part is in. A reader that waits for the end of the file before it has paused through the
+/// lines it already has waits for a part that only comes when the check asks for it, so the
+/// writer gives it the rest after `PATIENCE` of real time with no request, and says so
+/// ([`Pipe::gave_up`]).
+struct Pipe {
+    path: PathBuf,
+    next: std::sync::mpsc::Sender<()>,
+    gave_up: std::sync::Arc<std::sync::Mutex<Option<Duration>>>,
+}
+
+/// How long the writer waits (real time) for the check to ask for the next part. Longer than the
+/// longest the runtime's watch takes to call a blocked thread blocked on a loaded machine (ten
+/// times 0.3 s), so a `std::fs` read that waits for the end of the file is reported as what it
+/// is; far longer than a right reader needs between two parts (a few reads of what is already in
+/// the pipe, and sleeps of virtual time).
+const PATIENCE: Duration = Duration::from_secs(5);
+
+impl Pipe {
+    fn new(files: &Files, name: &str, parts: Vec<Vec<u8>>) -> Pipe {
+        use std::io::Write;
+        let path = files.0.path().join(name);
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(
+            made.as_ref().is_ok_and(|status| status.success()),
+            "the check cannot make a named pipe with mkfifo: {made:?}"
+        );
+        // Opened for reading and writing, so that this open does not wait for a reader, and the
+        // reader's open does not wait for a writer. The pipe ends (the reader sees the end of the
+        // file) when the writer thread drops it.
+        let mut end = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .expect("the check cannot open its named pipe");
+        let (next, asked) = std::sync::mpsc::channel::<()>();
+        let gave_up = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let flag = gave_up.clone();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            let mut parts = parts.into_iter();
+            let mut waiting = true;
+            if let Some(first) = parts.next() {
+                let _ = end.write_all(&first);
+            }
+            for part in parts {
+                if waiting {
+                    match asked.recv_timeout(PATIENCE) {
+                        Ok(()) => {}
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            // The virtual instant it stood still at (the runtime's clock).
+                            let _inside = runtime.enter();
+                            *flag.lock().unwrap_or_else(|p| p.into_inner()) = Some(elapsed());
+                            waiting = false;
+                        }
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => waiting = false,
+                    }
+                }
+                let _ = end.write_all(&part);
+            }
+        });
+        Pipe {
+            path,
+            next,
+            gave_up,
+        }
+    }
+
+    /// Asks the writer for the next part.
+    fn next(&self) {
+        let _ = self.next.send(());
+    }
+
+    /// The virtual instant the writer gave up waiting at, if it did.
+    fn gave_up(&self) -> Option<Duration> {
+        *self.gave_up.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// The demo's texts, written by the main check where `report` reads them.
@@ -340,19 +556,37 @@ pub fn checks() -> Vec<Check> {
         check(
             "counts-ascii-lines",
             1,
-            "count_chars on a 4-line ASCII file gives its name and the count of every character \
+            "count_chars on a small ASCII file gives its name and the count of every character \
              (spaces and punctuation too, line breaks not)",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let lines = [
-                    "Tasks, tasks, tasks!",
-                    "  one per file -- all at once.",
-                    "(count me: 3 + 4 = 7)",
-                    "done",
-                ];
-                let path = files.write("notes.txt", text(&lines, "\n", true));
+                let name = format!("{}.txt", r.name());
+                let lines: Vec<String> = (0..r.count(3..=6))
+                    .map(|_| {
+                        let mut line = String::new();
+                        for i in 0..r.count(1..=5) {
+                            if i > 0 {
+                                line.push_str(*r.pick(&[" ", "  ", ", ", " -- ", "\t"]));
+                            }
+                            match r.below(4) {
+                                0 => line.push_str(&r.range(0..=999).to_string()),
+                                1 => line.push_str(&r.name().to_uppercase()),
+                                _ => line.push_str(r.name()),
+                            }
+                        }
+                        line.push_str(*r.pick(&["", "!", ".", "?", " (ok)", ": 3 + 4 = 7"]));
+                        line
+                    })
+                    .collect();
+                let path = files.write(&name, text(&lines, "\n", true));
                 let result = exercise::count_chars(&path).await;
-                expect_counted("count_chars(\"…/notes.txt\")", &result, "notes.txt", &lines)
+                expect_counted(
+                    &format!("count_chars(\"…/{name}\") on {} ASCII lines", lines.len()),
+                    &result,
+                    &name,
+                    &lines,
+                )
             },
         ),
         check(
@@ -361,19 +595,40 @@ pub fn checks() -> Vec<Check> {
             "count_chars counts characters, not bytes: é, 日, 🦀, a combining accent and a joined \
              emoji",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let lines = [
-                    "Ünïcödé façade — 日本語のテキスト",
-                    "🦀🦀 crabs & 🐍 snakes: 👩\u{200d}💻",
-                    "noe\u{308}l, naïve café, résumé",
-                    "Ελληνικά и русский, 中文!",
+                let name = format!("{}.txt", r.name());
+                // Every kind of character the clause names, each in a line of its own making: two-,
+                // three- and four-byte characters, a combining accent (e + U+0308) and an emoji
+                // joined with U+200D.
+                const SPECIAL: [&str; 8] = [
+                    "noe\u{308}l",
+                    "👩\u{200d}💻",
+                    "日本語のテキスト",
+                    "🦀🦀",
+                    "Ünïcödé façade —",
+                    "Ελληνικά",
+                    "русский,",
+                    "中文!",
                 ];
-                let path = files.write("unicode.txt", text(&lines, "\n", true));
+                let mut special = SPECIAL.to_vec();
+                r.shuffle(&mut special);
+                let lines: Vec<String> = special
+                    .chunks(2)
+                    .map(|pair| {
+                        let mut words: Vec<String> = pair.iter().map(|w| w.to_string()).collect();
+                        words.push(r.pick(&WIDE_WORDS).to_string());
+                        words.push(r.name().to_string());
+                        r.shuffle(&mut words);
+                        words.join(" ")
+                    })
+                    .collect();
+                let path = files.write(&name, text(&lines, "\n", true));
                 let result = exercise::count_chars(&path).await;
                 expect_counted(
-                    "count_chars(\"…/unicode.txt\")",
+                    &format!("count_chars(\"…/{name}\") on {} lines of multi-byte text", lines.len()),
                     &result,
-                    "unicode.txt",
+                    &name,
                     &lines,
                 )
             },
@@ -384,64 +639,107 @@ pub fn checks() -> Vec<Check> {
             "the same text with \\n or \\r\\n breaks, with or without a final break, gives the same \
              counts, without '\\n' or '\\r'; an empty file counts nothing",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let lines = ["first line", "", "  indented\tline ", "last one"];
-                let versions = [
-                    ("lf.txt", "\\n breaks", text(&lines, "\n", true)),
-                    ("crlf.txt", "\\r\\n breaks", text(&lines, "\r\n", true)),
+                let mut lines = {
+                    let k = r.count(3..=6);
+                    seeded_lines(&mut r, k)
+                };
+                // An empty line and an indented one, wherever the generator puts them.
+                let empty = r.count(0..=lines.len() - 2);
+                lines[empty] = String::new();
+                lines.push(format!("  {}\t{} ", r.name(), r.name()));
+                lines.rotate_right(r.count(0..=1));
+                if lines.last().is_some_and(String::is_empty) {
+                    lines.reverse();
+                }
+                let base = r.name();
+                let mut versions = vec![
+                    ("lf", "\\n breaks", text(&lines, "\n", true)),
+                    ("crlf", "\\r\\n breaks", text(&lines, "\r\n", true)),
                     (
-                        "lf-open.txt",
+                        "lf-open",
                         "\\n breaks, none after the last line",
                         text(&lines, "\n", false),
                     ),
                     (
-                        "crlf-open.txt",
+                        "crlf-open",
                         "\\r\\n breaks, none after the last line",
                         text(&lines, "\r\n", false),
                     ),
                 ];
-                for (name, how, contents) in versions {
-                    let path = files.write(name, contents);
+                r.shuffle(&mut versions);
+                for (suffix, how, contents) in versions {
+                    let name = format!("{base}-{suffix}.txt");
+                    let path = files.write(&name, contents);
                     let result = exercise::count_chars(&path).await;
                     expect_counted(
-                        &format!("count_chars on a 4-line file with {how} ({name})"),
+                        &format!("count_chars on a {}-line file with {how} ({name})", lines.len()),
                         &result,
-                        name,
+                        &name,
                         &lines,
                     )?;
                 }
-                let path = files.write("empty.txt", "");
+                let name = format!("{}.txt", r.name());
+                let path = files.write(&name, "");
                 let result = exercise::count_chars(&path).await;
-                expect_counted::<&str>("count_chars on an empty file", &result, "empty.txt", &[])
+                expect_counted::<&str>(
+                    &format!("count_chars on an empty file ({name})"),
+                    &result,
+                    &name,
+                    &[],
+                )
             },
         ),
         check(
             "sleeps-between-lines",
             2,
             "count_chars sleeps LINE_DELAY between two lines, never before the first or after the \
-             last: 5 lines 0.8 s, 1 line or an empty file 0 s, 3 lines without a final break 0.4 s",
+             last: n lines (n - 1) × 0.2 s, 1 line or an empty file 0 s, a last line without a \
+             break still a line",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let cases: [(&str, &str, &str, usize); 6] = [
-                    ("five.txt", "5 lines", "one\ntwo\nthree\nfour\nfive\n", 5),
-                    ("one.txt", "1 line", "just one line\n", 1),
-                    ("empty.txt", "an empty file", "", 0),
+                let n = r.count(3..=9);
+                let plain = seeded_lines(&mut r, n);
+                let open = {
+                    let k = r.count(3..=5);
+                    seeded_lines(&mut r, k)
+                };
+                let crlf = {
+                    let k = r.count(3..=5);
+                    seeded_lines(&mut r, k)
+                };
+                let blanks = r.count(3..=5);
+                let mut cases: Vec<(String, String, usize)> = vec![
+                    (format!("{n} lines"), text(&plain, "\n", true), n),
                     (
-                        "open.txt",
-                        "3 lines, the last without a break,",
-                        "a\n\nb",
-                        3,
+                        "1 line".to_string(),
+                        format!("{}\n", seeded_line(&mut r)),
+                        1,
+                    ),
+                    ("an empty file".to_string(), String::new(), 0),
+                    (
+                        format!("{} lines, the last without a break,", open.len()),
+                        text(&open, "\n", false),
+                        open.len(),
                     ),
                     (
-                        "crlf.txt",
-                        "3 lines with \\r\\n breaks",
-                        "x\r\ny\r\nz\r\n",
-                        3,
+                        format!("{} lines with \\r\\n breaks", crlf.len()),
+                        text(&crlf, "\r\n", true),
+                        crlf.len(),
                     ),
-                    ("blank.txt", "4 empty lines", "\n\n\n\n", 4),
+                    (
+                        format!("{} lines, {blanks} of them empty, between two others,", blanks + 2),
+                        format!("{}{}{}\n", r.name(), "\n".repeat(blanks + 1), r.name()),
+                        blanks + 2,
+                    ),
                 ];
-                for (name, how, contents, lines) in cases {
-                    let path = files.write(name, contents);
+                r.shuffle(&mut cases);
+                let names = r.names(cases.len());
+                for ((how, contents, lines), name) in cases.into_iter().zip(names) {
+                    let name = format!("{name}.txt");
+                    let path = files.write(&name, contents);
                     expect_count_time(&format!("count_chars on {how} ({name})"), &path, lines)
                         .await?;
                 }
@@ -451,32 +749,34 @@ pub fn checks() -> Vec<Check> {
         check(
             "a-long-file",
             1,
-            "count_chars on 300 lines (about 13 KB) of multi-byte text: exact counts, in 59.8 s",
+            "count_chars on a file of 12 to 16 KB (hundreds of lines) of multi-byte text: exact \
+             counts, and a pause between every two lines",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let lines = long_lines();
-                let path = files.write("long.txt", text(&lines, "\n", true));
+                let name = format!("{}.txt", r.name());
+                let lines = long_lines(&mut r);
+                let bytes = text(&lines, "\n", true);
+                let size = bytes.len();
+                let path = files.write(&name, bytes);
                 let result = exercise::count_chars(&path).await;
                 let took = elapsed();
-                expect_counted(
-                    "count_chars on a 300-line file",
-                    &result,
-                    "long.txt",
-                    &lines,
-                )?;
+                let what = format!("count_chars on {name}, {} lines ({size} bytes)", lines.len());
+                expect_counted(&what, &result, &name, &lines)?;
                 let expected = delays(lines.len());
                 if took != expected && !took.is_zero() {
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
-                            "count_chars on a 300-line file took {} of virtual time, expected {}: \
-                             299 pauses of LINE_DELAY, one between every two lines.",
+                            "{what} took {} of virtual time, expected {}: {} pauses of \
+                             LINE_DELAY, one between every two lines.",
                             secs(took),
-                            secs(expected)
+                            secs(expected),
+                            lines.len() - 1
                         ),
                     ));
                 }
-                expect_elapsed("count_chars on a 300-line file", expected)
+                expect_elapsed(&what, expected)
             },
         ),
         check(
@@ -485,37 +785,40 @@ pub fn checks() -> Vec<Check> {
             "count_all returns one result per path in the order of the paths, though the tasks \
              finish in another order; the same path twice gives two results; no paths, no results",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let slow = ["slow", "is", "the", "first", "one", "here"];
-                let instant = ["instant"];
-                let middle = ["in", "the", "middle", "somewhere"];
-                let quick = ["quick", "one"];
-                let given: Vec<(PathBuf, &str, &[&str])> = vec![
-                    (
-                        files.write("slow.txt", text(&slow, "\n", true)),
-                        "slow.txt",
-                        &slow,
-                    ),
-                    (
-                        files.write("instant.txt", text(&instant, "\n", true)),
-                        "instant.txt",
-                        &instant,
-                    ),
-                    (
-                        files.write("middle.txt", text(&middle, "\n", true)),
-                        "middle.txt",
-                        &middle,
-                    ),
-                    (
-                        files.write("quick.txt", text(&quick, "\n", true)),
-                        "quick.txt",
-                        &quick,
-                    ),
-                    (files.0.path().join("instant.txt"), "instant.txt", &instant),
-                ];
-                let paths: Vec<PathBuf> = given.iter().map(|(p, _, _)| p.clone()).collect();
+                let n = r.count(4..=6);
+                let names: Vec<String> = r.names(n).iter().map(|w| format!("{w}.txt")).collect();
+                let sizes = r.distinct(n, 1..=8, 1);
+                let contents: Vec<Vec<String>> = sizes
+                    .iter()
+                    .map(|&k| seeded_lines(&mut r, k as usize))
+                    .collect();
+                // The paths' order is never the order the files finish in (shortest first).
+                let mut order: Vec<usize> = (0..n).collect();
+                loop {
+                    r.shuffle(&mut order);
+                    if !order.is_sorted_by_key(|&i| sizes[i]) {
+                        break;
+                    }
+                }
+                // One path given twice: a file that is counted twice, in both places.
+                let twice = r.count(0..=n - 1);
+                let again = r.count(0..=n);
+                let mut picked: Vec<usize> = order.clone();
+                picked.insert(again, twice);
+                let paths: Vec<PathBuf> = {
+                    let written: Vec<PathBuf> = (0..n)
+                        .map(|i| files.write(&names[i], text(&contents[i], "\n", true)))
+                        .collect();
+                    picked.iter().map(|&i| written[i].clone()).collect()
+                };
+                let listed: Vec<String> = picked
+                    .iter()
+                    .map(|&i| format!("{} ({} lines)", names[i], sizes[i]))
+                    .collect();
                 let results = exercise::count_all(&paths).await;
-                let expected_names: Vec<&str> = given.iter().map(|&(_, n, _)| n).collect();
+                let expected_names: Vec<&str> = picked.iter().map(|&i| names[i].as_str()).collect();
                 expect(
                     results.len() == paths.len(),
                     Kind::WrongValue,
@@ -523,17 +826,17 @@ pub fn checks() -> Vec<Check> {
                         "count_all on {} paths ({}) returned {} result(s), expected one per path, \
                          in the order of the paths (the same path given twice counts twice).",
                         paths.len(),
-                        expected_names.join(", "),
+                        listed.join(", "),
                         results.len()
                     ),
                 )?;
                 expect_input_order(&results, &expected_names)?;
-                for (i, (result, (_, name, lines))) in results.iter().zip(&given).enumerate() {
+                for (k, (result, &i)) in results.iter().zip(&picked).enumerate() {
                     expect_counted(
-                        &format!("count_all's result {} ({name})", i + 1),
+                        &format!("count_all's result {} ({})", k + 1, names[i]),
                         result,
-                        name,
-                        lines,
+                        &names[i],
+                        &contents[i],
                     )?;
                 }
 
@@ -546,31 +849,35 @@ pub fn checks() -> Vec<Check> {
         check(
             "count-all-overlaps",
             2,
-            "count_all on files of 3, 8 and 5 lines takes 1.4 s (the longest file), not 2.6 s (all \
-             of them, one after another)",
+            "count_all on a few files takes as long as the longest file, not as long as all of \
+             them one after another",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let sizes = [("three.txt", 3), ("eight.txt", 8), ("five.txt", 5)];
-                let paths: Vec<PathBuf> = sizes
+                let n = r.count(3..=5);
+                let names = r.names(n);
+                let sizes = r.distinct(n, 2..=12, 1);
+                let paths: Vec<PathBuf> = names
                     .iter()
-                    .map(|&(name, n)| {
-                        let lines: Vec<String> =
-                            (1..=n).map(|i| format!("line {i} of {name}")).collect();
-                        files.write(name, text(&lines, "\n", true))
+                    .zip(&sizes)
+                    .map(|(name, &k)| {
+                        let lines = seeded_lines(&mut r, k as usize);
+                        files.write(&format!("{name}.txt"), text(&lines, "\n", true))
                     })
                     .collect();
                 let results = exercise::count_all(&paths).await;
-                let longest = sizes
-                    .iter()
-                    .map(|&(_, n)| delays(n))
-                    .max()
-                    .unwrap_or_default();
-                let sum = sizes.iter().map(|&(_, n)| delays(n)).sum();
-                expect_group_time("count_all on files of 3, 8 and 5 lines", longest, sum)?;
+                let longest = sizes.iter().map(|&k| delays(k as usize)).max().unwrap_or_default();
+                let sum = sizes.iter().map(|&k| delays(k as usize)).sum();
+                let listed: Vec<String> = sizes.iter().map(|k| k.to_string()).collect();
+                expect_group_time(
+                    &format!("count_all on files of {} lines", listed.join(", ")),
+                    longest,
+                    sum,
+                )?;
                 expect_eq(
-                    "the number of results count_all returned for 3 paths",
+                    &format!("the number of results count_all returned for {n} paths"),
                     results.len(),
-                    3,
+                    n,
                 )
             },
         ),
@@ -580,68 +887,92 @@ pub fn checks() -> Vec<Check> {
             "a missing file, a directory and a non-UTF-8 file each give an Err with their path, in \
              their places; the other files are still counted, in the longest good file's time",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let alpha = ["alpha", "beta", "gamma"];
-                let longest = ["the", "longest", "good", "file", "has", "seven", "lines"];
-                let single = ["single"];
-                enum Want<'a> {
-                    Counted(&'a str, &'a [&'a str]),
-                    Failed(&'a str),
+                enum Want {
+                    Counted(String, Vec<String>),
+                    Missing,
+                    Failed(&'static str),
                 }
-                let given: Vec<(PathBuf, Want)> = vec![
-                    (
-                        files.write("alpha.txt", text(&alpha, "\n", true)),
-                        Want::Counted("alpha.txt", &alpha),
-                    ),
-                    (files.missing("missing.txt"), Want::Failed("a missing file")),
-                    (
-                        files.write("longest.txt", text(&longest, "\n", true)),
-                        Want::Counted("longest.txt", &longest),
-                    ),
-                    (files.dir("a-directory"), Want::Failed("a directory")),
-                    (
-                        files.write("latin1.txt", b"ok\ncaf\xe9\nmore\n"),
-                        Want::Failed("a file that is not UTF-8 (Latin-1 'é')"),
-                    ),
-                    (
-                        files.write("single.txt", text(&single, "\n", true)),
-                        Want::Counted("single.txt", &single),
-                    ),
-                ];
+                let good = r.count(3..=4);
+                let sizes = r.distinct(good, 2..=8, 1);
+                let names = r.names(good + 3);
+                let mut given: Vec<(PathBuf, Want)> = Vec::new();
+                for (name, &k) in names.iter().zip(&sizes) {
+                    let name = format!("{name}.txt");
+                    let lines = seeded_lines(&mut r, k as usize);
+                    given.push((
+                        files.write(&name, text(&lines, "\n", true)),
+                        Want::Counted(name, lines),
+                    ));
+                }
+                given.push((files.missing(&format!("{}.txt", names[good])), Want::Missing));
+                given.push((
+                    files.dir(names[good + 1]),
+                    Want::Failed("a directory"),
+                ));
+                // A Latin-1 'é' (one byte, 0xE9) at a character boundary of seeded text: never UTF-8,
+                // since what follows a boundary is never a continuation byte.
+                let plain = text(&{
+                    let k = r.count(1..=3);
+                    seeded_lines(&mut r, k)
+                }, "\n", false);
+                let boundaries: Vec<usize> =
+                    (0..=plain.len()).filter(|&b| plain.is_char_boundary(b)).collect();
+                let at = *r.pick(&boundaries);
+                let mut latin1 = plain.into_bytes();
+                latin1.splice(at..at, *b"caf\xe9");
+                latin1.push(b'\n');
+                given.push((
+                    files.write(&format!("{}.txt", names[good + 2]), latin1),
+                    Want::Failed("a file that is not UTF-8 (a Latin-1 'é')"),
+                ));
+                r.shuffle(&mut given);
+                let expected: Vec<String> = given
+                    .iter()
+                    .map(|(path, want)| match want {
+                        Want::Counted(name, _) => name.clone(),
+                        _ => format!(
+                            "Err({})",
+                            path.file_name().unwrap_or_default().to_string_lossy()
+                        ),
+                    })
+                    .collect();
                 let paths: Vec<PathBuf> = given.iter().map(|(p, _)| p.clone()).collect();
                 let results = exercise::count_all(&paths).await;
                 expect(
                     results.len() == paths.len(),
                     Kind::WrongValue,
                     format!(
-                        "count_all on 6 paths (3 good files, a missing file, a directory, a \
-                         non-UTF-8 file) returned {} result(s), expected 6: one per path, an Err \
-                         for each file that could not be counted, in its place. A failed file is a \
-                         result too: don't leave it out, and don't stop at the first one.",
-                        results.len()
+                        "count_all on {} paths ({}) returned {} result(s), expected {}: one per \
+                         path, an Err for each file that could not be counted, in its place. A \
+                         failed file is a result too: don't leave it out, and don't stop at the \
+                         first one.",
+                        paths.len(),
+                        expected.join(", "),
+                        results.len(),
+                        paths.len()
                     ),
                 )?;
-                expect_input_order(
-                    &results,
-                    &[
-                        "alpha.txt",
-                        "Err(missing.txt)",
-                        "longest.txt",
-                        "Err(a-directory)",
-                        "Err(latin1.txt)",
-                        "single.txt",
-                    ],
-                )?;
+                let expected_refs: Vec<&str> = expected.iter().map(String::as_str).collect();
+                expect_input_order(&results, &expected_refs)?;
                 for (i, (result, (path, want))) in results.iter().zip(&given).enumerate() {
                     let n = i + 1;
-                    match (want, result) {
-                        (Want::Counted(name, lines), _) => expect_counted(
-                            &format!("count_all's result {n} ({name}), among files that fail,"),
-                            result,
-                            name,
-                            lines,
-                        )?,
-                        (Want::Failed(what), Ok((name, _))) => {
+                    let what = match want {
+                        Want::Counted(name, lines) => {
+                            expect_counted(
+                                &format!("count_all's result {n} ({name}), among files that fail,"),
+                                result,
+                                name,
+                                lines,
+                            )?;
+                            continue;
+                        }
+                        Want::Missing => "a missing file",
+                        Want::Failed(what) => what,
+                    };
+                    match result {
+                        Ok((name, _)) => {
                             return Err(Fail::new(
                                 Kind::WrongValue,
                                 format!(
@@ -652,7 +983,7 @@ pub fn checks() -> Vec<Check> {
                                 ),
                             ));
                         }
-                        (Want::Failed(what), Err(error)) => {
+                        Err(error) => {
                             expect(
                                 &error.path == path,
                                 Kind::WrongValue,
@@ -662,7 +993,7 @@ pub fn checks() -> Vec<Check> {
                                     error.path, path
                                 ),
                             )?;
-                            if n == 2 {
+                            if let Want::Missing = want {
                                 expect(
                                     error.source.kind() == std::io::ErrorKind::NotFound,
                                     Kind::WrongValue,
@@ -678,10 +1009,16 @@ pub fn checks() -> Vec<Check> {
                         }
                     }
                 }
+                let listed: Vec<String> = sizes.iter().map(|k| k.to_string()).collect();
+                let longest = sizes.iter().map(|&k| delays(k as usize)).max().unwrap_or_default();
+                let sum = sizes.iter().map(|&k| delays(k as usize)).sum();
                 expect_group_time(
-                    "count_all on 3 good files (3, 7 and 1 lines) and 3 failing ones",
-                    delays(7),
-                    delays(3) + delays(7),
+                    &format!(
+                        "count_all on {good} good files ({} lines) and 3 failing ones",
+                        listed.join(", ")
+                    ),
+                    longest,
+                    sum,
                 )
             },
         ),
@@ -691,33 +1028,47 @@ pub fn checks() -> Vec<Check> {
             "when count_all is cancelled half-way (a timeout drops it), its tasks stop too: none is \
              left running, as in a task group",
             || async {
+                let mut r = rng();
                 let files = Files::new();
-                let paths: Vec<PathBuf> = [("ten.txt", 10), ("fifteen.txt", 15)]
+                let n = r.count(2..=3);
+                let names = r.names(n);
+                let sizes = r.distinct(n, 8..=16, 1);
+                let paths: Vec<PathBuf> = names
                     .iter()
-                    .map(|&(name, n)| {
-                        let lines: Vec<String> = (1..=n).map(|i| format!("{name} {i}")).collect();
-                        files.write(name, text(&lines, "\n", true))
+                    .zip(&sizes)
+                    .map(|(name, &k)| {
+                        let lines = seeded_lines(&mut r, k as usize);
+                        files.write(&format!("{name}.txt"), text(&lines, "\n", true))
                     })
                     .collect();
+                let listed: Vec<String> = sizes.iter().map(|k| k.to_string()).collect();
+                let listed = listed.join(", ");
+                let shortest = *sizes.iter().min().unwrap_or(&8) as usize;
+                let longest = sizes.iter().map(|&k| delays(k as usize)).max().unwrap_or_default();
+                // Cut while every file is still being counted, between two of its pauses.
+                let cut = Duration::from_millis(
+                    r.range(1..=(shortest as u64 - 2)) * 200 + *r.pick(&[50, 100, 150]),
+                );
                 let before = tokio::runtime::Handle::current()
                     .metrics()
                     .num_alive_tasks();
-                let cut = Duration::from_millis(1050);
                 let outcome = tokio::time::timeout(cut, exercise::count_all(&paths)).await;
                 if outcome.is_ok() {
                     let took = elapsed();
                     if took.is_zero() {
-                        return Err(frozen_clock(
-                            "count_all on files of 10 and 15 lines returned without any virtual \
-                             time passing, expected it to take 2.8 s:",
-                        ));
+                        return Err(frozen_clock(&format!(
+                            "count_all on files of {listed} lines returned without any virtual \
+                             time passing, expected it to take {}:",
+                            secs(longest)
+                        )));
                     }
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
-                            "count_all on files of 10 and 15 lines returned after {}, expected it \
-                             to take 2.8 s (the check cancels it at {}).",
+                            "count_all on files of {listed} lines returned after {}, expected it \
+                             to take {} (the check cancels it at {}).",
                             secs(took),
+                            secs(longest),
                             secs(cut)
                         ),
                     ));
@@ -732,7 +1083,7 @@ pub fn checks() -> Vec<Check> {
                     alive == 0,
                     Kind::WrongValue,
                     format!(
-                        "count_all on files of 10 and 15 lines was cancelled at {} (its caller \
+                        "count_all on files of {listed} lines was cancelled at {} (its caller \
                          gave up on it, as a timeout does), yet {alive} task(s) it spawned were \
                          still running afterwards, counting for nobody. Tasks spawned on their own \
                          with `tokio::spawn` are detached: dropping their JoinHandles does not \
@@ -742,6 +1093,259 @@ pub fn checks() -> Vec<Check> {
                         secs(cut)
                     ),
                 )
+            },
+        ),
+        check(
+            "reads-line-by-line",
+            2,
+            "count_chars reads line by line: a file that arrives in parts (a named pipe) is counted, \
+             and paused through, as its lines come, without waiting for the end of the file",
+            || async {
+                let mut r = rng();
+                let files = Files::new();
+                let name = format!("{}.txt", r.name());
+                let sizes: Vec<usize> = (0..r.count(2..=3)).map(|_| r.count(2..=4)).collect();
+                let total: usize = sizes.iter().sum();
+                let (brk, brk_name) = seeded_break(&mut r);
+                let final_break = r.chance(1, 2);
+                let lines = seeded_lines(&mut r, total);
+                // The parts as bytes: every part but the last ends with a line break.
+                let mut parts = Vec::new();
+                let mut first = 0;
+                for (i, &k) in sizes.iter().enumerate() {
+                    let last = i + 1 == sizes.len();
+                    parts.push(text(&lines[first..first + k], brk, !last || final_break).into_bytes());
+                    first += k;
+                }
+                // Each later part is asked for once a line-by-line reader has counted every line
+                // it has, with a pause between two: (lines so far - 1) × LINE_DELAY.
+                let mut asks = Vec::new();
+                let mut had = 0;
+                for &k in &sizes[..sizes.len() - 1] {
+                    had += k;
+                    asks.push((delays(had), had));
+                }
+                let scene = {
+                    let mut scene = format!("{} lines at once", sizes[0]);
+                    for (&(at, _), &k) in asks.iter().zip(&sizes[1..]) {
+                        scene.push_str(&format!(", {k} more at {}", s(at)));
+                    }
+                    format!(
+                        "count_chars on {name}, a file of {total} lines ({brk_name} breaks, {}) \
+                         that arrives in {} parts ({scene}, each part once the lines before it \
+                         are counted)",
+                        if final_break {
+                            "a break after the last line"
+                        } else {
+                            "none after the last line"
+                        },
+                        sizes.len()
+                    )
+                };
+
+                let pipe = Pipe::new(&files, &name, parts);
+                let start = tokio::time::Instant::now();
+                let feed = async {
+                    for &(at, _) in &asks {
+                        tokio::time::sleep_until(start + at).await;
+                        pipe.next();
+                    }
+                };
+                // count_chars's own time (the check's feeding may go on after it, when the writer
+                // gave up waiting).
+                let count = async {
+                    let result = exercise::count_chars(&pipe.path).await;
+                    (result, elapsed())
+                };
+                let ((result, took), ()) = tokio::join!(count, feed);
+
+                if let Some(stood) = pipe.gave_up() {
+                    if took.is_zero() {
+                        return Err(frozen_clock(&format!(
+                            "{scene} read its first {} lines without a pause between them, then \
+                             waited for more of the file, and took no virtual time, expected {}:",
+                            sizes[0],
+                            s(delays(total))
+                        )));
+                    }
+                    let available = sizes[0]
+                        + asks
+                            .iter()
+                            .zip(&sizes[1..])
+                            .filter(|&(&(at, _), _)| at <= stood)
+                            .map(|(_, &k)| k)
+                            .sum::<usize>();
+                    return Err(Fail::new(
+                        Kind::WrongTiming,
+                        format!(
+                            "{scene}: it waited for more of the file at {} of virtual time, \
+                             before it had paused through the {available} lines it already had, \
+                             so the next part never came (the check gave it the rest after {} of \
+                             real time). Reading the whole file first (`read_to_string`, \
+                             `read`, `read_to_end`), or collecting every line before counting \
+                             them, waits for the end of the file; so does pausing only once, \
+                             after the last line. Read one line, count it, then go on to the \
+                             next, with the pause between two lines inside the loop: `while let \
+                             Some(line) = lines.next_line().await? {{ .. }}`.",
+                            s(stood),
+                            s(PATIENCE)
+                        ),
+                    ));
+                }
+                expect_counted(&scene, &result, &name, &lines)?;
+                expect_took(&scene, took, delays(total)).map_err(|fail| {
+                    fail.then(format!(
+                        "{total} lines, so {} pauses of LINE_DELAY (0.2 s), one between every two \
+                         lines, whenever the lines arrive",
+                        total - 1
+                    ))
+                })
+            },
+        ),
+        check(
+            "report-says-results-in-path-order",
+            2,
+            "report on files of its own says every result at the same instant, once count_all is \
+             done, one line per path in the order of the paths (not by name, not as they finish)",
+            || async {
+                let mut r = rng();
+                let files = Files::new();
+                let n = r.count(4..=6);
+                let names: Vec<String> = r.names(n).iter().map(|w| format!("{w}.txt")).collect();
+                let sizes: Vec<u64> = r.distinct(n, 1..=9, 1);
+                let missing = r.count(0..=n - 1);
+                // The paths' order: neither the names' order nor the order the files finish in.
+                let mut order: Vec<usize> = (0..n).collect();
+                let finish = |order: &[usize]| {
+                    let mut by_time = order.to_vec();
+                    by_time.sort_by_key(|&i| if i == missing { 0 } else { sizes[i] });
+                    by_time
+                };
+                loop {
+                    r.shuffle(&mut order);
+                    let mut by_name = order.clone();
+                    by_name.sort_by_key(|&i| names[i].clone());
+                    let mut errors_last: Vec<usize> =
+                        order.iter().copied().filter(|&i| i != missing).collect();
+                    let mut errors_first = errors_last.clone();
+                    errors_first.sort_by_key(|&i| names[i].clone());
+                    errors_first.insert(0, missing);
+                    errors_last.push(missing);
+                    if order != by_name
+                        && order != finish(&order)
+                        && order != errors_last
+                        && order != errors_first
+                    {
+                        break;
+                    }
+                }
+                let mut said = Vec::new();
+                let mut paths = Vec::new();
+                let mut longest = Duration::ZERO;
+                for &i in &order {
+                    if i == missing {
+                        let path = files.missing(&names[i]);
+                        let source = std::fs::File::open(&path)
+                            .expect_err("the check's missing file must not exist");
+                        said.push(format!(
+                            "error: {}",
+                            exercise::CountError {
+                                path: path.clone(),
+                                source
+                            }
+                        ));
+                        paths.push(path);
+                    } else {
+                        let lines = seeded_lines(&mut r, sizes[i] as usize);
+                        let path = files.write(&names[i], text(&lines, "\n", true));
+                        said.push(format!("{}: {:?}", names[i], counts_of(&lines)));
+                        longest = longest.max(delays(lines.len()));
+                        paths.push(path);
+                    }
+                }
+                let listed: Vec<String> = order
+                    .iter()
+                    .map(|&i| {
+                        if i == missing {
+                            format!("{} (missing)", names[i])
+                        } else {
+                            format!("{} ({} lines)", names[i], sizes[i])
+                        }
+                    })
+                    .collect();
+                let scene = format!("report on {}", listed.join(", "));
+
+                exercise::report(&paths).await;
+
+                let mut expected = vec![format!("  0.000s  counting {n} files")];
+                let at = format!("{}.{:03}", longest.as_secs(), longest.subsec_millis());
+                expected.extend(said.iter().map(|line| format!("{at:>7}s  {line}")));
+                let expected_refs: Vec<&str> = expected.iter().map(String::as_str).collect();
+                expect_lines(&expected_refs).map_err(|fail| {
+                    let fail = explain_report_timing(fail, longest);
+                    Fail {
+                        message: format!(
+                            "{scene} should say `counting {n} files` at once, then, once every \
+                             file is counted ({} s, the longest file), one line per path in the \
+                             order given: {}",
+                            &at, fail.message
+                        ),
+                        ..fail
+                    }
+                })?;
+                // Lines at one instant are compared as a set above; their order is the contract's
+                // too: the order of the paths.
+                let got: Vec<String> = transcript()
+                    .iter()
+                    .skip(1)
+                    .map(|line| awaitlings_check::compare::parse(line).text.to_string())
+                    .collect();
+                if got == said {
+                    return Ok(());
+                }
+                let who = |text: &str| {
+                    said.iter()
+                        .position(|line| line == text)
+                        .map_or("?".to_string(), |k| names[order[k]].clone())
+                };
+                let got_names: Vec<String> = got.iter().map(|t| who(t)).collect();
+                let want_names: Vec<String> = order.iter().map(|&i| names[i].clone()).collect();
+                let mut by_name = want_names.clone();
+                by_name.sort();
+                let finished: Vec<String> =
+                    finish(&order).iter().map(|&i| names[i].clone()).collect();
+                let mut by_text = said.clone();
+                by_text.sort();
+                let why = if got == by_text {
+                    "That is the lines' alphabetical order (an `error: ...` line sorts first): \
+                     report sorted what it says. Say the lines in the order of the paths, as \
+                     count_all returns the results."
+                } else if got_names == by_name {
+                    "That is the order of the names: report sorted the results, or kept them in \
+                     a map keyed by name. Say them in the order of the paths, as count_all \
+                     returns them."
+                } else if got_names == finished {
+                    "That is the order the files finished in: the results were said in the order \
+                     their tasks ended. count_all returns them in the order of the paths; say \
+                     them in that order."
+                } else if got_names.last() == Some(&names[missing]) {
+                    "The error came last: report said the counted files first and the errors \
+                     after them. Each result, counted or not, goes in its path's place."
+                } else {
+                    "Say one line per result of count_all, in the order of its Vec, which is the \
+                     order of the paths."
+                };
+                Err(Fail::new(
+                    Kind::WrongOrder,
+                    format!(
+                        "{scene}: the results were said at {at} s in the order [{}], expected the \
+                         order of the paths, [{}]. Lines said at one instant are still said one \
+                         after another, and the contract wants them in the order of the paths. \
+                         {why}",
+                        got_names.join(", "),
+                        want_names.join(", ")
+                    ),
+                ))
             },
         ),
         check(
@@ -767,7 +1371,7 @@ pub fn checks() -> Vec<Check> {
                 exercise::report(&paths).await;
                 expect_transcript("report").map_err(|fail| {
                     if fail.kind != Kind::WrongOrder {
-                        return fail;
+                        return explain_report_timing(fail, Duration::from_millis(800));
                     }
                     fail.then(
                         "report says the results only once count_all has returned all of them, \

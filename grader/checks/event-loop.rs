@@ -6,22 +6,40 @@
 //!
 //! To point at one piece at a time:
 //! - `yield_now` and `count` are polled by hand, with a waker that counts its wake-ups;
-//! - the executor is driven with futures written here (`steps`, `done`, `sleeper`, `Watched`),
-//!   which yield, park, log and count their polls without using your `yield_now`, so an executor
-//!   check fails only when the executor is wrong.
+//! - the executor is driven with futures written here (`steps`, `done`, `sleeper`, `alarm`,
+//!   `Watched`), which yield, park, log and count their polls without using your `yield_now`, so
+//!   an executor check fails only when the executor is wrong.
 //!
-//! Each rule of the `Executor` contract has a check of its own:
-//! - one ready queue, first come, first served, for tasks and callbacks alike
-//!   (`ready-queue-is-fifo`);
-//! - `spawn` and `call_soon` only schedule: nothing is polled or called before `run()`
-//!   (`nothing-runs-before-run`). asyncio's `create_task` and `call_soon` do not run anything
-//!   either; the loop does, when it gets there;
-//! - a task nobody wakes stays parked, costs nothing and does not stop `run()` from returning;
-//!   finished tasks are dropped (`parked-task-waits-for-its-waker`);
-//! - a task's id is how its waker finds it again, so while the task lives no other task may get
-//!   that id, not even after many tasks have come and gone (`parked-task-keeps-its-id`);
-//! - a woken task is polled once more, and a finished one never again
-//!   (`woken-task-runs-again`).
+//! Every check but the demo's draws what it schedules from the run's seed: how many tasks, their
+//! names, how many times each yields, where the callbacks go, how many tasks finish around a
+//! parked one. The order the contract gives is worked out by a small model of it (`simulate`: one
+//! first-in-first-out queue), and a failure message says what was scheduled.
+//! `cargo run -p grader -- check 02 --seed N` schedules the same again. (`yield_now()` takes no
+//! argument: its check has nothing to draw.)
+//!
+//! The contract (the doc comments of `src/lib.rs` and the lesson), clause by clause, and the checks
+//! that fail when only that clause is broken:
+//!
+//! | clause | checks |
+//! |---|---|
+//! | `yield_now()`: first poll wakes the waker and is `Pending` | `yield-now-pending-once`, `round-robin-transcript` |
+//! | ... second poll is `Ready` | `yield-now-pending-once` |
+//! | `count(id, maximum, log)`: for each `i` in `0..maximum`, push `"{id}: {i}"`, then yield | `count-yields-after-each-line` |
+//! | ... Ready on poll maximum + 1, having logged nothing more (`count(id, 0)`: Ready at once) | `count-yields-after-each-line` |
+//! | ... the log is not borrowed across the yield | `count-yields-after-each-line` |
+//! | `spawn` puts the task at the back of the ready queue; nothing is polled before `run` | `nothing-runs-before-run`, `ready-queue-is-fifo` |
+//! | `call_soon` schedules the callback at the back of the same queue; not called before `run`; called once | `nothing-runs-before-run`, `ready-queue-is-fifo` |
+//! | `run` polls the front of the queue once, with a waker that puts the task back at the end | `ready-queue-is-fifo`, `round-robin-transcript` |
+//! | ... `Ready`: the task is dropped, and never polled again, even when its old waker is woken | `parked-task-waits-for-its-waker`, `woken-task-runs-again` |
+//! | ... `Pending`: the task is kept, and polled again only once its waker is woken | `parked-task-waits-for-its-waker`, `woken-task-runs-again` |
+//! | ... a task woken by another task is polled again, in its turn | `woken-task-runs-again` |
+//! | `run` returns when the queue is empty, parked tasks kept; a later `run` resumes them once woken | `parked-task-waits-for-its-waker`, `parked-task-keeps-its-id` |
+//! | a task's id leads its waker back to it while the task lives (no other task gets it) | `parked-task-keeps-its-id` |
+//! | `round_robin()`: the Python demo's 16 lines | `round-robin-transcript` (the main check) |
+//!
+//! What cannot be checked: the layout (a `HashMap` or a `Vec` of tasks, a `VecDeque` or a channel
+//! for the queue), which is yours to change; and what happens when a task's waker is woken twice
+//! before it is polled (queued once or twice: the contract does not say).
 //!
 //! The logs the tasks write become the check's transcript, so a failure shows them as a diff.
 
@@ -85,92 +103,100 @@ pub fn checks() -> Vec<Check> {
         check(
             "count-yields-after-each-line",
             1,
-            "count(7, 3, log) logs one line per poll and yields after each: Pending three times, then Ready",
+            "count(id, maximum, log) logs one line per poll and yields after each: Pending maximum \
+             times, then Ready; count(id, 0, log) is Ready at once",
             || async {
-                let (wakes, waker) = CountingWaker::new();
-                let mut cx = Context::from_waker(&waker);
-                let log = Log::default();
-                let mut future = pin!(exercise::count(7, 3, log.clone()));
-
-                // Poll by hand, the way an executor would, writing down what each poll did.
-                for n in 1..=8 {
-                    let before = log.borrow().len();
-                    let result = future.as_mut().poll(&mut cx);
-                    let Ok(now) = log.try_borrow() else {
-                        return Err(Fail::new(
-                            Kind::WrongValue,
-                            "count returned from a poll while still holding `log.borrow_mut()`: \
-                             the borrow lives across `.await`, so any other task touching the log \
-                             would panic (\"already borrowed\"). Push in one statement, \
-                             `log.borrow_mut().push(..);`, so the borrow ends before you yield.",
-                        ));
-                    };
-                    let logged: Vec<String> =
-                        now[before..].iter().map(|l| format!("\"{l}\"")).collect();
-                    let logged = if logged.is_empty() {
-                        "nothing".into()
-                    } else {
-                        logged.join(", ")
-                    };
-                    record_line(format!(
-                        "poll {n}: logged {logged}, {}",
-                        describe_poll(&result, wakes.take())
-                    ));
-                    if result.is_ready() {
-                        break;
-                    }
-                }
-                expect_lines(&[
-                    "poll 1: logged \"7: 0\", Pending, woke the waker",
-                    "poll 2: logged \"7: 1\", Pending, woke the waker",
-                    "poll 3: logged \"7: 2\", Pending, woke the waker",
-                    "poll 4: logged nothing, Ready",
-                ])
-                .map_err(explain_count)
+                let mut r = rng();
+                let (id, maximum) = (r.range(1..=99) as u32, r.range(2..=6) as u32);
+                let mut expected: Vec<String> = (0..maximum)
+                    .map(|i| {
+                        format!(
+                            "poll {}: logged \"{id}: {i}\", Pending, woke the waker",
+                            i + 1
+                        )
+                    })
+                    .collect();
+                expected.push(format!("poll {}: logged nothing, Ready", maximum + 1));
+                poll_count(id, maximum)?;
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                expect_lines(&expected)
+                    .map_err(|fail| explain_count(fail, id, maximum))
+                    .map_err(|fail| prefix(&format!("count({id}, {maximum}, log): "), fail))?;
+                // The smallest count: nothing to log, nothing to yield for.
+                restart();
+                let id = r.range(1..=99) as u32;
+                poll_count(id, 0)?;
+                expect_lines(&["poll 1: logged nothing, Ready"]).map_err(|fail| {
+                    prefix(
+                        &format!(
+                            "count({id}, 0, log) has no line to log, so it should be Ready on its \
+                             first poll, having logged nothing (`for i in 0..maximum` runs no \
+                             round when maximum is 0): "
+                        ),
+                        fail,
+                    )
+                })
             },
         ),
         check(
             "ready-queue-is-fifo",
             2,
-            "tasks and call_soon callbacks run in the order they were scheduled, and a yielding task goes to the back",
+            "tasks and call_soon callbacks run in the order they were scheduled, and a yielding \
+             task goes to the back",
             || async {
+                let mut r = rng();
+                // A task first (it yields at least once), then tasks and callbacks in any order.
+                let tasks = r.count(2..=4);
+                let callbacks = r.count(1..=3);
+                let names = r.names(tasks);
+                let mut rest: Vec<Sim> = names[1..]
+                    .iter()
+                    .map(|name| Sim::Steps(name, r.range(1..=3) as u32))
+                    .chain((1..=callbacks).map(|k| Sim::Callback(format!("callback {k}"))))
+                    .collect();
+                r.shuffle(&mut rest);
+                // Callbacks keep their numbers in the order they are scheduled.
+                let mut k = 0;
+                for item in &mut rest {
+                    if let Sim::Callback(text) = item {
+                        k += 1;
+                        *text = format!("callback {k}");
+                    }
+                }
+                let mut items = vec![Sim::Steps(names[0], r.range(2..=3) as u32)];
+                items.extend(rest);
                 let log = Log::default();
                 let mut executor = Executor::new();
-                executor.spawn(steps("a", 2, log.clone()));
-                executor.call_soon({
-                    let log = log.clone();
-                    move || log.borrow_mut().push("callback 1".into())
-                });
-                executor.spawn(steps("b", 2, log.clone()));
-                executor.call_soon({
-                    let log = log.clone();
-                    move || log.borrow_mut().push("callback 2".into())
-                });
+                for item in &items {
+                    schedule(&mut executor, item, &log, None);
+                }
                 executor.run();
-                expect_log(
-                    &log,
-                    &["a: 0", "callback 1", "b: 0", "callback 2", "a: 1", "b: 1"],
-                )
-                .map_err(|fail| explain_fifo(fail, &log.borrow()))
+                let expected = simulate(&items);
+                expect_log(&log, &expected)
+                    .map_err(|fail| explain_fifo(fail, &log.borrow(), &items, &expected))
             },
         ),
         check(
             "nothing-runs-before-run",
             1,
-            "spawn() and call_soon() only schedule: no task is polled and no callback called until run()",
+            "spawn() and call_soon() only schedule: no task is polled and no callback called \
+             until run()",
             || async {
+                let mut r = rng();
+                let (name, n) = (r.name(), r.range(2..=4) as u32);
+                let callback = format!("callback of {}", r.name());
                 let log = Log::default();
                 let mut executor = Executor::new();
-                let (task, stats) = watched(steps("task", 2, log.clone()));
+                let (task, stats) = watched(steps(name, n, log.clone()));
                 executor.spawn(task);
                 executor.call_soon({
-                    let log = log.clone();
-                    move || log.borrow_mut().push("callback".into())
+                    let (log, callback) = (log.clone(), callback.clone());
+                    move || log.borrow_mut().push(callback)
                 });
 
                 // Nothing may have happened yet: spawn and call_soon only put things in the queue.
                 let polled = stats.polls();
-                let called = log.borrow().iter().any(|line| line == "callback");
+                let called = log.borrow().iter().any(|line| *line == callback);
                 if polled > 0 || called {
                     restart();
                     for line in log.borrow().iter() {
@@ -180,7 +206,8 @@ pub fn checks() -> Vec<Check> {
                 }
 
                 executor.run();
-                expect_log(&log, &["task: 0", "callback", "task: 1"]).map_err(|fail| {
+                let expected = simulate(&[Sim::Steps(name, n), Sim::Callback(callback)]);
+                expect_log(&log, &expected).map_err(|fail| {
                     prefix(
                         "nothing ran before run(), as it should; but then run() did not run the \
                          spawned task and the callback in the order they were scheduled (the task \
@@ -193,27 +220,42 @@ pub fn checks() -> Vec<Check> {
         check(
             "parked-task-waits-for-its-waker",
             2,
-            "a Pending task nobody wakes is kept but not polled, run() still returns, finished tasks are dropped; a later wake (from a callback) resumes it",
+            "a Pending task nobody wakes is kept but not polled, run() still returns, finished \
+             tasks are dropped; a later wake (from a callback) resumes it",
             || async {
+                let mut r = rng();
+                let workers = r.count(1..=2);
+                let names = r.names(workers + 1);
                 let log = Log::default();
                 let gate = Gate::new();
                 let mut executor = Executor::new();
-                let (sleeper, sleeper_stats) =
-                    watched(sleeper("sleeper", gate.clone(), log.clone()));
-                let (worker, worker_stats) = watched(steps("worker", 3, log.clone()));
+                // The sleeper first: it parks on its first poll.
+                let mut items = vec![Sim::Sleeper(names[0])];
+                let (sleeper, sleeper_stats) = watched(sleeper(names[0], gate.clone(), log.clone()));
                 executor.spawn(sleeper);
-                executor.spawn(worker);
+                let mut worker_stats = Vec::new();
+                for name in &names[1..] {
+                    let n = r.range(2..=5) as u32;
+                    items.push(Sim::Steps(name, n));
+                    let (worker, stats) = watched(steps(name, n, log.clone()));
+                    executor.spawn(worker);
+                    worker_stats.push((name, stats));
+                }
 
                 // If run() polls everything, woken or not, it never returns here: the sleeper
                 // stays Pending until the gate opens, and nothing opens it during this run().
                 executor.run();
-                expect_log(
-                    &log,
-                    &["sleeper: waiting", "worker: 0", "worker: 1", "worker: 2"],
-                )
-                .map_err(|fail| explain_parked(fail, &log.borrow()))?;
+                let expected = simulate(&items);
+                expect_log(&log, &expected)
+                    .map_err(|fail| explain_parked(fail, &log.borrow(), &expected))
+                    .map_err(|fail| {
+                        prefix(
+                            &format!("scheduled: {}. ", describe_schedule(&items)),
+                            fail,
+                        )
+                    })?;
                 expect_polls(
-                    "the sleeper",
+                    &format!("the sleeper ({})", names[0]),
                     &sleeper_stats,
                     1,
                     "it parked on its first poll and nobody woke it",
@@ -224,29 +266,25 @@ pub fn checks() -> Vec<Check> {
                     "the sleeper was dropped while it was Pending. A Pending task is not finished: \
                      keep it, so that it can run again once its waker is woken.",
                 )?;
-                expect(
-                    worker_stats.dropped(),
-                    Kind::WrongValue,
-                    "the worker returned Ready, but your executor still held its future after run() \
-                     returned. Drop a task as soon as it finishes (the Python \
-                     `generators.remove(one_g)`): a long-running loop that keeps every finished task \
-                     grows forever.",
-                )?;
+                for (name, stats) in &worker_stats {
+                    expect(
+                        stats.dropped(),
+                        Kind::WrongValue,
+                        format!(
+                            "the task {name} returned Ready, but your executor still held its \
+                             future after run() returned. Drop a task as soon as it finishes (the \
+                             Python `generators.remove(one_g)`): a long-running loop that keeps \
+                             every finished task grows forever."
+                        ),
+                    )?;
+                }
 
                 // The outside world opens the gate: a callback wakes the sleeper's waker, and the
                 // next run() must pick the sleeper up.
                 open_from_a_callback(&mut executor, &gate);
-                expect_log(
-                    &log,
-                    &[
-                        "sleeper: waiting",
-                        "worker: 0",
-                        "worker: 1",
-                        "worker: 2",
-                        "sleeper: woken",
-                    ],
-                )
-                .map_err(|fail| {
+                let mut expected = expected;
+                expected.push(format!("{}: woken", names[0]));
+                expect_log(&log, &expected).map_err(|fail| {
                     prefix(
                         "a callback woke the parked sleeper and run() was called again, but the \
                          sleeper did not finish. Keep parked tasks across calls to run(), and poll \
@@ -260,30 +298,46 @@ pub fn checks() -> Vec<Check> {
         check(
             "parked-task-keeps-its-id",
             2,
-            "a task parked across calls to run() keeps its id: tasks spawned later get ids of their own, and the parked one still finishes once woken",
+            "a task parked across calls to run() keeps its id: tasks spawned later get ids of \
+             their own, and the parked one still finishes once woken",
             || async {
+                let mut r = rng();
+                // Some tasks that finish at once on each side of the sleeper: after the first
+                // run() the sleeper is the only task left, parked at the gate, and its
+                // neighbours' ids are free again. Then more new tasks than there were tasks
+                // before the sleeper, so that any id scheme that reuses ids reaches its id.
+                let before = r.count(1..=3);
+                let after = r.count(0..=2);
+                let new = r.count(before + 1..=before + 3);
+                let names = r.names(before + after + new + 1);
+                let sleeper_name = names[before];
                 let log = Log::default();
                 let gate = Gate::new();
                 let mut executor = Executor::new();
                 let (sleeper, sleeper_stats) =
-                    watched(sleeper("sleeper", gate.clone(), log.clone()));
-
-                // A task that finishes at once on each side of the sleeper: after this run() the
-                // sleeper is the only task left, parked at the gate, and its neighbours' ids are
-                // free again.
-                executor.spawn(done("first", log.clone()));
-                executor.spawn(sleeper);
-                executor.spawn(done("second", log.clone()));
+                    watched(sleeper(sleeper_name, gate.clone(), log.clone()));
+                let mut sleeper = Some(sleeper);
+                let mut items = Vec::new();
+                for (i, name) in names[..before + after + 1].iter().enumerate() {
+                    if i == before {
+                        items.push(Sim::Sleeper(name));
+                        if let Some(sleeper) = sleeper.take() {
+                            executor.spawn(sleeper);
+                        }
+                        continue;
+                    }
+                    items.push(Sim::Done(name));
+                    executor.spawn(done(name, log.clone()));
+                }
                 executor.run();
-                expect_log(&log, &["first: done", "sleeper: waiting", "second: done"]).map_err(
-                    |fail| {
-                        prefix(
-                            "in the first run(), before any task was spawned while the sleeper \
-                             was parked: ",
-                            fail,
-                        )
-                    },
-                )?;
+                let mut expected = simulate(&items);
+                expect_log(&log, &expected).map_err(|fail| {
+                    prefix(
+                        "in the first run(), before any task was spawned while the sleeper \
+                         was parked: ",
+                        fail,
+                    )
+                })?;
                 expect(
                     !sleeper_stats.dropped(),
                     Kind::WrongValue,
@@ -292,29 +346,20 @@ pub fn checks() -> Vec<Check> {
                      again once its waker is woken.",
                 )?;
 
-                // Two new tasks while the sleeper is parked. An id scheme that counts the tasks
+                // New tasks while the sleeper is parked. An id scheme that counts the tasks
                 // (tasks.len()), or the ready queue, or starts again from 0 after run(), gives
                 // one of them the sleeper's id.
-                for name in ["third", "fourth"] {
+                for name in &names[before + after + 1..] {
                     executor.spawn(done(name, log.clone()));
                     expect(
                         !sleeper_stats.dropped(),
                         Kind::WrongValue,
-                        lost_to_a_new_task(name),
+                        lost_to_a_new_task(name, before + after + 1),
                     )?;
+                    expected.push(format!("{name}: done"));
                 }
                 executor.run();
-                expect_log(
-                    &log,
-                    &[
-                        "first: done",
-                        "sleeper: waiting",
-                        "second: done",
-                        "third: done",
-                        "fourth: done",
-                    ],
-                )
-                .map_err(|fail| {
+                expect_log(&log, &expected).map_err(|fail| {
                     prefix(
                         "tasks spawned while the sleeper was parked did not all run to the end in \
                          the next run(). Did spawn() give one of them an id that the sleeper still \
@@ -333,18 +378,8 @@ pub fn checks() -> Vec<Check> {
                 // Now a callback opens the gate: the sleeper's waker (with the sleeper's id) must
                 // still lead to the sleeper.
                 open_from_a_callback(&mut executor, &gate);
-                expect_log(
-                    &log,
-                    &[
-                        "first: done",
-                        "sleeper: waiting",
-                        "second: done",
-                        "third: done",
-                        "fourth: done",
-                        "sleeper: woken",
-                    ],
-                )
-                .map_err(|fail| {
+                expected.push(format!("{sleeper_name}: woken"));
+                expect_log(&log, &expected).map_err(|fail| {
                     prefix(
                         "a callback opened the gate and woke the parked sleeper's waker, but the \
                          sleeper did not finish: a parked task was lost. Its waker puts its id \
@@ -359,29 +394,37 @@ pub fn checks() -> Vec<Check> {
         check(
             "woken-task-runs-again",
             3,
-            "a task woken by another task is polled exactly once more, and a stale waker never polls a finished task",
+            "a task woken by another task is polled exactly once more, and a stale waker never \
+             polls a finished task",
             || async {
+                let mut r = rng();
+                let names = r.names(3);
+                // The alarm yields at least once: the sleeper stays parked through a whole round.
+                let (alarm_steps, worker_steps) = (r.range(1..=3) as u32, r.range(1..=4) as u32);
                 let log = Log::default();
                 let gate = Gate::new();
                 let mut executor = Executor::new();
-                let (sleeper, sleeper_stats) =
-                    watched(sleeper("sleeper", gate.clone(), log.clone()));
+                let (sleeper, sleeper_stats) = watched(sleeper(names[0], gate.clone(), log.clone()));
                 executor.spawn(sleeper);
-                executor.spawn(alarm(gate.clone(), log.clone()));
+                executor.spawn(alarm(names[1], alarm_steps, gate.clone(), log.clone()));
+                executor.spawn(steps(names[2], worker_steps, log.clone()));
                 executor.run();
-                expect_log(
-                    &log,
-                    &[
-                        "sleeper: waiting",
-                        "alarm: 0",
-                        "alarm: 1",
-                        "alarm: opens the gate",
-                        "sleeper: woken",
-                    ],
-                )
-                .map_err(|fail| explain_woken(fail, &log.borrow()))?;
+                let items = [
+                    Sim::Sleeper(names[0]),
+                    Sim::Alarm(names[1], alarm_steps),
+                    Sim::Steps(names[2], worker_steps),
+                ];
+                let expected = simulate(&items);
+                expect_log(&log, &expected)
+                    .map_err(|fail| explain_woken(fail, &log.borrow(), names[0], names[1]))
+                    .map_err(|fail| {
+                        prefix(
+                            &format!("scheduled: {}. ", describe_schedule(&items)),
+                            fail,
+                        )
+                    })?;
                 expect_polls(
-                    "the sleeper",
+                    &format!("the sleeper ({})", names[0]),
                     &sleeper_stats,
                     2,
                     "once to park, once after the alarm woke it",
@@ -456,23 +499,147 @@ async fn done(name: &'static str, log: Log) {
     log.borrow_mut().push(format!("{name}: done"));
 }
 
-/// Logs `alarm: 0` and `alarm: 1` (yielding after each), then opens the gate.
-async fn alarm(gate: Gate, log: Log) {
-    steps("alarm", 2, log.clone()).await;
-    log.borrow_mut().push("alarm: opens the gate".into());
+/// Logs `"{name}: {i}"` for `i` in `0..n` (yielding after each), then `"{name}: opens the gate"`,
+/// and opens the gate.
+async fn alarm(name: &'static str, n: u32, gate: Gate, log: Log) {
+    steps(name, n, log.clone()).await;
+    log.borrow_mut().push(format!("{name}: opens the gate"));
     gate.open();
+}
+
+/// Polls `count(id, maximum, log)` by hand, the way an executor would, and records what each poll
+/// did as the check's transcript.
+fn poll_count(id: u32, maximum: u32) -> Result<(), Fail> {
+    let (wakes, waker) = CountingWaker::new();
+    let mut cx = Context::from_waker(&waker);
+    let log = Log::default();
+    let mut future = pin!(exercise::count(id, maximum, log.clone()));
+    for n in 1..=maximum + 5 {
+        let before = log.borrow().len();
+        let result = future.as_mut().poll(&mut cx);
+        let Ok(now) = log.try_borrow() else {
+            return Err(Fail::new(
+                Kind::WrongValue,
+                "count returned from a poll while still holding `log.borrow_mut()`: the borrow \
+                 lives across `.await`, so any other task touching the log would panic \
+                 (\"already borrowed\"). Push in one statement, `log.borrow_mut().push(..);`, so \
+                 the borrow ends before you yield.",
+            ));
+        };
+        let logged: Vec<String> = now[before..].iter().map(|l| format!("\"{l}\"")).collect();
+        let logged = if logged.is_empty() {
+            "nothing".into()
+        } else {
+            logged.join(", ")
+        };
+        record_line(format!(
+            "poll {n}: logged {logged}, {}",
+            describe_poll(&result, wakes.take())
+        ));
+        if result.is_ready() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// What a check schedules, for [`simulate`] to work out the order the contract gives.
+#[derive(Clone, Debug)]
+enum Sim {
+    /// `steps(name, n)`: logs `name: 0` .. `name: n-1`, yielding after each, Ready on poll n + 1.
+    Steps(&'static str, u32),
+    /// `done(name)`: logs `name: done`, Ready on its first poll.
+    Done(&'static str),
+    /// `sleeper(name)`: logs `name: waiting` and parks at the gate; once woken, `name: woken`.
+    Sleeper(&'static str),
+    /// `call_soon` of a callback that logs this line.
+    Callback(String),
+    /// `alarm(name, n)`: as `Steps`, then logs `name: opens the gate` and wakes the sleeper.
+    Alarm(&'static str, u32),
+}
+
+/// Spawns (or, for a callback, `call_soon`s) `item` on `executor`.
+fn schedule(executor: &mut Executor, item: &Sim, log: &Log, gate: Option<&Gate>) {
+    let gate = gate.cloned().unwrap_or_else(Gate::new);
+    match item.clone() {
+        Sim::Steps(name, n) => executor.spawn(steps(name, n, log.clone())),
+        Sim::Done(name) => executor.spawn(done(name, log.clone())),
+        Sim::Sleeper(name) => executor.spawn(sleeper(name, gate, log.clone())),
+        Sim::Alarm(name, n) => executor.spawn(alarm(name, n, gate, log.clone())),
+        Sim::Callback(line) => {
+            let log = log.clone();
+            executor.call_soon(move || log.borrow_mut().push(line));
+        }
+    }
+}
+
+/// The lines the contract gives for `items`, scheduled in that order and run once: one ready
+/// queue, first in, first out; a task that yields goes to the back; a parked task comes back at
+/// the back when it is woken.
+fn simulate(items: &[Sim]) -> Vec<String> {
+    let mut queue: std::collections::VecDeque<(usize, u32)> =
+        (0..items.len()).map(|i| (i, 0)).collect();
+    let mut parked = None;
+    let mut log = Vec::new();
+    while let Some((i, polls)) = queue.pop_front() {
+        match &items[i] {
+            Sim::Steps(name, n) | Sim::Alarm(name, n) if polls < *n => {
+                log.push(format!("{name}: {polls}"));
+                queue.push_back((i, polls + 1));
+            }
+            Sim::Steps(..) => {}
+            Sim::Alarm(name, _) => {
+                log.push(format!("{name}: opens the gate"));
+                if let Some(sleeper) = parked.take() {
+                    queue.push_back((sleeper, 1));
+                }
+            }
+            Sim::Done(name) => log.push(format!("{name}: done")),
+            Sim::Callback(line) => log.push(line.clone()),
+            Sim::Sleeper(name) if polls == 0 => {
+                log.push(format!("{name}: waiting"));
+                parked = Some(i);
+            }
+            Sim::Sleeper(name) => log.push(format!("{name}: woken")),
+        }
+    }
+    log
+}
+
+/// How `items` were scheduled, for messages: `spawn(steps("a", 2)), call_soon(..)`.
+fn describe_schedule(items: &[Sim]) -> String {
+    items
+        .iter()
+        .map(|item| match item {
+            Sim::Steps(name, 1) => format!("spawn(a task logging `{name}: 0`)"),
+            Sim::Steps(name, n) => format!(
+                "spawn(a task logging `{name}: 0` to `{name}: {}`)",
+                n.saturating_sub(1)
+            ),
+            Sim::Done(name) => format!("spawn(a task logging `{name}: done`)"),
+            Sim::Sleeper(name) => format!("spawn(a task logging `{name}: waiting`, then parking)"),
+            Sim::Alarm(name, n) => format!(
+                "spawn(a task logging `{name}: 0` to `{name}: {}`, then `{name}: opens the gate`, \
+                 which wakes the sleeper)",
+                n.saturating_sub(1)
+            ),
+            Sim::Callback(line) => format!("call_soon(a callback logging `{line}`)"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 // ---------------------------------------------------------------------------------------------
 // Comparing, and explaining what went wrong.
 
 /// Makes the log the check's transcript and compares it with `expected`, line by line, in order.
-fn expect_log(log: &Log, expected: &[&str]) -> Result<(), Fail> {
+fn expect_log(log: &Log, expected: &[String]) -> Result<(), Fail> {
     restart();
     for line in log.borrow().iter() {
         record_line(line.clone());
     }
-    expect_lines(expected)
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    expect_lines(&expected)
 }
 
 fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<(), Fail> {
@@ -495,8 +662,22 @@ fn expect_polls(who: &str, stats: &Stats, expected: u32, why: &str) -> Result<()
 
 /// Puts a diagnosis in front of the comparison's message.
 fn prefix(context: &str, mut fail: Fail) -> Fail {
-    fail.message = format!("{context}{}", fail.message);
+    let message = if context.trim_end().ends_with('.') {
+        capitalised(&fail.message)
+    } else {
+        fail.message.clone()
+    };
+    fail.message = format!("{}{message}", capitalised(context));
     fail
+}
+
+/// `text` with its first letter in upper case: a sentence that follows another.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 const STACK: &str = "your ready queue works like a stack. Take ids from the front \
@@ -523,34 +704,69 @@ fn explain_round_robin(fail: Fail, lines: &[String]) -> Fail {
     prefix(why, fail)
 }
 
-fn explain_count(fail: Fail) -> Fail {
+fn explain_count(fail: Fail, id: u32, maximum: u32) -> Fail {
     let lines = transcript();
     let first = lines.first().map(String::as_str).unwrap_or_default();
-    let why = if first.ends_with("Ready") && first.contains("\"7: 1\"") {
-        "count logged several lines in one poll: awaiting yield_now() did not pause it. yield_now() \
-         must return Pending on its first poll. "
+    let why = if first.ends_with("Ready") && first.contains(&format!("\"{id}: 1\"")) {
+        "count logged several lines in one poll: awaiting yield_now() did not pause it. \
+         yield_now() must return Pending on its first poll. "
+            .to_string()
     } else if first.contains("did not wake") {
         "count returned Pending without its waker being woken, so no executor would poll it again. \
          yield_now() must call cx.waker().wake_by_ref() before returning Pending. "
+            .to_string()
+    } else if first.contains("logged nothing") && maximum > 0 {
+        "count's first poll logged nothing: push the line first, then yield (the generator's \
+         `yield` comes after the line it prints). "
+            .to_string()
+    } else if lines.len() as u32 > maximum + 1 {
+        format!(
+            "count logged more than {maximum} lines: `0..maximum` stops before maximum, so \
+             count({id}, {maximum}, log) logs `{id}: 0` to `{id}: {}`. ",
+            maximum.saturating_sub(1)
+        )
     } else {
-        "count should log one line, then yield (return Pending), on each poll. "
+        "count should log one line, then yield (return Pending), on each poll. ".to_string()
     };
-    prefix(why, fail)
+    prefix(&why, fail)
 }
 
-fn explain_fifo(fail: Fail, log: &[String]) -> Fail {
-    let why = if log.first().is_some_and(|l| l == "callback 2") {
-        &format!("the last thing scheduled ran first: {STACK}")
-    } else if starts_with(log, &["callback 1", "callback 2"]) {
+fn explain_fifo(fail: Fail, log: &[String], items: &[Sim], expected: &[String]) -> Fail {
+    let last_scheduled = match items.last() {
+        Some(Sim::Callback(line)) => Some(line.clone()),
+        Some(Sim::Steps(name, _)) => Some(format!("{name}: 0")),
+        _ => None,
+    };
+    let callbacks: Vec<&String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Sim::Callback(line) => Some(line),
+            _ => None,
+        })
+        .collect();
+    let why = if log.first().is_some() && log.first() == last_scheduled.as_ref() {
+        format!("the last thing scheduled ran first: {STACK}")
+    } else if log.len() >= callbacks.len()
+        && log.iter().zip(&callbacks).all(|(have, want)| have == *want)
+    {
         "the callbacks ran before the task spawned ahead of them. call_soon joins the same queue \
          as the tasks, at the back: first scheduled, first run. "
-    } else if log.len() < 6 && starts_with(log, &["a: 0", "callback 1", "b: 0", "callback 2"]) {
-        "each task ran only until its first yield: a task that yields wakes its waker, and must be \
-         polled again when its id comes back to the queue. "
+            .to_string()
+    } else if log.len() < expected.len() && log.iter().all(|line| expected.contains(line)) {
+        "some tasks stopped after a yield: a task that yields wakes its waker, and must be polled \
+         again when its id comes back to the queue. "
+            .to_string()
     } else {
-        ""
+        String::new()
     };
-    prefix(why, fail)
+    prefix(
+        &format!(
+            "scheduled in this order: {}. {}",
+            describe_schedule(items),
+            capitalised(&why)
+        ),
+        fail,
+    )
 }
 
 /// Why something ran before `run()`: `polled` polls of the spawned task, `called` the callback.
@@ -576,39 +792,43 @@ fn explain_too_early(polled: u32, called: bool) -> String {
 }
 
 /// A parked sleeper was dropped when the task `name` was spawned.
-fn lost_to_a_new_task(name: &str) -> String {
+fn lost_to_a_new_task(name: &str, before: usize) -> String {
     format!(
         "a parked task was lost: its id was given to a new task. The sleeper was parked (Pending, \
-         waiting at a gate for its waker), and spawning the {name} task dropped it: spawn() \
-         stored the new task under the id the sleeper still had, and the sleeper's future was \
-         dropped (HashMap::insert replaces the value already there). Ids made from tasks.len() \
-         or from the length of the ready queue shrink as tasks finish (and a counter set back \
-         to 0 starts over), so they hand out ids that a parked task still holds, and that its \
-         waker still names. Take ids from a counter that only goes up: \
-         `let id = self.next_id; self.next_id += 1;`."
+         waiting at a gate for its waker) after a run() of {before} task(s), and spawning the \
+         task {name} dropped it: spawn() stored the new task under the id the sleeper still had, \
+         and the sleeper's future was dropped (HashMap::insert replaces the value already \
+         there). Ids made from tasks.len() or from the length of the ready queue shrink as tasks \
+         finish (and a counter set back to 0 starts over), so they hand out ids that a parked \
+         task still holds, and that its waker still names. Take ids from a counter that only \
+         goes up: `let id = self.next_id; self.next_id += 1;`."
     )
 }
 
-fn explain_woken(fail: Fail, log: &[String]) -> Fail {
-    let why = if log.first().is_some_and(|l| l.starts_with("alarm")) {
-        &format!("the alarm, spawned second, ran first: {STACK}")
-    } else if !log.iter().any(|l| l == "sleeper: woken") {
-        "the alarm woke the sleeper's waker, but the sleeper never ran again. Waking must put the \
-         task back in the ready queue, and run() must still have the task to poll. "
+fn explain_woken(fail: Fail, log: &[String], sleeper: &str, alarm: &str) -> Fail {
+    let why = if log.first().is_some_and(|l| !l.starts_with(sleeper)) {
+        format!("the sleeper ({sleeper}), spawned first, did not run first: {STACK}")
+    } else if !log.iter().any(|l| *l == format!("{sleeper}: woken")) {
+        format!(
+            "the alarm ({alarm}) woke the sleeper's waker, but the sleeper ({sleeper}) never ran \
+             again. Waking must put the task back in the ready queue, and run() must still have \
+             the task to poll. "
+        )
     } else {
-        ""
+        String::new()
     };
-    prefix(why, fail)
+    prefix(&why, fail)
 }
 
-fn explain_parked(fail: Fail, log: &[String]) -> Fail {
-    let why = if log.first().is_some_and(|l| l.starts_with("worker")) {
-        &format!("the worker, spawned second, ran first: {STACK}")
-    } else if !log.iter().any(|l| l == "worker: 2") {
-        "the worker did not finish during run(): a task that yields wakes its waker, and must be \
+fn explain_parked(fail: Fail, log: &[String], expected: &[String]) -> Fail {
+    let why = if log.first() != expected.first() && log.first().is_some() {
+        format!("a task spawned after the sleeper ran first: {STACK}")
+    } else if log.len() < expected.len() {
+        "a task did not finish during run(): a task that yields wakes its waker, and must be \
          polled again when its id comes back to the ready queue, whatever the parked sleeper does. "
+            .to_string()
     } else {
-        "after the first run(): "
+        "after the first run(): ".to_string()
     };
-    prefix(why, fail)
+    prefix(&why, fail)
 }

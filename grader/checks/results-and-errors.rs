@@ -2,42 +2,47 @@
 //!
 //! The checks build the jobs themselves (with their own copy of the stub's given `job`: the
 //! stub's is in a file the student may edit, and a changed `job` could catch a panic before the
-//! student's code ever sees it), so they decide which job succeeds,
-//! which returns an error of the check's own type, and which panics, and when. Each job sleeps on
-//! tokio's clock, and some say lines, so what happened to a job after the student's code returned
-//! shows in the transcript. What is checked, and why:
-//! - `join-error-becomes-job-error`: `JobError::from(JoinError)` keeps a panic's message, for both
-//!   kinds of payload (`panic!("literal")` carries a `&str`, a formatted panic a `String`), and
-//!   calls a cancelled task `Cancelled`. The check makes the JoinErrors itself (tasks that panic, a
-//!   task it aborts), so this is the conversion alone;
-//! - `errors-keep-their-source`: `JobError::Failed(e).source()` is `e` itself (it downcasts back
-//!   to the check's error type, fields intact), also after a trip through `collect_all` and
-//!   through `fail_fast`. An error turned into a string on the way says the same words and has
-//!   lost its type: only a downcast tells the two apart;
-//! - `collect-all-in-input-order`: five jobs finishing in scrambled order, one of them failing:
-//!   five outcomes, in input order (not finishing order), the failure among them as a value, after
-//!   0.9 s (the slowest job), not 2.3 s (all of them in turn);
-//! - `collect-all-survives-panics`: jobs that panic (both payload kinds) become `Panicked` values
-//!   with their messages; `collect_all` itself neither panics nor stops, and the job still running
-//!   gets to finish (its line is said, its value returned);
-//! - `fail-fast-returns-first-error`: two jobs fail; the one that fails first *in time* (the later
-//!   one in input order) is the one returned, at the instant it fails (0.3 s), not once the others
-//!   are done (1.0 s);
-//! - `fail-fast-cancels-the-rest`: after the first failure (0.6 s) the other jobs say nothing more:
-//!   the check lets the clock run on to 3 s, past every line they would have said. A late line
-//!   before `fail_fast` returned means it waited for them; after, that it left them running
-//!   (returning does not stop a task: dropping its JoinHandle detaches it);
-//! - `fail-fast-all-ok`: when nothing fails, the values in input order, after the slowest job;
-//! - `fail-fast-panic-is-an-error`: a panicking job is a failure like any other for `fail_fast`:
-//!   `Err(Panicked(message))` at the instant of the panic, and the other jobs stopped as after an
-//!   error (a branch that handles panics apart can forget to abort);
-//! - `run-transcript` (the main check): the demo's transcript.
+//! student's code ever sees it), so they decide which job succeeds, which returns an error of the
+//! check's own type, which panics (and with what payload), and when. Every check but the demo
+//! draws its jobs from the run's seed: how many, how long each takes, which fail and how, their
+//! values and messages. What each check expects is worked out from the contract, and a failure
+//! message lists the jobs it drew. Each job sleeps on tokio's clock, and some say lines, so what
+//! happened to a job after the student's code returned shows in the transcript. No two things a
+//! verdict depends on happen at the same instant.
+//!
+//! The contract (the doc comments of `src/lib.rs` and the lesson), clause by clause, and the checks
+//! that fail when only that clause is broken:
+//!
+//! | clause | checks |
+//! |---|---|
+//! | `source()` of `Failed(error)` is the job's own error, unchanged (it downcasts back) | `errors-keep-their-source` |
+//! | `source()` of `Panicked` and `Cancelled` is `None` | `errors-keep-their-source` |
+//! | `From<JoinError>`: a `panic!("literal")` (a `&str` payload) becomes `Panicked(that text)` | `join-error-becomes-job-error`, `collect-all-survives-panics`, `fail-fast-panic-is-an-error` |
+//! | ... a formatted `panic!` (a `String` payload) becomes `Panicked(that text)` | the same three |
+//! | ... any other payload (`panic_any(42_u32)`, a struct) becomes `Panicked("a panic without a message")` | the same three |
+//! | ... a cancelled (aborted) task becomes `Cancelled` (and converting it does not panic) | `join-error-becomes-job-error` |
+//! | `collect_all`: every job runs at once, as a task of its own; it takes as long as the slowest | `collect-all-in-input-order`, `collect-all-survives-panics` |
+//! | ... one outcome per job, in the order of `jobs` (not the order they finish) | `collect-all-in-input-order`, `collect-all-survives-panics` |
+//! | ... `Ok(value)`, `Failed(the job's error, kept as is)`, `Panicked(message)` | `collect-all-in-input-order`, `errors-keep-their-source`, `collect-all-survives-panics` |
+//! | ... a job's panic is not a panic of `collect_all`, and a failure stops nothing: the other jobs finish | `collect-all-survives-panics` |
+//! | ... no jobs: an empty `Vec`, at once | `no-jobs-at-once` |
+//! | `fail_fast`: every job at once; all succeed: `Ok(values in the order of jobs)` once the slowest is done | `fail-fast-all-ok`, `no-jobs-at-once` |
+//! | ... no jobs: `Ok` of an empty `Vec`, at once | `no-jobs-at-once` |
+//! | ... the failure returned is the first **in time**, whatever its place in `jobs` | `fail-fast-returns-first-error` |
+//! | ... returned at the instant of that failure | `fail-fast-returns-first-error`, `fail-fast-panic-is-an-error` |
+//! | ... the other jobs are cancelled: their later lines are never said | `fail-fast-cancels-the-rest`, `fail-fast-panic-is-an-error` |
+//! | ... a job's error comes back as `Failed(that error)` | `fail-fast-returns-first-error`, `errors-keep-their-source` |
+//! | ... a panic comes back as `Panicked(message)`, with no panic of `fail_fast`'s own, and stops the others too | `fail-fast-panic-is-an-error` |
+//! | `run()`: the demo's transcript, line by line | `run-transcript` (the main check) |
+//!
+//! What cannot be checked: that `collect_all` uses `tokio::spawn` in particular (any way of
+//! running the jobs at once that keeps a job's panic out of `collect_all` is as good), and that
+//! `fail_fast` aborts rather than drops its tasks in any way other than by what the tasks do next
+//! (which is what the checks watch).
 //!
 //! The student's functions are called inside a catcher, so that a panic of theirs (typically a
 //! job's panic thrown again by `.unwrap()` on its `JoinError`) is reported as what it is, and the
-//! panics the checks provoke on purpose are left out of the report once seen. Every job's
-//! interesting instant is distinct from every other's, so no verdict depends on which of two
-//! things due at the same instant goes first.
+//! panics the checks provoke on purpose are left out of the report once seen.
 
 use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
@@ -52,41 +57,68 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::sleep;
 
+/// What a task whose payload is neither text type must become.
+const NO_MESSAGE: &str = "a panic without a message";
+
 pub fn checks() -> Vec<Check> {
     vec![
         check(
             "join-error-becomes-job-error",
             2,
-            "JobError::from(JoinError): a panic becomes Panicked with its message (literal or \
-             formatted), an aborted task becomes Cancelled",
+            "JobError::from(JoinError): a panic becomes Panicked with its message (a literal, a \
+             formatted one, or `a panic without a message` for any other payload), an aborted \
+             task becomes Cancelled",
             || async {
-                let literal = tokio::spawn(panics_after(0, Payload::Literal("the disk is full")));
-                let formatted = tokio::spawn(panics_after(0, Payload::Formatted(3)));
+                let mut r = rng();
+                let literal = Panic::Literal(leak(format!("the {} disk is full", r.name())));
+                let formatted = Panic::Formatted(format!(
+                    "{} gave up after {} tries",
+                    r.name(),
+                    r.range(2..=99)
+                ));
+                let other = Panic::Other(other(&mut r));
+                // Aborted before its first turn, or while it sleeps.
+                let abort_after = if r.chance(1, 2) {
+                    0
+                } else {
+                    r.range(1..=20) * 10
+                };
+
+                let mut cases = Vec::new();
+                for panic in [literal, formatted, other] {
+                    let handle = tokio::spawn(panics_after(0, panic.clone()));
+                    let join_error = handle.await.expect_err("the check's task panics");
+                    cases.push((
+                        format!("a task that panicked with {}", panic.code()),
+                        join_error,
+                        show_error_text(&panic.expected()),
+                    ));
+                }
                 let aborted = tokio::spawn(async {
                     sleep(Duration::from_secs(10)).await;
                     1_u64
                 });
+                if abort_after > 0 {
+                    sleep(ms(abort_after)).await;
+                }
                 aborted.abort();
-                let literal = literal.await.expect_err("the check's task panics");
-                let formatted = formatted.await.expect_err("the check's task panics");
                 let aborted = aborted.await.expect_err("the check's task was aborted");
-                // Those two panics were the check's own.
+                cases.push((
+                    if abort_after > 0 {
+                        format!(
+                            "a task aborted {} after it began to sleep",
+                            secs(ms(abort_after))
+                        )
+                    } else {
+                        "a task aborted before it first ran".to_string()
+                    },
+                    aborted,
+                    "Cancelled".to_string(),
+                ));
+                r.shuffle(&mut cases);
+                // Those panics were the check's own.
                 forget_panics();
 
-                let cases = [
-                    (
-                        "a task that panicked with `panic!(\"the disk is full\")` (a &str payload)",
-                        literal,
-                        "Panicked(\"the disk is full\")",
-                    ),
-                    (
-                        "a task that panicked with `panic!(\"gave up after {tries} tries\")`, \
-                         tries = 3 (a String payload)",
-                        formatted,
-                        "Panicked(\"gave up after 3 tries\")",
-                    ),
-                    ("a task that was aborted", aborted, "Cancelled"),
-                ];
                 for (task, join_error, expected) in cases {
                     let converted = catch_unwind(AssertUnwindSafe(|| JobError::from(join_error)));
                     let converted = match converted {
@@ -98,11 +130,18 @@ pub fn checks() -> Vec<Check> {
                             }
                             // The verdict is this panic, explained (see `guarded`).
                             forget_panics();
+                            let why = if expected == "Cancelled" {
+                                "`JoinError::into_panic()` panics when the task did not panic \
+                                 (it was cancelled): use `try_into_panic()`, or ask `is_panic()` \
+                                 first."
+                            } else {
+                                "Converting a JoinError must never panic: take the payload with \
+                                 `try_into_panic()` and look inside it with `downcast` or \
+                                 `downcast_ref`, never `.unwrap()`."
+                            };
                             panic!(
                                 "JobError::from(the JoinError of {task}) panicked: `{message}`. \
-                                 `JoinError::into_panic()` panics when the task did not panic \
-                                 (it was cancelled): use `try_into_panic()`, or ask \
-                                 `is_panic()` first."
+                                 {why}"
                             );
                         }
                     };
@@ -113,7 +152,7 @@ pub fn checks() -> Vec<Check> {
                             format!(
                                 "JobError::from(the JoinError of {task}) gave {got}, expected \
                                  {expected}.{}",
-                                conversion_hint(expected, &got)
+                                conversion_hint(&expected, &got)
                             ),
                         ));
                     }
@@ -125,65 +164,116 @@ pub fn checks() -> Vec<Check> {
             "errors-keep-their-source",
             2,
             "a job's own error is the source() of its JobError::Failed, unchanged (it downcasts \
-             back), also after collect_all and fail_fast",
+             back), also after collect_all and fail_fast; Panicked and Cancelled have no source",
             || async {
-                let direct = JobError::Failed(Box::new(Refused { port: 8080 }));
+                let mut r = rng();
+                let ports = r.distinct(3, 1024..=65535, 1);
+                let (direct_port, collect_port, fail_port) =
+                    (ports[0] as u16, ports[1] as u16, ports[2] as u16);
+                let direct = JobError::Failed(Box::new(Refused { port: direct_port }));
                 expect_source(
-                    "JobError::Failed(Box::new(Refused { port: 8080 }))",
+                    &format!("JobError::Failed(Box::new(Refused {{ port: {direct_port} }}))"),
                     &direct,
-                    8080,
+                    direct_port,
                 )?;
+                let message = format!("the {} parser choked", r.name());
+                for (what, error) in [
+                    (
+                        format!("JobError::Panicked({message:?})"),
+                        JobError::Panicked(message.clone()),
+                    ),
+                    ("JobError::Cancelled".to_string(), JobError::Cancelled),
+                ] {
+                    if let Some(source) = error.source() {
+                        return Err(Fail::new(
+                            Kind::WrongValue,
+                            format!(
+                                "{what}.source() is Some(`{source}`), expected None: a panic's \
+                                 payload is not an error, and a cancelled task has no cause to \
+                                 give. Only Failed has a source (the job's own error); return \
+                                 None for the others, or a report that walks the chain says \
+                                 something that never happened."
+                            ),
+                        ));
+                    }
+                }
 
-                let outcomes = guarded(
-                    "collect_all",
-                    exercise::collect_all(vec![
-                        fails_after(200, Refused { port: 5432 }),
-                        ok_after(100, 2, None),
-                    ]),
-                )
-                .await?;
+                // collect_all: the failing job among a few that succeed, anywhere in the list.
+                let n = r.count(2..=4);
+                let times = r.distinct(n, 100..=1200, 100);
+                let failing = r.below(n as u64) as usize;
+                let jobs: Vec<Job> = times
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &at)| {
+                        if i == failing {
+                            fails_with(at, Refused { port: collect_port })
+                        } else {
+                            Spec::ok(at, 10 + i as u64).job(i)
+                        }
+                    })
+                    .collect();
+                let what = format!(
+                    "collect_all of {n} jobs, job {failing} failing with Refused {{ port: \
+                     {collect_port} }} after {} and the others succeeding",
+                    secs(ms(times[failing]))
+                );
+                let outcomes = guarded("collect_all", exercise::collect_all(jobs)).await?;
                 // The failing job's outcome, wherever it is (the order is another check's business).
                 let failed = outcomes
                     .iter()
                     .find(|outcome| matches!(outcome, Err(JobError::Failed(_))));
                 match failed {
                     Some(Err(error)) => expect_source(
-                        "the outcome collect_all gave for a job failing with Refused { port: 5432 }",
+                        &format!("the Failed outcome of {what}"),
                         error,
-                        5432,
+                        collect_port,
                     )?,
                     _ => {
                         return Err(Fail::new(
                             Kind::WrongValue,
                             format!(
-                                "collect_all gave [{}] for a job returning \
-                                 Err(Refused {{ port: 5432 }}) and one returning Ok(2), expected a \
-                                 Failed(..) holding that very error among them",
+                                "{what} gave [{}], expected a Failed(..) holding that very error \
+                                 among them",
                                 outcomes.iter().map(show).collect::<Vec<_>>().join(", ")
                             ),
                         ));
                     }
                 }
 
-                let result = guarded(
-                    "fail_fast",
-                    exercise::fail_fast(vec![
-                        ok_after(400, 1, None),
-                        fails_after(200, Refused { port: 6379 }),
-                    ]),
-                )
-                .await?;
+                // fail_fast: the failing job is the first to end.
+                restart();
+                let n = r.count(2..=4);
+                let mut times = r.distinct(n, 100..=1200, 100);
+                times.sort_unstable();
+                let first = times[0];
+                r.shuffle(&mut times);
+                let failing = times.iter().position(|&t| t == first).unwrap_or(0);
+                let jobs: Vec<Job> = times
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &at)| {
+                        if i == failing {
+                            fails_with(at, Refused { port: fail_port })
+                        } else {
+                            Spec::ok(at, 10 + i as u64).job(i)
+                        }
+                    })
+                    .collect();
+                let what = format!(
+                    "fail_fast of {n} jobs, job {failing} failing first with Refused {{ port: \
+                     {fail_port} }} after {}",
+                    secs(ms(first))
+                );
+                let result = guarded("fail_fast", exercise::fail_fast(jobs)).await?;
                 match &result {
-                    Err(error @ JobError::Failed(_)) => expect_source(
-                        "the error fail_fast returned for a job failing with Refused { port: 6379 }",
-                        error,
-                        6379,
-                    ),
+                    Err(error @ JobError::Failed(_)) => {
+                        expect_source(&format!("the error returned by {what}"), error, fail_port)
+                    }
                     other => Err(Fail::new(
                         Kind::WrongValue,
                         format!(
-                            "fail_fast gave {} when a job returned Err(Refused {{ port: 6379 }}), \
-                             expected Err(Failed(..)) holding that very error",
+                            "{what} gave {}, expected Err(Failed(..)) holding that very error",
                             show_result(other)
                         ),
                     )),
@@ -193,168 +283,280 @@ pub fn checks() -> Vec<Check> {
         check(
             "collect-all-in-input-order",
             3,
-            "collect_all of five jobs finishing in scrambled order, one failing: five outcomes in \
-             input order, after 0.9 s (the slowest), not 2.3 s",
+            "collect_all of 4 to 6 jobs finishing in scrambled order, one failing: every outcome \
+             in input order, after the slowest job, not after all of them in turn",
             || async {
-                let jobs = vec![
-                    ok_after(700, 11, None),
-                    fails_after(200, Oops("job 1 broke")),
-                    ok_after(900, 33, None),
-                    ok_after(400, 44, None),
-                    ok_after(100, 55, None),
-                ];
-                let outcomes = guarded("collect_all", exercise::collect_all(jobs)).await?;
+                let mut r = rng();
+                let n = r.count(4..=6);
+                let times = scrambled(&mut r, n, 100..=1500);
+                let values = r.distinct(n, 1..=999, 1);
+                // Never the last: a collect_all that stops at the first failure must lose some.
+                let failing = r.count(0..=n - 2);
+                let specs: Vec<Spec> = (0..n)
+                    .map(|i| {
+                        if i == failing {
+                            Spec::fails(times[i], format!("job {i}: the {} broke", r.name()))
+                        } else {
+                            Spec::ok(times[i], values[i])
+                        }
+                    })
+                    .collect();
+                let what = format!("collect_all of {}", describe_jobs(&specs));
+                let outcomes =
+                    guarded("collect_all", exercise::collect_all(jobs_of(&specs))).await?;
                 let took = elapsed();
-                expect_outcomes(
-                    "collect_all of jobs that finish after 0.7, 0.2 (failing), 0.9, 0.4 and 0.1 s",
-                    &outcomes,
-                    &[
-                        "Ok(11)",
-                        "Failed(job 1 broke)",
-                        "Ok(33)",
-                        "Ok(44)",
-                        "Ok(55)",
-                    ],
-                    took,
-                )?;
-                expect_concurrent(
-                    "collect_all of jobs taking 0.7, 0.2, 0.9, 0.4 and 0.1 s",
-                    ms(900),
-                    ms(2300),
-                )
+                expect_outcomes(&what, &outcomes, &expected_outcomes(&specs), took)?;
+                expect_concurrent(&what, slowest(&specs), total(&specs))
             },
         ),
         check(
             "collect-all-survives-panics",
             2,
-            "collect_all with panicking jobs: no panic and no early stop; each panic comes back as \
-             Panicked(its message), and the other jobs finish",
+            "collect_all with jobs panicking (a literal, a formatted message, another payload): \
+             no panic and no early stop; each panic comes back as Panicked(its message), and the \
+             other jobs finish",
             || async {
-                let jobs = vec![
-                    panic_job(100, Payload::Formatted(5)),
-                    fails_after(300, Oops("job 1 timed out")),
-                    ok_after(500, 7, Some("job 2: still here")),
-                    panic_job(200, Payload::Literal("job 3: out of memory")),
-                ];
-                let outcomes = guarded("collect_all", exercise::collect_all(jobs)).await?;
+                let mut r = rng();
+                let oks = r.count(1..=2);
+                let n = 4 + oks;
+                let times = scrambled(&mut r, n, 100..=1500);
+                let mut kinds: Vec<usize> = (0..n).collect();
+                r.shuffle(&mut kinds);
+                let specs: Vec<Spec> = (0..n)
+                    .map(|i| {
+                        let name = r.name();
+                        let does = match kinds[i] {
+                            0 => {
+                                Does::Panic(Panic::Literal(leak(format!("job {i}: out of {name}"))))
+                            }
+                            1 => Does::Panic(Panic::Formatted(format!(
+                                "job {i}: gave up after {} tries",
+                                r.range(2..=99)
+                            ))),
+                            2 => Does::Panic(Panic::Other(other(&mut r))),
+                            3 => Does::Fail(format!("job {i}: the {name} timed out")),
+                            _ => Does::Ok(r.range(1..=999)),
+                        };
+                        Spec {
+                            at: times[i],
+                            does,
+                            line: true,
+                        }
+                    })
+                    .collect();
+                let what = format!("collect_all of {}", describe_jobs(&specs));
+                let outcomes =
+                    guarded("collect_all", exercise::collect_all(jobs_of(&specs))).await?;
                 let took = elapsed();
-                expect_outcomes(
-                    "collect_all of jobs that panic at 0.1 s, fail at 0.3 s, succeed at 0.5 s and \
-                     panic at 0.2 s",
-                    &outcomes,
-                    &[
-                        "Panicked(\"gave up after 5 tries\")",
-                        "Failed(job 1 timed out)",
-                        "Ok(7)",
-                        "Panicked(\"job 3: out of memory\")",
-                    ],
-                    took,
+                expect_outcomes(&what, &outcomes, &expected_outcomes(&specs), took)?;
+                expect_concurrent(&what, slowest(&specs), total(&specs))?;
+                let lines = expected_lines(&specs);
+                let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                expect_lines(&lines)
+            },
+        ),
+        check(
+            "no-jobs-at-once",
+            1,
+            "collect_all and fail_fast of no jobs return at once (an empty Vec, and Ok of one); \
+             fail_fast of a single job returns its value when it is done",
+            || async {
+                let outcomes = guarded("collect_all", exercise::collect_all(Vec::new())).await?;
+                if !outcomes.is_empty() {
+                    return Err(Fail::new(
+                        Kind::WrongValue,
+                        format!(
+                            "collect_all of no jobs returned [{}], expected []: one outcome per \
+                             job, and there are none",
+                            outcomes.iter().map(show).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+                expect_elapsed("collect_all of no jobs", Duration::ZERO)?;
+                let result = guarded("fail_fast", exercise::fail_fast(Vec::new())).await?;
+                expect_eq(
+                    "fail_fast of no jobs",
+                    show_result(&result),
+                    "Ok([])".to_string(),
                 )?;
-                expect_concurrent(
-                    "collect_all of jobs taking 0.1, 0.3, 0.5 and 0.2 s",
-                    ms(500),
-                    ms(1100),
+                expect_elapsed("fail_fast of no jobs", Duration::ZERO)?;
+
+                let mut r = rng();
+                let spec = Spec::ok(r.range(1..=15) * 100, r.range(1..=999));
+                let what = format!(
+                    "fail_fast of {}",
+                    describe_jobs(std::slice::from_ref(&spec))
+                );
+                let result =
+                    guarded("fail_fast", exercise::fail_fast(jobs_of(&[spec.clone()]))).await?;
+                expect_eq(
+                    &what,
+                    show_result(&result),
+                    format!("Ok([{}])", spec.value()),
                 )?;
-                expect_lines(&["  0.500s  job 2: still here"])
+                expect_elapsed(&what, ms(spec.at))
             },
         ),
         check(
             "fail-fast-returns-first-error",
             3,
-            "fail_fast: of two failing jobs, the one failing first in time (job 2, at 0.3 s) is \
-             returned, at 0.3 s",
+            "fail_fast: of three failing jobs, the one failing first in time (neither the first \
+             nor the last of them in input order) is returned, at the instant it fails",
             || async {
-                let jobs = vec![
-                    ok_after(600, 1, None),
-                    fails_after(800, Oops("job 1 failed at 0.8 s")),
-                    fails_after(300, Oops("job 2 failed at 0.3 s")),
-                    ok_after(1000, 4, None),
-                ];
-                let result = guarded("fail_fast", exercise::fail_fast(jobs)).await?;
+                let mut r = rng();
+                let n = r.count(4..=6);
+                let times = r.distinct(n, 100..=1500, 100);
+                let mut failing: Vec<usize> = (0..n).collect();
+                r.shuffle(&mut failing);
+                failing.truncate(3);
+                failing.sort_unstable();
+                // The earliest of the three failures goes to the middle one in input order.
+                let mut failing_times: Vec<u64> = failing.iter().map(|&i| times[i]).collect();
+                failing_times.sort_unstable();
+                let mut times = times;
+                let order = [failing_times[1], failing_times[0], failing_times[2]];
+                for (&i, &at) in failing.iter().zip(&order) {
+                    times[i] = at;
+                }
+                let specs: Vec<Spec> = (0..n)
+                    .map(|i| {
+                        if failing.contains(&i) {
+                            Spec::fails(times[i], format!("job {i}: {} refused", r.name()))
+                        } else {
+                            Spec::ok(times[i], r.range(1..=999))
+                        }
+                    })
+                    .collect();
+                let first = failing[1];
+                let at = ms(specs[first].at);
+                let what = format!("fail_fast of {}", describe_jobs(&specs));
+                let result = guarded("fail_fast", exercise::fail_fast(jobs_of(&specs))).await?;
                 let took = elapsed();
                 let got = show_result(&result);
-                let expected = "Err(Failed(job 2 failed at 0.3 s))";
-                if got == "Err(Failed(job 1 failed at 0.8 s))" {
-                    return Err(Fail::new(
-                        Kind::WrongValue,
-                        format!(
-                            "fail_fast returned {got} (after {}), expected {expected}: job 2 \
-                             failed first, at 0.3 s, and job 1 only at 0.8 s. The first failure is \
-                             the first in time, not the first in input order: awaiting the handles \
-                             one by one sees job 1 before job 2. Wait for whichever task finishes \
-                             next (JoinSet::join_next).",
-                            secs(took)
-                        ),
-                    ));
-                }
+                let expected = format!("Err({})", specs[first].expected());
                 if got != expected {
+                    let earlier_in_input = failing
+                        .iter()
+                        .find(|&&i| got == format!("Err({})", specs[i].expected()));
+                    let why = match earlier_in_input {
+                        Some(&i) if i < first => format!(
+                            " That is job {i}'s failure: it comes before job {first} in input \
+                             order, but fails later ({}). The first failure is the first in \
+                             time: awaiting the handles one by one in input order sees job {i} \
+                             first. Wait for whichever task finishes next (JoinSet::join_next).",
+                            secs(ms(specs[i].at))
+                        ),
+                        Some(&i) => format!(
+                            " That is job {i}'s failure, which comes only at {}: the first \
+                             failure is the first in time, whatever its place in the list \
+                             (JoinSet::join_next gives outcomes in the order tasks finish).",
+                            secs(ms(specs[i].at))
+                        ),
+                        None => " The first failure is to be returned as it is.".to_string(),
+                    };
                     return Err(Fail::new(
                         Kind::WrongValue,
                         format!(
-                            "fail_fast returned {got}, expected {expected}: jobs 1 and 2 fail (at \
-                             0.8 s and 0.3 s), and the first failure, job 2's, is the one to \
-                             return, as it is."
+                            "{what} returned {got} (after {}), expected {expected}: job {first} \
+                             fails first, at {}.{why}",
+                            secs(took),
+                            secs(at)
                         ),
                     ));
                 }
-                if took != ms(300) {
+                if took != at {
                     return Err(Fail::new(
                         Kind::WrongTiming,
                         format!(
-                            "fail_fast returned the right failure, but after {} of virtual time: \
-                             job 2 failed at 0.300 s, and that is when fail_fast should return. {}",
+                            "{what} returned the right failure, but after {} of virtual time: \
+                             job {first} failed at {}, and that is when fail_fast should return. \
+                             {}",
                             secs(took),
-                            if took > ms(300) {
-                                "It went on waiting for the other jobs (the slowest ends at 1.0 s): \
-                                 return as soon as a failure comes in."
+                            secs(at),
+                            if took > at {
+                                "It went on waiting for other jobs: return as soon as a failure \
+                                 comes in."
                             } else {
                                 "It returned before any job had failed."
                             }
                         ),
                     ));
                 }
+                judged(took);
                 Ok(())
             },
         ),
         check(
             "fail-fast-cancels-the-rest",
             3,
-            "after fail_fast's first failure (at 0.6 s), the other jobs do nothing more: no line of \
-             theirs is said after 0.6 s, even with the clock run on to 3 s",
+            "after fail_fast's first failure, the other jobs do nothing more: no line of theirs is \
+             said after it, even with the clock run on past every line they would say",
             || async {
-                let jobs = vec![
-                    ticker(8),
-                    fails_after(600, Oops("job 1 broke at 0.6 s")),
-                    ok_after(1500, 2, Some("job 2: done")),
-                ];
+                let mut r = rng();
+                // Ticks fall on multiples of 0.1 s, every other instant on x.050 s: no ties.
+                let period = r.range(2..=4) * 100;
+                let fails_at = r.range(4..=9) * 100 + 50;
+                let ticks = ((fails_at + 1500) / period) as u32;
+                let others = r.count(1..=3);
+                let later = r.distinct(others, 1..=10, 1);
+                let mut rest: Vec<Spec> = later
+                    .iter()
+                    .map(|k| Spec {
+                        at: fails_at + k * 100,
+                        does: if r.chance(1, 3) {
+                            Does::Fail(format!("a later failure of the {}", r.name()))
+                        } else {
+                            Does::Ok(r.range(1..=999))
+                        },
+                        line: true,
+                    })
+                    .collect();
+                let failing = Spec::fails(fails_at, format!("the {} broke", r.name()));
+                // The ticker first, so that awaiting in input order waits on it; the failing job
+                // anywhere after it.
+                let place = r.count(0..=rest.len());
+                rest.insert(place, failing);
+                let mut jobs = vec![ticker(period, ticks)];
+                let mut specs_text = vec![format!(
+                    "job 0 saying `job 0: tick k` every {} ({ticks} times)",
+                    secs(ms(period))
+                )];
+                for (i, spec) in rest.iter().enumerate() {
+                    jobs.push(spec.job(i + 1));
+                    specs_text.push(spec.describe(i + 1));
+                }
+                let failed = place + 1;
+                let what = format!("fail_fast of {}", specs_text.join(", "));
                 let result = guarded("fail_fast", exercise::fail_fast(jobs)).await?;
                 let returned = elapsed();
                 expect(
                     result.is_err(),
                     Kind::WrongValue,
                     format!(
-                        "fail_fast returned {} although job 1 failed at 0.6 s",
-                        show_result(&result)
+                        "{what} returned {} although job {failed} failed at {}",
+                        show_result(&result),
+                        secs(ms(fails_at))
                     ),
                 )?;
-                // Long past every line the other jobs would say (job 0's last at 2.0 s).
-                sleep(ms(3000).saturating_sub(returned)).await;
+                // Long past every line the other jobs would say.
+                let horizon = ms((period * u64::from(ticks)).max(fails_at + 1100) + 500);
+                sleep(horizon.saturating_sub(returned)).await;
                 let lines = transcript();
                 let late: Vec<&String> = lines
                     .iter()
-                    .filter(|line| line_time(line).is_none_or(|at| at > ms(600)))
+                    .filter(|line| line_time(line).is_none_or(|at| at > ms(fails_at)))
                     .collect();
                 if let Some(last) = late.last() {
                     let before_return = late
                         .iter()
                         .filter(|line| line_time(line).is_some_and(|at| at <= returned))
                         .count();
-                    let how = if before_return > 0 {
+                    let (kind, how) = if before_return > 0 {
                         (
                             Kind::WrongTiming,
                             format!(
-                                "fail_fast returned only after {}, having waited for the other \
-                                 jobs instead of cancelling them: ",
+                                "{what} returned only after {}, having waited for the other jobs \
+                                 instead of cancelling them: ",
                                 secs(returned)
                             ),
                         )
@@ -362,7 +564,7 @@ pub fn checks() -> Vec<Check> {
                         (
                             Kind::WrongValue,
                             format!(
-                                "fail_fast returned at {}, but left the other jobs running: \
+                                "{what} returned at {}, but left the other jobs running: \
                                  returning does not stop a task (dropping its JoinHandle detaches \
                                  it). ",
                                 secs(returned)
@@ -370,54 +572,74 @@ pub fn checks() -> Vec<Check> {
                         )
                     };
                     return Err(Fail::new(
-                        how.0,
+                        kind,
                         format!(
-                            "{}job 1 failed at 0.600 s, and yet {} line(s) came from the other \
-                             jobs after that, the last `{}`. At the first failure, abort the \
-                             others: `JoinSet::abort_all()` (or let the JoinSet drop), or \
+                            "{how}job {failed} failed at {}, and yet {} line(s) came from the \
+                             other jobs after that, the last `{}`. At the first failure, abort \
+                             the others: `JoinSet::abort_all()` (or let the JoinSet drop), or \
                              `handle.abort()` on each JoinHandle.",
-                            how.1,
+                            secs(ms(fails_at)),
                             late.len(),
                             last.trim_start()
                         ),
                     ));
                 }
-                expect_lines(&["  0.250s  job 0: tick 1", "  0.500s  job 0: tick 2"])
+                let expected: Vec<String> = (1..)
+                    .map(|k| k * period)
+                    .take_while(|&at| at < fails_at)
+                    .enumerate()
+                    .map(|(k, at)| {
+                        awaitlings::format_line(ms(at), &format!("job 0: tick {}", k + 1))
+                    })
+                    .collect();
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                expect_lines(&expected)
             },
         ),
         check(
             "fail-fast-all-ok",
             2,
-            "fail_fast when every job succeeds: Ok(values in input order), after 0.8 s (the \
-             slowest), not 1.6 s",
+            "fail_fast when every job succeeds: Ok(values in input order), after the slowest job, \
+             not after all of them in turn",
             || async {
-                let jobs = vec![
-                    ok_after(500, 10, None),
-                    ok_after(200, 20, None),
-                    ok_after(800, 30, None),
-                    ok_after(100, 40, None),
-                ];
-                let result = guarded("fail_fast", exercise::fail_fast(jobs)).await?;
+                let mut r = rng();
+                let n = r.count(3..=6);
+                let times = scrambled(&mut r, n, 100..=1500);
+                let mut values = r.distinct(n, 1..=999, 1);
+                // Never increasing: sorted values are not values in their places.
+                if values.windows(2).all(|w| w[0] < w[1]) {
+                    values.swap(0, n - 1);
+                }
+                let specs: Vec<Spec> = (0..n).map(|i| Spec::ok(times[i], values[i])).collect();
+                let what = format!("fail_fast of {}", describe_jobs(&specs));
+                let result = guarded("fail_fast", exercise::fail_fast(jobs_of(&specs))).await?;
                 match result {
-                    Ok(values) if values == [10, 20, 30, 40] => {}
-                    Ok(mut values) => {
-                        let got = format!("{values:?}");
-                        values.sort();
-                        let (kind, why) = if values == [10, 20, 30, 40] {
+                    Ok(got) if got == values => {}
+                    Ok(got) => {
+                        let mut sorted = got.clone();
+                        sorted.sort_unstable();
+                        let mut wanted = values.clone();
+                        wanted.sort_unstable();
+                        let mut by_time: Vec<usize> = (0..n).collect();
+                        by_time.sort_by_key(|&i| times[i]);
+                        let finishing: Vec<u64> = by_time.iter().map(|&i| values[i]).collect();
+                        let (kind, why) = if got == finishing {
                             (
                                 Kind::WrongOrder,
-                                " The values came back in the order the jobs finished (0.1, 0.2, \
-                                 0.5, 0.8 s): put each value in its job's place (carry the index \
-                                 into the task, or keep the handles in input order).",
+                                " The values came back in the order the jobs finished: put each \
+                                 value in its job's place (carry the index into the task, or \
+                                 keep the handles in input order).",
                             )
+                        } else if sorted == wanted {
+                            (Kind::WrongOrder, " The right values, in another order.")
                         } else {
                             (Kind::WrongValue, "")
                         };
                         return Err(Fail::new(
                             kind,
                             format!(
-                                "fail_fast of four succeeding jobs returned Ok({got}), expected \
-                                 Ok([10, 20, 30, 40]), the values in the order of the jobs.{why}"
+                                "{what} returned Ok({got:?}), expected Ok({values:?}), the values \
+                                 in the order of the jobs.{why}"
                             ),
                         ));
                     }
@@ -425,62 +647,94 @@ pub fn checks() -> Vec<Check> {
                         return Err(Fail::new(
                             Kind::WrongValue,
                             format!(
-                                "fail_fast returned Err({}) although every job succeeded",
+                                "{what} returned Err({}) although every job succeeded",
                                 show_error(&error)
                             ),
                         ));
                     }
                 }
-                expect_concurrent(
-                    "fail_fast of jobs taking 0.5, 0.2, 0.8 and 0.1 s",
-                    ms(800),
-                    ms(1600),
-                )
+                expect_concurrent(&what, slowest(&specs), total(&specs))
             },
         ),
         check(
             "fail-fast-panic-is-an-error",
             2,
-            "fail_fast when the first job to fail panics (at 0.4 s): Err(Panicked(its message)) at \
-             0.4 s, no panic of its own, and the other jobs stopped",
+            "fail_fast when the first job to fail panics: Err(Panicked(its message)) at the \
+             instant of the panic, no panic of its own, and the other jobs stopped",
             || async {
-                let jobs = vec![
-                    ok_after(900, 1, Some("job 0: done")),
-                    panic_job(400, Payload::Literal("job 1: the parser choked")),
-                    fails_after(700, Oops("job 2 refused")),
-                ];
-                let result = guarded("fail_fast", exercise::fail_fast(jobs)).await?;
+                let mut r = rng();
+                let panics_at = r.range(3..=8) * 100;
+                let panic = match r.below(3) {
+                    0 => Panic::Literal(leak(format!("the {} parser choked", r.name()))),
+                    1 => Panic::Formatted(format!("choked on line {}", r.range(2..=999))),
+                    _ => Panic::Other(other(&mut r)),
+                };
+                // Jobs before the panicking one in input order succeed, later than it; jobs after
+                // it succeed or fail, later still. Every job but the panicking one says a line.
+                let before = r.count(1..=2);
+                let after = r.count(1..=2);
+                let later = r.distinct(before + after, 1..=10, 1);
+                let mut specs: Vec<Spec> = Vec::new();
+                for (k, &step) in later.iter().enumerate() {
+                    let at = panics_at + step * 100;
+                    let does = if k == before {
+                        Does::Fail(format!("a later failure of the {}", r.name()))
+                    } else {
+                        Does::Ok(r.range(1..=999))
+                    };
+                    if k == before {
+                        specs.push(Spec {
+                            at: panics_at,
+                            does: Does::Panic(panic.clone()),
+                            line: false,
+                        });
+                    }
+                    specs.push(Spec {
+                        at,
+                        does,
+                        line: true,
+                    });
+                }
+                let index = before;
+                let what = format!("fail_fast of {}", describe_jobs(&specs));
+                let result = guarded("fail_fast", exercise::fail_fast(jobs_of(&specs))).await?;
                 let took = elapsed();
                 let got = show_result(&result);
-                let expected = "Err(Panicked(\"job 1: the parser choked\"))";
+                let expected_error = show_error_text(&panic.expected());
+                let expected = format!("Err({expected_error})");
                 if got != expected {
                     return Err(Fail::new(
                         Kind::WrongValue,
                         format!(
-                            "fail_fast returned {got} (after {}), expected {expected}: job 1 \
-                             panicked at 0.4 s, the first failure. For fail_fast a panic is a \
+                            "{what} returned {got} (after {}), expected {expected}: job {index} \
+                             panicked at {}, the first failure. For fail_fast a panic is a \
                              failure like an error: the JoinError becomes a JobError (with the \
                              panic's message), returned like any other.{}",
                             secs(took),
-                            conversion_hint("Panicked(\"job 1: the parser choked\")", &got)
+                            secs(ms(panics_at)),
+                            conversion_hint(&expected_error, &got)
                         ),
                     ));
                 }
-                expect_elapsed(
-                    "fail_fast, whose first failure is a panic at 0.4 s,",
-                    ms(400),
+                expect_took(
+                    &format!("{what}, whose first failure is job {index}'s panic,"),
+                    took,
+                    ms(panics_at),
                 )?;
-                // A panic stops the batch as an error does: job 0 (due to say its line at 0.9 s)
-                // must be gone too.
-                sleep(ms(1100)).await;
+                // A panic stops the batch as an error does: no later line may come.
+                let end = specs.iter().map(|s| s.at).max().unwrap_or(0) + 500;
+                sleep(ms(end).saturating_sub(took)).await;
                 let lines = transcript();
                 expect(
                     lines.is_empty(),
                     Kind::WrongValue,
                     format!(
-                        "fail_fast returned job 1's panic at 0.400 s, but left the other jobs \
-                         running: job 0 still said `{}`. After a panic, as after an error, abort \
-                         the others (JoinSet::abort_all, or handle.abort() on each).",
+                        "{what} returned job {index}'s panic at {}, but left the other jobs \
+                         running: {} line(s) came after it, the first `{}`. After a panic, as \
+                         after an error, abort the others (JoinSet::abort_all, or handle.abort() \
+                         on each).",
+                        secs(took),
+                        lines.len(),
                         lines.first().map_or("", |l| l.trim_start())
                     ),
                 )
@@ -503,13 +757,18 @@ fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
 
+/// A message made at run time, as the `&'static str` a literal `panic!` carries.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
 /// An error of the check's own, for jobs that fail.
-#[derive(Debug, PartialEq)]
-struct Oops(&'static str);
+#[derive(Debug)]
+struct Oops(String);
 
 impl fmt::Display for Oops {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(&self.0)
     }
 }
 
@@ -529,6 +788,229 @@ impl fmt::Display for Refused {
 
 impl Error for Refused {}
 
+/// A panic payload of the check's own that is not text.
+#[derive(Debug)]
+struct ExitCode {
+    #[allow(dead_code)]
+    code: u16,
+}
+
+/// What a panicking job panics with: a literal (`panic!("text")`, a `&'static str` payload), a
+/// formatted message (a `String` payload), or a payload that is neither.
+#[derive(Clone, Debug)]
+enum Panic {
+    Literal(&'static str),
+    Formatted(String),
+    Other(Other),
+}
+
+/// Payloads that are not text: `panic_any(42_u32)`, `panic_any(ExitCode { code })`, `panic_any(())`.
+#[derive(Clone, Copy, Debug)]
+enum Other {
+    Number(u32),
+    Code(u16),
+    Unit,
+}
+
+fn other(r: &mut Rng) -> Other {
+    match r.below(3) {
+        0 => Other::Number(r.range(1..=999) as u32),
+        1 => Other::Code(r.range(1..=255) as u16),
+        _ => Other::Unit,
+    }
+}
+
+impl Panic {
+    /// How the panic was written, for messages.
+    fn code(&self) -> String {
+        match self {
+            Panic::Literal(text) => format!("`panic!({text:?})` (a &str payload)"),
+            Panic::Formatted(text) => {
+                format!("a formatted `panic!(..)` saying {text:?} (a String payload)")
+            }
+            Panic::Other(Other::Number(n)) => {
+                format!(
+                    "`std::panic::panic_any({n}_u32)` (a payload that is neither &str nor String)"
+                )
+            }
+            Panic::Other(Other::Code(code)) => format!(
+                "`std::panic::panic_any(ExitCode {{ code: {code} }})` (a struct as payload, \
+                 neither &str nor String)"
+            ),
+            Panic::Other(Other::Unit) => {
+                "`std::panic::panic_any(())` (a payload that is neither &str nor String)".into()
+            }
+        }
+    }
+
+    /// The message the contract gives this panic.
+    fn expected(&self) -> String {
+        match self {
+            Panic::Literal(text) => text.to_string(),
+            Panic::Formatted(text) => text.clone(),
+            Panic::Other(_) => NO_MESSAGE.to_string(),
+        }
+    }
+}
+
+/// A future that sleeps `millis`, then panics as told.
+async fn panics_after(millis: u64, panic: Panic) -> u64 {
+    sleep(ms(millis)).await;
+    match panic {
+        Panic::Literal(text) => std::panic::panic_any(text),
+        Panic::Formatted(text) => panic!("{text}"),
+        Panic::Other(Other::Number(n)) => std::panic::panic_any(n),
+        Panic::Other(Other::Code(code)) => std::panic::panic_any(ExitCode { code }),
+        Panic::Other(Other::Unit) => std::panic::panic_any(()),
+    }
+}
+
+/// What a job does when its time comes.
+#[derive(Clone, Debug)]
+enum Does {
+    Ok(u64),
+    Fail(String),
+    Panic(Panic),
+}
+
+/// A job of a check: after `at` ms it returns a value, fails with `Oops(message)`, or panics;
+/// with `line`, a job that returns says so first (`job 2: done`, `job 1: giving up`).
+#[derive(Clone, Debug)]
+struct Spec {
+    at: u64,
+    does: Does,
+    line: bool,
+}
+
+impl Spec {
+    fn ok(at: u64, value: u64) -> Spec {
+        Spec {
+            at,
+            does: Does::Ok(value),
+            line: false,
+        }
+    }
+
+    fn fails(at: u64, message: String) -> Spec {
+        Spec {
+            at,
+            does: Does::Fail(message),
+            line: false,
+        }
+    }
+
+    fn value(&self) -> u64 {
+        match self.does {
+            Does::Ok(value) => value,
+            _ => 0,
+        }
+    }
+
+    /// The outcome the contract gives this job, as [`show`] writes it.
+    fn expected(&self) -> String {
+        match &self.does {
+            Does::Ok(value) => format!("Ok({value})"),
+            Does::Fail(message) => format!("Failed({message})"),
+            Does::Panic(panic) => show_error_text(&panic.expected()),
+        }
+    }
+
+    /// The line this job says, if any.
+    fn said(&self, index: usize) -> Option<String> {
+        match (&self.does, self.line) {
+            (Does::Ok(_), true) => Some(format!("job {index}: done")),
+            (Does::Fail(_), true) => Some(format!("job {index}: giving up")),
+            _ => None,
+        }
+    }
+
+    fn describe(&self, index: usize) -> String {
+        let at = secs(ms(self.at));
+        let says = self
+            .said(index)
+            .map_or(String::new(), |line| format!(", saying `{line}`"));
+        match &self.does {
+            Does::Ok(value) => format!("job {index} returning Ok({value}) after {at}{says}"),
+            Does::Fail(message) => {
+                format!("job {index} returning Err(\"{message}\") after {at}{says}")
+            }
+            Does::Panic(panic) => format!("job {index} panicking after {at} with {}", panic.code()),
+        }
+    }
+
+    fn job(&self, index: usize) -> Job {
+        let (at, does, line) = (self.at, self.does.clone(), self.said(index));
+        job(move || async move {
+            if let Does::Panic(panic) = does {
+                return Ok(panics_after(at, panic).await);
+            }
+            sleep(ms(at)).await;
+            if let Some(line) = line {
+                awaitlings::say!("{line}");
+            }
+            match does {
+                Does::Ok(value) => Ok(value),
+                Does::Fail(message) => Err(Oops(message).into()),
+                Does::Panic(_) => unreachable!("handled above"),
+            }
+        })
+    }
+}
+
+fn jobs_of(specs: &[Spec]) -> Vec<Job> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| spec.job(i))
+        .collect()
+}
+
+fn describe_jobs(specs: &[Spec]) -> String {
+    let all: Vec<String> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| spec.describe(i))
+        .collect();
+    format!("{} job(s): {}", specs.len(), all.join("; "))
+}
+
+fn expected_outcomes(specs: &[Spec]) -> Vec<String> {
+    specs.iter().map(Spec::expected).collect()
+}
+
+/// The lines the jobs say when every one of them runs to its end.
+fn expected_lines(specs: &[Spec]) -> Vec<String> {
+    let mut said: Vec<(u64, String)> = specs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, spec)| spec.said(i).map(|line| (spec.at, line)))
+        .collect();
+    said.sort();
+    said.into_iter()
+        .map(|(at, line)| awaitlings::format_line(ms(at), &line))
+        .collect()
+}
+
+/// The time the slowest job takes: what a batch run at once takes.
+fn slowest(specs: &[Spec]) -> Duration {
+    ms(specs.iter().map(|s| s.at).max().unwrap_or(0))
+}
+
+/// The time of every job in turn.
+fn total(specs: &[Spec]) -> Duration {
+    ms(specs.iter().map(|s| s.at).sum())
+}
+
+/// `n` different durations (multiples of 0.1 s in `range` ms), never in increasing order: the
+/// order the jobs finish is never their input order.
+fn scrambled(r: &mut Rng, n: usize, range: std::ops::RangeInclusive<u64>) -> Vec<u64> {
+    let mut times = r.distinct(n, range, 100);
+    if times.windows(2).all(|w| w[0] < w[1]) {
+        times.swap(0, n - 1);
+    }
+    times
+}
+
 /// Makes a [`Job`] out of a closure returning a future: the checks' own copy of the stub's given
 /// `job`, so every job a check hands the student's code is exactly what it says.
 fn job<F, Fut>(make: F) -> Job
@@ -539,56 +1021,23 @@ where
     Box::new(move || Box::pin(make()))
 }
 
-/// A job that sleeps `millis`, says `line` if given, and returns `Ok(value)`.
-fn ok_after(millis: u64, value: u64, line: Option<&'static str>) -> Job {
-    job(move || async move {
-        sleep(ms(millis)).await;
-        if let Some(line) = line {
-            awaitlings::say!("{line}");
-        }
-        Ok(value)
-    })
-}
-
 /// A job that sleeps `millis`, then returns `Err(error)`.
-fn fails_after<E: Error + Send + Sync + 'static>(millis: u64, error: E) -> Job {
+fn fails_with<E: Error + Send + Sync + 'static>(millis: u64, error: E) -> Job {
     job(move || async move {
         sleep(ms(millis)).await;
         Err(error.into())
     })
 }
 
-/// What a panicking job panics with: a literal (`panic!("text")`, a `&'static str` payload) or a
-/// formatted message (`panic!("gave up after {tries} tries")`, a `String` payload).
-#[derive(Clone, Copy)]
-enum Payload {
-    Literal(&'static str),
-    Formatted(u32),
-}
-
-/// A future that sleeps `millis`, then panics with `payload`.
-async fn panics_after(millis: u64, payload: Payload) -> u64 {
-    sleep(ms(millis)).await;
-    match payload {
-        Payload::Literal(text) => std::panic::panic_any(text),
-        Payload::Formatted(tries) => panic!("gave up after {tries} tries"),
-    }
-}
-
-/// A job that says `job 0: tick {k}` every 0.25 s, `ticks` times, then returns `Ok(0)`.
-fn ticker(ticks: u32) -> Job {
+/// A job that says `job 0: tick {k}` every `period` ms, `ticks` times, then returns `Ok(0)`.
+fn ticker(period: u64, ticks: u32) -> Job {
     job(move || async move {
         for tick in 1..=ticks {
-            sleep(ms(250)).await;
+            sleep(ms(period)).await;
             awaitlings::say!("job 0: tick {tick}");
         }
         Ok(0)
     })
-}
-
-/// A job that sleeps `millis`, then panics with `payload`.
-fn panic_job(millis: u64, payload: Payload) -> Job {
-    job(move || async move { Ok(panics_after(millis, payload).await) })
 }
 
 /// One outcome, written the way the messages show it: `Ok(3)`, `Failed(job 1 broke)`,
@@ -603,9 +1052,13 @@ fn show(outcome: &Result<u64, JobError>) -> String {
 fn show_error(error: &JobError) -> String {
     match error {
         JobError::Failed(inner) => format!("Failed({inner})"),
-        JobError::Panicked(message) => format!("Panicked({message:?})"),
+        JobError::Panicked(message) => show_error_text(message),
         JobError::Cancelled => "Cancelled".to_string(),
     }
+}
+
+fn show_error_text(message: &str) -> String {
+    format!("Panicked({message:?})")
 }
 
 fn show_result(result: &Result<Vec<u64>, JobError>) -> String {
@@ -618,7 +1071,16 @@ fn show_result(result: &Result<Vec<u64>, JobError>) -> String {
 /// What usually went wrong when a JobError came out other than `expected`.
 fn conversion_hint(expected: &str, got: &str) -> &'static str {
     let wanted_panic = expected.starts_with("Panicked");
-    if wanted_panic && got.contains("Panicked(\"task ") {
+    let no_message = show_error_text(NO_MESSAGE);
+    if expected == no_message && got.contains("Panicked(") {
+        " That panic's payload is neither a &str nor a String, and the contract gives it the \
+         message `a panic without a message`: after trying both text types, fall back to that \
+         exact text (not the payload's Debug, not an empty string)."
+    } else if wanted_panic && got == no_message {
+        " That is the fallback for a payload that is neither &str nor String, but this payload \
+         was text: downcast it to `&'static str` (what `panic!(\"literal\")` carries) *and* to \
+         `String` (what a formatted `panic!` carries)."
+    } else if wanted_panic && got.contains("Panicked(\"task ") {
         " That is the JoinError's own Display (`error.to_string()`), not the panic's message: \
          take the payload with `try_into_panic()` and downcast it (`&'static str` for a literal \
          `panic!(\"...\")`, `String` for a formatted one)."
@@ -633,7 +1095,6 @@ fn conversion_hint(expected: &str, got: &str) -> &'static str {
         ""
     }
 }
-
 /// `error.source()` must be the check's `Refused { port }`, unchanged.
 fn expect_source(what: &str, error: &JobError, port: u16) -> Result<(), Fail> {
     let Some(source) = error.source() else {
@@ -673,7 +1134,7 @@ fn expect_source(what: &str, error: &JobError, port: u16) -> Result<(), Fail> {
 fn expect_outcomes(
     what: &str,
     outcomes: &[Result<u64, JobError>],
-    expected: &[&str],
+    expected: &[String],
     took: Duration,
 ) -> Result<(), Fail> {
     let got: Vec<String> = outcomes.iter().map(show).collect();
@@ -698,7 +1159,7 @@ fn expect_outcomes(
     }
     let mut sorted_got = got.clone();
     sorted_got.sort();
-    let mut sorted_expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    let mut sorted_expected: Vec<String> = expected.to_vec();
     sorted_expected.sort();
     if sorted_got == sorted_expected {
         return Err(Fail::new(

@@ -122,7 +122,7 @@ pub fn compare(expected: &[String], actual: &[String]) -> Result<(), Fail> {
             Kind::WrongTiming,
             format!(
                 "the right lines in the right order, but at the wrong virtual times: line {} is \
-                 `{}` at {} s, expected at {} s. Check the length of each sleep.",
+                 `{}` at {} s, expected at {} s",
                 i + 1,
                 parse(&got).text,
                 parse(&got).at.unwrap_or("?"),

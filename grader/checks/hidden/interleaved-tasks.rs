@@ -1,78 +1,70 @@
 //! Hidden checks for exercise 03 interleaved-tasks: the trusted course's own, never shipped to
 //! students (the student edition leaves out grader/checks/hidden/).
 //!
-//! - `run-all-other-arguments`: `run_all(2, 5)`, arguments no public check uses. A `run_all`
-//!   written to reproduce the public checks' transcripts rather than to run the three counters
-//!   fails here. The expected lines follow from the contract alone: up(2) says `up 0` to `up 2`
-//!   0.3 s apart, down(2) `down 2` to `down 0` 0.5 s apart, powers(5) `5^0 = 1` to `5^7 = 78125`
-//!   0.7 s apart, all three at once, so run_all takes 4.9 s (powers(5) alone), not the 6.5 s of
-//!   the three one after another. Apart from 0.000 s, no two lines share an instant.
+//! Clauses only this file covers (the public map says "also a check you do not have"):
+//!
+//! | clause | check |
+//! |---|---|
+//! | `run_all` takes as long as its slowest task, *whichever* it is: here `down(maximum)`, not the demo's `powers` | `run-all-other-arguments` |
+//! | `run_all(maximum, n)` runs its three counters with its own arguments, arguments no public check uses | `run-all-other-arguments` |
+//!
+//! - `run-all-other-arguments`: `run_all(maximum, n)` with `maximum` from 10 to 14, so that
+//!   `down(maximum)` (5 to 7 s) outlasts `powers(n)` (4.9 s), and `n` from 3 to 99, both drawn from
+//!   the run's seed. A `run_all` that waits only for `powers` (the slowest in every public check)
+//!   returns early; one written to reproduce the public checks' transcripts says the wrong lines.
+//!   The expected lines follow from the contract alone (the public file's helpers compute them).
 
+use super::checks::{all_lines, expect_said, in_context, run_all_times};
+use awaitlings_check::check::secs;
 use awaitlings_check::prelude::*;
 use std::time::Duration;
-
-/// `run_all(2, 5)` lasts as long as `powers(5)`: 7 steps of 0.7 s...
-const CONCURRENT: Duration = Duration::from_millis(4900);
-/// ... and up(2) 0.6 s + down(2) 1.0 s + powers(5) 4.9 s when the three run one after another.
-const SEQUENTIAL: Duration = Duration::from_millis(6500);
 
 pub fn checks() -> Vec<Check> {
     vec![check(
         "run-all-other-arguments",
         2,
-        "run_all(2, 5) interleaves up(2), down(2) and powers(5), each line at its virtual time, \
-         and takes 4.9 s",
+        "run_all(maximum, n) with a long down(maximum), the slowest task: each line at its virtual \
+         time, and run_all returns when down is done",
         || async {
-            exercise::run_all(2, 5).await;
+            let mut r = rng();
+            let (maximum, n) = (r.range(10..=14) as u32, r.range(3..=99));
+            let (concurrent, sequential) = run_all_times(maximum, n);
+            exercise::run_all(maximum, n).await;
             let took = elapsed();
-            if took >= SEQUENTIAL {
+            if took >= sequential {
                 return Err(Fail::new(
                     Kind::Sequential,
                     format!(
-                        "run_all(2, 5) ran its counters one after another: {} of virtual time, \
-                         expected 4.900 s, the time of its slowest task. Spawn all three tasks \
-                         first, then await their handles.",
-                        awaitlings_check::check::secs(took)
+                        "run_all({maximum}, {n}) ran its counters one after another: {} of \
+                         virtual time, expected {}, the time of its slowest task, down({maximum}). \
+                         Spawn all three tasks first, then await their handles.",
+                        secs(took),
+                        secs(concurrent)
                     ),
                 ));
             }
             // Let any task run_all left behind finish, so that a transcript that is only cut
             // short shows as such.
-            if took < SEQUENTIAL {
-                tokio::time::sleep(SEQUENTIAL + Duration::from_millis(100) - took).await;
-            }
-            expect_lines(&[
-                "  0.000s  up 0",
-                "  0.000s  down 2",
-                "  0.000s  5^0 = 1",
-                "  0.300s  up 1",
-                "  0.500s  down 1",
-                "  0.600s  up 2",
-                "  0.700s  5^1 = 5",
-                "  1.000s  down 0",
-                "  1.400s  5^2 = 25",
-                "  2.100s  5^3 = 125",
-                "  2.800s  5^4 = 625",
-                "  3.500s  5^5 = 3125",
-                "  4.200s  5^6 = 15625",
-                "  4.900s  5^7 = 78125",
-            ])
-            .map_err(|fail| Fail {
-                message: format!(
-                    "run_all(2, 5) should run up(2), down(2) and powers(5) as three tasks side by \
-                     side, each saying its lines at its own pace: {}",
-                    fail.message
+            tokio::time::sleep(sequential + Duration::from_millis(100) - took).await;
+            in_context(
+                &format!(
+                    "run_all({maximum}, {n}) should run up({maximum}), down({maximum}) and \
+                     powers({n}) as three tasks side by side, each saying its lines at its own \
+                     pace"
                 ),
-                ..fail
-            })?;
-            expect_took("run_all(2, 5)", took, CONCURRENT).map_err(|fail| Fail {
-                message: format!(
-                    "{}: all three tasks' lines are right, but run_all(2, 5) should return once \
-                     its slowest task, powers(5), is done (4.9 s): await every handle, and \
-                     nothing more.",
-                    fail.message
-                ),
-                ..fail
+                expect_said(&all_lines(maximum, n)),
+            )?;
+            expect_took(&format!("run_all({maximum}, {n})"), took, concurrent).map_err(|fail| {
+                Fail {
+                    message: format!(
+                        "{}: all three tasks' lines are right, but run_all({maximum}, {n}) should \
+                         return once its slowest task, down({maximum}), is done ({}): await every \
+                         handle, not only the one that is slowest in the demo.",
+                        fail.message,
+                        secs(concurrent)
+                    ),
+                    ..fail
+                }
             })
         },
     )]
