@@ -142,6 +142,12 @@ pub struct StallAdvice {
 pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) {
     let cpu = CpuClock::of_current_thread();
     let tick = (w.limit / 10).clamp(Duration::from_millis(2), Duration::from_millis(20));
+    // The peak this process started with. Linux carries a process's peak resident size across
+    // `execve`, and a forked child starts out sharing its parent's pages: so a check process of a
+    // grader that holds a gigabyte of results reads a gigabyte before any code ran. Only a peak
+    // above that one is this process's own; below it, the kernel's limit (RLIMIT_DATA) still
+    // stops a real hog.
+    let inherited = peak_memory().unwrap_or(0);
     std::thread::spawn(move || {
         // The busy stretch being watched: its id (start), the CPU time and real time when the
         // watch first saw it, and how late the watch's own wake-ups have come since.
@@ -158,6 +164,7 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
             if w.memory_bytes > 0
                 && let Some(peak) = peak_memory()
                 && peak > w.memory_bytes
+                && peak > inherited
             {
                 let message = format!(
                     "used more than {} of memory (at least {}), so the check was stopped. Something \
