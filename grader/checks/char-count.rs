@@ -345,7 +345,11 @@ pub(crate) fn explain_report_timing(fail: Fail, expected: Duration) -> Fail {
     let mut instants: Vec<String> = transcript()
         .iter()
         .skip(1)
-        .filter_map(|line| awaitlings_check::compare::parse(line).at.map(str::to_string))
+        .filter_map(|line| {
+            awaitlings_check::compare::parse(line)
+                .at
+                .map(str::to_string)
+        })
         .collect();
     instants.dedup();
     let want = format!("{}.{:03}", expected.as_secs(), expected.subsec_millis());
@@ -414,7 +418,16 @@ fn long_lines(r: &mut Rng) -> Vec<String> {
 /// Words a seeded line is made of: ASCII words from the generator, and these, of two to four
 /// bytes a character, so that counting bytes, or decoding a chunk cut inside a character, shows.
 const WIDE_WORDS: [&str; 10] = [
-    "café", "naïve", "über", "日本", "東京", "🦀", "Ωμέγα", "ß", "crème", "¡sí!",
+    "café",
+    "naïve",
+    "über",
+    "日本",
+    "東京",
+    "🦀",
+    "Ωμέγα",
+    "ß",
+    "crème",
+    "¡sí!",
 ];
 
 /// One seeded line: a few words (ASCII names, multi-byte words, punctuation), or now and then an
@@ -626,7 +639,10 @@ pub fn checks() -> Vec<Check> {
                 let path = files.write(&name, text(&lines, "\n", true));
                 let result = exercise::count_chars(&path).await;
                 expect_counted(
-                    &format!("count_chars(\"…/{name}\") on {} lines of multi-byte text", lines.len()),
+                    &format!(
+                        "count_chars(\"…/{name}\") on {} lines of multi-byte text",
+                        lines.len()
+                    ),
                     &result,
                     &name,
                     &lines,
@@ -674,7 +690,10 @@ pub fn checks() -> Vec<Check> {
                     let path = files.write(&name, contents);
                     let result = exercise::count_chars(&path).await;
                     expect_counted(
-                        &format!("count_chars on a {}-line file with {how} ({name})", lines.len()),
+                        &format!(
+                            "count_chars on a {}-line file with {how} ({name})",
+                            lines.len()
+                        ),
                         &result,
                         &name,
                         &lines,
@@ -730,7 +749,10 @@ pub fn checks() -> Vec<Check> {
                         crlf.len(),
                     ),
                     (
-                        format!("{} lines, {blanks} of them empty, between two others,", blanks + 2),
+                        format!(
+                            "{} lines, {blanks} of them empty, between two others,",
+                            blanks + 2
+                        ),
                         format!("{}{}{}\n", r.name(), "\n".repeat(blanks + 1), r.name()),
                         blanks + 2,
                     ),
@@ -761,7 +783,10 @@ pub fn checks() -> Vec<Check> {
                 let path = files.write(&name, bytes);
                 let result = exercise::count_chars(&path).await;
                 let took = elapsed();
-                let what = format!("count_chars on {name}, {} lines ({size} bytes)", lines.len());
+                let what = format!(
+                    "count_chars on {name}, {} lines ({size} bytes)",
+                    lines.len()
+                );
                 expect_counted(&what, &result, &name, &lines)?;
                 let expected = delays(lines.len());
                 if took != expected && !took.is_zero() {
@@ -866,7 +891,11 @@ pub fn checks() -> Vec<Check> {
                     })
                     .collect();
                 let results = exercise::count_all(&paths).await;
-                let longest = sizes.iter().map(|&k| delays(k as usize)).max().unwrap_or_default();
+                let longest = sizes
+                    .iter()
+                    .map(|&k| delays(k as usize))
+                    .max()
+                    .unwrap_or_default();
                 let sum = sizes.iter().map(|&k| delays(k as usize)).sum();
                 let listed: Vec<String> = sizes.iter().map(|k| k.to_string()).collect();
                 expect_group_time(
@@ -906,19 +935,24 @@ pub fn checks() -> Vec<Check> {
                         Want::Counted(name, lines),
                     ));
                 }
-                given.push((files.missing(&format!("{}.txt", names[good])), Want::Missing));
                 given.push((
-                    files.dir(names[good + 1]),
-                    Want::Failed("a directory"),
+                    files.missing(&format!("{}.txt", names[good])),
+                    Want::Missing,
                 ));
+                given.push((files.dir(names[good + 1]), Want::Failed("a directory")));
                 // A Latin-1 'é' (one byte, 0xE9) at a character boundary of seeded text: never UTF-8,
                 // since what follows a boundary is never a continuation byte.
-                let plain = text(&{
-                    let k = r.count(1..=3);
-                    seeded_lines(&mut r, k)
-                }, "\n", false);
-                let boundaries: Vec<usize> =
-                    (0..=plain.len()).filter(|&b| plain.is_char_boundary(b)).collect();
+                let plain = text(
+                    &{
+                        let k = r.count(1..=3);
+                        seeded_lines(&mut r, k)
+                    },
+                    "\n",
+                    false,
+                );
+                let boundaries: Vec<usize> = (0..=plain.len())
+                    .filter(|&b| plain.is_char_boundary(b))
+                    .collect();
                 let at = *r.pick(&boundaries);
                 let mut latin1 = plain.into_bytes();
                 latin1.splice(at..at, *b"caf\xe9");
@@ -1010,7 +1044,11 @@ pub fn checks() -> Vec<Check> {
                     }
                 }
                 let listed: Vec<String> = sizes.iter().map(|k| k.to_string()).collect();
-                let longest = sizes.iter().map(|&k| delays(k as usize)).max().unwrap_or_default();
+                let longest = sizes
+                    .iter()
+                    .map(|&k| delays(k as usize))
+                    .max()
+                    .unwrap_or_default();
                 let sum = sizes.iter().map(|&k| delays(k as usize)).sum();
                 expect_group_time(
                     &format!(
@@ -1044,7 +1082,11 @@ pub fn checks() -> Vec<Check> {
                 let listed: Vec<String> = sizes.iter().map(|k| k.to_string()).collect();
                 let listed = listed.join(", ");
                 let shortest = *sizes.iter().min().unwrap_or(&8) as usize;
-                let longest = sizes.iter().map(|&k| delays(k as usize)).max().unwrap_or_default();
+                let longest = sizes
+                    .iter()
+                    .map(|&k| delays(k as usize))
+                    .max()
+                    .unwrap_or_default();
                 // Cut while every file is still being counted, between two of its pauses.
                 let cut = Duration::from_millis(
                     r.range(1..=(shortest as u64 - 2)) * 200 + *r.pick(&[50, 100, 150]),
@@ -1114,7 +1156,9 @@ pub fn checks() -> Vec<Check> {
                 let mut first = 0;
                 for (i, &k) in sizes.iter().enumerate() {
                     let last = i + 1 == sizes.len();
-                    parts.push(text(&lines[first..first + k], brk, !last || final_break).into_bytes());
+                    parts.push(
+                        text(&lines[first..first + k], brk, !last || final_break).into_bytes(),
+                    );
                     first += k;
                 }
                 // Each later part is asked for once a line-by-line reader has counted every line

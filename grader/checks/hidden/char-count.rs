@@ -117,17 +117,18 @@ pub fn checks() -> Vec<Check> {
             expect_lines(&expected).map_err(|fail| {
                 let fail = super::checks::explain_report_timing(fail, longest);
                 Fail {
-                message: format!(
-                    "report on {} ({} does not exist) should say `counting {} files` at once, \
+                    message: format!(
+                        "report on {} ({} does not exist) should say `counting {} files` at once, \
                      then, once count_all is done (the longest file takes {at} s), one line per \
                      path in the order given: {}",
-                    shown.join(", "),
-                    missing,
-                    paths.len(),
-                    fail.message
-                ),
-                ..fail
-            }})
+                        shown.join(", "),
+                        missing,
+                        paths.len(),
+                        fail.message
+                    ),
+                    ..fail
+                }
+            })
         },
     )]
 }
