@@ -204,9 +204,18 @@ impl Session<'_> {
             trusted.push(target.fixtures_dir.clone());
         }
         let scratch = self.state.run_dir()?;
-        let guard = Guard::new(
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let guard = Guard::keeping(
             Watched::new(&self.course.root, &trusted),
             &scratch.path().join("trusted"),
+            Some(
+                self.state
+                    .root
+                    .join("put-back")
+                    .join(format!("{stamp}-{}", std::process::id())),
+            ),
         );
 
         crate::supervise::adopting(true);
@@ -308,6 +317,14 @@ impl Session<'_> {
         });
         crate::supervise::adopting(false);
         let tampered = guard.tampered();
+        if let Some(dir) = guard.set_aside() {
+            crate::errln!(
+                "note: files of the course changed while checks ran, and the grader put them back \
+                 as they were when the run began. What they held is kept in {}: if you were \
+                 editing them meanwhile, your edits are there.",
+                dir.display()
+            );
+        }
         if !tampered {
             for ((target, key), result) in targets.iter().zip(&keys).zip(&reported) {
                 if let Some(key) = key

@@ -70,8 +70,20 @@ impl Guard {
     /// Notes the watched files as they are now, and keeps their contents (large files as hard
     /// links in `links`, a directory private to the run).
     pub fn new(watched: Watched, links: &std::path::Path) -> Guard {
+        Guard::keeping(watched, links, None)
+    }
+
+    /// [`Guard::new`], keeping the changed content of every file it puts back beneath `aside`.
+    pub fn keeping(
+        watched: Watched,
+        links: &std::path::Path,
+        aside: Option<std::path::PathBuf>,
+    ) -> Guard {
         let baseline = watched.snapshot();
-        let trusted = Trusted::keep(&baseline, links);
+        let mut trusted = Trusted::keep(&baseline, links);
+        if let Some(dir) = aside {
+            trusted = trusted.set_aside(dir);
+        }
         Guard {
             watched,
             trusted,
@@ -197,6 +209,11 @@ impl Guard {
     }
 
     /// Whether the watched files changed at all during the run.
+    /// Where the changed contents of the files put back were kept, if any were.
+    pub fn set_aside(&self) -> Option<&std::path::Path> {
+        self.trusted.aside()
+    }
+
     pub fn tampered(&self) -> bool {
         self.ledger().tampered
     }

@@ -21,6 +21,8 @@ pub struct Trusted {
     kept: BTreeMap<PathBuf, Kept>,
     /// Every file there was at the start, kept or not (a file not there then is removed).
     present: Vec<PathBuf>,
+    /// Where a changed file's content goes before the file is put back (see [`Self::set_aside`]).
+    aside: Option<PathBuf>,
 }
 
 impl Trusted {
@@ -53,7 +55,47 @@ impl Trusted {
                 kept.insert(path.clone(), Kept::Link(link));
             }
         }
-        Trusted { kept, present }
+        Trusted {
+            kept,
+            present,
+            aside: None,
+        }
+    }
+
+    /// Before a changed file is put back, its changed content is copied beneath `dir` (at its own
+    /// absolute path). A check that rewrote a file loses nothing by it, but a person who edited
+    /// the course while a run was under way (a maintainer saving a checks file during `verify`)
+    /// would lose the edit: it is kept there instead.
+    pub fn set_aside(mut self, dir: PathBuf) -> Trusted {
+        self.aside = Some(dir);
+        self
+    }
+
+    /// The directory changed contents were copied to, when any were.
+    pub fn aside(&self) -> Option<&Path> {
+        self.aside.as_deref().filter(|d| d.is_dir())
+    }
+
+    fn keep_changed(&self, path: &Path) {
+        let Some(dir) = &self.aside else {
+            return;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return;
+        };
+        if !meta.is_file() || meta.len() > IN_MEMORY {
+            return;
+        }
+        let rel: PathBuf = path
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .collect();
+        let to = dir.join(rel);
+        if let Some(parent) = to.parent()
+            && std::fs::create_dir_all(parent).is_ok()
+        {
+            let _ = std::fs::copy(path, to);
+        }
     }
 
     /// Puts the `changed` paths back as they were, and notes in `baseline` what each now is.
@@ -66,6 +108,7 @@ impl Trusted {
         let (added, rest): (Vec<&PathBuf>, Vec<&PathBuf>) =
             changed.iter().partition(|p| !self.present.contains(p));
         for path in added {
+            self.keep_changed(path);
             let _ = remove(path);
             match std::fs::symlink_metadata(path) {
                 Err(_) => baseline.set(path, None),
@@ -76,6 +119,7 @@ impl Trusted {
             }
         }
         for path in rest {
+            self.keep_changed(path);
             match self.put_back(path) {
                 Ok(id) => baseline.set(path, Some(id)),
                 Err(_) => {
@@ -201,5 +245,33 @@ mod tests {
         assert!(!checks.join("new.rs").exists());
         // The baseline is what the grader put back: nothing looks changed any more.
         assert_eq!(baseline.changed(&watched.snapshot()), Vec::<PathBuf>::new());
+    }
+
+    #[test]
+    fn what_a_changed_file_held_is_kept_aside_before_it_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let course = dir.path().join("course");
+        std::fs::create_dir_all(course.join("grader/checks")).unwrap();
+        let file = course.join("grader/checks/a.rs");
+        std::fs::write(&file, "trusted\n").unwrap();
+        let watched = Watched::new(&course, &[]);
+        let mut baseline = watched.snapshot();
+        let aside = dir.path().join("aside");
+        let trusted = Trusted::keep(&baseline, &dir.path().join("links")).set_aside(aside.clone());
+        assert_eq!(trusted.aside(), None, "nothing put back yet");
+
+        std::fs::write(&file, "a maintainer's edit\n").unwrap();
+        let changed = baseline.changed(&watched.snapshot());
+        trusted.restore(&changed, &mut baseline);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "trusted\n");
+        let kept: PathBuf = file
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .collect();
+        assert_eq!(
+            std::fs::read_to_string(aside.join(kept)).unwrap(),
+            "a maintainer's edit\n"
+        );
+        assert_eq!(trusted.aside(), Some(aside.as_path()));
     }
 }
