@@ -153,9 +153,12 @@ pub fn checks() -> Vec<Check> {
              and 2 give 0, a prime's square is no prime), for drawn values up to 30,000",
             || async {
                 let mut r = rng();
-                let primes = sieve(30_001);
+                // Every `below` drawn is at most 179² + 1 = 32,042: the table must reach past it,
+                // or a square above 30,000 is counted against too short a list.
+                let primes = sieve(40_000);
                 let small: Vec<u64> = primes.iter().copied().filter(|&p| p < 180).collect();
-                let p = *r.pick(&primes[primes.len() / 2..]);
+                let upto: Vec<u64> = primes.iter().copied().filter(|&p| p <= 30_000).collect();
+                let p = *r.pick(&upto[upto.len() / 2..]);
                 let q = *r.pick(&small[1..]);
                 let mut belows = vec![0, 1, 2, 3, p, p + 1, q * q, q * q + 1];
                 belows.push(r.range(10_000..=30_000));

@@ -58,7 +58,12 @@ fn the_same_seed_draws_the_same_inputs_and_the_report_says_how_to_draw_them_agai
     assert_eq!(message(&report, "seeded", "greets-on-time"), seven);
 
     // Without a seed, one is drawn, and the report carries it.
-    let (_, report) = check_json(course.path(), &["54"]);
+    let out = grader(course.path())
+        .env_remove("AWAITLINGS_SEED")
+        .args(["check", "54", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
     let drawn = exercise(&report, "seeded")["seed"].as_u64().unwrap();
     assert!((1..=99_999).contains(&drawn), "{drawn}");
 }
@@ -89,6 +94,7 @@ fn a_checks_body_runs_as_a_task_and_tokios_choices_follow_the_seed() {
 fn verify_runs_every_check_under_several_seeds() {
     let course = course();
     let out = grader(course.path())
+        .env_remove("AWAITLINGS_SEED")
         .args(["verify", "54", "--seeds", "12"])
         .output()
         .unwrap();
@@ -118,6 +124,7 @@ fn verify_runs_every_check_under_several_seeds() {
 
     // One seed, when asked for; and not both ways at once.
     grader(course.path())
+        .env_remove("AWAITLINGS_SEED")
         .args(["verify", "54", "--seed", "5"])
         .assert()
         .stdout(predicate::str::contains(

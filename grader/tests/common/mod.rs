@@ -94,6 +94,9 @@ pub fn grader_in(cwd: &Path) -> Command {
     let mut cmd = Command::cargo_bin("grader").unwrap();
     cmd.current_dir(cwd)
         .env("AWAITLINGS_TARGET_DIR", state_dir())
+        // One seed for every test, so a test gives the same verdict every run (tests/seeds.rs
+        // sets its own); `verify` is what proves the checks over many seeds.
+        .env("AWAITLINGS_SEED", "1")
         .env_remove("AWAITLINGS_COURSE")
         .env_remove("NO_COLOR")
         .args(["--color", "never"]);
@@ -106,6 +109,7 @@ pub fn std_grader(course: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_grader"));
     cmd.current_dir(course)
         .env("AWAITLINGS_TARGET_DIR", state_dir())
+        .env("AWAITLINGS_SEED", "1")
         .env_remove("AWAITLINGS_COURSE")
         .env_remove("NO_COLOR")
         .args(["--color", "never"]);
