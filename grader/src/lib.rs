@@ -20,6 +20,7 @@
 //! - [`integrity`]: what a submission changed outside its exercise crates (`grade`'s flags);
 //! - [`tamper`]: after every check process, notices a change to the grader's own files, puts it
 //!   back and pins it on the one exercise whose checks made it;
+//! - [`class`]: a graded class as a whole: the gradebook, the table, students grouped by transcript;
 //! - [`offered`]: what each exercise is worth when a class is graded, from the trusted course;
 //! - [`session`]: build, list, run in parallel, and emit events in course order;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);
@@ -36,6 +37,7 @@
 //! also the runtime inside every harness binary.
 
 pub mod cargo;
+pub mod class;
 pub mod cli;
 pub mod color;
 pub mod commands;

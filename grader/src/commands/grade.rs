@@ -19,6 +19,7 @@
 //! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
 //! the chosen format (`--out DIR`).
 
+use crate::class::Student;
 use crate::cli::{Ctx, PASSED};
 use crate::color::Paint;
 use crate::course::Exercise;
@@ -28,7 +29,6 @@ use crate::outcome::{Event, ExerciseResult};
 use crate::outln;
 use crate::report::{self, Format, Options, Subject};
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,17 +41,6 @@ pub struct Args<'a> {
     pub gradebook: Option<&'a Path>,
     pub summary: bool,
     pub github_output: bool,
-}
-
-/// One student's submission.
-pub struct Student {
-    pub name: String,
-    pub dir: PathBuf,
-    pub subject: Subject,
-    pub results: Vec<ExerciseResult>,
-    /// Why this is no submission the grader can read (a file the glob caught, a folder it may
-    /// not read): it gets a row of zeros with this as its flag, and is not built.
-    pub unusable: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
@@ -139,11 +128,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         })?;
     }
     if let Some(path) = args.gradebook {
-        std::fs::write(path, gradebook(&exercises, &students))
+        std::fs::write(path, crate::class::gradebook::render(&exercises, &students))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let p = ctx.paint();
-    print_class(p, &exercises, &students);
+    crate::class::table::print(p, &exercises, &students);
     for ex in &exercises {
         if let Some(Err(why)) = offered.list(&ex.slug) {
             outln!(
@@ -153,7 +142,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         }
     }
     if args.summary {
-        print_summary(p, &exercises, &students);
+        crate::class::summary::print(p, &exercises, &students);
     }
     if let Some(note) = unsandboxed {
         outln!("{note}");
@@ -326,141 +315,6 @@ fn file_safe(name: &str) -> String {
             }
         })
         .collect()
-}
-
-/// One row per student: the points of each exercise, the total, and the integrity flags.
-pub fn gradebook(exercises: &[&Exercise], students: &[Student]) -> String {
-    let mut out = String::from("student,commit");
-    for ex in exercises {
-        out.push(',');
-        out.push_str(&csv(&ex.dir_name()));
-    }
-    out.push_str(",total,max,flags\n");
-    for s in students {
-        out.push_str(&csv(&s.name));
-        out.push(',');
-        out.push_str(&csv(s.subject.commit.as_deref().unwrap_or("")));
-        for r in &s.results {
-            out.push_str(&format!(",{}", r.points()));
-        }
-        let total: u32 = s.results.iter().map(ExerciseResult::points).sum();
-        let max: u32 = s.results.iter().filter_map(|r| r.max_points).sum();
-        out.push_str(&format!(
-            ",{total},{max},{}\n",
-            csv(&s.subject.flags.join("; "))
-        ));
-    }
-    out
-}
-
-/// A CSV field (RFC 4180), and never a formula a spreadsheet would run.
-fn csv(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@']) {
-        format!("'{field}")
-    } else {
-        field.to_string()
-    };
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field
-    }
-}
-
-fn print_class(p: Paint, exercises: &[&Exercise], students: &[Student]) {
-    let width = students
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    let mut head = format!("{:<width$}", "student");
-    for ex in exercises {
-        head.push_str(&format!(" {:>5}", format!("{:02}", ex.number)));
-    }
-    outln!("{}  {:>7}  flags", p.bold(&head), "total");
-    for s in students {
-        let mut line = format!("{:<width$}", s.name);
-        for r in &s.results {
-            // `?`: the course could not list the exercise's checks (said below the table).
-            let max = r.max_points.map_or("?".to_string(), |m| m.to_string());
-            let cell = format!("{:>5}", format!("{}/{max}", r.points()));
-            line.push(' ');
-            line.push_str(&if r.passed() { p.green(&cell) } else { cell });
-        }
-        let total: u32 = s.results.iter().map(ExerciseResult::points).sum();
-        let max: u32 = s.results.iter().filter_map(|r| r.max_points).sum();
-        let flags = match s.subject.flags.len() {
-            0 => String::new(),
-            n => p.yellow(&format!("{n}: {}", s.subject.flags[0])),
-        };
-        outln!("{line}  {:>7}  {flags}", format!("{total}/{max}"));
-    }
-}
-
-/// Per exercise: students grouped by the transcript of the main scenario, the most common wrong
-/// ones first, so "14 students ran sequentially" is seen at a glance.
-fn print_summary(p: Paint, exercises: &[&Exercise], students: &[Student]) {
-    for (i, ex) in exercises.iter().enumerate() {
-        outln!();
-        outln!("{}", p.bold(&ex.label()));
-        // key: (passed, verdict, transcript) -> names
-        let mut groups: BTreeMap<(bool, String, String), Vec<&str>> = BTreeMap::new();
-        let mut expected: Option<String> = None;
-        for s in students {
-            let r = &s.results[i];
-            let (verdict, transcript) = match r.build_failure() {
-                Some((kind, _)) => (kind.heading().to_string(), String::new()),
-                None => match r.checks.iter().find(|c| c.info.main) {
-                    None => ("no main scenario".into(), String::new()),
-                    Some(c) => {
-                        if expected.is_none() {
-                            expected = c.outcome.expected.clone();
-                        }
-                        let verdict = match c.outcome.kind() {
-                            None => "main scenario passes".to_string(),
-                            Some(k) => k.heading_for(c.info.untimed).to_string(),
-                        };
-                        let transcript = c
-                            .outcome
-                            .actual
-                            .clone()
-                            .unwrap_or_else(|| c.outcome.transcript.join("\n"));
-                        (verdict, transcript)
-                    }
-                },
-            };
-            groups
-                .entry((r.passed(), verdict, transcript))
-                .or_default()
-                .push(&s.name);
-        }
-        let mut groups: Vec<_> = groups.into_iter().collect();
-        // Wrong groups first, biggest first; then the passing ones.
-        groups.sort_by(|a, b| a.0.0.cmp(&b.0.0).then(b.1.len().cmp(&a.1.len())));
-        for ((passed, verdict, transcript), names) in groups {
-            let mark = if passed { p.green("✓") } else { p.red("✗") };
-            let shown: Vec<&str> = names.iter().take(8).copied().collect();
-            let more = if names.len() > 8 {
-                format!(" and {} more", names.len() - 8)
-            } else {
-                String::new()
-            };
-            outln!(
-                "  {mark} {:>3} student(s): {verdict}: {}{more}",
-                names.len(),
-                shown.join(", ")
-            );
-            if !passed
-                && let Some(e) = &expected
-                && !transcript.is_empty()
-            {
-                for l in crate::diff::unified(e, &transcript, p, 8, None) {
-                    outln!("        {l}");
-                }
-            }
-        }
-    }
 }
 
 /// A progress bar with an ETA on a terminal: one step per exercise graded.
