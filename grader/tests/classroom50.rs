@@ -58,7 +58,10 @@ fn student_checkout(root: &Path, url: &str, work: impl FnOnce(&Path)) -> (PathBu
     let accepted = git(&checkout, &["rev-parse", "HEAD"]);
     work(&checkout);
     git(&checkout, &["add", "-A"]);
-    git(&checkout, &["commit", "-q", "--allow-empty", "-m", "my work"]);
+    git(
+        &checkout,
+        &["commit", "-q", "--allow-empty", "-m", "my work"],
+    );
     let graded = git(&checkout, &["rev-parse", "HEAD"]);
     (checkout, accepted, graded)
 }
