@@ -61,7 +61,7 @@ def trusted_course(work: pathlib.Path) -> pathlib.Path | None:
             return course
     course = work / "course"
     cloned = subprocess.run(
-        ["git", "clone", "--quiet", "--depth", "1", "--branch", COURSE_REF, COURSE_URL, str(course)],
+        ["git", "-c", "advice.detachedHead=false", "clone", "--quiet", "--depth", "1", "--branch", COURSE_REF, COURSE_URL, str(course)],
         check=False,
     )
     if cloned.returncode != 0:
