@@ -18,7 +18,8 @@ Settings (edit the defaults below, or set them in the environment, e.g. in a con
   AWAITLINGS_COURSE_REF  the tag or branch to grade with (pin a tag students cannot move)
   AWAITLINGS_COURSE_DIR  a checkout of the course already on this machine, at that ref (a
                          container image or a self-hosted runner): no clone. A folder `course/`
-                         beside this file (in the assignment's bundle) is used the same way.
+                         in the assignment's bundle (CLASSROOM50_BUNDLE_DIR, else beside this
+                         file) is used the same way.
   AWAITLINGS_GRADER      a grader binary built from that course: no `cargo run` build
   AWAITLINGS_TARGET_DIR  the grader's build and state directory (default: the course's
                          target/awaitlings); a warm one skips building tokio and the harnesses
@@ -50,7 +51,10 @@ def fail(message: str) -> int:
 
 def trusted_course(work: pathlib.Path) -> pathlib.Path | None:
     """The instructor's course: one already here, or a fresh clone at the pinned ref."""
-    bundled = pathlib.Path(__file__).resolve().parent / "course"
+    # The assignment's bundle: CLASSROOM50_BUNDLE_DIR (newer runners name it, even for the
+    # classroom default autograder), else this file's folder.
+    bundle = os.environ.get("CLASSROOM50_BUNDLE_DIR") or pathlib.Path(__file__).resolve().parent
+    bundled = pathlib.Path(bundle) / "course"
     for candidate in (COURSE_DIR, str(bundled) if bundled.is_dir() else ""):
         if candidate:
             course = pathlib.Path(candidate)
