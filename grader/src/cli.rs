@@ -173,7 +173,8 @@ pub enum Command {
         /// The format of each student's report in --out.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Write one report per student into DIR (`<student>.<ext>`).
+        /// Write one report per student into DIR (`<student>.<ext>`; with classroom50, also
+        /// `<student>.release-body.md`).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Write the gradebook CSV (one row per student) to FILE.

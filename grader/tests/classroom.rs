@@ -165,6 +165,20 @@ fn formatted(format: &str, failing: bool) -> String {
     if failing {
         cmd.arg("2");
     }
+    // What Classroom 50's runner gives its autograder (classroom50 reads it; the rest ignore it).
+    cmd.envs([
+        ("CLASSROOM", "c50"),
+        ("ASSIGNMENT", "hello"),
+        ("ASSIGNMENT_TYPE", "individual"),
+        ("OWNER", "ana"),
+        ("SUBMISSION_TAG", "submit/2026-12-02T10-00-00Z-abc1234"),
+        ("COMMIT_URL", "https://github.com/org/c50-hello-ana/commit/abc1234"),
+        (
+            "RELEASE_URL",
+            "https://github.com/org/c50-hello-ana/releases/tag/submit%2F2026-12-02T10-00-00Z-abc1234",
+        ),
+        ("REVIEW_URL", "https://github.com/org/c50-hello-ana/commit/abc1234"),
+    ]);
     let out = cmd.args(["--format", format]).output().unwrap();
     assert_eq!(
         out.status.code(),

@@ -302,7 +302,19 @@ fn write_report(ctx: &Ctx, s: &Student, format: Format, dir: &Path, wall: Durati
             results: s.results.clone(),
             wall,
         })
-        .with_context(|| format!("cannot write {}", path.display()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if format == Format::Classroom50 {
+        // Classroom 50 publishes this beside result.json as the submission's release.
+        let body = dir.join(format!("{}.release-body.md", file_safe(&s.name)));
+        let run = report::Run {
+            results: &s.results,
+            wall,
+            subject: &s.subject,
+        };
+        std::fs::write(&body, report::classroom50::release_body(&run))
+            .with_context(|| format!("cannot write {}", body.display()))?;
+    }
+    Ok(())
 }
 
 fn file_safe(name: &str) -> String {
