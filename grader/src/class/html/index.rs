@@ -4,6 +4,9 @@ use super::{Site, esc, page, plural, score_class};
 use crate::outcome::ExerciseResult;
 use std::fmt::Write;
 
+/// Flags listed in a student's row; the rest are on their page.
+const FLAGS_SHOWN: usize = 2;
+
 pub fn render(site: &Site) -> String {
     let n = site.students.len();
     let mut body = String::new();
@@ -60,8 +63,12 @@ pub fn render(site: &Site) -> String {
     body.push_str(
         "<h2>Students</h2>\n<p class=\"dim\">Click a heading to sort by it. A cell links to the \
          student's report of that exercise; a heading, to the exercise's groups.</p>\n\
-         <div class=\"scroll\"><table class=\"class sortable\">\n<thead><tr><th>student</th><th>commit</th>",
+         <div class=\"scroll\"><table class=\"class sortable\">\n<thead><tr><th>student</th>",
     );
+    let commits = site.students.iter().any(|s| s.subject.commit.is_some());
+    if commits {
+        body.push_str("<th>commit</th>");
+    }
     for ex in site.exercises {
         let _ = write!(
             body,
@@ -77,11 +84,17 @@ pub fn render(site: &Site) -> String {
         let commit = s.subject.commit.as_deref().unwrap_or("");
         let _ = write!(
             body,
-            "<tr><td><a href=\"students/{file}.html\">{}</a></td><td class=\"commit\" title=\"{}\">{}</td>",
-            esc(&s.name),
-            esc(commit),
-            esc(&commit.chars().take(8).collect::<String>())
+            "<tr><td><a href=\"students/{file}.html\">{}</a></td>",
+            esc(&s.name)
         );
+        if commits {
+            let _ = write!(
+                body,
+                "<td class=\"commit\" title=\"{}\">{}</td>",
+                esc(commit),
+                esc(&commit.chars().take(8).collect::<String>())
+            );
+        }
         for (ei, r) in s.results.iter().enumerate() {
             let max = r.max_points.map_or("?".into(), |m| m.to_string());
             let points = r.points();
@@ -101,8 +114,15 @@ pub fn render(site: &Site) -> String {
         );
         if !s.subject.flags.is_empty() {
             body.push_str("<ul>");
-            for f in &s.subject.flags {
+            for f in s.subject.flags.iter().take(FLAGS_SHOWN) {
                 let _ = write!(body, "<li>{}</li>", esc(f));
+            }
+            if s.subject.flags.len() > FLAGS_SHOWN {
+                let _ = write!(
+                    body,
+                    "<li><a href=\"students/{file}.html#flags\">and {} more</a></li>",
+                    s.subject.flags.len() - FLAGS_SHOWN
+                );
             }
             body.push_str("</ul>");
         }

@@ -250,8 +250,7 @@ fn diff(expected: &str, actual: &str, max: usize) -> String {
         return String::new();
     }
     let mut out = String::from(
-        r#"<pre class="diff" aria-label="transcript diff: - expected, + actual"><span class="legend"><span class="del">- expected</span>  <span class="ins">+ actual</span></span>
-"#,
+        r#"<pre class="diff" aria-label="transcript diff: - expected, + actual"><span class="legend"><span class="del">- expected</span>  <span class="ins">+ actual</span></span>"#,
     );
     for l in lines {
         let class = if l.starts_with("- ") {
@@ -261,7 +260,9 @@ fn diff(expected: &str, actual: &str, max: usize) -> String {
         } else {
             "ctx"
         };
-        let _ = writeln!(out, r#"<span class="{class}">{}</span>"#, esc(&l));
+        // Block spans, one per line, with no line break between them: a break would be a blank
+        // line in the <pre>.
+        let _ = write!(out, r#"<span class="{class}">{}</span>"#, esc(&l));
     }
     out.push_str("</pre>\n");
     out

@@ -28,7 +28,7 @@ pub fn render(site: &Site, si: usize) -> String {
     );
     if !s.subject.flags.is_empty() {
         body.push_str(
-            "<div class=\"flags\"><h2>Integrity flags</h2><p>Changed outside the exercise crates: \
+            "<div class=\"flags\" id=\"flags\"><h2>Integrity flags</h2><p>Changed outside the exercise crates: \
              never used, and no score depends on them.</p><ul>",
         );
         for f in &s.subject.flags {
@@ -193,7 +193,8 @@ fn check(body: &mut String, site: &Site, si: usize, ei: usize, c: &CheckResult) 
             let all = o.transcript.len() as u64 + o.transcript_dropped;
             let _ = writeln!(
                 body,
-                "<p class=\"dim\">What it said before it stopped ({all} line{}{}):</p>",
+                "<p class=\"dim\">What it said{} ({all} line{}{}):</p>",
+                if o.finished { "" } else { " before it stopped" },
                 if all == 1 { "" } else { "s" },
                 if o.transcript_dropped > 0 {
                     format!(", only the first {} kept", o.transcript.len())
