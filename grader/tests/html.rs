@@ -283,6 +283,22 @@ fn a_folder_that_is_not_a_report_is_refused_before_grading() {
         std::fs::read_to_string(out.path().join("notes.txt")).unwrap(),
         "mine"
     );
+    // The reports of --out in the same folder would be "files that are not a report" once
+    // written: said before grading too.
+    let same = out.path().join("same");
+    grader(instructor.path())
+        .arg("grade")
+        .arg(instructor.path())
+        .args(["-e", "1", "--out"])
+        .arg(&same)
+        .arg("--html")
+        .arg(&same)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "--html and --out name the same folder",
+        ))
+        .stderr(predicates::str::contains("grading with seed").not());
 }
 
 #[test]

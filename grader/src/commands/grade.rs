@@ -57,12 +57,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     let exercises = ctx.course.select(args.exercises)?;
     let mut students = students(ctx, args.submissions)?;
-    if let Some(dir) = args.out {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
     if let Some(dir) = args.html {
         // Said now, not after the class is graded.
+        if args
+            .out
+            .is_some_and(|out| std::path::absolute(out).ok() == std::path::absolute(dir).ok())
+        {
+            bail!(
+                "--html and --out name the same folder: give the class report its own (--html report)"
+            );
+        }
         crate::class::html::check_dir(dir)?;
+    }
+    if let Some(dir) = args.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
 
     let started = Instant::now();

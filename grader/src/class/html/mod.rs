@@ -100,11 +100,25 @@ pub fn write(exercises: &[&Exercise], students: &[Student], dir: &Path) -> Resul
     let groups: Vec<_> = (0..exercises.len())
         .map(|i| super::summary::groups(i, students))
         .collect();
+    // Which group each student is in, per exercise (a class of thousands asks often).
+    let membership: Vec<Vec<Option<usize>>> = groups
+        .iter()
+        .map(|(gs, _)| {
+            let mut of = vec![None; students.len()];
+            for (k, g) in gs.iter().enumerate() {
+                for &si in &g.members {
+                    of[si] = Some(k);
+                }
+            }
+            of
+        })
+        .collect();
     let site = Site {
         exercises,
         students,
         files: &files,
         groups: &groups,
+        membership: &membership,
     };
     let mut out = Out { dir };
     out.file("style.css", STYLE)?;
@@ -134,15 +148,14 @@ struct Site<'a> {
     files: &'a [String],
     /// Each exercise's groups and expected transcript.
     groups: &'a [(Vec<super::summary::Group<'a>>, Option<String>)],
+    /// For each exercise, each student's group.
+    membership: &'a [Vec<Option<usize>>],
 }
 
 impl Site<'_> {
     /// The group (its index in the exercise's groups) student `si` is in, for exercise `ei`.
     fn group_of(&self, ei: usize, si: usize) -> Option<usize> {
-        self.groups[ei]
-            .0
-            .iter()
-            .position(|g| g.members.contains(&si))
+        self.membership[ei][si]
     }
 }
 
