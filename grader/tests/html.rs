@@ -397,8 +397,11 @@ fn percent_decoded(text: &str) -> String {
 
 /// A small client of the Chrome DevTools Protocol over `--remote-debugging-pipe` (the browser
 /// reads commands from fd 3 and writes replies and events to fd 4, each message JSON ended by a
-/// NUL: https://chromedevtools.github.io/devtools-protocol/ and Chromium's
-/// content/browser/devtools/devtools_pipe_handler.cc).
+/// NUL: Chromium's components/devtools/devtools_pipe/devtools_pipe.h (`kReadFD = 3`,
+/// `kWriteFD = 4`, as content/browser/devtools/devtools_pipe_handler.cc reads them); the methods
+/// and events are https://chromedevtools.github.io/devtools-protocol/ (Target, Page, Runtime,
+/// Log). A browser run without those fds open exits at once with "Remote debugging pipe file
+/// descriptors are not open".
 mod cdp {
     use serde_json::{Value, json};
     use std::io::{BufRead, BufReader, Write};
