@@ -183,6 +183,11 @@ pub enum Command {
         /// Per exercise, group the students by the transcript of its main scenario.
         #[arg(long)]
         summary: bool,
+        /// Write the class report into DIR, a static site to open in a browser (index.html): the
+        /// class, each exercise's students grouped by transcript with their pictures, each
+        /// student's failing checks.
+        #[arg(long, value_name = "DIR")]
+        html: Option<PathBuf>,
         /// With one submission and `--format classroom`: append `result=<base64>` to
         /// $GITHUB_OUTPUT, for GitHub's autograding reporter.
         #[arg(long)]
@@ -359,6 +364,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             out,
             gradebook,
             summary,
+            html,
             github_output,
         } => grade::run(
             &ctx,
@@ -369,6 +375,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 out: out.as_deref(),
                 gradebook: gradebook.as_deref(),
                 summary,
+                html: html.as_deref(),
                 github_output,
             },
         ),

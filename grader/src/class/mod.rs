@@ -4,9 +4,11 @@
 //! - [`gradebook`]: the CSV, one row per student;
 //! - [`table`]: the table of the class printed on standard output;
 //! - [`summary`]: per exercise, the students grouped by what their main scenario printed,
-//!   the most common wrong group first (`--summary`, and any report of the class as a whole).
+//!   the most common wrong group first (`--summary`, and any report of the class as a whole);
+//! - [`html`]: the class as a static site (`--html DIR`).
 
 pub mod gradebook;
+pub mod html;
 pub mod summary;
 pub mod table;
 

@@ -17,7 +17,7 @@
 //!
 //! Output: a table of the class on standard output (with `--summary`, students grouped by
 //! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
-//! the chosen format (`--out DIR`).
+//! the chosen format (`--out DIR`), and the class report, a static site (`--html DIR`).
 
 use crate::class::Student;
 use crate::cli::{Ctx, PASSED};
@@ -40,6 +40,8 @@ pub struct Args<'a> {
     pub out: Option<&'a Path>,
     pub gradebook: Option<&'a Path>,
     pub summary: bool,
+    /// `--html DIR`: the class report ([`crate::class::html`]).
+    pub html: Option<&'a Path>,
     pub github_output: bool,
 }
 
@@ -55,6 +57,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     let exercises = ctx.course.select(args.exercises)?;
     let mut students = students(ctx, args.submissions)?;
+    if let Some(dir) = args.html {
+        // Said now, not after the class is graded.
+        if args
+            .out
+            .is_some_and(|out| std::path::absolute(out).ok() == std::path::absolute(dir).ok())
+        {
+            bail!(
+                "--html and --out name the same folder: give the class report its own (--html report)"
+            );
+        }
+        crate::class::html::check_dir(dir)?;
+    }
     if let Some(dir) = args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -131,6 +145,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         std::fs::write(path, crate::class::gradebook::render(&exercises, &students))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    if let Some(dir) = args.html {
+        crate::class::html::write(&exercises, &students, dir)?;
+    }
     let p = ctx.paint();
     crate::class::table::print(p, &exercises, &students);
     for ex in &exercises {
@@ -146,6 +163,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     if let Some(note) = unsandboxed {
         outln!("{note}");
+    }
+    if let Some(dir) = args.html {
+        outln!("The class report: {}", dir.join("index.html").display());
     }
     let kept = students
         .iter()
