@@ -639,7 +639,7 @@ fn formatted(course: &Path, format: &str, exercises: &[&str]) -> String {
 #[test]
 fn every_platform_format_follows_its_platforms_contract() {
     let course = course();
-    for exercises in [&["1"][..], &["1", "2"], &["2", "3"]] {
+    for exercises in [&["1"][..], &["1", "2"], &["2", "3"], &["48"]] {
         gradescope_contract(
             &serde_json::from_str(&formatted(course.path(), "gradescope", exercises)).unwrap(),
         );
@@ -717,4 +717,44 @@ fn flags_travel_in_every_platform_format_and_change_no_score() {
         ),
         "{flagged}"
     );
+}
+
+/// The validators above can fail: each refuses what its platform would not take, including
+/// what this grader wrote before (a hidden check's testcase properties, a top-level time that
+/// was the run's wall time).
+#[test]
+fn the_contracts_refuse_what_their_platforms_refuse() {
+    let refused = |f: &dyn Fn()| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err();
+    let suite = |top_time: &str, case_inner: &str| {
+        format!(
+            "<testsuites tests=\"1\" failures=\"0\" errors=\"0\" time=\"{top_time}\">\
+             <testsuite name=\"a\" tests=\"1\" failures=\"0\" errors=\"0\" time=\"0.500\">\
+             <testcase classname=\"c\" name=\"n\" time=\"0.500\">{case_inner}</testcase>\
+             </testsuite></testsuites>"
+        )
+    };
+    junit_contract(&suite("0.500", ""));
+    assert!(refused(&|| junit_contract(&suite("0.200", ""))));
+    assert!(refused(&|| junit_contract(&suite(
+        "0.500",
+        "<properties><property name=\"hidden\" value=\"true\"/></properties>"
+    ))));
+    assert!(refused(&|| junit_contract(&suite(
+        "0.500",
+        "<skipped type=\"yaml\">x</skipped>"
+    ))));
+    prairielearn_contract(r#"{"gradable": false}"#);
+    assert!(refused(&|| {
+        prairielearn_contract(r#"{"score": 4}"#);
+    }));
+    assert!(refused(&|| {
+        prairielearn_contract(r#"{"score": 1, "tests": [{"name": "t", "points": 1}]}"#);
+    }));
+    gradescope_contract(&serde_json::json!({"score": 1, "tests": []}));
+    assert!(refused(&|| gradescope_contract(
+        &serde_json::json!({"score": 1, "max_score": 1})
+    )));
+    assert!(refused(&|| gradescope_contract(
+        &serde_json::json!({"tests": [{"status": "ok", "score": 1}]})
+    )));
 }
