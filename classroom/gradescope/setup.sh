@@ -17,6 +17,7 @@ root="${AUTOGRADER_ROOT:-/autograder}"
 
 apt-get update -q && apt-get install -y -q curl git build-essential
 curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+# shellcheck source=/dev/null
 source "$HOME/.cargo/env"
 
 git clone --quiet --depth 1 --branch "$COURSE_REF" "$COURSE_URL" "$root/course"
