@@ -188,8 +188,9 @@ pub enum Command {
         /// student's failing checks.
         #[arg(long, value_name = "DIR")]
         html: Option<PathBuf>,
-        /// With one submission and `--format classroom`: append `result=<base64>` to
-        /// $GITHUB_OUTPUT, for GitHub's autograding reporter.
+        /// With one submission: append the autograding `result=<base64>` (the `classroom`
+        /// document, whatever --format is), `points`, `max_score` and `status` to
+        /// $GITHUB_OUTPUT, and print the points as the reporter's notice annotations.
         #[arg(long)]
         github_output: bool,
     },

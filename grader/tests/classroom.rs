@@ -306,7 +306,7 @@ fn classroom_appends_its_result_to_github_output() {
     assert_eq!(
         written,
         format!(
-            "earlier=1\nresult={}\n",
+            "earlier=1\nresult={}\npoints=3\nmax_score=3\nstatus=pass\n",
             grader::report::base64(stdout.trim_end().as_bytes())
         )
     );

@@ -50,10 +50,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     if args.submissions.is_empty() {
         bail!("name the submissions to grade: grader grade path/to/clones/*");
     }
-    if args.github_output && (args.format != Format::Classroom || args.submissions.len() != 1) {
-        bail!(
-            "--github-output writes one autograding `result`: give it one submission and --format classroom"
-        );
+    // The `result` is always the classroom document, whatever --format writes into --out (the
+    // workflow puts a Markdown report in the run's summary from the same grade).
+    if args.github_output && args.submissions.len() != 1 {
+        bail!("--github-output writes one autograding `result`: give it one submission");
     }
     let exercises = ctx.course.select(args.exercises)?;
     let mut students = students(ctx, args.submissions)?;
@@ -135,11 +135,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     if args.github_output {
         let s = &students[0];
-        report::classroom::append_github_output(&report::Run {
+        let run = report::Run {
             results: &s.results,
             wall,
             subject: &s.subject,
-        })?;
+        };
+        report::classroom::append_github_output(&run)?;
+        // The points, as the annotations the autograding reporter would post.
+        outln!("{}", report::classroom::annotations(&run).trim_end());
     }
     if let Some(path) = args.gradebook {
         std::fs::write(path, crate::class::gradebook::render(&exercises, &students))

@@ -64,7 +64,7 @@ pub fn render(run: &Run) -> String {
         }
     }
     if !run.subject.flags.is_empty() {
-        out.push_str("\n### Integrity\n\nChanged files the grader never uses (the course's own were used):\n\n");
+        out.push_str("\n### Integrity\n\nChanged files the grader never uses (the course's own were used; they change no points):\n\n");
         for flag in &run.subject.flags {
             let _ = writeln!(out, "- `{}`", flag.replace('`', "'"));
         }
