@@ -38,6 +38,11 @@ pub struct Staged {
     pub dir: PathBuf,
     /// A fingerprint of everything staged (sources and manifest).
     pub print: u64,
+    /// The same, but of the contents alone: the manifest with the paths it names (where the
+    /// course, the crate and the staged copies lie) put as placeholders. Kept results are found
+    /// by it, so a state directory restored at another path, for a course and submissions at
+    /// other paths, still finds them.
+    pub content: u64,
     /// How the student's manifest differs from the course's, in words for the student.
     pub notes: Vec<String>,
 }
@@ -369,8 +374,9 @@ fn stage_crate_with(
         text.push_str("unsafe_code = \"forbid\"\n");
     }
 
+    // The files' hash, apart: the print mixes in the manifest as written, the content with its
+    // paths as placeholders.
     let mut h = DefaultHasher::new();
-    text.hash(&mut h);
     let mut wanted = BTreeSet::new();
     // Links are followed only in the course's own crates (see `copy_tree`).
     let mut links = Vec::new();
@@ -401,9 +407,22 @@ fn stage_crate_with(
     write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
     wanted.insert(dst.join("Cargo.toml"));
     remove_unwanted(dst, &wanted);
+    let files = h.finish();
+    let mut places: Vec<(String, &str)> = vec![
+        (src.display().to_string(), "<src>"),
+        (dst.display().to_string(), "<dst>"),
+        (manifest_dir.display().to_string(), "<manifest>"),
+        (remap.support.1.display().to_string(), "<support>"),
+        (remap.check.1.display().to_string(), "<check>"),
+        (ws.root.display().to_string(), "<course>"),
+    ];
+    if let Some(name) = package {
+        places.push((name.to_string(), "<package>"));
+    }
     Ok(Staged {
         dir: dst.to_path_buf(),
-        print: h.finish(),
+        print: hash_all(&(&text, files)),
+        content: hash_all(&(neutral(&text, &places), files)),
         notes: links
             .iter()
             .map(|link| {
@@ -426,11 +445,31 @@ fn copy_dir(src: &Path, dst: &Path) -> Result<Staged> {
             .with_context(|| format!("cannot copy {}", src.display()))?;
     }
     remove_unwanted(dst, &wanted);
+    // Relative paths and contents only: the same wherever the copy lies.
     Ok(Staged {
         dir: dst.to_path_buf(),
         print: h.finish(),
+        content: h.finish(),
         notes: Vec::new(),
     })
+}
+
+fn hash_all(value: &impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// `text` with each of `places` (a path or a name, and its placeholder) replaced by its
+/// placeholder, the longest first (so a path inside another is not cut in two).
+pub fn neutral(text: &str, places: &[(String, &str)]) -> String {
+    let mut places: Vec<&(String, &str)> = places.iter().filter(|(p, _)| !p.is_empty()).collect();
+    places.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    let mut text = text.to_string();
+    for (place, token) in places {
+        text = text.replace(place.as_str(), token);
+    }
+    text
 }
 
 /// `field.workspace = true` resolved from the workspace's `[workspace.package]`.

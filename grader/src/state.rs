@@ -6,6 +6,7 @@
 //! <state>/stage/<tag>/support/      the course's crates as the harnesses build them: copies with
 //! <state>/stage/<tag>/check/          generated manifests (see `stage`)
 //! <state>/stage/<tag>/<member>/     the crate under test of one harness, staged
+//! <state>/results/<xx>/<id>         results `grade` kept, by a hash of everything they came from
 //! <state>/stamps/<member>           the fingerprint of a harness's last successful build
 //! <state>/stamps/<member>.warnings  the crate's compiler warnings from that build
 //! <state>/lists/<binary>.list       a harness's check list, keyed by the binary's size and time
@@ -77,9 +78,11 @@ impl State {
             .join(mistake)
     }
 
-    /// The last results of a harness, kept for `grade` to reuse when nothing changed.
-    pub fn results(&self, member: &str) -> PathBuf {
-        self.root.join("results").join(member)
+    /// Results kept for `grade` to reuse, under the key of everything they came from (by
+    /// content: see `Session::reuse_key`), whoever's crate it was and wherever it lay.
+    pub fn kept(&self, key: &str) -> PathBuf {
+        let id = sha1_smol::Sha1::from(key).digest().to_string();
+        self.root.join("results").join(&id[..2]).join(id)
     }
 
     pub fn stamp(&self, member: &str) -> PathBuf {
