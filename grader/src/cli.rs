@@ -191,6 +191,10 @@ pub enum Command {
         /// merge` into --out.
         #[arg(long, value_name = "K/N")]
         shard: Option<crate::class::shard::Shard>,
+        /// Once graded, remove the harness builds of submissions (kept results stay, so an
+        /// unchanged submission is not built again): they are most of the state's size.
+        #[arg(long)]
+        clean: bool,
     },
     /// For instructors: put the shards of `grade --shard K/N` back together: the table, the
     /// gradebook, the summary and the reports one `grade` of the whole class gives.
@@ -385,6 +389,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             summary,
             github_output,
             shard,
+            clean,
         } => grade::run(
             &ctx,
             grade::Args {
@@ -396,6 +401,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 summary,
                 github_output,
                 shard,
+                clean,
             },
         ),
         Command::Merge {

@@ -9,6 +9,7 @@ use crate::state::State;
 use crate::tamper::Watched;
 use crate::tamper::suspects::{After, Guard, Investigation, Who};
 use anyhow::Result;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -442,8 +443,17 @@ impl Session<'_> {
         } else {
             String::new()
         };
+        // Whose crate: the submission's folder name (`ana` of `.../ana/exercises/01-x`), never
+        // its path. Two students with the same code each have results of their own.
+        let whose = target
+            .crate_dir
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         format!(
-            "{content:016x} {} {:?} {:?} {} {} {} {} {} {}{seed}",
+            "{content:016x} {} {whose:?} {:?} {:?} {} {} {} {} {} {}{seed}",
             target.exercise.slug,
             target.shown,
             self.timeout_for(&target.exercise),

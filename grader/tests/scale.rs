@@ -354,3 +354,93 @@ fn kept_results_are_found_by_content_after_everything_moved_to_other_paths() {
             "(0 unchanged since the last grade, kept)",
         ));
 }
+
+/// The entries of `dir` whose names hold `part`.
+fn entries_with(dir: &Path, part: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|e| {
+            e.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().replace('_', "-"))
+                .filter(|n| n.contains(part))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn clean_removes_the_submissions_harness_builds_and_keeps_their_results() {
+    let instructor = course();
+    let state = fresh_state();
+    let class = tempfile::tempdir().unwrap();
+    let subs: Vec<PathBuf> = ["ana", "ben"]
+        .iter()
+        .map(|n| class.path().join(n))
+        .collect();
+    for s in &subs {
+        copy_course(s);
+    }
+    let book = class.path().join("book.csv");
+    let grade = |clean: bool, kept: usize| {
+        let mut cmd = grader_on(instructor.path(), state.path());
+        cmd.arg("grade")
+            .args(&subs)
+            .args(["-e", "1", "-e", "2", "--gradebook"])
+            .arg(&book);
+        if clean {
+            cmd.arg("--clean");
+        }
+        let out = cmd
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(
+                "({kept} unchanged since the last grade, kept)"
+            )))
+            .get_output()
+            .clone();
+        (
+            std::fs::read_to_string(&book).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (first, _) = grade(false, 0);
+    // The harnesses of submissions are built (`check-<slug>-other-<hash>-<tag>`), in cargo's
+    // directories and the grader's own.
+    let debug = state.path().join("cargo/debug");
+    let stage = std::fs::read_dir(state.path().join("stage"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let tag = stage.file_name().unwrap().to_string_lossy().into_owned();
+    let ours = |dir: &Path| -> Vec<String> {
+        entries_with(dir, "-other-")
+            .into_iter()
+            .filter(|n| n.contains(&tag))
+            .collect()
+    };
+    for dir in [debug.clone(), debug.join("deps"), stage.clone()] {
+        assert!(!ours(&dir).is_empty(), "built in {}", dir.display());
+    }
+
+    let (again, stderr) = grade(true, 4);
+    assert_eq!(again, first);
+    assert!(stderr.contains("cleaned: "), "{stderr}");
+    for dir in [
+        debug.clone(),
+        debug.join("deps"),
+        debug.join("incremental"),
+        debug.join(".fingerprint"),
+        stage.clone(),
+        state.path().join("stamps"),
+    ] {
+        assert_eq!(ours(&dir), Vec::<String>::new(), "in {}", dir.display());
+    }
+    // The course's own harnesses (what each exercise is worth) stay.
+    assert!(!entries_with(&debug, "-solution-").is_empty());
+
+    // Nothing changed: everything is kept, nothing is built, the same gradebook.
+    let (third, _) = grade(false, 4);
+    assert_eq!(third, first);
+    assert_eq!(ours(&debug.join("deps")), Vec::<String>::new());
+}

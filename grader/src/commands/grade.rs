@@ -45,6 +45,9 @@ pub struct Args<'a> {
     /// `--shard K/N`: grade only this share of the submissions, and write its record into `out`
     /// for `grader merge` (see [`crate::class::shard`]).
     pub shard: Option<Shard>,
+    /// `--clean`: once graded, remove the harness builds of submissions (see
+    /// [`crate::state::State::clean_submissions`]).
+    pub clean: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
@@ -135,6 +138,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
                 ));
             }
         }
+    }
+    if args.clean {
+        let _turn = ctx.state.lock()?;
+        let (count, bytes) = ctx.state.clean_submissions();
+        crate::errln!(
+            "cleaned: {count} build file(s) and folder(s) of submissions' harnesses, {:.1} MB \
+             (kept results stay: an unchanged submission is not built again)",
+            bytes as f64 / 1e6
+        );
     }
     let not_graded: Vec<(String, String)> = exercises
         .iter()
