@@ -821,6 +821,19 @@ pub fn inline(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn neutral_puts_placeholders_for_paths_the_longest_first() {
+        let places = [
+            ("/s".to_string(), "<state>"),
+            ("/s/stage/ab12".to_string(), "<stage>"),
+            (String::new(), "<nothing>"),
+        ];
+        assert_eq!(
+            super::neutral("a = \"/s/stage/ab12/support\"\nb = \"/s/cargo\"", &places),
+            "a = \"<stage>/support\"\nb = \"<state>/cargo\""
+        );
+    }
+
     use super::*;
 
     fn table(text: &str) -> Table {

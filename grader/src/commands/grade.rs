@@ -18,6 +18,10 @@
 //! Output: a table of the class on standard output (with `--summary`, students grouped by
 //! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
 //! the chosen format (`--out DIR`).
+//!
+//! A big class is graded in shares on many machines (`--shard K/N`, see [`crate::class::shard`])
+//! and put back together by `grader merge`, which prints and writes through [`write_class`], as
+//! one run does. `--clean` removes the submissions' harness builds once graded.
 
 use crate::class::Student;
 use crate::class::shard::Shard;
@@ -59,7 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         && (args.format != Format::Classroom || args.submissions.len() != 1 || args.shard.is_some())
     {
         bail!(
-            "--github-output writes one autograding `result`: give it one submission and --format classroom"
+            "--github-output writes one autograding `result`: give it one submission and --format classroom, without --shard"
         );
     }
     if args.shard.is_some() && args.out.is_none() {
