@@ -461,15 +461,32 @@ fn hash_all(value: &impl Hash) -> u64 {
 }
 
 /// `text` with each of `places` (a path or a name, and its placeholder) replaced by its
-/// placeholder, the longest first (so a path inside another is not cut in two).
+/// placeholder, in one pass, a whole path or name at a time, the longest first where several
+/// start at one place (so a path inside another is not cut in two).
 pub fn neutral(text: &str, places: &[(String, &str)]) -> String {
     let mut places: Vec<&(String, &str)> = places.iter().filter(|(p, _)| !p.is_empty()).collect();
     places.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-    let mut text = text.to_string();
-    for (place, token) in places {
-        text = text.replace(place.as_str(), token);
+    // One pass: what a placeholder replaced is never read again.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while let Some(c) = rest.chars().next() {
+        for (place, token) in &places {
+            // A whole path or name only: `/s` is no place in `/support`.
+            if let Some(after) = rest.strip_prefix(place.as_str())
+                && !after
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_alphanumeric() || "-_.".contains(n))
+            {
+                out.push_str(token);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
     }
-    text
+    out
 }
 
 /// `field.workspace = true` resolved from the workspace's `[workspace.package]`.
