@@ -193,6 +193,39 @@ pub enum Command {
         /// $GITHUB_OUTPUT, and print the points as the reporter's notice annotations.
         #[arg(long)]
         github_output: bool,
+        /// Grade only the Kth of N shares of the submissions (round robin by position in the
+        /// list: give every shard the same list), and write the shard's record for `grader
+        /// merge` into --out.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::class::shard::Shard>,
+        /// Once graded, remove the harness builds of submissions (kept results stay, so an
+        /// unchanged submission is not built again): they are most of the state's size.
+        #[arg(long)]
+        clean: bool,
+    },
+    /// For instructors: put the shards of `grade --shard K/N` back together: the table, the
+    /// gradebook, the summary and the reports one `grade` of the whole class gives.
+    Merge {
+        /// The shards' --out folders (or one folder their shard-K-of-N.json records were
+        /// gathered into).
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+        /// The format of each student's report in --out.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Write one report per student into DIR (`<student>.<ext>`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Write the gradebook CSV (one row per student) to FILE.
+        #[arg(long, value_name = "FILE")]
+        gradebook: Option<PathBuf>,
+        /// Per exercise, group the students by the transcript of its main scenario.
+        #[arg(long)]
+        summary: bool,
+        /// Write the class report into DIR, a static site to open in a browser (index.html),
+        /// as `grade --html` does.
+        #[arg(long, value_name = "DIR")]
+        html: Option<PathBuf>,
     },
     /// For maintainers: make or change a known-wrong solution (or, with --right, an alternative
     /// correct design). Prints an editable copy of the solution (with the patch applied, if it
@@ -367,6 +400,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             summary,
             html,
             github_output,
+            shard,
+            clean,
         } => grade::run(
             &ctx,
             grade::Args {
@@ -378,6 +413,26 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 summary,
                 html: html.as_deref(),
                 github_output,
+                shard,
+                clean,
+            },
+        ),
+        Command::Merge {
+            shards,
+            format,
+            out,
+            gradebook,
+            summary,
+            html,
+        } => merge::run(
+            &ctx,
+            &shards,
+            &grade::Outputs {
+                format,
+                out: out.as_deref(),
+                gradebook: gradebook.as_deref(),
+                summary,
+                html: html.as_deref(),
             },
         ),
         Command::Mistake {

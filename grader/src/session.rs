@@ -9,6 +9,7 @@ use crate::state::State;
 use crate::tamper::Watched;
 use crate::tamper::suspects::{After, Guard, Investigation, Who};
 use anyhow::Result;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -79,10 +80,28 @@ impl Session<'_> {
             })
             .collect();
         let mut built: Vec<Option<harness::Outcome>> = vec![None; targets.len()];
+        // With `reuse`, per target: the key its results are kept under, and the results kept
+        // under it by an earlier run (then its harness is not even built).
+        let mut key_of: Vec<Option<String>> = vec![None; targets.len()];
+        let mut kept: Vec<Option<ExerciseResult>> = vec![None; targets.len()];
         {
             let _turn = self.state.lock()?;
-            let some: Vec<Target> = gradable.iter().map(|&i| targets[i].clone()).collect();
-            for (&i, outcome) in gradable.iter().zip(self.builder().build(&some)?) {
+            let mut to_build = gradable.clone();
+            if self.reuse {
+                let some: Vec<Target> = gradable.iter().map(|&i| targets[i].clone()).collect();
+                to_build.clear();
+                for (&i, content) in gradable.iter().zip(self.builder().contents(&some)?) {
+                    key_of[i] = content.map(|c| self.reuse_key(&targets[i], c));
+                    kept[i] = key_of[i]
+                        .as_deref()
+                        .and_then(|k| self.reusable(&targets[i], k));
+                    if kept[i].is_none() {
+                        to_build.push(i);
+                    }
+                }
+            }
+            let some: Vec<Target> = to_build.iter().map(|&i| targets[i].clone()).collect();
+            for (&i, outcome) in to_build.iter().zip(self.builder().build(&some)?) {
                 built[i] = Some(outcome);
             }
         }
@@ -100,6 +119,17 @@ impl Session<'_> {
                 .offered
                 .as_ref()
                 .and_then(|o| o.list(&target.exercise.slug));
+            if let Some(mut result) = kept[ti].take() {
+                let offered = trusted
+                    .and_then(Result::ok)
+                    .map(|list| list.iter().map(|c| c.points).sum::<u32>());
+                result.max_points = offered.or(result.max_points);
+                fixtures.push(Default::default());
+                results.push(result);
+                keys.push(None);
+                reused.push(true);
+                continue;
+            }
             let Some(built) = built else {
                 let why = trusted.and_then(Result::err).unwrap_or_default();
                 // Without the course's own list, nothing says what the exercise is worth: it is
@@ -125,19 +155,7 @@ impl Session<'_> {
             };
             let trusted = trusted.and_then(Result::ok);
             let offered = trusted.map(|list| list.iter().map(|c| c.points).sum::<u32>());
-            let key = self.reuse_key(target);
-            if built.result.is_ok()
-                && let Some(key) = &key
-                && let Some(mut result) = self.reusable(target, key)
-            {
-                result.max_points = offered.or(result.max_points);
-                fixtures.push(Default::default());
-                results.push(result);
-                keys.push(None);
-                reused.push(true);
-                continue;
-            }
-            keys.push(key);
+            keys.push(key_of[ti].take());
             reused.push(false);
             fixtures.push(runner::load_fixtures(&target.fixtures_dir));
             let mut result = ExerciseResult {
@@ -326,11 +344,11 @@ impl Session<'_> {
             );
         }
         if !tampered {
-            for ((target, key), result) in targets.iter().zip(&keys).zip(&reported) {
+            for (key, result) in keys.iter().zip(&reported) {
                 if let Some(key) = key
                     && result.build.is_ok()
                 {
-                    self.keep(target, key, result);
+                    self.keep(key, result);
                 }
             }
         }
@@ -412,13 +430,11 @@ impl Session<'_> {
             .to_string()
     }
 
-    /// What a target's results are kept under: everything its harness was built from (the
-    /// fingerprint stamp) and every limit its checks ran with. `None` unless `reuse`.
-    fn reuse_key(&self, target: &Target) -> Option<String> {
-        if !self.reuse {
-            return None;
-        }
-        let print = crate::harness::fingerprint::stamp(&self.state, &target.member)?;
+    /// What a target's results are kept under: everything its harness is built from, by
+    /// content (`content`: see `harness::Builder::contents`), how its paths are shown, and every
+    /// limit its checks run with. No absolute path is part of it: a state directory restored on
+    /// another machine, for a course and submissions at other paths, keeps what it kept.
+    fn reuse_key(&self, target: &Target, content: u64) -> String {
         let l = &self.limits;
         // A drawn seed is not part of the key: any seed tests the same code, and a re-run of
         // `grade` should regrade only what changed. A chosen one is: the run must use it.
@@ -427,8 +443,19 @@ impl Session<'_> {
         } else {
             String::new()
         };
-        Some(format!(
-            "{print:016x} {:?} {} {} {} {} {} {}{seed}",
+        // Whose crate: the submission's folder name (`ana` of `.../ana/exercises/01-x`), never
+        // its path. Two students with the same code each have results of their own.
+        let whose = target
+            .crate_dir
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!(
+            "{content:016x} {} {whose:?} {:?} {:?} {} {} {} {} {} {}{seed}",
+            target.exercise.slug,
+            target.shown,
             self.timeout_for(&target.exercise),
             l.output_cap,
             l.flood_bytes,
@@ -436,11 +463,11 @@ impl Session<'_> {
             l.blocked_ms,
             l.transcript_cap,
             l.sandbox
-        ))
+        )
     }
 
     fn reusable(&self, target: &Target, key: &str) -> Option<ExerciseResult> {
-        let text = std::fs::read_to_string(self.state.results(&target.member)).ok()?;
+        let text = std::fs::read_to_string(self.state.kept(key)).ok()?;
         let value: serde_json::Value = serde_json::from_str(&text).ok()?;
         if value["key"].as_str()? != key {
             return None;
@@ -452,15 +479,12 @@ impl Session<'_> {
         )
     }
 
-    fn keep(&self, target: &Target, key: &str, result: &ExerciseResult) {
+    fn keep(&self, key: &str, result: &ExerciseResult) {
         let value = serde_json::json!({
             "key": key,
             "result": crate::report::json::document(std::slice::from_ref(result))["exercises"][0],
         });
-        let _ = crate::state::write_if_changed(
-            &self.state.results(&target.member),
-            value.to_string().as_bytes(),
-        );
+        let _ = crate::state::write_if_changed(&self.state.kept(key), value.to_string().as_bytes());
     }
 
     /// The outcome of a check of an exercise whose checks changed the grader's own files: no pass.

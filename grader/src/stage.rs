@@ -38,6 +38,11 @@ pub struct Staged {
     pub dir: PathBuf,
     /// A fingerprint of everything staged (sources and manifest).
     pub print: u64,
+    /// The same, but of the contents alone: the manifest with the paths it names (where the
+    /// course, the crate and the staged copies lie) put as placeholders. Kept results are found
+    /// by it, so a state directory restored at another path, for a course and submissions at
+    /// other paths, still finds them.
+    pub content: u64,
     /// How the student's manifest differs from the course's, in words for the student.
     pub notes: Vec<String>,
 }
@@ -369,8 +374,9 @@ fn stage_crate_with(
         text.push_str("unsafe_code = \"forbid\"\n");
     }
 
+    // The files' hash, apart: the print mixes in the manifest as written, the content with its
+    // paths as placeholders.
     let mut h = DefaultHasher::new();
-    text.hash(&mut h);
     let mut wanted = BTreeSet::new();
     // Links are followed only in the course's own crates (see `copy_tree`).
     let mut links = Vec::new();
@@ -401,9 +407,22 @@ fn stage_crate_with(
     write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
     wanted.insert(dst.join("Cargo.toml"));
     remove_unwanted(dst, &wanted);
+    let files = h.finish();
+    let mut places: Vec<(String, &str)> = vec![
+        (src.display().to_string(), "<src>"),
+        (dst.display().to_string(), "<dst>"),
+        (manifest_dir.display().to_string(), "<manifest>"),
+        (remap.support.1.display().to_string(), "<support>"),
+        (remap.check.1.display().to_string(), "<check>"),
+        (ws.root.display().to_string(), "<course>"),
+    ];
+    if let Some(name) = package {
+        places.push((name.to_string(), "<package>"));
+    }
     Ok(Staged {
         dir: dst.to_path_buf(),
-        print: h.finish(),
+        print: hash_all(&(&text, files)),
+        content: hash_all(&(neutral(&text, &places), files)),
         notes: links
             .iter()
             .map(|link| {
@@ -426,11 +445,48 @@ fn copy_dir(src: &Path, dst: &Path) -> Result<Staged> {
             .with_context(|| format!("cannot copy {}", src.display()))?;
     }
     remove_unwanted(dst, &wanted);
+    // Relative paths and contents only: the same wherever the copy lies.
     Ok(Staged {
         dir: dst.to_path_buf(),
         print: h.finish(),
+        content: h.finish(),
         notes: Vec::new(),
     })
+}
+
+fn hash_all(value: &impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// `text` with each of `places` (a path or a name, and its placeholder) replaced by its
+/// placeholder, in one pass, a whole path or name at a time, the longest first where several
+/// start at one place (so a path inside another is not cut in two).
+pub fn neutral(text: &str, places: &[(String, &str)]) -> String {
+    let mut places: Vec<&(String, &str)> = places.iter().filter(|(p, _)| !p.is_empty()).collect();
+    places.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    // One pass: what a placeholder replaced is never read again.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while let Some(c) = rest.chars().next() {
+        for (place, token) in &places {
+            // A whole path or name only: `/s` is no place in `/support`.
+            if let Some(after) = rest.strip_prefix(place.as_str())
+                && !after
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_alphanumeric() || "-_.".contains(n))
+            {
+                out.push_str(token);
+                rest = after;
+                continue 'scan;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// `field.workspace = true` resolved from the workspace's `[workspace.package]`.
@@ -782,6 +838,19 @@ pub fn inline(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn neutral_puts_placeholders_for_paths_the_longest_first() {
+        let places = [
+            ("/s".to_string(), "<state>"),
+            ("/s/stage/ab12".to_string(), "<stage>"),
+            (String::new(), "<nothing>"),
+        ];
+        assert_eq!(
+            super::neutral("a = \"/s/stage/ab12/support\"\nb = \"/s/cargo\"", &places),
+            "a = \"<stage>/support\"\nb = \"<state>/cargo\""
+        );
+    }
+
     use super::*;
 
     fn table(text: &str) -> Table {

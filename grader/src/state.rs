@@ -6,6 +6,7 @@
 //! <state>/stage/<tag>/support/      the course's crates as the harnesses build them: copies with
 //! <state>/stage/<tag>/check/          generated manifests (see `stage`)
 //! <state>/stage/<tag>/<member>/     the crate under test of one harness, staged
+//! <state>/results/<xx>/<id>         results `grade` kept, by a hash of everything they came from
 //! <state>/stamps/<member>           the fingerprint of a harness's last successful build
 //! <state>/stamps/<member>.warnings  the crate's compiler warnings from that build
 //! <state>/lists/<binary>.list       a harness's check list, keyed by the binary's size and time
@@ -13,6 +14,8 @@
 //! <state>/runs/run-XXXX/            one grader run's report files and check working directories
 //! <state>/lock                      held while staging and building
 //! ```
+//!
+//! `grade --clean` removes the harness builds of submissions ([`State::clean_submissions`]).
 //!
 //! `<state>` is `$AWAITLINGS_TARGET_DIR`, else `awaitlings/` in cargo's target directory
 //! (`$CARGO_TARGET_DIR`, else the course's `target/`). `<tag>` is a hash of the course root, so
@@ -77,9 +80,11 @@ impl State {
             .join(mistake)
     }
 
-    /// The last results of a harness, kept for `grade` to reuse when nothing changed.
-    pub fn results(&self, member: &str) -> PathBuf {
-        self.root.join("results").join(member)
+    /// Results kept for `grade` to reuse, under the key of everything they came from (by
+    /// content: see `Session::reuse_key`), whoever's crate it was and wherever it lay.
+    pub fn kept(&self, key: &str) -> PathBuf {
+        let id = sha1_smol::Sha1::from(key).digest().to_string();
+        self.root.join("results").join(&id[..2]).join(id)
     }
 
     pub fn stamp(&self, member: &str) -> PathBuf {
@@ -115,6 +120,88 @@ impl State {
         std::fs::create_dir_all(&runs)?;
         tempfile::Builder::new().prefix("run-").tempdir_in(runs)
     }
+}
+
+impl State {
+    /// Removes the harness builds of submissions (`grade --clean`): of this course, every
+    /// harness of another crate than its own (`check-<slug>-other-<hash>-<tag>`: what `grade`
+    /// and `diff --against` build), with everything cargo and the grader keep of it: its binary,
+    /// its crate's library, their incremental and fingerprint directories, the staged crate, the
+    /// harness's files, stamps and check lists. Shared builds (tokio, the course's crates) and
+    /// kept results stay: a submission whose results are kept is not built again. Returns how
+    /// many entries were removed and their size in bytes. Call it holding [`State::lock`].
+    pub fn clean_submissions(&self) -> (usize, u64) {
+        let tag = self.tag.clone();
+        // `check-01-x-other-0a1b2c3d-<tag>`, as cargo spells it anywhere (`_` for `-`, `lib`
+        // and `code-` before it, `-<hash>` and an extension after it).
+        let is_submission = |name: &str| {
+            let name = name.replace('_', "-");
+            let name = name.strip_prefix("lib").unwrap_or(&name);
+            let name = name.strip_prefix("code-").unwrap_or(name);
+            let name = name.strip_prefix("solo-").unwrap_or(name);
+            name.starts_with("check-")
+                && name.split(&format!("-{tag}")).count() > 1
+                && name.split('-').collect::<Vec<_>>().windows(2).any(|w| {
+                    w[0] == "other"
+                        && w[1].len() == 8
+                        && w[1].chars().all(|c| c.is_ascii_hexdigit())
+                })
+        };
+        let debug = self.cargo_target().join("debug");
+        let dirs = [
+            debug.clone(),
+            debug.join("deps"),
+            debug.join("incremental"),
+            debug.join(".fingerprint"),
+            debug.join("build"),
+            self.root.join("stage").join(&self.tag),
+            self.harness_workspace(None),
+            self.root.join("harness"),
+            self.root.join("stamps"),
+            self.root.join("lists"),
+        ];
+        let (mut count, mut bytes) = (0, 0);
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(|e| e.ok()) {
+                if !is_submission(&entry.file_name().to_string_lossy()) {
+                    continue;
+                }
+                let path = entry.path();
+                let size = size_of(&path);
+                let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                if gone.is_ok() {
+                    count += 1;
+                    bytes += size;
+                }
+            }
+        }
+        (count, bytes)
+    }
+}
+
+/// The size of a file, or of everything in a directory (links not followed).
+fn size_of(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return 0;
+    };
+    if !meta.is_dir() {
+        return meta.len();
+    }
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| size_of(&e.path()))
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// Writes `text` to `path` unless it already holds exactly that (so cargo sees a changed time only

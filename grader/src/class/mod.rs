@@ -3,12 +3,14 @@
 //! - [`Student`]: one submission, its integrity flags and its results;
 //! - [`gradebook`]: the CSV, one row per student;
 //! - [`table`]: the table of the class printed on standard output;
+//! - [`shard`]: a class graded in shares (`grade --shard K/N`) and merged (`grader merge`);
 //! - [`summary`]: per exercise, the students grouped by what their main scenario printed,
 //!   the most common wrong group first (`--summary`, and any report of the class as a whole);
 //! - [`html`]: the class as a static site (`--html DIR`).
 
 pub mod gradebook;
 pub mod html;
+pub mod shard;
 pub mod summary;
 pub mod table;
 

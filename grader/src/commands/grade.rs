@@ -18,8 +18,13 @@
 //! Output: a table of the class on standard output (with `--summary`, students grouped by
 //! transcript per exercise), a gradebook CSV (`--gradebook FILE`), and one report per student in
 //! the chosen format (`--out DIR`), and the class report, a static site (`--html DIR`).
+//!
+//! A big class is graded in shares on many machines (`--shard K/N`, see [`crate::class::shard`])
+//! and put back together by `grader merge`, which prints and writes through [`write_class`], as
+//! one run does. `--clean` removes the submissions' harness builds once graded.
 
 use crate::class::Student;
+use crate::class::shard::Shard;
 use crate::cli::{Ctx, PASSED};
 use crate::color::Paint;
 use crate::course::Exercise;
@@ -43,6 +48,12 @@ pub struct Args<'a> {
     /// `--html DIR`: the class report ([`crate::class::html`]).
     pub html: Option<&'a Path>,
     pub github_output: bool,
+    /// `--shard K/N`: grade only this share of the submissions, and write its record into `out`
+    /// for `grader merge` (see [`crate::class::shard`]).
+    pub shard: Option<Shard>,
+    /// `--clean`: once graded, remove the harness builds of submissions (see
+    /// [`crate::state::State::clean_submissions`]).
+    pub clean: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
@@ -52,11 +63,31 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     }
     // The `result` is always the classroom document, whatever --format writes into --out (the
     // workflow puts a Markdown report in the run's summary from the same grade).
-    if args.github_output && args.submissions.len() != 1 {
-        bail!("--github-output writes one autograding `result`: give it one submission");
+    if args.github_output && (args.submissions.len() != 1 || args.shard.is_some()) {
+        bail!(
+            "--github-output writes one autograding `result`: give it one submission, without --shard"
+        );
+    }
+    if args.shard.is_some() && args.out.is_none() {
+        bail!(
+            "--shard writes the shard's record (shard-K-of-N.json) for `grader merge` into the \
+             --out folder: add --out DIR"
+        );
     }
     let exercises = ctx.course.select(args.exercises)?;
-    let mut students = students(ctx, args.submissions)?;
+    // Names are made unique over the whole list, before a shard takes its share: every shard
+    // then calls a student what one run would.
+    let named = names(args.submissions);
+    let roster =
+        crate::class::shard::roster(&named.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>());
+    let positions: Vec<usize> = (0..named.len())
+        .filter(|&i| args.shard.is_none_or(|s| s.takes(i)))
+        .collect();
+    let baselines = crate::integrity::Baselines::of(&ctx.course);
+    let mut students: Vec<Student> = positions
+        .iter()
+        .map(|&i| student(&baselines, &named[i].0, &named[i].1))
+        .collect();
     if let Some(dir) = args.html {
         // Said now, not after the class is graded.
         if args
@@ -82,10 +113,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     let mut targets = Vec::new();
     for s in students.iter().filter(|s| s.unusable.is_none()) {
         for ex in &exercises {
-            targets.push(session.target(
+            let mut target = session.target(
                 ex,
                 Variant::Other(s.dir.join("exercises").join(ex.dir_name())),
-            ));
+            );
+            // Paths in the student's report are the clone's own (`exercises/03-x/src/lib.rs`),
+            // as the student knows them, wherever the instructor keeps the clone: a result kept
+            // for it is then the same at any path (see `Session::reuse_key`).
+            target.shown = format!("exercises/{}", ex.dir_name());
+            targets.push(target);
         }
     }
 
@@ -100,7 +136,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     bar.done();
     let wall = started.elapsed();
 
-    let unsandboxed = crate::outcome::unsandboxed(&results).map(crate::outcome::unsandboxed_note);
     let mut results = results.into_iter();
     for s in &mut students {
         s.results = match &s.unusable {
@@ -122,16 +157,44 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
             }
         }
     }
-    for s in &students {
-        if let Some(dir) = args.out {
-            write_report(
-                ctx,
-                s,
-                args.format,
-                dir,
-                wall / students.len().max(1) as u32,
-            )?;
-        }
+    if args.clean {
+        let _turn = ctx.state.lock()?;
+        let (count, bytes) = ctx.state.clean_submissions();
+        crate::errln!(
+            "cleaned: {count} build file(s) and folder(s) of submissions' harnesses, {:.1} MB \
+             (kept results stay: an unchanged submission is not built again)",
+            bytes as f64 / 1e6
+        );
+    }
+    let not_graded: Vec<(String, String)> = exercises
+        .iter()
+        .filter_map(|ex| match offered.list(&ex.slug) {
+            Some(Err(why)) => Some((ex.label(), why.to_string())),
+            _ => None,
+        })
+        .collect();
+    let kept = students
+        .iter()
+        .flat_map(|s| &s.results)
+        .filter(|r| r.reused)
+        .count();
+    if let (Some(shard), Some(dir)) = (args.shard, args.out) {
+        crate::class::shard::write(
+            dir,
+            &crate::class::shard::Facts {
+                shard,
+                roster: &roster,
+                submissions: named.len(),
+                seed: ctx.limits.seed,
+                seed_chosen: ctx.limits.seed_chosen,
+                not_graded: &not_graded,
+                wall,
+                kept,
+            },
+            &exercises,
+            &students,
+            &positions,
+        )?;
     }
     if args.github_output {
         let s = &students[0];
@@ -144,51 +207,114 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         // The points, as the annotations the autograding reporter would post.
         outln!("{}", report::classroom::annotations(&run).trim_end());
     }
-    if let Some(path) = args.gradebook {
-        std::fs::write(path, crate::class::gradebook::render(&exercises, &students))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(dir) = args.html {
-        crate::class::html::write(&exercises, &students, dir)?;
-    }
-    let p = ctx.paint();
-    crate::class::table::print(p, &exercises, &students);
-    for ex in &exercises {
-        if let Some(Err(why)) = offered.list(&ex.slug) {
-            outln!(
-                "{}: not graded and not counted in max: {why}",
-                p.yellow(&ex.label())
-            );
-        }
-    }
-    if args.summary {
-        crate::class::summary::print(p, &exercises, &students);
-    }
-    if let Some(note) = unsandboxed {
-        outln!("{note}");
-    }
-    if let Some(dir) = args.html {
-        outln!("The class report: {}", dir.join("index.html").display());
-    }
-    let kept = students
-        .iter()
-        .flat_map(|s| &s.results)
-        .filter(|r| r.reused)
-        .count();
-    outln!(
-        "Graded {} submission(s) x {} exercise(s) in {:.1} s ({kept} unchanged since the last grade, kept).",
-        students.len(),
-        exercises.len(),
-        wall.as_secs_f64()
-    );
+    write_class(
+        ctx,
+        &Class {
+            exercises: &exercises,
+            students: &students,
+            not_graded: &not_graded,
+            wall,
+            kept,
+        },
+        &Outputs {
+            format: args.format,
+            out: args.out,
+            gradebook: args.gradebook,
+            summary: args.summary,
+            html: args.html,
+        },
+    )?;
     // Grading worked: the exit code is not the students' score.
     Ok(PASSED)
 }
 
-/// The submissions, named after their folders (made unique), with their integrity flags.
-fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
-    let mut out: Vec<Student> = Vec::new();
-    let baselines = crate::integrity::Baselines::of(&ctx.course);
+/// A graded class, as `grade` and `merge` (of shards) both have it.
+pub struct Class<'a> {
+    pub exercises: &'a [&'a Exercise],
+    /// In the order of the whole list of submissions.
+    pub students: &'a [Student],
+    /// Exercises the course could not list (by label), and why: not graded, not in `max`.
+    pub not_graded: &'a [(String, String)],
+    pub wall: Duration,
+    /// Results kept from an earlier grade.
+    pub kept: usize,
+}
+
+/// What is asked of a graded class.
+pub struct Outputs<'a> {
+    pub format: Format,
+    /// One report per student in `format`.
+    pub out: Option<&'a Path>,
+    pub gradebook: Option<&'a Path>,
+    pub summary: bool,
+    /// The class report, a static site ([`crate::class::html`]).
+    pub html: Option<&'a Path>,
+}
+
+/// Writes and prints what is asked of `class`: the reports, the gradebook, the table, the
+/// summary. One code path for `grade` and `merge`, so a merge of shards writes and prints what
+/// one run would (all but the wall time). A report of the class as a whole (the HTML report)
+/// is one more call here, from `class.exercises` and `class.students`.
+pub fn write_class(ctx: &Ctx, class: &Class, o: &Outputs) -> Result<()> {
+    let students = class.students;
+    if let Some(dir) = o.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for s in students {
+            write_report(
+                ctx,
+                s,
+                o.format,
+                dir,
+                class.wall / students.len().max(1) as u32,
+            )?;
+        }
+    }
+    if let Some(path) = o.gradebook {
+        std::fs::write(
+            path,
+            crate::class::gradebook::render(class.exercises, students),
+        )
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let p = ctx.paint();
+    crate::class::table::print(p, class.exercises, students);
+    for (label, why) in class.not_graded {
+        outln!(
+            "{}: not graded and not counted in max: {why}",
+            p.yellow(label)
+        );
+    }
+    if o.summary {
+        crate::class::summary::print(p, class.exercises, students);
+    }
+    if let Some(dir) = o.html {
+        crate::class::html::write(class.exercises, students, dir)?;
+    }
+    let results: Vec<ExerciseResult> = students
+        .iter()
+        .flat_map(|s| s.results.iter().cloned())
+        .collect();
+    if let Some(why) = crate::outcome::unsandboxed(&results) {
+        outln!("{}", crate::outcome::unsandboxed_note(why));
+    }
+    if let Some(dir) = o.html {
+        outln!("The class report: {}", dir.join("index.html").display());
+    }
+    outln!(
+        "Graded {} submission(s) x {} exercise(s) in {:.1} s ({} unchanged since the last grade, kept).",
+        students.len(),
+        class.exercises.len(),
+        class.wall.as_secs_f64(),
+        class.kept
+    );
+    Ok(())
+}
+
+/// The submissions, each with its name: its folder's, made unique over the whole list (`ana`,
+/// `ana-2`), in the order given.
+fn names(dirs: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
+    let mut taken = std::collections::HashSet::new();
     for dir in dirs {
         let dir = std::path::absolute(dir).unwrap_or(dir.clone());
         let base = dir
@@ -196,44 +322,52 @@ fn students(ctx: &Ctx, dirs: &[PathBuf]) -> Result<Vec<Student>> {
             .map_or("submission".into(), |n| n.to_string_lossy().into_owned());
         let mut name = base.clone();
         let mut n = 1;
-        while out.iter().any(|s| s.name == name) {
+        while taken.contains(&name) {
             n += 1;
             name = format!("{base}-{n}");
         }
-        if let Some(why) = unusable(&dir, &base) {
-            out.push(Student {
-                subject: Subject {
-                    name: Some(name.clone()),
-                    commit: None,
-                    flags: vec![why.clone()],
-                },
-                name,
-                dir,
-                results: Vec::new(),
-                unusable: Some(why),
-            });
-            continue;
-        }
-        let mut flags = baselines.flags(&dir);
-        if !dir.join("exercises").is_dir() {
-            flags.insert(
-                0,
-                "not a clone of the course: it has no exercises/ folder".into(),
-            );
-        }
-        out.push(Student {
-            subject: Subject {
-                name: Some(name.clone()),
-                commit: commit_of(&dir),
-                flags,
-            },
-            name,
-            dir,
-            results: Vec::new(),
-            unusable: None,
-        });
+        taken.insert(name.clone());
+        out.push((dir, name));
     }
-    Ok(out)
+    out
+}
+
+/// One submission, with its integrity flags.
+fn student(baselines: &crate::integrity::Baselines, dir: &Path, name: &str) -> Student {
+    let base = dir
+        .file_name()
+        .map_or("submission".into(), |n| n.to_string_lossy().into_owned());
+    if let Some(why) = unusable(dir, &base) {
+        return Student {
+            subject: Subject {
+                name: Some(name.to_string()),
+                commit: None,
+                flags: vec![why.clone()],
+            },
+            name: name.to_string(),
+            dir: dir.to_path_buf(),
+            results: Vec::new(),
+            unusable: Some(why),
+        };
+    }
+    let mut flags = baselines.flags(dir);
+    if !dir.join("exercises").is_dir() {
+        flags.insert(
+            0,
+            "not a clone of the course: it has no exercises/ folder".into(),
+        );
+    }
+    Student {
+        subject: Subject {
+            name: Some(name.to_string()),
+            commit: commit_of(dir),
+            flags,
+        },
+        name: name.to_string(),
+        dir: dir.to_path_buf(),
+        results: Vec::new(),
+        unusable: None,
+    }
 }
 
 /// Why `dir` cannot be graded at all, as its flag: what it is, and what to do.

@@ -6,6 +6,7 @@ pub mod expected;
 pub mod grade;
 pub mod hint;
 pub mod list;
+pub mod merge;
 pub mod mistake;
 pub mod publish;
 pub mod reset;

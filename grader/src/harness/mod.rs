@@ -176,6 +176,20 @@ pub struct Builder<'a> {
     pub timeout: Duration,
 }
 
+/// The fingerprints of a prepared harness.
+struct Prints {
+    /// Of all its inputs, as staged (paths included): whether cargo must run.
+    print: u64,
+    /// Of what its check list comes from.
+    list_print: u64,
+    /// Of all its inputs by content alone: the trusted checks, the check API and support crate,
+    /// the crate under test, the generated files with their paths as placeholders, the lock
+    /// file, the compiler flags and the toolchain. The same for the same inputs on any machine
+    /// at any path, so kept results are found by it (see `Session::reuse_key`).
+    content: u64,
+    notes: Vec<String>,
+}
+
 /// A target ready for cargo.
 struct Prepared {
     index: usize,
@@ -199,7 +213,12 @@ impl Builder<'_> {
                         list_print: None,
                     })
                 }
-                Ok((print, list_print, notes)) => {
+                Ok(Prints {
+                    print,
+                    list_print,
+                    notes,
+                    ..
+                }) => {
                     let bin = self.bin_path(&t.member);
                     if bin.is_file() && fingerprint::stamp(self.state, &t.member) == Some(print) {
                         out[index] = Some(Outcome {
@@ -254,7 +273,7 @@ impl Builder<'_> {
         &self,
         t: &Target,
         shared: &Shared,
-    ) -> std::result::Result<(u64, u64, Vec<String>), (BuildError, Vec<String>)> {
+    ) -> std::result::Result<Prints, (BuildError, Vec<String>)> {
         let broken = |m: String| (BuildError::Broken(m), Vec::new());
         let patched = match &t.variant {
             Variant::Wrong(name) => Some((crate::mistakes::Shelf::Wrong, name)),
@@ -331,7 +350,53 @@ impl Builder<'_> {
             .add(shared.checks.print)
             .add(&main)
             .finish();
-        Ok((print, list_print, staged.notes))
+        // The same inputs, by content alone: the paths in the generated files (the state
+        // directory, the course, the staged copies, the harness's name) as placeholders.
+        let places = [
+            (t.stage_dir.display().to_string(), "<crate>"),
+            // The staged course crates: `<state>/stage/<tag>`, the tag a hash of the course's path.
+            (
+                self.state
+                    .root
+                    .join("stage")
+                    .join(&self.state.tag)
+                    .display()
+                    .to_string(),
+                "<stage>",
+            ),
+            (self.state.root.display().to_string(), "<state>"),
+            (self.course.root.display().to_string(), "<course>"),
+            (t.package(), "<package>"),
+            (t.member.clone(), "<member>"),
+        ];
+        let content = Print::new()
+            .add(staged.content)
+            .add(shared.support.content)
+            .add(shared.check_api.content)
+            .add(shared.checks.content)
+            .add(stage::neutral(&manifest, &places))
+            .add(stage::neutral(&main, &places))
+            .add_file(&self.course.root.join("Cargo.lock"))
+            .add(rustflags())
+            .add(toolchain())
+            .finish();
+        Ok(Prints {
+            print,
+            list_print,
+            content,
+            notes: staged.notes,
+        })
+    }
+
+    /// For each target, the fingerprint of its harness's inputs by content alone (see
+    /// [`Prints::content`]), staging what it needs; `None` for a target that cannot be staged
+    /// (its build says why). Call it holding the state's lock.
+    pub fn contents(&self, targets: &[Target]) -> Result<Vec<Option<u64>>> {
+        let shared = stage::shared(self.course, self.state)?;
+        Ok(targets
+            .iter()
+            .map(|t| self.prepare(t, &shared).ok().map(|p| p.content))
+            .collect())
     }
 
     /// Writes the workspace and runs one `cargo build` over `targets` (in the course's workspace,
@@ -476,6 +541,22 @@ fn unsettled(result: &std::result::Result<Built, BuildError>) -> bool {
 pub fn shown_paths(text: &str, stage_dir: &Path, shown: &str) -> String {
     let staged = format!("{}{}", stage_dir.display(), std::path::MAIN_SEPARATOR);
     text.replace(&staged, &format!("{shown}{}", std::path::MAIN_SEPARATOR))
+}
+
+/// The toolchain that builds the harnesses, as `rustc -vV` describes it (version, commit, host),
+/// asked once per run of the grader: a result kept under one compiler is not another's.
+pub fn toolchain() -> &'static str {
+    static TOOLCHAIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TOOLCHAIN.get_or_init(|| {
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        std::process::Command::new(rustc)
+            .arg("-vV")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    })
 }
 
 /// The compiler flags of every harness build: the user's own (`RUSTFLAGS`, or cargo's encoded
