@@ -10,21 +10,6 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
-/// A fresh grader state directory. Everything the grader keeps there is new; only cargo's own
-/// build directory (`<state>/cargo`, see grader/src/state.rs) is a link to the suite's, so
-/// tokio is not compiled again for each test. Cargo fingerprints and locks that directory
-/// itself, and every harness and staged crate of a new state is a new package to it.
-fn fresh_state() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    #[cfg(unix)]
-    {
-        let shared = state_dir().join("cargo");
-        std::fs::create_dir_all(&shared).unwrap();
-        std::os::unix::fs::symlink(&shared, dir.path().join("cargo")).unwrap();
-    }
-    dir
-}
-
 /// `grader grade` in `instructor`'s course, on the state directory `state`.
 fn grade(instructor: &Path, state: &Path) -> assert_cmd::Command {
     let mut cmd = grader(instructor);

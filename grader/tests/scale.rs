@@ -11,18 +11,6 @@ use common::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// A fresh grader state directory; its `cargo/` links to the suite's (see tests/class.rs).
-fn fresh_state() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    #[cfg(unix)]
-    {
-        let shared = state_dir().join("cargo");
-        std::fs::create_dir_all(&shared).unwrap();
-        std::os::unix::fs::symlink(&shared, dir.path().join("cargo")).unwrap();
-    }
-    dir
-}
-
 /// `grader SUBCOMMAND` in `instructor`'s course, on the state directory `state`.
 fn grader_on(instructor: &Path, state: &Path) -> assert_cmd::Command {
     let mut cmd = grader(instructor);

@@ -24,6 +24,19 @@ pub fn state_dir() -> PathBuf {
     repo().join("target").join("awaitlings")
 }
 
+/// A new, empty grader state directory whose cargo build folder is the shared one (a symlink),
+/// so a test of kept results starts from nothing kept without building tokio again.
+pub fn fresh_state() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        let shared = state_dir().join("cargo");
+        std::fs::create_dir_all(&shared).unwrap();
+        std::os::unix::fs::symlink(&shared, dir.path().join("cargo")).unwrap();
+    }
+    dir
+}
+
 /// A fresh, complete copy of the test course at a new path: its exercises and checks, plus the
 /// course-wide files every awaitlings course has (the root manifest and lock file, the support
 /// crate and the check API), copied as they are. Nothing is rewritten: the grader must find
