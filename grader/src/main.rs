@@ -1,5 +1,5 @@
 //! The `grader` binary: see the library's crate documentation for how it is laid out.
 
 fn main() -> std::process::ExitCode {
-    grader::cli::main()
+    grader::commands::cli::main()
 }

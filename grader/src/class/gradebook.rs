@@ -3,7 +3,7 @@
 
 use super::Student;
 use crate::course::Exercise;
-use crate::outcome::ExerciseResult;
+use crate::run::outcome::ExerciseResult;
 
 /// One row per student: the points of each exercise, the total, and the integrity flags.
 pub fn render(exercises: &[&Exercise], students: &[Student]) -> String {

@@ -1,6 +1,7 @@
 //! A graded class: the students of one `grade` run and what is made of them as a whole.
 //!
 //! - [`Student`]: one submission, its integrity flags and its results;
+//! - [`integrity`]: what a submission changed outside its exercise crates (its flags);
 //! - [`gradebook`]: the CSV, one row per student;
 //! - [`table`]: the table of the class printed on standard output;
 //! - [`shard`]: a class graded in shares (`grade --shard K/N`) and merged (`grader merge`);
@@ -10,12 +11,13 @@
 
 pub mod gradebook;
 pub mod html;
+pub mod integrity;
 pub mod shard;
 pub mod summary;
 pub mod table;
 
-use crate::outcome::ExerciseResult;
 use crate::report::Subject;
+use crate::run::outcome::ExerciseResult;
 use std::path::PathBuf;
 
 /// One student's submission.

@@ -14,8 +14,8 @@
 //! them with the same code `grade` uses: one run and a merge of shards give the same bytes.
 
 use super::Student;
+use crate::build::harness::Variant;
 use crate::course::Exercise;
-use crate::harness::Variant;
 use crate::report::Subject;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};

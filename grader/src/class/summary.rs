@@ -3,9 +3,9 @@
 //! terminal summary ([`print`]) and any report of the class as a whole.
 
 use super::Student;
-use crate::color::Paint;
 use crate::course::Exercise;
 use crate::outln;
+use crate::terminal::color::Paint;
 use std::collections::BTreeMap;
 
 /// Students whose main scenario ended the same way and printed the same transcript.
@@ -104,7 +104,7 @@ pub fn print(p: Paint, exercises: &[&Exercise], students: &[Student]) {
                 && let Some(e) = &expected
                 && !g.transcript.is_empty()
             {
-                for l in crate::diff::unified(e, &g.transcript, p, 8, None) {
+                for l in crate::report::diff::unified(e, &g.transcript, p, 8, None) {
                     outln!("        {l}");
                 }
             }

@@ -2,10 +2,10 @@
 //! the first integrity flag.
 
 use super::Student;
-use crate::color::Paint;
 use crate::course::Exercise;
-use crate::outcome::ExerciseResult;
 use crate::outln;
+use crate::run::outcome::ExerciseResult;
+use crate::terminal::color::Paint;
 
 pub fn print(p: Paint, exercises: &[&Exercise], students: &[Student]) {
     let width = students

@@ -1,14 +1,14 @@
 //! `grader check [EX]...`: build and run the hidden checks, report, remember progress.
 
-use crate::cli::{Ctx, FAILED, PASSED};
-use crate::color::Paint;
+use crate::build::harness::Variant;
+use crate::commands::cli::{Ctx, FAILED, PASSED};
 use crate::course::{Course, Exercise};
-use crate::harness::Variant;
-use crate::out::Lenient;
-use crate::outcome::Event;
-use crate::progress::Progress;
 use crate::report::{self, Format, Next, Options, Subject};
-use crate::student_files;
+use crate::run::outcome::Event;
+use crate::student::files as student_files;
+use crate::student::progress::Progress;
+use crate::terminal::color::Paint;
+use crate::terminal::out::Lenient;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};

@@ -12,7 +12,7 @@
 //! course's own target directory: tokio and the grader's dependencies are built once for both,
 //! and a second verify rebuilds only what changed.
 
-use crate::cli::Ctx;
+use crate::commands::cli::Ctx;
 use crate::course::Exercise;
 use crate::edition::{self, File, leaks};
 use anyhow::{Context, Result};
@@ -154,9 +154,9 @@ fn course_target(ctx: &Ctx) -> PathBuf {
         .unwrap_or_else(|| ctx.course.root.join("target"))
 }
 
-fn cargo_in(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<crate::cargo::Output> {
+fn cargo_in(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<crate::build::cargo::Output> {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    crate::cargo::run_with(&args, ctx.build_timeout, |cmd| {
+    crate::build::cargo::run_with(&args, ctx.build_timeout, |cmd| {
         cmd.current_dir(dir)
             .env("CARGO_TARGET_DIR", course_target(ctx))
             .env("AWAITLINGS_TARGET_DIR", &ctx.state.root)
@@ -171,7 +171,7 @@ fn builds(ctx: &Ctx, dir: &Path, files: &[File]) -> Result<String> {
         anyhow::bail!(
             "the edition does not build (`cargo build --workspace --locked` in {}):\n{}",
             dir.display(),
-            crate::harness::messages::tail(&out.stderr, 20)
+            crate::build::harness::messages::tail(&out.stderr, 20)
         );
     }
     let lock = files
@@ -205,7 +205,7 @@ fn stubs_fail(ctx: &Ctx, dir: &Path, exercises: &[&Exercise]) -> Result<(bool, S
         format!(
             "the edition's grader gave no report (`cargo run -p grader -- check` in {}):\n{}",
             dir.display(),
-            crate::harness::messages::tail(&out.stderr, 20)
+            crate::build::harness::messages::tail(&out.stderr, 20)
         )
     })?;
     let mut passing = Vec::new();

@@ -2,12 +2,12 @@
 //! has one): the student's main scenario against its expected transcript in fixtures/<slug>/,
 //! drawn and diffed exactly as against a solution's.
 
-use crate::cli::{Ctx, FAILED, PASSED};
+use crate::build::harness::Variant;
+use crate::commands::cli::{Ctx, FAILED, PASSED};
 use crate::course::{Course, Exercise};
-use crate::harness::Variant;
-use crate::outcome::{CheckInfo, CheckResult, Event, ExerciseResult, Outcome, Verdict};
 use crate::report::Reporter;
 use crate::report::versus;
+use crate::run::outcome::{CheckInfo, CheckResult, Event, ExerciseResult, Outcome, Verdict};
 use anyhow::{Result, bail};
 use std::time::Instant;
 
@@ -39,7 +39,7 @@ pub fn diff<R: Reporter>(
         },
         |c| c.info.clone(),
     );
-    let mut outcome = Outcome::failed(crate::outcome::Kind::Panicked, "");
+    let mut outcome = Outcome::failed(crate::run::outcome::Kind::Panicked, "");
     outcome.verdict = Verdict::Passed;
     outcome.finished = true;
     outcome.transcript = lines;
@@ -92,7 +92,7 @@ pub fn expected(
     ex: &Exercise,
     mine: &ExerciseResult,
 ) -> Result<(String, Vec<String>)> {
-    let fixtures = crate::runner::load_fixtures(&course.fixtures_dir(ex));
+    let fixtures = crate::run::runner::load_fixtures(&course.fixtures_dir(ex));
     let name = main_transcript(course, ex, mine, &fixtures);
     match name.and_then(|n| fixtures.iter().find(|(f, _)| *f == n)) {
         Some((name, text)) => Ok((name.clone(), text.lines().map(str::to_string).collect())),

@@ -4,7 +4,7 @@
 //! only the exercise crates' code is used (staged with the instructor's manifest, like any crate
 //! under test). Checks, fixtures, the support crate, the check API, the manifests and the lock
 //! file are the instructor's; whatever a student changed there is an integrity flag
-//! ([`crate::integrity`]), never used.
+//! ([`crate::class::integrity`]), never used.
 //!
 //! Every submission's harnesses are built in one cargo run that shares one build of the
 //! dependencies, and their checks run in parallel. A harness whose inputs have not changed since
@@ -12,7 +12,7 @@
 //! does not build, hangs or attacks the grader fails its own checks and nobody else's; a path
 //! that is no submission at all (a file the glob caught) is a row of zeros with a flag.
 //!
-//! What each exercise is worth comes from the course alone ([`crate::offered`]), never from
+//! What each exercise is worth comes from the course alone ([`crate::course::offered`]), never from
 //! whether a student's crate compiled, so a fresh state directory gives the same `max`.
 //!
 //! Output: a table of the class on standard output (with `--summary`, students grouped by
@@ -23,16 +23,16 @@
 //! and put back together by `grader merge`, which prints and writes through [`write_class`], as
 //! one run does. `--clean` removes the submissions' harness builds once graded.
 
+use crate::build::harness::{BuildError, Variant};
 use crate::class::Student;
 use crate::class::shard::Shard;
-use crate::cli::{Ctx, PASSED};
-use crate::color::Paint;
+use crate::commands::cli::{Ctx, PASSED};
 use crate::course::Exercise;
-use crate::harness::{BuildError, Variant};
-use crate::offered::Offered;
-use crate::outcome::{Event, ExerciseResult};
+use crate::course::offered::Offered;
 use crate::outln;
 use crate::report::{self, Format, Options, Subject};
+use crate::run::outcome::{Event, ExerciseResult};
+use crate::terminal::color::Paint;
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -52,7 +52,7 @@ pub struct Args<'a> {
     /// for `grader merge` (see [`crate::class::shard`]).
     pub shard: Option<Shard>,
     /// `--clean`: once graded, remove the harness builds of submissions (see
-    /// [`crate::state::State::clean_submissions`]).
+    /// [`crate::build::state::State::clean_submissions`]).
     pub clean: bool,
 }
 
@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     let positions: Vec<usize> = (0..named.len())
         .filter(|&i| args.shard.is_none_or(|s| s.takes(i)))
         .collect();
-    let baselines = crate::integrity::Baselines::of(&ctx.course);
+    let baselines = crate::class::integrity::Baselines::of(&ctx.course);
     let mut students: Vec<Student> = positions
         .iter()
         .map(|&i| student(&baselines, &named[i].0, &named[i].1))
@@ -294,8 +294,8 @@ pub fn write_class(ctx: &Ctx, class: &Class, o: &Outputs) -> Result<()> {
         .iter()
         .flat_map(|s| s.results.iter().cloned())
         .collect();
-    if let Some(why) = crate::outcome::unsandboxed(&results) {
-        outln!("{}", crate::outcome::unsandboxed_note(why));
+    if let Some(why) = crate::run::outcome::unsandboxed(&results) {
+        outln!("{}", crate::run::outcome::unsandboxed_note(why));
     }
     if let Some(dir) = o.html {
         outln!("The class report: {}", dir.join("index.html").display());
@@ -333,7 +333,7 @@ fn names(dirs: &[PathBuf]) -> Vec<(PathBuf, String)> {
 }
 
 /// One submission, with its integrity flags.
-fn student(baselines: &crate::integrity::Baselines, dir: &Path, name: &str) -> Student {
+fn student(baselines: &crate::class::integrity::Baselines, dir: &Path, name: &str) -> Student {
     let base = dir
         .file_name()
         .map_or("submission".into(), |n| n.to_string_lossy().into_owned());

@@ -5,13 +5,13 @@
 //! in the last `check`, then the exercise's own; a hint already seen is not repeated unless asked
 //! (`--all`), so a student stuck on one check is never walked again through parts that pass.
 
-use crate::cli::{Ctx, PASSED};
-use crate::color::Paint;
+use crate::commands::cli::{Ctx, PASSED};
 use crate::course::Exercise;
 use crate::outln;
-use crate::progress::{Entry, Progress};
 use crate::report::human::wrap;
-use crate::student_files;
+use crate::student::files as student_files;
+use crate::student::progress::{Entry, Progress};
+use crate::terminal::color::Paint;
 use anyhow::Result;
 
 /// Where a hint comes from: one check's list, or the exercise's own.

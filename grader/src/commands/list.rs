@@ -5,10 +5,10 @@
 //! counts only while the files it judged are still there; after an edit it shows as "edited",
 //! with the old score marked as older than the edits.
 
-use crate::cli::{Ctx, PASSED};
+use crate::commands::cli::{Ctx, PASSED};
 use crate::outln;
-use crate::progress::Progress;
-use crate::student_files::{self, Standing};
+use crate::student::files::{self as student_files, Standing};
+use crate::student::progress::Progress;
 use anyhow::Result;
 
 pub fn run(ctx: &Ctx) -> Result<u8> {

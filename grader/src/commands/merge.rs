@@ -6,7 +6,7 @@
 //! whole class, but for the line with the wall time (here the longest shard's).
 
 use super::grade::{self, Class, Outputs};
-use crate::cli::{Ctx, PASSED};
+use crate::commands::cli::{Ctx, PASSED};
 use anyhow::Result;
 use std::path::PathBuf;
 

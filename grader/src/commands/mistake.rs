@@ -8,8 +8,8 @@
 //! (`fixtures/right/<slug>/<name>.patch` with `--right`). The copy
 //! is never overwritten without `--fresh`, so unsaved edits are not lost.
 
-use crate::cli::{Ctx, PASSED};
-use crate::mistakes::{self, Shelf};
+use crate::commands::cli::{Ctx, PASSED};
+use crate::course::mistakes::{self, Shelf};
 use crate::outln;
 use anyhow::{Context, Result, bail};
 
@@ -125,7 +125,7 @@ pub fn run(
         } else {
             let files = mistakes::read_crate(&solution)?;
             for (rel, text) in &files {
-                crate::state::write_if_changed(&copy.join(rel), text.as_bytes())?;
+                crate::build::state::write_if_changed(&copy.join(rel), text.as_bytes())?;
             }
             outln!(
                 "A copy of {} to change is at:\n  {}",

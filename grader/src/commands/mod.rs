@@ -1,4 +1,7 @@
-//! One module per command. Each returns the process exit code (see `cli`).
+//! The command line ([`cli`]: clap, exit codes, the context every command shares), and one module
+//! per command. Each returns the process exit code.
+
+pub mod cli;
 
 pub mod check;
 pub mod edition_proof;

@@ -1,7 +1,7 @@
 //! `grader publish DIR`: write the student edition (see [`crate::edition`]) into a new folder,
 //! the repository students start from. Run in the instructor's course; it writes nothing there.
 
-use crate::cli::{Ctx, PASSED};
+use crate::commands::cli::{Ctx, PASSED};
 use crate::edition;
 use crate::outln;
 use anyhow::{Context, Result, bail};

@@ -1,7 +1,7 @@
 //! `grader reset EX`: put an exercise back as shipped; `--list` and `--restore` for its backups.
 //!
 //! Nothing is ever lost. Before any file of the exercise is written or removed, every file of its
-//! set (see [`crate::student_files`]: Cargo.toml and src/**, including files the student added)
+//! set (see [`crate::student::files`]: Cargo.toml and src/**, including files the student added)
 //! is copied into a backup under `.awaitlings/backups/<NN-slug>/<name>/` at the course root: next
 //! to the progress file, never inside `target/`, which `cargo clean` deletes. A backup is made in
 //! a hidden directory and renamed into place once every file is in it, so a backup that is listed
@@ -12,12 +12,12 @@
 //! those objects. Every blob is fetched before anything is backed up or written, so a course
 //! without git (a ZIP download) or without the objects is left exactly as it was.
 
-use crate::cli::{Ctx, PASSED, USAGE};
-use crate::color::Paint;
+use crate::commands::cli::{Ctx, PASSED, USAGE};
 use crate::course::{Course, Exercise};
 use crate::outln;
-use crate::progress::Progress;
-use crate::student_files::{self, Differences, File};
+use crate::student::files::{self as student_files, Differences, File};
+use crate::student::progress::Progress;
+use crate::terminal::color::Paint;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,15 +1,15 @@
 //! `grader run EX` and `grader diff EX`: the main scenario's transcript, alone or against another.
 //! The commands pick the targets; what is printed is the `transcript` and `versus` reporters'.
 
-use crate::cli::{Ctx, FAILED, PASSED};
+use crate::build::harness::{Target, Variant};
+use crate::commands::cli::{Ctx, FAILED, PASSED};
 use crate::course::Exercise;
-use crate::harness::{Target, Variant};
-use crate::out::Lenient;
-use crate::outcome::{Event, ExerciseResult};
 use crate::report::Reporter;
+use crate::report::timeline::table::Layout;
 use crate::report::transcript::{Picture, Transcript};
 use crate::report::versus::{self, Versus};
-use crate::timeline::table::Layout;
+use crate::run::outcome::{Event, ExerciseResult};
+use crate::terminal::out::Lenient;
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

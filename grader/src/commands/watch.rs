@@ -6,13 +6,13 @@
 //! again, `r` run the main scenario (its transcript), `q` quit. Everything printed is the other
 //! commands' own output: watch only decides when to run them.
 
-use crate::cli::{Ctx, PASSED};
-use crate::keys::{Key, Keys};
+use crate::commands::cli::{Ctx, PASSED};
 use crate::outln;
-use crate::progress::Progress;
 use crate::report::Format;
-use crate::student_files::{self, Standing};
-use crate::watcher::{Saves, Snapshot};
+use crate::student::files::{self as student_files, Standing};
+use crate::student::progress::Progress;
+use crate::student::watcher::{Saves, Snapshot};
+use crate::terminal::keys::{Key, Keys};
 use anyhow::Result;
 use std::collections::VecDeque;
 use std::io::IsTerminal;

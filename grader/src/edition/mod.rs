@@ -257,7 +257,7 @@ pub fn write(files: &[File], dir: &Path) -> Result<()> {
 /// nothing in a copy kept between runs), and one the edition no longer has is removed.
 pub fn sync(files: &[File], dir: &Path) -> Result<()> {
     for f in files {
-        crate::state::write_if_changed(&dir.join(&f.path), &f.bytes)
+        crate::build::state::write_if_changed(&dir.join(&f.path), &f.bytes)
             .with_context(|| format!("cannot write {}", dir.join(&f.path).display()))?;
     }
     let wanted: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();

@@ -212,7 +212,7 @@ fn integrity_compares_a_clone_of_the_edition_with_the_edition() {
     let c = Course::find(Some(dir.path())).unwrap();
     let clone = tempfile::tempdir().unwrap();
     write(&compute(&c).unwrap(), clone.path()).unwrap();
-    let baselines = crate::integrity::Baselines::of(&c);
+    let baselines = crate::class::integrity::Baselines::of(&c);
     // As handed out: no solutions, no hidden checks, rewritten manifests, and no flag.
     assert_eq!(baselines.flags(clone.path()), Vec::<String>::new());
     // A clone of the whole course is no flag either.

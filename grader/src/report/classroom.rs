@@ -27,7 +27,7 @@
 //! [`super::Test::shown_message`]).
 
 use super::Run;
-use crate::outcome::Kind;
+use crate::run::outcome::Kind;
 use serde_json::json;
 
 pub fn render(run: &Run) -> String {

@@ -2,11 +2,11 @@
 //! to go next.
 
 use super::{Next, Options, Reporter, Subject};
-use crate::cli::Warnings;
-use crate::color::Paint;
+use crate::commands::cli::Warnings;
 use crate::course::Exercise;
-use crate::diff;
-use crate::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use crate::report::diff;
+use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use crate::terminal::color::Paint;
 use std::io::Write;
 
 /// Transcript lines shown under a failure that has no expected transcript to diff against.
@@ -224,7 +224,7 @@ impl<W: Write> Human<W> {
             let intro = match kind {
                 // The grader's own rule comes first, in its words; rustc's errors follow it.
                 Kind::DoesNotCompile
-                    if message.starts_with(crate::harness::forbidden::UNSAFE_FORBIDDEN) =>
+                    if message.starts_with(crate::build::harness::forbidden::UNSAFE_FORBIDDEN) =>
                 {
                     "your code does not compile here:".to_string()
                 }
@@ -387,8 +387,8 @@ impl<W: Write> Reporter for Human<W> {
 
 impl<W: Write> Human<W> {
     fn totals(&mut self, results: &[ExerciseResult]) {
-        if let Some(why) = crate::outcome::unsandboxed(results) {
-            let note = crate::outcome::unsandboxed_note(why);
+        if let Some(why) = crate::run::outcome::unsandboxed(results) {
+            let note = crate::run::outcome::unsandboxed_note(why);
             self.line(&note);
         }
         if !self.subject.flags.is_empty() {

@@ -10,7 +10,7 @@
 //! report (the instructor's) keeps all of a hidden check's details.
 
 use super::Run;
-use crate::outcome::ExerciseResult;
+use crate::run::outcome::ExerciseResult;
 use serde_json::{Value, json};
 
 /// The whole run, as `--format json` writes it.
@@ -93,10 +93,10 @@ pub fn document(results: &[ExerciseResult]) -> Value {
 pub fn exercise_from(
     value: &Value,
     exercise: &crate::course::Exercise,
-    variant: crate::harness::Variant,
+    variant: crate::build::harness::Variant,
 ) -> Option<ExerciseResult> {
-    use crate::harness::{BuildError, Warning};
-    use crate::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
+    use crate::build::harness::{BuildError, Warning};
+    use crate::run::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
     let text = |v: &Value| v.as_str().map(str::to_string);
     let strings = |v: &Value| -> Option<Vec<String>> { v.as_array()?.iter().map(text).collect() };
     let build = &value["build"];
@@ -132,9 +132,9 @@ pub fn exercise_from(
         outcome.seeded = c["seeded"].as_bool().unwrap_or(false);
         // Absent in results kept before checks said which clock they judge by.
         outcome.judged = c["judged"]["ms"].as_f64().and_then(|ms| {
-            Some(crate::outcome::Judged {
+            Some(crate::run::outcome::Judged {
                 ms,
-                clock: crate::outcome::Clock::from_name(c["judged"]["clock"].as_str()?)?,
+                clock: crate::run::outcome::Clock::from_name(c["judged"]["clock"].as_str()?)?,
             })
         });
         checks.push(CheckResult {

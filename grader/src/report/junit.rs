@@ -183,7 +183,7 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::outcome::Kind;
+    use crate::run::outcome::Kind;
 
     /// GitLab reads JUnit through ActiveSupport's XML conversion, which gives an element whose
     /// `type` attribute names one of its types a meaning of its own (`yaml` and `symbol` are

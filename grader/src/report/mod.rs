@@ -15,18 +15,20 @@
 
 pub mod classroom;
 pub mod classroom50;
+pub mod diff;
 pub mod gradescope;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod prairielearn;
+pub mod timeline;
 pub mod transcript;
 pub mod versus;
 
-use crate::cli::Warnings;
-use crate::color::Paint;
-use crate::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use crate::commands::cli::Warnings;
+use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use crate::terminal::color::Paint;
 use clap::ValueEnum;
 use std::io::Write;
 
@@ -234,7 +236,7 @@ impl Test<'_> {
             Some(c) => {
                 let mut out = self.message.clone();
                 if let (Some(e), Some(a)) = (&c.outcome.expected, &c.outcome.actual) {
-                    let diff = crate::diff::unified(e, a, Paint(false), 30, None);
+                    let diff = crate::report::diff::unified(e, a, Paint(false), 30, None);
                     if !diff.is_empty() {
                         out.push_str("\n\ntranscript (- expected, + yours):\n");
                         out.push_str(&diff.join("\n"));

@@ -1,17 +1,17 @@
 //! `grader run EX`: the main scenario's transcript, as the student's code printed it under paused
 //! time, then whether it matches. A consumer of the event stream like every report.
 //!
-//! The transcript is shown as a picture (see [`crate::timeline`]): one column per task, one row
+//! The transcript is shown as a picture (see [`crate::report::timeline`]): one column per task, one row
 //! per instant, so what ran side by side is seen side by side. `--plain` prints the flat list of
 //! lines instead (what scripts read), and `--svg FILE` draws the picture into a file as well.
 
 use super::Reporter;
 use super::human::{unrepeated, wrap};
-use crate::cli::Warnings;
-use crate::color::Paint;
-use crate::outcome::{CheckResult, Event, ExerciseResult, Kind, Outcome};
-use crate::timeline::table::{self, Layout};
-use crate::timeline::{Timeline, format_ms, svg};
+use crate::commands::cli::Warnings;
+use crate::report::timeline::table::{self, Layout};
+use crate::report::timeline::{Timeline, format_ms, svg};
+use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Outcome};
+use crate::terminal::color::Paint;
 use std::io::Write;
 use std::path::PathBuf;
 

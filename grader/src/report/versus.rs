@@ -8,9 +8,9 @@
 
 use super::Reporter;
 use super::transcript::{Picture, footnotes, svg_title, timeline, unavailable, write_svg};
-use crate::color::Paint;
-use crate::outcome::{Event, ExerciseResult};
-use crate::timeline::{svg, table};
+use crate::report::timeline::{svg, table};
+use crate::run::outcome::{Event, ExerciseResult};
+use crate::terminal::color::Paint;
 use std::io::Write;
 
 pub struct Versus<W: Write> {
@@ -164,7 +164,7 @@ impl<W: Write> Versus<W> {
         self.line(&p.green("+++ yours"))?;
         let e = awaitlings_check::compare::join(reference);
         let a = awaitlings_check::compare::join(yours);
-        for line in crate::diff::unified(&e, &a, p, usize::MAX, None) {
+        for line in crate::report::diff::unified(&e, &a, p, usize::MAX, None) {
             self.line(&line)?;
         }
         if theirs.transcript_dropped > 0 || mine.transcript_dropped > 0 {

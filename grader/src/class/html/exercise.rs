@@ -3,9 +3,9 @@
 //! with the expected one, and the diff.
 
 use super::{Site, diff, esc, page, plural, pre_head};
-use crate::outcome::{CheckResult, ExerciseResult};
+use crate::report::timeline::{Timeline, svg};
 use crate::report::transcript::timeline;
-use crate::timeline::{Timeline, svg};
+use crate::run::outcome::{CheckResult, ExerciseResult};
 use std::fmt::Write;
 
 /// Pictures of more lines than this are left out: a picture, not a dump (the diff and the
@@ -177,7 +177,9 @@ pub fn render(site: &Site, ei: usize) -> (String, Vec<(String, String)>) {
                         body,
                         "<p>{}</p>",
                         esc(crate::report::human::unrepeated(
-                            c.outcome.kind().unwrap_or(crate::outcome::Kind::Crashed),
+                            c.outcome
+                                .kind()
+                                .unwrap_or(crate::run::outcome::Kind::Crashed),
                             c.outcome.message()
                         ))
                     );

@@ -1,7 +1,7 @@
 //! `index.html`: the exercises at a glance, then the class, one row per student.
 
 use super::{Site, esc, page, plural, score_class};
-use crate::outcome::ExerciseResult;
+use crate::run::outcome::ExerciseResult;
 use std::fmt::Write;
 
 /// Flags listed in a student's row; the rest are on their page.

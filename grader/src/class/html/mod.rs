@@ -6,8 +6,8 @@
 //! - `exercises/NN-slug.html`: the students grouped by what their main scenario printed
 //!   ([`crate::class::summary::groups`], the grouping `--summary` prints), the most common wrong
 //!   group first, each with its timeline picture on one time axis with the expected one
-//!   ([`crate::timeline::svg`], as `grader diff --svg` draws them) and the diff
-//!   ([`crate::diff::unified`]); the pictures are files beside the page
+//!   ([`crate::report::timeline::svg`], as `grader diff --svg` draws them) and the diff
+//!   ([`crate::report::diff::unified`]); the pictures are files beside the page
 //!   (`exercises/NN-slug/gK.svg`);
 //! - `students/NAME.html`: each exercise of one student, and of every failing check its report:
 //!   the kind, what the check checks, the message, expected against actual, what was said before
@@ -258,7 +258,13 @@ fn page(title: &str, root: &str, crumbs: &str, body: &str, script: bool) -> Stri
 
 /// A unified diff of two transcripts as HTML (`-` expected, `+` actual), at most `max` lines.
 fn diff(expected: &str, actual: &str, max: usize) -> String {
-    let lines = crate::diff::unified(expected, actual, crate::color::Paint(false), max, None);
+    let lines = crate::report::diff::unified(
+        expected,
+        actual,
+        crate::terminal::color::Paint(false),
+        max,
+        None,
+    );
     if lines.is_empty() {
         return String::new();
     }

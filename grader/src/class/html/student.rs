@@ -3,8 +3,8 @@
 //! here).
 
 use super::{Site, diff, esc, page, pre_head, pre_tail, score_class};
-use crate::outcome::{CheckResult, ExerciseResult, Kind};
 use crate::report::human::unrepeated;
+use crate::run::outcome::{CheckResult, ExerciseResult, Kind};
 use std::fmt::Write;
 
 /// Transcript lines shown under a failure with no expected transcript to diff against.

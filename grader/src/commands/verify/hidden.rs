@@ -3,7 +3,7 @@
 //! `grader/checks/hidden/`, but keeps `course.toml` (with its hints) and `fixtures/<slug>/`.
 
 use crate::course::Exercise;
-use crate::outcome::ExerciseResult;
+use crate::run::outcome::ExerciseResult;
 use std::collections::BTreeSet;
 
 /// Each way the hidden checks of `ex` show through what ships, as `solution`'s run lists them

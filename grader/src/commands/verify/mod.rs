@@ -23,12 +23,12 @@
 //!
 //! bless writes that record, and the expected transcripts.
 
-use crate::cli::{Ctx, FAILED, PASSED};
-use crate::harness::Variant;
-use crate::mistakes::{self, Shelf};
-use crate::outcome::{ExerciseResult, Kind};
+use crate::build::harness::Variant;
+use crate::commands::cli::{Ctx, FAILED, PASSED};
+use crate::course::mistakes::{self, Shelf};
 use crate::outln;
-use crate::student_files;
+use crate::run::outcome::{ExerciseResult, Kind};
+use crate::student::files as student_files;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
     let started = Instant::now();
     // One run per seed: the first builds, the others only run the checks again. The stub is
     // left out after the first.
-    let mut runs: Vec<(u64, Vec<crate::outcome::ExerciseResult>)> = Vec::new();
+    let mut runs: Vec<(u64, Vec<crate::run::outcome::ExerciseResult>)> = Vec::new();
     for (i, &seed) in seeds.iter().enumerate() {
         session.limits.seed = seed;
         session.limits.seed_chosen = true;
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
     let results = &runs[0].1;
     // The result of `variant` of `slug` under each seed, in seed order.
     let under_seeds =
-        |slug: &str, variant: &Variant| -> Vec<(u64, &crate::outcome::ExerciseResult)> {
+        |slug: &str, variant: &Variant| -> Vec<(u64, &crate::run::outcome::ExerciseResult)> {
             runs.iter()
                 .filter_map(|(seed, rs)| {
                     rs.iter()
@@ -431,7 +431,7 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
 }
 
 /// The checks that failed under some seed, each with the first seed and what it said.
-fn failing_under_seeds(seeded: &[(u64, &crate::outcome::ExerciseResult)]) -> Vec<String> {
+fn failing_under_seeds(seeded: &[(u64, &crate::run::outcome::ExerciseResult)]) -> Vec<String> {
     let mut failing: Vec<String> = Vec::new();
     let mut named: Vec<&str> = Vec::new();
     for (seed, r) in seeded {
@@ -527,7 +527,7 @@ pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
         }
         for (name, lines) in &written {
             let path = dir.join(format!("{name}.txt"));
-            crate::state::write_if_changed(
+            crate::build::state::write_if_changed(
                 &path,
                 awaitlings_check::compare::join(lines).as_bytes(),
             )

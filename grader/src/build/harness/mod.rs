@@ -2,7 +2,7 @@
 //!
 //! For every (exercise, variant) the grader writes a tiny binary crate, a *harness*, that depends on
 //! the crate under test (renamed `exercise`) and includes the exercise's checks. The crate under
-//! test, the course's support crate and the check API are staged copies (see [`crate::stage`]).
+//! test, the course's support crate and the check API are staged copies (see [`crate::build::stage`]).
 //! All harnesses of a course live in one generated workspace and share one cargo target
 //! directory, so tokio and the check API compile once for everything. One `cargo build
 //! --keep-going` builds the harnesses a command needs (a class's, in runs of a bounded size: see
@@ -22,10 +22,10 @@ pub mod generate;
 pub mod messages;
 pub mod reads;
 
-use crate::cargo;
+use crate::build::cargo;
+use crate::build::stage::{self, Shared};
+use crate::build::state::{State, write_if_changed};
 use crate::course::{Course, Exercise};
-use crate::stage::{self, Shared};
-use crate::state::{State, write_if_changed};
 use anyhow::Result;
 use fingerprint::Print;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ pub enum Variant {
     /// The reference solution, solutions/NN-slug.
     Solution,
     /// A known-wrong solution: the solution with fixtures/wrong/<slug>/<mistake>.patch applied,
-    /// in the state directory (see [`crate::mistakes`]).
+    /// in the state directory (see [`crate::course::mistakes`]).
     Wrong(String),
     /// An alternative correct design: the solution with fixtures/right/<slug>/<design>.patch
     /// applied, which must pass every check.
@@ -95,7 +95,7 @@ impl Target {
             Variant::Right(design) => format!("right-{design}"),
             Variant::Other(dir) => format!(
                 "other-{:08x}",
-                crate::state::hash_of(&dir.to_string_lossy()) as u32
+                crate::build::state::hash_of(&dir.to_string_lossy()) as u32
             ),
         };
         let member = format!("check-{}-{variant_name}-{}", exercise.slug, state.tag);
@@ -276,13 +276,19 @@ impl Builder<'_> {
     ) -> std::result::Result<Prints, (BuildError, Vec<String>)> {
         let broken = |m: String| (BuildError::Broken(m), Vec::new());
         let patched = match &t.variant {
-            Variant::Wrong(name) => Some((crate::mistakes::Shelf::Wrong, name)),
-            Variant::Right(name) => Some((crate::mistakes::Shelf::Right, name)),
+            Variant::Wrong(name) => Some((crate::course::mistakes::Shelf::Wrong, name)),
+            Variant::Right(name) => Some((crate::course::mistakes::Shelf::Right, name)),
             _ => None,
         };
         if let Some((shelf, name)) = patched {
-            crate::mistakes::materialize(self.course, &t.exercise, shelf, name, &t.crate_dir)
-                .map_err(|e| broken(format!("{e:#}")))?;
+            crate::course::mistakes::materialize(
+                self.course,
+                &t.exercise,
+                shelf,
+                name,
+                &t.crate_dir,
+            )
+            .map_err(|e| broken(format!("{e:#}")))?;
         }
         if !t.checks_file.is_file() {
             return Err(broken(format!(

@@ -1,13 +1,13 @@
 //! One grader run: build the harnesses, list their checks, run the checks (in parallel, each in
 //! its own process), and report each result as an event, in course order.
 
+use crate::build::harness::{self, Builder, Target};
+use crate::build::state::State;
 use crate::course::Course;
-use crate::harness::{self, Builder, Target};
-use crate::outcome::{CheckResult, Event, ExerciseResult, Outcome};
-use crate::runner::{self, Limits, Run};
-use crate::state::State;
-use crate::tamper::Watched;
-use crate::tamper::suspects::{After, Guard, Investigation, Who};
+use crate::run::outcome::{CheckResult, Event, ExerciseResult, Outcome};
+use crate::run::runner::{self, Limits, Run};
+use crate::run::tamper::Watched;
+use crate::run::tamper::suspects::{After, Guard, Investigation, Who};
 use anyhow::Result;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,7 +33,7 @@ pub struct Session<'a> {
     /// The trusted check list of each exercise (`grade`): then every target's points on offer
     /// come from it, and its checks are run by these names, never as the target's own harness
     /// lists them. Without it (`check`, `verify`...), a harness lists its own checks.
-    pub offered: Option<crate::offered::Offered>,
+    pub offered: Option<crate::course::offered::Offered>,
 }
 
 impl Session<'_> {
@@ -200,7 +200,7 @@ impl Session<'_> {
                         jobs.push((ti, ci, b.bin.clone()));
                         result.checks.push(CheckResult {
                             info,
-                            outcome: Outcome::failed(crate::outcome::Kind::Crashed, "not run"),
+                            outcome: Outcome::failed(crate::run::outcome::Kind::Crashed, "not run"),
                         });
                     }
                 }
@@ -236,7 +236,7 @@ impl Session<'_> {
             ),
         );
 
-        crate::supervise::adopting(true);
+        crate::process::supervise::adopting(true);
         // `None` wakes the reporter up after an investigation released held results.
         let (tx, rx) = mpsc::channel::<Option<(usize, usize, Outcome)>>();
         let next = AtomicUsize::new(0);
@@ -333,7 +333,7 @@ impl Session<'_> {
                 emit(&mut arrived, &mut reported);
             }
         });
-        crate::supervise::adopting(false);
+        crate::process::supervise::adopting(false);
         let tampered = guard.tampered();
         if let Some(dir) = guard.set_aside() {
             crate::errln!(
@@ -484,7 +484,10 @@ impl Session<'_> {
             "key": key,
             "result": crate::report::json::document(std::slice::from_ref(result))["exercises"][0],
         });
-        let _ = crate::state::write_if_changed(&self.state.kept(key), value.to_string().as_bytes());
+        let _ = crate::build::state::write_if_changed(
+            &self.state.kept(key),
+            value.to_string().as_bytes(),
+        );
     }
 
     /// The outcome of a check of an exercise whose checks changed the grader's own files: no pass.
@@ -496,8 +499,8 @@ impl Session<'_> {
         } else {
             String::new()
         };
-        outcome.verdict = crate::outcome::Verdict::failed(
-            crate::outcome::Kind::Forged,
+        outcome.verdict = crate::run::outcome::Verdict::failed(
+            crate::run::outcome::Kind::Forged,
             format!(
                 "this exercise's code changed the grader's own files while its checks ran: \
                  {}{more}. Code under test may write only in its own working directory and \
@@ -520,10 +523,12 @@ impl Session<'_> {
         let fix =
             |s: &str| harness::shown_paths(s, &target.stage_dir, &target.shown).replace(&root, "");
         outcome.verdict = match outcome.verdict {
-            crate::outcome::Verdict::Failed { kind, message } => crate::outcome::Verdict::Failed {
-                kind,
-                message: fix(&message),
-            },
+            crate::run::outcome::Verdict::Failed { kind, message } => {
+                crate::run::outcome::Verdict::Failed {
+                    kind,
+                    message: fix(&message),
+                }
+            }
             v => v,
         };
         for p in &mut outcome.panics {

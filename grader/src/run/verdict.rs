@@ -2,8 +2,8 @@
 //! with the job's nonce, from a process that then exited cleanly: an exit status of 0, or
 //! "test ... ok" on stdout, is never a pass by itself.
 
-use crate::outcome::{Kind, Outcome, Verdict};
-use crate::supervise::Finished;
+use crate::process::supervise::Finished;
+use crate::run::outcome::{Kind, Outcome, Verdict};
 use awaitlings_check::protocol::Report;
 use std::process::ExitStatus;
 use std::time::Duration;
@@ -151,7 +151,7 @@ pub fn describe(status: ExitStatus) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::supervise::Captured;
+    use crate::process::supervise::Captured;
     use std::os::unix::process::ExitStatusExt;
 
     fn finished(status: Option<i32>) -> Finished {

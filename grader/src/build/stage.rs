@@ -18,13 +18,13 @@
 //!   student knows why `use rand::..` does not compile here.
 //! - **No unsafe code**: a crate under test is staged with `unsafe_code = "forbid"` in its
 //!   manifest's `[lints.rust]`, which its own `#![allow]` cannot lift; what the lint misses (naked
-//!   functions) is looked for once it is built (see [`crate::harness::forbidden`]).
+//!   functions) is looked for once it is built (see [`crate::build::harness::forbidden`]).
 //! - **Content, not timestamps**: a staged file is rewritten only when its content differs, and
 //!   then it gets a fresh time, so a submission copied with old timestamps (`cp -p`, tar, unzip)
 //!   is always rebuilt.
 
+use crate::build::state::write_if_changed;
 use crate::course::Course;
-use crate::state::write_if_changed;
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -60,7 +60,7 @@ pub struct Shared {
 }
 
 /// Stages the course's `support/` and `grader/check/` crates.
-pub fn shared(course: &Course, state: &crate::state::State) -> Result<Shared> {
+pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Shared> {
     let ws = Workspace::of(course)?;
     let support_src = course.root.join("support");
     let check_src = course.root.join("grader").join("check");
@@ -116,7 +116,7 @@ pub fn shared(course: &Course, state: &crate::state::State) -> Result<Shared> {
 /// (`None`: the course has no solution for the exercise), with [`default_reference`]'s.
 pub fn crate_under_test(
     course: &Course,
-    state: &crate::state::State,
+    state: &crate::build::state::State,
     src: &Path,
     reference: Option<&Path>,
     dst: &Path,

@@ -1,6 +1,6 @@
 //! Unsafe code the `unsafe_code` lint lets through, found in every file rustc read.
 //!
-//! A crate under test is built with `unsafe_code` forbidden (see [`crate::stage`]): no `unsafe`
+//! A crate under test is built with `unsafe_code` forbidden (see [`crate::build::stage`]): no `unsafe`
 //! block, no `#[no_mangle]`, `#[link_section]`, `#[export_name]`, `global_asm!` or `unsafe impl`.
 //! One construct escapes the lint: a naked function (`#[unsafe(naked)]` with `naked_asm!`) is
 //! assembly the lint does not count as unsafe code, and assembly can put a function in the

@@ -7,22 +7,22 @@ use std::io::Write;
 /// Prints one line to stdout; a closed stdout is not an error.
 #[macro_export]
 macro_rules! outln {
-    () => { $crate::out::line(::std::format_args!("")) };
-    ($($arg:tt)*) => { $crate::out::line(::std::format_args!($($arg)*)) };
+    () => { $crate::terminal::out::line(::std::format_args!("")) };
+    ($($arg:tt)*) => { $crate::terminal::out::line(::std::format_args!($($arg)*)) };
 }
 
 /// Prints one line to stderr; a closed stderr is not an error. (`eprintln!` panics when stderr is
 /// gone: in the signal thread that would leave the grader unable to stop.)
 #[macro_export]
 macro_rules! errln {
-    () => { $crate::out::err_line(::std::format_args!("")) };
-    ($($arg:tt)*) => { $crate::out::err_line(::std::format_args!($($arg)*)) };
+    () => { $crate::terminal::out::err_line(::std::format_args!("")) };
+    ($($arg:tt)*) => { $crate::terminal::out::err_line(::std::format_args!($($arg)*)) };
 }
 
 /// Prints to stderr without a line break (a progress line redrawn with `\r`); never fails.
 #[macro_export]
 macro_rules! errout {
-    ($($arg:tt)*) => { $crate::out::err_text(::std::format_args!($($arg)*)) };
+    ($($arg:tt)*) => { $crate::terminal::out::err_text(::std::format_args!($($arg)*)) };
 }
 
 pub fn err_line(args: std::fmt::Arguments) {

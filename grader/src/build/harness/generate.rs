@@ -1,7 +1,7 @@
 //! The files of a generated harness: its manifest, its `main.rs`, and the workspace holding them.
 
 use super::Target;
-use crate::stage::{Shared, quote};
+use crate::build::stage::{Shared, quote};
 use std::path::Path;
 
 /// The harness crate's Cargo.toml: the checks, the crate under test as `exercise`, the course's

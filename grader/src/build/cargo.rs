@@ -2,7 +2,7 @@
 //! wall-clock limit, stopped on Ctrl-C), so a build script or a macro that never finishes cannot
 //! hang the grader.
 
-use crate::supervise::{self, Limits};
+use crate::process::supervise::{self, Limits};
 use anyhow::{Context, Result};
 use std::process::Command;
 use std::time::Duration;

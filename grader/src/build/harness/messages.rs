@@ -97,7 +97,7 @@ pub fn outcome(
 }
 
 /// Whether the build script of `t`'s crate under test (always the course's: see
-/// [`crate::stage`]) was built but never reported as finished: it was running, or next in line to
+/// [`crate::build::stage`]) was built but never reported as finished: it was running, or next in line to
 /// run, when cargo was stopped.
 pub fn build_script_unfinished(t: &Target, messages: &[Value]) -> bool {
     let compiled = messages.iter().any(|m| {

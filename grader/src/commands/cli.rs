@@ -3,12 +3,12 @@
 //! Exit codes: 0 when everything selected passed, 1 when something failed, 2 for usage or
 //! environment errors (a bad name, no course found, cargo missing).
 
-use crate::color::{ColorChoice, Paint};
+use crate::build::state::State;
 use crate::course::Course;
 use crate::report::Format;
-use crate::runner::Limits;
-use crate::session::Session;
-use crate::state::State;
+use crate::run::runner::Limits;
+use crate::run::session::Session;
+use crate::terminal::color::{ColorChoice, Paint};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -299,7 +299,7 @@ impl Ctx {
 
 pub fn main() -> ExitCode {
     // First, before any thread exists: Ctrl-C and SIGTERM stop every child we start.
-    crate::signals::install();
+    crate::process::signals::install();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -336,8 +336,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         color: cli.color,
         limits: Limits {
             memory_bytes: cli.memory.saturating_mul(1 << 20),
-            sandbox: crate::runner::sandbox_from_env().map_err(anyhow::Error::msg)?,
-            seed: cli.seed.unwrap_or_else(crate::runner::draw_seed),
+            sandbox: crate::run::runner::sandbox_from_env().map_err(anyhow::Error::msg)?,
+            seed: cli.seed.unwrap_or_else(crate::run::runner::draw_seed),
             seed_chosen: cli.seed.is_some(),
             ..Limits::default()
         },

@@ -10,7 +10,7 @@
 //!   drained for a short grace only: a process that escaped the group but still holds the pipe
 //!   never makes the grader wait.
 //! - Every live group is in a registry: on SIGINT or SIGTERM the grader stops them all (see
-//!   [`crate::signals`]), so no child outlives the grader, and no child stopped that way is
+//!   [`crate::process::signals`]), so no child outlives the grader, and no child stopped that way is
 //!   mistaken for one that crashed.
 //! - On Linux, while checks run, the grader is a child subreaper ([`adopting`]): a process that
 //!   left its check's group (`setsid`) and outlived the check is handed to the grader instead of
@@ -96,7 +96,7 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
     {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
-        // No signal mask to clear: the grader never blocks a signal (see `crate::signals`), so
+        // No signal mask to clear: the grader never blocks a signal (see `crate::process::signals`), so
         // children start with an empty mask, SIGTERM reaches them, and std can spawn them with
         // posix_spawn (a `pre_exec` hook would force a slower fork for every check).
     }

@@ -2,7 +2,7 @@
 //! cargo at all, which keeps a warm `check` close to the cost of running the checks alone. The
 //! inputs are *contents* (the staged crates hash what they copy), never timestamps.
 
-use crate::state::State;
+use crate::build::state::State;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
@@ -48,7 +48,8 @@ pub fn stamp(state: &State, member: &str) -> Option<u64> {
 }
 
 pub fn write_stamp(state: &State, member: &str, print: u64) {
-    let _ = crate::state::write_if_changed(&state.stamp(member), print.to_string().as_bytes());
+    let _ =
+        crate::build::state::write_if_changed(&state.stamp(member), print.to_string().as_bytes());
 }
 
 /// Forgets the stamp (before a build whose outcome is not yet known).

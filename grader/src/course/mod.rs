@@ -3,6 +3,13 @@
 //!
 //! `course.toml` at the course root is the one source of truth for order, slugs, titles and hints.
 //! Everything else about an exercise is found by convention from its number and slug.
+//!
+//! - [`mistakes`]: known-wrong solutions and alternative correct designs, kept as patches against
+//!   the solution;
+//! - [`offered`]: what each exercise is worth when a class is graded, from the trusted course.
+
+pub mod mistakes;
+pub mod offered;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -240,13 +247,13 @@ impl Course {
             .to_string()
     }
 
-    /// Known-wrong solutions for `ex`, each a `<mistake>.patch` (see [`crate::mistakes`]).
+    /// Known-wrong solutions for `ex`, each a `<mistake>.patch` (see [`crate::course::mistakes`]).
     pub fn wrong_dir(&self, ex: &Exercise) -> PathBuf {
-        self.shelf_dir(ex, crate::mistakes::Shelf::Wrong)
+        self.shelf_dir(ex, crate::course::mistakes::Shelf::Wrong)
     }
 
     /// Where the patches of one shelf live: `fixtures/wrong/<slug>` or `fixtures/right/<slug>`.
-    pub fn shelf_dir(&self, ex: &Exercise, shelf: crate::mistakes::Shelf) -> PathBuf {
+    pub fn shelf_dir(&self, ex: &Exercise, shelf: crate::course::mistakes::Shelf) -> PathBuf {
         self.root.join("fixtures").join(shelf.dir()).join(&ex.slug)
     }
 }

@@ -25,8 +25,8 @@
 //! how to remake it (`grader mistake EX NAME`, [`make_patch`]). Hunks may move: a hunk is looked
 //! for at its line first, then ever further away, as `patch` does, but its lines must match exactly.
 
+use crate::build::state::write_if_changed;
 use crate::course::{Course, Exercise};
-use crate::state::write_if_changed;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,10 +6,10 @@
 //! limits and whether to sandbox itself. Its working directory is empty (never the course), and
 //! no `AWAITLINGS_*` variable of the grader's reaches it.
 
-use crate::outcome::{CheckInfo, Kind, Outcome};
-use crate::state::State;
-use crate::supervise;
-use crate::verdict::{self, Context};
+use crate::build::state::State;
+use crate::process::supervise;
+use crate::run::outcome::{CheckInfo, Kind, Outcome};
+use crate::run::verdict::{self, Context};
 use awaitlings_check::protocol::Job;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -140,7 +140,7 @@ pub fn list_cached(
         return Ok(list);
     }
     let list = list(bin)?;
-    let _ = crate::state::write_if_changed(
+    let _ = crate::build::state::write_if_changed(
         &cache,
         format!("{key}\n{}", CheckInfo::encode_list(&list)).as_bytes(),
     );
@@ -154,7 +154,7 @@ pub fn last_known(state: &State, slug: &str) -> Option<Vec<CheckInfo>> {
 }
 
 pub fn remember(state: &State, slug: &str, list: &[CheckInfo]) {
-    let _ = crate::state::write_if_changed(
+    let _ = crate::build::state::write_if_changed(
         &state.last_known(slug),
         CheckInfo::encode_list(list).as_bytes(),
     );

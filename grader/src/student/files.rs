@@ -16,7 +16,7 @@
 //! Functions other commands call: [`untouched`], [`fingerprint`] and [`standing`].
 
 use crate::course::{Course, Exercise};
-use crate::progress::Entry;
+use crate::student::progress::Entry;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -242,8 +242,8 @@ pub fn render_record(ex: &Exercise, files: &[File]) -> String {
     for f in sorted {
         text.push_str(&format!(
             "{} = {}\n",
-            crate::stage::quote(&f.path),
-            crate::stage::quote(&f.blob)
+            crate::build::stage::quote(&f.path),
+            crate::build::stage::quote(&f.blob)
         ));
     }
     text
@@ -262,7 +262,7 @@ pub fn record(course: &Course, ex: &Exercise) -> Result<bool> {
     let path = record_path(course, ex);
     let text = render_record(ex, &files);
     let before = std::fs::read_to_string(&path).ok();
-    crate::state::write_if_changed(&path, text.as_bytes())
+    crate::build::state::write_if_changed(&path, text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(before.as_deref() != Some(text.as_str()))
 }
@@ -420,7 +420,7 @@ pub fn standing(course: &Course, ex: &Exercise, entry: Option<&Entry>) -> Standi
 /// looking on from `after` in course order and then from the start (a student who skipped one
 /// comes back to it after the last). `None` when every other exercise has passed.
 pub fn next_unfinished<'c>(course: &'c Course, after: &Exercise) -> Option<&'c Exercise> {
-    let progress = crate::progress::Progress::load(&course.root);
+    let progress = crate::student::progress::Progress::load(&course.root);
     let at = course
         .exercises
         .iter()
@@ -536,7 +536,7 @@ mod tests {
             "src/.hidden.rs",
             "src\\lib.rs",
         ] {
-            let text = format!("[files]\n{} = \"{id}\"\n", crate::stage::quote(bad));
+            let text = format!("[files]\n{} = \"{id}\"\n", crate::build::stage::quote(bad));
             assert!(parse_record(&text).is_err(), "{bad}");
         }
         assert!(parse_record("[files]\n\"src/lib.rs\" = \"nope\"\n").is_err());

@@ -9,7 +9,7 @@
 //! says where to see them all.
 
 use super::{Row, Timeline, format_ms};
-use crate::color::Paint;
+use crate::terminal::color::Paint;
 use std::collections::HashMap;
 
 /// The narrowest a cell is cut to before the table gives up.

@@ -2,8 +2,8 @@
 //! Verdict kinds and the check list are the protocol's (`awaitlings_check::protocol`): one
 //! definition for the harness and the grader.
 
+use crate::build::harness::{BuildError, Variant, Warning};
 use crate::course::Exercise;
-use crate::harness::{BuildError, Variant, Warning};
 pub use awaitlings_check::protocol::{CheckInfo, Clock, Judged, Kind, Verdict};
 
 /// Everything known about one check run.
@@ -16,7 +16,7 @@ pub struct Outcome {
     pub actual: Option<String>,
     pub transcript: Vec<String>,
     /// For each line of `transcript`, the tokio task that said it (`Some(n)`: the n-th task to
-    /// say a line; `None`: outside any spawned task). Empty when unknown. See [`crate::timeline`].
+    /// say a line; `None`: outside any spawned task). Empty when unknown. See [`crate::report::timeline`].
     pub transcript_tasks: Vec<Option<u32>>,
     /// Lines said beyond the transcript cap, counted but not kept.
     pub transcript_dropped: u64,

@@ -11,10 +11,10 @@
 //!
 //! Students' harnesses are then run with exactly these checks, by name.
 
+use crate::build::harness::{BuildError, Variant};
 use crate::course::Exercise;
-use crate::harness::{BuildError, Variant};
-use crate::outcome::CheckInfo;
-use crate::session::Session;
+use crate::run::outcome::CheckInfo;
+use crate::run::session::Session;
 use anyhow::Result;
 use std::collections::BTreeMap;
 
@@ -42,15 +42,14 @@ impl Offered {
                 .result
                 .map_err(|e| unbuilt(ex, has_solution, &e))
                 .and_then(|b| {
-                    crate::runner::list_cached(&b.bin, built.list_print, &session.state).map_err(
-                        |e| {
+                    crate::run::runner::list_cached(&b.bin, built.list_print, &session.state)
+                        .map_err(|e| {
                             format!(
                                 "the course's harness for it was built but would not list its \
                                  checks ({e}). Run `grader verify {:02}` in the course.",
                                 ex.number
                             )
-                        },
-                    )
+                        })
                 });
             lists.insert(ex.slug.clone(), list);
         }

@@ -1,6 +1,6 @@
 //! Transcript diffs: unified, line by line, `-` expected and `+` yours.
 
-use crate::color::Paint;
+use crate::terminal::color::Paint;
 use similar::{ChangeTag, TextDiff};
 
 /// A unified diff of two transcripts, at most `max_lines` long; a longer one ends with how many

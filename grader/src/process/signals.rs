@@ -50,10 +50,10 @@ pub fn install() {
             }
         }
         let signal = libc::c_int::from(byte);
-        let stopped = crate::supervise::shutdown(std::time::Duration::from_millis(500));
+        let stopped = crate::process::supervise::shutdown(std::time::Duration::from_millis(500));
         // Watch mode took the terminal's echo and line mode: give them back before anything
         // else is printed, or the student's shell is left typing blind.
-        let watching = crate::keys::restore();
+        let watching = crate::terminal::keys::restore();
         if watching && stopped == 0 && signal == libc::SIGINT {
             crate::errln!("grader: stopped watching.");
             std::process::exit(128 + signal);

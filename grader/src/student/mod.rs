@@ -1,0 +1,11 @@
+//! The student's side: the files of an exercise they may edit, their progress, and the saves
+//! watch mode reacts to.
+//!
+//! - [`files`]: the stub as shipped (`fixtures/<slug>/shipped.toml`), fingerprints, and whether a
+//!   result is still current;
+//! - [`progress`]: the student's progress file;
+//! - [`watcher`]: saves in the exercise's folder (watch mode's first input).
+
+pub mod files;
+pub mod progress;
+pub mod watcher;
