@@ -170,24 +170,8 @@ pub enum Command {
         /// Grade only this exercise (repeat for more); all of them by default.
         #[arg(long = "exercise", short = 'e', value_name = "EX")]
         exercises: Vec<String>,
-        /// The format of each student's report in --out.
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// Write one report per student into DIR (`<student>.<ext>`; with classroom50, also
-        /// `<student>.release-body.md`).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Write the gradebook CSV (one row per student) to FILE.
-        #[arg(long, value_name = "FILE")]
-        gradebook: Option<PathBuf>,
-        /// Per exercise, group the students by the transcript of its main scenario.
-        #[arg(long)]
-        summary: bool,
-        /// Write the class report into DIR, a static site to open in a browser (index.html): the
-        /// class, each exercise's students grouped by transcript with their pictures, each
-        /// student's failing checks.
-        #[arg(long, value_name = "DIR")]
-        html: Option<PathBuf>,
+        #[command(flatten)]
+        outputs: ClassOutputs,
         /// With one submission: append the autograding `result=<base64>` (the `classroom`
         /// document, whatever --format is), `points`, `max_score` and `status` to
         /// $GITHUB_OUTPUT, and print the points as the reporter's notice annotations.
@@ -210,22 +194,8 @@ pub enum Command {
         /// gathered into).
         #[arg(required = true, value_name = "SHARD_DIR")]
         shards: Vec<PathBuf>,
-        /// The format of each student's report in --out.
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// Write one report per student into DIR (`<student>.<ext>`).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Write the gradebook CSV (one row per student) to FILE.
-        #[arg(long, value_name = "FILE")]
-        gradebook: Option<PathBuf>,
-        /// Per exercise, group the students by the transcript of its main scenario.
-        #[arg(long)]
-        summary: bool,
-        /// Write the class report into DIR, a static site to open in a browser (index.html),
-        /// as `grade --html` does.
-        #[arg(long, value_name = "DIR")]
-        html: Option<PathBuf>,
+        #[command(flatten)]
+        outputs: ClassOutputs,
     },
     /// For maintainers: make or change a known-wrong solution (or, with --right, an alternative
     /// correct design). Prints an editable copy of the solution (with the patch applied, if it
@@ -244,6 +214,42 @@ pub enum Command {
         #[arg(long)]
         fresh: bool,
     },
+}
+
+/// What `grade` and `merge` write and print of a class: one definition, so a merge of shards
+/// offers exactly what one run does.
+#[derive(clap::Args, Debug)]
+pub struct ClassOutputs {
+    /// The format of each student's report in --out.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write one report per student into DIR (`<student>.<ext>`; with classroom50, also
+    /// `<student>.release-body.md`).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write the gradebook CSV (one row per student) to FILE.
+    #[arg(long, value_name = "FILE")]
+    gradebook: Option<PathBuf>,
+    /// Per exercise, group the students by the transcript of its main scenario.
+    #[arg(long)]
+    summary: bool,
+    /// Write the class report into DIR, a static site to open in a browser (index.html): the
+    /// class, each exercise's students grouped by transcript with their pictures, each
+    /// student's failing checks.
+    #[arg(long, value_name = "DIR")]
+    html: Option<PathBuf>,
+}
+
+impl ClassOutputs {
+    pub fn outputs(&self) -> super::grade::Outputs<'_> {
+        super::grade::Outputs {
+            format: self.format,
+            out: self.out.as_deref(),
+            gradebook: self.gradebook.as_deref(),
+            summary: self.summary,
+            html: self.html.as_deref(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -394,47 +400,29 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Grade {
             submissions,
             exercises,
-            format,
-            out,
-            gradebook,
-            summary,
-            html,
+            outputs,
             github_output,
             shard,
             clean,
-        } => grade::run(
-            &ctx,
-            grade::Args {
-                submissions: &submissions,
-                exercises: &exercises,
-                format,
-                out: out.as_deref(),
-                gradebook: gradebook.as_deref(),
-                summary,
-                html: html.as_deref(),
-                github_output,
-                shard,
-                clean,
-            },
-        ),
-        Command::Merge {
-            shards,
-            format,
-            out,
-            gradebook,
-            summary,
-            html,
-        } => merge::run(
-            &ctx,
-            &shards,
-            &grade::Outputs {
-                format,
-                out: out.as_deref(),
-                gradebook: gradebook.as_deref(),
-                summary,
-                html: html.as_deref(),
-            },
-        ),
+        } => {
+            let o = outputs.outputs();
+            grade::run(
+                &ctx,
+                grade::Args {
+                    submissions: &submissions,
+                    exercises: &exercises,
+                    format: o.format,
+                    out: o.out,
+                    gradebook: o.gradebook,
+                    summary: o.summary,
+                    html: o.html,
+                    github_output,
+                    shard,
+                    clean,
+                },
+            )
+        }
+        Command::Merge { shards, outputs } => merge::run(&ctx, &shards, &outputs.outputs()),
         Command::Mistake {
             exercise,
             mistake,
