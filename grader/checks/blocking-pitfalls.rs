@@ -83,6 +83,10 @@
 //!   fixtures/blocking-pitfalls/demo.txt. The file job sleeps a real second: run on the runtime's
 //!   thread, it blocks it, and the harness says so.
 //!
+//! The checks that wait seconds of real time on purpose (the slow disk, jobs holding their
+//! threads) are marked `.waits()`: the grader runs them beside the other checks instead of one per
+//! CPU, so that their waiting overlaps. It changes when they run, never what they judge.
+//!
 //! The checks that run jobs give their own advice when the runtime's thread was stuck: the
 //! blocking (`std::thread::sleep` in `count_lines`) and the computing (the primes) are the
 //! contract's, so the cure is where they run (`spawn_blocking`), never to change them; with the
@@ -300,7 +304,8 @@ pub fn checks() -> Vec<Check> {
         )
         // The slow disk is real time: the check runs on the real clock, so its report shows
         // the real time the calls took.
-        .real_time(),
+        .real_time()
+        .waits(),
         check(
             "heartbeat-ticks",
             2,
@@ -397,7 +402,8 @@ pub fn checks() -> Vec<Check> {
                 expect_took(&what, took, exercise::BEAT * ticks as u32)
             },
         )
-        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING),
+        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING)
+        .waits(),
         check(
             "jobs-run-together",
             3,
@@ -446,7 +452,8 @@ pub fn checks() -> Vec<Check> {
                 expect_results_at_start(&said.iter().map(String::as_str).collect::<Vec<_>>())
             },
         )
-        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING),
+        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING)
+        .waits(),
         check(
             "heartbeat-ticks-during-jobs",
             3,
@@ -507,7 +514,8 @@ pub fn checks() -> Vec<Check> {
             },
         )
         .real_time()
-        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING),
+        .stall_advice(BLOCKED_WAITING, SPINNING_WAITING)
+        .waits(),
         check(
             "run-other-arguments",
             2,
@@ -569,7 +577,8 @@ pub fn checks() -> Vec<Check> {
                 )
             },
         )
-        .stall_advice(BLOCKED, SPINNING),
+        .stall_advice(BLOCKED, SPINNING)
+        .waits(),
         check(
             "demo-transcript",
             3,
@@ -587,7 +596,8 @@ pub fn checks() -> Vec<Check> {
             },
         )
         .main()
-        .stall_advice(BLOCKED, SPINNING),
+        .stall_advice(BLOCKED, SPINNING)
+        .waits(),
     ]
 }
 

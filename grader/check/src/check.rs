@@ -24,6 +24,7 @@ pub struct Check {
     /// Set by the harness for the checks of `grader/checks/hidden/<slug>.rs`, never by a check:
     /// where a check is written decides whether it ships to students, so that is what marks it.
     pub(crate) hidden: bool,
+    pub(crate) waits: bool,
 }
 
 /// Declares a check. `body` returns `Ok(())` when the student's code is right, and a [`Fail`]
@@ -44,6 +45,7 @@ where
         untimed: false,
         stall_advice: None,
         hidden: false,
+        waits: false,
     }
 }
 
@@ -66,6 +68,16 @@ impl Check {
     /// Runs this check on the real clock instead of paused time (for real sockets).
     pub fn real_time(mut self) -> Self {
         self.paused = false;
+        self
+    }
+
+    /// Marks a check that spends most of its time waiting on the real clock, seconds at a time,
+    /// on purpose: threads that hold on with `std::thread::sleep` (exercise 10's slow disk and
+    /// jobs), real sockets. The grader runs such checks beside the computing ones instead of giving
+    /// each a CPU's turn, so their waits overlap. Only for waits the scenario itself makes: a check
+    /// that computes must not claim it (it would then run with more checks than CPUs at once).
+    pub fn waits(mut self) -> Self {
+        self.waits = true;
         self
     }
 
@@ -96,6 +108,7 @@ impl Check {
             untimed: self.untimed,
             about: self.about.into(),
             hidden: self.hidden,
+            waits: self.waits,
         }
     }
 }

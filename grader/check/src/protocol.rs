@@ -229,6 +229,10 @@ pub struct CheckInfo {
     /// From the course's `grader/checks/hidden/<slug>.rs`, which the student edition leaves out:
     /// reports mark it, and formats with a visibility setting keep it from the student.
     pub hidden: bool,
+    /// The check spends most of its time waiting on the real clock (threads asleep on purpose,
+    /// real sockets), not computing: the grader runs it beside the others rather than giving it
+    /// a CPU's turn (see `Check::waits`).
+    pub waits: bool,
 }
 
 impl CheckInfo {
@@ -246,6 +250,9 @@ impl CheckInfo {
             if c.hidden {
                 f.put("hidden", "1");
             }
+            if c.waits {
+                f.put("waits", "1");
+            }
         }
         f.finish()
     }
@@ -261,6 +268,7 @@ impl CheckInfo {
                     untimed: false,
                     about: String::new(),
                     hidden: false,
+                    waits: false,
                 });
                 continue;
             }
@@ -273,6 +281,7 @@ impl CheckInfo {
                 "untimed" => c.untimed = value == "1",
                 "about" => c.about = value,
                 "hidden" => c.hidden = value == "1",
+                "waits" => c.waits = value == "1",
                 _ => return Err(DecodeError(format!("unknown field `{key}`"))),
             }
         }
@@ -788,6 +797,7 @@ mod tests {
                 untimed: false,
                 about: "says\ttabs".into(),
                 hidden: false,
+                waits: false,
             },
             CheckInfo {
                 name: "b".into(),
@@ -796,6 +806,7 @@ mod tests {
                 untimed: false,
                 about: "other parameters".into(),
                 hidden: true,
+                waits: true,
             },
         ];
         assert_eq!(

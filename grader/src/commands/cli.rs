@@ -57,7 +57,8 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "async")]
     pub warnings: Warnings,
 
-    /// How many checks run at once (default: one per CPU).
+    /// How many checks run at once (default: one per CPU). Checks that mostly wait on the real
+    /// clock (exercise 10's) run beside them, three per CPU, unless N is 1.
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
 

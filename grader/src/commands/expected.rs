@@ -36,6 +36,7 @@ pub fn diff<R: Reporter>(
             untimed: false,
             hidden: false,
             about: String::new(),
+            waits: false,
         },
         |c| c.info.clone(),
     );

@@ -146,6 +146,8 @@ pub fn exercise_from(
                 about: text(&c["about"])?,
                 // Absent in results kept before hidden checks existed: those were all public.
                 hidden: c["hidden"].as_bool().unwrap_or(false),
+                // How the check is scheduled, not what it found: not in the report.
+                waits: false,
             },
             outcome,
         });

@@ -2,7 +2,8 @@
 //! its own, turn each finished process into a verdict, and emit the results as events in course
 //! order.
 //!
-//! - [`session`]: build, list, run in parallel, and emit events in course order;
+//! - [`session`]: build, list, run in parallel, and emit events in course order (its `schedule`:
+//!   which check starts next, one per CPU, and checks that mostly wait beside them);
 //! - [`runner`]: lists a harness's checks and runs one in a child process;
 //! - [`verdict`]: turns a finished check process into an outcome;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);

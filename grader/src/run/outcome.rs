@@ -124,6 +124,22 @@ pub struct ExerciseResult {
 }
 
 impl ExerciseResult {
+    /// The result of `target` before anything is known of it: not built, no checks, no points.
+    pub fn unbuilt(target: &crate::build::harness::Target) -> ExerciseResult {
+        ExerciseResult {
+            exercise: target.exercise.clone(),
+            variant: target.variant.clone(),
+            build: Err(BuildError::Broken(String::new())),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            checks: Vec::new(),
+            max_points: None,
+            reused: false,
+            tampered: Vec::new(),
+            seed: None,
+        }
+    }
+
     pub fn points(&self) -> u32 {
         self.checks.iter().map(CheckResult::points).sum()
     }

@@ -23,17 +23,22 @@
 //!
 //! bless writes that record, and the expected transcripts.
 
-use crate::build::harness::Variant;
+use crate::build::harness::{Target, Variant};
 use crate::commands::cli::{Ctx, FAILED, PASSED};
-use crate::course::mistakes::{self, Shelf};
+use crate::course::Exercise;
+use crate::course::mistakes::{self, Expectation, Shelf};
 use crate::outln;
-use crate::run::outcome::{ExerciseResult, Kind};
+use crate::run::outcome::ExerciseResult;
+use crate::run::session::Session;
 use crate::student::files as student_files;
 use anyhow::{Context, Result};
+use judge::Judge;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 mod hidden;
+mod judge;
+mod pipeline;
 
 /// Wrong solutions must fail this many times per check.
 const WRONG_PER_CHECK: usize = 2;
@@ -61,75 +66,14 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
     let p = ctx.paint();
     let exercises = ctx.course.select(names)?;
     let seeds = seeds(ctx, seed_count)?;
-    let mut targets = Vec::new();
-    let mut expectations = Vec::new();
-    let mut designs = Vec::new();
-    let mut session = ctx.session();
-    for ex in &exercises {
-        targets.push(session.target(ex, Variant::Solution));
-        targets.push(session.target(ex, Variant::Student));
-        for name in mistakes::list(&ctx.course, ex, Shelf::Right) {
-            let loaded = mistakes::load(&ctx.course, ex, Shelf::Right, &name).map(|m| m.expect);
-            if loaded.is_ok() {
-                targets.push(session.target(ex, Variant::Right(name.clone())));
-            }
-            designs.push((ex.slug.clone(), name, loaded));
-        }
-        for name in mistakes::list(&ctx.course, ex, Shelf::Wrong) {
-            let expect = mistakes::load(&ctx.course, ex, Shelf::Wrong, &name).map(|m| m.expect);
-            if expect.is_ok() {
-                targets.push(session.target(ex, Variant::Wrong(name.clone())));
-            }
-            expectations.push((ex.slug.clone(), name, expect));
-        }
-    }
+    let session = ctx.session();
+    let plans: Vec<Plan> = exercises
+        .iter()
+        .map(|ex| Plan::of(ctx, &session, ex))
+        .collect();
     let started = Instant::now();
-    // One run per seed: the first builds, the others only run the checks again. The stub is
-    // left out after the first.
-    let mut runs: Vec<(u64, Vec<crate::run::outcome::ExerciseResult>)> = Vec::new();
-    for (i, &seed) in seeds.iter().enumerate() {
-        session.limits.seed = seed;
-        session.limits.seed_chosen = true;
-        let these: Vec<_> = targets
-            .iter()
-            .filter(|t| i == 0 || t.variant != Variant::Student)
-            .cloned()
-            .collect();
-        let mut results = session.run(&these, false, |_| {})?;
-        // Verify judges kinds and messages: the transcripts and output of every check of every
-        // variant under every seed would otherwise all stay in memory to the end (a gigabyte for
-        // the course), and every check process started meanwhile would begin life that big.
-        for r in &mut results {
-            for c in &mut r.checks {
-                let o = &mut c.outcome;
-                for text in [&mut o.stdout, &mut o.stderr] {
-                    *text = String::new();
-                }
-                o.transcript = Vec::new();
-                o.transcript_tasks = Vec::new();
-                // Which expected transcripts a check compared is kept (see `hidden`), not their lines.
-                for (_, lines) in &mut o.compared {
-                    *lines = Vec::new();
-                }
-                o.expected = None;
-                o.actual = None;
-            }
-        }
-        runs.push((seed, results));
-    }
+    let runs = pipeline::run(&session, &plans, &seeds)?;
     let real = started.elapsed();
-    let results = &runs[0].1;
-    // The result of `variant` of `slug` under each seed, in seed order.
-    let under_seeds =
-        |slug: &str, variant: &Variant| -> Vec<(u64, &crate::run::outcome::ExerciseResult)> {
-            runs.iter()
-                .filter_map(|(seed, rs)| {
-                    rs.iter()
-                        .find(|r| r.exercise.slug == slug && &r.variant == variant)
-                        .map(|r| (*seed, r))
-                })
-                .collect()
-        };
     outln!(
         "Every check runs under {} ({}).",
         if seeds.len() == 1 {
@@ -145,271 +89,34 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
     );
     outln!();
 
-    let mut problems = 0usize;
+    let mut judge = Judge {
+        runs: &runs,
+        paint: p,
+        problems: 0,
+    };
     let mut unsound: Vec<&str> = Vec::new();
     let mut virtual_ms = 0.0;
-    for ex in &exercises {
-        let problems_before = problems;
+    for (ex, plan) in exercises.iter().zip(&plans) {
+        let problems_before = judge.problems;
         outln!("{}", p.bold(&ex.label()));
-        let of = |variant: &Variant| {
-            results
-                .iter()
-                .find(|r| r.exercise.slug == ex.slug && &r.variant == variant)
-        };
-        let mut report = |ok: bool, text: String| {
-            if ok {
-                outln!("  {} {text}", p.green("ok"));
-            } else {
-                problems += 1;
-                outln!("  {} {text}", p.red("PROBLEM"));
-            }
-        };
-
-        // The stub as shipped is what `reset` puts back and what `list` calls untouched: a stub
-        // changed without its record would reset students to an old stub.
         let (ok, text) = shipped_record(ctx, ex);
-        report(ok, text);
-
-        let solution = of(&Variant::Solution).expect("solution target");
+        judge.report(ok, text);
+        let solution = judge.first(&ex.slug, &Variant::Solution);
         virtual_ms += solution
             .checks
             .iter()
             .filter_map(|c| c.outcome.virtual_ms)
             .sum::<f64>();
-        match build_problem(solution) {
-            Some(why) => report(false, format!("the solution does not build: {why}")),
-            None => {
-                let failing = failing_under_seeds(&under_seeds(&ex.slug, &Variant::Solution));
-                report(
-                    failing.is_empty() && !solution.checks.is_empty(),
-                    if failing.is_empty() {
-                        format!(
-                            "solution passes all {} checks ({} points)",
-                            solution.checks.len(),
-                            solution.points()
-                        )
-                    } else {
-                        format!("solution fails {}", failing.join("; "))
-                    },
-                );
-                let mains = solution.checks.iter().filter(|c| c.info.main).count();
-                report(
-                    mains == 1,
-                    format!("{mains} check(s) marked as the main scenario (need exactly 1)"),
-                );
-                // A hint under a name no check has would never be shown: a renamed check
-                // must take its hints along.
-                let unknown: Vec<&str> = ex
-                    .check_hints
-                    .keys()
-                    .filter(|name| !solution.checks.iter().any(|c| &&c.info.name == name))
-                    .map(String::as_str)
-                    .collect();
-                if !unknown.is_empty() {
-                    report(
-                        false,
-                        format!(
-                            "course.toml has check_hints for checks that do not exist: {}",
-                            unknown.join(", ")
-                        ),
-                    );
-                }
-                for problem in hidden::problems(ex, solution) {
-                    report(false, problem);
-                }
-            }
-        }
-
-        let stub = of(&Variant::Student).expect("stub target");
-        match build_problem(stub) {
-            Some(why) => report(false, format!("the stub does not build: {why}")),
-            None => {
-                let passing: Vec<&str> = stub
-                    .checks
-                    .iter()
-                    .filter(|c| c.outcome.passed())
-                    .map(|c| c.info.name.as_str())
-                    .collect();
-                // A stub should fail by reaching its todo!(), so the student reads "not
-                // implemented yet" rather than a verdict that blames code they never wrote.
-                let other: Vec<String> = stub
-                    .checks
-                    .iter()
-                    .filter(|c| {
-                        !c.outcome.passed() && c.outcome.kind() != Some(Kind::NotImplemented)
-                    })
-                    .map(|c| {
-                        format!(
-                            "{} ({})",
-                            c.info.name,
-                            c.outcome.kind().map_or("?", Kind::name)
-                        )
-                    })
-                    .collect();
-                report(
-                    passing.is_empty() && other.is_empty(),
-                    if !passing.is_empty() {
-                        format!(
-                            "these checks pass on the untouched stub: {}",
-                            passing.join(", ")
-                        )
-                    } else if !other.is_empty() {
-                        format!(
-                            "on the untouched stub these fail without reaching a todo!(): {}",
-                            other.join(", ")
-                        )
-                    } else {
-                        format!(
-                            "stub fails all {} checks as not implemented yet",
-                            stub.checks.len()
-                        )
-                    },
-                );
-            }
-        }
-
-        for (slug, name, loaded) in &designs {
-            if slug != &ex.slug {
-                continue;
-            }
-            if let Err(e) = loaded {
-                report(false, format!("right/{name}: {e:#}"));
-                continue;
-            }
-            let variant = Variant::Right(name.clone());
-            let design = of(&variant).expect("design target");
-            if let Some(why) = build_problem(design) {
-                report(false, format!("right/{name} does not build: {why}"));
-                continue;
-            }
-            let failing = failing_under_seeds(&under_seeds(&ex.slug, &variant));
-            report(
-                failing.is_empty(),
-                if failing.is_empty() {
-                    format!("right/{name} passes all {} checks", design.checks.len())
-                } else {
-                    format!(
-                        "right/{name}, a correct design, fails {}",
-                        failing.join("; ")
-                    )
-                },
-            );
-        }
-
-        let mut caught: BTreeMap<&str, usize> = solution
-            .checks
-            .iter()
-            .map(|c| (c.info.name.as_str(), 0))
-            .collect();
-        for (slug, name, expect) in &expectations {
-            if slug != &ex.slug {
-                continue;
-            }
-            let expect = match expect {
-                Ok(expect) => expect,
-                Err(e) => {
-                    report(false, format!("wrong/{name}: {e:#}"));
-                    continue;
-                }
-            };
-            if expect.checks.is_empty() {
-                report(
-                    false,
-                    format!(
-                        "wrong/{name} lists no checks under [checks]: which must it fail, and how?"
-                    ),
-                );
-            }
-            let wrong = of(&Variant::Wrong(name.clone())).expect("wrong target");
-            if let Some(why) = build_problem(wrong) {
-                report(false, format!("wrong/{name} does not build: {why}"));
-                continue;
-            }
-            let mut confirmed = Vec::new();
-            let seeded = under_seeds(&ex.slug, &Variant::Wrong(name.clone()));
-            for (check, kind) in &expect.checks {
-                if !wrong.checks.iter().any(|c| &c.info.name == check) {
-                    report(
-                        false,
-                        format!("wrong/{name} names a check that does not exist: {check}"),
-                    );
-                    continue;
-                }
-                // It must fail as listed under every seed.
-                let mut all = true;
-                for (seed, r) in &seeded {
-                    let Some(c) = r.checks.iter().find(|c| &c.info.name == check) else {
-                        continue;
-                    };
-                    let got = c.outcome.kind().map(Kind::name);
-                    if !c.outcome.passed() && got == Some(kind.as_str()) {
-                        continue;
-                    }
-                    all = false;
-                    if c.outcome.passed() {
-                        report(
-                            false,
-                            format!(
-                                "wrong/{name} ({}) PASSES {check}; expected it to fail with {kind} (seed {seed})",
-                                expect.about
-                            ),
-                        );
-                    } else {
-                        report(
-                            false,
-                            format!(
-                                "wrong/{name} fails {check} with {}, expected {kind} (seed {seed}): {}",
-                                got.unwrap_or_default(),
-                                c.outcome.message()
-                            ),
-                        );
-                    }
-                    break;
-                }
-                if all {
-                    let c = wrong.checks.iter().find(|c| &c.info.name == check);
-                    if let Some(c) = c {
-                        *caught.entry(c.info.name.as_str()).or_default() += 1;
-                    }
-                    confirmed.push(format!("{check} ({kind})"));
-                }
-            }
-            if !confirmed.is_empty() {
-                report(true, format!("wrong/{name} fails {}", confirmed.join(", ")));
-            }
-        }
-        for (check, n) in caught {
-            if n < WRONG_PER_CHECK {
-                report(
-                    false,
-                    format!(
-                        "check {check} is shown failing by only {n} wrong solution(s); need {WRONG_PER_CHECK}"
-                    ),
-                );
-            }
-        }
-        if problems > problems_before {
+        judge.solution(ex);
+        judge.stub(ex);
+        judge.designs(ex, plan);
+        judge.wrongs(ex, plan);
+        if judge.problems > problems_before {
             unsound.push(&ex.slug);
         }
         outln!();
     }
-    // The student edition: built from the whole course, so proved when the whole course is.
-    outln!("{}", p.bold("the student edition (grader publish)"));
-    if names.is_empty() {
-        let mut found = 0usize;
-        crate::commands::edition_proof::prove(ctx, &exercises, &mut |ok, text| {
-            if ok {
-                outln!("  {} {text}", p.green("ok"));
-            } else {
-                found += 1;
-                outln!("  {} {text}", p.red("PROBLEM"));
-            }
-        });
-        problems += found;
-    } else {
-        outln!("  (proved by `verify` with no exercise named: it builds the whole edition)");
-    }
-    outln!();
+    judge.edition(ctx, &exercises, names.is_empty());
     outln!(
         "Simulated {:.3} s of virtual time in the solutions' checks; the whole verify took {:.2} s of real time.",
         virtual_ms / 1000.0,
@@ -421,12 +128,52 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
         exercises.len() - unsound.len(),
         unsound.len()
     );
-    if problems == 0 {
+    if judge.problems == 0 {
         outln!("{}", p.green("The course is sound."));
         Ok(PASSED)
     } else {
-        outln!("{}", p.red(&format!("{problems} problem(s).")));
+        outln!("{}", p.red(&format!("{} problem(s).", judge.problems)));
         Ok(FAILED)
+    }
+}
+
+/// What verify builds and runs for one exercise, and what it expects of each variant.
+pub struct Plan {
+    /// The solution, the stub, every right design and every wrong solution that could be read.
+    targets: Vec<Target>,
+    /// Each right design's name, and whether its patch could be read.
+    designs: Vec<(String, Result<()>)>,
+    /// Each wrong solution's name, and what its header expects (or why it could not be read).
+    expectations: Vec<(String, Result<Expectation>)>,
+}
+
+impl Plan {
+    fn of(ctx: &Ctx, session: &Session, ex: &Exercise) -> Plan {
+        let mut plan = Plan {
+            targets: vec![
+                session.target(ex, Variant::Solution),
+                session.target(ex, Variant::Student),
+            ],
+            designs: Vec::new(),
+            expectations: Vec::new(),
+        };
+        for name in mistakes::list(&ctx.course, ex, Shelf::Right) {
+            let loaded = mistakes::load(&ctx.course, ex, Shelf::Right, &name).map(|_| ());
+            if loaded.is_ok() {
+                plan.targets
+                    .push(session.target(ex, Variant::Right(name.clone())));
+            }
+            plan.designs.push((name, loaded));
+        }
+        for name in mistakes::list(&ctx.course, ex, Shelf::Wrong) {
+            let expect = mistakes::load(&ctx.course, ex, Shelf::Wrong, &name).map(|m| m.expect);
+            if expect.is_ok() {
+                plan.targets
+                    .push(session.target(ex, Variant::Wrong(name.clone())));
+            }
+            plan.expectations.push((name, expect));
+        }
+        plan
     }
 }
 

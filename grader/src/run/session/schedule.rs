@@ -1,0 +1,125 @@
+//! Which check process starts next, and how many run at once.
+//!
+//! Most checks compute (under paused time a check takes milliseconds of CPU), so they run one per
+//! CPU (`--jobs`). A few spend seconds waiting on the real clock on purpose: exercise 10's jobs
+//! hold their threads with `std::thread::sleep`, the slow disk sleeps a second, real sockets wait
+//! for each other (`Check::waits`). Given a CPU's turn, such a check would keep that CPU idle for
+//! seconds. So extra workers take only waiting checks, beside the computing ones, and a CPU's
+//! worker takes waiting checks only when no computing check is left. With `--jobs 1`, checks run
+//! one at a time, as asked.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Workers for waiting checks, per CPU worker: a waiting check uses about 1% of a CPU.
+const WAITING_PER_CPU: usize = 3;
+
+/// One check process to start: check `check` of target `target`, with the harness `bin`.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub target: usize,
+    pub check: usize,
+    pub bin: PathBuf,
+    /// The check mostly waits on the real clock (see the module's doc).
+    pub waits: bool,
+}
+
+/// Hands out `jobs` to workers, in their order within each kind.
+pub struct Scheduler<'a> {
+    jobs: &'a [Job],
+    computing: Vec<usize>,
+    waiting: Vec<usize>,
+    next_computing: AtomicUsize,
+    next_waiting: AtomicUsize,
+}
+
+impl<'a> Scheduler<'a> {
+    pub fn new(jobs: &'a [Job]) -> Scheduler<'a> {
+        let (waiting, computing) = (0..jobs.len()).partition(|&i| jobs[i].waits);
+        Scheduler {
+            jobs,
+            computing,
+            waiting,
+            next_computing: AtomicUsize::new(0),
+            next_waiting: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many workers to start for `cpus` CPU workers (at least one, never more than jobs).
+    pub fn workers(&self, cpus: usize) -> usize {
+        let extra = if cpus > 1 {
+            (WAITING_PER_CPU * cpus).min(self.waiting.len())
+        } else {
+            0
+        };
+        (cpus + extra).min(self.jobs.len()).max(1)
+    }
+
+    /// The next job for worker `worker` (workers `0..cpus` are the CPU workers), or `None` when
+    /// none is left for it.
+    pub fn next(&self, worker: usize, cpus: usize) -> Option<&'a Job> {
+        if worker < cpus
+            && let Some(job) = self.take(&self.computing, &self.next_computing)
+        {
+            return Some(job);
+        }
+        self.take(&self.waiting, &self.next_waiting)
+    }
+
+    fn take(&self, kind: &[usize], cursor: &AtomicUsize) -> Option<&'a Job> {
+        let jobs = self.jobs;
+        kind.get(cursor.fetch_add(1, Ordering::SeqCst))
+            .map(|&i| &jobs[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jobs(waits: &[bool]) -> Vec<Job> {
+        waits
+            .iter()
+            .enumerate()
+            .map(|(i, &waits)| Job {
+                target: 0,
+                check: i,
+                bin: PathBuf::from("bin"),
+                waits,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn waiting_checks_get_workers_of_their_own_and_computing_ones_one_per_cpu() {
+        let all = jobs(&[false, true, false, true, true]);
+        let s = Scheduler::new(&all);
+        assert_eq!(
+            s.workers(2),
+            5,
+            "2 CPU workers and one per waiting check (3)"
+        );
+        // An extra worker never takes a computing check.
+        assert_eq!(s.next(4, 2).map(|j| j.check), Some(1));
+        assert_eq!(s.next(0, 2).map(|j| j.check), Some(0));
+        assert_eq!(s.next(1, 2).map(|j| j.check), Some(2));
+        // A CPU worker with no computing check left takes a waiting one.
+        assert_eq!(s.next(0, 2).map(|j| j.check), Some(3));
+        assert_eq!(s.next(3, 2).map(|j| j.check), Some(4));
+        assert!(s.next(0, 2).is_none() && s.next(3, 2).is_none());
+    }
+
+    #[test]
+    fn one_cpu_worker_means_one_check_at_a_time_and_no_jobs_still_one_worker() {
+        let all = jobs(&[true, true, false]);
+        assert_eq!(Scheduler::new(&all).workers(1), 1);
+        assert_eq!(
+            Scheduler::new(&all).workers(8),
+            3,
+            "never more workers than jobs"
+        );
+        assert_eq!(Scheduler::new(&[]).workers(2), 1);
+        let computing = jobs(&[false; 6]);
+        assert_eq!(Scheduler::new(&computing).workers(2), 2);
+    }
+}
