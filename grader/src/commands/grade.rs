@@ -132,7 +132,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         ctx.limits.seed
     );
     let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
-    let results = session.run(&targets, false, |event| bar.on(&event))?;
+    // Built in runs of cargo's usual size, each run's checks while the next one builds.
+    let results = session.run_overlapped(&targets, crate::build::harness::PER_RUN, |event| {
+        bar.on(&event)
+    })?;
     bar.done();
     let wall = started.elapsed();
 

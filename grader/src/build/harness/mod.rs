@@ -16,6 +16,7 @@
 //! - [`messages`]: cargo's JSON messages, turned into errors and warnings for the student.
 
 mod batch;
+pub use batch::PER_RUN;
 pub mod fingerprint;
 pub mod forbidden;
 pub mod generate;

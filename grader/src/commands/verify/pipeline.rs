@@ -1,18 +1,11 @@
-//! verify's builds and runs, overlapped: while the checks of one exercise run, under every seed,
-//! the harnesses of the next one build.
-//!
-//! Building is CPU work; much of running is waiting (exercise 10's jobs hold their threads for
-//! seconds on purpose, a check process mostly starts and ends). One after the other, a cold verify
-//! paid for both in full; side by side, the waiting hides behind the compiling. The builder holds
-//! the state's lock while it builds; running needs none (see `Session::build`), and the checks
-//! running watch only their own exercise's files for tampering, which the builder never touches.
+//! verify's builds and runs, overlapped (`Session::overlapped`): while the checks of one exercise
+//! run, under every seed, the harnesses of the next one build.
 
 use super::Plan;
 use crate::build::harness::Variant;
 use crate::run::outcome::ExerciseResult;
-use crate::run::session::{Built, Session};
+use crate::run::session::Session;
 use anyhow::Result;
-use std::sync::mpsc;
 
 /// The results of every plan's targets under each of `seeds`, in seed order (the stub's under
 /// the first seed only: it stops at its first `todo!()` whatever the inputs).
@@ -23,20 +16,10 @@ pub fn run(
 ) -> Result<Vec<(u64, Vec<ExerciseResult>)>> {
     let mut runs: Vec<(u64, Vec<ExerciseResult>)> =
         seeds.iter().map(|&seed| (seed, Vec::new())).collect();
-    std::thread::scope(|scope| -> Result<()> {
-        // One exercise built ahead at most: a failed run stops the builder soon.
-        let (tx, rx) = mpsc::sync_channel::<Result<Built>>(1);
-        scope.spawn(move || {
-            for plan in plans {
-                let built = session.build(&plan.targets);
-                let failed = built.is_err();
-                if tx.send(built).is_err() || failed {
-                    return;
-                }
-            }
-        });
-        for (plan, built) in plans.iter().zip(rx) {
-            let built = built?;
+    session.overlapped(
+        plans,
+        |plan| &plan.targets,
+        |plan, built| {
             for (i, (seed, results)) in runs.iter_mut().enumerate() {
                 let mut seeded = session.clone();
                 seeded.limits.seed = *seed;
@@ -51,9 +34,9 @@ pub fn run(
                 forget_output(&mut got);
                 results.extend(got);
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     Ok(runs)
 }
 

@@ -76,6 +76,63 @@ impl Session<'_> {
         self.run_built(targets, built, only_main, on)
     }
 
+    /// [`Self::run`] for many targets: built in groups of `group` (in order), and each group's
+    /// checks run while the next group builds. Building is CPU work and much of a run is waiting
+    /// (process start-up, `.waits()` checks), so the waiting hides behind the compiling. Events
+    /// come in course order, as from `run`.
+    pub fn run_overlapped(
+        &self,
+        targets: &[Target],
+        group: usize,
+        mut on: impl FnMut(Event),
+    ) -> Result<Vec<ExerciseResult>> {
+        on(Event::Building {
+            count: targets.len(),
+        });
+        let groups: Vec<&[Target]> = targets.chunks(group.max(1)).collect();
+        let mut results = Vec::with_capacity(targets.len());
+        self.overlapped(
+            &groups,
+            |g| g,
+            |g, built| {
+                results.extend(self.run_built(g, built, false, &mut on)?);
+                Ok(())
+            },
+        )?;
+        Ok(results)
+    }
+
+    /// Builds each of `groups` (its targets: `targets_of`) in turn on a thread of its own, and
+    /// calls `run` with each group's build as soon as it is done, while the next one builds. The
+    /// builder holds the state's lock while it builds; running needs none, and the checks running
+    /// watch only their own group's files for tampering, which the builder never touches.
+    /// Stops at the first error, of a build or of `run`.
+    pub fn overlapped<G: Sync>(
+        &self,
+        groups: &[G],
+        targets_of: impl Fn(&G) -> &[Target] + Sync,
+        mut run: impl FnMut(&G, Built) -> Result<()>,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            // One group built ahead at most: a run that fails stops the builder soon.
+            let (tx, rx) = mpsc::sync_channel::<Result<Built>>(1);
+            let targets_of = &targets_of;
+            scope.spawn(move || {
+                for g in groups {
+                    let built = self.build(targets_of(g));
+                    let failed = built.is_err();
+                    if tx.send(built).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+            for (g, built) in groups.iter().zip(rx) {
+                run(g, built?)?;
+            }
+            Ok(())
+        })
+    }
+
     /// The build step of [`Self::run`]: stages and builds every target's harness (or takes the
     /// results `reuse` kept for it). Holds the state's lock meanwhile: two graders on one state
     /// directory (a watch and a check, two terminals) take turns to stage and build, or one could
