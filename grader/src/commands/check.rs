@@ -78,7 +78,9 @@ pub fn run(
         entry.checked_files = prints.get(r.exercise.slug.as_str()).cloned();
     }
     progress.save(&ctx.course.root);
-    let passed = results.iter().all(|r| r.passed());
+    let passed = results
+        .iter()
+        .all(super::super::run::outcome::ExerciseResult::passed);
     let wall = started.elapsed();
     if github_output {
         report::classroom::append_github_output(&report::Run {

@@ -350,9 +350,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         timeout_override,
         build_timeout,
         warnings: cli.warnings,
-        jobs: cli
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        jobs: cli.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+        }),
     };
     use crate::commands::*;
     match cli.command.unwrap_or(Command::List) {

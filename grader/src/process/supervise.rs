@@ -219,7 +219,10 @@ impl Drain {
         let _ = self
             .done
             .recv_timeout(until.saturating_duration_since(Instant::now()));
-        self.kept.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -242,7 +245,9 @@ fn drain<R: Read + Send + 'static>(
                     break;
                 }
                 {
-                    let mut k = shared.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut k = shared
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     k.total += n as u64;
                     let room = cap.saturating_sub(k.bytes.len());
                     k.bytes.extend_from_slice(&buf[..n.min(room)]);
@@ -272,6 +277,7 @@ pub fn adopting(on: bool) {
     {
         // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, n) takes plain integers and only sets a flag on
         // this process.
+        #[allow(unsafe_code)]
         let ok = unsafe {
             libc::prctl(
                 libc::PR_SET_CHILD_SUBREAPER,
@@ -320,6 +326,7 @@ fn sweep_orphans(live: &Registry) {
                 // SAFETY: kill and waitpid take plain integers; waitpid writes nothing when the
                 // status pointer is null. The orphan is our child, so waitpid reaps exactly it,
                 // and SIGKILL cannot be ignored, so the wait is short.
+                #[allow(unsafe_code)]
                 unsafe {
                     libc::kill(pid, libc::SIGKILL);
                     libc::waitpid(pid, std::ptr::null_mut(), 0);
@@ -351,7 +358,10 @@ impl Registry {
 }
 
 fn registry() -> Registry {
-    Registry(LIVE.lock().unwrap_or_else(|p| p.into_inner()))
+    Registry(
+        LIVE.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
 }
 
 /// Once the grader is shutting down, a thread that starts or waits on a child never hears back:
@@ -406,6 +416,7 @@ fn kill_group(pid: u32, signal: Signal) {
         // make itself a group leader under that id in the microseconds before this call; then it
         // would get a signal meant for a check. An acceptable risk for a grader, not a
         // memory-safety one.
+        #[allow(unsafe_code)]
         unsafe {
             libc::kill(-pid, sig);
         }
@@ -413,6 +424,7 @@ fn kill_group(pid: u32, signal: Signal) {
 }
 
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn group_alive(pid: u32) -> bool {
     // SAFETY: as in kill_group; signal 0 only asks whether the group exists.
     i32::try_from(pid).is_ok_and(|pid| unsafe { libc::kill(-pid, 0) } == 0)

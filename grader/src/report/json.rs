@@ -47,7 +47,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "points": c.points(),
                         "max_points": c.info.points,
                         "passed": c.outcome.passed(),
-                        "kind": c.outcome.kind().map(|k| k.name()),
+                        "kind": c.outcome.kind().map(awaitlings_check::Kind::name),
                         "message": c.outcome.message(),
                         "finished": c.outcome.finished,
                         "expected": c.outcome.expected,

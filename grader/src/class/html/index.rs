@@ -32,19 +32,17 @@ pub fn render(site: &Site) -> String {
         } else {
             results.iter().map(|r| r.points()).sum::<u32>() as f64 / n as f64
         };
-        let worst = site.groups[i]
-            .0
-            .iter()
-            .find(|g| !g.passed)
-            .map(|g| {
+        let worst = site.groups[i].0.iter().find(|g| !g.passed).map_or_else(
+            || "none".into(),
+            |g| {
                 format!(
                     "<a href=\"exercises/{}.html#g1\">{}: {}</a>",
                     ex.dir_name(),
                     esc(&g.verdict),
                     plural(g.members.len(), "student", "students")
                 )
-            })
-            .unwrap_or_else(|| "none".into());
+            },
+        );
         let _ = writeln!(
             body,
             "<tr><td><a href=\"exercises/{}.html\">{}</a> <span class=\"dim\">{}</span></td>\

@@ -76,7 +76,7 @@ pub fn draw(title: &str, groups: &[Group]) -> String {
             let band = if lane % 2 == 0 { "#f6f8fa" } else { "#ffffff" };
             let _ = writeln!(
                 body,
-                r##"<rect x="0" y="{y:.1}" width="100%" height="{height:.1}" fill="{band}"/>"##
+                r#"<rect x="0" y="{y:.1}" width="100%" height="{height:.1}" fill="{band}"/>"#
             );
             let _ = writeln!(
                 body,
