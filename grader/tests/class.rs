@@ -194,7 +194,7 @@ fn a_build_that_runs_out_of_time_says_so_and_retries_once_aloud_never_one_at_a_t
     // Never a harness built on its own.
     let solo: Vec<_> = std::fs::read_dir(state.path().join("harness"))
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.file_name().to_string_lossy().starts_with("solo-"))
         .map(|e| e.file_name())
         .collect();

@@ -186,7 +186,7 @@ fn formatted(format: &str, failing: bool) -> String {
     let out = cmd.args(["--format", format]).output().unwrap();
     assert_eq!(
         out.status.code(),
-        Some(if failing { 1 } else { 0 }),
+        Some(i32::from(failing)),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

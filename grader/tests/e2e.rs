@@ -156,9 +156,9 @@ fn grading_never_changes_the_students_files() {
             for e in std::fs::read_dir(dir).unwrap() {
                 let p = e.unwrap().path();
                 if p.is_dir() {
-                    stack.push(p)
+                    stack.push(p);
                 } else {
-                    files.push((p.clone(), std::fs::read(&p).unwrap()))
+                    files.push((p.clone(), std::fs::read(&p).unwrap()));
                 }
             }
         }
@@ -381,8 +381,10 @@ fn wrong_solutions_are_patches_that_follow_the_solution() {
     let copy = stdout
         .lines()
         .find_map(|l| l.strip_prefix("  "))
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| panic!("no copy path in:\n{stdout}"));
+        .map_or_else(
+            || panic!("no copy path in:\n{stdout}"),
+            std::path::PathBuf::from,
+        );
     let lib = copy.join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
     std::fs::write(&lib, text.replace("    42\n", "    41\n")).unwrap();

@@ -409,7 +409,7 @@ fn edition_readme_commands_work() {
         .skip_while(|l| !l.trim_start().starts_with("run: |"))
         .skip(1)
         .take_while(|l| l.starts_with("          ") || l.trim().is_empty())
-        .map(|l| l.trim_start())
+        .map(str::trim_start)
         .collect();
     assert!(!script.is_empty(), "no run step in:\n{workflow}");
     let summary = tmp.path().join("summary.md");

@@ -23,11 +23,15 @@ use std::time::{Duration, Instant};
 static MACHINE: RwLock<()> = RwLock::new(());
 
 fn share() -> RwLockReadGuard<'static, ()> {
-    MACHINE.read().unwrap_or_else(|p| p.into_inner())
+    MACHINE
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn alone() -> RwLockWriteGuard<'static, ()> {
-    MACHINE.write().unwrap_or_else(|p| p.into_inner())
+    MACHINE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Replaces `from` with `to` in a file of `course` (which must contain it).
@@ -183,7 +187,10 @@ impl StopOnDrop {
     fn now(&mut self) {
         if self.0 > 0 {
             // SAFETY: kill(2) sends a signal to the grader we started; no memory is involved.
-            unsafe { libc::kill(self.0, libc::SIGTERM) };
+            #[allow(unsafe_code)]
+            unsafe {
+                libc::kill(self.0, libc::SIGTERM)
+            };
             self.0 = 0;
         }
     }
@@ -213,6 +220,7 @@ fn interrupt_while_checks_hang(signal: i32, name: &str, code: i32, stderr_gone: 
         .stderr(Stdio::piped());
     // SAFETY: runs between fork and exec and only calls signal(2), which is async-signal-safe.
     // (A shell's background job starts with SIGINT ignored; the grader must see it here.)
+    #[allow(unsafe_code)]
     unsafe {
         cmd.pre_exec(|| {
             libc::signal(libc::SIGINT, libc::SIG_DFL);
@@ -251,6 +259,7 @@ fn interrupt_while_checks_hang(signal: i32, name: &str, code: i32, stderr_gone: 
     }
     for &(pid, grandchild) in &pids {
         // SAFETY: getpgid(2) only reads the group of a process.
+        #[allow(unsafe_code)]
         unsafe {
             assert_eq!(libc::getpgid(pid), pid, "a check leads its own group");
             assert_eq!(libc::getpgid(grandchild), pid, "its grandchild is in it");
@@ -259,7 +268,9 @@ fn interrupt_while_checks_hang(signal: i32, name: &str, code: i32, stderr_gone: 
 
     let sent = Instant::now();
     // SAFETY: kill(2) sends a signal to the grader we started; no memory is involved.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    #[allow(unsafe_code)]
+    let sent_to_grader = unsafe { libc::kill(child.id() as i32, signal) };
+    assert_eq!(sent_to_grader, 0);
     stop.0 = 0; // signalled already
     assert!(
         wait_until(Duration::from_secs(20), || child
@@ -332,6 +343,7 @@ struct KillListed(std::path::PathBuf);
 impl Drop for KillListed {
     fn drop(&mut self) {
         for pid in std::fs::read_to_string(&self.0).unwrap_or_default().lines() {
+            #[allow(unsafe_code)]
             if let Ok(pid) = pid.trim().parse::<i32>() {
                 // SAFETY: kill(2) on a pid our test's check wrote down; no memory is involved.
                 unsafe { libc::kill(pid, libc::SIGKILL) };

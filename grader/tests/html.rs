@@ -426,6 +426,7 @@ mod cdp {
         _profile: tempfile::TempDir,
     }
 
+    #[allow(unsafe_code)]
     fn pipe() -> (OwnedFd, OwnedFd) {
         let mut fds = [0; 2];
         // SAFETY: pipe2 fills two new descriptors, which we then own.
@@ -465,6 +466,7 @@ mod cdp {
             // be fds 3 or 4 (then a dup2 onto itself would keep close-on-exec, or one end would
             // overwrite the other): each is first copied above 10, then onto 3 and 4, and dup2
             // clears close-on-exec on its copy.
+            #[allow(unsafe_code)]
             unsafe {
                 cmd.pre_exec(move || {
                     let high_in = libc::fcntl(cin, libc::F_DUPFD_CLOEXEC, 10);
@@ -570,10 +572,10 @@ mod cdp {
                     .trouble
                     .push(format!("console.{}: {}", p["type"], p["args"])),
                 "Log.entryAdded" if p["entry"]["level"] == "error" => {
-                    self.trouble.push(format!("log: {}", p["entry"]["text"]))
+                    self.trouble.push(format!("log: {}", p["entry"]["text"]));
                 }
                 "Page.javascriptDialogOpening" => {
-                    self.trouble.push(format!("a dialog opened: {p}"))
+                    self.trouble.push(format!("a dialog opened: {p}"));
                 }
                 _ => {}
             }

@@ -53,7 +53,7 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
     assert_eq!(kind(&report, "spins", "answer-is-42"), "spinning");
     assert_eq!(kind(&report, "blocks", "answer-is-42"), "blocked");
 
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let burners = Burners::start(3 * cores);
     let (code, report) = check_json(course.path(), &["5", "6"]);
     drop(burners);

@@ -135,10 +135,10 @@ fn gradescope_contract(doc: &Value) {
             "score" | "execution_time" => assert!(value.is_number(), "{key}: {value}"),
             "output" => assert!(value.is_string(), "{key}"),
             "output_format" | "test_output_format" | "test_name_format" => {
-                assert!(FORMATS.contains(&value.as_str().unwrap()), "{key}: {value}")
+                assert!(FORMATS.contains(&value.as_str().unwrap()), "{key}: {value}");
             }
             "visibility" | "stdout_visibility" => {
-                assert!(VISIBILITY.contains(&value.as_str().unwrap()), "{key}")
+                assert!(VISIBILITY.contains(&value.as_str().unwrap()), "{key}");
             }
             "extra_data" => assert!(value.is_object()),
             "tests" | "leaderboard" => assert!(value.is_array()),
@@ -163,7 +163,7 @@ fn gradescope_contract(doc: &Value) {
                     assert!(!text.contains('\r'), "Unix line endings in {key}");
                 }
                 "name_format" | "output_format" => {
-                    assert!(FORMATS.contains(&value.as_str().unwrap()), "{key}")
+                    assert!(FORMATS.contains(&value.as_str().unwrap()), "{key}");
                 }
                 "tags" => assert!(value.as_array().unwrap().iter().all(Value::is_string)),
                 "visibility" => assert!(VISIBILITY.contains(&value.as_str().unwrap())),
@@ -434,7 +434,7 @@ fn junit_contract(xml: &str) {
     ];
     let mut names = HashSet::new();
     let (mut tests, mut failures, mut errors, mut time) = (0, 0, 0, 0);
-    for suite in root.children().filter(|n| n.is_element()) {
+    for suite in root.children().filter(roxmltree::Node::is_element) {
         assert_eq!(suite.tag_name().name(), "testsuite");
         attrs(
             suite,
@@ -460,11 +460,11 @@ fn junit_contract(xml: &str) {
         );
         let (mut s_tests, mut s_failures, mut s_errors, mut s_skipped, mut s_time) =
             (0, 0, 0, 0, 0);
-        for child in suite.children().filter(|n| n.is_element()) {
+        for child in suite.children().filter(roxmltree::Node::is_element) {
             match child.tag_name().name() {
                 "properties" => {
                     let mut seen = HashSet::new();
-                    for p in child.children().filter(|n| n.is_element()) {
+                    for p in child.children().filter(roxmltree::Node::is_element) {
                         assert_eq!(p.tag_name().name(), "property");
                         attrs(p, &["name", "value"]);
                         assert!(p.attribute("value").is_some(), "a property has a value");
@@ -497,7 +497,7 @@ fn junit_contract(xml: &str) {
                     assert!(names.insert(format!("{key:?}")), "duplicate test {key:?}");
                     s_tests += 1;
                     s_time += ms(child);
-                    for r in child.children().filter(|n| n.is_element()) {
+                    for r in child.children().filter(roxmltree::Node::is_element) {
                         let tag = r.tag_name().name();
                         match tag {
                             "failure" | "error" | "skipped" => {

@@ -296,7 +296,9 @@ fn a_check_run_by_root_has_no_capabilities() {
         "{report:#}"
     );
     // SAFETY: geteuid takes no argument and cannot fail.
-    if unsafe { libc::geteuid() } == 0 {
+    #[allow(unsafe_code)]
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
         assert!(
             sandbox_of(&report, "uses-root-powers", "answer-is-42")
                 .ends_with("root without capabilities"),

@@ -385,7 +385,7 @@ fn kept_results_are_found_by_content_after_everything_moved_to_other_paths() {
 fn entries_with(dir: &Path, part: &str) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|e| {
-            e.filter_map(|e| e.ok())
+            e.filter_map(std::result::Result::ok)
                 .map(|e| e.file_name().to_string_lossy().replace('_', "-"))
                 .filter(|n| n.contains(part))
                 .collect()

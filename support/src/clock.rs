@@ -27,5 +27,5 @@ fn lock() -> std::sync::MutexGuard<'static, Option<Instant>> {
     // still a good lock.
     START
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

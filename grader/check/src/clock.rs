@@ -15,13 +15,19 @@ static WALL_START: Mutex<Option<std::time::Instant>> = Mutex::new(None);
 
 /// Marks now as the start of the check (inside the runtime: the virtual clock is tokio's).
 pub(crate) fn start() {
-    *VIRTUAL_START.lock().unwrap_or_else(|p| p.into_inner()) = Some(tokio::time::Instant::now());
-    *WALL_START.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
+    *VIRTUAL_START
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tokio::time::Instant::now());
+    *WALL_START
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
 }
 
 /// Virtual time since [`start`] (zero before it).
 pub fn elapsed() -> Duration {
-    let start = *VIRTUAL_START.lock().unwrap_or_else(|p| p.into_inner());
+    let start = *VIRTUAL_START
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     start.map_or(Duration::ZERO, |s| {
         tokio::time::Instant::now().saturating_duration_since(s)
     })
@@ -36,6 +42,8 @@ pub(crate) fn try_elapsed() -> Option<Duration> {
 
 /// Real time since [`start`].
 pub fn wall_elapsed() -> Duration {
-    let start = *WALL_START.lock().unwrap_or_else(|p| p.into_inner());
+    let start = *WALL_START
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     start.map_or(Duration::ZERO, |s| s.elapsed())
 }

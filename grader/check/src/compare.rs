@@ -70,9 +70,9 @@ pub fn aligned(expected: &[String], actual: &[String]) -> Vec<String> {
     for (i, group) in groups(actual).iter().enumerate() {
         match e.get(i) {
             Some(want) if sorted(want) == sorted(group) => {
-                out.extend(want.iter().map(|s| s.to_string()))
+                out.extend(want.iter().map(std::string::ToString::to_string));
             }
-            _ => out.extend(group.iter().map(|s| s.to_string())),
+            _ => out.extend(group.iter().map(std::string::ToString::to_string)),
         }
     }
     out
@@ -271,7 +271,7 @@ mod tests {
     use super::*;
 
     fn t(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|s| s.to_string()).collect()
+        lines.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

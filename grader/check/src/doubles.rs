@@ -175,7 +175,9 @@ impl Stats {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
         // A panic while the lock was held leaves what was seen as it was: still true.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Polls before (and including) the one that returned Ready.
@@ -302,6 +304,7 @@ impl HookedWaker {
         let data = Arc::into_raw(hooked.clone()).cast::<()>();
         // SAFETY: `data` is an `Arc<HookedWaker>` turned into a pointer, which is what every
         // function of HOOKED_VTABLE expects; the waker owns that one strong count.
+        #[allow(unsafe_code)]
         let waker = unsafe { Waker::from_raw(RawWaker::new(data, &HOOKED_VTABLE)) };
         (hooked, waker)
     }
@@ -317,12 +320,13 @@ static HOOKED_VTABLE: RawWakerVTable =
 
 // SAFETY (all four): `data` always comes from `Arc::into_raw` of an `Arc<HookedWaker>`, and each
 // waker owns one strong count of it.
+#[allow(unsafe_code)]
 unsafe fn hooked_clone(data: *const ()) -> RawWaker {
     let hooked = unsafe { &*data.cast::<HookedWaker>() };
     let hook = hooked
         .on_first_clone
         .lock()
-        .unwrap_or_else(|p| p.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .take();
     if let Some(hook) = hook {
         hook();
@@ -331,6 +335,7 @@ unsafe fn hooked_clone(data: *const ()) -> RawWaker {
     RawWaker::new(data, &HOOKED_VTABLE)
 }
 
+#[allow(unsafe_code)]
 unsafe fn hooked_wake(data: *const ()) {
     unsafe {
         hooked_wake_by_ref(data);
@@ -338,11 +343,13 @@ unsafe fn hooked_wake(data: *const ()) {
     }
 }
 
+#[allow(unsafe_code)]
 unsafe fn hooked_wake_by_ref(data: *const ()) {
     let hooked = unsafe { &*data.cast::<HookedWaker>() };
     hooked.wakes.fetch_add(1, Ordering::SeqCst);
 }
 
+#[allow(unsafe_code)]
 unsafe fn hooked_drop(data: *const ()) {
     drop(unsafe { Arc::from_raw(data.cast::<HookedWaker>()) });
 }
@@ -401,7 +408,9 @@ impl InFlight {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FlightState> {
         // A job that panicked while holding the lock leaves the counts as they were: still true.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

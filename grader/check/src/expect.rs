@@ -19,7 +19,9 @@ static JUDGED: Mutex<Option<Duration>> = Mutex::new(None);
 /// for a duration it judges in its own code. The last one stated stands, through a [`restart`];
 /// a check that states none shows the time its last scenario took.
 pub fn judged(duration: Duration) {
-    *JUDGED.lock().unwrap_or_else(|p| p.into_inner()) = Some(duration);
+    *JUDGED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(duration);
 }
 
 /// The duration stated with [`judged`], if any (never waits: the monitor calls it too).
@@ -157,7 +159,10 @@ pub fn expect_concurrent(what: &str, expected: Duration, sequential: Duration) -
 
 /// Compares the transcript with `expected`, line by line (order within one instant not judged).
 pub fn expect_lines(expected: &[&str]) -> Result<(), Fail> {
-    let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    let expected: Vec<String> = expected
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     compare::compare(&expected, &transcript())
 }
 
@@ -170,7 +175,7 @@ pub fn expect_transcript(name: &str) -> Result<(), Fail> {
     let actual = transcript();
     COMPARED
         .lock()
-        .unwrap_or_else(|p| p.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push((name.to_string(), actual.clone()));
     let Some(text) = crate::harness::fixture(name) else {
         return Err(Fail::new(

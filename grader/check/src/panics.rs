@@ -21,18 +21,27 @@ pub fn install() {
             .unwrap_or_default();
         let entry = format!("{message}{at}");
         eprintln!("panicked: {entry}");
-        PANICS.lock().unwrap_or_else(|p| p.into_inner()).push(entry);
+        PANICS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(entry);
     }));
 }
 
 /// Every panic recorded so far, oldest first.
 pub fn recorded() -> Vec<String> {
-    PANICS.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    PANICS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
 }
 
 /// Forgets the panics recorded so far.
 pub fn forget() {
-    PANICS.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    PANICS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clear();
 }
 
 /// True for the panics `todo!()` and `unimplemented!()` raise.

@@ -685,7 +685,7 @@ mod tests {
             assert_eq!(Kind::from_name(k.name()), Some(k));
             assert!(!k.heading().is_empty());
         }
-        names.sort();
+        names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Kind::ALL.len());
         assert_eq!(Kind::from_name("no-such-kind"), None);

@@ -81,7 +81,9 @@ pub(crate) fn install() -> bool {
 /// the code under test does can reset), recorded if recording, and printed.
 fn sink(text: String) {
     let armed = {
-        let mut when = PANIC_WHEN.lock().unwrap_or_else(|p| p.into_inner());
+        let mut when = PANIC_WHEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if when.as_deref() == Some(text.as_str()) {
             when.take()
         } else {
@@ -108,7 +110,9 @@ pub(crate) static BODY: std::sync::OnceLock<tokio::task::Id> = std::sync::OnceLo
 /// says it (once; later lines print as usual). This is how a check makes one of the student's
 /// tasks fail through the API every exercise prints with, to see whether their code notices.
 pub fn panic_when_said(text: impl Into<String>) {
-    *PANIC_WHEN.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.into());
+    *PANIC_WHEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(text.into());
 }
 
 /// Records a line as it is, with no timestamp and without printing it. Checks use this for
@@ -153,7 +157,7 @@ fn lock() -> std::sync::MutexGuard<'static, Option<Recording>> {
     // A panic while holding the lock leaves a complete Vec behind, so poisoning is harmless here.
     RECORDED
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -166,7 +170,9 @@ mod tests {
 
     fn serial() -> std::sync::MutexGuard<'static, ()> {
         install(); // the first test installs it; later calls find it there
-        SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+        SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Starts a scenario the way a check does: the harness's clock at zero, recording.

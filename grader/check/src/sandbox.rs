@@ -144,7 +144,10 @@ mod imp {
 
     fn is_root() -> bool {
         // SAFETY: geteuid takes no argument and cannot fail.
-        unsafe { libc::geteuid() == 0 }
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::geteuid() == 0
+        }
     }
 
     /// Gives up every capability for good: the bounding set (so no `exec`, not even of a setuid
@@ -155,6 +158,7 @@ mod imp {
         // PR_CAPBSET_DROP fails with EINVAL, which ends the loop.
         for cap in 0..64 {
             // SAFETY: prctl with integer arguments only; no memory is passed.
+            #[allow(unsafe_code)]
             let r = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0) };
             if r != 0 {
                 if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINVAL) {
@@ -164,6 +168,7 @@ mod imp {
             }
         }
         // SAFETY: as above.
+        #[allow(unsafe_code)]
         unsafe {
             libc::prctl(
                 libc::PR_CAP_AMBIENT,
@@ -198,6 +203,7 @@ mod imp {
         // SAFETY: capset(2) reads one header and, for version 3, two data structs, laid out as
         // the kernel's `__user_cap_header_struct` and `__user_cap_data_struct` (repr(C), u32
         // and i32 fields); both live until the call returns.
+        #[allow(unsafe_code)]
         let r = unsafe { libc::syscall(libc::SYS_capset, &header, data.as_ptr()) };
         if r != 0 {
             return Err(format!("capset: {}", std::io::Error::last_os_error()));

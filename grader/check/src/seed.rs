@@ -226,7 +226,7 @@ mod tests {
                 assert!((200..=1000).contains(x) && x % 100 == 0, "{x}");
             }
             let mut sorted = v.clone();
-            sorted.sort();
+            sorted.sort_unstable();
             sorted.dedup();
             assert_eq!(sorted.len(), 5);
             let n = r.range(3..=4);

@@ -93,12 +93,10 @@ pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Sha
     let check_api = stage_crate(&check_src, &check_dst, &ws, &remap)?;
     let tokio = ws
         .dependencies
-        .get("tokio")
-        .map(|v| format!("tokio = {}", inline(&absolutise(v, &course.root))))
-        .unwrap_or_else(|| {
+        .get("tokio").map_or_else(|| {
             r#"tokio = { version = "1", default-features = false, features = ["rt", "macros", "time", "sync", "fs", "io-util", "net", "test-util"] }"#
                 .into()
-        });
+        }, |v| format!("tokio = {}", inline(&absolutise(v, &course.root))));
     let checks = copy_dir(
         &course.root.join("grader").join("checks"),
         &state.staged("checks"),
@@ -738,8 +736,10 @@ fn copy_tree(
     h: &mut DefaultHasher,
     mut links: Option<&mut Vec<PathBuf>>,
 ) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.file_name());
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(std::result::Result::ok)
+        .collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -791,7 +791,7 @@ fn remove_unwanted_below(root: &Path, dir: &Path, wanted: &BTreeSet<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    for entry in entries.filter_map(|e| e.ok()) {
+    for entry in entries.filter_map(std::result::Result::ok) {
         let path = entry.path();
         match entry.file_type() {
             Ok(t) if t.is_dir() => {

@@ -165,7 +165,7 @@ impl State {
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
-            for entry in entries.filter_map(|e| e.ok()) {
+            for entry in entries.filter_map(std::result::Result::ok) {
                 if !is_submission(&entry.file_name().to_string_lossy()) {
                     continue;
                 }
@@ -194,14 +194,12 @@ fn size_of(path: &Path) -> u64 {
     if !meta.is_dir() {
         return meta.len();
     }
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .map(|e| size_of(&e.path()))
-                .sum()
-        })
-        .unwrap_or(0)
+    std::fs::read_dir(path).map_or(0, |entries| {
+        entries
+            .filter_map(std::result::Result::ok)
+            .map(|e| size_of(&e.path()))
+            .sum()
+    })
 }
 
 /// Writes `text` to `path` unless it already holds exactly that (so cargo sees a changed time only

@@ -193,66 +193,10 @@ fn records(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Value)>> {
 /// one grading: the same list of submissions, the same exercises, every shard once.
 pub fn merge<'c>(course: &'c crate::course::Course, dirs: &[PathBuf]) -> Result<Merged<'c>> {
     let records = records(dirs)?;
-    let (first_path, first) = &records[0];
-    let n = first["of"].as_u64().unwrap_or(0) as usize;
+    check_shares(&records)?;
+    let first = &records[0].1;
     let total = first["submissions"].as_u64().unwrap_or(0) as usize;
-    let names = |v: &Value| -> Vec<String> {
-        v["exercises"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| e.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let exercise_names = names(first);
-    let mut seen: Vec<Option<&Path>> = vec![None; n];
-    for (path, r) in &records {
-        let differs = |what: &str| {
-            anyhow::anyhow!(
-                "{} and {} are not shares of one grading: {what} differ. Grade every shard with \
-                 the same submissions (in the same order), the same -e options and the same \
-                 number of shares, and merge the records of that grading only.",
-                first_path.display(),
-                path.display()
-            )
-        };
-        if r["of"].as_u64() != Some(n as u64) {
-            return Err(differs("their numbers of shares (--shard K/N)"));
-        }
-        if r["submissions"].as_u64() != Some(total as u64) || r["roster"] != first["roster"] {
-            return Err(differs("the submissions they were given"));
-        }
-        if names(r) != exercise_names {
-            return Err(differs("the exercises they graded"));
-        }
-        let k = r["shard"].as_u64().unwrap_or(0) as usize;
-        if k == 0 || k > n {
-            bail!("{} names shard {k} of {n}", path.display());
-        }
-        if let Some(other) = seen[k - 1] {
-            bail!(
-                "shard {k}/{n} is given twice ({} and {}): merge each shard's record once",
-                other.display(),
-                path.display()
-            );
-        }
-        seen[k - 1] = Some(path);
-    }
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| seen[k - 1].is_none())
-        .map(|k| format!("{k}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "shard(s) {} missing: merge needs the record of every shard (shard-K-of-N.json in \
-             each shard's --out folder); grade the missing ones, or name their folders too",
-            missing.join(", ")
-        );
-    }
-
-    let exercises = course.select(&exercise_names).with_context(|| {
+    let exercises = course.select(&exercise_names(first)).with_context(|| {
         "the shards graded an exercise this course does not have: merge in the course the shards \
          graded with"
     })?;
@@ -278,55 +222,18 @@ pub fn merge<'c>(course: &'c crate::course::Course, dirs: &[PathBuf]) -> Result<
         ));
         kept += r["kept"].as_u64().unwrap_or(0) as usize;
         for s in r["students"].as_array().ok_or_else(broken)? {
-            let position = s["position"].as_u64().ok_or_else(broken)? as usize;
-            let name = s["name"].as_str().ok_or_else(broken)?.to_string();
-            let dir = PathBuf::from(s["dir"].as_str().ok_or_else(broken)?);
-            let flags: Vec<String> = s["flags"]
-                .as_array()
-                .ok_or_else(broken)?
-                .iter()
-                .map(|f| f.as_str().map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(broken)?;
-            let docs = s["exercises"].as_array().ok_or_else(broken)?;
-            if docs.len() != exercises.len() {
-                return Err(broken());
-            }
-            let results = exercises
-                .iter()
-                .zip(docs)
-                .map(|(ex, doc)| {
-                    let mut r = crate::report::json::exercise_from(
-                        doc,
-                        ex,
-                        Variant::Other(dir.join("exercises").join(ex.dir_name())),
-                    )?;
-                    // `exercise_from` reads a kept result; this one is the shard's own.
-                    r.reused = false;
-                    Some(r)
-                })
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(broken)?;
+            let (position, student) = student_from(s, &exercises).ok_or_else(broken)?;
             let slot = slots.get_mut(position).ok_or_else(broken)?;
             if slot.is_some() {
                 bail!(
-                    "{}: two shards graded submission {} ({name}): merge the records of one \
+                    "{}: two shards graded submission {} ({}): merge the records of one \
                      grading only",
                     path.display(),
-                    position + 1
+                    position + 1,
+                    student.name
                 );
             }
-            *slot = Some(Student {
-                subject: Subject {
-                    name: Some(name.clone()),
-                    commit: s["commit"].as_str().map(str::to_string),
-                    flags,
-                },
-                name,
-                dir,
-                results,
-                unusable: s["unusable"].as_str().map(str::to_string),
-            });
+            *slot = Some(student);
         }
     }
     let students = slots
@@ -358,6 +265,115 @@ pub fn merge<'c>(course: &'c crate::course::Course, dirs: &[PathBuf]) -> Result<
         kept,
         seeds: if seeds.len() > 1 { seeds } else { Vec::new() },
     })
+}
+
+/// The exercises a shard's record says it graded.
+fn exercise_names(record: &Value) -> Vec<String> {
+    record["exercises"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the records are the shares of one grading (the same number of shares, submissions
+/// and exercises as the first), each shard's once and none missing.
+fn check_shares(records: &[(PathBuf, Value)]) -> Result<()> {
+    let (first_path, first) = &records[0];
+    let n = first["of"].as_u64().unwrap_or(0) as usize;
+    let total = first["submissions"].as_u64().unwrap_or(0) as usize;
+    let names = exercise_names(first);
+    let mut seen: Vec<Option<&Path>> = vec![None; n];
+    for (path, r) in records {
+        let differs = |what: &str| {
+            anyhow::anyhow!(
+                "{} and {} are not shares of one grading: {what} differ. Grade every shard with \
+                 the same submissions (in the same order), the same -e options and the same \
+                 number of shares, and merge the records of that grading only.",
+                first_path.display(),
+                path.display()
+            )
+        };
+        if r["of"].as_u64() != Some(n as u64) {
+            return Err(differs("their numbers of shares (--shard K/N)"));
+        }
+        if r["submissions"].as_u64() != Some(total as u64) || r["roster"] != first["roster"] {
+            return Err(differs("the submissions they were given"));
+        }
+        if exercise_names(r) != names {
+            return Err(differs("the exercises they graded"));
+        }
+        let k = r["shard"].as_u64().unwrap_or(0) as usize;
+        if k == 0 || k > n {
+            bail!("{} names shard {k} of {n}", path.display());
+        }
+        if let Some(other) = seen[k - 1] {
+            bail!(
+                "shard {k}/{n} is given twice ({} and {}): merge each shard's record once",
+                other.display(),
+                path.display()
+            );
+        }
+        seen[k - 1] = Some(path);
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| seen[k - 1].is_none())
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "shard(s) {} missing: merge needs the record of every shard (shard-K-of-N.json in \
+             each shard's --out folder); grade the missing ones, or name their folders too",
+            missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// One student's entry of a shard record, and their position in the whole list; `None` when the
+/// entry is incomplete.
+fn student_from(s: &Value, exercises: &[&Exercise]) -> Option<(usize, Student)> {
+    let position = s["position"].as_u64()? as usize;
+    let name = s["name"].as_str()?.to_string();
+    let dir = PathBuf::from(s["dir"].as_str()?);
+    let flags: Vec<String> = s["flags"]
+        .as_array()?
+        .iter()
+        .map(|f| f.as_str().map(str::to_string))
+        .collect::<Option<_>>()?;
+    let docs = s["exercises"].as_array()?;
+    if docs.len() != exercises.len() {
+        return None;
+    }
+    let results = exercises
+        .iter()
+        .zip(docs)
+        .map(|(ex, doc)| {
+            let mut r = crate::report::json::exercise_from(
+                doc,
+                ex,
+                Variant::Other(dir.join("exercises").join(ex.dir_name())),
+            )?;
+            // `exercise_from` reads a kept result; this one is the shard's own.
+            r.reused = false;
+            Some(r)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let student = Student {
+        subject: Subject {
+            name: Some(name.clone()),
+            commit: s["commit"].as_str().map(str::to_string),
+            flags,
+        },
+        name,
+        dir,
+        results,
+        unusable: s["unusable"].as_str().map(str::to_string),
+    };
+    Some((position, student))
 }
 
 #[cfg(test)]

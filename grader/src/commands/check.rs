@@ -4,7 +4,7 @@ use crate::build::harness::Variant;
 use crate::commands::cli::{Ctx, FAILED, PASSED};
 use crate::course::{Course, Exercise};
 use crate::report::{self, Format, Next, Options, Subject};
-use crate::run::outcome::Event;
+use crate::run::outcome::{Event, ExerciseResult};
 use crate::student::files as student_files;
 use crate::student::progress::Progress;
 use crate::terminal::color::Paint;
@@ -63,22 +63,8 @@ pub fn run(
     })?;
     // The result is saved before the report is finished: whatever happens to the output, `list`
     // tells the truth.
-    let mut progress = Progress::load(&ctx.course.root);
-    for r in &results {
-        let entry = progress.entry(&r.exercise.slug);
-        entry.status = Some(if r.passed() { "passed" } else { "failing" }.into());
-        entry.points = r.points();
-        entry.max_points = r.max_points;
-        entry.failing = r
-            .checks
-            .iter()
-            .filter(|c| !c.outcome.passed())
-            .map(|c| c.info.name.clone())
-            .collect();
-        entry.checked_files = prints.get(r.exercise.slug.as_str()).cloned();
-    }
-    progress.save(&ctx.course.root);
-    let passed = results.iter().all(|r| r.passed());
+    remember(&ctx.course, &results, &prints);
+    let passed = results.iter().all(ExerciseResult::passed);
     let wall = started.elapsed();
     if github_output {
         report::classroom::append_github_output(&report::Run {
@@ -94,6 +80,25 @@ pub fn run(
         return Err(e).context("could not write the report");
     }
     Ok(if passed { PASSED } else { FAILED })
+}
+
+/// Saves each result in the progress file, with `prints`, the fingerprints of the files checked.
+fn remember(course: &Course, results: &[ExerciseResult], prints: &BTreeMap<&str, String>) {
+    let mut progress = Progress::load(&course.root);
+    for r in results {
+        let entry = progress.entry(&r.exercise.slug);
+        entry.status = Some(if r.passed() { "passed" } else { "failing" }.into());
+        entry.points = r.points();
+        entry.max_points = r.max_points;
+        entry.failing = r
+            .checks
+            .iter()
+            .filter(|c| !c.outcome.passed())
+            .map(|c| c.info.name.clone())
+            .collect();
+        entry.checked_files = prints.get(r.exercise.slug.as_str()).cloned();
+    }
+    progress.save(&course.root);
 }
 
 /// The exercise to do after `checked` pass: the first not passed after the last of them (see

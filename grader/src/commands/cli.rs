@@ -327,7 +327,13 @@ fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs_f64(value))
 }
 
-fn run(cli: Cli) -> anyhow::Result<u8> {
+fn run(mut cli: Cli) -> anyhow::Result<u8> {
+    let ctx = context(&cli)?;
+    dispatch(&ctx, cli.command.take().unwrap_or(Command::List))
+}
+
+/// What every command runs with, from the global options (checked here).
+fn context(cli: &Cli) -> anyhow::Result<Ctx> {
     let timeout_override = cli.timeout.map(|t| seconds("--timeout", t)).transpose()?;
     let build_timeout = seconds("--build-timeout", cli.build_timeout)?;
     if cli.memory == 0 {
@@ -351,53 +357,49 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         timeout_override,
         build_timeout,
         warnings: cli.warnings,
-        jobs: cli
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        jobs: cli.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+        }),
     };
+    Ok(ctx)
+}
+
+/// Runs the command.
+fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
     use crate::commands::*;
-    match cli.command.unwrap_or(Command::List) {
-        Command::List => list::run(&ctx),
+    match command {
+        Command::List => list::run(ctx),
         Command::Check {
             exercises,
             format,
             output,
             github_output,
-        } => check::run(&ctx, &exercises, format, output.as_deref(), github_output),
-        Command::Watch { exercise, poll } => watch::run(&ctx, exercise.as_deref(), poll),
+        } => check::run(ctx, &exercises, format, output.as_deref(), github_output),
+        Command::Watch { exercise, poll } => watch::run(ctx, exercise.as_deref(), poll),
         Command::Run {
             exercise,
             plain,
             svg,
-        } => show::run(&ctx, &exercise, show::picture(plain, svg)),
+        } => show::run(ctx, &exercise, show::picture(plain, svg)),
         Command::Diff {
             exercise,
             against,
             plain,
             svg,
-        } => show::diff(&ctx, &exercise, &against, show::picture(plain, svg)),
-        Command::Hint { exercise, all } => hint::run(&ctx, &exercise, all),
+        } => show::diff(ctx, &exercise, &against, show::picture(plain, svg)),
+        Command::Hint { exercise, all } => hint::run(ctx, &exercise, all),
         Command::Reset {
             exercise,
             list,
             restore,
             hints,
         } => reset::run(
-            &ctx,
-            match (exercise.as_deref(), list, restore.as_ref()) {
-                (exercise, true, _) => reset::Action::List { exercise },
-                (Some(exercise), false, Some(name)) => reset::Action::Restore {
-                    exercise,
-                    name: name.as_deref(),
-                },
-                (Some(exercise), false, None) => reset::Action::Reset { exercise, hints },
-                // clap requires EX unless --list is given.
-                (None, false, _) => unreachable!("clap requires an exercise without --list"),
-            },
+            ctx,
+            reset_action(exercise.as_deref(), list, restore.as_ref(), hints),
         ),
-        Command::Verify { exercises, seeds } => verify::run(&ctx, &exercises, seeds),
-        Command::Bless { exercises } => verify::bless(&ctx, &exercises),
-        Command::Publish { dir } => publish::run(&ctx, &dir),
+        Command::Verify { exercises, seeds } => verify::run(ctx, &exercises, seeds),
+        Command::Bless { exercises } => verify::bless(ctx, &exercises),
+        Command::Publish { dir } => publish::run(ctx, &dir),
         Command::Grade {
             submissions,
             exercises,
@@ -408,7 +410,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         } => {
             let o = outputs.outputs();
             grade::run(
-                &ctx,
+                ctx,
                 grade::Args {
                     submissions: &submissions,
                     exercises: &exercises,
@@ -423,13 +425,32 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 },
             )
         }
-        Command::Merge { shards, outputs } => merge::run(&ctx, &shards, &outputs.outputs()),
+        Command::Merge { shards, outputs } => merge::run(ctx, &shards, &outputs.outputs()),
         Command::Mistake {
             exercise,
             mistake,
             right,
             save,
             fresh,
-        } => mistake::run(&ctx, &exercise, &mistake, right, save, fresh),
+        } => mistake::run(ctx, &exercise, &mistake, right, save, fresh),
+    }
+}
+
+/// What `reset` is asked to do, from its options.
+fn reset_action<'a>(
+    exercise: Option<&'a str>,
+    list: bool,
+    restore: Option<&'a Option<String>>,
+    hints: bool,
+) -> crate::commands::reset::Action<'a> {
+    match (exercise, list, restore) {
+        (exercise, true, _) => crate::commands::reset::Action::List { exercise },
+        (Some(exercise), false, Some(name)) => crate::commands::reset::Action::Restore {
+            exercise,
+            name: name.as_deref(),
+        },
+        (Some(exercise), false, None) => crate::commands::reset::Action::Reset { exercise, hints },
+        // clap requires EX unless --list is given.
+        (None, false, _) => unreachable!("clap requires an exercise without --list"),
     }
 }

@@ -150,12 +150,14 @@ fn rust_sources_named(dir: &Path, root: &Path) -> Vec<(String, String)> {
 fn course_target(ctx: &Ctx) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|p| std::path::absolute(&p).unwrap_or(p))
-        .unwrap_or_else(|| ctx.course.root.join("target"))
+        .map_or_else(
+            || ctx.course.root.join("target"),
+            |p| std::path::absolute(&p).unwrap_or(p),
+        )
 }
 
 fn cargo_in(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<crate::build::cargo::Output> {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let args: Vec<String> = args.iter().map(std::string::ToString::to_string).collect();
     crate::build::cargo::run_with(&args, ctx.build_timeout, |cmd| {
         cmd.current_dir(dir)
             .env("CARGO_TARGET_DIR", course_target(ctx))

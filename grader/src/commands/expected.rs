@@ -23,7 +23,7 @@ pub fn diff<R: Reporter>(
     // which may take the student's run (the transcript its main check compared).
     let mut held = Vec::new();
     let results = session.run(&[session.target(ex, Variant::Student)], true, |event| {
-        held.push(event)
+        held.push(event);
     })?;
     let mine = &results[0];
     let (name, lines) = expected(&ctx.course, ex, mine)?;

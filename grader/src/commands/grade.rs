@@ -23,7 +23,7 @@
 //! and put back together by `grader merge`, which prints and writes through [`write_class`], as
 //! one run does. `--clean` removes the submissions' harness builds once graded.
 
-use crate::build::harness::{BuildError, Variant};
+use crate::build::harness::{BuildError, Target, Variant};
 use crate::class::Student;
 use crate::class::shard::Shard;
 use crate::commands::cli::{Ctx, PASSED};
@@ -32,6 +32,7 @@ use crate::course::offered::Offered;
 use crate::outln;
 use crate::report::{self, Format, Options, Subject};
 use crate::run::outcome::{Event, ExerciseResult};
+use crate::run::session::Session;
 use crate::terminal::color::Paint;
 use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
@@ -58,22 +59,7 @@ pub struct Args<'a> {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     ctx.course.require_instructors("grade")?;
-    if args.submissions.is_empty() {
-        bail!("name the submissions to grade: grader grade path/to/clones/*");
-    }
-    // The `result` is always the classroom document, whatever --format writes into --out (the
-    // workflow puts a Markdown report in the run's summary from the same grade).
-    if args.github_output && (args.submissions.len() != 1 || args.shard.is_some()) {
-        bail!(
-            "--github-output writes one autograding `result`: give it one submission, without --shard"
-        );
-    }
-    if args.shard.is_some() && args.out.is_none() {
-        bail!(
-            "--shard writes the shard's record (shard-K-of-N.json) for `grader merge` into the \
-             --out folder: add --out DIR"
-        );
-    }
+    check_args(&args)?;
     let exercises = ctx.course.select(args.exercises)?;
     // Names are made unique over the whole list, before a shard takes its share: every shard
     // then calls a student what one run would.
@@ -88,21 +74,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         .iter()
         .map(|&i| student(&baselines, &named[i].0, &named[i].1))
         .collect();
-    if let Some(dir) = args.html {
-        // Said now, not after the class is graded.
-        if args
-            .out
-            .is_some_and(|out| std::path::absolute(out).ok() == std::path::absolute(dir).ok())
-        {
-            bail!(
-                "--html and --out name the same folder: give the class report its own (--html report)"
-            );
-        }
-        crate::class::html::check_dir(dir)?;
-    }
-    if let Some(dir) = args.out {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    prepare_outputs(&args)?;
 
     let started = Instant::now();
     let mut session = ctx.session();
@@ -110,72 +82,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     // What each exercise is worth comes from the course alone, before any student is built.
     let offered = Offered::of(&session, &exercises)?;
     session.offered = Some(offered.clone());
-    let mut targets = Vec::new();
-    for s in students.iter().filter(|s| s.unusable.is_none()) {
-        for ex in &exercises {
-            let mut target = session.target(
-                ex,
-                Variant::Other(s.dir.join("exercises").join(ex.dir_name())),
-            );
-            // Paths in the student's report are the clone's own (`exercises/03-x/src/lib.rs`),
-            // as the student knows them, wherever the instructor keeps the clone: a result kept
-            // for it is then the same at any path (see `Session::reuse_key`).
-            target.shown = format!("exercises/{}", ex.dir_name());
-            targets.push(target);
-        }
-    }
-
-    // Said before the results, so a run cut short still says which inputs it drew.
-    crate::errln!(
-        "grading with seed {} (`--seed {}` draws the same inputs again)",
-        ctx.limits.seed,
-        ctx.limits.seed
-    );
-    let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
-    // Built in runs of cargo's usual size, each run's checks while the next one builds.
-    let results = session.run_overlapped(&targets, crate::build::harness::PER_RUN, |event| {
-        bar.on(&event)
-    })?;
-    bar.done();
+    let targets = targets(&session, &students, &exercises);
+    let results = run_checks(ctx, &mut session, &targets)?;
     let wall = started.elapsed();
-
-    let mut results = results.into_iter();
-    for s in &mut students {
-        s.results = match &s.unusable {
-            None => results.by_ref().take(exercises.len()).collect(),
-            Some(why) => exercises
-                .iter()
-                .map(|ex| not_graded(ex, &s.dir, why, offered.max(&ex.slug)))
-                .collect(),
-        };
-        for r in &s.results {
-            if !r.tampered.is_empty() {
-                // Pinned on this submission's own check process (see `tamper::suspects`).
-                s.subject.flags.push(format!(
-                    "{}: its code changed the grader's files while its checks ran ({}); they were \
-                     put back, and the exercise fails as forged",
-                    r.exercise.dir_name(),
-                    r.tampered.join(", ")
-                ));
-            }
-        }
-    }
+    attach_results(&mut students, results, &exercises, &offered);
     if args.clean {
-        let _turn = ctx.state.lock()?;
-        let (count, bytes) = ctx.state.clean_submissions();
-        crate::errln!(
-            "cleaned: {count} build file(s) and folder(s) of submissions' harnesses, {:.1} MB \
-             (kept results stay: an unchanged submission is not built again)",
-            bytes as f64 / 1e6
-        );
+        clean_builds(ctx)?;
     }
-    let not_graded: Vec<(String, String)> = exercises
-        .iter()
-        .filter_map(|ex| match offered.list(&ex.slug) {
-            Some(Err(why)) => Some((ex.label(), why.to_string())),
-            _ => None,
-        })
-        .collect();
+    let not_graded = unlisted(&exercises, &offered);
     let kept = students
         .iter()
         .flat_map(|s| &s.results)
@@ -200,15 +114,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
         )?;
     }
     if args.github_output {
-        let s = &students[0];
-        let run = report::Run {
-            results: &s.results,
-            wall,
-            subject: &s.subject,
-        };
-        report::classroom::append_github_output(&run)?;
-        // The points, as the annotations the autograding reporter would post.
-        outln!("{}", report::classroom::annotations(&run).trim_end());
+        github_output(&students[0], wall)?;
     }
     write_class(
         ctx,
@@ -229,6 +135,150 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<u8> {
     )?;
     // Grading worked: the exit code is not the students' score.
     Ok(PASSED)
+}
+
+/// The arguments' combinations that cannot work, said before anything is graded.
+fn check_args(args: &Args) -> Result<()> {
+    if args.submissions.is_empty() {
+        bail!("name the submissions to grade: grader grade path/to/clones/*");
+    }
+    // The `result` is always the classroom document, whatever --format writes into --out (the
+    // workflow puts a Markdown report in the run's summary from the same grade).
+    if args.github_output && (args.submissions.len() != 1 || args.shard.is_some()) {
+        bail!(
+            "--github-output writes one autograding `result`: give it one submission, without --shard"
+        );
+    }
+    if args.shard.is_some() && args.out.is_none() {
+        bail!(
+            "--shard writes the shard's record (shard-K-of-N.json) for `grader merge` into the \
+             --out folder: add --out DIR"
+        );
+    }
+    Ok(())
+}
+
+/// The output folders made ready (or refused), before the class is graded.
+fn prepare_outputs(args: &Args) -> Result<()> {
+    if let Some(dir) = args.html {
+        // Said now, not after the class is graded.
+        if args
+            .out
+            .is_some_and(|out| std::path::absolute(out).ok() == std::path::absolute(dir).ok())
+        {
+            bail!(
+                "--html and --out name the same folder: give the class report its own (--html report)"
+            );
+        }
+        crate::class::html::check_dir(dir)?;
+    }
+    if let Some(dir) = args.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Every exercise of every usable submission, as a build target.
+fn targets(session: &Session, students: &[Student], exercises: &[&Exercise]) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for s in students.iter().filter(|s| s.unusable.is_none()) {
+        for ex in exercises {
+            let mut target = session.target(
+                ex,
+                Variant::Other(s.dir.join("exercises").join(ex.dir_name())),
+            );
+            // Paths in the student's report are the clone's own (`exercises/03-x/src/lib.rs`),
+            // as the student knows them, wherever the instructor keeps the clone: a result kept
+            // for it is then the same at any path (see `Session::reuse_key`).
+            target.shown = format!("exercises/{}", ex.dir_name());
+            targets.push(target);
+        }
+    }
+    targets
+}
+
+/// Builds and runs every target, with a progress bar on a terminal.
+fn run_checks(ctx: &Ctx, session: &mut Session, targets: &[Target]) -> Result<Vec<ExerciseResult>> {
+    // Said before the results, so a run cut short still says which inputs it drew.
+    crate::errln!(
+        "grading with seed {} (`--seed {}` draws the same inputs again)",
+        ctx.limits.seed,
+        ctx.limits.seed
+    );
+    let mut bar = Bar::new(targets.len(), std::io::stderr().is_terminal());
+    // Built in runs of cargo's usual size, each run's checks while the next one builds.
+    let results = session.run_overlapped(targets, crate::build::harness::PER_RUN, |event| {
+        bar.on(&event);
+    })?;
+    bar.done();
+    Ok(results)
+}
+
+/// `--clean`: the submissions' harness builds removed, and what that freed said.
+fn clean_builds(ctx: &Ctx) -> Result<()> {
+    let _turn = ctx.state.lock()?;
+    let (count, bytes) = ctx.state.clean_submissions();
+    crate::errln!(
+        "cleaned: {count} build file(s) and folder(s) of submissions' harnesses, {:.1} MB \
+         (kept results stay: an unchanged submission is not built again)",
+        bytes as f64 / 1e6
+    );
+    Ok(())
+}
+
+/// The exercises the course could not list (by label), and why: not graded, not in `max`.
+fn unlisted(exercises: &[&Exercise], offered: &Offered) -> Vec<(String, String)> {
+    exercises
+        .iter()
+        .filter_map(|ex| match offered.list(&ex.slug) {
+            Some(Err(why)) => Some((ex.label(), why.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Gives each student their results (`results` holds the usable submissions', in order, each
+/// exercise's), and flags the ones whose code changed the grader's files.
+fn attach_results(
+    students: &mut [Student],
+    results: Vec<ExerciseResult>,
+    exercises: &[&Exercise],
+    offered: &Offered,
+) {
+    let mut results = results.into_iter();
+    for s in students.iter_mut() {
+        s.results = match &s.unusable {
+            None => results.by_ref().take(exercises.len()).collect(),
+            Some(why) => exercises
+                .iter()
+                .map(|ex| not_graded(ex, &s.dir, why, offered.max(&ex.slug)))
+                .collect(),
+        };
+        for r in &s.results {
+            if !r.tampered.is_empty() {
+                // Pinned on this submission's own check process (see `tamper::suspects`).
+                s.subject.flags.push(format!(
+                    "{}: its code changed the grader's files while its checks ran ({}); they were \
+                     put back, and the exercise fails as forged",
+                    r.exercise.dir_name(),
+                    r.tampered.join(", ")
+                ));
+            }
+        }
+    }
+}
+
+/// `--github-output`: the autograding `result` of the one submission, and its annotations.
+fn github_output(s: &Student, wall: Duration) -> Result<()> {
+    let run = report::Run {
+        results: &s.results,
+        wall,
+        subject: &s.subject,
+    };
+    report::classroom::append_github_output(&run)?;
+    // The points, as the annotations the autograding reporter would post.
+    outln!("{}", report::classroom::annotations(&run).trim_end());
+    Ok(())
 }
 
 /// A graded class, as `grade` and `merge` (of shards) both have it.

@@ -9,9 +9,11 @@
 //! is never overwritten without `--fresh`, so unsaved edits are not lost.
 
 use crate::commands::cli::{Ctx, PASSED};
+use crate::course::Exercise;
 use crate::course::mistakes::{self, Shelf};
 use crate::outln;
 use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
 
 const TEMPLATE: &str = "about = \"TODO: the mistake in one sentence, as a student would make it\"\n\n\
      # Every check this mistake must fail, with the verdict kind it must get\n\
@@ -30,7 +32,6 @@ pub fn run(
     fresh: bool,
 ) -> Result<u8> {
     let shelf = if right { Shelf::Right } else { Shelf::Wrong };
-    let flag = if right { " --right" } else { "" };
     ctx.course.require_instructors("mistake")?;
     let ex = ctx.course.resolve(exercise)?;
     if name.is_empty()
@@ -53,25 +54,64 @@ pub fn run(
         .state
         .mistake_copy(&ex.slug, &format!("{}-{name}", shelf.dir()));
     let patch = mistakes::patch_path(&ctx.course, ex, shelf, name);
-    let shown_patch = ctx.course.relative(&patch);
-
+    let mistake = Mistake {
+        ctx,
+        ex,
+        name,
+        shelf,
+        right,
+        flag: if right { " --right" } else { "" },
+        shown_patch: ctx.course.relative(&patch),
+        solution,
+        copy,
+        patch,
+    };
     if save {
-        if !copy.is_dir() {
+        mistake.save()?;
+    } else {
+        mistake.copy_to_edit(fresh)?;
+    }
+    Ok(PASSED)
+}
+
+/// One known-wrong solution (or alternative right one) and where its files are.
+struct Mistake<'a> {
+    ctx: &'a Ctx,
+    ex: &'a Exercise,
+    name: &'a str,
+    shelf: Shelf,
+    right: bool,
+    /// ` --right` when it is a right one, to repeat in the commands it prints.
+    flag: &'static str,
+    solution: PathBuf,
+    /// The editable copy, in the state directory.
+    copy: PathBuf,
+    patch: PathBuf,
+    shown_patch: String,
+}
+
+impl Mistake<'_> {
+    /// `--save`: the patch from the solution to the copy written, under its header.
+    fn save(&self) -> Result<()> {
+        let (ctx, ex, name, patch, shown_patch) =
+            (self.ctx, self.ex, self.name, &self.patch, &self.shown_patch);
+        if !self.copy.is_dir() {
             bail!(
-                "there is no copy to save. Make one first: cargo run -p grader -- mistake {} {name}{flag}",
-                ex.number
+                "there is no copy to save. Make one first: cargo run -p grader -- mistake {} {name}{}",
+                ex.number,
+                self.flag
             );
         }
-        let diff = mistakes::make_patch(&solution, &copy)?;
+        let diff = mistakes::make_patch(&self.solution, &self.copy)?;
         if diff.is_empty() {
             bail!(
                 "the copy at {} is still the solution: make your change in it first",
-                copy.display()
+                self.copy.display()
             );
         }
         let header = if patch.is_file() {
-            mistakes::load(&ctx.course, ex, shelf, name)?.header
-        } else if right {
+            mistakes::load(&ctx.course, ex, self.shelf, name)?.header
+        } else if self.right {
             RIGHT_TEMPLATE.trim_end().to_string()
         } else {
             TEMPLATE.trim_end().to_string()
@@ -82,7 +122,7 @@ pub fn run(
         if let Some(dir) = patch.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&patch, &text).with_context(|| format!("cannot write {shown_patch}"))?;
+        std::fs::write(patch, &text).with_context(|| format!("cannot write {shown_patch}"))?;
         outln!(
             "wrote {shown_patch} ({} lines, {} changed).",
             text.lines().count(),
@@ -91,7 +131,7 @@ pub fn run(
                     || (l.starts_with('-') && !l.starts_with("---")))
                 .count()
         );
-        if right {
+        if self.right {
             outln!(
                 "Next: say how the design differs in its header, then prove it passes: cargo run -p grader -- verify {}",
                 ex.number
@@ -102,41 +142,48 @@ pub fn run(
                 ex.number
             );
         }
-        return Ok(PASSED);
+        Ok(())
     }
 
-    if copy.is_dir() && !fresh {
-        outln!(
-            "An editable copy is already there (with your unsaved edits, if any): {}",
-            copy.display()
-        );
-        outln!("(--fresh starts it over from the solution and the saved patch.)");
-    } else {
-        if copy.is_dir() {
-            std::fs::remove_dir_all(&copy)
-                .with_context(|| format!("cannot remove {}", copy.display()))?;
-        }
-        if patch.is_file() {
-            mistakes::materialize(&ctx.course, ex, shelf, name, &copy)?;
+    /// The editable copy made (the solution, with the saved patch if any), unless one is there
+    /// and not `fresh`; and where it is said.
+    fn copy_to_edit(&self, fresh: bool) -> Result<()> {
+        let (ctx, ex, name, copy) = (self.ctx, self.ex, self.name, &self.copy);
+        if copy.is_dir() && !fresh {
             outln!(
-                "The solution with {shown_patch} applied is at:\n  {}",
+                "An editable copy is already there (with your unsaved edits, if any): {}",
                 copy.display()
             );
+            outln!("(--fresh starts it over from the solution and the saved patch.)");
         } else {
-            let files = mistakes::read_crate(&solution)?;
-            for (rel, text) in &files {
-                crate::build::state::write_if_changed(&copy.join(rel), text.as_bytes())?;
+            if copy.is_dir() {
+                std::fs::remove_dir_all(copy)
+                    .with_context(|| format!("cannot remove {}", copy.display()))?;
             }
-            outln!(
-                "A copy of {} to change is at:\n  {}",
-                ctx.course.relative(&solution),
-                copy.display()
-            );
+            if self.patch.is_file() {
+                mistakes::materialize(&ctx.course, ex, self.shelf, name, copy)?;
+                outln!(
+                    "The solution with {} applied is at:\n  {}",
+                    self.shown_patch,
+                    copy.display()
+                );
+            } else {
+                let files = mistakes::read_crate(&self.solution)?;
+                for (rel, text) in &files {
+                    crate::build::state::write_if_changed(&copy.join(rel), text.as_bytes())?;
+                }
+                outln!(
+                    "A copy of {} to change is at:\n  {}",
+                    ctx.course.relative(&self.solution),
+                    copy.display()
+                );
+            }
         }
+        outln!(
+            "Edit it, then write the patch: cargo run -p grader -- mistake {} {name}{} --save",
+            ex.number,
+            self.flag
+        );
+        Ok(())
     }
-    outln!(
-        "Edit it, then write the patch: cargo run -p grader -- mistake {} {name}{flag} --save",
-        ex.number
-    );
-    Ok(PASSED)
 }

@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, dir: &Path) -> Result<u8> {
         .exercises
         .iter()
         .filter(|e| course.hidden_checks_file(e).is_file())
-        .map(|e| e.label())
+        .map(super::super::course::Exercise::label)
         .collect();
     outln!(
         "Wrote the student edition ({} exercises, {} files) to {}.",

@@ -286,7 +286,7 @@ pub fn backups(course: &Course, ex: &Exercise) -> Vec<Backup> {
     let mut found: Vec<Backup> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.path().is_dir())
         .filter_map(|e| {
             let name = e.file_name().to_str()?.to_string();

@@ -62,14 +62,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
         anyhow::bail!("course.toml lists no exercises: there is nothing to watch");
     }
     let mut index = match name {
-        Some(name) => {
-            let ex = course.resolve(name)?;
-            course
-                .exercises
-                .iter()
-                .position(|e| e.slug == ex.slug)
-                .unwrap_or(0)
-        }
+        Some(name) => position(ctx, name)?,
         None => first_unfinished(ctx),
     };
     let (tx, rx) = channel();
@@ -88,33 +81,9 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
         let ex = &course.exercises[index];
         let number = format!("{:02}", ex.number);
         match action {
-            Action::Check => {
-                checked = Snapshot::of(&course.exercise_dir(ex));
-                if clear {
-                    // Clear the screen and the scrollback: each report replaces the last.
-                    use std::io::Write;
-                    let mut out = std::io::stdout().lock();
-                    let _ = out
-                        .write_all(b"\x1b[H\x1b[2J\x1b[3J")
-                        .and_then(|()| out.flush());
-                }
-                if let Err(e) = super::check::run(
-                    ctx,
-                    std::slice::from_ref(&number),
-                    Format::Human,
-                    None,
-                    false,
-                ) {
-                    crate::errln!("error: {e:#}");
-                }
-            }
+            Action::Check => checked = check(ctx, index, clear),
             Action::Next => {
-                // The next one not passed yet (what the pass message offers), else simply the
-                // next in order: `n` always moves on, even past an exercise left unfinished.
-                let next = student_files::next_unfinished(course, ex)
-                    .and_then(|n| course.exercises.iter().position(|e| e.slug == n.slug))
-                    .or((index + 1 < course.exercises.len()).then_some(index + 1));
-                if let Some(next) = next {
+                if let Some(next) = next_index(ctx, index) {
                     index = next;
                     saves.watch(&course.exercise_dir(&course.exercises[index]));
                     action = Action::Check;
@@ -152,10 +121,82 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
             );
         }
         footer(ctx, index, keyboard);
-        action = loop {
-            match wait(&rx, &mut pending, &saves, &mut keyboard) {
+        let mut input = Inputs {
+            rx: &rx,
+            pending: &mut pending,
+            saves: &saves,
+            keyboard: &mut keyboard,
+        };
+        action = input.next_action(ctx, index, &checked);
+    }
+}
+
+/// The index of the exercise `name` names.
+fn position(ctx: &Ctx, name: &str) -> Result<usize> {
+    let course = &ctx.course;
+    let ex = course.resolve(name)?;
+    Ok(course
+        .exercises
+        .iter()
+        .position(|e| e.slug == ex.slug)
+        .unwrap_or(0))
+}
+
+/// Checks exercise `index` as `grader check` does, on a cleared screen when `clear`; returns
+/// the files as they were checked.
+fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
+    let ex = &ctx.course.exercises[index];
+    let checked = Snapshot::of(&ctx.course.exercise_dir(ex));
+    if clear {
+        // Clear the screen and the scrollback: each report replaces the last.
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out
+            .write_all(b"\x1b[H\x1b[2J\x1b[3J")
+            .and_then(|()| out.flush());
+    }
+    let number = format!("{:02}", ex.number);
+    if let Err(e) = super::check::run(
+        ctx,
+        std::slice::from_ref(&number),
+        Format::Human,
+        None,
+        false,
+    ) {
+        crate::errln!("error: {e:#}");
+    }
+    checked
+}
+
+/// The exercise `n` moves to from `index`: the next one not passed yet (what the pass message
+/// offers), else simply the next in order: `n` always moves on, even past an exercise left
+/// unfinished. `None` after the last.
+fn next_index(ctx: &Ctx, index: usize) -> Option<usize> {
+    let course = &ctx.course;
+    student_files::next_unfinished(course, &course.exercises[index])
+        .and_then(|n| course.exercises.iter().position(|e| e.slug == n.slug))
+        .or((index + 1 < course.exercises.len()).then_some(index + 1))
+}
+
+/// What the loop waits on: file events and keys.
+struct Inputs<'a> {
+    rx: &'a Receiver<Input>,
+    pending: &'a mut VecDeque<Input>,
+    saves: &'a Saves,
+    /// Whether keys can still come (standard input is open).
+    keyboard: &'a mut bool,
+}
+
+impl Inputs<'_> {
+    /// Waits for what to do next while exercise `index` is watched: a check when its files
+    /// differ from the `checked` ones, or a key's action.
+    fn next_action(&mut self, ctx: &Ctx, index: usize, checked: &Snapshot) -> Action {
+        let course = &ctx.course;
+        let p = ctx.paint();
+        loop {
+            match wait(self.rx, self.pending, self.saves, self.keyboard) {
                 Waited::Saved => {
-                    if Snapshot::of(&course.exercise_dir(&course.exercises[index])) != checked {
+                    if Snapshot::of(&course.exercise_dir(&course.exercises[index])) != *checked {
                         break Action::Check;
                     }
                 }
@@ -166,9 +207,9 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
                         p.dim(&format!("`{c}` does nothing here: n, h, l, c, r or q."))
                     ),
                 },
-                Waited::KeyboardGone => footer(ctx, index, keyboard),
+                Waited::KeyboardGone => footer(ctx, index, *self.keyboard),
             }
-        };
+        }
     }
 }
 

@@ -122,7 +122,7 @@ pub fn list(course: &Course, ex: &Exercise, shelf: Shelf) -> Vec<String> {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let stem = name.strip_suffix(".patch")?;
@@ -150,8 +150,7 @@ pub fn parse(text: &str) -> Result<Mistake> {
     let split = text
         .match_indices("--- ")
         .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
-        .map(|(i, _)| i)
-        .unwrap_or(text.len());
+        .map_or(text.len(), |(i, _)| i);
     let header = &text[..split];
     let expect: Expectation = toml::from_str(header).context(
         "its header (the TOML before the first `--- ` line) needs `about = \"...\"` and a \

@@ -60,6 +60,51 @@ pub struct File {
 /// list, byte for byte.
 pub fn compute(course: &Course) -> Result<Vec<File>> {
     let root = &course.root;
+    let mut files = course_files(course)?;
+    let manifest = text(root, "course.toml")?;
+    files.push(File {
+        path: "course.toml".into(),
+        bytes: manifest::mark_course(course, &manifest)?.into_bytes(),
+    });
+    let cargo_toml = text(root, "Cargo.toml")?;
+    let (workspace, dropped) = manifest::root_manifest(&cargo_toml, |p| {
+        files
+            .iter()
+            .any(|f| f.path == p || f.path.starts_with(&format!("{p}/")))
+    })?;
+    files.push(File {
+        path: "Cargo.toml".into(),
+        bytes: workspace.into_bytes(),
+    });
+    let removed = dropped_packages(root, &dropped)?;
+    files.push(File {
+        path: "Cargo.lock".into(),
+        bytes: lock::prune(&text(root, "Cargo.lock")?, &removed)?.into_bytes(),
+    });
+    templates(root, &mut files)?;
+    files.push(File {
+        path: ".gitignore".into(),
+        bytes: GITIGNORE.into(),
+    });
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(w) = files.windows(2).find(|w| w[0].path == w[1].path) {
+        bail!("the edition would hold {} twice", w[0].path);
+    }
+    if let Some(f) = files.iter().find(|f| is_never(&f.path)) {
+        bail!(
+            "the edition would hold {}, which it never ships: a bug in the grader",
+            f.path
+        );
+    }
+    Ok(files)
+}
+
+/// The course's files the edition ships as they are: the exercises, the support crate, the
+/// grader's source and check API, the fixtures (not their `hidden/`), the public checks and the
+/// grader's manifest.
+fn course_files(course: &Course) -> Result<Vec<File>> {
+    let root = &course.root;
     let mut files = Vec::new();
     for tree in ["exercises", "support", "grader/src", "grader/check"] {
         walk(root, &root.join(tree), &mut files)?;
@@ -83,28 +128,12 @@ pub fn compute(course: &Course) -> Result<Vec<File>> {
         }
     }
     files.push(read(root, &root.join("grader").join("Cargo.toml"))?);
+    Ok(files)
+}
 
-    let manifest = text(root, "course.toml")?;
-    files.push(File {
-        path: "course.toml".into(),
-        bytes: manifest::mark_course(course, &manifest)?.into_bytes(),
-    });
-    let cargo_toml = text(root, "Cargo.toml")?;
-    let (workspace, dropped) = manifest::root_manifest(&cargo_toml, |p| {
-        files
-            .iter()
-            .any(|f| f.path == p || f.path.starts_with(&format!("{p}/")))
-    })?;
-    files.push(File {
-        path: "Cargo.toml".into(),
-        bytes: workspace.into_bytes(),
-    });
-    let removed = dropped_packages(root, &dropped)?;
-    files.push(File {
-        path: "Cargo.lock".into(),
-        bytes: lock::prune(&text(root, "Cargo.lock")?, &removed)?.into_bytes(),
-    });
-
+/// What the edition takes from its templates (`classroom/edition/`): the students' README and
+/// their workflows.
+fn templates(root: &Path, files: &mut Vec<File>) -> Result<()> {
     let readme = root.join(TEMPLATES).join("README.md");
     files.push(File {
         path: "README.md".into(),
@@ -133,22 +162,7 @@ pub fn compute(course: &Course) -> Result<Vec<File>> {
              {TEMPLATES}`, or write one"
         );
     }
-    files.push(File {
-        path: ".gitignore".into(),
-        bytes: GITIGNORE.into(),
-    });
-
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(w) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        bail!("the edition would hold {} twice", w[0].path);
-    }
-    if let Some(f) = files.iter().find(|f| is_never(&f.path)) {
-        bail!(
-            "the edition would hold {}, which it never ships: a bug in the grader",
-            f.path
-        );
-    }
-    Ok(files)
+    Ok(())
 }
 
 /// Whether `path` (relative, with `/`) is something the edition never holds.
@@ -216,7 +230,7 @@ fn sorted_entries(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .collect::<std::io::Result<_>>()?;
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     Ok(entries)
 }
 

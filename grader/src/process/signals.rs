@@ -15,6 +15,7 @@ pub fn install() {
     // SAFETY: pipe writes two descriptors into the array we own; fcntl only sets their
     // close-on-exec flag (no thread exists yet, so no child can inherit them before it is set)
     // and makes the write end non-blocking, so the handler can never block on a full pipe.
+    #[allow(unsafe_code)]
     let ok = unsafe {
         libc::pipe(fds.as_mut_ptr()) == 0
             && libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC) == 0
@@ -28,6 +29,7 @@ pub fn install() {
     for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
         // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; we fill in the
         // handler (an extern "C" fn that only does async-signal-safe work) and install it.
+        #[allow(unsafe_code)]
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
@@ -41,6 +43,7 @@ pub fn install() {
         let mut byte = 0u8;
         loop {
             // SAFETY: read writes at most one byte into the local we own.
+            #[allow(unsafe_code)]
             let n = unsafe { libc::read(read_end, (&mut byte as *mut u8).cast(), 1) };
             if n == 1 {
                 break;
@@ -84,6 +87,7 @@ extern "C" fn on_signal(signal: libc::c_int) {
     // SAFETY: errno_location returns this thread's errno slot (always valid); write reads one
     // byte from a local. The write end is non-blocking, so a full pipe (which only more signals
     // could fill, and one byte is enough) makes it fail at once instead of blocking here.
+    #[allow(unsafe_code)]
     unsafe {
         let errno = errno_location();
         let saved = errno.map(|e| *e);
@@ -96,6 +100,7 @@ extern "C" fn on_signal(signal: libc::c_int) {
 
 /// This thread's `errno`, where the platform says where it lives.
 #[cfg(unix)]
+#[allow(unsafe_code)]
 unsafe fn errno_location() -> Option<*mut libc::c_int> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     // SAFETY: returns a pointer to the calling thread's errno, valid for the thread's life.

@@ -85,33 +85,7 @@ pub struct Finished {
 /// started at all.
 pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io::Result<Finished> {
     let started = Instant::now();
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    })
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-        // No signal mask to clear: the grader never blocks a signal (see `crate::process::signals`), so
-        // children start with an empty mask, SIGTERM reaches them, and std can spawn them with
-        // posix_spawn (a `pre_exec` hook would force a slower fork for every check).
-    }
-    let mut child = {
-        // Registering under the lock that shutdown takes means a child is either seen by the
-        // shutdown or never started after it.
-        let mut live = registry();
-        if SHUTTING_DOWN.load(Ordering::SeqCst) {
-            drop(live);
-            halt();
-        }
-        let child = cmd.spawn()?;
-        live.insert(child.id());
-        child
-    };
+    let mut child = spawn(&mut cmd, stdin.is_some())?;
     let pid = child.id();
 
     if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
@@ -129,21 +103,7 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
     let deadline = started
         .checked_add(limits.timeout)
         .unwrap_or(started + Duration::from_secs(86_400));
-    let (mut timed_out, mut flooded) = (false, false);
-    let status = loop {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(Event::Exited(s)) => break s,
-            Ok(Event::Flood) => {
-                flooded = true;
-                break stop(pid, &rx, limits.grace);
-            }
-            Ok(Event::Drained) => continue,
-            Err(_) => {
-                timed_out = true;
-                break stop(pid, &rx, limits.grace);
-            }
-        }
-    };
+    let (status, timed_out, flooded) = wait_for_end(pid, &rx, deadline, limits.grace);
     // Whatever the child left behind in its group goes with it, and so does anything it started
     // that left the group (adopted by us, see `adopting`).
     kill_group(pid, Signal::Kill);
@@ -166,6 +126,50 @@ pub fn run(mut cmd: Command, stdin: Option<String>, limits: &Limits) -> std::io:
         stderr,
         wall: started.elapsed(),
     })
+}
+
+/// Starts `cmd` in a process group of its own, its output piped (and its input, when
+/// `stdin`), and registers it for the shutdown to stop.
+fn spawn(cmd: &mut Command, stdin: bool) -> std::io::Result<Child> {
+    cmd.stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+        // No signal mask to clear: the grader never blocks a signal (see `crate::process::signals`), so
+        // children start with an empty mask, SIGTERM reaches them, and std can spawn them with
+        // posix_spawn (a `pre_exec` hook would force a slower fork for every check).
+    }
+    // Registering under the lock that shutdown takes means a child is either seen by the
+    // shutdown or never started after it.
+    let mut live = registry();
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        drop(live);
+        halt();
+    }
+    let child = cmd.spawn()?;
+    live.insert(child.id());
+    Ok(child)
+}
+
+/// Waits until the child `pid` exits, floods its pipes or reaches `deadline` (then it is stopped,
+/// with `grace` to go). Its exit status if any, and whether it timed out or flooded.
+fn wait_for_end(
+    pid: u32,
+    rx: &mpsc::Receiver<Event>,
+    deadline: Instant,
+    grace: Duration,
+) -> (Option<ExitStatus>, bool, bool) {
+    loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Event::Exited(s)) => return (s, false, false),
+            Ok(Event::Flood) => return (stop(pid, rx, grace), false, true),
+            Ok(Event::Drained) => {}
+            Err(_) => return (stop(pid, rx, grace), true, false),
+        }
+    }
 }
 
 enum Event {
@@ -219,7 +223,10 @@ impl Drain {
         let _ = self
             .done
             .recv_timeout(until.saturating_duration_since(Instant::now()));
-        self.kept.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -242,7 +249,9 @@ fn drain<R: Read + Send + 'static>(
                     break;
                 }
                 {
-                    let mut k = shared.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut k = shared
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     k.total += n as u64;
                     let room = cap.saturating_sub(k.bytes.len());
                     k.bytes.extend_from_slice(&buf[..n.min(room)]);
@@ -272,6 +281,7 @@ pub fn adopting(on: bool) {
     {
         // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, n) takes plain integers and only sets a flag on
         // this process.
+        #[allow(unsafe_code)]
         let ok = unsafe {
             libc::prctl(
                 libc::PR_SET_CHILD_SUBREAPER,
@@ -320,6 +330,7 @@ fn sweep_orphans(live: &Registry) {
                 // SAFETY: kill and waitpid take plain integers; waitpid writes nothing when the
                 // status pointer is null. The orphan is our child, so waitpid reaps exactly it,
                 // and SIGKILL cannot be ignored, so the wait is short.
+                #[allow(unsafe_code)]
                 unsafe {
                     libc::kill(pid, libc::SIGKILL);
                     libc::waitpid(pid, std::ptr::null_mut(), 0);
@@ -351,7 +362,10 @@ impl Registry {
 }
 
 fn registry() -> Registry {
-    Registry(LIVE.lock().unwrap_or_else(|p| p.into_inner()))
+    Registry(
+        LIVE.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
 }
 
 /// Once the grader is shutting down, a thread that starts or waits on a child never hears back:
@@ -406,6 +420,7 @@ fn kill_group(pid: u32, signal: Signal) {
         // make itself a group leader under that id in the microseconds before this call; then it
         // would get a signal meant for a check. An acceptable risk for a grader, not a
         // memory-safety one.
+        #[allow(unsafe_code)]
         unsafe {
             libc::kill(-pid, sig);
         }
@@ -413,6 +428,7 @@ fn kill_group(pid: u32, signal: Signal) {
 }
 
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn group_alive(pid: u32) -> bool {
     // SAFETY: as in kill_group; signal 0 only asks whether the group exists.
     i32::try_from(pid).is_ok_and(|pid| unsafe { libc::kill(-pid, 0) } == 0)

@@ -155,7 +155,7 @@ impl<W: Write> Human<W> {
             self.line(&format!("      {l}"));
         }
         if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
-            let whole = format!("cargo run -p grader -- diff {:02}", exercise);
+            let whole = format!("cargo run -p grader -- diff {exercise:02}");
             let lines = diff::unified(e, a, p, 30, Some(&whole));
             if !lines.is_empty() {
                 self.line(&format!(

@@ -47,7 +47,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "points": c.points(),
                         "max_points": c.info.points,
                         "passed": c.outcome.passed(),
-                        "kind": c.outcome.kind().map(|k| k.name()),
+                        "kind": c.outcome.kind().map(awaitlings_check::Kind::name),
                         "message": c.outcome.message(),
                         "finished": c.outcome.finished,
                         "expected": c.outcome.expected,
@@ -95,63 +95,12 @@ pub fn exercise_from(
     exercise: &crate::course::Exercise,
     variant: crate::build::harness::Variant,
 ) -> Option<ExerciseResult> {
-    use crate::build::harness::{BuildError, Warning};
-    use crate::run::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
-    let text = |v: &Value| v.as_str().map(str::to_string);
-    let strings = |v: &Value| -> Option<Vec<String>> { v.as_array()?.iter().map(text).collect() };
-    let build = &value["build"];
-    let build = if build["ok"].as_bool()? {
-        Ok(())
-    } else {
-        let message = text(&build["message"])?;
-        Err(match Kind::from_name(build["kind"].as_str()?)? {
-            Kind::DoesNotCompile => BuildError::DoesNotCompile(message),
-            Kind::ChecksDoNotCompile => BuildError::ChecksDoNotCompile(message),
-            Kind::BuildTimedOut => BuildError::TimedOut(message),
-            _ => BuildError::Broken(message),
-        })
-    };
-    let mut checks = Vec::new();
-    for c in value["checks"].as_array()? {
-        let verdict = if c["passed"].as_bool()? {
-            Verdict::Passed
-        } else {
-            Verdict::failed(Kind::from_name(c["kind"].as_str()?)?, text(&c["message"])?)
-        };
-        let mut outcome = Outcome::failed(Kind::Crashed, "");
-        outcome.verdict = verdict;
-        outcome.finished = c["finished"].as_bool()?;
-        outcome.expected = text(&c["expected"]);
-        outcome.actual = text(&c["actual"]);
-        outcome.transcript = strings(&c["transcript"])?;
-        outcome.transcript_dropped = c["transcript_dropped"].as_u64()?;
-        outcome.panics = strings(&c["panics"])?;
-        outcome.virtual_ms = c["virtual_ms"].as_f64();
-        outcome.wall_ms = c["wall_ms"].as_f64()?;
-        outcome.sandbox = text(&c["sandbox"]).unwrap_or_default();
-        outcome.seeded = c["seeded"].as_bool().unwrap_or(false);
-        // Absent in results kept before checks said which clock they judge by.
-        outcome.judged = c["judged"]["ms"].as_f64().and_then(|ms| {
-            Some(crate::run::outcome::Judged {
-                ms,
-                clock: crate::run::outcome::Clock::from_name(c["judged"]["clock"].as_str()?)?,
-            })
-        });
-        checks.push(CheckResult {
-            info: CheckInfo {
-                name: text(&c["name"])?,
-                points: u32::try_from(c["max_points"].as_u64()?).ok()?,
-                main: c["main"].as_bool()?,
-                untimed: c["untimed"].as_bool()?,
-                about: text(&c["about"])?,
-                // Absent in results kept before hidden checks existed: those were all public.
-                hidden: c["hidden"].as_bool().unwrap_or(false),
-                // How the check is scheduled, not what it found: not in the report.
-                waits: false,
-            },
-            outcome,
-        });
-    }
+    use crate::build::harness::Warning;
+    let checks = value["checks"]
+        .as_array()?
+        .iter()
+        .map(check_from)
+        .collect::<Option<Vec<_>>>()?;
     let warnings = value["warnings"]
         .as_array()?
         .iter()
@@ -165,7 +114,7 @@ pub fn exercise_from(
     Some(ExerciseResult {
         exercise: exercise.clone(),
         variant,
-        build,
+        build: build_from(&value["build"])?,
         notes: strings(&value["notes"])?,
         warnings,
         checks,
@@ -175,5 +124,72 @@ pub fn exercise_from(
         reused: true,
         tampered: strings(&value["tampered"]).unwrap_or_default(),
         seed: value["seed"].as_u64(),
+    })
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+fn strings(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?.iter().map(text).collect()
+}
+
+/// The build's outcome, read back from an exercise's `build`.
+fn build_from(build: &Value) -> Option<Result<(), crate::build::harness::BuildError>> {
+    use crate::build::harness::BuildError;
+    use crate::run::outcome::Kind;
+    if build["ok"].as_bool()? {
+        return Some(Ok(()));
+    }
+    let message = text(&build["message"])?;
+    Some(Err(match Kind::from_name(build["kind"].as_str()?)? {
+        Kind::DoesNotCompile => BuildError::DoesNotCompile(message),
+        Kind::ChecksDoNotCompile => BuildError::ChecksDoNotCompile(message),
+        Kind::BuildTimedOut => BuildError::TimedOut(message),
+        _ => BuildError::Broken(message),
+    }))
+}
+
+/// One check's result, read back from an exercise's `checks`.
+fn check_from(c: &Value) -> Option<crate::run::outcome::CheckResult> {
+    use crate::run::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
+    let verdict = if c["passed"].as_bool()? {
+        Verdict::Passed
+    } else {
+        Verdict::failed(Kind::from_name(c["kind"].as_str()?)?, text(&c["message"])?)
+    };
+    let mut outcome = Outcome::failed(Kind::Crashed, "");
+    outcome.verdict = verdict;
+    outcome.finished = c["finished"].as_bool()?;
+    outcome.expected = text(&c["expected"]);
+    outcome.actual = text(&c["actual"]);
+    outcome.transcript = strings(&c["transcript"])?;
+    outcome.transcript_dropped = c["transcript_dropped"].as_u64()?;
+    outcome.panics = strings(&c["panics"])?;
+    outcome.virtual_ms = c["virtual_ms"].as_f64();
+    outcome.wall_ms = c["wall_ms"].as_f64()?;
+    outcome.sandbox = text(&c["sandbox"]).unwrap_or_default();
+    outcome.seeded = c["seeded"].as_bool().unwrap_or(false);
+    // Absent in results kept before checks said which clock they judge by.
+    outcome.judged = c["judged"]["ms"].as_f64().and_then(|ms| {
+        Some(crate::run::outcome::Judged {
+            ms,
+            clock: crate::run::outcome::Clock::from_name(c["judged"]["clock"].as_str()?)?,
+        })
+    });
+    Some(CheckResult {
+        info: CheckInfo {
+            name: text(&c["name"])?,
+            points: u32::try_from(c["max_points"].as_u64()?).ok()?,
+            main: c["main"].as_bool()?,
+            untimed: c["untimed"].as_bool()?,
+            about: text(&c["about"])?,
+            // Absent in results kept before hidden checks existed: those were all public.
+            hidden: c["hidden"].as_bool().unwrap_or(false),
+            // How the check is scheduled, not what it found: not in the report.
+            waits: false,
+        },
+        outcome,
     })
 }

@@ -42,7 +42,6 @@ fn secs(ms: u64) -> String {
 
 pub fn render(run: &Run) -> String {
     let tests = run.tests();
-    let ms = |t: &super::Test| (t.seconds() * 1000.0).round().max(0.0) as u64;
     let student = run.subject.name.as_deref().unwrap_or("student");
     let mut suites = String::new();
     let (mut total, mut failures, mut errors, mut time) = (0, 0, 0, 0u64);
@@ -72,75 +71,14 @@ pub fn render(run: &Run) -> String {
             secs(suite_time)
         );
         for t in mine {
-            let name = match t.check {
-                Some(c) if t.hidden => format!("{} (hidden)", c.info.name),
-                Some(c) => c.info.name.clone(),
-                None => "build".to_string(),
-            };
-            let _ = write!(
-                suites,
-                "    <testcase classname=\"awaitlings.{}\" name=\"{}\" time=\"{}\"",
-                escape(&suite),
-                escape(&name),
-                secs(ms(t))
-            );
-            if t.passed {
-                suites.push_str("/>\n");
-                continue;
-            }
-            let tag = if t.check.is_some() {
-                "failure"
-            } else {
-                "error"
-            };
-            // GitLab shows the element's text; never leave it empty (an empty element with
-            // attributes would reach GitLab as a hash, not as text).
-            let mut body = t.shown_output();
-            if body.trim().is_empty() {
-                body = t.shown_message();
-            }
-            let _ = writeln!(
-                suites,
-                ">\n      <{tag} type=\"{}\" message=\"{}\">{}</{tag}>\n    </testcase>",
-                t.kind.map_or("failed", |k| k.name()),
-                escape(t.shown_message().lines().next().unwrap_or_default()),
-                escape(&body)
-            );
+            testcase(&mut suites, &suite, t);
         }
         suites.push_str("  </testsuite>\n");
     }
     let flags = &run.subject.flags;
     if !flags.is_empty() {
         total += 1;
-        let listed = flags.join("\n");
-        let _ = writeln!(
-            suites,
-            "  <testsuite name=\"integrity\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\" time=\"0.000\">"
-        );
-        suites.push_str("    <properties>\n");
-        for (i, flag) in flags.iter().enumerate() {
-            let _ = writeln!(
-                suites,
-                "      <property name=\"awaitlings.flag.{}\" value=\"{}\"/>",
-                i + 1,
-                escape(flag)
-            );
-        }
-        suites.push_str("    </properties>\n");
-        let _ = writeln!(
-            suites,
-            "    <testcase classname=\"awaitlings.integrity-{}\" name=\"integrity flags\" time=\"0.000\">\n      \
-             <skipped message=\"{}\">{}</skipped>\n      <system-out>{}</system-out>\n    </testcase>",
-            escape(student),
-            escape(&flag_summary(flags.len())),
-            escape(&format!("{}\n{listed}", flag_summary(flags.len()))),
-            escape(&listed)
-        );
-        let _ = writeln!(
-            suites,
-            "    <system-out>{}</system-out>\n  </testsuite>",
-            escape(&listed)
-        );
+        integrity_suite(&mut suites, flags, student);
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -151,6 +89,82 @@ pub fn render(run: &Run) -> String {
     out.push_str(&suites);
     out.push_str("</testsuites>\n");
     out
+}
+
+/// A test's time, in whole milliseconds.
+fn ms(t: &super::Test) -> u64 {
+    (t.seconds() * 1000.0).round().max(0.0) as u64
+}
+
+/// One `<testcase>` of the suite named `suite`: with its `<failure>` or `<error>` unless it passed.
+fn testcase(suites: &mut String, suite: &str, t: &super::Test) {
+    let name = match t.check {
+        Some(c) if t.hidden => format!("{} (hidden)", c.info.name),
+        Some(c) => c.info.name.clone(),
+        None => "build".to_string(),
+    };
+    let _ = write!(
+        suites,
+        "    <testcase classname=\"awaitlings.{}\" name=\"{}\" time=\"{}\"",
+        escape(suite),
+        escape(&name),
+        secs(ms(t))
+    );
+    if t.passed {
+        suites.push_str("/>\n");
+        return;
+    }
+    let tag = if t.check.is_some() {
+        "failure"
+    } else {
+        "error"
+    };
+    // GitLab shows the element's text; never leave it empty (an empty element with
+    // attributes would reach GitLab as a hash, not as text).
+    let mut body = t.shown_output();
+    if body.trim().is_empty() {
+        body = t.shown_message();
+    }
+    let _ = writeln!(
+        suites,
+        ">\n      <{tag} type=\"{}\" message=\"{}\">{}</{tag}>\n    </testcase>",
+        t.kind.map_or("failed", |k| k.name()),
+        escape(t.shown_message().lines().next().unwrap_or_default()),
+        escape(&body)
+    );
+}
+
+/// The last suite, `integrity`: the flags as properties, one skipped test case and its output.
+fn integrity_suite(suites: &mut String, flags: &[String], student: &str) {
+    let listed = flags.join("\n");
+    let _ = writeln!(
+        suites,
+        "  <testsuite name=\"integrity\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\" time=\"0.000\">"
+    );
+    suites.push_str("    <properties>\n");
+    for (i, flag) in flags.iter().enumerate() {
+        let _ = writeln!(
+            suites,
+            "      <property name=\"awaitlings.flag.{}\" value=\"{}\"/>",
+            i + 1,
+            escape(flag)
+        );
+    }
+    suites.push_str("    </properties>\n");
+    let _ = writeln!(
+        suites,
+        "    <testcase classname=\"awaitlings.integrity-{}\" name=\"integrity flags\" time=\"0.000\">\n      \
+         <skipped message=\"{}\">{}</skipped>\n      <system-out>{}</system-out>\n    </testcase>",
+        escape(student),
+        escape(&flag_summary(flags.len())),
+        escape(&format!("{}\n{listed}", flag_summary(flags.len()))),
+        escape(&listed)
+    );
+    let _ = writeln!(
+        suites,
+        "    <system-out>{}</system-out>\n  </testsuite>",
+        escape(&listed)
+    );
 }
 
 /// What the integrity test case says: flags are not failures.

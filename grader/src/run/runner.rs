@@ -79,8 +79,8 @@ pub fn draw_seed() -> u64 {
 /// unset or `on` is on, `off` is off; anything else is a mistake worth stopping for.
 pub fn sandbox_from_env() -> Result<bool, String> {
     match std::env::var("AWAITLINGS_SANDBOX").as_deref() {
-        Err(_) | Ok("on") | Ok("1") | Ok("") => Ok(true),
-        Ok("off") | Ok("0") => Ok(false),
+        Err(_) | Ok("on" | "1" | "") => Ok(true),
+        Ok("off" | "0") => Ok(false),
         Ok(other) => Err(format!(
             "AWAITLINGS_SANDBOX is {other:?}: set it to `off` to run checks without the sandbox \
              (for debugging), or `on` (the default)"
@@ -166,7 +166,7 @@ pub fn load_fixtures(dir: &Path) -> Vec<(String, String)> {
         return Vec::new();
     };
     let mut out: Vec<(String, String)> = entries
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter_map(|e| {
             let path = e.path();
             let name = path

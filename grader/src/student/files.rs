@@ -308,7 +308,7 @@ impl Differences {
         d.missing = before
             .keys()
             .filter(|p| !now.contains_key(*p))
-            .map(|p| p.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         d
     }

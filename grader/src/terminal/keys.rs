@@ -65,12 +65,15 @@ fn single_key_mode() {
     // SAFETY: tcgetattr fills a termios we own (zeroed first, a valid bit pattern for this
     // plain C struct); tcsetattr only reads it. Both act on descriptor 0, which is open (it is a
     // terminal: the caller checked).
+    #[allow(unsafe_code)]
     unsafe {
         let mut t: libc::termios = std::mem::zeroed();
         if libc::tcgetattr(0, &mut t) != 0 {
             return;
         }
-        *SAVED.lock().unwrap_or_else(|p| p.into_inner()) = Some(t);
+        *SAVED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(t);
         t.c_lflag &= !(libc::ICANON | libc::ECHO);
         t.c_cc[libc::VMIN] = 1;
         t.c_cc[libc::VTIME] = 0;
@@ -90,7 +93,10 @@ pub fn restore() -> bool {
     match saved {
         Some(t) => {
             // SAFETY: tcsetattr reads the termios we saved from this same descriptor.
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
+            #[allow(unsafe_code)]
+            unsafe {
+                libc::tcsetattr(0, libc::TCSANOW, &t)
+            };
             true
         }
         None => false,

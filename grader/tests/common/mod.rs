@@ -209,14 +209,20 @@ pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 #[cfg(unix)]
 pub fn group_exists(pgid: i32) -> bool {
     // SAFETY: kill(2) with signal 0 sends nothing; it only asks whether the group exists.
-    unsafe { libc::kill(-pgid, 0) == 0 }
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(-pgid, 0) == 0
+    }
 }
 
 /// Whether the process `pid` still exists (a zombie counts).
 #[cfg(unix)]
 pub fn process_exists(pid: i32) -> bool {
     // SAFETY: as in group_exists.
-    unsafe { libc::kill(pid, 0) == 0 }
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(pid, 0) == 0
+    }
 }
 
 /// Waits (10 s at most) until nothing of the process group `pgid` is left running, and fails the
@@ -238,7 +244,10 @@ pub fn assert_group_ends(pgid: i32) {
 #[cfg(target_os = "linux")]
 pub fn running_in_group(pgid: i32) -> Vec<String> {
     let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()) {
+    for entry in std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(std::result::Result::ok)
+    {
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
             continue;
         };

@@ -151,7 +151,7 @@ fn warnings(t: &Target, messages: &[Value], shown: &dyn Fn(&str) -> String) -> V
             // "N warnings emitted" summaries have no code and no span.
             if m["message"]["spans"]
                 .as_array()
-                .is_none_or(|s| s.is_empty())
+                .is_none_or(std::vec::Vec::is_empty)
             {
                 return None;
             }

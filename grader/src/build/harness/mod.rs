@@ -212,7 +212,7 @@ impl Builder<'_> {
                         result: Err(e),
                         notes,
                         list_print: None,
-                    })
+                    });
                 }
                 Ok(Prints {
                     print,

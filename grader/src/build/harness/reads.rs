@@ -51,7 +51,7 @@ pub fn of_package(deps: &Path, package: &str) -> DepInfo {
     let Ok(entries) = std::fs::read_dir(deps) else {
         return all;
     };
-    for entry in entries.filter_map(|e| e.ok()) {
+    for entry in entries.filter_map(std::result::Result::ok) {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let Some(hash) = name

@@ -4,7 +4,7 @@
 
 use super::{Site, diff, esc, page, pre_head, pre_tail, score_class};
 use crate::report::human::unrepeated;
-use crate::run::outcome::{CheckResult, ExerciseResult, Kind};
+use crate::run::outcome::{CheckResult, ExerciseResult, Kind, Outcome};
 use std::fmt::Write;
 
 /// Transcript lines shown under a failure with no expected transcript to diff against.
@@ -107,6 +107,24 @@ fn exercise(body: &mut String, site: &Site, si: usize, ei: usize, r: &ExerciseRe
             pre_head(message, 80, "output")
         );
     }
+    warnings(body, r);
+    let failing: Vec<&CheckResult> = r.checks.iter().filter(|c| !c.outcome.passed()).collect();
+    for c in &failing {
+        check(body, site, si, ei, c);
+    }
+    passing(body, r);
+    if let Some(seed) = r.seed.filter(|_| failing.iter().any(|c| c.outcome.seeded)) {
+        let _ = writeln!(
+            body,
+            "<p class=\"dim\">These checks drew their inputs from seed {seed}: <code>grader grade … -e {:02} --seed {seed}</code> draws the same again.</p>",
+            ex.number
+        );
+    }
+    body.push_str("</section>\n");
+}
+
+/// What rustc warned about the student's code, folded.
+fn warnings(body: &mut String, r: &ExerciseResult) {
     if !r.warnings.is_empty() {
         let _ = writeln!(
             body,
@@ -123,10 +141,10 @@ fn exercise(body: &mut String, site: &Site, si: usize, ei: usize, r: &ExerciseRe
             )
         );
     }
-    let failing: Vec<&CheckResult> = r.checks.iter().filter(|c| !c.outcome.passed()).collect();
-    for c in &failing {
-        check(body, site, si, ei, c);
-    }
+}
+
+/// The passing checks, on one line.
+fn passing(body: &mut String, r: &ExerciseResult) {
     let passing: Vec<&CheckResult> = r.checks.iter().filter(|c| c.outcome.passed()).collect();
     if !passing.is_empty() {
         let _ = write!(
@@ -149,14 +167,6 @@ fn exercise(body: &mut String, site: &Site, si: usize, ei: usize, r: &ExerciseRe
         }
         body.push_str("</p>\n");
     }
-    if let Some(seed) = r.seed.filter(|_| failing.iter().any(|c| c.outcome.seeded)) {
-        let _ = writeln!(
-            body,
-            "<p class=\"dim\">These checks drew their inputs from seed {seed}: <code>grader grade … -e {:02} --seed {seed}</code> draws the same again.</p>",
-            ex.number
-        );
-    }
-    body.push_str("</section>\n");
 }
 
 /// One failing check's report.
@@ -187,6 +197,30 @@ fn check(body: &mut String, site: &Site, si: usize, ei: usize, c: &CheckResult) 
         esc(&c.info.about),
         esc(unrepeated(kind, o.message()))
     );
+    what_it_said(body, o);
+    panics_and_stderr(body, o, kind);
+    if let Some(hints) = ex.check_hints.get(&c.info.name) {
+        body.push_str("<details><summary>The hints <code>grader hint</code> gives for this check</summary><ol>");
+        for h in hints {
+            let _ = write!(body, "<li>{}</li>", esc(h));
+        }
+        body.push_str("</ol></details>\n");
+    }
+    if c.info.main
+        && let Some(k) = site.group_of(ei, si)
+    {
+        let _ = writeln!(
+            body,
+            "<p><a href=\"../exercises/{}.html#g{}\">The picture of this run, and who else printed the same</a>.</p>",
+            ex.dir_name(),
+            k + 1
+        );
+    }
+    body.push_str("</div>\n");
+}
+
+/// A failing check's expected against actual, else what it said (before it stopped).
+fn what_it_said(body: &mut String, o: &Outcome) {
     match (&o.expected, &o.actual) {
         (Some(e), Some(a)) => body.push_str(&diff(e, a, 80)),
         _ if !o.transcript.is_empty() => {
@@ -206,6 +240,10 @@ fn check(body: &mut String, site: &Site, si: usize, ei: usize, c: &CheckResult) 
         }
         _ => {}
     }
+}
+
+/// The panics a failing check's message does not already show, and its stderr.
+fn panics_and_stderr(body: &mut String, o: &Outcome, kind: Kind) {
     let panics: Vec<&String> = o
         .panics
         .iter()
@@ -223,22 +261,4 @@ fn check(body: &mut String, site: &Site, si: usize, ei: usize, c: &CheckResult) 
             pre_tail(o.stderr.trim_end(), 20, "output")
         );
     }
-    if let Some(hints) = ex.check_hints.get(&c.info.name) {
-        body.push_str("<details><summary>The hints <code>grader hint</code> gives for this check</summary><ol>");
-        for h in hints {
-            let _ = write!(body, "<li>{}</li>", esc(h));
-        }
-        body.push_str("</ol></details>\n");
-    }
-    if c.info.main
-        && let Some(k) = site.group_of(ei, si)
-    {
-        let _ = writeln!(
-            body,
-            "<p><a href=\"../exercises/{}.html#g{}\">The picture of this run, and who else printed the same</a>.</p>",
-            ex.dir_name(),
-            k + 1
-        );
-    }
-    body.push_str("</div>\n");
 }

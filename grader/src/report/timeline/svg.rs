@@ -72,30 +72,7 @@ pub fn draw(title: &str, groups: &[Group]) -> String {
         for (lane, name) in t.lanes.iter().enumerate() {
             let packed = pack(t, lane, &x);
             let height = packed.rows.max(1) as f64 * ROW + 2.0 * PAD;
-            let colour = COLOURS[lane % COLOURS.len()];
-            let band = if lane % 2 == 0 { "#f6f8fa" } else { "#ffffff" };
-            let _ = writeln!(
-                body,
-                r##"<rect x="0" y="{y:.1}" width="100%" height="{height:.1}" fill="{band}"/>"##
-            );
-            let _ = writeln!(
-                body,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{colour}" font-weight="bold">{}</text>"#,
-                left - 8.0,
-                y + PAD + ROW / 2.0 + FONT / 3.0,
-                escape(name)
-            );
-            for (at, row, text) in &packed.marks {
-                let cy = y + PAD + *row as f64 * ROW + ROW / 2.0;
-                let _ = writeln!(
-                    body,
-                    r#"<circle cx="{at:.1}" cy="{cy:.1}" r="3.5" fill="{colour}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
-                    at + 6.0,
-                    cy + FONT / 3.0,
-                    escape(text)
-                );
-                right = right.max(at + 6.0 + label_width(text) + 10.0);
-            }
+            right = right.max(draw_lane(&mut body, y, height, left, lane, name, &packed));
             y += height;
         }
         y += 18.0;
@@ -104,20 +81,7 @@ pub fn draw(title: &str, groups: &[Group]) -> String {
     // The axis, with a faint line up through every group at each tick.
     let top = 44.0;
     let axis = y;
-    let mut ticks = String::new();
-    let step = tick_step(end_ms);
-    let mut ms = 0;
-    while ms <= end_ms {
-        let _ = writeln!(
-            ticks,
-            r##"<line x1="{0:.1}" y1="{top:.1}" x2="{0:.1}" y2="{axis:.1}" stroke="#d0d7de" stroke-width="0.5"/><line x1="{0:.1}" y1="{axis:.1}" x2="{0:.1}" y2="{1:.1}" stroke="#57606a"/><text x="{0:.1}" y="{2:.1}" text-anchor="middle" fill="#57606a">{3}</text>"##,
-            x(ms),
-            axis + 5.0,
-            axis + 19.0,
-            seconds(ms)
-        );
-        ms += step;
-    }
+    let ticks = ticks(end_ms, top, axis, &x);
     let width = right.ceil();
     let height = (axis + 44.0).ceil();
     format!(
@@ -134,6 +98,68 @@ pub fn draw(title: &str, groups: &[Group]) -> String {
         axis_end = x(end_ms) + 10.0,
         caption = axis + 36.0,
     )
+}
+
+/// Lane `lane` (named `name`, `height` tall, from `y` down): its band, its name left of `left`,
+/// and its labels. Returns where its rightmost label ends.
+fn draw_lane(
+    body: &mut String,
+    y: f64,
+    height: f64,
+    left: f64,
+    lane: usize,
+    name: &str,
+    packed: &Packed,
+) -> f64 {
+    let colour = COLOURS[lane % COLOURS.len()];
+    let band = if lane.is_multiple_of(2) {
+        "#f6f8fa"
+    } else {
+        "#ffffff"
+    };
+    let _ = writeln!(
+        body,
+        r#"<rect x="0" y="{y:.1}" width="100%" height="{height:.1}" fill="{band}"/>"#
+    );
+    let _ = writeln!(
+        body,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{colour}" font-weight="bold">{}</text>"#,
+        left - 8.0,
+        y + PAD + ROW / 2.0 + FONT / 3.0,
+        escape(name)
+    );
+    let mut right = f64::MIN;
+    for (at, row, text) in &packed.marks {
+        let cy = y + PAD + *row as f64 * ROW + ROW / 2.0;
+        let _ = writeln!(
+            body,
+            r#"<circle cx="{at:.1}" cy="{cy:.1}" r="3.5" fill="{colour}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
+            at + 6.0,
+            cy + FONT / 3.0,
+            escape(text)
+        );
+        right = right.max(at + 6.0 + label_width(text) + 10.0);
+    }
+    right
+}
+
+/// The axis's ticks up to `end_ms`, each with a faint line up to `top` from the `axis`.
+fn ticks(end_ms: u64, top: f64, axis: f64, x: &dyn Fn(u64) -> f64) -> String {
+    let mut ticks = String::new();
+    let step = tick_step(end_ms);
+    let mut ms = 0;
+    while ms <= end_ms {
+        let _ = writeln!(
+            ticks,
+            r##"<line x1="{0:.1}" y1="{top:.1}" x2="{0:.1}" y2="{axis:.1}" stroke="#d0d7de" stroke-width="0.5"/><line x1="{0:.1}" y1="{axis:.1}" x2="{0:.1}" y2="{1:.1}" stroke="#57606a"/><text x="{0:.1}" y="{2:.1}" text-anchor="middle" fill="#57606a">{3}</text>"##,
+            x(ms),
+            axis + 5.0,
+            axis + 19.0,
+            seconds(ms)
+        );
+        ms += step;
+    }
+    ticks
 }
 
 /// Packs lane `lane`'s labels into rows, each label in the first row where it does not overlap

@@ -177,52 +177,104 @@ pub fn versus(
 }
 
 fn render(grid: &Grid, layout: &Layout) -> Result<Table, NoFit> {
-    let p = layout.paint;
-    let columns = grid.headers.len();
-    let versus = grid.blocks.len() > 1;
-    let time_width = grid
-        .rows
-        .iter()
-        .map(|r| format_ms(r.ms).chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("time".len());
-    // The mark column (`≠`) only where two sides are compared.
-    let mark_width = if versus { 2 } else { 0 };
-    // A gap before every column, but a bar instead before each block after the first.
-    let bars = grid.blocks.len() - 1;
-    let fixed = time_width + mark_width + GAP.len() * (columns - bars) + BAR.chars().count() * bars;
-    let natural = |short: bool| -> Vec<usize> {
-        (0..columns)
-            .map(|c| {
-                let header = &grid.headers[c];
-                grid.rows
-                    .iter()
-                    .flat_map(|r| &r.cells[c])
-                    .map(|(l, _)| width(without_name(l, header, short)))
-                    .chain([width(header)])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect()
-    };
-    let available = layout.width.checked_sub(fixed).ok_or(NoFit {
-        lanes: columns,
-        width: layout.width,
-    })?;
-    // When the whole lines do not fit, a lane named by its lines' first words drops those words
-    // from its cells (`job 0 starts` under `job 0` is `starts`) before anything is cut.
-    let short = natural(false).iter().sum::<usize>() > available;
-    let widths = fit(&natural(short), available).ok_or(NoFit {
-        lanes: columns,
-        width: layout.width,
-    })?;
-
+    let columns = Columns::fit(grid, layout)?;
     let mut lines = Vec::new();
-    let assemble = |time: String, mark: String, cells: Vec<String>| -> String {
+    if grid.blocks.len() > 1 {
+        lines.push(title_line(
+            grid,
+            &columns.widths,
+            columns.time_width + columns.mark_width,
+            layout.paint,
+        ));
+    }
+    lines.extend(columns.heading());
+    let mut shown = 0;
+    let mut hidden = None;
+    for (i, row) in grid.rows.iter().enumerate() {
+        let height = row.cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        // Always at least one instant, however tall.
+        if shown > 0 && shown + height > layout.max_rows {
+            let rest: usize = grid.rows[i..]
+                .iter()
+                .map(|r| r.cells.iter().map(Vec::len).max().unwrap_or(0).max(1))
+                .sum();
+            hidden = Some((rest, row.ms));
+            break;
+        }
+        columns.row(row, height, &mut lines);
+        shown += height;
+    }
+    Ok(Table { lines, hidden })
+}
+
+/// The columns of a table, as wide as the layout lets them be.
+struct Columns<'a> {
+    grid: &'a Grid,
+    paint: Paint,
+    time_width: usize,
+    /// The mark column (`≠`) only where two sides are compared.
+    mark_width: usize,
+    /// Each lane's.
+    widths: Vec<usize>,
+    /// Whether a lane named by its lines' first words drops those words from its cells.
+    short: bool,
+}
+
+impl<'a> Columns<'a> {
+    fn fit(grid: &'a Grid, layout: &Layout) -> Result<Self, NoFit> {
+        let columns = grid.headers.len();
+        let time_width = grid
+            .rows
+            .iter()
+            .map(|r| format_ms(r.ms).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("time".len());
+        let mark_width = if grid.blocks.len() > 1 { 2 } else { 0 };
+        // A gap before every column, but a bar instead before each block after the first.
+        let bars = grid.blocks.len() - 1;
+        let fixed =
+            time_width + mark_width + GAP.len() * (columns - bars) + BAR.chars().count() * bars;
+        let natural = |short: bool| -> Vec<usize> {
+            (0..columns)
+                .map(|c| {
+                    let header = &grid.headers[c];
+                    grid.rows
+                        .iter()
+                        .flat_map(|r| &r.cells[c])
+                        .map(|(l, _)| width(without_name(l, header, short)))
+                        .chain([width(header)])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        };
+        let available = layout.width.checked_sub(fixed).ok_or(NoFit {
+            lanes: columns,
+            width: layout.width,
+        })?;
+        // When the whole lines do not fit, a lane named by its lines' first words drops those
+        // words from its cells (`job 0 starts` under `job 0` is `starts`) before anything is cut.
+        let short = natural(false).iter().sum::<usize>() > available;
+        let widths = fit(&natural(short), available).ok_or(NoFit {
+            lanes: columns,
+            width: layout.width,
+        })?;
+        Ok(Columns {
+            grid,
+            paint: layout.paint,
+            time_width,
+            mark_width,
+            widths,
+            short,
+        })
+    }
+
+    /// One line of the table: the time, the mark, then each block's cells.
+    fn assemble(&self, time: String, mark: String, cells: Vec<String>) -> String {
         let mut line = format!("{time}{mark}");
         let mut column = 0;
-        for (b, &n) in grid.blocks.iter().enumerate() {
+        for (b, &n) in self.grid.blocks.iter().enumerate() {
             if b > 0 {
                 line.push_str(BAR);
             } else {
@@ -237,73 +289,69 @@ fn render(grid: &Grid, layout: &Layout) -> Result<Table, NoFit> {
             }
         }
         line.trim_end().to_string()
-    };
-    let pad = |text: &str, w: usize| format!("{text}{}", " ".repeat(w.saturating_sub(width(text))));
-    let blank_time = " ".repeat(time_width);
-    let blank_mark = " ".repeat(mark_width);
-
-    if versus {
-        lines.push(title_line(grid, &widths, time_width + mark_width, p));
     }
-    let headers: Vec<String> = (0..columns)
-        .map(|c| {
-            let h = cut(&grid.headers[c], widths[c]);
-            p.bold(&h) + &" ".repeat(widths[c] - width(&h))
-        })
-        .collect();
-    lines.push(assemble(
-        format!("{:>time_width$}", "time"),
-        blank_mark.clone(),
-        headers,
-    ));
-    lines.push(assemble(
-        p.dim(&"─".repeat(time_width)),
-        blank_mark.clone(),
-        widths.iter().map(|&w| p.dim(&"─".repeat(w))).collect(),
-    ));
 
-    let mut shown = 0;
-    let mut hidden = None;
-    for (i, row) in grid.rows.iter().enumerate() {
-        let height = row.cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        // Always at least one instant, however tall.
-        if shown > 0 && shown + height > layout.max_rows {
-            let rest: usize = grid.rows[i..]
-                .iter()
-                .map(|r| r.cells.iter().map(Vec::len).max().unwrap_or(0).max(1))
-                .sum();
-            hidden = Some((rest, row.ms));
-            break;
-        }
+    /// The lanes' names, and the rule under them.
+    fn heading(&self) -> [String; 2] {
+        let p = self.paint;
+        let time_width = self.time_width;
+        let blank_mark = " ".repeat(self.mark_width);
+        let headers: Vec<String> = (0..self.grid.headers.len())
+            .map(|c| {
+                let h = cut(&self.grid.headers[c], self.widths[c]);
+                p.bold(&h) + &" ".repeat(self.widths[c] - width(&h))
+            })
+            .collect();
+        [
+            self.assemble(
+                format!("{:>time_width$}", "time"),
+                blank_mark.clone(),
+                headers,
+            ),
+            self.assemble(
+                p.dim(&"─".repeat(time_width)),
+                blank_mark,
+                self.widths.iter().map(|&w| p.dim(&"─".repeat(w))).collect(),
+            ),
+        ]
+    }
+
+    /// The `height` lines of one instant (its lines stack in their lanes).
+    fn row(&self, row: &Line, height: usize, lines: &mut Vec<String>) {
+        let p = self.paint;
+        let time_width = self.time_width;
+        let pad =
+            |text: &str, w: usize| format!("{text}{}", " ".repeat(w.saturating_sub(width(text))));
         for k in 0..height {
             let time = if k == 0 {
                 format!("{:>time_width$}", format_ms(row.ms))
             } else {
-                blank_time.clone()
+                " ".repeat(time_width)
             };
             let mark = match (k, row.differs) {
                 (0, true) => p.yellow(" ≠"),
-                _ => blank_mark.clone(),
+                _ => " ".repeat(self.mark_width),
             };
-            let cells = (0..columns)
+            let cells = (0..self.grid.headers.len())
                 .map(|c| match row.cells[c].get(k) {
                     Some((text, tone)) => {
-                        let text = cut(without_name(text, &grid.headers[c], short), widths[c]);
+                        let text = cut(
+                            without_name(text, &self.grid.headers[c], self.short),
+                            self.widths[c],
+                        );
                         let shown = match tone {
                             Tone::Same => text.clone(),
                             Tone::Missing => p.red(&text),
                             Tone::Extra => p.green(&text),
                         };
-                        shown + &" ".repeat(widths[c] - width(&text))
+                        shown + &" ".repeat(self.widths[c] - width(&text))
                     }
-                    None => pad("", widths[c]),
+                    None => pad("", self.widths[c]),
                 })
                 .collect();
-            lines.push(assemble(time, mark, cells));
+            lines.push(self.assemble(time, mark, cells));
         }
-        shown += height;
     }
-    Ok(Table { lines, hidden })
 }
 
 /// The line of block titles: each title starts over its block's first lane.

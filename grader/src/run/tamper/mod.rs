@@ -116,7 +116,7 @@ fn walk(path: &Path, files: &mut BTreeMap<PathBuf, Identity>) {
             return;
         }
         if let Ok(entries) = std::fs::read_dir(path) {
-            for entry in entries.filter_map(|e| e.ok()) {
+            for entry in entries.filter_map(std::result::Result::ok) {
                 walk(&entry.path(), files);
             }
         }

@@ -97,12 +97,17 @@ impl Guard {
 
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
         // A panic elsewhere while holding the lock leaves the ledger as it was: still usable.
-        self.ledger.lock().unwrap_or_else(|e| e.into_inner())
+        self.ledger
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Runs `process` (one check process of `who`), then looks at the watched files.
     pub fn run<T>(&self, who: Who, process: impl FnOnce() -> T) -> (T, After) {
-        let _shared = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let _shared = self
+            .gate
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let id = {
             let mut l = self.ledger();
             let id = l.next;
@@ -145,7 +150,10 @@ impl Guard {
     /// alone. `say` gets a line for the person grading about each step.
     /// `rerun` returns what the run ended as, for the person grading.
     pub fn investigate(&self, rerun: impl Fn(Who) -> String, mut say: impl FnMut(Investigation)) {
-        let _alone = self.gate.write().unwrap_or_else(|e| e.into_inner());
+        let _alone = self
+            .gate
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let incidents = std::mem::take(&mut self.ledger().pending);
         for incident in incidents {
             let targets: BTreeSet<usize> = incident.suspects.iter().map(|&(t, _)| t).collect();
@@ -275,7 +283,7 @@ mod tests {
                 })
             });
             started_rx.recv().unwrap();
-            let (_, after) = guard.run((1, 0), || std::fs::write(&checks, "x").unwrap());
+            let ((), after) = guard.run((1, 0), || std::fs::write(&checks, "x").unwrap());
             end_tx.send(()).unwrap();
             honest.join().unwrap();
             after
