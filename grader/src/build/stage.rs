@@ -24,6 +24,7 @@
 //!   is always rebuilt.
 
 use crate::build::state::write_if_changed;
+use crate::build::walk::{self, DirEntry, Walk};
 use crate::course::Course;
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
@@ -382,7 +383,6 @@ fn stage_crate_with(
     let mut links = Vec::new();
     copy_tree(
         src,
-        src,
         dst,
         false,
         &mut wanted,
@@ -441,7 +441,7 @@ fn copy_dir(src: &Path, dst: &Path) -> Result<Staged> {
     let mut h = DefaultHasher::new();
     let mut wanted = BTreeSet::new();
     if src.is_dir() {
-        copy_tree(src, src, dst, true, &mut wanted, &mut h, None)
+        copy_tree(src, dst, true, &mut wanted, &mut h, None)
             .with_context(|| format!("cannot copy {}", src.display()))?;
     }
     remove_unwanted(dst, &wanted);
@@ -722,7 +722,7 @@ fn list(names: &[&String]) -> String {
         .join(", ")
 }
 
-/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping hidden
+/// Copies every source file of the crate at `root` into `dst`, in file-name order, skipping hidden
 /// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
 /// the build script unless it is wanted. A `target` below the root is source like any other
 /// (`mod target;` in src/target/mod.rs). With `links` (a crate under test), a symbolic link is
@@ -731,49 +731,37 @@ fn list(names: &[&String]) -> String {
 /// file. Without (the course's own crates), a link to a file is copied as that file.
 fn copy_tree(
     root: &Path,
-    dir: &Path,
     dst: &Path,
     build_script: bool,
     wanted: &mut BTreeSet<PathBuf>,
     h: &mut DefaultHasher,
     mut links: Option<&mut Vec<PathBuf>>,
 ) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let at_root = dir == root;
-        if name.starts_with('.')
+    let left_out = |e: &DirEntry| {
+        let name = walk::name(e);
+        let at_root = e.depth() == 1;
+        name.starts_with('.')
             || (at_root && (name == "target" || name == "Cargo.toml" || name == "Cargo.lock"))
             || (at_root && name == "build.rs" && !build_script)
-        {
-            continue;
-        }
+    };
+    // In file-name order: the files' hash depends on it.
+    for entry in Walk::below(root).entries(|e| !left_out(e)) {
+        let entry = entry?;
         let path = entry.path();
-        let rel = path.strip_prefix(root).unwrap_or(&path);
-        let to = dst.join(rel);
-        let kind = entry.file_type()?;
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let kind = entry.file_type();
         if kind.is_symlink()
             && let Some(links) = links.as_deref_mut()
         {
             links.push(rel.to_path_buf());
-        } else if kind.is_dir() {
-            copy_tree(
-                root,
-                &path,
-                dst,
-                build_script,
-                wanted,
-                h,
-                links.as_deref_mut(),
-            )?;
         } else if kind.is_file() || kind.is_symlink() {
-            let Ok(bytes) = std::fs::read(&path) else {
+            // A link to a folder does not read, and is left out.
+            let Ok(bytes) = std::fs::read(path) else {
                 continue;
             };
             rel.hash(h);
             bytes.hash(h);
+            let to = dst.join(rel);
             write_if_changed(&to, &bytes)?;
             wanted.insert(to);
         }
@@ -781,30 +769,18 @@ fn copy_tree(
     Ok(())
 }
 
-/// Removes files under `dst` that the source no longer has (a deleted module must not linger).
-/// A `target/` at the top of `dst` is left alone; one further down is staged source like any other.
+/// Removes files under `dst` that the source no longer has (a deleted module must not linger),
+/// then the folders left empty. A `target/` at the top of `dst` is left alone; one further down is
+/// staged source like any other.
 fn remove_unwanted(dst: &Path, wanted: &BTreeSet<PathBuf>) {
-    remove_unwanted_below(dst, dst, wanted);
-}
-
-fn remove_unwanted_below(root: &Path, dir: &Path, wanted: &BTreeSet<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(|e| e.ok()) {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => {
-                if dir == root && path.file_name().is_some_and(|n| n == "target") {
-                    continue;
-                }
-                remove_unwanted_below(root, &path, wanted);
-                let _ = std::fs::remove_dir(&path); // only succeeds when empty
-            }
-            Ok(_) if !wanted.contains(&path) => {
-                let _ = std::fs::remove_file(&path);
-            }
-            _ => {}
+    let build_output =
+        |e: &DirEntry| e.depth() == 1 && e.file_type().is_dir() && e.file_name() == "target";
+    let entries = Walk::below(dst).entries_deepest_first(|e| !build_output(e));
+    for entry in entries.into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            let _ = std::fs::remove_dir(entry.path()); // only succeeds when empty
+        } else if !wanted.contains(entry.path()) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -1032,7 +1008,6 @@ mod tests {
     fn copy_sources(src: &Path, dst: &Path) {
         let mut wanted = BTreeSet::new();
         copy_tree(
-            src,
             src,
             dst,
             false,

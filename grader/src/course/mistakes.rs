@@ -26,6 +26,7 @@
 //! for at its line first, then ever further away, as `patch` does, but its lines must match exactly.
 
 use crate::build::state::write_if_changed;
+use crate::build::walk::{self, DirEntry, Walk};
 use crate::course::{Course, Exercise};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -426,31 +427,21 @@ pub fn materialize(
     write_crate(dst, &files)
 }
 
-/// A crate's text files by relative path (`/`-separated), without `target/`.
+/// A crate's text files by relative path (`/`-separated), without `target/` and the hidden
+/// folders at its top (`.git`). Links are not read through.
 pub fn read_crate(dir: &Path) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in
-            std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))?
+    let top_left_out = |e: &DirEntry| {
+        e.depth() == 1
+            && e.file_type().is_dir()
+            && (e.file_name() == "target" || walk::name(e).starts_with('.'))
+    };
+    for entry in Walk::below(dir).entries(|e| !top_left_out(e)) {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        if entry.file_type().is_file()
+            && let Ok(text) = std::fs::read_to_string(entry.path())
         {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry.file_type()?;
-            let rel = path
-                .strip_prefix(dir)
-                .expect("inside the crate")
-                .to_string_lossy()
-                .replace('\\', "/");
-            if kind.is_dir() {
-                if rel != "target" && !rel.starts_with('.') {
-                    stack.push(path);
-                }
-            } else if kind.is_file()
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                out.insert(rel, text);
-            }
+            out.insert(walk::relative(dir, entry.path()), text);
         }
     }
     Ok(out)
