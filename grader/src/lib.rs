@@ -13,7 +13,7 @@
 //! - [`student`]: the files of an exercise a student may edit, their progress, the saves watch
 //!   mode reacts to;
 //! - [`build`]: the state directory, staging, harness generation (and what a harness may not
-//!   build), cargo;
+//!   build), cargo, and the one walk of a folder tree every module uses;
 //! - [`process`]: every child process, owned: groups, limits, draining, signals, shutdown;
 //! - [`run`]: the session (build, list, run in parallel, emit events in course order), one check
 //!   per process, verdicts, outcomes and the event stream, and the tamper watch;

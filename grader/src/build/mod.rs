@@ -6,9 +6,12 @@
 //! - [`stage`]: copies the crates a harness builds, with manifests the grader writes;
 //! - [`harness`]: generates and builds the harness crates (checks + crate under test), and
 //!   refuses code that may not build (forbidden reads, unsafe code);
-//! - [`cargo`]: the one place cargo is run.
+//! - [`cargo`]: the one place cargo is run;
+//! - [`walk`]: every walk of a folder tree in the grader (staging, fingerprints, the tamper
+//!   watch, integrity flags, the student's files), with one rule for links, order and errors.
 
 pub mod cargo;
 pub mod harness;
 pub mod stage;
 pub mod state;
+pub mod walk;

@@ -24,6 +24,7 @@
 //!   is always rebuilt.
 
 use crate::build::state::write_if_changed;
+use crate::build::walk::{self, DirEntry, Walk};
 use crate::course::Course;
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,25 +302,54 @@ fn stage_crate_with(
     remap: &Remap,
     build_script: Option<&Path>,
 ) -> Result<Staged> {
-    let pkg = manifest
-        .get("package")
-        .and_then(Value::as_table)
-        .with_context(|| format!("{}/Cargo.toml has no [package]", manifest_dir.display()))?;
-    let name = match package {
-        Some(name) => name.to_string(),
-        None => pkg
-            .get("name")
-            .and_then(Value::as_str)
-            .context("a [package] without a name")?
-            .to_string(),
-    };
-    let edition = inherited(pkg.get("edition"), &ws.package, "edition")
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "2021".into());
-    let version = inherited(pkg.get("version"), &ws.package, "version")
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "0.0.0".into());
+    let text = staged_manifest(
+        src,
+        manifest,
+        manifest_dir,
+        package,
+        ws,
+        remap,
+        build_script.is_some(),
+    )?;
+    // The files' hash, apart: the print mixes in the manifest as written, the content with its
+    // paths as placeholders.
+    let mut h = DefaultHasher::new();
+    let mut wanted = BTreeSet::new();
+    let links = copy_sources(
+        src,
+        dst,
+        package.is_some(),
+        build_script,
+        &mut wanted,
+        &mut h,
+    )?;
+    write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
+    wanted.insert(dst.join("Cargo.toml"));
+    remove_unwanted(dst, &wanted);
+    let files = h.finish();
+    let places = placeholders(src, dst, manifest_dir, ws, remap, package);
+    Ok(Staged {
+        dir: dst.to_path_buf(),
+        print: hash_all(&(&text, files)),
+        content: hash_all(&(neutral(&text, &places), files)),
+        notes: links.iter().map(|link| link_note(link)).collect(),
+    })
+}
 
+/// The manifest a staged crate is built with: its package (name, version, edition) with every
+/// auto-discovery off, its library, the dependencies of `manifest` resolved (see
+/// [`resolve_dep`]), and its lints. `package` names a crate under test, which is built with
+/// `unsafe_code` forbidden.
+fn staged_manifest(
+    src: &Path,
+    manifest: &Table,
+    manifest_dir: &Path,
+    package: Option<&str>,
+    ws: &Workspace,
+    remap: &Remap,
+    build_script: bool,
+) -> Result<String> {
+    let (name, version, edition) = package_facts(manifest, manifest_dir, package, ws)?;
     let mut deps = BTreeMap::new();
     if let Some(Value::Table(table)) = manifest.get("dependencies") {
         for (dep, spec) in table {
@@ -338,7 +368,7 @@ fn stage_crate_with(
         quote(&version),
         quote(&edition),
     );
-    text.push_str(if build_script.is_some() {
+    text.push_str(if build_script {
         "build = \"build.rs\"\n"
     } else {
         "build = false\n"
@@ -347,6 +377,48 @@ fn stage_crate_with(
     for (dep, spec) in &deps {
         text.push_str(&format!("{} = {}\n", quote(dep), inline(spec)));
     }
+    text.push_str(&target_dependencies(manifest, manifest_dir, ws, remap)?);
+    text.push_str(&lints(package.is_some()));
+    Ok(text)
+}
+
+/// The staged package's name (`package`, or the manifest's own), version and edition (each
+/// inherited from the workspace where the manifest says so).
+fn package_facts(
+    manifest: &Table,
+    manifest_dir: &Path,
+    package: Option<&str>,
+    ws: &Workspace,
+) -> Result<(String, String, String)> {
+    let pkg = manifest
+        .get("package")
+        .and_then(Value::as_table)
+        .with_context(|| format!("{}/Cargo.toml has no [package]", manifest_dir.display()))?;
+    let name = match package {
+        Some(name) => name.to_string(),
+        None => pkg
+            .get("name")
+            .and_then(Value::as_str)
+            .context("a [package] without a name")?
+            .to_string(),
+    };
+    let edition = inherited(pkg.get("edition"), &ws.package, "edition")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "2021".into());
+    let version = inherited(pkg.get("version"), &ws.package, "version")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "0.0.0".into());
+    Ok((name, version, edition))
+}
+
+/// The `[target.<cfg>.dependencies]` sections of `manifest`, resolved.
+fn target_dependencies(
+    manifest: &Table,
+    manifest_dir: &Path,
+    ws: &Workspace,
+    remap: &Remap,
+) -> Result<String> {
+    let mut text = String::new();
     if let Some(Value::Table(targets)) = manifest.get("target") {
         for (cfg, section) in targets {
             if let Some(Value::Table(table)) = section.get("dependencies") {
@@ -358,36 +430,40 @@ fn stage_crate_with(
             }
         }
     }
+    Ok(text)
+}
 
+/// The staged manifest's `[lints.rust]`.
+fn lints(under_test: bool) -> String {
     // Harnesses build with `--cfg tokio_unstable` (see `harness::rustflags`): a name rustc must
     // know, or the check API's `#[cfg(tokio_unstable)]` warns in every build.
-    text.push_str(
-        "\n[lints.rust]\nunexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(tokio_unstable)\"] }\n",
-    );
-    if package.is_some() {
+    let mut text = "\n[lints.rust]\nunexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(tokio_unstable)\"] }\n"
+        .to_string();
+    if under_test {
         // A crate under test (the only crate staged under a name the grader gives it) shares the
         // check's address space, so unsafe code could read the report's nonce or run before
         // `main`. No exercise needs any. A lint set here is passed to rustc as `--forbid`, which
         // no `#![allow(unsafe_code)]` in the crate can lift.
         text.push_str("unsafe_code = \"forbid\"\n");
     }
+    text
+}
 
-    // The files' hash, apart: the print mixes in the manifest as written, the content with its
-    // paths as placeholders.
-    let mut h = DefaultHasher::new();
-    let mut wanted = BTreeSet::new();
+/// Copies the sources of `src` into `dst` (see [`copy_tree`]) and the course's `build_script`, if
+/// any, as the copy's build.rs, noting each file staged in `wanted` and hashing it into `h`.
+/// Returns the links a crate `under_test` had, which were not staged.
+fn copy_sources(
+    src: &Path,
+    dst: &Path,
+    under_test: bool,
+    build_script: Option<&Path>,
+    wanted: &mut BTreeSet<PathBuf>,
+    h: &mut DefaultHasher,
+) -> Result<Vec<PathBuf>> {
     // Links are followed only in the course's own crates (see `copy_tree`).
     let mut links = Vec::new();
-    copy_tree(
-        src,
-        src,
-        dst,
-        false,
-        &mut wanted,
-        &mut h,
-        package.is_some().then_some(&mut links),
-    )
-    .with_context(|| format!("cannot copy {} for the build", src.display()))?;
+    copy_tree(src, dst, false, wanted, h, under_test.then_some(&mut links))
+        .with_context(|| format!("cannot copy {} for the build", src.display()))?;
     if let Some(script) = build_script {
         let bytes = std::fs::read(script).with_context(|| {
             format!(
@@ -396,16 +472,25 @@ fn stage_crate_with(
                 script.display()
             )
         })?;
-        "build.rs".hash(&mut h);
-        bytes.hash(&mut h);
+        "build.rs".hash(h);
+        bytes.hash(h);
         let to = dst.join("build.rs");
         write_if_changed(&to, &bytes)?;
         wanted.insert(to);
     }
-    write_if_changed(&dst.join("Cargo.toml"), text.as_bytes())?;
-    wanted.insert(dst.join("Cargo.toml"));
-    remove_unwanted(dst, &wanted);
-    let files = h.finish();
+    Ok(links)
+}
+
+/// The paths a staged manifest may name, each with the placeholder that stands for it in the
+/// content fingerprint ([`Staged::content`]).
+fn placeholders(
+    src: &Path,
+    dst: &Path,
+    manifest_dir: &Path,
+    ws: &Workspace,
+    remap: &Remap,
+    package: Option<&str>,
+) -> Vec<(String, &'static str)> {
     let mut places: Vec<(String, &str)> = vec![
         (src.display().to_string(), "<src>"),
         (dst.display().to_string(), "<dst>"),
@@ -417,21 +502,16 @@ fn stage_crate_with(
     if let Some(name) = package {
         places.push((name.to_string(), "<package>"));
     }
-    Ok(Staged {
-        dir: dst.to_path_buf(),
-        print: hash_all(&(&text, files)),
-        content: hash_all(&(neutral(&text, &places), files)),
-        notes: links
-            .iter()
-            .map(|link| {
-                format!(
-                    "{} is a symbolic link, which the grader does not follow (it could point \
-                     anywhere): it builds your crate without it. Put the file itself there.",
-                    link.display()
-                )
-            })
-            .collect(),
-    })
+    places
+}
+
+/// The note for a student whose crate has a link at `link`, which was not staged.
+fn link_note(link: &Path) -> String {
+    format!(
+        "{} is a symbolic link, which the grader does not follow (it could point anywhere): it \
+         builds your crate without it. Put the file itself there.",
+        link.display()
+    )
 }
 
 /// Copies a directory as it is (write-if-changed), fingerprinting its contents.
@@ -439,7 +519,7 @@ fn copy_dir(src: &Path, dst: &Path) -> Result<Staged> {
     let mut h = DefaultHasher::new();
     let mut wanted = BTreeSet::new();
     if src.is_dir() {
-        copy_tree(src, src, dst, true, &mut wanted, &mut h, None)
+        copy_tree(src, dst, true, &mut wanted, &mut h, None)
             .with_context(|| format!("cannot copy {}", src.display()))?;
     }
     remove_unwanted(dst, &wanted);
@@ -613,31 +693,56 @@ fn differences(
     reference_dir: &Path,
     ws: &Workspace,
 ) -> Vec<String> {
-    let mut notes = Vec::new();
-    let names = |m: &Table, section: &str| -> BTreeMap<String, Value> {
-        m.get(section)
-            .and_then(Value::as_table)
-            .map(|t| {
-                t.iter()
-                    .map(|(k, v)| {
-                        let v = match v {
-                            Value::Table(t)
-                                if t.get("workspace").and_then(Value::as_bool) == Some(true) =>
-                            {
-                                inherit_dep(t, k, ws).map_or_else(|_| v.clone(), Value::Table)
-                            }
-                            _ => v.clone(),
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (mine, theirs) = (
-        names(student, "dependencies"),
-        names(reference, "dependencies"),
+    let mut notes = dependency_notes(
+        &dependencies(student, "dependencies", ws),
+        &dependencies(reference, "dependencies", ws),
     );
+    notes.extend(section_notes(student, reference));
+    if is_proc_macro(student) && !is_proc_macro(reference) {
+        notes.push(
+            "your crate is declared a proc-macro crate; the grader builds it as a library.".into(),
+        );
+    }
+    if has_build_script(student, student_dir) && !has_build_script(reference, reference_dir) {
+        notes.push(
+            "your crate has a build script (build.rs), which the course's crate does not have: the \
+             grader never runs it."
+                .into(),
+        );
+    }
+    notes
+}
+
+/// The dependencies in `section` of manifest `m`, by name, those inherited from the workspace as
+/// the workspace gives them.
+fn dependencies(m: &Table, section: &str, ws: &Workspace) -> BTreeMap<String, Value> {
+    m.get(section)
+        .and_then(Value::as_table)
+        .map(|t| {
+            t.iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::Table(t)
+                            if t.get("workspace").and_then(Value::as_bool) == Some(true) =>
+                        {
+                            inherit_dep(t, k, ws).map_or_else(|_| v.clone(), Value::Table)
+                        }
+                        _ => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Notes on the dependencies the student's manifest (`mine`) adds to the course's (`theirs`),
+/// or asks in another version or with other features.
+fn dependency_notes(
+    mine: &BTreeMap<String, Value>,
+    theirs: &BTreeMap<String, Value>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
     let added: Vec<&String> = mine.keys().filter(|k| !theirs.contains_key(*k)).collect();
     if !added.is_empty() {
         notes.push(format!(
@@ -659,38 +764,32 @@ fn differences(
             list(&changed)
         ));
     }
-    for (section, what) in [
+    notes
+}
+
+/// Notes on the sections of the student's manifest the grader does not build, where they differ
+/// from the course's.
+fn section_notes(student: &Table, reference: &Table) -> Vec<String> {
+    [
         ("build-dependencies", "build dependencies"),
         ("features", "features"),
         ("patch", "a [patch] section"),
         ("replace", "a [replace] section"),
         ("target", "platform-specific dependencies"),
-    ] {
-        if student.contains_key(section) && student.get(section) != reference.get(section) {
-            notes.push(format!(
-                "your Cargo.toml declares {what}, which the grader does not build."
-            ));
-        }
-    }
-    let proc_macro = |m: &Table| {
-        m.get("lib")
-            .and_then(|l| l.get("proc-macro"))
-            .and_then(Value::as_bool)
-            == Some(true)
-    };
-    if proc_macro(student) && !proc_macro(reference) {
-        notes.push(
-            "your crate is declared a proc-macro crate; the grader builds it as a library.".into(),
-        );
-    }
-    if has_build_script(student, student_dir) && !has_build_script(reference, reference_dir) {
-        notes.push(
-            "your crate has a build script (build.rs), which the course's crate does not have: the \
-             grader never runs it."
-                .into(),
-        );
-    }
-    notes
+    ]
+    .into_iter()
+    .filter(|(section, _)| {
+        student.contains_key(*section) && student.get(*section) != reference.get(*section)
+    })
+    .map(|(_, what)| format!("your Cargo.toml declares {what}, which the grader does not build."))
+    .collect()
+}
+
+fn is_proc_macro(m: &Table) -> bool {
+    m.get("lib")
+        .and_then(|l| l.get("proc-macro"))
+        .and_then(Value::as_bool)
+        == Some(true)
 }
 
 /// Same dependency for grading purposes: path dependencies match by name (each clone's points at
@@ -720,7 +819,7 @@ fn list(names: &[&String]) -> String {
         .join(", ")
 }
 
-/// Copies every source file of the crate at `root` (below `dir`) into `dst`, skipping hidden
+/// Copies every source file of the crate at `root` into `dst`, in file-name order, skipping hidden
 /// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
 /// the build script unless it is wanted. A `target` below the root is source like any other
 /// (`mod target;` in src/target/mod.rs). With `links` (a crate under test), a symbolic link is
@@ -729,51 +828,37 @@ fn list(names: &[&String]) -> String {
 /// file. Without (the course's own crates), a link to a file is copied as that file.
 fn copy_tree(
     root: &Path,
-    dir: &Path,
     dst: &Path,
     build_script: bool,
     wanted: &mut BTreeSet<PathBuf>,
     h: &mut DefaultHasher,
     mut links: Option<&mut Vec<PathBuf>>,
 ) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(std::result::Result::ok)
-        .collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let at_root = dir == root;
-        if name.starts_with('.')
+    let left_out = |e: &DirEntry| {
+        let name = walk::name(e);
+        let at_root = e.depth() == 1;
+        name.starts_with('.')
             || (at_root && (name == "target" || name == "Cargo.toml" || name == "Cargo.lock"))
             || (at_root && name == "build.rs" && !build_script)
-        {
-            continue;
-        }
+    };
+    // In file-name order: the files' hash depends on it.
+    for entry in Walk::below(root).entries(|e| !left_out(e)) {
+        let entry = entry?;
         let path = entry.path();
-        let rel = path.strip_prefix(root).unwrap_or(&path);
-        let to = dst.join(rel);
-        let kind = entry.file_type()?;
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let kind = entry.file_type();
         if kind.is_symlink()
             && let Some(links) = links.as_deref_mut()
         {
             links.push(rel.to_path_buf());
-        } else if kind.is_dir() {
-            copy_tree(
-                root,
-                &path,
-                dst,
-                build_script,
-                wanted,
-                h,
-                links.as_deref_mut(),
-            )?;
         } else if kind.is_file() || kind.is_symlink() {
-            let Ok(bytes) = std::fs::read(&path) else {
+            // A link to a folder does not read, and is left out.
+            let Ok(bytes) = std::fs::read(path) else {
                 continue;
             };
             rel.hash(h);
             bytes.hash(h);
+            let to = dst.join(rel);
             write_if_changed(&to, &bytes)?;
             wanted.insert(to);
         }
@@ -781,30 +866,18 @@ fn copy_tree(
     Ok(())
 }
 
-/// Removes files under `dst` that the source no longer has (a deleted module must not linger).
-/// A `target/` at the top of `dst` is left alone; one further down is staged source like any other.
+/// Removes files under `dst` that the source no longer has (a deleted module must not linger),
+/// then the folders left empty. A `target/` at the top of `dst` is left alone; one further down is
+/// staged source like any other.
 fn remove_unwanted(dst: &Path, wanted: &BTreeSet<PathBuf>) {
-    remove_unwanted_below(dst, dst, wanted);
-}
-
-fn remove_unwanted_below(root: &Path, dir: &Path, wanted: &BTreeSet<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(std::result::Result::ok) {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => {
-                if dir == root && path.file_name().is_some_and(|n| n == "target") {
-                    continue;
-                }
-                remove_unwanted_below(root, &path, wanted);
-                let _ = std::fs::remove_dir(&path); // only succeeds when empty
-            }
-            Ok(_) if !wanted.contains(&path) => {
-                let _ = std::fs::remove_file(&path);
-            }
-            _ => {}
+    let build_output =
+        |e: &DirEntry| e.depth() == 1 && e.file_type().is_dir() && e.file_name() == "target";
+    let entries = Walk::below(dst).entries_deepest_first(|e| !build_output(e));
+    for entry in entries.into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            let _ = std::fs::remove_dir(entry.path()); // only succeeds when empty
+        } else if !wanted.contains(entry.path()) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -1032,7 +1105,6 @@ mod tests {
     fn copy_sources(src: &Path, dst: &Path) {
         let mut wanted = BTreeSet::new();
         copy_tree(
-            src,
             src,
             dst,
             false,

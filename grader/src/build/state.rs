@@ -188,18 +188,13 @@ impl State {
 
 /// The size of a file, or of everything in a directory (links not followed).
 fn size_of(path: &Path) -> u64 {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return 0;
-    };
-    if !meta.is_dir() {
-        return meta.len();
-    }
-    std::fs::read_dir(path).map_or(0, |entries| {
-        entries
-            .filter_map(std::result::Result::ok)
-            .map(|e| size_of(&e.path()))
-            .sum()
-    })
+    crate::build::walk::Walk::from_root(path)
+        .entries(|_| true)
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Writes `text` to `path` unless it already holds exactly that (so cargo sees a changed time only

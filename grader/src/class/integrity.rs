@@ -11,6 +11,7 @@
 //! whichever is picked. What the edition leaves out (solutions, hidden checks, wrong solutions,
 //! the maintainers' tests) is never missed in an edition's clone.
 
+use crate::build::walk::{DirEntry as Dir, Walk, relative};
 use crate::course::Course;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -132,32 +133,22 @@ fn trusted_files(root: &Path) -> Files {
     out
 }
 
+/// Notes every file at or under `path` (links as links, never followed), leaving out build
+/// output and version control, which are nobody's submission. An unreadable folder is passed over.
 fn walk(root: &Path, path: &Path, out: &mut Files) {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return;
-    };
-    let rel = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
-    if meta.is_dir() {
-        let name = path.file_name().unwrap_or_default();
-        // Build output and version control are nobody's submission.
-        if name == "target" || name == ".git" {
-            return;
+    let nobodys =
+        |e: &Dir| e.file_type().is_dir() && (e.file_name() == "target" || e.file_name() == ".git");
+    for entry in Walk::from_root(path).entries(|e| !nobodys(e)).flatten() {
+        let rel = relative(root, entry.path());
+        if entry.file_type().is_file() {
+            out.insert(
+                rel,
+                std::fs::read(entry.path()).map_or(0, |bytes| hash(&bytes)),
+            );
+        } else if !entry.file_type().is_dir() {
+            // A link where the course has a file is a change too (it could point anywhere).
+            out.insert(rel, u64::MAX);
         }
-        let Ok(entries) = std::fs::read_dir(path) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            walk(root, &entry.path(), out);
-        }
-    } else if meta.is_file() {
-        out.insert(rel, std::fs::read(path).map_or(0, |bytes| hash(&bytes)));
-    } else {
-        // A link where the course has a file is a change too (it could point anywhere).
-        out.insert(rel, u64::MAX);
     }
 }
 

@@ -12,6 +12,7 @@
 //! course's own target directory: tokio and the grader's dependencies are built once for both,
 //! and a second verify rebuilds only what changed.
 
+use crate::build::walk::{Links, Walk, relative};
 use crate::commands::cli::Ctx;
 use crate::course::Exercise;
 use crate::edition::{self, File, leaks};
@@ -119,29 +120,19 @@ fn rust_sources(dir: &Path, root: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Every `.rs` file under `dir`, with its path relative to `root`.
+/// Every `.rs` file under `dir` (through links), with its path relative to `root`.
 fn rust_sources_named(dir: &Path, root: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            if path.is_dir() {
-                todo.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                let rel = path.strip_prefix(root).unwrap_or(&path);
-                out.push((rel.to_string_lossy().replace('\\', "/"), text));
-            }
-        }
-    }
+    let entries = Walk::below(dir)
+        .links(Links::Followed)
+        .entries(|e| e.file_name() != "target");
+    let mut out: Vec<(String, String)> = entries
+        .flatten()
+        .filter(|e| !e.file_type().is_dir() && e.path().extension().is_some_and(|x| x == "rs"))
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            Some((relative(root, e.path()), text))
+        })
+        .collect();
     out.sort();
     out
 }

@@ -35,7 +35,7 @@ use crate::run::outcome::{Event, ExerciseResult};
 use crate::run::session::Session;
 use crate::terminal::color::Paint;
 use anyhow::{Context, Result, bail};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -539,60 +539,73 @@ fn file_safe(name: &str) -> String {
         .collect()
 }
 
-/// A progress bar with an ETA on a terminal: one step per exercise graded.
+/// A progress bar with an ETA on a terminal (`indicatif`), one step per exercise graded. Off a
+/// terminal it draws nothing: a log or a test reads the lines the grade prints, not a bar.
 struct Bar {
-    total: usize,
-    done: usize,
-    shown: bool,
-    since: Instant,
+    bar: Option<indicatif::ProgressBar>,
+    /// The spinner of the build is shown (the bar comes back at the first exercise graded).
+    building: bool,
 }
 
 impl Bar {
     fn new(total: usize, shown: bool) -> Bar {
+        let bar = shown.then(|| {
+            indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            )
+            .with_style(steps())
+        });
         Bar {
-            total,
-            done: 0,
-            shown,
-            since: Instant::now(),
+            bar,
+            building: false,
         }
     }
 
     fn on(&mut self, event: &Event) {
-        if !self.shown {
+        let Some(bar) = &self.bar else {
             return;
-        }
+        };
         match event {
             Event::Building { count } => {
-                crate::errout!(
-                    "\rBuilding {count} harness(es) (a cold build compiles tokio once)..."
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                        .expect("a valid template"),
                 );
-                self.since = Instant::now();
+                bar.set_message(format!(
+                    "Building {count} harness(es) (a cold build compiles tokio once)..."
+                ));
+                bar.enable_steady_tick(Duration::from_millis(120));
+                // The ETA counts from here: building is part of what is left to wait for.
+                bar.reset_eta();
+                self.building = true;
             }
             Event::Exercise(_) => {
-                self.done += 1;
-                let spent = self.since.elapsed().as_secs_f64();
-                let left = spent / self.done as f64 * (self.total - self.done) as f64;
-                let width = 30;
-                let filled = width * self.done / self.total.max(1);
-                crate::errout!(
-                    "\r[{}{}] {}/{} graded, ETA {:.0} s   ",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled),
-                    self.done,
-                    self.total,
-                    left
-                );
+                if self.building {
+                    bar.disable_steady_tick();
+                    bar.set_style(steps());
+                    self.building = false;
+                }
+                bar.inc(1);
             }
             Event::Finished { .. } => {}
         }
-        let _ = std::io::stderr().flush();
     }
 
     fn done(&self) {
-        if self.shown {
+        if let Some(bar) = &self.bar {
+            // Left on screen, and the line ended: the class's table starts on a line of its own.
+            bar.finish();
             crate::errln!();
         }
     }
+}
+
+/// The bar's look: `[#####     ] 12/30 graded, ETA 40s`.
+fn steps() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} graded, ETA {eta}")
+        .expect("a valid template")
+        .progress_chars("# ")
 }
 
 #[cfg(test)]

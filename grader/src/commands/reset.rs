@@ -57,20 +57,12 @@ fn command(ex: &Exercise, rest: &str) -> String {
     format!("cargo run -p grader -- reset {:02}{rest}", ex.number)
 }
 
+/// Puts the stub of `ex` back: reads what is there, fetches the stub, backs up, writes, forgets
+/// the result (and with `hints` the hints shown), then says what it did.
 fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
     let course = &ctx.course;
-    let p = ctx.paint();
     let dir = course.exercise_dir(ex);
-    let shipped = student_files::shipped(course, ex)?.with_context(|| {
-        format!(
-            "the course has no record of the stub of {} ({} is missing), so there is nothing to \
-             reset it to; your files are untouched. The stub is in the course's repository, in \
-             {}/.",
-            ex.label(),
-            course.relative(&student_files::record_path(course, ex)),
-            course.relative(&dir)
-        )
-    })?;
+    let shipped = shipped_record(course, ex)?;
     let now =
         student_files::read(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
     let now_files = student_files::ids_against(&now, &shipped);
@@ -85,23 +77,10 @@ fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
         }
         return Ok(PASSED);
     }
-
     // Everything the reset will write, got before anything is touched.
-    let stub = match fetch_stub(&course.root, &shipped) {
-        Ok(stub) => stub,
-        Err(why) => {
-            crate::errln!(
-                "cannot reset {}: {why}\n\
-                 Your files are untouched. To get the stub as shipped, take {}/ from a fresh clone \
-                 of the course's repository (`git clone` it again, next to this copy, and copy the \
-                 files you want).",
-                ex.label(),
-                course.relative(&dir)
-            );
-            return Ok(USAGE);
-        }
+    let Some(stub) = stub_or_say_why(course, ex, &shipped) else {
+        return Ok(USAGE);
     };
-
     let backup = make_backup(
         course,
         ex,
@@ -110,10 +89,59 @@ fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
     )?;
     let diff = Differences::between(&shipped, &now_files);
     put(&dir, &stub, &now)?;
+    forget_result(course, ex, hints);
+    say_reset(
+        ctx,
+        ex,
+        &backup,
+        now.len(),
+        &undo_words(&diff, &shipped),
+        hints,
+    );
+    Ok(PASSED)
+}
 
+/// The record of the stub of `ex`; an error in words for the student when the course has none.
+fn shipped_record(course: &Course, ex: &Exercise) -> Result<Vec<File>> {
+    student_files::shipped(course, ex)?.with_context(|| {
+        format!(
+            "the course has no record of the stub of {} ({} is missing), so there is nothing to \
+             reset it to; your files are untouched. The stub is in the course's repository, in \
+             {}/.",
+            ex.label(),
+            course.relative(&student_files::record_path(course, ex)),
+            course.relative(&course.exercise_dir(ex))
+        )
+    })
+}
+
+/// The stub's files from git, or `None` once the student is told why they cannot be had (and
+/// that their files are untouched).
+fn stub_or_say_why(
+    course: &Course,
+    ex: &Exercise,
+    shipped: &[File],
+) -> Option<Vec<(String, Vec<u8>)>> {
+    match fetch_stub(&course.root, shipped) {
+        Ok(stub) => Some(stub),
+        Err(why) => {
+            crate::errln!(
+                "cannot reset {}: {why}\n\
+                 Your files are untouched. To get the stub as shipped, take {}/ from a fresh clone \
+                 of the course's repository (`git clone` it again, next to this copy, and copy the \
+                 files you want).",
+                ex.label(),
+                course.relative(&course.exercise_dir(ex))
+            );
+            None
+        }
+    }
+}
+
+/// Forgets the result of `ex` (the code it judged is gone), and with `hints` the hints shown.
+fn forget_result(course: &Course, ex: &Exercise, hints: bool) {
     let mut progress = Progress::load(&course.root);
     let entry = progress.entry(&ex.slug);
-    // The code the result judged is gone.
     entry.status = None;
     entry.points = 0;
     entry.failing.clear();
@@ -123,17 +151,25 @@ fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
         entry.check_hints_shown.clear();
     }
     progress.save(&course.root);
+}
 
+/// Says what a reset did: where the `backed_up` files went, what `undone` to them, how to undo it.
+fn say_reset(
+    ctx: &Ctx,
+    ex: &Exercise,
+    backup: &Backup,
+    backed_up: usize,
+    undone: &str,
+    hints: bool,
+) {
+    let (course, p) = (&ctx.course, ctx.paint());
     outln!(
         "Backed up your {} of {} to {}/",
-        files_word(now.len()),
+        files_word(backed_up),
         ex.label(),
         p.bold(&course.relative(&backup.dir))
     );
-    outln!(
-        "Put back the stub as shipped ({}).",
-        undo_words(&diff, &shipped)
-    );
+    outln!("Put back the stub as shipped ({undone}).");
     if hints {
         outln!("Forgot the hints shown: `hint` starts over.");
     }
@@ -141,7 +177,6 @@ fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
         "Changed your mind? {}",
         p.bold(&command(ex, &format!(" --restore {}", backup.name)))
     );
-    Ok(PASSED)
 }
 
 /// What putting `shipped` back did to files that were `diff` from it, in words.

@@ -24,6 +24,7 @@ pub mod leaks;
 pub mod lock;
 pub mod manifest;
 
+use crate::build::walk::{DirEntry, Walk};
 use crate::course::Course;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -235,21 +236,21 @@ fn sorted_entries(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
 }
 
 /// Every regular file under `dir`, leaving out hidden entries, build output and lock files below
-/// the root (which cargo writes when a crate is built alone).
+/// the root (which cargo writes when a crate is built alone). A link is left out: what it points
+/// at is not the course's to hand out.
 fn walk(root: &Path, dir: &Path, out: &mut Vec<File>) -> Result<()> {
-    for entry in sorted_entries(dir)? {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "target" || name == "Cargo.lock" {
-            continue;
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let left_out = |e: &DirEntry| {
+        let name = crate::build::walk::name(e);
+        name.starts_with('.') || name == "target" || name == "Cargo.lock"
+    };
+    for entry in Walk::below(dir).entries(|e| !left_out(e)) {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            out.push(read(root, entry.path())?);
         }
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            walk(root, &entry.path(), out)?;
-        } else if kind.is_file() {
-            out.push(read(root, &entry.path())?);
-        }
-        // A link is left out: what it points at is not the course's to hand out.
     }
     Ok(())
 }
@@ -275,30 +276,24 @@ pub fn sync(files: &[File], dir: &Path) -> Result<()> {
             .with_context(|| format!("cannot write {}", dir.join(&f.path).display()))?;
     }
     let wanted: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    remove_others(dir, dir, &wanted);
+    remove_others(dir, &wanted);
     Ok(())
 }
 
-fn remove_others(root: &Path, dir: &Path, wanted: &std::collections::BTreeSet<&str>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+fn remove_others(root: &Path, wanted: &std::collections::BTreeSet<&str>) {
+    // The copy's own build output and the grader's progress file are left alone.
+    let ours = |e: &DirEntry| {
+        e.depth() == 1 && (e.file_name() == "target" || e.file_name() == ".awaitlings")
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let rel = relative(root, &path);
-        // The copy's own build output and the grader's progress file are left alone.
-        if dir == root && (rel == "target" || rel == ".awaitlings") {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => {
-                remove_others(root, &path, wanted);
-                let _ = std::fs::remove_dir(&path); // only when empty
-            }
-            Ok(_) if !wanted.contains(rel.as_str()) => {
-                let _ = std::fs::remove_file(&path);
-            }
-            _ => {}
+    for entry in Walk::below(root)
+        .entries_deepest_first(|e| !ours(e))
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_dir() {
+            let _ = std::fs::remove_dir(entry.path()); // only when empty
+        } else if !wanted.contains(relative(root, entry.path()).as_str()) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

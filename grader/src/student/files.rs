@@ -15,6 +15,7 @@
 //!
 //! Functions other commands call: [`untouched`], [`fingerprint`] and [`standing`].
 
+use crate::build::walk::{self, Links, Walk};
 use crate::course::{Course, Exercise};
 use crate::student::progress::Entry;
 use anyhow::{Context, Result, bail};
@@ -49,29 +50,19 @@ pub fn paths(dir: &Path) -> std::io::Result<Vec<String>> {
     }
     let src = dir.join("src");
     if src.is_dir() {
-        walk(&src, "src", &mut out)?;
+        // Through symlinks, like staging: what a link points at is what gets built.
+        let entries = Walk::below(&src)
+            .links(Links::Followed)
+            .entries(|e| !walk::name(e).starts_with('.'));
+        for entry in entries {
+            let entry = entry?;
+            if entry.file_type().is_file() {
+                out.push(format!("src/{}", walk::relative(&src, entry.path())));
+            }
+        }
     }
     out.sort();
     Ok(out)
-}
-
-fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let rel = format!("{rel}/{name}");
-        // Through symlinks, like staging: what a link points at is what gets built.
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, &rel, out)?;
-        } else if path.is_file() {
-            out.push(rel);
-        }
-    }
-    Ok(())
 }
 
 /// The set in the crate at `dir`, each file with its content.

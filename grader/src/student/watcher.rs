@@ -24,35 +24,32 @@ impl Snapshot {
     /// `.git`): none of them is code the checks build.
     pub fn of(dir: &Path) -> Snapshot {
         let mut files = Vec::new();
-        collect(dir, dir, &mut files);
+        collect(dir, &mut files);
         files.sort();
         Snapshot(files)
     }
 }
 
-fn collect(root: &Path, dir: &Path, into: &mut Vec<(PathBuf, u64)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+fn collect(root: &Path, into: &mut Vec<(PathBuf, u64)>) {
+    let left_out = |e: &crate::build::walk::DirEntry| {
+        let name = crate::build::walk::name(e);
+        name.starts_with('.') || name.ends_with('~') || name == "target"
     };
+    let entries = crate::build::walk::Walk::below(root).entries(|e| !left_out(e));
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name.ends_with('~') || name == "target" {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => collect(root, &path, into),
-            Ok(_) => {
-                let mut h = DefaultHasher::new();
-                // An unreadable file (being written right now) hashes as such; the next event or
-                // poll reads it again.
-                std::fs::read(&path).ok().hash(&mut h);
-                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                into.push((rel, h.finish()));
-            }
-            Err(_) => {}
-        }
+        let mut h = DefaultHasher::new();
+        // An unreadable file (being written right now) hashes as such; the next event or poll
+        // reads it again. A link is read through (one to a folder reads as unreadable).
+        std::fs::read(entry.path()).ok().hash(&mut h);
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        into.push((rel, h.finish()));
     }
 }
 

@@ -20,6 +20,7 @@
 pub mod suspects;
 pub mod trusted;
 
+use crate::build::walk::Walk;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -106,23 +107,21 @@ impl Snapshot {
     }
 }
 
+/// Notes every file at or under `path` (a link as the link itself, never followed), leaving out
+/// build output and hidden folders. What cannot be read is passed over.
 fn walk(path: &Path, files: &mut BTreeMap<PathBuf, Identity>) {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return;
+    let skipped = |e: &crate::build::walk::DirEntry| {
+        let name = crate::build::walk::name(e);
+        e.file_type().is_dir() && (name == "target" || name.starts_with('.'))
     };
-    if meta.is_dir() {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name == "target" || name.starts_with('.') {
-            return;
+    for entry in Walk::from_root(path).entries(|e| !skipped(e)).flatten() {
+        if entry.file_type().is_dir() {
+            continue;
         }
-        if let Ok(entries) = std::fs::read_dir(path) {
-            for entry in entries.filter_map(std::result::Result::ok) {
-                walk(&entry.path(), files);
-            }
+        if let Ok(meta) = entry.metadata() {
+            files.insert(entry.into_path(), identity(&meta));
         }
-        return;
     }
-    files.insert(path.to_path_buf(), identity(&meta));
 }
 
 #[cfg(unix)]
