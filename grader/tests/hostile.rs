@@ -417,9 +417,13 @@ fn a_500_mb_flood_is_stopped_in_moments() {
     // the code never awaits.
     let _alone = alone();
     let course = course();
-    let started = Instant::now();
-    let (code, report) = check_json(course.path(), &["23"]);
-    assert_eq!(code, Some(1));
+    let out = grader(course.path())
+        .args(["check", "23", "--format", "json", "--timeout", "60"])
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
     for name in ["answer-is-42", "answer-transcript"] {
         assert_eq!(
             kind(&report, "floods", name),
@@ -427,11 +431,14 @@ fn a_500_mb_flood_is_stopped_in_moments() {
             "{}",
             message(&report, "floods", name)
         );
+        // Stopped in moments: the check's own wall time (the build is not part of it), with a
+        // bound far above what it takes (well under a second when idle) that a loaded machine
+        // does not reach. (The reports do not carry the byte count, which would be the count to
+        // assert.)
         let wall = wall_ms(&report, "floods", name);
         eprintln!("500 MB flood, {name}: stopped after {wall:.0} ms");
-        assert!(wall < 5000.0, "{name}: {wall} ms");
+        assert!(wall < 10_000.0, "{name}: {wall} ms");
     }
-    assert!(started.elapsed() < Duration::from_secs(60));
 }
 
 #[test]
@@ -1140,17 +1147,26 @@ fn with_the_sandbox_the_graders_files_cannot_be_rewritten() {
 fn a_fifo_planted_where_the_report_goes_is_no_report() {
     let _turn = share();
     let course = course();
+    // A grader that waited forever would be stopped at the timeout below (which the build is
+    // part of: generous, so that no load reaches it) and fail the test; how long it took is a
+    // figure, not a verdict.
     let started = Instant::now();
-    let (code, report) = check_json(course.path(), &["33"]);
-    assert_eq!(code, Some(1));
+    let out = grader(course.path())
+        .args(["check", "33", "--format", "json"])
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out.stdout);
     for name in ["answer-is-42", "answer-transcript"] {
         assert_eq!(kind(&report, "plants-a-fifo", name), "forged");
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        started.elapsed()
-    );
+    eprintln!("a planted FIFO: graded in {:?}", started.elapsed());
 }
 
 /// An escaped process whose own child escapes again: both generations are stopped (Linux).
