@@ -30,6 +30,12 @@
 //! stretch without a park that yields more than once a millisecond on average, for longer than
 //! the limit, is a busy-wait.
 //!
+//! A computing stretch that keeps taking memory is not called spinning: it is left to the memory
+//! limit, which ends it soon and names the cause (a hoard), where filling pages on a loaded machine
+//! could otherwise take the limit of real time first. Likewise, a stretch the watch saw only
+//! late (it was not scheduled) is not called blocked before the watch has seen its CPU time for
+//! half a limit: a spinning thread may have had no slice of a core in a shorter window.
+//!
 //! The watch ends when the check body ends ([`finish`]): writing a large report is not "busy".
 
 use crate::check::{Kind, secs};
@@ -154,6 +160,8 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
         let mut seen: Option<(u64, Option<Duration>, u64)> = None;
         let mut late = Duration::ZERO;
         let mut computed_before = false;
+        // The memory the process held when it was last seen growing, and when that was.
+        let mut memory = Growth::new();
         loop {
             let before = Instant::now();
             std::thread::sleep(tick);
@@ -161,6 +169,7 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
             if DONE.load(Ordering::SeqCst) {
                 return;
             }
+            memory.observe(now_us());
             if w.memory_bytes > 0
                 && let Some(peak) = peak_memory()
                 && peak > w.memory_bytes
@@ -231,6 +240,22 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
             // starving every thread, and "busy" may only mean "not scheduled". Give it time.
             let starving = late > window / 4;
             if computing == Some(false) && starving && busy < w.limit * 10 {
+                continue;
+            }
+            // The watch first saw this stretch late (it was not scheduled for a while), so it has
+            // watched the thread's CPU for only a short window: a spinning thread on a loaded
+            // machine may have had no slice of a core in it, and would look blocked. Watch at
+            // least half a limit before calling a stretch that used no CPU blocked.
+            if computing == Some(false) && window < w.limit / 2 && busy < w.limit * 10 {
+                continue;
+            }
+            // A computing stretch that keeps taking memory is left to the memory limit, which
+            // ends it soon whatever the load (an allocation past it fails, or the peak check above
+            // fires) and names what is wrong: code that hoards memory, not code that spins. On a
+            // loaded machine, filling pages is slow enough to take the limit of real time (a check
+            // of the test course that hoards 16 MiB per step got "spinning" so). The grader's own
+            // timeout still ends a stretch that grows too slowly to ever reach the limit.
+            if computing == Some(true) && w.memory_bytes > 0 && memory.grew_within(now, w.limit) {
                 continue;
             }
             // On a starving machine, a computing stretch is judged by the CPU it really used,
@@ -337,6 +362,45 @@ fn bytes(n: u64) -> String {
         format!("{} GiB", n >> 30)
     } else {
         format!("{} MiB", n >> 20)
+    }
+}
+
+/// Whether the process's memory is growing: its peak resident size is read each tick, and
+/// growth of at least [`Growth::STEP`] since the last mark moves the mark. The peak, because
+/// `/proc` is closed to a check process (the sandbox) and the peak is what Linux and macOS both
+/// give; it only grows, but it grows with a hoard all the same. (Below a peak inherited from the
+/// grader, see [`watch`], growth cannot be seen, and the verdict is the monitor's as before.)
+struct Growth {
+    /// The peak at the last mark, in bytes.
+    mark: u64,
+    /// When the mark last moved up (microseconds since EPOCH, plus one); 0 for never.
+    grew_at: u64,
+}
+
+impl Growth {
+    /// Less than this is the noise of a thread that computes without allocating (its stack, a
+    /// buffer touched for the first time).
+    const STEP: u64 = 1 << 20;
+
+    fn new() -> Growth {
+        Growth {
+            mark: peak_memory().unwrap_or(0),
+            grew_at: 0,
+        }
+    }
+
+    fn observe(&mut self, now: u64) {
+        if let Some(peak) = peak_memory()
+            && peak >= self.mark + Self::STEP
+        {
+            self.mark = peak;
+            self.grew_at = now;
+        }
+    }
+
+    /// The memory grew within `span` before `now`.
+    fn grew_within(&self, now: u64, span: Duration) -> bool {
+        self.grew_at != 0 && now.saturating_sub(self.grew_at) < span.as_micros() as u64
     }
 }
 

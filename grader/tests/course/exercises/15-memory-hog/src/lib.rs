@@ -3,16 +3,21 @@ use std::time::Duration;
 
 pub async fn answer() -> u32 {
     say!("thinking");
-    // 16 MiB at a time, every byte written (vec! fills it), all of it kept, and a millisecond's
-    // sleep between two helpings: a task that buffers without end, never blocking the runtime for
-    // long. Each helping ends in a real wait (the runtime parks and virtual time moves), so however
-    // slowly a loaded machine fills the pages, no stretch of work is long enough to look like a
-    // spin: only the memory limit can stop it. (A `yield_now` here made a loaded machine's verdict
-    // "spinning": yields alone never let the runtime park.)
+    // A collection that is never emptied, filled in a loop that never awaits: 1 MiB at a time,
+    // a byte in every four computed and written (so every page is touched, and filling takes
+    // about half a second of CPU in a debug build, more than the monitor's 300 ms limit even on
+    // an idle machine). Both "spinning" and "out of memory" describe it; the grader must say out
+    // of memory, which names the cause, however slowly a loaded machine fills the pages: the
+    // monitor leaves a stretch that keeps taking memory to the memory limit.
     let mut hoard: Vec<Vec<u8>> = Vec::new();
     loop {
-        hoard.push(vec![1u8; 16 << 20]);
-        tokio::time::sleep(Duration::from_millis(1)).await;
+        let mut helping = vec![0u8; 1 << 20];
+        let mut at = 0;
+        while at < helping.len() {
+            helping[at] = std::hint::black_box(at as u8);
+            at += 4;
+        }
+        hoard.push(helping);
         if std::hint::black_box(hoard.len()) == usize::MAX {
             break;
         }

@@ -7,9 +7,7 @@
 //!
 //! These need python3 and git, which a machine with only Rust lacks: `.ci/run` runs them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

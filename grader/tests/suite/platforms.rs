@@ -20,9 +20,7 @@
 //! to the real cargo. Run on the real course, `warm.sh` does all of it for real (INSTRUCTORS.md
 //! gives its times).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

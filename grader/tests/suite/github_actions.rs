@@ -14,9 +14,7 @@
 //! complete` and `Autograding report`) are the ones the grader prints, the step summary shows,
 //! and the gradebook gives.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -7,9 +7,7 @@
 //! Landlock is Linux only, and its scopes (signals) need ABI 6: a test of something the running
 //! kernel cannot enforce says so and checks only what the report claims.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

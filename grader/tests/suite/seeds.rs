@@ -6,9 +6,7 @@
 //! and a pause. Exercise 55 says whether the check's body runs in a task, and which branch forty
 //! unbiased `select!`s took.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::collections::BTreeSet;
 

@@ -3,9 +3,7 @@
 //! a total right. Points on offer come from the trusted course; a stray file among the
 //! submissions is one flagged row; a build that runs out of time says so.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;

@@ -1,10 +1,8 @@
-//! The monitor's verdicts on a machine that is busy with something else. In a test binary of its
-//! own: the threads that burn CPU here would slow down every other end-to-end test running beside
-//! them (cargo runs test binaries one after another).
+//! The monitor's verdicts on a machine that is busy with something else. `#[ignore]`d, and run
+//! alone by `.ci/run` (`--ignored load::`): the threads that burn CPU here would slow down every
+//! other end-to-end test running beside them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -45,7 +43,13 @@ impl Drop for Burners {
     }
 }
 
+// Its verdicts depend on how the kernel shares two cores among the burners, the check processes
+// and whatever else the machine runs: on a machine already loaded (a newcomer's laptop mid-build,
+// the test-suite bench's own burners) a spin was seen called "blocked". So it is not part of
+// `cargo test`; `.ci/run` runs it where the machine is known. Without load, e2e's
+// every_kind_of_broken_code_gets_its_own_verdict_in_one_run tells spinning from blocked.
 #[test]
+#[ignore = "its verdicts depend on the machine's load: .ci/run runs it"]
 fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
     let course = course();
     // Build first, unloaded: the point is how the checks are judged, not how fast cargo is.

@@ -3,9 +3,7 @@
 //! course (a solution put in place of a stub, or a solution with one mistake in it) with the real
 //! `grader` binary.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Puts the solution of exercise `dir` (`09-futures-by-hand`) in place of its stub, with each

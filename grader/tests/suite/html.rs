@@ -9,9 +9,7 @@
 //! pages render, the pictures load with a size, the sort script runs, and nothing is logged as an
 //! error (a failed load, a script error, a Content-Security-Policy violation).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::PredicateBooleanExt;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -7,9 +7,7 @@
 //! rustc says read a file outside itself, or an environment variable cargo does not set, is
 //! refused as not compiling, with none of rustc's messages (which could quote the file).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -5,9 +5,7 @@
 //!
 //! These need bash and curl, which a machine with only Rust may lack: `.ci/run` runs them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

@@ -1,9 +1,7 @@
 //! The learner's loop, end to end: watch mode driven the way a student drives it (saving a file,
 //! pressing keys) on a temporary copy of the fixture course, its output read as it comes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::{Arc, Mutex};

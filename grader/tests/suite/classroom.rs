@@ -3,9 +3,7 @@
 //! schemas in classroom/schemas/, written from each platform's contract; JUnit with an XML
 //! parser), on a passing and on a failing run.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
@@ -161,10 +159,20 @@ fn grade_keeps_going_past_a_broken_submission_and_regrades_only_what_changed() {
     assert!(csv.contains("\nbroken,,3,3,3,\n"), "{csv}");
 }
 
-/// `check --format F` on exercise 01 (passes) alone, and with 02 (fails).
-fn formatted(format: &str, failing: bool) -> String {
+/// The machine-readable formats, all on one copy of the course: its first check builds 01 and
+/// 02, and every other run only writes the same results another way. (A fresh copy per format
+/// built them anew each time: 17 builds, the slowest test of the suite.)
+#[test]
+fn every_format_says_what_happened_in_its_own_shape() {
     let course = course();
-    let mut cmd = grader(course.path());
+    every_json_format_follows_its_schema(course.path());
+    junit_is_xml_with_a_failure_per_failed_check(course.path());
+    markdown_is_a_table_of_exercises(course.path());
+}
+
+/// `check --format F` in `course` on exercise 01 (passes) alone, and with 02 (fails).
+fn formatted(course: &Path, format: &str, failing: bool) -> String {
+    let mut cmd = grader(course);
     cmd.args(["check", "1"]);
     if failing {
         cmd.arg("2");
@@ -198,8 +206,7 @@ fn schema(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-#[test]
-fn every_json_format_follows_its_schema() {
+fn every_json_format_follows_its_schema(course: &Path) {
     for format in [
         "json",
         "classroom",
@@ -208,18 +215,18 @@ fn every_json_format_follows_its_schema() {
         "prairielearn",
     ] {
         for failing in [false, true] {
-            let doc: Value = serde_json::from_str(&formatted(format, failing))
+            let doc: Value = serde_json::from_str(&formatted(course, format, failing))
                 .unwrap_or_else(|e| panic!("{format} is not JSON: {e}"));
             validate(&schema(format), &doc, &format!("{format}$"));
         }
     }
     // And the scores say what happened.
-    let pass: Value = serde_json::from_str(&formatted("classroom", false)).unwrap();
+    let pass: Value = serde_json::from_str(&formatted(course, "classroom", false)).unwrap();
     assert_eq!(
         (pass["status"].as_str(), pass["max_score"].as_u64()),
         (Some("pass"), Some(3))
     );
-    let fail: Value = serde_json::from_str(&formatted("classroom", true)).unwrap();
+    let fail: Value = serde_json::from_str(&formatted(course, "classroom", true)).unwrap();
     assert_eq!(fail["status"], "fail");
     let scores: u64 = fail["tests"]
         .as_array()
@@ -228,9 +235,9 @@ fn every_json_format_follows_its_schema() {
         .map(|t| t["score"].as_u64().unwrap())
         .sum();
     assert_eq!((scores, fail["max_score"].as_u64()), (4, Some(6)));
-    let pl: Value = serde_json::from_str(&formatted("prairielearn", true)).unwrap();
+    let pl: Value = serde_json::from_str(&formatted(course, "prairielearn", true)).unwrap();
     assert!((pl["score"].as_f64().unwrap() - 4.0 / 6.0).abs() < 1e-9);
-    let gs: Value = serde_json::from_str(&formatted("gradescope", true)).unwrap();
+    let gs: Value = serde_json::from_str(&formatted(course, "gradescope", true)).unwrap();
     assert_eq!(gs["score"], 4);
     let numbers: Vec<&str> = gs["tests"]
         .as_array()
@@ -239,22 +246,21 @@ fn every_json_format_follows_its_schema() {
         .map(|t| t["number"].as_str().unwrap())
         .collect();
     assert_eq!(numbers, ["1.1", "1.2", "2.1", "2.2"]);
-    let c50: Value = serde_json::from_str(&formatted("classroom50", true)).unwrap();
+    let c50: Value = serde_json::from_str(&formatted(course, "classroom50", true)).unwrap();
     assert_eq!(
         (c50["score"].as_u64(), c50["max-score"].as_u64()),
         (Some(4), Some(6))
     );
 }
 
-#[test]
-fn junit_is_xml_with_a_failure_per_failed_check() {
-    let pass = formatted("junit", false);
+fn junit_is_xml_with_a_failure_per_failed_check(course: &Path) {
+    let pass = formatted(course, "junit", false);
     let doc = roxmltree::Document::parse(&pass).expect("valid XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
     assert_eq!(root.attribute("failures"), Some("0"));
 
-    let fail = formatted("junit", true);
+    let fail = formatted(course, "junit", true);
     let doc = roxmltree::Document::parse(&fail).expect("valid XML");
     let cases: Vec<_> = doc
         .descendants()
@@ -279,9 +285,8 @@ fn junit_is_xml_with_a_failure_per_failed_check() {
     );
 }
 
-#[test]
-fn markdown_is_a_table_of_exercises() {
-    let md = formatted("markdown", true);
+fn markdown_is_a_table_of_exercises(course: &Path) {
+    let md = formatted(course, "markdown", true);
     assert!(md.starts_with("## awaitlings: 4/6 points\n"), "{md}");
     assert!(md.contains("| 01 passes | 3/3 | ✓ passed |"), "{md}");
     assert!(

@@ -6,9 +6,7 @@
 //! fails its hidden one (the second it should take). Exercise 49 has a hidden check named like a
 //! public one.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;

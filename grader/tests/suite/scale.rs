@@ -5,9 +5,7 @@
 //! Each shard grades on its own new state directory, as a CI runner of a matrix does (only
 //! cargo's build directory is shared with the suite's, so tokio is not compiled again).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 

@@ -6,9 +6,7 @@
 //! builds reuse the suite's build of tokio; the edition itself is never built here, except by
 //! the `#[ignore]`d test of the README's two commands.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -9,9 +9,7 @@
 //! Each test grades a fresh copy with the real `grader` binary and asserts the verdict: does not
 //! compile, or only the points the code really earns.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 
@@ -177,7 +175,7 @@ fn a_given_run_replaced_by_a_replay_of_the_expected_transcript_earns_nothing() {
     assert_eq!(kind, "ok", "{m}");
     // The main check plays the checks' own copy of the demo, which calls gather(): todo!().
     assert_eq!(
-        common::kind(&report, "gather-vs-wait", "run-transcript"),
+        crate::common::kind(&report, "gather-vs-wait", "run-transcript"),
         "not_implemented",
         "{}",
         message(&report, "gather-vs-wait", "run-transcript")
