@@ -191,6 +191,14 @@ struct Prints {
     notes: Vec<String>,
 }
 
+/// Why a harness could not be prepared, with the notes on the student's manifest so far.
+type Failed = (BuildError, Vec<String>);
+
+/// A preparation that failed for `why`, before any note on the manifest.
+fn broken(why: String) -> Failed {
+    (BuildError::Broken(why), Vec::new())
+}
+
 /// A target ready for cargo.
 struct Prepared {
     index: usize,
@@ -269,13 +277,25 @@ impl Builder<'_> {
 
     /// Stages the crate under test and writes the harness files. Returns the fingerprint of all
     /// inputs, the fingerprint of the check list's inputs, and the notes on the student's manifest.
-    #[allow(clippy::type_complexity)]
-    fn prepare(
-        &self,
-        t: &Target,
-        shared: &Shared,
-    ) -> std::result::Result<Prints, (BuildError, Vec<String>)> {
-        let broken = |m: String| (BuildError::Broken(m), Vec::new());
+    fn prepare(&self, t: &Target, shared: &Shared) -> std::result::Result<Prints, Failed> {
+        self.inputs_present(t)?;
+        let staged = stage::crate_under_test(
+            self.course,
+            self.state,
+            &t.crate_dir,
+            t.reference_dir.as_deref(),
+            &t.stage_dir,
+            &t.package(),
+        )
+        .map_err(|e| broken(format!("{e:#}")))?;
+        let (manifest, main) = self.write_harness(t, shared)?;
+        Ok(self.prints(t, shared, staged, &manifest, &main))
+    }
+
+    /// Puts a wrong or alternative solution's patch over its copy of the solution, and makes
+    /// sure the checks and the crate are there: what a student deleted gets a way to restore it
+    /// rather than a compiler error about a path.
+    fn inputs_present(&self, t: &Target) -> std::result::Result<(), Failed> {
         let patched = match &t.variant {
             Variant::Wrong(name) => Some((crate::course::mistakes::Shelf::Wrong, name)),
             Variant::Right(name) => Some((crate::course::mistakes::Shelf::Right, name)),
@@ -303,15 +323,16 @@ impl Builder<'_> {
                 t.shown, t.shown
             )));
         }
-        let staged = stage::crate_under_test(
-            self.course,
-            self.state,
-            &t.crate_dir,
-            t.reference_dir.as_deref(),
-            &t.stage_dir,
-            &t.package(),
-        )
-        .map_err(|e| broken(format!("{e:#}")))?;
+        Ok(())
+    }
+
+    /// Writes the harness member's `Cargo.toml` and `main.rs` (only where they changed, so
+    /// cargo sees no new time on an unchanged harness), and returns both.
+    fn write_harness(
+        &self,
+        t: &Target,
+        shared: &Shared,
+    ) -> std::result::Result<(String, String), Failed> {
         let member_dir = self.state.harness_workspace(None).join(&t.member);
         let checks_file = shared
             .checks
@@ -341,13 +362,25 @@ impl Builder<'_> {
         };
         write("Cargo.toml", manifest.as_bytes())?;
         write("main.rs", main.as_bytes())?;
+        Ok((manifest, main))
+    }
+
+    /// The fingerprints of a harness whose inputs are staged and written (see [`Prints`]).
+    fn prints(
+        &self,
+        t: &Target,
+        shared: &Shared,
+        staged: stage::Staged,
+        manifest: &str,
+        main: &str,
+    ) -> Prints {
         let print = Print::new()
             .add(staged.print)
             .add(shared.support.print)
             .add(shared.check_api.print)
             .add(shared.checks.print)
-            .add(&manifest)
-            .add(&main)
+            .add(manifest)
+            .add(main)
             .add_file(&self.course.root.join("Cargo.lock"))
             .add(rustflags())
             .finish();
@@ -355,7 +388,7 @@ impl Builder<'_> {
             .add(&t.member)
             .add(shared.check_api.print)
             .add(shared.checks.print)
-            .add(&main)
+            .add(main)
             .finish();
         // The same inputs, by content alone: the paths in the generated files (the state
         // directory, the course, the staged copies, the harness's name) as placeholders.
@@ -381,18 +414,18 @@ impl Builder<'_> {
             .add(shared.support.content)
             .add(shared.check_api.content)
             .add(shared.checks.content)
-            .add(stage::neutral(&manifest, &places))
-            .add(stage::neutral(&main, &places))
+            .add(stage::neutral(manifest, &places))
+            .add(stage::neutral(main, &places))
             .add_file(&self.course.root.join("Cargo.lock"))
             .add(rustflags())
             .add(toolchain())
             .finish();
-        Ok(Prints {
+        Prints {
             print,
             list_print,
             content,
             notes: staged.notes,
-        })
+        }
     }
 
     /// For each target, the fingerprint of its harness's inputs by content alone (see
