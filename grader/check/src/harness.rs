@@ -27,6 +27,7 @@ use std::io::{IsTerminal, Read};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::runtime::LocalRuntime;
 
 /// Default limit on one uninterrupted busy stretch of the runtime thread (real time).
 const BLOCKED_AFTER: Duration = Duration::from_millis(300);
@@ -160,7 +161,29 @@ pub(crate) fn transcript_cap() -> usize {
     JOB.get().map_or(TRANSCRIPT_CAP, |j| j.transcript_cap)
 }
 
+/// Runs one check, start to end: takes up the job, builds the runtime, starts the monitor, runs
+/// the body, writes the report. Whichever of the check's end and the monitor writes a report
+/// first ends the process; this never returns.
 fn run(check: &Check, job: Job) {
+    let seed = job.seed;
+    let watch = take_up(check, job);
+    let runtime = build_runtime(check, seed);
+    start_monitor(watch, check.paused);
+    let (ending, virtual_time) = run_body(check, &runtime);
+    let report = final_report(check, ending, virtual_time);
+    if write_first(&report) {
+        end(0);
+    }
+    // The monitor is writing its own report and will end the process.
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Puts the process under the job's terms before any student code can run: the sandbox, the
+/// memory limit, then the job, the panic hook and the check's name where the check API finds
+/// them. Returns what the monitor is to watch for.
+fn take_up(check: &Check, job: Job) -> Watch {
     // First, while this process still has one thread (Landlock binds only the calling thread and
     // those it starts later), and before any student code can run.
     let _ = SANDBOX.set(if job.report.as_os_str().is_empty() {
@@ -169,13 +192,21 @@ fn run(check: &Check, job: Job) {
         crate::sandbox::apply(&job)
     });
     monitor::limit_memory(job.memory_bytes);
-    let blocked_after = Duration::from_millis(job.blocked_ms.max(1));
-    let memory_bytes = job.memory_bytes;
-    let seed = job.seed;
+    let watch = Watch {
+        limit: Duration::from_millis(job.blocked_ms.max(1)),
+        memory_bytes: job.memory_bytes,
+        untimed: check.untimed,
+        advice: check.stall_advice,
+    };
     let _ = JOB.set(job);
     panics::install();
-
     let _ = RUNNING.set(check.name);
+    watch
+}
+
+/// The check's runtime: one thread, on paused time unless the check runs on the real clock, with
+/// the monitor's hooks on the thread going idle and waking up.
+fn build_runtime(check: &Check, seed: u64) -> LocalRuntime {
     let mut builder = tokio::runtime::Builder::new_current_thread();
     // Time, and I/O for the checks that use real sockets on loopback (`.real_time()`) or tokio's
     // networking types in memory. Under paused time, socket I/O never holds the clock back.
@@ -197,21 +228,19 @@ fn run(check: &Check, job: Job) {
     // student's code runs where it would in a program, among the other tasks, and never from
     // `block_on`'s own future, which the scheduler polls before any task woken at the same instant
     // (a check run from there would always see one order of what tokio leaves open).
-    let runtime = match builder.build_local(tokio::runtime::LocalOptions::default()) {
+    match builder.build_local(tokio::runtime::LocalOptions::default()) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("could not start the tokio runtime: {e}");
             std::process::exit(3);
         }
-    };
+    }
+}
 
-    let watch = Watch {
-        limit: blocked_after,
-        memory_bytes,
-        untimed: check.untimed,
-        advice: check.stall_advice,
-    };
-    let paused = check.paused;
+/// Starts the monitor on the runtime thread (the calling thread). Its verdict comes with a report
+/// of its own, of what the check had said and compared by then, unless the check ended first.
+/// `paused`: the check runs on paused time (see [`judged`]).
+fn start_monitor(watch: Watch, paused: bool) {
     monitor::watch(watch, move |kind, message| {
         let said = crate::recording::try_said().unwrap_or_default();
         let mut report = Report::new(Verdict::failed(kind, crate::check::full_stop(&message)));
@@ -229,7 +258,15 @@ fn run(check: &Check, job: Job) {
         }
         end(1);
     });
+}
 
+/// How the check's body ended: past the watchdog (`Err`), in a panic (`Ok(Err(()))`), or with the
+/// body's own verdict.
+type Ending = Result<Result<Result<(), Fail>, ()>, tokio::time::error::Elapsed>;
+
+/// Runs the check's body to its end on the runtime, and returns how it ended and the virtual time
+/// it took.
+fn run_body(check: &Check, runtime: &LocalRuntime) -> (Ending, Duration) {
     let body = (check.body)();
     let watchdog = check.watchdog;
     let mut check_future = Box::pin(async move {
@@ -249,7 +286,7 @@ fn run(check: &Check, job: Job) {
         }
         poll
     });
-    let (result, virtual_time) = match runtime.block_on(async {
+    match runtime.block_on(async {
         let body = tokio::task::spawn_local(task);
         let _ = crate::recording::BODY.set(body.id());
         body.await
@@ -261,10 +298,13 @@ fn run(check: &Check, job: Job) {
             eprintln!("the check's task ended without a result: {e}");
             end(3);
         }
-    };
+    }
+}
 
-    let recorded_panics = panics::recorded();
-    let verdict = match result {
+/// The verdict of a body that ended: its own, or a panic, or a deadlock when it outlived the
+/// watchdog.
+fn verdict_of(ending: Ending, watchdog: Duration) -> Result<(), Fail> {
+    match ending {
         Ok(Ok(verdict)) => verdict,
         Ok(Err(())) => Err(Fail::new(Kind::Panicked, String::new())),
         Err(_) => Err(Fail::new(
@@ -274,11 +314,18 @@ fn run(check: &Check, job: Job) {
                  clock only jumps this far when nothing else can ever happen, so something awaits \
                  an event that never comes: a channel nobody sends on (or whose sender is still \
                  alive), a task that is never spawned, a lock that is never released.",
-                secs(check.watchdog)
+                secs(watchdog)
             ),
         )),
-    };
-    let verdict = verdict.map_err(|fail| explain_panics(fail, &recorded_panics));
+    }
+}
+
+/// The report of a check whose body ended: its verdict (a failure explained by the panics on the
+/// way), what it said and compared, and the time it took.
+fn final_report(check: &Check, ending: Ending, virtual_time: Duration) -> Report {
+    let recorded_panics = panics::recorded();
+    let verdict =
+        verdict_of(ending, check.watchdog).map_err(|fail| explain_panics(fail, &recorded_panics));
 
     let said = crate::recording::said();
     let mut report = Report::new(Verdict::Passed);
@@ -301,13 +348,7 @@ fn run(check: &Check, job: Job) {
         report.expected = fail.expected;
         report.actual = fail.actual;
     }
-    if write_first(&report) {
-        end(0);
-    }
-    // The monitor is writing its own report and will end the process.
-    loop {
-        std::thread::park();
-    }
+    report
 }
 
 /// The duration the report shows beside the check, on the clock the check judges by: the one it

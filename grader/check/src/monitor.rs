@@ -146,6 +146,7 @@ pub struct StallAdvice {
 /// the kind and message once something is wrong; `verdict` returns `true` when it ended the check
 /// (it then exits the process), `false` when the check had already ended on its own.
 pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) {
+    // Here, not in the watch's thread: the clock to read is the calling thread's.
     let cpu = CpuClock::of_current_thread();
     let tick = (w.limit / 10).clamp(Duration::from_millis(2), Duration::from_millis(20));
     // The peak this process started with. Linux carries a process's peak resident size across
@@ -154,207 +155,347 @@ pub fn watch(w: Watch, verdict: impl Fn(Kind, String) -> bool + Send + 'static) 
     // above that one is this process's own; below it, the kernel's limit (RLIMIT_DATA) still
     // stops a real hog.
     let inherited = peak_memory().unwrap_or(0);
-    std::thread::spawn(move || {
-        // The busy stretch being watched: its id (start), the CPU time and real time when the
-        // watch first saw it, and how late the watch's own wake-ups have come since.
-        let mut seen: Option<(u64, Option<Duration>, u64)> = None;
-        let mut late = Duration::ZERO;
-        let mut computed_before = false;
-        // The memory the process held when it was last seen growing, and when that was.
-        let mut memory = Growth::new();
+    std::thread::spawn(move || Watcher::new(w, cpu, tick, inherited).run(verdict));
+}
+
+/// The watch's thread, from one tick to the next.
+struct Watcher {
+    w: Watch,
+    /// The runtime thread's CPU clock.
+    cpu: CpuClock,
+    /// How long the watch sleeps between two looks: a tenth of the limit, within 2 to 20 ms.
+    tick: Duration,
+    /// The peak memory the process started with (see [`watch`]).
+    inherited: u64,
+    /// The busy stretch being watched; `None` while the runtime thread is parked.
+    stretch: Option<Stretch>,
+    /// The memory the process held when it was last seen growing, and when that was.
+    memory: Growth,
+}
+
+/// One busy stretch of the runtime thread, as the watch first saw it and has followed it since.
+/// All of it starts afresh with a new stretch: what the machine did to the last one says nothing
+/// about this one.
+struct Stretch {
+    /// When the stretch began (BUSY_SINCE's value), which tells one stretch from the next.
+    id: u64,
+    /// The runtime thread's CPU time when the watch first saw the stretch.
+    cpu_then: Option<Duration>,
+    /// When the watch first saw the stretch (microseconds since EPOCH, plus one).
+    seen_at: u64,
+    /// How late the watch's own wake-ups have come since it first saw the stretch.
+    late: Duration,
+    /// The stretch was seen computing at an earlier tick.
+    computed_before: bool,
+}
+
+/// What the watch measured of a stretch that has been busy for the limit or more.
+struct Stall {
+    /// How long the stretch has been busy, in real time.
+    busy: Duration,
+    /// The real time since the watch first saw the stretch (at least a millisecond).
+    window: Duration,
+    /// The CPU time the runtime thread used in that window, where the platform tells.
+    used: Option<Duration>,
+    /// The stretch used a share of a core (spinning), or none (blocked); `None` where the
+    /// platform cannot tell.
+    computing: Option<bool>,
+    /// The watch's own wake-ups came late: the machine is starving every thread.
+    starving: bool,
+}
+
+impl Watcher {
+    fn new(w: Watch, cpu: CpuClock, tick: Duration, inherited: u64) -> Watcher {
+        Watcher {
+            w,
+            cpu,
+            tick,
+            inherited,
+            stretch: None,
+            memory: Growth::new(),
+        }
+    }
+
+    /// Looks once a tick until the check body ends or a verdict is given. Memory comes first on
+    /// every tick, whatever the runtime thread is doing: a hoard is a hoard even between steps.
+    fn run(mut self, verdict: impl Fn(Kind, String) -> bool) {
         loop {
-            let before = Instant::now();
-            std::thread::sleep(tick);
-            late += before.elapsed().saturating_sub(tick);
+            self.sleep();
             if DONE.load(Ordering::SeqCst) {
                 return;
             }
-            memory.observe(now_us());
-            if w.memory_bytes > 0
-                && let Some(peak) = peak_memory()
-                && peak > w.memory_bytes
-                && peak > inherited
+            self.memory.observe(now_us());
+            // `false`: the check had already ended on its own, and the watch goes on until the
+            // body's end says so.
+            if let Some(message) = self.over_memory()
+                && verdict(Kind::OutOfMemory, message)
             {
-                let message = format!(
-                    "used more than {} of memory (at least {}), so the check was stopped. Something \
-                     keeps growing: a collection that is never emptied, a task spawned in a loop \
-                     without end, a recursion that allocates.",
-                    bytes(w.memory_bytes),
-                    bytes(peak)
-                );
-                if verdict(Kind::OutOfMemory, message) {
-                    return;
-                }
+                return;
             }
-            let awake = AWAKE_SINCE.load(Ordering::Relaxed);
-            let yields = YIELDS.load(Ordering::Relaxed);
-            let awake_for = Duration::from_micros(now_us().saturating_sub(awake));
-            if !w.untimed
-                && awake != 0
-                && awake_for >= w.limit
-                && yields as u128 >= awake_for.as_millis()
-            {
-                let at = secs(Duration::from_micros(
-                    VIRTUAL_AT_WAKE.load(Ordering::Relaxed),
-                ));
-                let message = format!(
-                    "busy-waited: the runtime's only thread kept running for {} of real time, \
-                     handing control back {yields} times (`tokio::task::yield_now()`?) but never \
-                     waiting, while virtual time stood still at {at}. Yielding lets other tasks \
-                     run, but time only moves when every task waits, so a loop that yields until \
-                     something changes (a busy-wait) can spin forever: await the event itself (a \
-                     channel, a `Notify`, a sleep).",
-                    secs(awake_for)
-                );
+            if let Some(message) = self.busy_waiting() {
                 verdict(Kind::Spinning, message);
                 return;
             }
-            let since = BUSY_SINCE.load(Ordering::Relaxed);
-            if since == 0 {
-                seen = None;
+            let Some((busy, now)) = self.follow_stretch() else {
                 continue;
-            }
-            let now = now_us();
-            if seen.is_none_or(|(id, _, _)| id != since) {
-                seen = Some((since, cpu.read(), now));
-                late = Duration::ZERO;
-                computed_before = false;
-            }
-            let busy = Duration::from_micros(now.saturating_sub(since));
-            if busy < w.limit {
-                continue;
-            }
-            let (_, cpu_then, seen_at) = seen.expect("set above");
-            let window =
-                Duration::from_micros(now.saturating_sub(seen_at)).max(Duration::from_millis(1));
-            let used = match (cpu_then, cpu.read()) {
-                (Some(a), Some(b)) => Some(b.saturating_sub(a)),
-                _ => None,
             };
-            // Once seen computing, a stretch stays computing: its share of a core only looks
-            // lower later because a loaded machine gave it fewer slices, not because it stopped.
-            let computing =
-                used.map(|u| computed_before || u.as_secs_f64() > window.as_secs_f64() * 0.05);
-            computed_before = computing == Some(true);
-            // The watch itself came back late for a quarter of the window: the machine is
-            // starving every thread, and "busy" may only mean "not scheduled". Give it time.
-            let starving = late > window / 4;
-            if computing == Some(false) && starving && busy < w.limit * 10 {
+            let stall = self.measure(busy, now);
+            if self.holds_back(&stall, now) {
                 continue;
             }
-            // The watch first saw this stretch late (it was not scheduled for a while), so it has
-            // watched the thread's CPU for only a short window: a spinning thread on a loaded
-            // machine may have had no slice of a core in it, and would look blocked. Watch at
-            // least half a limit before calling a stretch that used no CPU blocked.
-            if computing == Some(false) && window < w.limit / 2 && busy < w.limit * 10 {
-                continue;
-            }
-            // A computing stretch that keeps taking memory is left to the memory limit, which
-            // ends it soon whatever the load (an allocation past it fails, or the peak check above
-            // fires) and names what is wrong: code that hoards memory, not code that spins. On a
-            // loaded machine, filling pages is slow enough to take the limit of real time (a check
-            // of the test course that hoards 16 MiB per step got "spinning" so). The grader's own
-            // timeout still ends a stretch that grows too slowly to ever reach the limit.
-            if computing == Some(true) && w.memory_bytes > 0 && memory.grew_within(now, w.limit) {
-                continue;
-            }
-            // On a starving machine, a computing stretch is judged by the CPU it really used,
-            // not by the real time it took: a short step of honest work can take the limit in
-            // real time there, while a loop that never awaits keeps adding CPU time whatever the
-            // load. (The part of the stretch before the watch first saw it, at most a tick or
-            // two, counts as if it had used the CPU all along.) On a machine that is not
-            // starving, real time is the measure: a stretch that computed a while and then
-            // blocked held the runtime just the same. Past ten limits of real time, the verdict
-            // comes anyway, saying the machine was loaded.
-            let unseen = busy.saturating_sub(window);
-            if let Some(used) = used
-                && computing == Some(true)
-                && starving
-                && used + unseen < w.limit
-                && busy < w.limit * 10
-            {
-                continue;
-            }
-            let loaded = if starving {
-                " (The machine was heavily loaded while this ran, so part of that time may be the \
-                 load rather than your code: if your code never blocks, run the check again.)"
-            } else {
-                ""
-            };
-            let at = secs(Duration::from_micros(
-                VIRTUAL_AT_WAKE.load(Ordering::Relaxed),
-            ));
-            let (kind, message) = match (computing, w.untimed) {
-                (Some(true), false) => (
-                    Kind::Spinning,
-                    format!(
-                        "never yielded: the runtime's only thread computed for {} of real time \
-                         without reaching an `.await` that waits, while virtual time stood still \
-                         at {at}. {}{loaded}",
-                        secs(busy),
-                        w.advice.map_or(
-                            "A loop that never awaits (or busy-waits on a flag) starves every \
-                             other task: await something inside it, or move heavy work to \
-                             `tokio::task::spawn_blocking`.",
-                            |a| a.spinning
-                        )
-                    ),
-                ),
-                (Some(true), true) => (
-                    Kind::Spinning,
-                    format!(
-                        "never finished: your code kept the thread computing for {} of real time \
-                         without returning. Does run() keep polling tasks that nobody woke (busy \
-                         polling), or loop while it waits for a task that can never become ready? \
-                         An executor polls a task only when its waker has been woken, and returns \
-                         when its ready queue is empty.",
-                        secs(busy)
-                    ),
-                ),
-                (Some(false), false) => (
-                    Kind::Blocked,
-                    format!(
-                        "blocked the runtime: the runtime's only thread was stuck for {} of real \
-                         time inside one step of a task, while virtual time stood still at {at}. \
-                         {}{loaded}",
-                        secs(busy),
-                        w.advice.map_or(
-                            "Something blocking ran inside async code: std::thread::sleep (use \
-                             `tokio::time::sleep(..).await`), a std::sync lock or channel, or \
-                             blocking I/O (use tokio's version, or `spawn_blocking`).",
-                            |a| a.blocked
-                        )
-                    ),
-                ),
-                (Some(false), true) => (
-                    Kind::Blocked,
-                    format!(
-                        "stuck: your code waited {} of real time inside one call without using the \
-                         CPU, and never came back. With no other thread around, that is a lock \
-                         waiting for itself: a Mutex locked again while it is still held (for \
-                         example, the ready queue's lock kept while a task is polled, when the \
-                         task's waker needs that same lock). Take what you need from the lock in a \
-                         statement of its own, so the guard is dropped before you poll.{loaded}",
-                        secs(busy)
-                    ),
-                ),
-                (None, _) => (
-                    Kind::Blocked,
-                    format!(
-                        "stuck: the thread running your code stayed busy for {} of real time \
-                         without coming back to the scheduler. This platform cannot tell a \
-                         blocking call (std::thread::sleep, a lock, blocking I/O) from a loop that \
-                         never awaits; either way, every other task was frozen meanwhile.{loaded}",
-                        secs(busy)
-                    ),
-                ),
-            };
-            if verdict(kind, message) {
-                return;
-            }
+            let (kind, message) = stall.verdict(&self.w);
+            verdict(kind, message);
             return;
         }
-    });
+    }
+
+    /// Sleeps one tick, and counts how late it woke against the stretch being watched: a watch
+    /// that wakes late shares a machine that is starving every thread, the runtime's too.
+    fn sleep(&mut self) {
+        let before = Instant::now();
+        std::thread::sleep(self.tick);
+        let late = before.elapsed().saturating_sub(self.tick);
+        if let Some(stretch) = &mut self.stretch {
+            stretch.late += late;
+        }
+    }
+
+    /// The verdict's message when the process's peak memory is past the limit, and past the peak
+    /// it started with (only above that one is the memory its own, see [`watch`]).
+    fn over_memory(&self) -> Option<String> {
+        if self.w.memory_bytes > 0
+            && let Some(peak) = peak_memory()
+            && peak > self.w.memory_bytes
+            && peak > self.inherited
+        {
+            return Some(format!(
+                "used more than {} of memory (at least {}), so the check was stopped. Something \
+                 keeps growing: a collection that is never emptied, a task spawned in a loop \
+                 without end, a recursion that allocates.",
+                bytes(self.w.memory_bytes),
+                bytes(peak)
+            ));
+        }
+        None
+    }
+
+    /// The verdict's message when the runtime thread has stayed awake (no park) for the limit while
+    /// yielding more than once a millisecond on average. Each yield ends a step, so no step is
+    /// long, yet a loop that only yields never lets paused time move: it is a busy-wait.
+    fn busy_waiting(&self) -> Option<String> {
+        let awake = AWAKE_SINCE.load(Ordering::Relaxed);
+        let yields = YIELDS.load(Ordering::Relaxed);
+        let awake_for = Duration::from_micros(now_us().saturating_sub(awake));
+        if !self.w.untimed
+            && awake != 0
+            && awake_for >= self.w.limit
+            && yields as u128 >= awake_for.as_millis()
+        {
+            let at = virtual_at_wake();
+            return Some(format!(
+                "busy-waited: the runtime's only thread kept running for {} of real time, \
+                 handing control back {yields} times (`tokio::task::yield_now()`?) but never \
+                 waiting, while virtual time stood still at {at}. Yielding lets other tasks \
+                 run, but time only moves when every task waits, so a loop that yields until \
+                 something changes (a busy-wait) can spin forever: await the event itself (a \
+                 channel, a `Notify`, a sleep).",
+                secs(awake_for)
+            ));
+        }
+        None
+    }
+
+    /// Follows the runtime thread's busy stretch: forgets it when the thread parks, starts afresh
+    /// when a new one begins (its CPU time is read then, the base of what it uses). Returns how
+    /// long the stretch has been busy, and the instant that was read at, once that is the limit
+    /// or more; `None` while there is nothing to judge.
+    fn follow_stretch(&mut self) -> Option<(Duration, u64)> {
+        let since = BUSY_SINCE.load(Ordering::Relaxed);
+        if since == 0 {
+            self.stretch = None;
+            return None;
+        }
+        let now = now_us();
+        if self.stretch.as_ref().is_none_or(|s| s.id != since) {
+            self.stretch = Some(Stretch {
+                id: since,
+                cpu_then: self.cpu.read(),
+                seen_at: now,
+                late: Duration::ZERO,
+                computed_before: false,
+            });
+        }
+        let busy = Duration::from_micros(now.saturating_sub(since));
+        (busy >= self.w.limit).then_some((busy, now))
+    }
+
+    /// Measures a stretch that has been busy for the limit: the CPU time it used since the watch
+    /// first saw it, whether that share of a core makes it computing or blocked, and whether the
+    /// machine is starving every thread meanwhile.
+    fn measure(&mut self, busy: Duration, now: u64) -> Stall {
+        let stretch = self
+            .stretch
+            .as_mut()
+            .expect("followed before it is measured");
+        let window = Duration::from_micros(now.saturating_sub(stretch.seen_at))
+            .max(Duration::from_millis(1));
+        let used = match (stretch.cpu_then, self.cpu.read()) {
+            (Some(a), Some(b)) => Some(b.saturating_sub(a)),
+            _ => None,
+        };
+        // Once seen computing, a stretch stays computing: its share of a core only looks
+        // lower later because a loaded machine gave it fewer slices, not because it stopped.
+        let computing =
+            used.map(|u| stretch.computed_before || u.as_secs_f64() > window.as_secs_f64() * 0.05);
+        stretch.computed_before = computing == Some(true);
+        // The watch itself came back late for a quarter of the window: the machine is
+        // starving every thread, and "busy" may only mean "not scheduled". Give it time.
+        let starving = stretch.late > window / 4;
+        Stall {
+            busy,
+            window,
+            used,
+            computing,
+            starving,
+        }
+    }
+
+    /// Whether to hold the verdict back and watch on: the stretch may look stuck only because the
+    /// machine is loaded, or another verdict names it better. Each case says which.
+    fn holds_back(&self, s: &Stall, now: u64) -> bool {
+        let limit = self.w.limit;
+        // A stretch that used no CPU on a starving machine may only have had no turn on a core:
+        // that looks blocked too. Watch on, up to ten limits of real time.
+        if s.computing == Some(false) && s.starving && s.busy < limit * 10 {
+            return true;
+        }
+        // The watch first saw this stretch late (it was not scheduled for a while), so it has
+        // watched the thread's CPU for only a short window: a spinning thread on a loaded
+        // machine may have had no slice of a core in it, and would look blocked. Watch at
+        // least half a limit before calling a stretch that used no CPU blocked.
+        if s.computing == Some(false) && s.window < limit / 2 && s.busy < limit * 10 {
+            return true;
+        }
+        // A computing stretch that keeps taking memory is left to the memory limit, which
+        // ends it soon whatever the load (an allocation past it fails, or the peak check in
+        // `over_memory` fires) and names what is wrong: code that hoards memory, not code that
+        // spins. On a loaded machine, filling pages is slow enough to take the limit of real time
+        // (a check of the test course that hoards 16 MiB per step got "spinning" so). The
+        // grader's own timeout still ends a stretch that grows too slowly to ever reach the limit.
+        if s.computing == Some(true)
+            && self.w.memory_bytes > 0
+            && self.memory.grew_within(now, limit)
+        {
+            return true;
+        }
+        // On a starving machine, a computing stretch is judged by the CPU it really used,
+        // not by the real time it took: a short step of honest work can take the limit in
+        // real time there, while a loop that never awaits keeps adding CPU time whatever the
+        // load. (The part of the stretch before the watch first saw it, at most a tick or
+        // two, counts as if it had used the CPU all along.) On a machine that is not
+        // starving, real time is the measure: a stretch that computed a while and then
+        // blocked held the runtime just the same. Past ten limits of real time, the verdict
+        // comes anyway, saying the machine was loaded.
+        let unseen = s.busy.saturating_sub(s.window);
+        if let Some(used) = s.used
+            && s.computing == Some(true)
+            && s.starving
+            && used + unseen < limit
+            && s.busy < limit * 10
+        {
+            return true;
+        }
+        false
+    }
+}
+
+impl Stall {
+    /// The verdict on a stretch the watch holds back no longer: spinning or blocked, said for
+    /// code that runs on tokio or for an executor of the student's own (`untimed`), with the
+    /// check's own advice where it has some, and a word on the load where the machine starved.
+    fn verdict(&self, w: &Watch) -> (Kind, String) {
+        let busy = self.busy;
+        let loaded = if self.starving {
+            " (The machine was heavily loaded while this ran, so part of that time may be the \
+             load rather than your code: if your code never blocks, run the check again.)"
+        } else {
+            ""
+        };
+        let at = virtual_at_wake();
+        match (self.computing, w.untimed) {
+            (Some(true), false) => (
+                Kind::Spinning,
+                format!(
+                    "never yielded: the runtime's only thread computed for {} of real time \
+                     without reaching an `.await` that waits, while virtual time stood still \
+                     at {at}. {}{loaded}",
+                    secs(busy),
+                    w.advice.map_or(
+                        "A loop that never awaits (or busy-waits on a flag) starves every \
+                         other task: await something inside it, or move heavy work to \
+                         `tokio::task::spawn_blocking`.",
+                        |a| a.spinning
+                    )
+                ),
+            ),
+            (Some(true), true) => (
+                Kind::Spinning,
+                format!(
+                    "never finished: your code kept the thread computing for {} of real time \
+                     without returning. Does run() keep polling tasks that nobody woke (busy \
+                     polling), or loop while it waits for a task that can never become ready? \
+                     An executor polls a task only when its waker has been woken, and returns \
+                     when its ready queue is empty.",
+                    secs(busy)
+                ),
+            ),
+            (Some(false), false) => (
+                Kind::Blocked,
+                format!(
+                    "blocked the runtime: the runtime's only thread was stuck for {} of real \
+                     time inside one step of a task, while virtual time stood still at {at}. \
+                     {}{loaded}",
+                    secs(busy),
+                    w.advice.map_or(
+                        "Something blocking ran inside async code: std::thread::sleep (use \
+                         `tokio::time::sleep(..).await`), a std::sync lock or channel, or \
+                         blocking I/O (use tokio's version, or `spawn_blocking`).",
+                        |a| a.blocked
+                    )
+                ),
+            ),
+            (Some(false), true) => (
+                Kind::Blocked,
+                format!(
+                    "stuck: your code waited {} of real time inside one call without using the \
+                     CPU, and never came back. With no other thread around, that is a lock \
+                     waiting for itself: a Mutex locked again while it is still held (for \
+                     example, the ready queue's lock kept while a task is polled, when the \
+                     task's waker needs that same lock). Take what you need from the lock in a \
+                     statement of its own, so the guard is dropped before you poll.{loaded}",
+                    secs(busy)
+                ),
+            ),
+            (None, _) => (
+                Kind::Blocked,
+                format!(
+                    "stuck: the thread running your code stayed busy for {} of real time \
+                     without coming back to the scheduler. This platform cannot tell a \
+                     blocking call (std::thread::sleep, a lock, blocking I/O) from a loop that \
+                     never awaits; either way, every other task was frozen meanwhile.{loaded}",
+                    secs(busy)
+                ),
+            ),
+        }
+    }
+}
+
+/// The virtual time when the runtime thread last woke, as a verdict says it: where time stood
+/// still while the thread was stuck.
+fn virtual_at_wake() -> String {
+    secs(Duration::from_micros(
+        VIRTUAL_AT_WAKE.load(Ordering::Relaxed),
+    ))
 }
 
 fn bytes(n: u64) -> String {
