@@ -9,12 +9,19 @@ the solution, the untouched stub, or one of the course's known-wrong solutions a
 2. grades it again with nothing changed (every result kept);
 3. changes one exercise of every student and grades again (only those are regraded).
 
+Beside step 1, in the same run, it measures the floor of grading a new class: compiling every
+student's exercise crates (`cargo build --lib`, one student after another, tokio and the check API
+already built, as in step 1) plus running their checks (the real time each check took, from the
+class's JSON reports, shared among the cores as the grader shares them). It prints step 1 as a
+ratio to that floor. Target: 2x or less (issue 17).
+
 Target: 0.5 s or less per exercise per student once warm, on 2 cores.
 
 Run from anywhere: python3 bench/grade_class.py [students]
 """
 
 import glob
+import json
 import os
 import random
 import shutil
@@ -66,6 +73,39 @@ def work_on(student_dir, ex, how, rng):
                            stdout=subprocess.DEVNULL)
 
 
+def crate_names(exs):
+    """The package names of the exercise crates (what a student writes), from their manifests."""
+    names = []
+    for ex in exs:
+        with open(os.path.join(ROOT, "exercises", ex, "Cargo.toml")) as f:
+            names.append(next(l.split('"')[1] for l in f if l.startswith("name")))
+    return names
+
+
+def compile_floor(students, exs, target):
+    """Seconds to compile every student's exercise crates, one student after another, into one
+    target folder whose dependencies a first build warmed (as step 1's are)."""
+    args = ["cargo", "build", "-q", "--lib"] + [a for n in crate_names(exs) for a in ("-p", n)]
+    env = dict(os.environ, CARGO_TARGET_DIR=target)
+    sh(args, cwd=students[0] + "-warm", env=env, check=True)
+    start = time.perf_counter()
+    for d in students:
+        sh(args, cwd=d, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def checks_wall(out_dir):
+    """Seconds of real time the class's checks took, summed over every check of every student
+    (the JSON reports' wall_ms)."""
+    total_ms = 0.0
+    for path in glob.glob(os.path.join(out_dir, "*.json")):
+        with open(path) as f:
+            report = json.load(f)
+        for ex in report.get("exercises", []):
+            total_ms += sum(c.get("wall_ms") or 0.0 for c in ex.get("checks", []))
+    return total_ms / 1000
+
+
 def grade(students, extra=()):
     start = time.perf_counter()
     out = sh([GRADER, "--color", "never", "grade", *students, *extra])
@@ -96,9 +136,19 @@ def main():
         print(f"{STUDENTS} students x {len(exs)} exercises = {cells} exercise gradings, "
               f"{os.cpu_count()} cores")
 
-        took, last = grade(students)
+        out_dir = os.path.join(tmp, "reports")
+        took, last = grade(students, ["--format", "json", "--out", out_dir])
         print(f"1. a new class (every harness built): {took:6.1f} s, {took / cells:.3f} s per exercise per student")
         print(f"   {last}")
+        # The floor, measured now, with the same dependencies warm: a clone the floor's own
+        # target folder builds its dependencies from first.
+        clone(students[0] + "-warm")
+        compiling = compile_floor(students, exs, os.path.join(tmp, "floor-target"))
+        running = checks_wall(out_dir) / (os.cpu_count() or 1)
+        floor = compiling + running
+        print(f"   floor: compiling the students' crates {compiling:6.1f} s + running their checks "
+              f"{running:5.1f} s ({os.cpu_count()} cores) = {floor:6.1f} s")
+        print(f"   ratio a new class / floor: {took / floor:.2f}x (target 2x or less)")
         took, last = grade(students)
         print(f"2. again, nothing changed:            {took:6.1f} s, {took / cells:.3f} s per exercise per student")
         print(f"   {last}")
