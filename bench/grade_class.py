@@ -88,10 +88,19 @@ def compile_floor(students, exs, target):
     args = ["cargo", "build", "-q", "--lib"] + [a for n in crate_names(exs) for a in ("-p", n)]
     env = dict(os.environ, CARGO_TARGET_DIR=target)
     sh(args, cwd=students[0] + "-warm", env=env, check=True)
-    start = time.perf_counter()
+    took = 0.0
     for d in students:
+        # Cargo names a workspace member's build by its path inside the workspace, and judges it
+        # fresh by its sources' times: a clone of the same files, older than the last build, would
+        # not be compiled at all. Each student's sources are new to this folder, as they are to
+        # the grader.
+        now = time.time()
+        for src in glob.glob(os.path.join(d, "exercises", "*", "src", "**", "*.rs"), recursive=True):
+            os.utime(src, (now, now))
+        start = time.perf_counter()
         sh(args, cwd=d, env=env, check=True)
-    return time.perf_counter() - start
+        took += time.perf_counter() - start
+    return took
 
 
 def checks_wall(out_dir):

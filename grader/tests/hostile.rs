@@ -602,24 +602,6 @@ fn a_forged_report_never_passes() {
     assert_eq!(exercise(&report, "forges-a-report")["points"], 0);
 }
 
-/// Every file under `dir`, with its contents.
-fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn setting_awaitlings_bless_from_student_code_changes_nothing() {
     let _turn = share();

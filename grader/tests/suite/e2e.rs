@@ -9,7 +9,7 @@
 
 use crate::common::*;
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[test]
 fn every_kind_of_broken_code_gets_its_own_verdict_in_one_run() {
@@ -152,28 +152,12 @@ fn names_resolve_every_way_and_unknown_ones_list_the_choices() {
 #[test]
 fn grading_never_changes_the_students_files() {
     let course = course();
-    let snapshot = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files = Vec::new();
-        let mut stack = vec![root.join("exercises")];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    files.push((p.clone(), std::fs::read(&p).unwrap()));
-                }
-            }
-        }
-        files.sort();
-        files
-    };
-    let before = snapshot(course.path());
+    let before = files_under(&course.path().join("exercises"));
     grader(course.path())
         .args(["check", "1", "2", "3"])
         .assert()
         .code(1);
-    assert_eq!(before, snapshot(course.path()));
+    assert_eq!(before, files_under(&course.path().join("exercises")));
 }
 
 #[test]
