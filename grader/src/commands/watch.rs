@@ -9,8 +9,8 @@
 use crate::commands::cli::{Ctx, PASSED};
 use crate::outln;
 use crate::report::Format;
-use crate::student::files::{self as student_files, Standing};
 use crate::student::progress::Progress;
+use crate::student::standing::{self, Standing};
 use crate::student::watcher::{Saves, Snapshot};
 use crate::terminal::keys::{Key, Keys};
 use anyhow::Result;
@@ -173,7 +173,7 @@ fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
 /// unfinished. `None` after the last.
 fn next_index(ctx: &Ctx, index: usize) -> Option<usize> {
     let course = &ctx.course;
-    student_files::next_unfinished(course, &course.exercises[index])
+    standing::next_unfinished(course, &course.exercises[index])
         .and_then(|n| course.exercises.iter().position(|e| e.slug == n.slug))
         .or((index + 1 < course.exercises.len()).then_some(index + 1))
 }
@@ -271,7 +271,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
     let course = &ctx.course;
     let ex = &course.exercises[index];
     let progress = Progress::load(&course.root);
-    let standing = student_files::standing(course, ex, progress.exercises.get(&ex.slug));
+    let standing = standing::standing(course, ex, progress.exercises.get(&ex.slug));
     if standing == Standing::NotStarted {
         outln!(
             "{} is not started: read its lesson, exercises/{}/README.md, then replace the \
@@ -281,7 +281,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
         );
     }
     if standing.passed() {
-        let next = student_files::next_unfinished(course, ex);
+        let next = standing::next_unfinished(course, ex);
         outln!(
             "{}",
             p.green(&format!(
@@ -317,8 +317,6 @@ fn first_unfinished(ctx: &Ctx) -> usize {
     ctx.course
         .exercises
         .iter()
-        .position(|e| {
-            !student_files::standing(&ctx.course, e, progress.exercises.get(&e.slug)).passed()
-        })
+        .position(|e| !standing::standing(&ctx.course, e, progress.exercises.get(&e.slug)).passed())
         .unwrap_or(ctx.course.exercises.len() - 1)
 }
