@@ -10,8 +10,8 @@
 //!   `reset`, `grade`, `merge`, `verify`, `publish`...);
 //! - [`course`]: finds the course and its `course.toml`, resolves `3` / `03` / slug names; its
 //!   known-wrong solutions and alternative designs; what each exercise is worth;
-//! - [`student`]: the files of an exercise a student may edit, their progress, the saves watch
-//!   mode reacts to;
+//! - [`student`]: the files of an exercise a student may edit, their progress (results kept per
+//!   version of the files), where each exercise stands, the saves watch mode reacts to;
 //! - [`build`]: the state directory, staging, harness generation (and what a harness may not
 //!   build), cargo, and the one walk of a folder tree every module uses;
 //! - [`process`]: every child process, owned: groups, limits, draining, signals, shutdown;

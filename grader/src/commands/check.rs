@@ -6,7 +6,8 @@ use crate::course::{Course, Exercise};
 use crate::report::{self, Format, Next, Options, Subject};
 use crate::run::outcome::{Event, ExerciseResult};
 use crate::student::files as student_files;
-use crate::student::progress::Progress;
+use crate::student::progress::{Checked, Progress};
+use crate::student::standing;
 use crate::terminal::color::Paint;
 use crate::terminal::out::Lenient;
 use anyhow::{Context, Result, bail};
@@ -82,30 +83,31 @@ pub fn run(
     Ok(if passed { PASSED } else { FAILED })
 }
 
-/// Saves each result in the progress file, with `prints`, the fingerprints of the files checked.
+/// Keeps each result in the progress file, for `prints`, the fingerprints of the files checked.
 fn remember(course: &Course, results: &[ExerciseResult], prints: &BTreeMap<&str, String>) {
     let mut progress = Progress::load(&course.root);
     for r in results {
-        let entry = progress.entry(&r.exercise.slug);
-        entry.status = Some(if r.passed() { "passed" } else { "failing" }.into());
-        entry.points = r.points();
-        entry.max_points = r.max_points;
-        entry.failing = r
-            .checks
-            .iter()
-            .filter(|c| !c.outcome.passed())
-            .map(|c| c.info.name.clone())
-            .collect();
-        entry.checked_files = prints.get(r.exercise.slug.as_str()).cloned();
+        progress.entry(&r.exercise.slug).record(Checked {
+            files: prints.get(r.exercise.slug.as_str()).cloned(),
+            passed: r.passed(),
+            points: r.points(),
+            max_points: r.max_points,
+            failing: r
+                .checks
+                .iter()
+                .filter(|c| !c.outcome.passed())
+                .map(|c| c.info.name.clone())
+                .collect(),
+        });
     }
     progress.save(&course.root);
 }
 
 /// The exercise to do after `checked` pass: the first not passed after the last of them (see
-/// [`student_files::next_unfinished`]), and never one of them.
+/// [`standing::next_unfinished`]), and never one of them.
 fn next_exercise(course: &Course, checked: &[&Exercise]) -> Option<Next> {
     let last = checked.last()?;
-    student_files::next_unfinished(course, last)
+    standing::next_unfinished(course, last)
         .filter(|e| !checked.iter().any(|c| c.slug == e.slug))
         .map(|e| Next {
             number: e.number,

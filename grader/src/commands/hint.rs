@@ -2,15 +2,16 @@
 //!
 //! The hints come from course.toml: each check may have its own (`[exercise.check_hints]`), and
 //! the exercise has general ones. A call shows the next unseen hint of the first check that failed
-//! in the last `check`, then the exercise's own; a hint already seen is not repeated unless asked
-//! (`--all`), so a student stuck on one check is never walked again through parts that pass.
+//! in the check of the files as they are now (else in the last check), then the exercise's own; a
+//! hint already seen is not repeated unless asked (`--all`), so a student stuck on one check is
+//! never walked again through parts that pass.
 
 use crate::commands::cli::{Ctx, PASSED};
 use crate::course::Exercise;
 use crate::outln;
 use crate::report::human::wrap;
-use crate::student::files as student_files;
 use crate::student::progress::{Entry, Progress};
+use crate::student::standing;
 use crate::terminal::color::Paint;
 use anyhow::Result;
 
@@ -29,17 +30,17 @@ struct Next {
     of: usize,
 }
 
-/// The check the hints follow: the first failing one (in the report's order) that has hints.
-fn focus<'a>(ex: &'a Exercise, entry: &Entry) -> Option<&'a str> {
-    entry
-        .failing
+/// The check the hints follow: the first of `failing` (in the report's order) that has hints.
+fn focus<'a>(ex: &'a Exercise, failing: &[String]) -> Option<&'a str> {
+    failing
         .iter()
         .find_map(|name| ex.check_hints.get_key_value(name).map(|(k, _)| k.as_str()))
 }
 
-/// The hint `hint EX` shows now, or `None` when every hint in order has been seen.
-fn next(ex: &Exercise, entry: &Entry) -> Option<Next> {
-    if let Some(check) = focus(ex, entry) {
+/// The hint `hint EX` shows now, given the checks `failing`, or `None` when every hint in order
+/// has been seen.
+fn next(ex: &Exercise, entry: &Entry, failing: &[String]) -> Option<Next> {
+    if let Some(check) = focus(ex, failing) {
         let of = ex.check_hints[check].len();
         let seen = entry.check_hints_shown.get(check).copied().unwrap_or(0);
         if seen < of {
@@ -75,12 +76,12 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
         show_seen(ex, progress.entry(&ex.slug), p);
         return Ok(PASSED);
     }
-    let entry = progress.entry(&ex.slug);
-    if entry
-        .checked_files
-        .as_ref()
-        .is_some_and(|then| *then != student_files::fingerprint(&ctx.course, ex))
-    {
+    let look = standing::look(&ctx.course, ex, progress.exercises.get(&ex.slug));
+    // The hints follow the check of these very files; else the last check, and then they say so
+    // (unless the files are the stub again: a fresh start takes the exercise's own hints).
+    let followed = look.current.or(look.latest.filter(|_| !look.untouched));
+    let failing = followed.map(|r| r.failing.clone()).unwrap_or_default();
+    if look.current.is_none() && look.latest.is_some() && !look.untouched {
         outln!(
             "{}",
             p.dim(&format!(
@@ -90,7 +91,8 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
             ))
         );
     }
-    match next(ex, entry) {
+    let entry = progress.entry(&ex.slug);
+    match next(ex, entry, &failing) {
         Some(n) => {
             match &n.source {
                 Source::Check(check) => {
@@ -99,7 +101,7 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
                 Source::Exercise => entry.hints_shown += 1,
             }
             print_hint(ex, &n.source, n.index, n.of, p);
-            let more = next(ex, entry).is_some();
+            let more = next(ex, entry, &failing).is_some();
             progress.save(&ctx.course.root);
             if more {
                 outln!(
@@ -113,7 +115,7 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
         None => {
             outln!(
                 "You have seen every hint for {}{}. {} shows them again.",
-                match focus(ex, entry) {
+                match focus(ex, &failing) {
                     Some(check) => format!("the failing check `{check}` and "),
                     None => String::new(),
                 },
@@ -208,18 +210,16 @@ mod tests {
     #[test]
     fn hints_follow_the_first_failing_check_that_has_any() {
         let ex = exercise();
-        let mut entry = Entry {
-            failing: vec!["no-hints".into(), "b".into(), "a".into()],
-            ..Entry::default()
-        };
-        let n = next(&ex, &entry).unwrap();
+        let failing = ["no-hints".to_string(), "b".into(), "a".into()];
+        let mut entry = Entry::default();
+        let n = next(&ex, &entry, &failing).unwrap();
         assert_eq!((n.source, n.index, n.of), (Source::Check("b".into()), 0, 1));
         entry.check_hints_shown.insert("b".into(), 1);
         // b's hints are used up: the exercise's own come next, not another check's.
-        let n = next(&ex, &entry).unwrap();
+        let n = next(&ex, &entry, &failing).unwrap();
         assert_eq!((n.source, n.index), (Source::Exercise, 0));
         entry.hints_shown = 2;
-        assert_eq!(next(&ex, &entry), None);
+        assert_eq!(next(&ex, &entry, &failing), None);
     }
 
     #[test]
@@ -229,7 +229,7 @@ mod tests {
             hints_shown: 1,
             ..Entry::default()
         };
-        let n = next(&ex, &entry).unwrap();
+        let n = next(&ex, &entry, &[]).unwrap();
         assert_eq!((n.source, n.index, n.of), (Source::Exercise, 1, 2));
     }
 }

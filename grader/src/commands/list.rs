@@ -1,14 +1,15 @@
 //! `grader list` (and `grader` alone): every exercise, its status and score, what to do next.
 //!
-//! A status is told from the files as they are now (see [`student_files::standing`]): an exercise
-//! whose files are the stub as shipped is "not started", whatever an old result says, and a result
-//! counts only while the files it judged are still there; after an edit it shows as "edited",
-//! with the old score marked as older than the edits.
+//! A status is told from the files as they are now (see [`crate::student::standing`]): an
+//! exercise whose files are the stub as shipped is "not started", whatever an old result says, and
+//! a result counts for the files it judged: after an edit it shows as "edited", with the old score
+//! marked as older than the edits, and files that come back to a version already checked (an edit
+//! undone, a backup restored) show that version's result again.
 
 use crate::commands::cli::{Ctx, PASSED};
 use crate::outln;
-use crate::student::files::{self as student_files, Standing};
 use crate::student::progress::Progress;
+use crate::student::standing::{self, Standing};
 use anyhow::Result;
 
 pub fn run(ctx: &Ctx) -> Result<u8> {
@@ -23,7 +24,7 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
     );
     let mut next = None;
     for ex in &ctx.course.exercises {
-        let standing = student_files::standing(&ctx.course, ex, progress.exercises.get(&ex.slug));
+        let standing = standing::standing(&ctx.course, ex, progress.exercises.get(&ex.slug));
         let score = |points: u32, max: Option<u32>| match max {
             Some(max) => format!("{points}/{max}"),
             None => "-".into(),

@@ -8,6 +8,10 @@
 //! is complete. Restoring a backup backs up the current files the same way, so it can be undone
 //! too.
 //!
+//! Results are not forgotten: each belongs to the files it judged (see
+//! [`crate::student::progress`]), so the stub put back shows as not started, and a restore brings
+//! back the result its files had.
+//!
 //! The stub comes from git (`git cat-file blob <id>` for each id of the record): every clone has
 //! those objects. Every blob is fetched before anything is backed up or written, so a course
 //! without git (a ZIP download) or without the objects is left exactly as it was.
@@ -17,6 +21,7 @@ use crate::course::{Course, Exercise};
 use crate::outln;
 use crate::student::files::{self as student_files, Differences, File};
 use crate::student::progress::Progress;
+use crate::student::standing;
 use crate::terminal::color::Paint;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
@@ -57,8 +62,8 @@ fn command(ex: &Exercise, rest: &str) -> String {
     format!("cargo run -p grader -- reset {:02}{rest}", ex.number)
 }
 
-/// Puts the stub of `ex` back: reads what is there, fetches the stub, backs up, writes, forgets
-/// the result (and with `hints` the hints shown), then says what it did.
+/// Puts the stub of `ex` back: reads what is there, fetches the stub, backs up, writes, with
+/// `hints` forgets the hints shown, then says what it did.
 fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
     let course = &ctx.course;
     let dir = course.exercise_dir(ex);
@@ -89,7 +94,9 @@ fn reset(ctx: &Ctx, ex: &Exercise, hints: bool) -> Result<u8> {
     )?;
     let diff = Differences::between(&shipped, &now_files);
     put(&dir, &stub, &now)?;
-    forget_result(course, ex, hints);
+    if hints {
+        forget_hints(course, ex);
+    }
     say_reset(
         ctx,
         ex,
@@ -136,21 +143,6 @@ fn stub_or_say_why(
             None
         }
     }
-}
-
-/// Forgets the result of `ex` (the code it judged is gone), and with `hints` the hints shown.
-fn forget_result(course: &Course, ex: &Exercise, hints: bool) {
-    let mut progress = Progress::load(&course.root);
-    let entry = progress.entry(&ex.slug);
-    entry.status = None;
-    entry.points = 0;
-    entry.failing.clear();
-    entry.checked_files = None;
-    if hints {
-        entry.hints_shown = 0;
-        entry.check_hints_shown.clear();
-    }
-    progress.save(&course.root);
 }
 
 /// Says what a reset did: where the `backed_up` files went, what `undone` to them, how to undo it.
@@ -501,7 +493,26 @@ fn restore(ctx: &Ctx, ex: &Exercise, name: Option<&str>) -> Result<u8> {
         course.relative(&before.dir),
         p.bold(&command(ex, &format!(" --restore {}", before.name)))
     );
+    say_known_result(ctx, ex);
     Ok(PASSED)
+}
+
+/// Says what the last check of the files now in place found, if they were checked (a result
+/// from before results knew their files is not known to be theirs: nothing is said).
+fn say_known_result(ctx: &Ctx, ex: &Exercise) {
+    let progress = Progress::load(&ctx.course.root);
+    let look = standing::look(&ctx.course, ex, progress.exercises.get(&ex.slug));
+    let Some(r) = look
+        .current
+        .filter(|r| r.files.is_some() && !look.untouched)
+    else {
+        return;
+    };
+    let score = r
+        .max_points
+        .map_or(String::new(), |max| format!(", {}/{max}", r.points));
+    let verdict = if r.passed { "passed" } else { "failing" };
+    outln!("These files were checked before: {verdict}{score}.");
 }
 
 fn list(ctx: &Ctx, exercises: &[&Exercise]) -> Result<u8> {

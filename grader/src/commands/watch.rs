@@ -2,15 +2,16 @@
 //!
 //! Starts at EX, or at the first exercise not passed yet. Each save of the exercise's files
 //! (debounced: an editor's burst of writes is one save) runs the same check as `grader check EX`
-//! and prints its report; between checks, keys: `n` next exercise, `h` hint, `l` list, `c` check
-//! again, `r` run the main scenario (its transcript), `q` quit. Everything printed is the other
-//! commands' own output: watch only decides when to run them.
+//! and prints its report; between checks, single keys (without Enter on a terminal: see
+//! [`crate::terminal::keys`]): `n` next exercise, `h` hint, `l` list, `c` check again, `r` run the
+//! main scenario (its transcript), `q` quit. Everything printed is the other commands' own output:
+//! watch only decides when to run them.
 
 use crate::commands::cli::{Ctx, PASSED};
 use crate::outln;
 use crate::report::Format;
-use crate::student::files::{self as student_files, Standing};
 use crate::student::progress::Progress;
+use crate::student::standing::{self, Standing};
 use crate::student::watcher::{Saves, Snapshot};
 use crate::terminal::keys::{Key, Keys};
 use anyhow::Result;
@@ -43,7 +44,8 @@ enum Action {
 }
 
 impl Action {
-    fn of(key: char) -> Option<Action> {
+    fn of(key: Key) -> Option<Action> {
+        let Key::Char(key) = key else { return None };
         Some(match key.to_ascii_lowercase() {
             'c' => Action::Check,
             'n' => Action::Next,
@@ -125,6 +127,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
             rx: &rx,
             pending: &mut pending,
             saves: &saves,
+            keys: &keys,
             keyboard: &mut keyboard,
         };
         action = input.next_action(ctx, index, &checked);
@@ -173,7 +176,7 @@ fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
 /// unfinished. `None` after the last.
 fn next_index(ctx: &Ctx, index: usize) -> Option<usize> {
     let course = &ctx.course;
-    student_files::next_unfinished(course, &course.exercises[index])
+    standing::next_unfinished(course, &course.exercises[index])
         .and_then(|n| course.exercises.iter().position(|e| e.slug == n.slug))
         .or((index + 1 < course.exercises.len()).then_some(index + 1))
 }
@@ -183,6 +186,7 @@ struct Inputs<'a> {
     rx: &'a Receiver<Input>,
     pending: &'a mut VecDeque<Input>,
     saves: &'a Saves,
+    keys: &'a Keys,
     /// Whether keys can still come (standard input is open).
     keyboard: &'a mut bool,
 }
@@ -194,17 +198,25 @@ impl Inputs<'_> {
         let course = &ctx.course;
         let p = ctx.paint();
         loop {
-            match wait(self.rx, self.pending, self.saves, self.keyboard) {
+            // Single keys only while nothing is printed: see terminal::keys.
+            let waited = {
+                let _listening = self.keys.listen();
+                wait(self.rx, self.pending, self.saves, self.keyboard)
+            };
+            match waited {
                 Waited::Saved => {
                     if Snapshot::of(&course.exercise_dir(&course.exercises[index])) != *checked {
                         break Action::Check;
                     }
                 }
-                Waited::Key(c) => match Action::of(c) {
+                Waited::Key(key) => match Action::of(key) {
                     Some(a) => break a,
                     None => outln!(
                         "{}",
-                        p.dim(&format!("`{c}` does nothing here: n, h, l, c, r or q."))
+                        p.dim(&format!(
+                            "{} does nothing here: n, h, l, c, r or q.",
+                            key.name()
+                        ))
                     ),
                 },
                 Waited::KeyboardGone => footer(ctx, index, *self.keyboard),
@@ -216,7 +228,7 @@ impl Inputs<'_> {
 enum Waited {
     /// A save may have happened (the snapshot decides).
     Saved,
-    Key(char),
+    Key(Key),
     KeyboardGone,
 }
 
@@ -253,7 +265,6 @@ fn wait(
             }
             Waited::Saved
         }
-        Input::Key(Key::Char(c)) => Waited::Key(c),
         Input::Key(Key::Closed) => {
             let was = std::mem::replace(keyboard, false);
             if was {
@@ -262,6 +273,7 @@ fn wait(
                 Waited::Saved
             }
         }
+        Input::Key(key) => Waited::Key(key),
     }
 }
 
@@ -271,7 +283,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
     let course = &ctx.course;
     let ex = &course.exercises[index];
     let progress = Progress::load(&course.root);
-    let standing = student_files::standing(course, ex, progress.exercises.get(&ex.slug));
+    let standing = standing::standing(course, ex, progress.exercises.get(&ex.slug));
     if standing == Standing::NotStarted {
         outln!(
             "{} is not started: read its lesson, exercises/{}/README.md, then replace the \
@@ -281,7 +293,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
         );
     }
     if standing.passed() {
-        let next = student_files::next_unfinished(course, ex);
+        let next = standing::next_unfinished(course, ex);
         outln!(
             "{}",
             p.green(&format!(
@@ -317,8 +329,6 @@ fn first_unfinished(ctx: &Ctx) -> usize {
     ctx.course
         .exercises
         .iter()
-        .position(|e| {
-            !student_files::standing(&ctx.course, e, progress.exercises.get(&e.slug)).passed()
-        })
+        .position(|e| !standing::standing(&ctx.course, e, progress.exercises.get(&e.slug)).passed())
         .unwrap_or(ctx.course.exercises.len() - 1)
 }

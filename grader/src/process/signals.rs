@@ -1,5 +1,7 @@
 //! SIGINT (Ctrl-C), SIGTERM (a CI cancel), SIGHUP (a closed terminal) and SIGQUIT: stop every
-//! child, say so in one line, exit 128 + the signal's number (130, 143, 129, 131).
+//! child, say so in one line, exit 128 + the signal's number (130, 143, 129, 131). [`stop`] does
+//! it, for a signal and for Ctrl-C pressed while watch holds the terminal in raw mode (where it is
+//! a key, on every platform).
 //!
 //! [`install`] sets a handler for both signals that does the one thing a handler safely can: write
 //! the signal's number into a pipe (the self-pipe pattern). A thread of ours reads the pipe and
@@ -52,27 +54,48 @@ pub fn install() {
                 return;
             }
         }
-        let signal = libc::c_int::from(byte);
-        let stopped = crate::process::supervise::shutdown(std::time::Duration::from_millis(500));
-        // Watch mode took the terminal's echo and line mode: give them back before anything
-        // else is printed, or the student's shell is left typing blind.
-        let watching = crate::terminal::keys::restore();
-        if watching && stopped == 0 && signal == libc::SIGINT {
-            crate::errln!("grader: stopped watching.");
-            std::process::exit(128 + signal);
-        }
-        let name = match signal {
-            libc::SIGINT => "SIGINT",
-            libc::SIGTERM => "SIGTERM",
-            libc::SIGHUP => "SIGHUP",
-            _ => "SIGQUIT",
-        };
-        crate::errln!(
-            "grader: interrupted ({name}): stopped {stopped} running process group{}; nothing was graded after this point.",
-            if stopped == 1 { "" } else { "s" }
-        );
-        std::process::exit(128 + signal);
+        stop(i32::from(byte));
     });
+}
+
+/// The signals handled, by their numbers, which POSIX fixes (and Windows's C runtime shares for
+/// SIGINT): [`stop`] is also called where there are no signals (watch's Ctrl-C key on Windows).
+pub const SIGHUP: i32 = 1;
+pub const SIGINT: i32 = 2;
+pub const SIGQUIT: i32 = 3;
+pub const SIGTERM: i32 = 15;
+
+#[cfg(unix)]
+const _: () = assert!(
+    libc::SIGHUP == SIGHUP
+        && libc::SIGINT == SIGINT
+        && libc::SIGQUIT == SIGQUIT
+        && libc::SIGTERM == SIGTERM
+);
+
+/// What the grader does on `signal`, or on Ctrl-C pressed in watch mode (raw mode delivers it as
+/// a key, not as SIGINT): stops every child, gives the terminal back, says so in one line, and
+/// exits with 128 + the signal's number.
+pub fn stop(signal: i32) -> ! {
+    let stopped = crate::process::supervise::shutdown(std::time::Duration::from_millis(500));
+    // Watch mode may have the terminal in raw mode: give it back before anything else is
+    // printed, or the student's shell is left typing blind.
+    let watching = crate::terminal::keys::restore();
+    if watching && stopped == 0 && signal == SIGINT {
+        crate::errln!("grader: stopped watching.");
+        std::process::exit(128 + signal);
+    }
+    let name = match signal {
+        SIGINT => "SIGINT",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        _ => "SIGQUIT",
+    };
+    crate::errln!(
+        "grader: interrupted ({name}): stopped {stopped} running process group{}; nothing was graded after this point.",
+        if stopped == 1 { "" } else { "s" }
+    );
+    std::process::exit(128 + signal);
 }
 
 #[cfg(unix)]

@@ -1,8 +1,9 @@
 //! The files of an exercise a student may edit, and what they are compared with.
 //!
 //! One definition of that file set, used by `reset` (what it backs up, restores and removes), by
-//! `check` (the fingerprint a result is for), by `list` (is a result still current? is the
-//! exercise untouched?) and by `bless`/`verify` (the stub as shipped):
+//! `check` (the fingerprint a result is for), by [`crate::student::standing`] (which result is
+//! for the files as they are now? is the exercise untouched?) and by `bless`/`verify` (the stub as
+//! shipped):
 //!
 //! - the crate's `Cargo.toml`, and every file under its `src/`, whatever its name (a module the
 //!   student added counts), skipping hidden entries, as staging does (`.lib.rs.swp` is an
@@ -13,11 +14,10 @@
 //! the course already holds those objects, so `reset` gets each file back with
 //! `git cat-file blob <id>`, and the record stays a few lines that `git diff` reads easily.
 //!
-//! Functions other commands call: [`untouched`], [`fingerprint`] and [`standing`].
+//! Functions other commands call: [`untouched`] and [`fingerprint`].
 
 use crate::build::walk::{self, Links, Walk};
 use crate::course::{Course, Exercise};
-use crate::student::progress::Entry;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -146,12 +146,20 @@ pub fn fingerprint_of(files: &[File]) -> String {
     h.digest().to_string()
 }
 
-/// The fingerprint of the student's files of `ex` as they are now (what `check` stores in the
-/// progress entry's `checked_files`). Files that cannot be read give a fingerprint that matches
-/// nothing a check stored.
+/// The fingerprint a result is kept under: that of the files' own contents, byte for byte (no
+/// line-ending leniency: the checks build these very bytes), with their paths. Nothing else: no
+/// times, no folder the files were copied from, so the same files restored from a backup, undone
+/// in an editor or checked out again by git have the same fingerprint.
+pub fn content_fingerprint(files: &[(String, Vec<u8>)]) -> String {
+    fingerprint_of(&ids_against(files, &[]))
+}
+
+/// The fingerprint of the student's files of `ex` as they are now (what `check` keeps a result
+/// under: see [`content_fingerprint`]). Files that cannot be read give a fingerprint that matches
+/// no files.
 pub fn fingerprint(course: &Course, ex: &Exercise) -> String {
-    match files(&course.exercise_dir(ex)) {
-        Ok(files) => fingerprint_of(&files),
+    match read(&course.exercise_dir(ex)) {
+        Ok(now) => content_fingerprint(&now),
         Err(e) => format!("unreadable: {e}"),
     }
 }
@@ -335,95 +343,6 @@ pub fn untouched(course: &Course, ex: &Exercise) -> bool {
         .is_ok_and(|now| fingerprint_of(&now) == fingerprint_of(&shipped))
 }
 
-/// Where an exercise stands, told truthfully: a stored result counts only for the files it judged.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Standing {
-    /// Untouched (the stub as shipped), or never checked and not known to be edited.
-    NotStarted,
-    /// The last check's result, for the files as they are now.
-    Failing {
-        points: u32,
-        max_points: Option<u32>,
-    },
-    Passed {
-        points: u32,
-        max_points: Option<u32>,
-    },
-    /// Edited since the last check (`before` holds that check's score and whether it passed), or
-    /// edited and never checked (`before` is `None`).
-    Edited {
-        before: Option<(u32, Option<u32>, bool)>,
-    },
-}
-
-impl Standing {
-    /// Passed, and for the files as they are now.
-    pub fn passed(&self) -> bool {
-        matches!(self, Standing::Passed { .. })
-    }
-}
-
-/// Where `ex` stands, from its progress entry (if any) and its files as they are now.
-///
-/// An entry written before results remembered their files (`checked_files` absent) is taken as
-/// current: the grader cannot know, and an upgrade must not make everyone's progress look stale.
-pub fn standing(course: &Course, ex: &Exercise, entry: Option<&Entry>) -> Standing {
-    let shipped = shipped(course, ex).ok().flatten();
-    let now = read(&course.exercise_dir(ex)).ok();
-    // What `check` stores: the files' own ids.
-    let now_print = now
-        .as_deref()
-        .map(|now| fingerprint_of(&ids_against(now, &[])));
-    if let (Some(shipped), Some(now)) = (&shipped, &now)
-        && fingerprint_of(&ids_against(now, shipped)) == fingerprint_of(shipped)
-    {
-        // Whatever an old result says: the code it judged is not there any more.
-        return Standing::NotStarted;
-    }
-    let result = entry.and_then(|e| e.status.as_deref().map(|s| (e, s == "passed")));
-    match result {
-        None if shipped.is_some() && now_print.is_some() => Standing::Edited { before: None },
-        None => Standing::NotStarted,
-        Some((e, passed)) => {
-            let current = match (&e.checked_files, &now_print) {
-                (None, _) => true,
-                (Some(then), Some(now)) => then == now,
-                (Some(_), None) => false,
-            };
-            match (current, passed) {
-                (true, true) => Standing::Passed {
-                    points: e.points,
-                    max_points: e.max_points,
-                },
-                (true, false) => Standing::Failing {
-                    points: e.points,
-                    max_points: e.max_points,
-                },
-                (false, _) => Standing::Edited {
-                    before: Some((e.points, e.max_points, passed)),
-                },
-            }
-        }
-    }
-}
-
-/// The exercise to do after `after`: the first one not passed for the files as they are now,
-/// looking on from `after` in course order and then from the start (a student who skipped one
-/// comes back to it after the last). `None` when every other exercise has passed.
-pub fn next_unfinished<'c>(course: &'c Course, after: &Exercise) -> Option<&'c Exercise> {
-    let progress = crate::student::progress::Progress::load(&course.root);
-    let at = course
-        .exercises
-        .iter()
-        .position(|e| e.slug == after.slug)
-        .map_or(0, |i| i + 1);
-    let (before, from) = course.exercises.split_at(at.min(course.exercises.len()));
-    from.iter()
-        .chain(before)
-        .filter(|e| e.slug != after.slug)
-        .find(|e| !standing(course, e, progress.exercises.get(&e.slug)).passed())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,6 +430,26 @@ mod tests {
         let before = fingerprint_of(&files(dir.path()).unwrap());
         std::fs::write(dir.path().join("src/lib.rs"), "edited").unwrap();
         assert_ne!(before, fingerprint_of(&files(dir.path()).unwrap()));
+    }
+
+    #[test]
+    fn the_fingerprint_a_result_is_kept_under_is_the_content_only() {
+        // The same files in another folder (a backup, with a file of its own beside them), written
+        // at another time: the same fingerprint. Only paths and bytes count, so a restore, an
+        // undo or a checkout gives back exactly what was checked.
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        for (dir, extra) in [(a.path(), "BACKUP.txt"), (b.path(), "README.md")] {
+            std::fs::create_dir_all(dir.join("src/more")).unwrap();
+            std::fs::write(dir.join("Cargo.toml"), "[package]\n").unwrap();
+            std::fs::write(dir.join("src/lib.rs"), "pub fn f() {}\r\n").unwrap();
+            std::fs::write(dir.join("src/more/x.rs"), "").unwrap();
+            std::fs::write(dir.join(extra), "not part of the set").unwrap();
+        }
+        let print = |dir: &Path| content_fingerprint(&read(dir).unwrap());
+        assert_eq!(print(a.path()), print(b.path()));
+        // Byte for byte: line endings are content too (the checks build these bytes).
+        std::fs::write(b.path().join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        assert_ne!(print(a.path()), print(b.path()));
     }
 
     #[test]

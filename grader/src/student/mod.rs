@@ -1,11 +1,12 @@
-//! The student's side: the files of an exercise they may edit, their progress, and the saves
-//! watch mode reacts to.
+//! The student's side: the files of an exercise they may edit, their progress, where each
+//! exercise stands, and the saves watch mode reacts to.
 //!
-//! - [`files`]: the stub as shipped (`fixtures/<slug>/shipped.toml`), fingerprints, and whether a
-//!   result is still current;
-//! - [`progress`]: the student's progress file;
+//! - [`files`]: the stub as shipped (`fixtures/<slug>/shipped.toml`) and fingerprints;
+//! - [`progress`]: the student's progress file: hints seen, and results kept per set of files;
+//! - [`standing`]: which result is for the files as they are now, and so each exercise's status;
 //! - [`watcher`]: saves in the exercise's folder (watch mode's first input).
 
 pub mod files;
 pub mod progress;
+pub mod standing;
 pub mod watcher;

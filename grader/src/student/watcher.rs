@@ -132,6 +132,10 @@ impl Saves {
 
 /// Filesystems whose changes reach no inotify watch when made from the other side: a Windows
 /// drive under WSL (9p, drvfs), network shares, VM shared folders.
+///
+/// The WSL case is about file events, not the keyboard, so crossterm (which now reads keys on
+/// every platform, WSL's terminals included) does not make it unnecessary: a file saved by a
+/// Windows editor on `/mnt/c` still sends no inotify event to a grader running in WSL.
 const EVENTLESS: &[&str] = &[
     "9p",
     "drvfs",

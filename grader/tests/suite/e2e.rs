@@ -439,7 +439,7 @@ fn wrong_solutions_are_patches_that_follow_the_solution() {
 }
 
 /// Makes `dir` a git repository with everything in it committed, as a student's clone is.
-fn git_commit_all(dir: &Path) {
+pub(crate) fn git_commit_all(dir: &Path) {
     for args in [
         &["init", "-q"][..],
         &["add", "-A"],
@@ -469,7 +469,7 @@ fn git_commit_all(dir: &Path) {
 }
 
 /// The backup named in `reset`'s closing line (`... --restore NAME`).
-fn backup_named_in(stdout: &str) -> String {
+pub(crate) fn backup_named_in(stdout: &str) -> String {
     stdout
         .split("--restore ")
         .nth(1)
@@ -478,7 +478,7 @@ fn backup_named_in(stdout: &str) -> String {
         .to_string()
 }
 
-fn progress_of(root: &Path) -> serde_json::Value {
+pub(crate) fn progress_of(root: &Path) -> serde_json::Value {
     json_of(&std::fs::read(root.join(".awaitlings/progress.json")).unwrap())
 }
 
@@ -495,7 +495,8 @@ fn reset_round_trips_a_file_through_its_backup() {
     let edit = stub.replace("    41\n", "    42\n");
     std::fs::write(&lib, &edit).unwrap();
     std::fs::write(ex.join("src/helper.rs"), "pub fn mine() {}\n").unwrap();
-    // An old result and hints shown: reset forgets the result, and the hints only with --hints.
+    // An old result and hints shown: reset keeps the result (it is for the files it judged), and
+    // forgets the hints only with --hints.
     std::fs::create_dir_all(root.join(".awaitlings")).unwrap();
     std::fs::write(
         root.join(".awaitlings/progress.json"),
@@ -524,9 +525,12 @@ fn reset_round_trips_a_file_through_its_backup() {
     assert!(backup.join("src/helper.rs").is_file());
     assert!(backup.join("Cargo.toml").is_file());
     let entry = &progress_of(root)["exercises"]["wrong-value"];
-    assert!(entry["status"].is_null(), "{entry}");
-    assert!(entry.get("checked_files").is_none(), "{entry}");
+    assert_eq!(entry["status"], "failing", "the result is kept: {entry}");
     assert_eq!(entry["hints_shown"], 2, "hints stay without --hints");
+    grader(root)
+        .arg("list")
+        .assert()
+        .stdout(predicate::str::is_match(r"02-wrong-value\s+not started").unwrap());
 
     // Already as shipped: nothing to do, and no backup of nothing.
     grader(root)
@@ -579,6 +583,8 @@ fn reset_round_trips_a_file_through_its_backup() {
     let entry = &progress_of(root)["exercises"]["wrong-value"];
     assert_eq!(entry["hints_shown"], 0, "{entry}");
     assert!(entry.get("check_hints_shown").is_none(), "{entry}");
+    // Saved in today's form: the old result is kept, under the files it named.
+    assert_eq!(entry["results"][0]["files"], "old", "{entry}");
     grader(root)
         .args(["reset", "2", "--restore", "no-such-backup"])
         .assert()
@@ -630,7 +636,10 @@ fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
 
     grader(root).args(["check", "1"]).assert().code(0);
     let entry = &progress_of(root)["exercises"]["passes"];
-    assert_eq!(entry["checked_files"].as_str().map(str::len), Some(40));
+    assert_eq!(
+        entry["results"][0]["files"].as_str().map(str::len),
+        Some(40)
+    );
     grader(root)
         .arg("list")
         .assert()

@@ -28,4 +28,5 @@ mod platforms;
 mod sandbox;
 mod scale;
 mod seeds;
+mod status;
 mod untrusted_code;
