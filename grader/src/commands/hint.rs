@@ -6,6 +6,7 @@
 //! (`--all`), so a student stuck on one check is never walked again through parts that pass.
 
 use crate::commands::cli::{Ctx, PASSED};
+use crate::commands::how::{self, Action, How, Place};
 use crate::course::Exercise;
 use crate::outln;
 use crate::report::human::wrap;
@@ -81,12 +82,15 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
         .as_ref()
         .is_some_and(|then| *then != student_files::fingerprint(&ctx.course, ex))
     {
+        let again = match ctx.place.how(Action::Check(ex.number)) {
+            How::Key(k) => format!("press {k} to check it again"),
+            How::Command(c) => format!("`{c}` brings them up to date"),
+        };
         outln!(
             "{}",
             p.dim(&format!(
                 "(You have edited the exercise since its last check, and these hints follow that \
-                 check: `cargo run -p grader -- check {:02}` brings them up to date.)",
-                ex.number
+                 check: {again}.)"
             ))
         );
     }
@@ -102,10 +106,7 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
             let more = next(ex, entry).is_some();
             progress.save(&ctx.course.root);
             if more {
-                outln!(
-                    "{}",
-                    p.dim("Run the same command again for another hint; `--all` repeats the ones you have seen.")
-                );
+                outln!("{}", p.dim(&another_hint(ctx.place, ex.number)));
             } else {
                 last_hint_note(p);
             }
@@ -127,6 +128,20 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
         }
     }
     Ok(PASSED)
+}
+
+/// How to get the next hint, and the ones seen (watch has a key for the first only).
+fn another_hint(place: Place, number: u32) -> String {
+    match place.how(Action::Hint(number)) {
+        How::Key(k) => format!(
+            "Press {k} again for another hint; `{}` repeats the ones you have seen.",
+            how::command(Action::HintAll(number))
+        ),
+        How::Command(_) => {
+            "Run the same command again for another hint; `--all` repeats the ones you have seen."
+                .to_string()
+        }
+    }
 }
 
 fn last_hint_note(p: Paint) {

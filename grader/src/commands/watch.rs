@@ -2,11 +2,14 @@
 //!
 //! Starts at EX, or at the first exercise not passed yet. Each save of the exercise's files
 //! (debounced: an editor's burst of writes is one save) runs the same check as `grader check EX`
-//! and prints its report; between checks, keys: `n` next exercise, `h` hint, `l` list, `c` check
-//! again, `r` run the main scenario (its transcript), `q` quit. Everything printed is the other
-//! commands' own output: watch only decides when to run them.
+//! and prints its report, numbered and timed (`check #4 at 14:03:12, 0.31 s`); between checks,
+//! keys: `n` next exercise, `h` hint, `l` list, `c` check again, `r` run the main scenario (its
+//! transcript), `q` quit. Everything printed is the other commands' own output, told that it is
+//! read inside watch (`Ctx::place`), so that it names keys where it would name commands: watch
+//! only decides when to run them.
 
 use crate::commands::cli::{Ctx, PASSED};
+use crate::commands::how::Place;
 use crate::outln;
 use crate::report::Format;
 use crate::student::files::{self as student_files, Standing};
@@ -32,8 +35,9 @@ enum Input {
     Key(Key),
 }
 
+/// What a key does in watch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
+pub enum Action {
     Check,
     Next,
     Hint,
@@ -43,17 +47,56 @@ enum Action {
 }
 
 impl Action {
+    /// Every action, its key and its name in the footer, in the footer's order: the one table of
+    /// watch's keys (messages ask it through [`crate::commands::how`]).
+    const KEYS: [(Action, char, &'static str); 6] = [
+        (Action::Next, 'n', "next"),
+        (Action::Hint, 'h', "hint"),
+        (Action::List, 'l', "list"),
+        (Action::Check, 'c', "check again"),
+        (Action::Run, 'r', "run (transcript)"),
+        (Action::Quit, 'q', "quit"),
+    ];
+
     fn of(key: char) -> Option<Action> {
-        Some(match key.to_ascii_lowercase() {
-            'c' => Action::Check,
-            'n' => Action::Next,
-            'h' => Action::Hint,
-            'l' => Action::List,
-            'r' => Action::Run,
-            'q' => Action::Quit,
-            _ => return None,
-        })
+        let key = key.to_ascii_lowercase();
+        Self::KEYS
+            .iter()
+            .find(|&&(_, k, _)| k == key)
+            .map(|&(a, _, _)| a)
     }
+
+    /// The key that does this.
+    pub fn key(self) -> char {
+        Self::KEYS
+            .iter()
+            .find(|&&(a, _, _)| a == self)
+            .map_or('?', |&(_, k, _)| k)
+    }
+
+    /// `n next · h hint · ...`, for the footer.
+    fn legend() -> String {
+        Self::KEYS
+            .iter()
+            .map(|(_, k, name)| format!("{k} {name}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// `n, h, l, c, r or q`.
+    fn keys() -> String {
+        let keys: Vec<String> = Self::KEYS.iter().map(|(_, k, _)| k.to_string()).collect();
+        let (last, rest) = keys.split_last().expect("keys");
+        format!("{} or {last}", rest.join(", "))
+    }
+}
+
+/// The checks run in one watch, numbered from 1, so that each report says which one it is and
+/// when it ran: two reports of unchanged code differ in that, and the learner sees that the key
+/// did something.
+#[derive(Default)]
+struct Runs {
+    count: u32,
 }
 
 pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
@@ -65,6 +108,10 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
         Some(name) => position(ctx, name)?,
         None => first_unfinished(ctx),
     };
+    // Inside watch, messages name keys rather than commands (see `how`).
+    let mut ctx = ctx.clone();
+    ctx.place = watching(course, index);
+    let ctx = &mut ctx;
     let (tx, rx) = channel();
     let mut saves = Saves::new(tx.clone(), Input::Saved, poll_only);
     let keys = Keys::start(tx, Input::Key);
@@ -74,6 +121,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
     let mut pending = VecDeque::new();
     let mut checked = Snapshot::default();
     let mut said_polling = false;
+    let mut runs = Runs::default();
     saves.watch(&course.exercise_dir(&course.exercises[index]));
 
     let mut action = Action::Check;
@@ -81,10 +129,11 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
         let ex = &course.exercises[index];
         let number = format!("{:02}", ex.number);
         match action {
-            Action::Check => checked = check(ctx, index, clear),
+            Action::Check => checked = check(ctx, index, clear, &mut runs),
             Action::Next => {
                 if let Some(next) = next_index(ctx, index) {
                     index = next;
+                    ctx.place = watching(course, index);
                     saves.watch(&course.exercise_dir(&course.exercises[index]));
                     action = Action::Check;
                     continue;
@@ -131,6 +180,13 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
     }
 }
 
+/// Where messages are read while exercise `index` is watched.
+fn watching(course: &crate::course::Course, index: usize) -> Place {
+    Place::Watch {
+        exercise: course.exercises[index].number,
+    }
+}
+
 /// The index of the exercise `name` names.
 fn position(ctx: &Ctx, name: &str) -> Result<usize> {
     let course = &ctx.course;
@@ -142,10 +198,11 @@ fn position(ctx: &Ctx, name: &str) -> Result<usize> {
         .unwrap_or(0))
 }
 
-/// Checks exercise `index` as `grader check` does, on a cleared screen when `clear`; returns
-/// the files as they were checked.
-fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
+/// Checks exercise `index` as `grader check` does, on a cleared screen when `clear`, as the next
+/// of `runs`; returns the files as they were checked.
+fn check(ctx: &Ctx, index: usize, clear: bool, runs: &mut Runs) -> Snapshot {
     let ex = &ctx.course.exercises[index];
+    let p = ctx.paint();
     let checked = Snapshot::of(&ctx.course.exercise_dir(ex));
     if clear {
         // Clear the screen and the scrollback: each report replaces the last.
@@ -155,6 +212,15 @@ fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
             .write_all(b"\x1b[H\x1b[2J\x1b[3J")
             .and_then(|()| out.flush());
     }
+    runs.count += 1;
+    let run = format!(
+        "check #{} at {}",
+        runs.count,
+        crate::terminal::clock::time_of_day(std::time::SystemTime::now())
+    );
+    let started = std::time::Instant::now();
+    // Said at once: the screen shows that the key or the save was taken before the build ends.
+    outln!("{}", p.dim(&format!("{run}...")));
     let number = format!("{:02}", ex.number);
     if let Err(e) = super::check::run(
         ctx,
@@ -165,6 +231,10 @@ fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
     ) {
         crate::errln!("error: {e:#}");
     }
+    outln!(
+        "{}",
+        p.dim(&format!("{run}, {:.2} s", started.elapsed().as_secs_f64()))
+    );
     checked
 }
 
@@ -204,7 +274,7 @@ impl Inputs<'_> {
                     Some(a) => break a,
                     None => outln!(
                         "{}",
-                        p.dim(&format!("`{c}` does nothing here: n, h, l, c, r or q."))
+                        p.dim(&format!("`{c}` does nothing here: {}.", Action::keys()))
                     ),
                 },
                 Waited::KeyboardGone => footer(ctx, index, *self.keyboard),
@@ -302,10 +372,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
         ))
     );
     if keyboard {
-        outln!(
-            "  {}",
-            p.bold("n next · h hint · l list · c check again · r run (transcript) · q quit")
-        );
+        outln!("  {}", p.bold(&Action::legend()));
     } else {
         outln!("  {}", p.dim("(no keyboard input: Ctrl-C stops watching)"));
     }
