@@ -12,8 +12,9 @@ pub enum Place {
     /// A shell: every action is a command to type.
     #[default]
     Shell,
-    /// Inside `grader watch`, watching exercise `exercise`: single keys, for what one does.
-    Watch { exercise: u32 },
+    /// Inside `grader watch`, watching exercise `exercise`, whose `n` moves on to exercise
+    /// `next` (and checks it): single keys, for what one does.
+    Watch { exercise: u32, next: Option<u32> },
 }
 
 /// Something a message may tell the learner how to do, about exercise `.0`.
@@ -48,15 +49,17 @@ impl Place {
     }
 
     fn key(self, action: Action) -> Option<char> {
-        let Place::Watch { exercise } = self else {
+        let Place::Watch { exercise, next } = self else {
             return None;
         };
-        // Keys act on the watched exercise only. Every check in one watch draws its inputs from
-        // the same seed (the run's), so checking again is checking on the same inputs.
+        // Keys act on the watched exercise, and `n` checks the next. Every check in one watch
+        // draws its inputs from the same seed (the run's), so checking again is checking on the
+        // same inputs.
         match action {
             Action::Check(n) | Action::CheckSeed(n, _) if n == exercise => {
                 Some(watch::Action::Check.key())
             }
+            Action::Check(n) if Some(n) == next => Some(watch::Action::Next.key()),
             Action::Hint(n) if n == exercise => Some(watch::Action::Hint.key()),
             _ => None,
         }
@@ -110,16 +113,22 @@ mod tests {
 
     #[test]
     fn watch_gets_its_keys_for_the_watched_exercise_and_commands_for_the_rest() {
-        let watch = Place::Watch { exercise: 5 };
+        let watch = Place::Watch {
+            exercise: 5,
+            next: Some(7),
+        };
         assert_eq!(watch.how(Action::Hint(5)), How::Key('h'));
         assert_eq!(watch.how(Action::Check(5)), How::Key('c'));
         assert_eq!(watch.how(Action::CheckSeed(5, 9)), How::Key('c'));
+        assert_eq!(watch.how(Action::Check(7)), How::Key('n'));
         // No key does these, or the key acts on another exercise.
         for action in [
             Action::HintAll(5),
             Action::Diff(5),
             Action::Hint(4),
             Action::Check(6),
+            Action::Hint(7),
+            Action::CheckSeed(7, 9),
         ] {
             assert_eq!(watch.how(action), How::Command(command(action)));
         }

@@ -110,7 +110,6 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
     };
     // Inside watch, messages name keys rather than commands (see `how`).
     let mut ctx = ctx.clone();
-    ctx.place = watching(course, index);
     let ctx = &mut ctx;
     let (tx, rx) = channel();
     let mut saves = Saves::new(tx.clone(), Input::Saved, poll_only);
@@ -128,12 +127,13 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
     loop {
         let ex = &course.exercises[index];
         let number = format!("{:02}", ex.number);
+        // Afresh each time: where `n` goes follows the progress, which a check changes.
+        ctx.place = watching(ctx, index);
         match action {
             Action::Check => checked = check(ctx, index, clear, &mut runs),
             Action::Next => {
                 if let Some(next) = next_index(ctx, index) {
                     index = next;
-                    ctx.place = watching(course, index);
                     saves.watch(&course.exercise_dir(&course.exercises[index]));
                     action = Action::Check;
                     continue;
@@ -180,10 +180,12 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
     }
 }
 
-/// Where messages are read while exercise `index` is watched.
-fn watching(course: &crate::course::Course, index: usize) -> Place {
+/// Where messages are read while exercise `index` is watched: what `c` checks and where `n`
+/// goes.
+fn watching(ctx: &Ctx, index: usize) -> Place {
     Place::Watch {
-        exercise: course.exercises[index].number,
+        exercise: ctx.course.exercises[index].number,
+        next: next_index(ctx, index).map(|i| ctx.course.exercises[i].number),
     }
 }
 

@@ -680,7 +680,10 @@ mod tests {
 
     #[test]
     fn inside_watch_the_report_names_keys() {
-        let (mut h, screen) = human(Place::Watch { exercise: 2 });
+        let (mut h, screen) = human(Place::Watch {
+            exercise: 2,
+            next: Some(3),
+        });
         let mut ex = exercise();
         h.on(&Event::Exercise(Box::new(ex.clone()))).unwrap();
         assert!(

@@ -257,6 +257,8 @@ fn watch_starts_at_the_first_unfinished_exercise() {
 #[test]
 fn watch_on_a_terminal_numbers_each_check_names_keys_and_keeps_quiet_about_quick_builds() {
     let course = course();
+    // 01 passes, so once 02 passes too, the exercise to do next is the one `n` goes to.
+    grader(course.path()).args(["check", "1"]).assert().code(0);
     // However loaded the machine, no build of this test counts as slow: only the first build
     // of a state where nothing is compiled yet may say it takes a while.
     let env = [("AWAITLINGS_SLOW_BUILD_SECS", "100000")];
@@ -286,6 +288,12 @@ fn watch_on_a_terminal_numbers_each_check_names_keys_and_keeps_quiet_about_quick
     let saved = watch.output()[before..].to_string();
     assert!(numbered(&saved, 3), "{saved}");
     assert!(!saved.contains("Next: "), "{saved}");
+    // The list's next exercise is a key away too.
+    watch.press("l");
+    watch.expect(
+        "Next: 03 does-not-compile. Read exercises/03-does-not-compile/README.md, then check it: press n",
+        1,
+    );
 
     let rechecks = watch.output()[first.len()..].to_string();
     for notice in ["Building the checks", "Still building"] {
