@@ -57,6 +57,19 @@ impl State {
         self.root.join("cargo")
     }
 
+    /// Whether cargo's target directory holds a compiled tokio. Until it does, a build of the
+    /// checks compiles every dependency: about a minute, where a build after an edit takes
+    /// seconds.
+    pub fn dependencies_built(&self) -> bool {
+        std::fs::read_dir(self.cargo_target().join("debug").join("deps")).is_ok_and(|dir| {
+            dir.flatten().any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("libtokio-") && name.ends_with(".rlib")
+            })
+        })
+    }
+
     /// The harness workspace of this course (or of one harness built alone).
     pub fn harness_workspace(&self, alone: Option<&str>) -> PathBuf {
         let name = match alone {
@@ -213,4 +226,26 @@ pub fn hash_of(s: &str) -> u64 {
     let mut h = DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::State;
+
+    #[test]
+    fn dependencies_are_built_once_cargo_has_compiled_tokio_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State {
+            root: dir.path().to_path_buf(),
+            tag: "000000".into(),
+        };
+        assert!(!state.dependencies_built(), "no cargo folder yet");
+        let deps = state.cargo_target().join("debug").join("deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        std::fs::write(deps.join("libawaitlings-1a2b.rlib"), "").unwrap();
+        std::fs::write(deps.join("tokio-1a2b.d"), "").unwrap();
+        assert!(!state.dependencies_built(), "tokio not compiled yet");
+        std::fs::write(deps.join("libtokio-1a2b3c.rlib"), "").unwrap();
+        assert!(state.dependencies_built());
+    }
 }

@@ -2,6 +2,7 @@
 
 use crate::build::harness::Variant;
 use crate::commands::cli::{Ctx, FAILED, PASSED};
+use crate::commands::how::Place;
 use crate::course::{Course, Exercise};
 use crate::report::{self, Format, Next, Options, Subject};
 use crate::run::outcome::{Event, ExerciseResult};
@@ -50,8 +51,11 @@ pub fn run(
             paint,
             warnings: ctx.warnings,
             announce_builds: format == Format::Human && std::io::stderr().is_terminal(),
+            place: ctx.place,
             subject: Subject::default(),
-            next,
+            // Inside watch, its footer names the next exercise and the key that goes there: one
+            // line about what comes next, not two.
+            next: next.filter(|_| ctx.place == Place::Shell),
         },
     );
 

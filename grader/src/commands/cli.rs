@@ -4,6 +4,7 @@
 //! environment errors (a bad name, no course found, cargo missing).
 
 use crate::build::state::State;
+use crate::commands::how::Place;
 use crate::course::Course;
 use crate::report::Format;
 use crate::run::runner::Limits;
@@ -272,6 +273,7 @@ impl Warnings {
 }
 
 /// What every command needs.
+#[derive(Clone)]
 pub struct Ctx {
     pub course: Course,
     pub state: State,
@@ -281,6 +283,9 @@ pub struct Ctx {
     pub build_timeout: Duration,
     pub warnings: Warnings,
     pub jobs: usize,
+    /// Where the learner reads what the command prints: a shell, or inside `watch` (whose
+    /// messages name keys rather than commands; see [`crate::commands::how`]).
+    pub place: Place,
 }
 
 impl Ctx {
@@ -360,6 +365,7 @@ fn context(cli: &Cli) -> anyhow::Result<Ctx> {
         jobs: cli.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
         }),
+        place: Place::Shell,
     };
     Ok(ctx)
 }

@@ -499,6 +499,7 @@ fn write_report(ctx: &Ctx, s: &Student, format: Format, dir: &Path, wall: Durati
             paint: Paint(false),
             warnings: ctx.warnings,
             announce_builds: false,
+            place: crate::commands::how::Place::Shell,
             subject: s.subject.clone(),
             // An instructor's report: the student's next exercise is not its business.
             next: None,
@@ -567,7 +568,7 @@ impl Bar {
             return;
         };
         match event {
-            Event::Building { count } => {
+            Event::Building { count, .. } => {
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{spinner} {msg}")
                         .expect("a valid template"),
@@ -588,7 +589,7 @@ impl Bar {
                 }
                 bar.inc(1);
             }
-            Event::Finished { .. } => {}
+            Event::Check { .. } | Event::Finished { .. } => {}
         }
     }
 

@@ -7,6 +7,7 @@
 //! never walked again through parts that pass.
 
 use crate::commands::cli::{Ctx, PASSED};
+use crate::commands::how::{self, Action, How, Place};
 use crate::course::Exercise;
 use crate::outln;
 use crate::report::human::wrap;
@@ -82,12 +83,15 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
     let followed = look.current.or(look.latest.filter(|_| !look.untouched));
     let failing = followed.map(|r| r.failing.clone()).unwrap_or_default();
     if look.current.is_none() && look.latest.is_some() && !look.untouched {
+        let again = match ctx.place.how(Action::Check(ex.number)) {
+            How::Key(k) => format!("press {k} to check it again"),
+            How::Command(c) => format!("`{c}` brings them up to date"),
+        };
         outln!(
             "{}",
             p.dim(&format!(
                 "(You have edited the exercise since its last check, and these hints follow that \
-                 check: `cargo run -p grader -- check {:02}` brings them up to date.)",
-                ex.number
+                 check: {again}.)"
             ))
         );
     }
@@ -104,10 +108,7 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
             let more = next(ex, entry, &failing).is_some();
             progress.save(&ctx.course.root);
             if more {
-                outln!(
-                    "{}",
-                    p.dim("Run the same command again for another hint; `--all` repeats the ones you have seen.")
-                );
+                outln!("{}", p.dim(&another_hint(ctx.place, ex.number)));
             } else {
                 last_hint_note(p);
             }
@@ -129,6 +130,20 @@ pub fn run(ctx: &Ctx, name: &str, all: bool) -> Result<u8> {
         }
     }
     Ok(PASSED)
+}
+
+/// How to get the next hint, and the ones seen (watch has a key for the first only).
+fn another_hint(place: Place, number: u32) -> String {
+    match place.how(Action::Hint(number)) {
+        How::Key(k) => format!(
+            "Press {k} again for another hint; `{}` repeats the ones you have seen.",
+            how::command(Action::HintAll(number))
+        ),
+        How::Command(_) => {
+            "Run the same command again for another hint; `--all` repeats the ones you have seen."
+                .to_string()
+        }
+    }
 }
 
 fn last_hint_note(p: Paint) {

@@ -7,6 +7,7 @@
 //! undone, a backup restored) show that version's result again.
 
 use crate::commands::cli::{Ctx, PASSED};
+use crate::commands::how::Action;
 use crate::outln;
 use crate::student::progress::Progress;
 use crate::student::standing::{self, Standing};
@@ -68,20 +69,21 @@ pub fn run(ctx: &Ctx) -> Result<u8> {
         outln!("  {:<28} {painted}{pad} {score:>7}{note}", ex.dir_name());
     }
     outln!();
-    let check = |n: u32| p.bold(&format!("cargo run -p grader -- check {n:02}"));
+    // Inside watch, the watched exercise is checked with a key.
+    let check = |n: u32| ctx.place.how(Action::Check(n)).show(p);
     match next {
         Some((ex, Standing::Edited { before: Some(_) })) => outln!(
-            "Next: {}. You edited it since its last check: check it again with {}",
+            "Next: {}. You edited it since its last check; check it again: {}",
             ex.label(),
             check(ex.number)
         ),
         Some((ex, Standing::Edited { before: None })) => outln!(
-            "Next: {}. You have started it: check your edits with {}",
+            "Next: {}. You have started it; check your edits: {}",
             ex.label(),
             check(ex.number)
         ),
         Some((ex, _)) => outln!(
-            "Next: {}. Read exercises/{}/README.md, then {}",
+            "Next: {}. Read exercises/{}/README.md, then check it: {}",
             ex.label(),
             ex.dir_name(),
             check(ex.number)

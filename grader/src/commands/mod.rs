@@ -1,5 +1,6 @@
-//! The command line ([`cli`]: clap, exit codes, the context every command shares), and one module
-//! per command. Each returns the process exit code.
+//! The command line ([`cli`]: clap, exit codes, the context every command shares), [`how`] (how
+//! a message tells the learner to do something: a key inside watch, else a command), and one
+//! module per command. Each returns the process exit code.
 
 pub mod cli;
 
@@ -8,6 +9,7 @@ pub mod edition_proof;
 pub mod expected;
 pub mod grade;
 pub mod hint;
+pub mod how;
 pub mod list;
 pub mod merge;
 pub mod mistake;

@@ -2,12 +2,15 @@
 //!
 //! Starts at EX, or at the first exercise not passed yet. Each save of the exercise's files
 //! (debounced: an editor's burst of writes is one save) runs the same check as `grader check EX`
-//! and prints its report; between checks, single keys (without Enter on a terminal: see
-//! [`crate::terminal::keys`]): `n` next exercise, `h` hint, `l` list, `c` check again, `r` run the
-//! main scenario (its transcript), `q` quit. Everything printed is the other commands' own output:
-//! watch only decides when to run them.
+//! and prints its report, numbered and timed (`check #4 at 14:03:12, 0.31 s`); between checks,
+//! single keys (without Enter on a terminal: see
+//! [`crate::terminal::keys`]): `n` next exercise, `h` hint, `l` list, `c` check again, `r` run the main scenario (its
+//! transcript), `q` quit. Everything printed is the other commands' own output, told that it is
+//! read inside watch (`Ctx::place`), so that it names keys where it would name commands: watch
+//! only decides when to run them.
 
 use crate::commands::cli::{Ctx, PASSED};
+use crate::commands::how::Place;
 use crate::outln;
 use crate::report::Format;
 use crate::student::progress::Progress;
@@ -33,8 +36,9 @@ enum Input {
     Key(Key),
 }
 
+/// What a key does in watch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
+pub enum Action {
     Check,
     Next,
     Hint,
@@ -44,18 +48,57 @@ enum Action {
 }
 
 impl Action {
+    /// Every action, its key and its name in the footer, in the footer's order: the one table of
+    /// watch's keys (messages ask it through [`crate::commands::how`]).
+    const KEYS: [(Action, char, &'static str); 6] = [
+        (Action::Next, 'n', "next"),
+        (Action::Hint, 'h', "hint"),
+        (Action::List, 'l', "list"),
+        (Action::Check, 'c', "check again"),
+        (Action::Run, 'r', "run (transcript)"),
+        (Action::Quit, 'q', "quit"),
+    ];
+
     fn of(key: Key) -> Option<Action> {
         let Key::Char(key) = key else { return None };
-        Some(match key.to_ascii_lowercase() {
-            'c' => Action::Check,
-            'n' => Action::Next,
-            'h' => Action::Hint,
-            'l' => Action::List,
-            'r' => Action::Run,
-            'q' => Action::Quit,
-            _ => return None,
-        })
+        let key = key.to_ascii_lowercase();
+        Self::KEYS
+            .iter()
+            .find(|&&(_, k, _)| k == key)
+            .map(|&(a, _, _)| a)
     }
+
+    /// The key that does this.
+    pub fn key(self) -> char {
+        Self::KEYS
+            .iter()
+            .find(|&&(a, _, _)| a == self)
+            .map_or('?', |&(_, k, _)| k)
+    }
+
+    /// `n next · h hint · ...`, for the footer.
+    fn legend() -> String {
+        Self::KEYS
+            .iter()
+            .map(|(_, k, name)| format!("{k} {name}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// `n, h, l, c, r or q`.
+    fn keys() -> String {
+        let keys: Vec<String> = Self::KEYS.iter().map(|(_, k, _)| k.to_string()).collect();
+        let (last, rest) = keys.split_last().expect("keys");
+        format!("{} or {last}", rest.join(", "))
+    }
+}
+
+/// The checks run in one watch, numbered from 1, so that each report says which one it is and
+/// when it ran: two reports of unchanged code differ in that, and the learner sees that the key
+/// did something.
+#[derive(Default)]
+struct Runs {
+    count: u32,
 }
 
 pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
@@ -67,6 +110,9 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
         Some(name) => position(ctx, name)?,
         None => first_unfinished(ctx),
     };
+    // Inside watch, messages name keys rather than commands (see `how`).
+    let mut ctx = ctx.clone();
+    let ctx = &mut ctx;
     let (tx, rx) = channel();
     let mut saves = Saves::new(tx.clone(), Input::Saved, poll_only);
     let keys = Keys::start(tx, Input::Key);
@@ -76,14 +122,17 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
     let mut pending = VecDeque::new();
     let mut checked = Snapshot::default();
     let mut said_polling = false;
+    let mut runs = Runs::default();
     saves.watch(&course.exercise_dir(&course.exercises[index]));
 
     let mut action = Action::Check;
     loop {
         let ex = &course.exercises[index];
         let number = format!("{:02}", ex.number);
+        // Afresh each time: where `n` goes follows the progress, which a check changes.
+        ctx.place = watching(ctx, index);
         match action {
-            Action::Check => checked = check(ctx, index, clear),
+            Action::Check => checked = check(ctx, index, clear, &mut runs),
             Action::Next => {
                 if let Some(next) = next_index(ctx, index) {
                     index = next;
@@ -112,16 +161,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
                 return Ok(PASSED);
             }
         }
-        if !said_polling && let Some(why) = &saves.polling_because {
-            said_polling = true;
-            outln!(
-                "{}",
-                p.dim(&format!(
-                    "Watching by reading the folder every {:.1} s: {why}.",
-                    saves.poll_every().as_secs_f64()
-                ))
-            );
-        }
+        say_polling(&saves, &mut said_polling, p);
         footer(ctx, index, keyboard);
         let mut input = Inputs {
             rx: &rx,
@@ -131,6 +171,29 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
             keyboard: &mut keyboard,
         };
         action = input.next_action(ctx, index, &checked);
+    }
+}
+
+/// Once: that saves are seen by reading the folder now and then, and why (no file events here).
+fn say_polling(saves: &Saves, said: &mut bool, p: crate::terminal::color::Paint) {
+    if !*said && let Some(why) = &saves.polling_because {
+        *said = true;
+        outln!(
+            "{}",
+            p.dim(&format!(
+                "Watching by reading the folder every {:.1} s: {why}.",
+                saves.poll_every().as_secs_f64()
+            ))
+        );
+    }
+}
+
+/// Where messages are read while exercise `index` is watched: what `c` checks and where `n`
+/// goes.
+fn watching(ctx: &Ctx, index: usize) -> Place {
+    Place::Watch {
+        exercise: ctx.course.exercises[index].number,
+        next: next_index(ctx, index).map(|i| ctx.course.exercises[i].number),
     }
 }
 
@@ -145,10 +208,11 @@ fn position(ctx: &Ctx, name: &str) -> Result<usize> {
         .unwrap_or(0))
 }
 
-/// Checks exercise `index` as `grader check` does, on a cleared screen when `clear`; returns
-/// the files as they were checked.
-fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
+/// Checks exercise `index` as `grader check` does, on a cleared screen when `clear`, as the next
+/// of `runs`; returns the files as they were checked.
+fn check(ctx: &Ctx, index: usize, clear: bool, runs: &mut Runs) -> Snapshot {
     let ex = &ctx.course.exercises[index];
+    let p = ctx.paint();
     let checked = Snapshot::of(&ctx.course.exercise_dir(ex));
     if clear {
         // Clear the screen and the scrollback: each report replaces the last.
@@ -158,6 +222,15 @@ fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
             .write_all(b"\x1b[H\x1b[2J\x1b[3J")
             .and_then(|()| out.flush());
     }
+    runs.count += 1;
+    let run = format!(
+        "check #{} at {}",
+        runs.count,
+        crate::terminal::clock::time_of_day(std::time::SystemTime::now())
+    );
+    let started = std::time::Instant::now();
+    // Said at once: the screen shows that the key or the save was taken before the build ends.
+    outln!("{}", p.dim(&format!("{run}...")));
     let number = format!("{:02}", ex.number);
     if let Err(e) = super::check::run(
         ctx,
@@ -168,6 +241,10 @@ fn check(ctx: &Ctx, index: usize, clear: bool) -> Snapshot {
     ) {
         crate::errln!("error: {e:#}");
     }
+    outln!(
+        "{}",
+        p.dim(&format!("{run}, {:.2} s", started.elapsed().as_secs_f64()))
+    );
     checked
 }
 
@@ -214,8 +291,9 @@ impl Inputs<'_> {
                     None => outln!(
                         "{}",
                         p.dim(&format!(
-                            "{} does nothing here: n, h, l, c, r or q.",
-                            key.name()
+                            "{} does nothing here: {}.",
+                            key.name(),
+                            Action::keys()
                         ))
                     ),
                 },
@@ -314,10 +392,7 @@ fn footer(ctx: &Ctx, index: usize, keyboard: bool) {
         ))
     );
     if keyboard {
-        outln!(
-            "  {}",
-            p.bold("n next · h hint · l list · c check again · r run (transcript) · q quit")
-        );
+        outln!("  {}", p.bold(&Action::legend()));
     } else {
         outln!("  {}", p.dim("(no keyboard input: Ctrl-C stops watching)"));
     }

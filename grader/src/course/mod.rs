@@ -67,7 +67,7 @@ impl Exercise {
 }
 
 /// A course on disk.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Course {
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,

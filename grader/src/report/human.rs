@@ -1,11 +1,15 @@
 //! The report a student reads: what passed, what failed and why, the transcript diff, and where
-//! to go next.
+//! to go next. Each check's line is printed as the check finishes (its [`Event::Check`]), the
+//! exercise's summary once all are in; how to do what it suggests (a hint, a check again) is a
+//! key inside watch and a command elsewhere ([`crate::commands::how`]).
 
+use super::building::BuildNotice;
 use super::{Next, Options, Reporter, Subject};
 use crate::commands::cli::Warnings;
+use crate::commands::how::{Action, How, Place};
 use crate::course::Exercise;
 use crate::report::diff;
-use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Verdict};
 use crate::terminal::color::Paint;
 use std::io::Write;
 
@@ -16,7 +20,8 @@ pub struct Human<W: Write> {
     out: W,
     paint: Paint,
     warnings: Warnings,
-    announce_builds: bool,
+    notice: BuildNotice,
+    place: Place,
     subject: Subject,
     next: Option<Next>,
     /// The last explanation shown in this exercise: the same one again is not repeated (all
@@ -25,6 +30,14 @@ pub struct Human<W: Write> {
     /// Whether this exercise's report has pointed at `grader hint` under a failing check yet:
     /// the hints follow the first failing check that has some, so only that one gets the line.
     hint_pointed: bool,
+    /// The exercise whose checks are being printed as they come, if any.
+    streaming: Option<Streamed>,
+}
+
+/// The checks of one exercise printed so far, each with the verdict it was printed with.
+struct Streamed {
+    slug: String,
+    printed: Vec<Option<Verdict>>,
 }
 
 impl<W: Write> Human<W> {
@@ -33,11 +46,13 @@ impl<W: Write> Human<W> {
             out,
             paint: options.paint,
             warnings: options.warnings,
-            announce_builds: options.announce_builds,
+            notice: BuildNotice::new(options.announce_builds),
+            place: options.place,
             subject: options.subject,
             next: options.next,
             explained: None,
             hint_pointed: false,
+            streaming: None,
         }
     }
 
@@ -133,7 +148,7 @@ impl<W: Write> Human<W> {
             self.line(&format!(
                 "      {} {}",
                 p.dim("a hint for this check:"),
-                p.bold(&format!("cargo run -p grader -- hint {number:02}"))
+                self.place.how(Action::Hint(number)).show(p)
             ));
         }
     }
@@ -155,7 +170,8 @@ impl<W: Write> Human<W> {
             self.line(&format!("      {l}"));
         }
         if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
-            let whole = format!("cargo run -p grader -- diff {exercise:02}");
+            // No key shows a whole diff, in watch either: the command.
+            let whole = crate::commands::how::command(Action::Diff(exercise));
             let lines = diff::unified(e, a, p, 30, Some(&whole));
             if !lines.is_empty() {
                 self.line(&format!(
@@ -259,16 +275,16 @@ impl<W: Write> Human<W> {
                 p.green(&format!("{score}: every check passed."))
             ));
         } else if self.hint_pointed {
-            // The failing check already named the hint command.
+            // The failing check already said how to get a hint.
             self.line(&format!("  {score}."));
         } else {
-            self.line(&format!(
-                "  {score}. Stuck? {}",
-                p.bold(&format!(
-                    "cargo run -p grader -- hint {:02}",
-                    r.exercise.number
-                ))
-            ));
+            self.line(&match self.place.how(Action::Hint(r.exercise.number)) {
+                How::Key(k) => format!(
+                    "  {score}. Stuck? Press {} for a hint.",
+                    p.bold(&k.to_string())
+                ),
+                How::Command(c) => format!("  {score}. Stuck? {}", p.bold(&c)),
+            });
         }
         // Only where it helps: a failing check that drew its inputs from the seed.
         let drew = r
@@ -276,11 +292,11 @@ impl<W: Write> Human<W> {
             .iter()
             .any(|c| c.outcome.seeded && !c.outcome.passed());
         if let Some(seed) = r.seed.filter(|_| drew) {
-            let again = format!(
-                "These checks drew their inputs from seed {seed}: `cargo run -p grader -- check {:02} \
-                 --seed {seed}` runs them again on the same inputs.",
-                r.exercise.number
-            );
+            let drew = format!("These checks drew their inputs from seed {seed}");
+            let again = match self.place.how(Action::CheckSeed(r.exercise.number, seed)) {
+                How::Key(k) => format!("{drew}: press {k} to run them again on the same inputs."),
+                How::Command(c) => format!("{drew}: `{c}` runs them again on the same inputs."),
+            };
             for l in wrap(&again, 92) {
                 self.line(&format!("  {}", p.dim(&l)));
             }
@@ -363,25 +379,62 @@ pub fn unrepeated(kind: Kind, message: &str) -> &str {
 
 impl<W: Write> Reporter for Human<W> {
     fn on(&mut self, event: &Event) -> std::io::Result<()> {
+        // On stderr, when a build is long: the report itself may be piped or written to a file.
+        self.notice.on(event);
         match event {
-            Event::Building { .. } => {
-                if self.announce_builds {
-                    // On stderr: the report itself may be piped or written to a file.
-                    crate::errln!(
-                        "Building the checks (the very first build compiles tokio once: about a minute)..."
-                    );
-                }
-            }
-            Event::Exercise(r) => {
-                self.exercise_header(r);
-                for c in &r.checks {
-                    self.check(&r.exercise, c);
-                }
-                self.footer(r);
-            }
+            Event::Building { .. } => {}
+            Event::Check {
+                exercise,
+                index,
+                check,
+            } => self.streamed(exercise, *index, check),
+            Event::Exercise(r) => self.exercise(r),
             Event::Finished { results, .. } => self.totals(results),
         }
         self.out.flush()
+    }
+}
+
+impl<W: Write> Human<W> {
+    /// A check's line as soon as it finished, under its exercise's header (printed with the
+    /// exercise's first check).
+    fn streamed(&mut self, r: &ExerciseResult, index: usize, check: &CheckResult) {
+        if self
+            .streaming
+            .as_ref()
+            .is_none_or(|s| s.slug != r.exercise.slug)
+        {
+            self.exercise_header(r);
+            self.streaming = Some(Streamed {
+                slug: r.exercise.slug.clone(),
+                printed: Vec::new(),
+            });
+        }
+        self.check(&r.exercise, check);
+        if let Some(s) = &mut self.streaming {
+            if s.printed.len() <= index {
+                s.printed.resize(index + 1, None);
+            }
+            s.printed[index] = Some(check.outcome.verdict.clone());
+        }
+    }
+
+    /// The whole exercise: what was not printed as it came (all of it, from a run that sent no
+    /// `Check`s; a check whose verdict changed since), then the summary.
+    fn exercise(&mut self, r: &ExerciseResult) {
+        let printed = match self.streaming.take() {
+            Some(s) if s.slug == r.exercise.slug => s.printed,
+            _ => {
+                self.exercise_header(r);
+                Vec::new()
+            }
+        };
+        for (i, c) in r.checks.iter().enumerate() {
+            if printed.get(i).and_then(Option::as_ref) != Some(&c.outcome.verdict) {
+                self.check(&r.exercise, c);
+            }
+        }
+        self.footer(r);
     }
 }
 
@@ -429,8 +482,7 @@ impl<W: Write> Human<W> {
     fn next_line(&mut self, number: u32, label: &str) {
         self.line(&format!(
             "Next: {label}  ({})",
-            self.paint
-                .bold(&format!("cargo run -p grader -- check {number:02}"))
+            self.place.how(Action::Check(number)).show(self.paint)
         ));
     }
 }
@@ -477,6 +529,184 @@ fn unbroken_words(para: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::{Human, Reporter};
+    use crate::build::harness::Variant;
+    use crate::commands::how::Place;
+    use crate::course::Exercise;
+    use crate::report::Options;
+    use crate::run::outcome::{
+        CheckInfo, CheckResult, Event, ExerciseResult, Kind, Outcome, Verdict,
+    };
+    use std::sync::{Arc, Mutex};
+
+    /// What a reporter wrote so far, readable while it still writes.
+    #[derive(Clone, Default)]
+    struct Screen(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Screen {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Screen {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    fn human(place: Place) -> (Human<Screen>, Screen) {
+        let screen = Screen::default();
+        let options = Options {
+            paint: crate::terminal::color::Paint(false),
+            warnings: crate::commands::cli::Warnings::Async,
+            announce_builds: false,
+            place,
+            subject: crate::report::Subject::default(),
+            next: None,
+        };
+        (Human::new(screen.clone(), options), screen)
+    }
+
+    fn check(name: &str, verdict: Verdict) -> CheckResult {
+        let mut outcome = Outcome::failed(Kind::Crashed, "");
+        outcome.verdict = verdict;
+        CheckResult {
+            info: CheckInfo {
+                name: name.to_string(),
+                points: 1,
+                main: false,
+                untimed: true,
+                about: format!("what {name} checks"),
+                hidden: false,
+                waits: false,
+            },
+            outcome,
+        }
+    }
+
+    /// Exercise 02 with a passing check `fast` and a failing `slow`, which has hints.
+    fn exercise() -> ExerciseResult {
+        let mut ex = ExerciseResult {
+            exercise: Exercise {
+                number: 2,
+                slug: "wrong-value".into(),
+                title: "Returns 41".into(),
+                hints: Vec::new(),
+                check_hints: [("slow".to_string(), vec!["A hint.".to_string()])].into(),
+                timeout_secs: None,
+                hidden_checks: false,
+            },
+            variant: Variant::Student,
+            build: Ok(()),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            checks: Vec::new(),
+            max_points: Some(2),
+            reused: false,
+            tampered: Vec::new(),
+            seed: Some(1),
+        };
+        ex.checks = vec![
+            check("fast", Verdict::Passed),
+            check(
+                "slow",
+                Verdict::failed(Kind::WrongValue, "answer() returned 41"),
+            ),
+        ];
+        ex
+    }
+
+    fn checked(ex: &ExerciseResult, index: usize) -> Event {
+        Event::Check {
+            exercise: Box::new(ex.without_checks()),
+            index,
+            check: Box::new(ex.checks[index].clone()),
+        }
+    }
+
+    #[test]
+    fn each_check_is_printed_as_it_comes_and_the_summary_once_all_are_in() {
+        let (mut h, screen) = human(Place::Shell);
+        let ex = exercise();
+        h.on(&checked(&ex, 0)).unwrap();
+        let first = screen.text();
+        assert!(first.starts_with("02 wrong-value  Returns 41\n"), "{first}");
+        assert!(
+            first.contains("✓ fast") && !first.contains("slow"),
+            "{first}"
+        );
+        h.on(&checked(&ex, 1)).unwrap();
+        assert!(screen.text().contains("✗ slow"), "{}", screen.text());
+        assert!(!screen.text().contains("points"), "{}", screen.text());
+        h.on(&Event::Exercise(Box::new(ex.clone()))).unwrap();
+        let all = screen.text();
+        assert!(all.contains("1/2 points."), "{all}");
+        assert_eq!(all.matches("fast").count(), 1, "printed once:\n{all}");
+        assert_eq!(all.matches("02 wrong-value").count(), 1, "{all}");
+        assert!(
+            all.contains("a hint for this check: cargo run -p grader -- hint 02"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn a_run_without_check_events_prints_the_exercise_whole() {
+        let (mut h, streamed) = human(Place::Shell);
+        let ex = exercise();
+        h.on(&checked(&ex, 0)).unwrap();
+        h.on(&checked(&ex, 1)).unwrap();
+        h.on(&Event::Exercise(Box::new(ex.clone()))).unwrap();
+        let (mut h, whole) = human(Place::Shell);
+        h.on(&Event::Exercise(Box::new(ex))).unwrap();
+        assert_eq!(streamed.text(), whole.text());
+    }
+
+    #[test]
+    fn a_check_whose_verdict_changed_before_the_summary_is_printed_again() {
+        let (mut h, screen) = human(Place::Shell);
+        let mut ex = exercise();
+        h.on(&checked(&ex, 0)).unwrap();
+        h.on(&checked(&ex, 1)).unwrap();
+        ex.checks[0].outcome.verdict = Verdict::failed(Kind::Forged, "changed the grader's files");
+        h.on(&Event::Exercise(Box::new(ex))).unwrap();
+        let all = screen.text();
+        assert!(all.contains("✓ fast") && all.contains("✗ fast"), "{all}");
+    }
+
+    #[test]
+    fn inside_watch_the_report_names_keys() {
+        let (mut h, screen) = human(Place::Watch {
+            exercise: 2,
+            next: Some(3),
+        });
+        let mut ex = exercise();
+        h.on(&Event::Exercise(Box::new(ex.clone()))).unwrap();
+        assert!(
+            screen.text().contains("a hint for this check: press h"),
+            "{}",
+            screen.text()
+        );
+        // No check hints: the summary says how to get one.
+        ex.exercise.check_hints.clear();
+        ex.checks[1].outcome.seeded = true;
+        h.on(&Event::Exercise(Box::new(ex))).unwrap();
+        let all = screen.text();
+        assert!(
+            all.contains("1/2 points. Stuck? Press h for a hint."),
+            "{all}"
+        );
+        assert!(
+            all.contains("seed 1: press c to run them again on the same inputs."),
+            "{all}"
+        );
+        assert!(!all.contains("cargo run"), "{all}");
+    }
+
     #[test]
     fn never_splits_a_code_span() {
         let text = "Stuck? Run `cargo run -p grader -- hint 03` and read it.";

@@ -1,8 +1,9 @@
 //! Output formats. Each is a consumer of the one event stream ([`Event`]): `human` writes as
-//! exercises finish; the others aggregate and write one document when the run is over. Adding a
+//! checks finish; the others aggregate and write one document when the run is over. Adding a
 //! format is one file here and one variant of [`Format`].
 //!
-//! - [`human`]: the report a student reads;
+//! - [`human`]: the report a student reads (and [`building`]: the notice that a build takes a
+//!   while);
 //! - [`json`]: our own machine-readable report;
 //! - [`classroom`]: GitHub's autograding command grader's `result` (and `$GITHUB_OUTPUT`);
 //! - [`classroom50`]: Classroom 50's `result.json`;
@@ -13,6 +14,7 @@
 //! - [`transcript`] (`run`) and [`versus`] (`diff`): the main scenario's transcript, alone or
 //!   against another's.
 
+pub mod building;
 pub mod classroom;
 pub mod classroom50;
 pub mod diff;
@@ -88,8 +90,11 @@ pub struct Subject {
 pub struct Options {
     pub paint: Paint,
     pub warnings: Warnings,
-    /// The human report says "Building the checks..." when cargo may take a while (on a terminal).
+    /// The human report says "Building the checks..." when a build is long (see [`building`]):
+    /// on a terminal.
     pub announce_builds: bool,
+    /// Where the report is read: the human report names keys inside watch, commands elsewhere.
+    pub place: crate::commands::how::Place,
     pub subject: Subject,
     /// The exercise to do next, which the human report names after a run where everything
     /// passed; `check` finds it from the student's progress (`None`: say nothing).

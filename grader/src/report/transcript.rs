@@ -8,6 +8,7 @@
 use super::Reporter;
 use super::human::{unrepeated, wrap};
 use crate::commands::cli::Warnings;
+use crate::report::building::BuildNotice;
 use crate::report::timeline::table::{self, Layout};
 use crate::report::timeline::{Timeline, format_ms, svg};
 use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Outcome};
@@ -119,7 +120,7 @@ pub struct Transcript<W: Write> {
     out: W,
     paint: Paint,
     warnings: Warnings,
-    announce_builds: bool,
+    notice: BuildNotice,
     picture: Picture,
 }
 
@@ -135,7 +136,7 @@ impl<W: Write> Transcript<W> {
             out,
             paint,
             warnings,
-            announce_builds,
+            notice: BuildNotice::new(announce_builds),
             picture,
         }
     }
@@ -252,11 +253,9 @@ impl<W: Write> Transcript<W> {
 
 impl<W: Write> Reporter for Transcript<W> {
     fn on(&mut self, event: &Event) -> std::io::Result<()> {
+        self.notice.on(event);
         match event {
-            Event::Building { .. } if self.announce_builds => crate::errln!(
-                "Building the checks (the very first build compiles tokio once: about a minute)..."
-            ),
-            Event::Building { .. } | Event::Finished { .. } => {}
+            Event::Building { .. } | Event::Check { .. } | Event::Finished { .. } => {}
             Event::Exercise(r) => self.exercise(r)?,
         }
         self.out.flush()

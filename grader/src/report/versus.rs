@@ -8,6 +8,7 @@
 
 use super::Reporter;
 use super::transcript::{Picture, footnotes, svg_title, timeline, unavailable, write_svg};
+use crate::report::building::BuildNotice;
 use crate::report::timeline::{svg, table};
 use crate::run::outcome::{Event, ExerciseResult};
 use crate::terminal::color::Paint;
@@ -18,7 +19,7 @@ pub struct Versus<W: Write> {
     paint: Paint,
     /// `solution`, or the other submission's path.
     other_name: String,
-    announce_builds: bool,
+    notice: BuildNotice,
     picture: Picture,
     results: Vec<ExerciseResult>,
 }
@@ -35,7 +36,7 @@ impl<W: Write> Versus<W> {
             out,
             paint,
             other_name,
-            announce_builds,
+            notice: BuildNotice::new(announce_builds),
             picture,
             results: Vec::new(),
         }
@@ -182,11 +183,9 @@ impl<W: Write> Versus<W> {
 
 impl<W: Write> Reporter for Versus<W> {
     fn on(&mut self, event: &Event) -> std::io::Result<()> {
+        self.notice.on(event);
         match event {
-            Event::Building { .. } if self.announce_builds => crate::errln!(
-                "Building the checks (the very first build compiles tokio once: about a minute)..."
-            ),
-            Event::Building { .. } => {}
+            Event::Building { .. } | Event::Check { .. } => {}
             Event::Exercise(r) => self.results.push((**r).clone()),
             Event::Finished { .. } => self.report()?,
         }

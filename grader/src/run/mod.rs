@@ -3,7 +3,8 @@
 //! order.
 //!
 //! - [`session`]: build, list, run in parallel, and emit events in course order (its `schedule`:
-//!   which check starts next, one per CPU, and checks that mostly wait beside them);
+//!   which check starts next, one per CPU, and checks that mostly wait beside them; its `order`:
+//!   each check as soon as those before it are in, each exercise after its checks);
 //! - [`runner`]: lists a harness's checks and runs one in a child process;
 //! - [`verdict`]: turns a finished check process into an outcome;
 //! - [`outcome`]: outcomes, results and the event stream (kinds come from the protocol);

@@ -140,6 +140,22 @@ impl ExerciseResult {
         }
     }
 
+    /// This result without its checks: what [`Event::Check`] carries of the exercise.
+    pub fn without_checks(&self) -> ExerciseResult {
+        ExerciseResult {
+            exercise: self.exercise.clone(),
+            variant: self.variant.clone(),
+            build: self.build.clone(),
+            notes: self.notes.clone(),
+            warnings: self.warnings.clone(),
+            checks: Vec::new(),
+            max_points: self.max_points,
+            reused: self.reused,
+            tampered: self.tampered.clone(),
+            seed: self.seed,
+        }
+    }
+
     pub fn points(&self) -> u32 {
         self.checks.iter().map(CheckResult::points).sum()
     }
@@ -185,10 +201,31 @@ pub fn unsandboxed_note(why: &str) -> String {
 
 /// What a run reports, in order: complete, owned data, so every consumer (a format writer, an
 /// aggregator such as the gradebook, a progress bar) can keep what it needs.
+///
+/// The order: `Building`; then for each exercise, in course order, a `Check` for each of its
+/// checks, in the exercise's order, then its `Exercise`; then `Finished`. A consumer that
+/// wants whole exercises reads `Exercise` and ignores `Check`.
 #[derive(Clone, Debug)]
 pub enum Event {
     /// Harnesses are about to be built (cargo may take a while on a cold build).
-    Building { count: usize },
+    Building {
+        count: usize,
+        /// Nothing is compiled yet in the grader's build folder: this build compiles every
+        /// dependency (tokio), which takes about a minute.
+        first: bool,
+    },
+    /// One check of an exercise finished: sent as soon as it and every check before it in its
+    /// exercise are in, so a report can show each as it comes. Its outcome may still change
+    /// before the exercise's `Exercise` (a check that changed the grader's files fails them all
+    /// as forged): `Exercise` has the final word.
+    Check {
+        /// The exercise as its build left it (notes, warnings, seed, points on offer), with
+        /// `checks` left empty: each comes in a `Check` of its own, all of them in `Exercise`.
+        exercise: Box<ExerciseResult>,
+        /// The check's place in the exercise's checks.
+        index: usize,
+        check: Box<CheckResult>,
+    },
     /// Every check of one exercise (of one variant) finished, or its harness did not build.
     /// Exercises are reported in course order.
     Exercise(Box<ExerciseResult>),

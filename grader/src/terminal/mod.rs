@@ -3,8 +3,10 @@
 //!
 //! - [`out`]: `outln!`, `errln!`, `errout!`;
 //! - [`color`]: colour, on a terminal or when asked;
+//! - [`clock`]: the time of day, as the learner's clock shows it;
 //! - [`keys`]: single key presses, without Enter.
 
+pub mod clock;
 pub mod color;
 pub mod keys;
 pub mod out;

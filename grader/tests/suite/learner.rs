@@ -1,20 +1,23 @@
 //! The learner's loop, end to end: watch mode driven the way a student drives it (saving a file,
-//! pressing keys) on a temporary copy of the fixture course, its output read as it comes.
+//! pressing keys) on a temporary copy of the fixture course, its output read as it comes: through
+//! pipes, and on a terminal (a pseudo-terminal, as a learner's shell gives it).
 
 use crate::common::*;
+use predicates::Predicate;
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A running `grader watch`, its output collected as it arrives.
 struct Watch {
     child: Child,
-    keys: ChildStdin,
+    keys: Box<dyn Write + Send>,
     out: Arc<Mutex<String>>,
 }
 
 impl Watch {
+    /// Watch with pipes for its standard input, output and error.
     fn start(course: &std::path::Path, args: &[&str]) -> Watch {
         let mut cmd = std_grader(course);
         cmd.arg("watch").args(args);
@@ -30,25 +33,39 @@ impl Watch {
             .spawn()
             .unwrap();
         let out = Arc::new(Mutex::new(String::new()));
-        for mut stream in [
+        for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
             Box::new(child.stderr.take().unwrap()),
         ] {
-            let out = out.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = stream.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    out.lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            });
+            collect(stream, &out);
         }
-        let keys = child.stdin.take().unwrap();
+        let keys = Box::new(child.stdin.take().unwrap());
         Watch { child, keys, out }
+    }
+
+    /// Watch on a terminal of its own: standard input, output and error are one pseudo-terminal,
+    /// whose other side the test reads and types into. `env`: more of its environment.
+    #[cfg(target_os = "linux")]
+    fn on_a_terminal(course: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Watch {
+        let (master, terminal) = pty::open();
+        let mut cmd = std_grader(course);
+        cmd.arg("watch")
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::from(terminal.try_clone().unwrap()))
+            .stdout(Stdio::from(terminal.try_clone().unwrap()))
+            .stderr(Stdio::from(terminal));
+        let child = cmd.spawn().unwrap();
+        // The test's copies of the terminal side are closed with `cmd`: once the grader exits,
+        // reading the other side ends.
+        drop(cmd);
+        let out = Arc::new(Mutex::new(String::new()));
+        collect(Box::new(master.try_clone().unwrap()), &out);
+        Watch {
+            child,
+            keys: Box::new(master),
+            out,
+        }
     }
 
     fn output(&self) -> String {
@@ -89,6 +106,79 @@ impl Drop for Watch {
     }
 }
 
+/// Appends what `stream` gives to `out`, on a thread of its own, until it ends.
+fn collect(mut stream: Box<dyn Read + Send>, out: &Arc<Mutex<String>>) {
+    let out = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        // A terminal's other side reads as an error (EIO) once the grader has exited.
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            out.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+}
+
+/// A pseudo-terminal: the side a terminal window holds (the test reads what the grader prints
+/// and types its keys there) and the side the grader gets as its terminal.
+#[cfg(target_os = "linux")]
+mod pty {
+    use std::fs::{File, OpenOptions};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    pub fn open() -> (File, File) {
+        let master = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open("/dev/ptmx")
+            .unwrap();
+        let fd = master.as_raw_fd();
+        let mut name = [0 as libc::c_char; 128];
+        // SAFETY: grantpt and unlockpt act on `fd`, an open pseudo-terminal master we own;
+        // ptsname_r writes at most `name.len()` bytes into `name`, a buffer we own.
+        #[allow(unsafe_code)]
+        let ok = unsafe {
+            libc::grantpt(fd) == 0
+                && libc::unlockpt(fd) == 0
+                && libc::ptsname_r(fd, name.as_mut_ptr(), name.len()) == 0
+        };
+        assert!(
+            ok,
+            "no pseudo-terminal: {}",
+            std::io::Error::last_os_error()
+        );
+        let name = name.map(|c| c as u8);
+        let path = std::ffi::CStr::from_bytes_until_nul(&name)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let terminal = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open(&path)
+            .unwrap();
+        (master, terminal)
+    }
+}
+
+/// Whether `out` holds watch's line for check number `n`: when it started (a time of day) and
+/// how long it took, whatever the values.
+fn numbered(out: &str, n: u32) -> bool {
+    predicates::str::is_match(format!(
+        r"check #{n} at \d{{2}}:\d{{2}}:\d{{2}}( UTC)?, \d+\.\d{{2}} s"
+    ))
+    .unwrap()
+    .eval(out)
+}
+
 /// Saves `text` to `path` the way many editors do: a hidden file beside it, renamed into place.
 /// The file is never seen half-written, so the number of checks a save causes is exact. (A plain
 /// write truncates first: a check that reads the file in that instant sees it empty, and the
@@ -123,6 +213,11 @@ fn a_save_is_checked_and_keys_drive_the_loop(extra: &[&str]) {
         2,
         "one check at the start and one per changed save:\n{out}"
     );
+    // Each check is numbered and timed; what to do next is said with keys, once.
+    assert!(numbered(&out, 1) && numbered(&out, 2), "{out}");
+    assert!(out.contains("a hint for this check: press h"), "{out}");
+    assert!(!out.contains("cargo run -p grader"), "{out}");
+    assert!(!out.contains("Next: "), "{out}");
 
     // File events were in use unless polling was asked for (or the filesystem has none).
     assert_eq!(
@@ -273,4 +368,72 @@ fn on_a_terminal_ctrl_c_stops_watching_and_gives_the_terminal_back() {
     assert!(out.contains("grader: stopped watching."), "{out}");
     assert!(out.contains("terminal: as before"), "{out}");
     assert_eq!(watch.ended(), Some(0), "{out}");
+}
+
+/// On a terminal, as a learner runs it: each check says its number, when it began and how long it
+/// took, so `c` on unchanged code visibly does something; messages name keys; a re-check, by key
+/// or by a save that cargo must build, says nothing about long builds.
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_on_a_terminal_numbers_each_check_names_keys_and_keeps_quiet_about_quick_builds() {
+    let course = course();
+    // 01 passes, so once 02 passes too, the exercise to do next is the one `n` goes to.
+    grader(course.path()).args(["check", "1"]).assert().code(0);
+    // However loaded the machine, no build of this test counts as slow: only the first build
+    // of a state where nothing is compiled yet may say it takes a while.
+    let env = [("AWAITLINGS_SLOW_BUILD_SECS", "100000")];
+    let mut watch = Watch::on_a_terminal(course.path(), &["2"], &env);
+    let watching = "Watching exercises/02-wrong-value/";
+    watch.expect(watching, 1);
+    let first = watch.output();
+    assert!(numbered(&first, 1), "{first}");
+    assert!(first.contains("a hint for this check: press h"), "{first}");
+
+    // Unchanged code, checked again with `c`: a new number.
+    watch.press("c");
+    watch.expect(watching, 2);
+    let again = watch.output()[first.len()..].to_string();
+    assert!(numbered(&again, 2) && !numbered(&again, 1), "{again}");
+
+    // A hint inside watch: the next one is a key away.
+    watch.press("h");
+    watch.expect("Press h again for another hint", 1);
+
+    // A save that cargo builds, then passes: one line about what comes next, with its key.
+    let before = watch.output().len();
+    let lib = course.path().join("exercises/02-wrong-value/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    save(&lib, &text.replace("41", "42"));
+    watch.expect("Press n for 03 does-not-compile.", 1);
+    let saved = watch.output()[before..].to_string();
+    assert!(numbered(&saved, 3), "{saved}");
+    assert!(!saved.contains("Next: "), "{saved}");
+    // The list's next exercise is a key away too.
+    watch.press("l");
+    watch.expect(
+        "Next: 03 does-not-compile. Read exercises/03-does-not-compile/README.md, then check it: press n",
+        1,
+    );
+
+    let rechecks = watch.output()[first.len()..].to_string();
+    for notice in ["Building the checks", "Still building"] {
+        assert!(!rechecks.contains(notice), "{rechecks}");
+    }
+    // What has a key is said with it (`hint --all`, which has none, keeps its command).
+    let all = watch.output();
+    for command in [
+        "Run the same command again",
+        "hint for this check: cargo",
+        "Stuck? cargo",
+        "cargo run -p grader -- check",
+    ] {
+        assert!(!all.contains(command), "{command:?} in:\n{all}");
+    }
+
+    watch.press("q");
+    let quit = wait_until(Duration::from_secs(30), || {
+        matches!(watch.child.try_wait(), Ok(Some(_)))
+    });
+    assert!(quit, "q did not stop watch:\n{}", watch.output());
+    assert_eq!(watch.child.wait().unwrap().code(), Some(0));
 }

@@ -10,11 +10,13 @@ use crate::run::tamper::Watched;
 use crate::run::tamper::suspects::{After, Guard, Investigation, Who};
 use anyhow::Result;
 use awaitlings_check::protocol::CheckInfo;
+use order::{InOrder, Release};
 use schedule::{Job, Scheduler};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod order;
 mod schedule;
 
 #[derive(Clone)]
@@ -71,6 +73,7 @@ impl Session<'_> {
     ) -> Result<Vec<ExerciseResult>> {
         on(Event::Building {
             count: targets.len(),
+            first: !self.state.dependencies_built(),
         });
         let built = self.build(targets)?;
         self.run_built(targets, built, only_main, on)
@@ -88,6 +91,7 @@ impl Session<'_> {
     ) -> Result<Vec<ExerciseResult>> {
         on(Event::Building {
             count: targets.len(),
+            first: !self.state.dependencies_built(),
         });
         let groups: Vec<&[Target]> = targets.chunks(group.max(1)).collect();
         let mut results = Vec::with_capacity(targets.len());
@@ -176,7 +180,8 @@ impl Session<'_> {
     }
 
     /// The run step of [`Self::run`], for targets [`Self::build`] built: lists their checks,
-    /// runs them, and reports each exercise as its checks are all in.
+    /// runs them, and reports each check as it and those before it are in, and each exercise as
+    /// its checks are all in.
     pub fn run_built(
         &self,
         targets: &[Target],
@@ -405,9 +410,10 @@ impl Session<'_> {
         true
     }
 
-    /// Reports in course order, exercise by exercise, as soon as all of an exercise's checks
-    /// are in and no investigation holds them back; a target charged with changing the
-    /// grader's files fails as forged.
+    /// Reports in course order (see [`InOrder`]): each check as soon as it and every check
+    /// before it in its exercise are in, each exercise once all its checks are, and nothing
+    /// an investigation holds back. A target charged with changing the grader's files fails as
+    /// forged.
     fn report_in_order(
         &self,
         plan: &Plan,
@@ -416,46 +422,70 @@ impl Session<'_> {
         mut on: impl FnMut(Event),
     ) -> Vec<ExerciseResult> {
         let mut results = plan.results.clone();
-        let mut arrived: Vec<Vec<Option<Outcome>>> = results
-            .iter()
-            .zip(&plan.reused)
-            .map(|(r, &reused)| {
-                r.checks
-                    .iter()
-                    .map(|c| reused.then(|| c.outcome.clone()))
-                    .collect()
-            })
-            .collect();
-        let mut next = 0usize;
-        let mut emit = |arrived: &mut Vec<Vec<Option<Outcome>>>,
-                        results: &mut Vec<ExerciseResult>| {
-            while next < results.len() {
-                if arrived[next].iter().any(Option::is_none) || guard.held(next) {
-                    return;
-                }
-                let charged = guard.charged(next);
-                for (c, slot) in arrived[next].iter_mut().enumerate() {
-                    let outcome = slot.take().expect("arrived");
-                    results[next].checks[c].outcome = match &charged {
-                        Some(paths) => self.forged(outcome, paths),
-                        None => outcome,
-                    };
-                }
-                if let Some(paths) = &charged {
-                    results[next].tampered = paths.iter().map(|p| self.relative(p)).collect();
-                }
-                on(Event::Exercise(Box::new(results[next].clone())));
-                next += 1;
+        let mut order = InOrder::new(
+            results
+                .iter()
+                .zip(&plan.reused)
+                .map(|(r, &reused)| {
+                    r.checks
+                        .iter()
+                        .map(|c| reused.then(|| c.outcome.clone()))
+                        .collect()
+                })
+                .collect(),
+        );
+        let mut emit = |order: &mut InOrder<Outcome>, results: &mut Vec<ExerciseResult>| {
+            for step in order.release(|t| guard.held(t)) {
+                on(self.released(step, guard, results));
             }
         };
-        emit(&mut arrived, &mut results);
+        emit(&mut order, &mut results);
         for message in rx {
             if let Some((ti, ci, outcome)) = message {
-                arrived[ti][ci] = Some(outcome);
+                order.arrive(ti, ci, outcome);
             }
-            emit(&mut arrived, &mut results);
+            emit(&mut order, &mut results);
         }
         results
+    }
+
+    /// The event for what [`InOrder`] released, with `results` brought up to date: a check's
+    /// outcome, or the exercise whole, failed as forged when it is charged by then.
+    fn released(
+        &self,
+        step: Release<Outcome>,
+        guard: &Guard,
+        results: &mut [ExerciseResult],
+    ) -> Event {
+        match step {
+            Release::Check {
+                target,
+                check,
+                outcome,
+            } => {
+                let r = &mut results[target];
+                r.checks[check].outcome = match guard.charged(target) {
+                    Some(paths) => self.forged(outcome, &paths),
+                    None => outcome,
+                };
+                Event::Check {
+                    exercise: Box::new(r.without_checks()),
+                    index: check,
+                    check: Box::new(r.checks[check].clone()),
+                }
+            }
+            Release::Exercise(target) => {
+                let r = &mut results[target];
+                // Charged after some of its checks were reported: none of them passes.
+                if let Some(paths) = guard.charged(target) {
+                    for c in &mut r.checks {
+                        c.outcome = self.forged(c.outcome.clone(), &paths);
+                    }
+                    r.tampered = paths.iter().map(|p| self.relative(p)).collect();
+                }
+                Event::Exercise(Box::new(r.clone()))
+            }
+        }
     }
 
     /// After the checks: files put back are said, results are kept for `reuse`, and after a
