@@ -246,7 +246,7 @@ fn the_class_report_links_every_page_and_picture_and_keeps_student_text_as_text(
     // A student's page: every failing check's report, the hidden one's in full, with the
     // check's hints.
     let ana = &pages["students/Ana.html"];
-    assert!(ana.contains("<strong>4/"), "{ana}");
+    assert!(ana.contains("<strong>6/"), "{ana}");
     let hidden = &ana[ana.find("<code>answer-takes-a-second</code>").unwrap()..];
     assert!(
         hidden.contains("<span class=\"badge\">hidden</span>") && hidden.contains("never waited"),

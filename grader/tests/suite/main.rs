@@ -27,5 +27,6 @@ mod messages;
 mod platforms;
 mod sandbox;
 mod scale;
+mod scenarios;
 mod seeds;
 mod untrusted_code;

@@ -17,6 +17,32 @@ use std::time::Duration;
 
 mod schedule;
 
+/// Which of an exercise's checks a run runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// Every check (`check`, `grade`, `verify`).
+    All,
+    /// Only the main scenario (`run EX`, `diff EX`).
+    Main,
+    /// Only the check of this name (`run EX CHECK`, `diff EX CHECK`); none when no check has it.
+    Named(String),
+}
+
+impl Selection {
+    /// `run` and `diff`: the check named, else the main one.
+    pub fn of(check: Option<&str>) -> Selection {
+        check.map_or(Selection::Main, |name| Selection::Named(name.to_string()))
+    }
+
+    fn wants(&self, info: &CheckInfo) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Main => info.main,
+            Selection::Named(name) => info.name == *name,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Session<'a> {
     pub course: &'a Course,
@@ -61,19 +87,19 @@ impl Session<'_> {
         Target::new(self.course, &self.state, ex, variant)
     }
 
-    /// Builds and runs `targets`; with `only_main`, just each exercise's main check (for `run` and
-    /// `diff`). Calls `on` with every event, in course order, as results arrive.
+    /// Builds and runs `targets`, the checks `which` selects of each. Calls `on` with every
+    /// event, in course order, as results arrive.
     pub fn run(
         &self,
         targets: &[Target],
-        only_main: bool,
+        which: &Selection,
         mut on: impl FnMut(Event),
     ) -> Result<Vec<ExerciseResult>> {
         on(Event::Building {
             count: targets.len(),
         });
         let built = self.build(targets)?;
-        self.run_built(targets, built, only_main, on)
+        self.run_built(targets, built, which, on)
     }
 
     /// [`Self::run`] for many targets: built in groups of `group` (in order), and each group's
@@ -95,7 +121,7 @@ impl Session<'_> {
             &groups,
             |g| g,
             |g, built| {
-                results.extend(self.run_built(g, built, false, &mut on)?);
+                results.extend(self.run_built(g, built, &Selection::All, &mut on)?);
                 Ok(())
             },
         )?;
@@ -181,10 +207,10 @@ impl Session<'_> {
         &self,
         targets: &[Target],
         built: Built,
-        only_main: bool,
+        which: &Selection,
         on: impl FnMut(Event),
     ) -> Result<Vec<ExerciseResult>> {
-        let plan = self.plan(targets, built, only_main);
+        let plan = self.plan(targets, built, which);
         // Whatever the checks do, the grader's own files must be as they were (see `tamper`).
         let bins = plan.bins();
         let scratch = self.state.run_dir()?;
@@ -198,7 +224,7 @@ impl Session<'_> {
 
     /// Each target's results before its checks run (kept ones, build errors, or every check
     /// still to run) and the check processes to start.
-    fn plan(&self, targets: &[Target], mut built: Built, only_main: bool) -> Plan {
+    fn plan(&self, targets: &[Target], mut built: Built, which: &Selection) -> Plan {
         let mut plan = Plan::default();
         for (ti, target) in targets.iter().enumerate() {
             let trusted = self
@@ -225,7 +251,7 @@ impl Session<'_> {
                 continue;
             };
             let trusted = trusted.and_then(Result::ok);
-            let result = self.listed(ti, target, outcome, trusted, only_main, &mut plan.jobs);
+            let result = self.listed(ti, target, outcome, trusted, which, &mut plan.jobs);
             let fixtures = runner::load_fixtures(&target.fixtures_dir);
             plan.push(result, fixtures, built.keys[ti].take(), false);
         }
@@ -240,7 +266,7 @@ impl Session<'_> {
         target: &Target,
         built: harness::Outcome,
         trusted: Option<&[CheckInfo]>,
-        only_main: bool,
+        which: &Selection,
         jobs: &mut Vec<Job>,
     ) -> ExerciseResult {
         let offered = trusted.map(|list| list.iter().map(|c| c.points).sum::<u32>());
@@ -275,11 +301,7 @@ impl Session<'_> {
         result.max_points = Some(list.iter().map(|c| c.points).sum());
         result.warnings = b.warnings;
         result.seed = Some(self.limits.seed);
-        for (ci, info) in list
-            .into_iter()
-            .filter(|c| !only_main || c.main)
-            .enumerate()
-        {
+        for (ci, info) in list.into_iter().filter(|c| which.wants(c)).enumerate() {
             jobs.push(Job {
                 target: ti,
                 check: ci,
