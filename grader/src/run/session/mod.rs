@@ -43,6 +43,11 @@ impl Selection {
     }
 }
 
+/// What a kept result holds, in the keys it is kept under: a result kept in an older shape is
+/// not found, and is run again rather than read back short of something. `tasks`: since the
+/// JSON document says which task said each transcript line, so kept results draw their lanes.
+const KEPT_SHAPE: &str = "tasks";
+
 #[derive(Clone)]
 pub struct Session<'a> {
     pub course: &'a Course,
@@ -605,7 +610,7 @@ impl Session<'_> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         format!(
-            "{content:016x} {} {whose:?} {:?} {:?} {} {} {} {} {} {}{seed}",
+            "{KEPT_SHAPE} {content:016x} {} {whose:?} {:?} {:?} {} {} {} {} {} {}{seed}",
             target.exercise.slug,
             target.shown,
             self.timeout_for(&target.exercise),
