@@ -61,7 +61,7 @@ pub fn run(
 
     let started = Instant::now();
     let mut write_error = None;
-    let results = session.run(&targets, false, |event| {
+    let results = session.run(&targets, &crate::run::session::Selection::All, |event| {
         if let Err(e) = reporter.on(&event) {
             write_error.get_or_insert(e);
         }

@@ -99,10 +99,12 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Run your code's main scenario under paused time and show its transcript: one column per
-    /// task, one row per instant.
+    /// Run your code's main scenario (or the check CHECK's) under paused time and show its
+    /// transcript: one column per task, one row per instant.
     Run {
         exercise: String,
+        /// The check whose scenario to run (default: the main one); `check EX` names them all.
+        check: Option<String>,
         /// Print the transcript as a flat list of lines, without the picture (for scripts).
         #[arg(long)]
         plain: bool,
@@ -110,9 +112,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
     },
-    /// Your transcript against the reference solution's (or another submission's).
+    /// Your transcript against the reference solution's (or another submission's), in the main
+    /// scenario or the check CHECK's.
     Diff {
         exercise: String,
+        /// The check whose scenario to compare (default: the main one).
+        check: Option<String>,
         /// `solution`, or the path of another submission (a course clone or an exercise crate).
         #[arg(long, default_value = "solution", value_name = "solution|PATH")]
         against: String,
@@ -384,15 +389,23 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
         Command::Watch { exercise, poll } => watch::run(ctx, exercise.as_deref(), poll),
         Command::Run {
             exercise,
+            check,
             plain,
             svg,
-        } => show::run(ctx, &exercise, show::picture(plain, svg)),
+        } => show::run(ctx, &exercise, check.as_deref(), show::picture(plain, svg)),
         Command::Diff {
             exercise,
+            check,
             against,
             plain,
             svg,
-        } => show::diff(ctx, &exercise, &against, show::picture(plain, svg)),
+        } => show::diff(
+            ctx,
+            &exercise,
+            check.as_deref(),
+            &against,
+            show::picture(plain, svg),
+        ),
         Command::Hint { exercise, all } => hint::run(ctx, &exercise, all),
         Command::Reset {
             exercise,

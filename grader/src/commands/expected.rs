@@ -1,5 +1,6 @@
-//! `grader diff EX` where the course has no solution crate for EX (the student edition never
-//! has one): the student's main scenario against its expected transcript in fixtures/<slug>/,
+//! `grader diff EX [CHECK]` where the course has no solution crate for EX (the student edition
+//! never has one): the student's main scenario (or the check's) against its expected transcript
+//! (the one in fixtures/<slug>/ the check compared, or the lines a failing check expected inline),
 //! drawn and diffed exactly as against a solution's.
 
 use crate::build::harness::Variant;
@@ -8,6 +9,7 @@ use crate::course::{Course, Exercise};
 use crate::report::Reporter;
 use crate::report::versus;
 use crate::run::outcome::{CheckInfo, CheckResult, Event, ExerciseResult, Outcome, Verdict};
+use crate::run::session::Selection;
 use anyhow::{Result, bail};
 use std::time::Instant;
 
@@ -15,19 +17,20 @@ use std::time::Instant;
 pub fn diff<R: Reporter>(
     ctx: &Ctx,
     ex: &Exercise,
+    which: &Selection,
     reporter: impl FnOnce(String) -> R,
 ) -> Result<u8> {
     let started = Instant::now();
     let session = ctx.session();
     // The reporter takes the reference first: the student's events wait until it is known,
-    // which may take the student's run (the transcript its main check compared).
+    // which may take the student's run (the transcript its check compared).
     let mut held = Vec::new();
-    let results = session.run(&[session.target(ex, Variant::Student)], true, |event| {
+    let results = session.run(&[session.target(ex, Variant::Student)], which, |event| {
         held.push(event);
     })?;
     let mine = &results[0];
-    let (name, lines) = expected(&ctx.course, ex, mine)?;
-    let mut reporter = reporter(shown(ex, &name));
+    let (shown_as, name, lines) = reference(ctx, ex, which, mine)?;
+    let mut reporter = reporter(shown_as);
     let info = mine.checks.first().map_or_else(
         || CheckInfo {
             name: name.clone(),
@@ -82,6 +85,31 @@ pub fn diff<R: Reporter>(
     })
 }
 
+/// The reference for the check `which` selects: what it is called in the report, its name, and
+/// its lines. A check name no check has is an error listing the exercise's checks.
+fn reference(
+    ctx: &Ctx,
+    ex: &Exercise,
+    which: &Selection,
+    mine: &ExerciseResult,
+) -> Result<(String, String, Vec<String>)> {
+    let Selection::Named(check) = which else {
+        let (name, lines) = expected(&ctx.course, ex, mine)?;
+        return Ok((shown(ex, &name), name, lines));
+    };
+    if crate::commands::show::missing(which, mine) {
+        return Err(crate::commands::show::unknown_check(ctx, ex, check));
+    }
+    if mine.checks.first().is_some_and(|c| c.info.main) {
+        let (name, lines) = expected(&ctx.course, ex, mine)?;
+        return Ok((shown(ex, &name), name, lines));
+    }
+    match expected_of(&ctx.course, ex, check, mine)? {
+        (Some(name), lines) => Ok((shown(ex, &name), name, lines)),
+        (None, lines) => Ok(("expected".to_string(), check.clone(), lines)),
+    }
+}
+
 /// What the reference is called in the report: the fixture's path.
 pub fn shown(ex: &Exercise, name: &str) -> String {
     format!("fixtures/{}/{name}.txt", ex.slug)
@@ -114,6 +142,47 @@ pub fn expected(
             course.relative(&course.fixtures_dir(ex))
         ),
     }
+}
+
+/// The expected transcript of `check`, a check other than the main one: the fixture it compared
+/// in the student's run (by name), else the lines it expected inline when it failed on them
+/// (no name). A check that compared nothing, or passed on inline lines, leaves nothing to draw
+/// beside the student's.
+fn expected_of(
+    course: &Course,
+    ex: &Exercise,
+    check: &str,
+    mine: &ExerciseResult,
+) -> Result<(Option<String>, Vec<String>)> {
+    if mine.build_failure().is_some() {
+        // Nothing ran: the report says why, with no reference to draw.
+        return Ok((None, Vec::new()));
+    }
+    let outcome = mine.checks.first().map(|c| &c.outcome);
+    if let Some((name, _)) = outcome.and_then(|o| o.compared.first()) {
+        let fixtures = crate::run::runner::load_fixtures(&course.fixtures_dir(ex));
+        if let Some((_, text)) = fixtures.iter().find(|(f, _)| f == name) {
+            return Ok((
+                Some(name.clone()),
+                text.lines().map(str::to_string).collect(),
+            ));
+        }
+    }
+    if let Some(expected) = outcome.and_then(|o| o.expected.as_deref()) {
+        return Ok((None, expected.lines().map(str::to_string).collect()));
+    }
+    let run = format!("cargo run -p grader -- run {:02} {check}", ex.number);
+    if outcome.is_some_and(Outcome::passed) {
+        bail!(
+            "`{check}` passed, and keeps what it expects in its own code: there is no other \
+             transcript to draw beside yours. `{run}` draws yours"
+        );
+    }
+    bail!(
+        "`{check}` compared no transcript in your run (it failed before, or judges something \
+         else: its message says what), so there is no expected one to draw beside yours. `{run}` \
+         draws yours"
+    )
 }
 
 /// Which transcript the main check compares with: the one it compared in the student's run;

@@ -1,5 +1,6 @@
-//! `grader run EX` and `grader diff EX`: the main scenario's transcript, alone or against another.
-//! The commands pick the targets; what is printed is the `transcript` and `versus` reporters'.
+//! `grader run EX [CHECK]` and `grader diff EX [CHECK]`: the transcript of the main scenario, or
+//! of any check named, alone or against another. The commands pick the targets and the check;
+//! what is printed is the `transcript` and `versus` reporters'.
 
 use crate::build::harness::{Target, Variant};
 use crate::commands::cli::{Ctx, FAILED, PASSED};
@@ -9,25 +10,39 @@ use crate::report::timeline::table::Layout;
 use crate::report::transcript::{Picture, Transcript};
 use crate::report::versus::{self, Versus};
 use crate::run::outcome::{Event, ExerciseResult};
+use crate::run::session::Selection;
 use crate::terminal::out::Lenient;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Runs the main check of each target through `reporter`, returning each one's result.
-fn main_scenario(
+/// Runs the check `which` selects of each target through `reporter`, returning each one's
+/// result. A check name that no check of the exercise has is an error listing its checks, and
+/// the reporter is shown nothing of the run.
+fn scenario(
     ctx: &Ctx,
     targets: &[Target],
+    which: &Selection,
     reporter: &mut dyn Reporter,
 ) -> Result<Vec<ExerciseResult>> {
     let started = Instant::now();
     let mut write_error = None;
-    let results = ctx.session().run(targets, true, |event| {
+    let mut unknown = false;
+    let results = ctx.session().run(targets, which, |event| {
+        if let Event::Exercise(r) = &event {
+            unknown |= missing(which, r);
+        }
+        if unknown {
+            return;
+        }
         if let Err(e) = reporter.on(&event) {
             write_error.get_or_insert(e);
         }
     })?;
+    if let (true, Selection::Named(name)) = (unknown, which) {
+        return Err(unknown_check(ctx, &targets[0].exercise, name));
+    }
     reporter
         .on(&Event::Finished {
             results: results.clone(),
@@ -53,7 +68,40 @@ pub fn picture(plain: bool, svg: Option<PathBuf>) -> Picture {
     }
 }
 
-pub fn run(ctx: &Ctx, name: &str, picture: Picture) -> Result<u8> {
+/// Whether `r` built but has no check of the name asked for.
+pub fn missing(which: &Selection, r: &ExerciseResult) -> bool {
+    matches!(which, Selection::Named(_)) && r.build.is_ok() && r.checks.is_empty()
+}
+
+/// The error for a check name `ex` has no check of: the names it has, as its harness listed
+/// them in this run.
+pub fn unknown_check(ctx: &Ctx, ex: &Exercise, name: &str) -> anyhow::Error {
+    let listed = crate::run::runner::last_known(&ctx.state, &ex.slug).map(|list| {
+        list.iter()
+            .map(|c| {
+                if c.main {
+                    format!("{} (the main scenario)", c.name)
+                } else {
+                    c.name.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    match listed {
+        Some(names) => anyhow!(
+            "{} has no check named \"{name}\"; its checks are: {names}",
+            ex.label()
+        ),
+        None => anyhow!(
+            "{} has no check named \"{name}\"; `cargo run -p grader -- check {:02}` lists its checks",
+            ex.label(),
+            ex.number
+        ),
+    }
+}
+
+pub fn run(ctx: &Ctx, name: &str, check: Option<&str>, picture: Picture) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
     let mut reporter = Transcript::new(
         Lenient(std::io::stdout().lock()),
@@ -62,9 +110,10 @@ pub fn run(ctx: &Ctx, name: &str, picture: Picture) -> Result<u8> {
         announce(),
         picture,
     );
-    let results = main_scenario(
+    let results = scenario(
         ctx,
         &[ctx.session().target(ex, Variant::Student)],
+        &Selection::of(check),
         &mut reporter,
     )?;
     let passed = results[0].build.is_ok()
@@ -95,12 +144,19 @@ fn other_crate(path: &Path, ex: &Exercise) -> Result<PathBuf> {
     )
 }
 
-pub fn diff(ctx: &Ctx, name: &str, against: &str, picture: Picture) -> Result<u8> {
+pub fn diff(
+    ctx: &Ctx,
+    name: &str,
+    check: Option<&str>,
+    against: &str,
+    picture: Picture,
+) -> Result<u8> {
     let ex = ctx.course.resolve(name)?;
+    let which = Selection::of(check);
     if against == "solution" && !ctx.course.solution_dir(ex).join("Cargo.toml").is_file() {
         // No solution to run (the student edition has none): the expected transcript is the
         // reference. Its name is known for sure only once the student's run is done.
-        return crate::commands::expected::diff(ctx, ex, |name| {
+        return crate::commands::expected::diff(ctx, ex, &which, |name| {
             Versus::new(
                 Lenient(std::io::stdout().lock()),
                 ctx.paint(),
@@ -129,7 +185,8 @@ pub fn diff(ctx: &Ctx, name: &str, against: &str, picture: Picture) -> Result<u8
         announce(),
         picture,
     );
-    let results = main_scenario(ctx, &targets, &mut reporter)?;
+    // One seed for both runs: the check draws the same inputs for the solution as for yours.
+    let results = scenario(ctx, &targets, &which, &mut reporter)?;
     Ok(if versus::matched(&results[0], &results[1]) {
         PASSED
     } else {

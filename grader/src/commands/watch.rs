@@ -152,7 +152,9 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
             }
             Action::Run => {
                 outln!();
-                if let Err(e) = super::show::run(ctx, &number, super::show::picture(false, None)) {
+                if let Err(e) =
+                    super::show::run(ctx, &number, None, super::show::picture(false, None))
+                {
                     crate::errln!("error: {e:#}");
                 }
             }

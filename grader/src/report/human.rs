@@ -30,6 +30,9 @@ pub struct Human<W: Write> {
     /// Whether this exercise's report has pointed at `grader hint` under a failing check yet:
     /// the hints follow the first failing check that has some, so only that one gets the line.
     hint_pointed: bool,
+    /// The seed this exercise's checks drew from: the commands that show a seeded check again
+    /// name it.
+    seed: Option<u64>,
     /// The exercise whose checks are being printed as they come, if any.
     streaming: Option<Streamed>,
 }
@@ -53,6 +56,7 @@ impl<W: Write> Human<W> {
             explained: None,
             hint_pointed: false,
             streaming: None,
+            seed: None,
         }
     }
 
@@ -68,6 +72,7 @@ impl<W: Write> Human<W> {
         self.line(&format!("{label}  {}", p.dim(&r.exercise.title)));
         self.explained = None;
         self.hint_pointed = false;
+        self.seed = r.seed;
         for note in &r.notes {
             for (i, l) in wrap(note, 90).iter().enumerate() {
                 let head = if i == 0 { "! " } else { "  " };
@@ -151,6 +156,18 @@ impl<W: Write> Human<W> {
                 self.place.how(Action::Hint(number)).show(p)
             ));
         }
+        // The check's own scenario, drawn: what the learner needs to see the mistake. Not for a
+        // hidden check, which the student's course does not have, nor for code that stopped at
+        // a `todo!()`, where there is no mistake to see yet.
+        if !r.outcome.transcript.is_empty() && !r.info.hidden && kind != Kind::NotImplemented {
+            self.line(&format!(
+                "      {} {}",
+                p.dim("see it:"),
+                p.bold(&crate::report::transcript::command(
+                    "run", number, r, self.seed
+                ))
+            ));
+        }
     }
 
     /// What went wrong in a failing check: the explanation, then the evidence.
@@ -170,8 +187,7 @@ impl<W: Write> Human<W> {
             self.line(&format!("      {l}"));
         }
         if let (Some(e), Some(a)) = (&r.outcome.expected, &r.outcome.actual) {
-            // No key shows a whole diff, in watch either: the command.
-            let whole = crate::commands::how::command(Action::Diff(exercise));
+            let whole = crate::report::transcript::command("diff", exercise, r, self.seed);
             let lines = diff::unified(e, a, p, 30, Some(&whole));
             if !lines.is_empty() {
                 self.line(&format!(

@@ -3,11 +3,18 @@
 //! Shape (version 1): `{"version":1, "points", "max_points", "passed", "exercises":[{"number",
 //! "slug", "title", "points", "max_points", "passed", "build":{"ok", "kind", "message"}, "checks":
 //! [{"name", "about", "main", "untimed", "hidden", "points", "max_points", "passed", "kind", "message", "expected", "actual",
-//! "finished", "transcript", "transcript_dropped", "panics", "virtual_ms", "wall_ms", "sandbox", "seeded"}],
+//! "finished", "transcript", "transcript_tasks", "transcript_dropped", "panics", "virtual_ms", "wall_ms", "sandbox", "seeded"}],
 //! "notes", "tampered", "seed", "warnings":[{"lint", "rendered"}]}]}`, and for a submission graded with `grade`, its name
 //! (`"submission"`), `"commit"` and integrity `"flags"`. Kinds are the protocol's names
 //! (`wrong_order`, ...). `hidden` is true for a check of `grader/checks/hidden/<slug>.rs`; this
 //! report (the instructor's) keeps all of a hidden check's details.
+//!
+//! `transcript_tasks` says which task said each line of `transcript`, one entry per line: `n` for
+//! the n-th spawned task to say a line, `null` for a line said outside any spawned task; `[]` when
+//! no task is known. It was added to version 1 without changing the version: a reader of version
+//! 1 that ignores fields it does not know reads it as before, and a document without it (written
+//! before it existed) reads back as "no task known". Reading it back is what lets results that
+//! `grade` kept, and shards that `merge` reads, draw one lane per task.
 
 use super::Run;
 use crate::run::outcome::ExerciseResult;
@@ -53,6 +60,7 @@ pub fn document(results: &[ExerciseResult]) -> Value {
                         "expected": c.outcome.expected,
                         "actual": c.outcome.actual,
                         "transcript": c.outcome.transcript,
+                        "transcript_tasks": c.outcome.transcript_tasks,
                         "transcript_dropped": c.outcome.transcript_dropped,
                         "panics": c.outcome.panics,
                         "virtual_ms": c.outcome.virtual_ms,
@@ -135,6 +143,22 @@ fn strings(v: &Value) -> Option<Vec<String>> {
     v.as_array()?.iter().map(text).collect()
 }
 
+/// The tasks of a transcript of `lines` lines, read back from `transcript_tasks`: empty (no
+/// task known) when the field is absent, as in documents written before it existed, or when it
+/// does not give one task or `null` per line.
+fn tasks(v: &Value, lines: usize) -> Vec<Option<u32>> {
+    let read = v.as_array().and_then(|tasks| {
+        tasks
+            .iter()
+            .map(|t| match t {
+                Value::Null => Some(None),
+                t => t.as_u64().and_then(|n| u32::try_from(n).ok()).map(Some),
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    read.filter(|t| t.len() == lines).unwrap_or_default()
+}
+
 /// The build's outcome, read back from an exercise's `build`.
 fn build_from(build: &Value) -> Option<Result<(), crate::build::harness::BuildError>> {
     use crate::build::harness::BuildError;
@@ -165,6 +189,7 @@ fn check_from(c: &Value) -> Option<crate::run::outcome::CheckResult> {
     outcome.expected = text(&c["expected"]);
     outcome.actual = text(&c["actual"]);
     outcome.transcript = strings(&c["transcript"])?;
+    outcome.transcript_tasks = tasks(&c["transcript_tasks"], outcome.transcript.len());
     outcome.transcript_dropped = c["transcript_dropped"].as_u64()?;
     outcome.panics = strings(&c["panics"])?;
     outcome.virtual_ms = c["virtual_ms"].as_f64();
@@ -192,4 +217,93 @@ fn check_from(c: &Value) -> Option<crate::run::outcome::CheckResult> {
         },
         outcome,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::harness::Variant;
+    use crate::run::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
+
+    fn result(transcript: &[&str], tasks: Vec<Option<u32>>) -> ExerciseResult {
+        let mut outcome = Outcome::failed(Kind::Crashed, "");
+        outcome.verdict = Verdict::Passed;
+        outcome.finished = true;
+        outcome.transcript = transcript.iter().map(|l| (*l).to_string()).collect();
+        outcome.transcript_tasks = tasks;
+        ExerciseResult {
+            exercise: exercise(),
+            variant: Variant::Student,
+            build: Ok(()),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            checks: vec![CheckResult {
+                info: CheckInfo {
+                    name: "run-transcript".into(),
+                    points: 1,
+                    main: true,
+                    untimed: false,
+                    hidden: false,
+                    about: "two tasks".into(),
+                    waits: false,
+                },
+                outcome,
+            }],
+            max_points: Some(1),
+            reused: false,
+            tampered: Vec::new(),
+            seed: Some(7),
+        }
+    }
+
+    fn exercise() -> crate::course::Exercise {
+        crate::course::Exercise {
+            number: 35,
+            slug: "two-tasks".into(),
+            title: "Two tasks".into(),
+            hints: Vec::new(),
+            check_hints: std::collections::BTreeMap::new(),
+            timeout_secs: None,
+            hidden_checks: false,
+        }
+    }
+
+    /// Written and read back, a result keeps which task said each line: the reloaded picture
+    /// has the same lanes as the one drawn from the run.
+    #[test]
+    fn a_round_trip_keeps_the_tasks() {
+        let lines = [
+            "  0.000s  start",
+            "  0.000s  tick 0",
+            "  0.000s  tock 0",
+            "  0.300s  tick 1",
+        ];
+        let tasks = vec![None, Some(1), Some(2), Some(1)];
+        let written = document(&[result(&lines, tasks.clone())]);
+        let back = exercise_from(&written["exercises"][0], &exercise(), Variant::Student).unwrap();
+        let outcome = &back.checks[0].outcome;
+        assert_eq!(outcome.transcript_tasks, tasks);
+        let lanes = crate::report::transcript::timeline(outcome).unwrap().lanes;
+        assert_eq!(lanes, ["main", "tick", "tock"]);
+    }
+
+    /// A document without the field (written before it existed), or with one that does not
+    /// match the lines, reads back as "no task known", never as wrong lanes.
+    #[test]
+    fn tasks_absent_or_not_one_per_line_read_back_as_unknown() {
+        let lines = ["  0.000s  a", "  1.000s  b"];
+        let mut written = document(&[result(&lines, vec![Some(1), Some(2)])]);
+        for tasks in [Value::Null, json!([1]), json!([1, "x"]), json!([1, -2])] {
+            written["exercises"][0]["checks"][0]["transcript_tasks"] = tasks;
+            let back = exercise_from(&written["exercises"][0], &exercise(), Variant::Student);
+            assert_eq!(back.unwrap().checks[0].outcome.transcript_tasks, []);
+        }
+        let without = written["exercises"][0]["checks"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("transcript_tasks");
+        assert!(without.is_some());
+        let back = exercise_from(&written["exercises"][0], &exercise(), Variant::Student);
+        assert_eq!(back.unwrap().checks[0].outcome.transcript_tasks, []);
+    }
 }

@@ -11,8 +11,8 @@
 //! - [`prairielearn`]: PrairieLearn's external grader `results.json`;
 //! - [`junit`]: JUnit XML (GitLab, Jenkins, CodeGrade);
 //! - [`markdown`]: a summary for `$GITHUB_STEP_SUMMARY` or a pull request;
-//! - [`transcript`] (`run`) and [`versus`] (`diff`): the main scenario's transcript, alone or
-//!   against another's.
+//! - [`transcript`] (`run`) and [`versus`] (`diff`): the transcript of the main scenario (or of any
+//!   check named), alone or against another's.
 
 pub mod building;
 pub mod classroom;

@@ -1,5 +1,6 @@
-//! `grader run EX`: the main scenario's transcript, as the student's code printed it under paused
-//! time, then whether it matches. A consumer of the event stream like every report.
+//! `grader run EX [CHECK]`: the transcript of the main scenario (or of the check named), as the
+//! check recorded it from the student's code under paused time, then whether the check passed. A
+//! consumer of the event stream like every report.
 //!
 //! The transcript is shown as a picture (see [`crate::report::timeline`]): one column per task, one row
 //! per instant, so what ran side by side is seen side by side. `--plain` prints the flat list of
@@ -102,6 +103,33 @@ pub fn footnotes(t: &Timeline, hidden: Option<(usize, u64)>, paint: Paint) -> Ve
     notes
 }
 
+/// The command that shows `check` of exercise `number` again (`verb`: `run` or `diff`): the
+/// check's name is left out for the main scenario, which is the default, and a check that drew
+/// its inputs from `seed` gets it, so that the command draws the very scenario reported.
+pub fn command(verb: &str, number: u32, check: &CheckResult, seed: Option<u64>) -> String {
+    let mut command = format!("cargo run -p grader -- {verb} {number:02}");
+    if !check.info.main {
+        command = format!("{command} {}", check.info.name);
+    }
+    match seed.filter(|_| check.outcome.seeded) {
+        Some(seed) => format!("{command} --seed {seed}"),
+        None => command,
+    }
+}
+
+/// Said in place of a transcript when a check recorded no line: a check other than the main
+/// scenario may judge something else (a value, a duration), and its description says what.
+pub fn nothing_recorded(check: &CheckResult) -> String {
+    if check.info.main {
+        "(nothing was printed)".to_string()
+    } else {
+        format!(
+            "(`{}` recorded no line in this run, so there is nothing to draw. What it checks: {}.)",
+            check.info.name, check.info.about
+        )
+    }
+}
+
 /// Why there is no transcript for `r`, if there is none.
 pub fn unavailable(r: &ExerciseResult, who: &str) -> Option<String> {
     if let Some((kind, message)) = r.build_failure() {
@@ -190,6 +218,11 @@ impl<W: Write> Transcript<W> {
             check.info.name,
             check.info.about
         )))?;
+        if let Some(seed) = r.seed.filter(|_| o.seeded) {
+            self.line(&p.dim(&format!(
+                "(inputs drawn from seed {seed}: add `--seed {seed}` to draw the same ones again)"
+            )))?;
+        }
         self.lines(o)?;
         if o.transcript_dropped > 0 {
             self.line(&p.dim(&format!(
@@ -199,11 +232,14 @@ impl<W: Write> Transcript<W> {
             )))?;
         }
         if o.transcript.is_empty() {
-            self.line(&p.dim("(nothing was printed)"))?;
+            self.line(&p.dim(&nothing_recorded(check)))?;
         }
-        // Only a check that ran to its end "finished"; a stopped one says where it stood.
-        match (o.finished, o.virtual_ms, check.info.untimed) {
-            (true, Some(ms), false) => self.line(&p.dim(&format!(
+        // Only a check that ran to its end "finished"; a stopped one says where it stood. A
+        // check that recorded nothing may have started its clock again since (`restart`): its
+        // time would not be its scenario's.
+        let timed = !check.info.untimed && (check.info.main || !o.transcript.is_empty());
+        match (o.finished, o.virtual_ms, timed) {
+            (true, Some(ms), true) => self.line(&p.dim(&format!(
                 "finished after {:.3} s of virtual time",
                 ms / 1000.0
             )))?,
@@ -236,17 +272,31 @@ impl<W: Write> Transcript<W> {
         for l in warnings {
             self.line(&l)?;
         }
+        self.verdict(r, check)
+    }
+
+    /// Whether the check passed, and if not, why and where to look next.
+    fn verdict(&mut self, r: &ExerciseResult, check: &CheckResult) -> std::io::Result<()> {
+        let p = self.paint;
+        let o = &check.outcome;
         if o.passed() {
-            return self.line(&p.green("This matches the expected transcript."));
+            return self.line(&p.green(if check.info.main {
+                "This matches the expected transcript."
+            } else {
+                "This check passes."
+            }));
         }
         let kind = o.kind().unwrap_or(Kind::Crashed);
         self.line(&p.red(&format!("✗ {}", kind.heading_for(check.info.untimed))))?;
         for l in wrap(unrepeated(kind, o.message()), 92) {
             self.line(&format!("  {l}"))?;
         }
+        if o.transcript.is_empty() && !check.info.main {
+            return Ok(());
+        }
         self.line(&format!(
-            "`cargo run -p grader -- diff {:02}` compares it with the reference.",
-            r.exercise.number
+            "`{}` compares it with the reference.",
+            command("diff", r.exercise.number, check, r.seed)
         ))
     }
 }

@@ -1,13 +1,17 @@
-//! `grader diff EX`: the main scenario's transcript against the reference solution's (or another
-//! submission's). A consumer of the event stream: it takes the two exercises' results as they
-//! arrive (the other's first, then the student's) and writes the comparison when the run is over.
+//! `grader diff EX [CHECK]`: the transcript of the main scenario (or of the check named) against
+//! the reference solution's (or another submission's), the same check run with the same seed. A
+//! consumer of the event stream: it takes the two exercises' results as they arrive (the other's
+//! first, then the student's) and writes the comparison when the run is over.
 //!
 //! When they differ, the two pictures come first, on one time column (the other's lanes, a bar,
 //! yours; instants that differ marked `≠`), then the unified diff of the lines. `--plain` leaves
 //! the pictures out; `--svg FILE` draws both, one above the other on one time axis.
 
 use super::Reporter;
-use super::transcript::{Picture, footnotes, svg_title, timeline, unavailable, write_svg};
+use super::human::{unrepeated, wrap};
+use super::transcript::{
+    Picture, footnotes, nothing_recorded, svg_title, timeline, unavailable, write_svg,
+};
 use crate::report::building::BuildNotice;
 use crate::report::timeline::{svg, table};
 use crate::run::outcome::{Event, ExerciseResult};
@@ -101,6 +105,45 @@ impl<W: Write> Versus<W> {
         write_svg(&mut self.out, self.paint, &path, drawing)
     }
 
+    /// A check other than the main scenario is named first (the main one is what `diff` shows
+    /// by default); one that recorded no line on either side says so, and nothing more is
+    /// compared (true).
+    fn recorded_nothing(
+        &mut self,
+        theirs: &ExerciseResult,
+        mine: &ExerciseResult,
+    ) -> std::io::Result<bool> {
+        let p = self.paint;
+        let check = &mine.checks[0];
+        if !check.info.main {
+            self.line(&p.bold(&format!(
+                "{}: `{}` ({}), {}'s transcript and yours",
+                mine.exercise.label(),
+                check.info.name,
+                check.info.about,
+                self.other_name
+            )))?;
+        }
+        if !recorded_nothing(theirs, mine) {
+            return Ok(false);
+        }
+        self.line(&p.dim(&nothing_recorded(check)))?;
+        // With no lines to compare, the check's verdict on your code is what there is to say.
+        match check.outcome.kind() {
+            None => self.line(&p.green("Your code passes it."))?,
+            Some(kind) => {
+                self.line(&p.red(&format!(
+                    "✗ your code: {}",
+                    kind.heading_for(check.info.untimed)
+                )))?;
+                for l in wrap(unrepeated(kind, check.outcome.message()), 92) {
+                    self.line(&format!("  {l}"))?;
+                }
+            }
+        }
+        Ok(true)
+    }
+
     fn line(&mut self, text: &str) -> std::io::Result<()> {
         writeln!(self.out, "{text}")
     }
@@ -116,6 +159,9 @@ impl<W: Write> Versus<W> {
             if let Some(why) = unavailable(r, who) {
                 return self.line(&why);
             }
+        }
+        if self.recorded_nothing(theirs, mine)? {
+            return Ok(());
         }
         self.drawing(theirs, mine)?;
         let label = mine.exercise.label();
@@ -193,11 +239,24 @@ impl<W: Write> Reporter for Versus<W> {
     }
 }
 
-/// Whether the student's main transcript matches the other's, as far as both were kept: what
-/// `diff`'s exit code says.
+/// Whether neither side recorded a line (a check that judges a value or a duration).
+fn recorded_nothing(theirs: &ExerciseResult, mine: &ExerciseResult) -> bool {
+    let empty = |r: &ExerciseResult| {
+        let o = &r.checks[0].outcome;
+        o.transcript.is_empty() && o.transcript_dropped == 0
+    };
+    empty(theirs) && empty(mine)
+}
+
+/// Whether the student's transcript matches the other's, as far as both were kept: what
+/// `diff`'s exit code says. Where neither recorded a line, there is nothing to compare, and it
+/// says whether the student's code passes the check.
 pub fn matched(theirs: &ExerciseResult, mine: &ExerciseResult) -> bool {
     if unavailable(theirs, "").is_some() || unavailable(mine, "").is_some() {
         return false;
+    }
+    if recorded_nothing(theirs, mine) {
+        return mine.checks[0].outcome.passed();
     }
     let (t, m) = (&theirs.checks[0].outcome, &mine.checks[0].outcome);
     matches!(

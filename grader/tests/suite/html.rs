@@ -246,7 +246,7 @@ fn the_class_report_links_every_page_and_picture_and_keeps_student_text_as_text(
     // A student's page: every failing check's report, the hidden one's in full, with the
     // check's hints.
     let ana = &pages["students/Ana.html"];
-    assert!(ana.contains("<strong>4/"), "{ana}");
+    assert!(ana.contains("<strong>6/"), "{ana}");
     let hidden = &ana[ana.find("<code>answer-takes-a-second</code>").unwrap()..];
     assert!(
         hidden.contains("<span class=\"badge\">hidden</span>") && hidden.contains("never waited"),
@@ -297,6 +297,53 @@ fn a_folder_that_is_not_a_report_is_refused_before_grading() {
             "--html and --out name the same folder",
         ))
         .stderr(predicates::str::contains("grading with seed").not());
+}
+
+/// A result `grade` kept (its submission unchanged since the last grade) is read back from its
+/// JSON, which says which task said each line: the class report drawn from it has a lane per
+/// task, as the one drawn from a fresh run has.
+#[test]
+fn kept_results_draw_their_lanes_in_the_class_report() {
+    let instructor = course();
+    let state = fresh_state();
+    let class = tempfile::tempdir().unwrap();
+    let ben = class.path().join("ben");
+    copy_course(&ben);
+    let two = ben.join("exercises/35-two-tasks/src/lib.rs");
+    let code = std::fs::read_to_string(&two).unwrap();
+    std::fs::write(
+        &two,
+        code.replace("(\"tock\", 500, 3)", "(\"tock\", 400, 3)"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for (run, kept) in [("fresh", 0), ("kept", 1)] {
+        let site = out.path().join(run);
+        grader(instructor.path())
+            .env("AWAITLINGS_TARGET_DIR", state.path())
+            .arg("grade")
+            .arg(&ben)
+            .args(["-e", "35", "--html"])
+            .arg(&site)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(format!(
+                "({kept} unchanged since the last grade, kept)"
+            )));
+        let svg = std::fs::read_to_string(site.join("exercises/35-two-tasks/g1.svg")).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        for lane in ["main", "tick", "tock"] {
+            assert!(
+                texts.contains(&lane),
+                "{run}: no lane {lane:?} in {texts:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -27,6 +27,7 @@ mod messages;
 mod platforms;
 mod sandbox;
 mod scale;
+mod scenarios;
 mod seeds;
 mod status;
 mod untrusted_code;

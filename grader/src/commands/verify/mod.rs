@@ -250,7 +250,7 @@ pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
         .iter()
         .map(|e| session.target(e, Variant::Solution))
         .collect();
-    let results = session.run(&targets, false, |_| {})?;
+    let results = session.run(&targets, &crate::run::session::Selection::All, |_| {})?;
     for r in &results {
         if let Some(why) = build_problem(r) {
             outln!("{}: the solution does not build: {why}", r.exercise.label());
@@ -288,7 +288,7 @@ pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
         );
     }
     // Prove it: the solutions must pass against what was written.
-    let again = session.run(&targets, false, |_| {})?;
+    let again = session.run(&targets, &crate::run::session::Selection::All, |_| {})?;
     let mut code = PASSED;
     for r in &again {
         for c in r.checks.iter().filter(|c| !c.outcome.passed()) {

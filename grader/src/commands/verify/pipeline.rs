@@ -30,7 +30,12 @@ pub fn run(
                     .map(|t| i == 0 || t.variant != Variant::Student)
                     .collect();
                 let (targets, built) = built.select(&plan.targets, &keep);
-                let mut got = seeded.run_built(&targets, built, false, |_| {})?;
+                let mut got = seeded.run_built(
+                    &targets,
+                    built,
+                    &crate::run::session::Selection::All,
+                    |_| {},
+                )?;
                 forget_output(&mut got);
                 results.extend(got);
             }

@@ -19,6 +19,37 @@ use std::time::Duration;
 mod order;
 mod schedule;
 
+/// Which of an exercise's checks a run runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// Every check (`check`, `grade`, `verify`).
+    All,
+    /// Only the main scenario (`run EX`, `diff EX`).
+    Main,
+    /// Only the check of this name (`run EX CHECK`, `diff EX CHECK`); none when no check has it.
+    Named(String),
+}
+
+impl Selection {
+    /// `run` and `diff`: the check named, else the main one.
+    pub fn of(check: Option<&str>) -> Selection {
+        check.map_or(Selection::Main, |name| Selection::Named(name.to_string()))
+    }
+
+    fn wants(&self, info: &CheckInfo) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Main => info.main,
+            Selection::Named(name) => info.name == *name,
+        }
+    }
+}
+
+/// What a kept result holds, in the keys it is kept under: a result kept in an older shape is
+/// not found, and is run again rather than read back short of something. `tasks`: since the
+/// JSON document says which task said each transcript line, so kept results draw their lanes.
+const KEPT_SHAPE: &str = "tasks";
+
 #[derive(Clone)]
 pub struct Session<'a> {
     pub course: &'a Course,
@@ -63,12 +94,12 @@ impl Session<'_> {
         Target::new(self.course, &self.state, ex, variant)
     }
 
-    /// Builds and runs `targets`; with `only_main`, just each exercise's main check (for `run` and
-    /// `diff`). Calls `on` with every event, in course order, as results arrive.
+    /// Builds and runs `targets`, the checks `which` selects of each. Calls `on` with every
+    /// event, in course order, as results arrive.
     pub fn run(
         &self,
         targets: &[Target],
-        only_main: bool,
+        which: &Selection,
         mut on: impl FnMut(Event),
     ) -> Result<Vec<ExerciseResult>> {
         on(Event::Building {
@@ -76,7 +107,7 @@ impl Session<'_> {
             first: !self.state.dependencies_built(),
         });
         let built = self.build(targets)?;
-        self.run_built(targets, built, only_main, on)
+        self.run_built(targets, built, which, on)
     }
 
     /// [`Self::run`] for many targets: built in groups of `group` (in order), and each group's
@@ -99,7 +130,7 @@ impl Session<'_> {
             &groups,
             |g| g,
             |g, built| {
-                results.extend(self.run_built(g, built, false, &mut on)?);
+                results.extend(self.run_built(g, built, &Selection::All, &mut on)?);
                 Ok(())
             },
         )?;
@@ -186,10 +217,10 @@ impl Session<'_> {
         &self,
         targets: &[Target],
         built: Built,
-        only_main: bool,
+        which: &Selection,
         on: impl FnMut(Event),
     ) -> Result<Vec<ExerciseResult>> {
-        let plan = self.plan(targets, built, only_main);
+        let plan = self.plan(targets, built, which);
         // Whatever the checks do, the grader's own files must be as they were (see `tamper`).
         let bins = plan.bins();
         let scratch = self.state.run_dir()?;
@@ -203,7 +234,7 @@ impl Session<'_> {
 
     /// Each target's results before its checks run (kept ones, build errors, or every check
     /// still to run) and the check processes to start.
-    fn plan(&self, targets: &[Target], mut built: Built, only_main: bool) -> Plan {
+    fn plan(&self, targets: &[Target], mut built: Built, which: &Selection) -> Plan {
         let mut plan = Plan::default();
         for (ti, target) in targets.iter().enumerate() {
             let trusted = self
@@ -230,7 +261,7 @@ impl Session<'_> {
                 continue;
             };
             let trusted = trusted.and_then(Result::ok);
-            let result = self.listed(ti, target, outcome, trusted, only_main, &mut plan.jobs);
+            let result = self.listed(ti, target, outcome, trusted, which, &mut plan.jobs);
             let fixtures = runner::load_fixtures(&target.fixtures_dir);
             plan.push(result, fixtures, built.keys[ti].take(), false);
         }
@@ -245,7 +276,7 @@ impl Session<'_> {
         target: &Target,
         built: harness::Outcome,
         trusted: Option<&[CheckInfo]>,
-        only_main: bool,
+        which: &Selection,
         jobs: &mut Vec<Job>,
     ) -> ExerciseResult {
         let offered = trusted.map(|list| list.iter().map(|c| c.points).sum::<u32>());
@@ -280,11 +311,7 @@ impl Session<'_> {
         result.max_points = Some(list.iter().map(|c| c.points).sum());
         result.warnings = b.warnings;
         result.seed = Some(self.limits.seed);
-        for (ci, info) in list
-            .into_iter()
-            .filter(|c| !only_main || c.main)
-            .enumerate()
-        {
+        for (ci, info) in list.into_iter().filter(|c| which.wants(c)).enumerate() {
             jobs.push(Job {
                 target: ti,
                 check: ci,
@@ -613,7 +640,7 @@ impl Session<'_> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         format!(
-            "{content:016x} {} {whose:?} {:?} {:?} {} {} {} {} {} {}{seed}",
+            "{KEPT_SHAPE} {content:016x} {} {whose:?} {:?} {:?} {} {} {} {} {} {}{seed}",
             target.exercise.slug,
             target.shown,
             self.timeout_for(&target.exercise),
