@@ -30,6 +30,8 @@ pub enum Action {
     HintAll(u32),
     /// The transcript against the reference's.
     Diff(u32),
+    /// The main scenario, drawn.
+    Run(u32),
 }
 
 /// How to do an action here.
@@ -61,6 +63,7 @@ impl Place {
             }
             Action::Check(n) if Some(n) == next => Some(watch::Action::Next.key()),
             Action::Hint(n) if n == exercise => Some(watch::Action::Hint.key()),
+            Action::Run(n) if n == exercise => Some(watch::Action::Run.key()),
             _ => None,
         }
     }
@@ -85,6 +88,7 @@ pub fn command(action: Action) -> String {
         Action::Hint(n) => format!("{grader} hint {n:02}"),
         Action::HintAll(n) => format!("{grader} hint {n:02} --all"),
         Action::Diff(n) => format!("{grader} diff {n:02}"),
+        Action::Run(n) => format!("{grader} run {n:02}"),
     }
 }
 
@@ -101,6 +105,7 @@ mod tests {
             Action::Hint(3),
             Action::HintAll(3),
             Action::Diff(3),
+            Action::Run(3),
         ] {
             assert_eq!(shell.how(action), How::Command(command(action)));
         }

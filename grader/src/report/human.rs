@@ -160,13 +160,15 @@ impl<W: Write> Human<W> {
         // hidden check, which the student's course does not have, nor for code that stopped at
         // a `todo!()`, where there is no mistake to see yet.
         if !r.outcome.transcript.is_empty() && !r.info.hidden && kind != Kind::NotImplemented {
-            self.line(&format!(
-                "      {} {}",
-                p.dim("see it:"),
-                p.bold(&crate::report::transcript::command(
-                    "run", number, r, self.seed
-                ))
-            ));
+            // In watch, `r` draws the main scenario on the same inputs; any other check is drawn
+            // by its command.
+            let see = match self.place.how(Action::Run(number)) {
+                key @ How::Key(_) if r.info.main => key.show(p),
+                _ => p.bold(&crate::report::transcript::command(
+                    "run", number, r, self.seed,
+                )),
+            };
+            self.line(&format!("      {} {see}", p.dim("see it:")));
         }
     }
 
