@@ -51,6 +51,7 @@ pub fn run(
             announce_builds: format == Format::Human && std::io::stderr().is_terminal(),
             subject: Subject::default(),
             next,
+            progress: Some(Progress::load(&ctx.course.root)),
         },
     );
 
@@ -90,11 +91,10 @@ fn remember(course: &Course, results: &[ExerciseResult], prints: &BTreeMap<&str,
         entry.status = Some(if r.passed() { "passed" } else { "failing" }.into());
         entry.points = r.points();
         entry.max_points = r.max_points;
-        entry.failing = r
-            .checks
-            .iter()
-            .filter(|c| !c.outcome.passed())
-            .map(|c| c.info.name.clone())
+        let failed = || r.checks.iter().filter(|c| !c.outcome.passed());
+        entry.failing = failed().map(|c| c.info.name.clone()).collect();
+        entry.messages = failed()
+            .map(|c| (c.info.name.clone(), c.outcome.message().to_string()))
             .collect();
         entry.checked_files = prints.get(r.exercise.slug.as_str()).cloned();
     }

@@ -122,9 +122,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
     },
-    /// Show the next hint: for the first failing check, then for the exercise.
+    /// Show the next hint: for what the failing checks named, each failing check in turn, then
+    /// the exercise.
     Hint {
         exercise: String,
+        /// Only the hints for this check (and for the mistake its last failure named).
+        check: Option<String>,
         /// Repeat every hint you have seen (shows no new one).
         #[arg(long)]
         all: bool,
@@ -387,7 +390,11 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             plain,
             svg,
         } => show::diff(ctx, &exercise, &against, show::picture(plain, svg)),
-        Command::Hint { exercise, all } => hint::run(ctx, &exercise, all),
+        Command::Hint {
+            exercise,
+            check,
+            all,
+        } => hint::run(ctx, &exercise, check.as_deref(), all),
         Command::Reset {
             exercise,
             list,

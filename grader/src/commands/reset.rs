@@ -145,10 +145,10 @@ fn forget_result(course: &Course, ex: &Exercise, hints: bool) {
     entry.status = None;
     entry.points = 0;
     entry.failing.clear();
+    entry.messages.clear();
     entry.checked_files = None;
     if hints {
-        entry.hints_shown = 0;
-        entry.check_hints_shown.clear();
+        entry.forget_hints();
     }
     progress.save(&course.root);
 }
@@ -217,9 +217,7 @@ fn with_ids(files: &[(String, Vec<u8>)]) -> Vec<File> {
 
 fn forget_hints(course: &Course, ex: &Exercise) {
     let mut progress = Progress::load(&course.root);
-    let entry = progress.entry(&ex.slug);
-    entry.hints_shown = 0;
-    entry.check_hints_shown.clear();
+    progress.entry(&ex.slug).forget_hints();
     progress.save(&course.root);
 }
 

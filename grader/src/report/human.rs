@@ -6,6 +6,8 @@ use crate::commands::cli::Warnings;
 use crate::course::Exercise;
 use crate::report::diff;
 use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind};
+use crate::student::hints;
+use crate::student::progress::{Entry, Progress};
 use crate::terminal::color::Paint;
 use std::io::Write;
 
@@ -22,9 +24,11 @@ pub struct Human<W: Write> {
     /// The last explanation shown in this exercise: the same one again is not repeated (all
     /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
     explained: Option<(Kind, String)>,
-    /// Whether this exercise's report has pointed at `grader hint` under a failing check yet:
-    /// the hints follow the first failing check that has some, so only that one gets the line.
+    /// Whether this exercise's report has pointed at `grader hint` under a failing check yet
+    /// (if not, its footer does).
     hint_pointed: bool,
+    /// The hints seen, by exercise: a failing check's report says how many it has left.
+    progress: Progress,
 }
 
 impl<W: Write> Human<W> {
@@ -38,6 +42,7 @@ impl<W: Write> Human<W> {
             next: options.next,
             explained: None,
             hint_pointed: false,
+            progress: options.progress.unwrap_or_default(),
         }
     }
 
@@ -128,14 +133,38 @@ impl<W: Write> Human<W> {
             p.yellow(kind.heading_for(r.info.untimed))
         ));
         self.details(number, kind, r);
-        if !self.hint_pointed && exercise.check_hints.contains_key(&r.info.name) {
-            self.hint_pointed = true;
-            self.line(&format!(
-                "      {} {}",
-                p.dim("a hint for this check:"),
-                p.bold(&format!("cargo run -p grader -- hint {number:02}"))
-            ));
+        self.hints_left(exercise, r);
+    }
+
+    /// Under a failing check that has hints (its own, or a mistake's its message names): how
+    /// many the student has not seen yet, and the command that gives them.
+    fn hints_left(&mut self, exercise: &Exercise, r: &CheckResult) {
+        let p = self.paint;
+        let plan = hints::plan_for_check(exercise, &r.info.name, Some(r.outcome.message()));
+        let entry = self.progress.exercises.get(&exercise.slug);
+        let (left, all) = hints::left(exercise, &plan, entry.unwrap_or(&Entry::default()));
+        if all == 0 {
+            return;
         }
+        self.hint_pointed = true;
+        let command = format!(
+            "cargo run -p grader -- hint {:02} {}",
+            exercise.number, r.info.name
+        );
+        let line = match left {
+            0 => format!(
+                "{} {}",
+                p.dim("you have seen every hint for this check:"),
+                p.bold(&format!("{command} --all"))
+            ),
+            1 => format!("{} {}", p.dim("1 hint left:"), p.bold(&command)),
+            n => format!(
+                "{} {}",
+                p.dim(&format!("{n} hints left:")),
+                p.bold(&command)
+            ),
+        };
+        self.line(&format!("      {line}"));
     }
 
     /// What went wrong in a failing check: the explanation, then the evidence.
@@ -259,7 +288,7 @@ impl<W: Write> Human<W> {
                 p.green(&format!("{score}: every check passed."))
             ));
         } else if self.hint_pointed {
-            // The failing check already named the hint command.
+            // A failing check already named the hint command.
             self.line(&format!("  {score}."));
         } else {
             self.line(&format!(

@@ -26,13 +26,30 @@ pub struct Entry {
     /// How many hints of each check (by name) `grader hint` has revealed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub check_hints_shown: BTreeMap<String, usize>,
-    /// The checks that failed in the last check, in the report's order: hints follow the first.
+    /// How many hints of each cause (by its id in course.toml) `grader hint` has revealed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cause_hints_shown: BTreeMap<String, usize>,
+    /// The checks that failed in the last check, in the report's order: hints follow them in
+    /// that order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing: Vec<String>,
+    /// What each of those checks said when it failed: the mistake it names picks the hints
+    /// (`cause_hints`). A check missing here (a progress file from an older grader) names none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub messages: BTreeMap<String, String>,
     /// A fingerprint of the student's files when they were last checked: a result is current
     /// only while the files still match it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_files: Option<String>,
+}
+
+impl Entry {
+    /// Every hint counts as unseen again (`reset EX --hints`).
+    pub fn forget_hints(&mut self) {
+        self.hints_shown = 0;
+        self.check_hints_shown.clear();
+        self.cause_hints_shown.clear();
+    }
 }
 
 fn path(root: &Path) -> PathBuf {
