@@ -2,7 +2,7 @@
 //! four checks, one per part): hints follow every failing check in the order they failed, one
 //! check can be asked about by name, a mistake that fails several checks gets its own hints
 //! first, a failing check's report counts the hints it has left, and a passed exercise gets no
-//! more.
+//! more. Also: no hint of the real course gives a line of a solution's code.
 
 use crate::common::*;
 use predicates::prelude::*;
@@ -208,4 +208,70 @@ fn a_check_asked_by_name_gets_the_hints_of_the_mistake_it_failed_of() {
     hint(course.path(), &["57", "part-b"])
         .code(0)
         .stdout(shows("Hint 1 of 1 for `part-b`:", "About part b."));
+}
+
+/// A hint leads to the idea; it never hands over the fix. So no hint of the real course holds a
+/// line of a solution's code: a distinctive line (at least [`LONG`] characters once blanks are
+/// taken out, not a comment, an attribute or a `use`), compared with blanks taken out of both.
+#[test]
+fn no_hint_gives_a_line_of_a_solution() {
+    const LONG: usize = 20;
+    let squeezed = |s: &str| s.split_whitespace().collect::<String>();
+    let course = grader::course::Course::find(Some(repo().as_path())).unwrap();
+    // Each distinct line once, with the first file that has it.
+    let mut lines: std::collections::BTreeMap<String, String> = Default::default();
+    for dir in std::fs::read_dir(repo().join("solutions")).unwrap() {
+        let src = dir.unwrap().path().join("src");
+        for file in std::fs::read_dir(&src).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            for line in std::fs::read_to_string(&path).unwrap().lines() {
+                let line = line.trim();
+                let code = squeezed(line);
+                let skip = ["//", "#", "use ", "mod ", "pub mod "];
+                if code.chars().count() >= LONG && !skip.iter().any(|s| line.starts_with(s)) {
+                    let file = path.strip_prefix(repo()).unwrap_or(&path).display();
+                    lines
+                        .entry(code)
+                        .or_insert_with(|| format!("{file}: {line}"));
+                }
+            }
+        }
+    }
+    assert!(
+        lines.len() > 100,
+        "too few solution lines read: {}",
+        lines.len()
+    );
+    let mut given = Vec::new();
+    for ex in &course.exercises {
+        let all = ex
+            .hints
+            .iter()
+            .map(|h| ("hints".to_string(), h))
+            .chain(ex.check_hints.iter().flat_map(|(check, hs)| {
+                hs.iter().map(move |h| (format!("check_hints.{check}"), h))
+            }))
+            .chain(ex.cause_hints.iter().flat_map(|(id, cause)| {
+                cause
+                    .hints
+                    .iter()
+                    .map(move |h| (format!("cause_hints.{id}"), h))
+            }));
+        for (source, text) in all {
+            let text = squeezed(text);
+            for (code, whence) in &lines {
+                if text.contains(code.as_str()) {
+                    given.push(format!("{} {source}: {whence}", ex.label()));
+                }
+            }
+        }
+    }
+    assert!(
+        given.is_empty(),
+        "hints that give a solution's code (lead to the idea instead):\n{}",
+        given.join("\n")
+    );
 }
