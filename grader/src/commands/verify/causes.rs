@@ -71,6 +71,33 @@ fn as_said(source: &str) -> String {
 mod tests {
     use super::*;
 
+    fn course() -> Course {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        Course::find(Some(&root)).unwrap()
+    }
+
+    #[test]
+    fn every_cause_of_the_course_is_said_by_a_public_check() {
+        let course = course();
+        let problems: Vec<String> = course
+            .exercises
+            .iter()
+            .flat_map(|ex| problems(&course, ex))
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_phrase_no_check_says_is_a_problem() {
+        let course = course();
+        let mut ex = course.resolve("11").unwrap().clone();
+        let cause = ex.cause_hints.values_mut().next().unwrap();
+        cause.when = vec!["no check ever says this".into()];
+        let problems = problems(&course, &ex);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("which no check of 11 fetch-urls says"));
+    }
+
     #[test]
     fn a_message_broken_over_lines_reads_as_one() {
         let source = "        \"It timed out: was the whole body \\\n         there? With a \\\"Content-Length\\\", read\n exactly that many bytes.\"";
