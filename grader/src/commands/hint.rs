@@ -218,10 +218,11 @@ fn heading(ex: &Exercise, entry: &Entry, source: &Source, index: usize) -> Strin
                 [one] => format!(" for what failed `{}`", one.check),
                 [one, two] => format!(" for what failed `{}` and `{}`", one.check, two.check),
                 [one, two, rest @ ..] => format!(
-                    " for what failed `{}`, `{}` and {} more checks",
+                    " for what failed `{}`, `{}` and {} more check{}",
                     one.check,
                     two.check,
-                    rest.len()
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" }
                 ),
             }
         }
@@ -296,6 +297,11 @@ mod tests {
         assert_eq!(
             heading(&ex, &entry, &cause, 0),
             "Hint 1 of 1 for what failed `a`, `b` and 2 more checks: "
+        );
+        let entry = failing(&["a", "b", "c"], said);
+        assert_eq!(
+            heading(&ex, &entry, &cause, 0),
+            "Hint 1 of 1 for what failed `a`, `b` and 1 more check: "
         );
         let entry = failing(&["b"], said);
         assert_eq!(
