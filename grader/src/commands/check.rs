@@ -56,6 +56,7 @@ pub fn run(
             // Inside watch, its footer names the next exercise and the key that goes there: one
             // line about what comes next, not two.
             next: next.filter(|_| ctx.place == Place::Shell),
+            progress: Some(Progress::load(&ctx.course.root)),
         },
     );
 
@@ -101,6 +102,12 @@ fn remember(course: &Course, results: &[ExerciseResult], prints: &BTreeMap<&str,
                 .iter()
                 .filter(|c| !c.outcome.passed())
                 .map(|c| c.info.name.clone())
+                .collect(),
+            messages: r
+                .checks
+                .iter()
+                .filter(|c| !c.outcome.passed())
+                .map(|c| (c.info.name.clone(), c.outcome.message().to_string()))
                 .collect(),
         });
     }

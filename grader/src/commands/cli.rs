@@ -128,9 +128,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
     },
-    /// Show the next hint: for the first failing check, then for the exercise.
+    /// Show the next hint: for what the failing checks named, each failing check in turn, then
+    /// the exercise.
     Hint {
         exercise: String,
+        /// Only the hints for this check (and for the mistake its last failure named).
+        check: Option<String>,
         /// Repeat every hint you have seen (shows no new one).
         #[arg(long)]
         all: bool,
@@ -406,7 +409,11 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             &against,
             show::picture(plain, svg),
         ),
-        Command::Hint { exercise, all } => hint::run(ctx, &exercise, all),
+        Command::Hint {
+            exercise,
+            check,
+            all,
+        } => hint::run(ctx, &exercise, check.as_deref(), all),
         Command::Reset {
             exercise,
             list,
@@ -419,31 +426,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
         Command::Verify { exercises, seeds } => verify::run(ctx, &exercises, seeds),
         Command::Bless { exercises } => verify::bless(ctx, &exercises),
         Command::Publish { dir } => publish::run(ctx, &dir),
-        Command::Grade {
-            submissions,
-            exercises,
-            outputs,
-            github_output,
-            shard,
-            clean,
-        } => {
-            let o = outputs.outputs();
-            grade::run(
-                ctx,
-                grade::Args {
-                    submissions: &submissions,
-                    exercises: &exercises,
-                    format: o.format,
-                    out: o.out,
-                    gradebook: o.gradebook,
-                    summary: o.summary,
-                    html: o.html,
-                    github_output,
-                    shard,
-                    clean,
-                },
-            )
-        }
+        grade @ Command::Grade { .. } => grade_class(ctx, grade),
         Command::Merge { shards, outputs } => merge::run(ctx, &shards, &outputs.outputs()),
         Command::Mistake {
             exercise,
@@ -453,6 +436,37 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             fresh,
         } => mistake::run(ctx, &exercise, &mistake, right, save, fresh),
     }
+}
+
+/// `grade`, from its options.
+fn grade_class(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
+    let Command::Grade {
+        submissions,
+        exercises,
+        outputs,
+        github_output,
+        shard,
+        clean,
+    } = command
+    else {
+        unreachable!("grade_class is given `grade` only")
+    };
+    let o = outputs.outputs();
+    crate::commands::grade::run(
+        ctx,
+        crate::commands::grade::Args {
+            submissions: &submissions,
+            exercises: &exercises,
+            format: o.format,
+            out: o.out,
+            gradebook: o.gradebook,
+            summary: o.summary,
+            html: o.html,
+            github_output,
+            shard,
+            clean,
+        },
+    )
 }
 
 /// What `reset` is asked to do, from its options.

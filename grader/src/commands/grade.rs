@@ -503,6 +503,7 @@ fn write_report(ctx: &Ctx, s: &Student, format: Format, dir: &Path, wall: Durati
             subject: s.subject.clone(),
             // An instructor's report: the student's next exercise is not its business.
             next: None,
+            progress: None,
         },
     );
     for r in &s.results {

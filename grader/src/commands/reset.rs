@@ -209,9 +209,7 @@ fn with_ids(files: &[(String, Vec<u8>)]) -> Vec<File> {
 
 fn forget_hints(course: &Course, ex: &Exercise) {
     let mut progress = Progress::load(&course.root);
-    let entry = progress.entry(&ex.slug);
-    entry.hints_shown = 0;
-    entry.check_hints_shown.clear();
+    progress.entry(&ex.slug).forget_hints();
     progress.save(&course.root);
 }
 

@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, name: Option<&str>, poll_only: bool) -> Result<u8> {
             }
             Action::Hint => {
                 outln!();
-                super::hint::run(ctx, &number, false)?;
+                super::hint::run(ctx, &number, None, false)?;
             }
             Action::List => {
                 outln!();

@@ -41,9 +41,15 @@ pub struct Exercise {
     #[serde(default)]
     pub hints: Vec<String>,
     /// Hints for one check, by the check's name (`[exercise.check_hints]` in course.toml):
-    /// `grader hint EX` gives the first failing check's next hint before the exercise's own.
+    /// `grader hint EX` gives the failing checks' hints, in the report's order, before the
+    /// exercise's own (see [`crate::student::hints`]).
     #[serde(default)]
     pub check_hints: std::collections::BTreeMap<String, Vec<String>>,
+    /// Hints for one mistake, by an id of the maintainer's choosing
+    /// (`[exercise.cause_hints.ID]` in course.toml): shown first when failing checks' messages
+    /// name that mistake, however many checks it fails.
+    #[serde(default)]
+    pub cause_hints: std::collections::BTreeMap<String, CauseHints>,
     /// Wall-clock limit per check, in seconds (default: the grader's `--timeout`).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
@@ -52,6 +58,50 @@ pub struct Exercise {
     /// check of the edition is not a guarantee of full marks).
     #[serde(default)]
     pub hidden_checks: bool,
+}
+
+/// Hints about one mistake that may fail several checks at once (exercise 11's fetcher reading
+/// to the end of a stream that stays open fails eight), found by what the failures say.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseHints {
+    /// Phrases of the checks' failure messages that name this mistake: a message holding any one
+    /// of them (blanks aside) was failed by it. A phrase is copied from a checks file or the
+    /// check API (`grader verify` says when no check can say it any more).
+    #[serde(deserialize_with = "one_or_many")]
+    pub when: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+impl CauseHints {
+    /// Whether a failure's `message` names this cause. Blanks are compared as one space, so a
+    /// message wrapped or indented differently from the phrase still matches it.
+    pub fn named_by(&self, message: &str) -> bool {
+        let message = squeeze(message);
+        self.when
+            .iter()
+            .map(|phrase| squeeze(phrase))
+            .any(|phrase| !phrase.is_empty() && message.contains(&phrase))
+    }
+}
+
+/// `text` with every run of blanks made one space, and none at either end.
+pub fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `when = "one phrase"` or `when = ["one", "another"]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Phrases {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Phrases::deserialize(d)? {
+        Phrases::One(phrase) => vec![phrase],
+        Phrases::Many(phrases) => phrases,
+    })
 }
 
 impl Exercise {
@@ -269,6 +319,7 @@ mod tests {
             title: String::new(),
             hints: vec![],
             check_hints: Default::default(),
+            cause_hints: Default::default(),
             timeout_secs: None,
             hidden_checks: false,
         };
@@ -291,6 +342,35 @@ mod tests {
         ] {
             assert_eq!(c.resolve(name).unwrap().slug, "interleaved-tasks", "{name}");
         }
+    }
+
+    #[test]
+    fn a_cause_waits_for_one_phrase_or_several() {
+        let manifest: Manifest = toml::from_str(
+            r#"
+            [[exercise]]
+            number = 1
+            slug = "a"
+            title = "A"
+            [exercise.cause_hints.one]
+            when = "reads  to the\nend"
+            hints = ["h"]
+            [exercise.cause_hints.many]
+            when = ["first phrase", "second phrase"]
+            hints = []
+            "#,
+        )
+        .unwrap();
+        let causes = &manifest.exercises[0].cause_hints;
+        assert_eq!(causes["one"].when, ["reads  to the\nend"]);
+        assert!(causes["one"].named_by("it reads to the end of the stream"));
+        assert!(!causes["one"].named_by("it reads to the"));
+        assert_eq!(causes["many"].when, ["first phrase", "second phrase"]);
+        assert!(causes["many"].named_by("a second\n  phrase."));
+        // A table with a misspelt key is an error, not a cause that never matches.
+        let typo = "[[exercise]]\nnumber = 1\nslug = \"a\"\ntitle = \"A\"\n\
+                    [exercise.cause_hints.x]\nwehn = \"p\"\nhints = []\n";
+        assert!(toml::from_str::<Manifest>(typo).is_err());
     }
 
     #[test]

@@ -127,6 +127,7 @@ mod tests {
             title: String::new(),
             hints: Vec::new(),
             check_hints: Default::default(),
+            cause_hints: Default::default(),
             timeout_secs: None,
             hidden_checks: false,
         }

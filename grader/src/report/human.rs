@@ -10,6 +10,8 @@ use crate::commands::how::{Action, How, Place};
 use crate::course::Exercise;
 use crate::report::diff;
 use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Verdict};
+use crate::student::hints;
+use crate::student::progress::{Entry, Progress};
 use crate::terminal::color::Paint;
 use std::io::Write;
 
@@ -27,12 +29,14 @@ pub struct Human<W: Write> {
     /// The last explanation shown in this exercise: the same one again is not repeated (all
     /// checks of an untouched stub say "not implemented yet", a deadlock fails every check...).
     explained: Option<(Kind, String)>,
-    /// Whether this exercise's report has pointed at `grader hint` under a failing check yet:
-    /// the hints follow the first failing check that has some, so only that one gets the line.
+    /// Whether this exercise's report has pointed at `grader hint` under a failing check yet
+    /// (if not, its footer does).
     hint_pointed: bool,
     /// The seed this exercise's checks drew from: the commands that show a seeded check again
     /// name it.
     seed: Option<u64>,
+    /// The hints seen, by exercise: a failing check's report says how many it has left.
+    progress: Progress,
     /// The exercise whose checks are being printed as they come, if any.
     streaming: Option<Streamed>,
 }
@@ -57,6 +61,7 @@ impl<W: Write> Human<W> {
             hint_pointed: false,
             streaming: None,
             seed: None,
+            progress: options.progress.unwrap_or_default(),
         }
     }
 
@@ -148,14 +153,7 @@ impl<W: Write> Human<W> {
             p.yellow(kind.heading_for(r.info.untimed))
         ));
         self.details(number, kind, r);
-        if !self.hint_pointed && exercise.check_hints.contains_key(&r.info.name) {
-            self.hint_pointed = true;
-            self.line(&format!(
-                "      {} {}",
-                p.dim("a hint for this check:"),
-                self.place.how(Action::Hint(number)).show(p)
-            ));
-        }
+        self.hints_left(exercise, r);
         // The check's own scenario, drawn: what the learner needs to see the mistake. Not for a
         // hidden check, which the student's course does not have, nor for code that stopped at
         // a `todo!()`, where there is no mistake to see yet.
@@ -170,6 +168,39 @@ impl<W: Write> Human<W> {
             };
             self.line(&format!("      {} {see}", p.dim("see it:")));
         }
+    }
+
+    /// Under a failing check that has hints (its own, or a mistake's its message names): how
+    /// many the student has not seen yet, and the command that gives them.
+    fn hints_left(&mut self, exercise: &Exercise, r: &CheckResult) {
+        let p = self.paint;
+        let plan = hints::plan_for_check(exercise, &r.info.name, Some(r.outcome.message()));
+        let entry = self.progress.exercises.get(&exercise.slug);
+        let (left, all) = hints::left(exercise, &plan, entry.unwrap_or(&Entry::default()));
+        if all == 0 {
+            return;
+        }
+        let command = format!(
+            "cargo run -p grader -- hint {:02} {}",
+            exercise.number, r.info.name
+        );
+        // In watch, `h` gives the next hint along the failures in order, which starts with the
+        // first failing check that has hints: that one is a key away, the others a command.
+        let how = match self.place.how(Action::Hint(exercise.number)) {
+            key @ How::Key(_) if !self.hint_pointed => key.show(p),
+            _ => p.bold(&command),
+        };
+        self.hint_pointed = true;
+        let line = match left {
+            0 => format!(
+                "{} {}",
+                p.dim("you have seen every hint for this check:"),
+                p.bold(&format!("{command} --all"))
+            ),
+            1 => format!("{} {how}", p.dim("1 hint left:")),
+            n => format!("{} {how}", p.dim(&format!("{n} hints left:"))),
+        };
+        self.line(&format!("      {line}"));
     }
 
     /// What went wrong in a failing check: the explanation, then the evidence.
@@ -293,7 +324,7 @@ impl<W: Write> Human<W> {
                 p.green(&format!("{score}: every check passed."))
             ));
         } else if self.hint_pointed {
-            // The failing check already said how to get a hint.
+            // A failing check already said how to get a hint.
             self.line(&format!("  {score}."));
         } else {
             self.line(&match self.place.how(Action::Hint(r.exercise.number)) {
@@ -586,6 +617,7 @@ mod tests {
             place,
             subject: crate::report::Subject::default(),
             next: None,
+            progress: None,
         };
         (Human::new(screen.clone(), options), screen)
     }
@@ -616,6 +648,7 @@ mod tests {
                 title: "Returns 41".into(),
                 hints: Vec::new(),
                 check_hints: [("slow".to_string(), vec!["A hint.".to_string()])].into(),
+                cause_hints: std::collections::BTreeMap::new(),
                 timeout_secs: None,
                 hidden_checks: false,
             },

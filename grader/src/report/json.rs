@@ -263,6 +263,7 @@ mod tests {
             title: "Two tasks".into(),
             hints: Vec::new(),
             check_hints: std::collections::BTreeMap::new(),
+            cause_hints: std::collections::BTreeMap::new(),
             timeout_secs: None,
             hidden_checks: false,
         }

@@ -99,6 +99,9 @@ pub struct Options {
     /// The exercise to do next, which the human report names after a run where everything
     /// passed; `check` finds it from the student's progress (`None`: say nothing).
     pub next: Option<Next>,
+    /// The student's progress, from which the human report counts the hints a failing check
+    /// has left (`None`, for an instructor's report: counted as if none had been seen).
+    pub progress: Option<crate::student::progress::Progress>,
 }
 
 /// The exercise to do next: the first in course order not passed for the files as they are now.

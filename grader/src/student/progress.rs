@@ -23,7 +23,7 @@ pub struct Progress {
 }
 
 /// One check's result, for the files it judged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checked {
     /// The fingerprint of the files checked. `None` only for a result written by a grader from
     /// before results remembered their files: it is taken as current while it is the latest.
@@ -34,9 +34,13 @@ pub struct Checked {
     pub points: u32,
     #[serde(default)]
     pub max_points: Option<u32>,
-    /// The checks that failed, in the report's order: hints follow the first.
+    /// The checks that failed, in the report's order: hints follow them in that order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing: Vec<String>,
+    /// What each of those checks said when it failed: the mistake it names picks the hints
+    /// (`cause_hints`). A check missing here (a progress file from an older grader) names none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub messages: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +52,9 @@ pub struct Entry {
     /// How many hints of each check (by name) `grader hint` has revealed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub check_hints_shown: BTreeMap<String, usize>,
+    /// How many hints of each cause (by its id in course.toml) `grader hint` has revealed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cause_hints_shown: BTreeMap<String, usize>,
     /// The results kept, oldest first, at most one per set of files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<Checked>,
@@ -61,6 +68,8 @@ struct Stored {
     hints_shown: usize,
     #[serde(default)]
     check_hints_shown: BTreeMap<String, usize>,
+    #[serde(default)]
+    cause_hints_shown: BTreeMap<String, usize>,
     #[serde(default)]
     results: Vec<Checked>,
     #[serde(default)]
@@ -87,11 +96,13 @@ impl From<Stored> for Entry {
                 points: s.points,
                 max_points: s.max_points,
                 failing: s.failing,
+                messages: BTreeMap::new(),
             });
         }
         Entry {
             hints_shown: s.hints_shown,
             check_hints_shown: s.check_hints_shown,
+            cause_hints_shown: s.cause_hints_shown,
             results,
         }
     }
@@ -127,6 +138,15 @@ impl Entry {
     /// The latest result, whatever files it was for.
     pub fn latest(&self) -> Option<&Checked> {
         self.results.last()
+    }
+}
+
+impl Entry {
+    /// Every hint counts as unseen again (`reset EX --hints`).
+    pub fn forget_hints(&mut self) {
+        self.hints_shown = 0;
+        self.check_hints_shown.clear();
+        self.cause_hints_shown.clear();
     }
 }
 
@@ -175,6 +195,7 @@ mod tests {
             points,
             max_points: Some(3),
             failing: if passed { vec![] } else { vec!["x".into()] },
+            messages: BTreeMap::new(),
         }
     }
 

@@ -121,6 +121,7 @@ mod tests {
             points,
             max_points: Some(3),
             failing: vec![],
+            messages: std::collections::BTreeMap::new(),
         }
     }
 

@@ -234,8 +234,14 @@ fn a_save_is_checked_and_keys_drive_the_loop(extra: &[&str]) {
         "{out}"
     );
 
+    // A passed exercise hands out no more hints: it names the next one instead.
     watch.press("h");
-    watch.expect("Hint 1 of 1: Look at the number you return.", 1);
+    watch.expect("You have passed 02 wrong-value", 1);
+    watch.expect(
+        "Next: 03 does-not-compile, cargo run -p grader -- watch 03",
+        1,
+    );
+    assert!(!watch.output().contains("Hint 1 of"), "{}", watch.output());
     watch.press("l");
     watch.expect("exercise", 1);
     watch.press("n");

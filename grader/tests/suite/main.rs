@@ -20,6 +20,7 @@ mod e2e;
 mod edition;
 mod github_actions;
 mod hidden;
+mod hints;
 mod html;
 mod learner;
 mod load;

@@ -199,7 +199,14 @@ fn check(body: &mut String, site: &Site, si: usize, ei: usize, c: &CheckResult) 
     );
     what_it_said(body, o);
     panics_and_stderr(body, o, kind);
-    if let Some(hints) = ex.check_hints.get(&c.info.name) {
+    // The hints of the mistake its message names first, then its own: what `grader hint EX
+    // CHECK` gives.
+    let plan = crate::student::hints::plan_for_check(ex, &c.info.name, Some(o.message()));
+    let hints: Vec<&String> = plan
+        .iter()
+        .flat_map(|source| crate::student::hints::hints(ex, source))
+        .collect();
+    if !hints.is_empty() {
         body.push_str("<details><summary>The hints <code>grader hint</code> gives for this check</summary><ol>");
         for h in hints {
             let _ = write!(body, "<li>{}</li>", esc(h));

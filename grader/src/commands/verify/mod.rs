@@ -11,7 +11,8 @@
 //!   and fails the checks its header lists, with the kind of failure it lists;
 //! - every check is failed by at least two wrong solutions;
 //! - the stub matches its record as shipped (fixtures/<slug>/shipped.toml, which `reset` restores);
-//! - nothing that ships to students gives a hidden check away (see [`hidden`]).
+//! - nothing that ships to students gives a hidden check away (see [`hidden`]);
+//! - every phrase a cause hint waits for can still be said by a check (see [`causes`]).
 //!
 //! All of it under several seeds (`--seeds K`: seeds 1 to K, default [`SEEDS`]; `--seed N`: N
 //! alone): a seeded check must be right for whatever inputs it draws, and a verdict that depends on
@@ -36,6 +37,7 @@ use judge::Judge;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+mod causes;
 mod hidden;
 mod judge;
 mod pipeline;
@@ -108,6 +110,9 @@ pub fn run(ctx: &Ctx, names: &[String], seed_count: Option<u64>) -> Result<u8> {
             .filter_map(|c| c.outcome.virtual_ms)
             .sum::<f64>();
         judge.solution(ex);
+        for problem in causes::problems(&ctx.course, ex) {
+            judge.report(false, problem);
+        }
         judge.stub(ex);
         judge.designs(ex, plan);
         judge.wrongs(ex, plan);
