@@ -700,7 +700,7 @@ mod tests {
         assert_eq!(all.matches("fast").count(), 1, "printed once:\n{all}");
         assert_eq!(all.matches("02 wrong-value").count(), 1, "{all}");
         assert!(
-            all.contains("a hint for this check: cargo run -p grader -- hint 02"),
+            all.contains("1 hint left: cargo run -p grader -- hint 02 slow"),
             "{all}"
         );
     }
@@ -738,7 +738,7 @@ mod tests {
         let mut ex = exercise();
         h.on(&Event::Exercise(Box::new(ex.clone()))).unwrap();
         assert!(
-            screen.text().contains("a hint for this check: press h"),
+            screen.text().contains("1 hint left: press h"),
             "{}",
             screen.text()
         );

@@ -128,7 +128,7 @@ fn a_passed_exercise_gets_no_further_hint() {
                 "You have passed 56 three-failures",
             ))
             .stdout(predicate::str::contains(
-                "Next: 57 one-cause, cargo run -p grader -- watch 57",
+                "Next: 57 one-cause, cargo run -p grader -- check 57",
             ))
             .stdout(predicate::str::contains("Hint ").not());
     }
@@ -144,11 +144,18 @@ fn a_passed_exercise_gets_no_further_hint() {
         .stdout(predicate::str::contains("About part a, first."))
         .stdout(predicate::str::contains("About part a, second.").not());
     // Edited after the pass: the pass no longer holds for these files, and hints come again.
-    std::fs::write(&lib, text).unwrap();
+    std::fs::write(&lib, text.replace("[9, 2, 9, 9]", "[1, 2, 3, 5]")).unwrap();
     hint(course.path(), &["56"])
         .code(0)
         .stdout(predicate::str::contains("You have edited the exercise"))
         .stdout(predicate::str::contains("Hint 1 of 1: General hint."));
+    // Back to the first version: its own check counts again (a result goes with the files it
+    // judged), so the hints go on where that check's left off, with no note about edits.
+    std::fs::write(&lib, text).unwrap();
+    hint(course.path(), &["56"])
+        .code(0)
+        .stdout(predicate::str::contains("About part a, second."))
+        .stdout(predicate::str::contains("You have edited").not());
 }
 
 #[test]
