@@ -12,6 +12,9 @@ use std::io::Write;
 /// Transcript lines shown under a failure that has no expected transcript to diff against.
 const SO_FAR: usize = 8;
 
+/// The check names' column, at least: most names fit, so most exercises line up with each other.
+const NAME_COLUMN: usize = 34;
+
 pub struct Human<W: Write> {
     out: W,
     paint: Paint,
@@ -25,6 +28,9 @@ pub struct Human<W: Write> {
     /// Whether this exercise's report has pointed at `grader hint` under a failing check yet:
     /// the hints follow the first failing check that has some, so only that one gets the line.
     hint_pointed: bool,
+    /// The width of this exercise's column of check names: its longest name, so that a long one
+    /// never pushes its score out of the score column.
+    name_width: usize,
 }
 
 impl<W: Write> Human<W> {
@@ -38,6 +44,7 @@ impl<W: Write> Human<W> {
             next: options.next,
             explained: None,
             hint_pointed: false,
+            name_width: NAME_COLUMN,
         }
     }
 
@@ -81,13 +88,8 @@ impl<W: Write> Human<W> {
         let number = exercise.number;
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
-        // Only the trusted course has hidden checks (the student edition leaves them out), so
-        // this report is the instructor's: it marks them, and keeps their details.
-        let name = if r.info.hidden {
-            format!("{} (hidden)", r.info.name)
-        } else {
-            r.info.name.clone()
-        };
+        let name = shown_name(r);
+        let width = self.name_width;
         if r.outcome.passed() {
             // The duration the check judged, on the clock it judged by (a real-time check's is
             // real time, not the virtual time that ran meanwhile).
@@ -98,7 +100,7 @@ impl<W: Write> Human<W> {
                 .map(|t| format!("  {:.3} s {}", t.ms / 1000.0, t.clock.name()))
                 .unwrap_or_default();
             self.line(&format!(
-                "  {} {:<34} {:>5}{}",
+                "  {} {:<width$} {:>5}{}",
                 p.green("✓"),
                 name,
                 score,
@@ -121,7 +123,7 @@ impl<W: Write> Human<W> {
         }
         let kind = r.outcome.kind().unwrap_or(Kind::Crashed);
         self.line(&format!(
-            "  {} {:<34} {:>5}  {}",
+            "  {} {:<width$} {:>5}  {}",
             p.red("✗"),
             name,
             score,
@@ -352,6 +354,17 @@ fn shows_stderr(kind: Kind) -> bool {
     }
 }
 
+/// A check's name as the report shows it. Only the trusted course has hidden checks (the student
+/// edition leaves them out), so this report is the instructor's: it marks them, and keeps their
+/// details.
+fn shown_name(r: &CheckResult) -> String {
+    if r.info.hidden {
+        format!("{} (hidden)", r.info.name)
+    } else {
+        r.info.name.clone()
+    }
+}
+
 /// The message without a leading repeat of the kind's heading ("blocked the runtime: ..." under
 /// the heading "blocked the runtime"): each verdict is said once.
 pub fn unrepeated(kind: Kind, message: &str) -> &str {
@@ -373,6 +386,11 @@ impl<W: Write> Reporter for Human<W> {
                 }
             }
             Event::Exercise(r) => {
+                self.name_width = r
+                    .checks
+                    .iter()
+                    .map(|c| shown_name(c).chars().count())
+                    .fold(NAME_COLUMN, usize::max);
                 self.exercise_header(r);
                 for c in &r.checks {
                     self.check(&r.exercise, c);
@@ -488,6 +506,77 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(lines.join(" "), text);
+    }
+
+    use super::*;
+    use crate::build::harness::Variant;
+    use crate::run::outcome::{CheckInfo, Outcome, Verdict};
+
+    fn check_result(name: &str, passed: bool, hidden: bool) -> CheckResult {
+        let mut outcome = Outcome::failed(Kind::WrongValue, "the wrong value");
+        if passed {
+            outcome.verdict = Verdict::Passed;
+        }
+        CheckResult {
+            info: CheckInfo {
+                name: name.to_string(),
+                points: 12,
+                main: false,
+                untimed: false,
+                about: "what it checks".to_string(),
+                hidden,
+                waits: false,
+            },
+            outcome,
+        }
+    }
+
+    #[test]
+    fn a_long_check_name_never_pushes_the_score_out_of_its_column() {
+        let exercise: Exercise =
+            toml::from_str("number = 12\nslug = \"chat-server\"\ntitle = \"chat\"")
+                .expect("an exercise");
+        let result = ExerciseResult {
+            exercise,
+            variant: Variant::Student,
+            build: Ok(()),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            checks: vec![
+                check_result("joins", true, false),
+                check_result("stalled-client-does-not-hold-up-others", false, false),
+                check_result("a-hidden-one-with-a-long-name", true, true),
+            ],
+            max_points: Some(36),
+            reused: false,
+            tampered: Vec::new(),
+            seed: None,
+        };
+        let mut out = Vec::new();
+        let mut human = Human::new(
+            &mut out,
+            Options {
+                paint: Paint(false),
+                warnings: Warnings::Async,
+                announce_builds: false,
+                subject: Subject::default(),
+                next: None,
+            },
+        );
+        human.on(&Event::Exercise(Box::new(result))).unwrap();
+        drop(human);
+        let text = String::from_utf8(out).unwrap();
+        let scores: Vec<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("  ✓ ") || l.starts_with("  ✗ "))
+            .map(|l| l.find("/12").unwrap_or_else(|| panic!("no score in {l:?}")))
+            .collect();
+        assert_eq!(scores.len(), 3, "{text}");
+        assert!(scores.iter().all(|&s| s == scores[0]), "{text}");
+        assert!(
+            text.contains("stalled-client-does-not-hold-up-others  0/12"),
+            "{text}"
+        );
     }
 
     #[test]
