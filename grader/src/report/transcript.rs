@@ -8,7 +8,7 @@
 use super::Reporter;
 use super::human::{unrepeated, wrap};
 use crate::commands::cli::Warnings;
-use crate::report::timeline::table::{self, Layout};
+use crate::report::timeline::table::{self, Layout, Width};
 use crate::report::timeline::{Timeline, format_ms, svg};
 use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Outcome};
 use crate::terminal::color::Paint;
@@ -20,14 +20,14 @@ use std::path::PathBuf;
 pub const MAX_ROWS: usize = 50;
 
 /// How `run` and `diff` show a transcript.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Picture {
     /// The flat list of lines, as before there were pictures: for scripts.
     pub plain: bool,
     /// Also draw the picture into this SVG file.
     pub svg: Option<PathBuf>,
-    /// The terminal's width, in columns.
-    pub width: usize,
+    /// How wide the picture may be (see [`Width::choose`]).
+    pub width: Width,
 }
 
 impl Picture {
