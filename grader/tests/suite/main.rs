@@ -24,6 +24,7 @@ mod html;
 mod learner;
 mod load;
 mod messages;
+mod pictures;
 mod platforms;
 mod sandbox;
 mod scale;
