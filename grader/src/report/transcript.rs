@@ -171,6 +171,48 @@ impl<W: Write> Transcript<W> {
         writeln!(self.out, "{text}")
     }
 
+    /// What follows the lines: how many were not kept, and how the scenario ended. Only a check
+    /// that ran to its end "finished"; a stopped one says where it stood, and one stopped because
+    /// the runtime's thread was stuck says that this is why the picture ends there: no task ran
+    /// after it (exercise 10's heartbeat among them), so none said another line.
+    fn ending(&mut self, check: &CheckResult) -> std::io::Result<()> {
+        let p = self.paint;
+        let o = &check.outcome;
+        if o.transcript_dropped > 0 {
+            self.line(&p.dim(&format!(
+                "... and {} more lines, not kept ({} in all)",
+                o.transcript_dropped,
+                o.transcript.len() as u64 + o.transcript_dropped
+            )))?;
+        }
+        let stuck = !o.finished && matches!(o.kind(), Some(Kind::Blocked | Kind::Spinning));
+        if o.transcript.is_empty() && !stuck {
+            self.line(&p.dim("(nothing was printed)"))?;
+        }
+        match (o.finished, o.virtual_ms, check.info.untimed) {
+            (true, Some(ms), false) => self.line(&p.dim(&format!(
+                "finished after {:.3} s of virtual time",
+                ms / 1000.0
+            ))),
+            (false, ms, false) if stuck => {
+                let at = ms.map_or(String::new(), |ms| {
+                    format!(" at {:.3} s of virtual time", ms / 1000.0)
+                });
+                let said = if o.transcript.is_empty() {
+                    "nothing was printed"
+                } else {
+                    "no line came after these"
+                };
+                self.line(&p.dim(&format!(
+                    "({said}: the runtime's thread was stuck{at}, so from then on no task ran, \
+                     not even one that only waits on a timer, and the check was stopped)"
+                )))
+            }
+            (false, _, _) => self.line(&p.dim("(stopped before it finished)")),
+            _ => Ok(()),
+        }
+    }
+
     fn exercise(&mut self, r: &ExerciseResult) -> std::io::Result<()> {
         let p = self.paint;
         if let Some(why) = unavailable(r, "your code") {
@@ -190,25 +232,7 @@ impl<W: Write> Transcript<W> {
             check.info.about
         )))?;
         self.lines(o)?;
-        if o.transcript_dropped > 0 {
-            self.line(&p.dim(&format!(
-                "... and {} more lines, not kept ({} in all)",
-                o.transcript_dropped,
-                o.transcript.len() as u64 + o.transcript_dropped
-            )))?;
-        }
-        if o.transcript.is_empty() {
-            self.line(&p.dim("(nothing was printed)"))?;
-        }
-        // Only a check that ran to its end "finished"; a stopped one says where it stood.
-        match (o.finished, o.virtual_ms, check.info.untimed) {
-            (true, Some(ms), false) => self.line(&p.dim(&format!(
-                "finished after {:.3} s of virtual time",
-                ms / 1000.0
-            )))?,
-            (false, _, _) => self.line(&p.dim("(stopped before it finished)"))?,
-            _ => {}
-        }
+        self.ending(check)?;
         if let Some(path) = self.picture.svg.clone() {
             let drawing = timeline(o).map(|t| {
                 svg::draw(

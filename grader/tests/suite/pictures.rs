@@ -171,3 +171,22 @@ fn text_box(n: roxmltree::Node) -> [f64; 4] {
     };
     [left, y - 0.8 * size, left + w, y + 0.2 * size]
 }
+
+/// A run stopped because the runtime's thread was stuck says that this is where its picture
+/// ends, and why: no task ran after it (exercise 10's heartbeat froze the same way).
+#[test]
+fn a_run_stopped_by_a_stuck_thread_says_why_nothing_came_after() {
+    let course = course();
+    let out = grader(course.path()).args(["run", "6"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("  0.000s  thinking\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "(no line came after these: the runtime's thread was stuck at 0.000 s of virtual \
+             time, so from then on no task ran"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("(stopped before it finished)"), "{stdout}");
+}
