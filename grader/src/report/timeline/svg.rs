@@ -584,6 +584,50 @@ mod tests {
         );
     }
 
+    /// Every exercise's main scenario, with its real tasks (see
+    /// grader/tests/data/main-scenarios): one bar per task, and no label over another.
+    #[test]
+    fn every_exercise_s_main_scenario_draws_a_bar_per_task_without_overlap() {
+        let data =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/main-scenarios");
+        let mut drawn = 0;
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let file = entry.unwrap().path();
+            if file.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            let (lines, tasks): (Vec<String>, Vec<Option<u32>>) = text
+                .lines()
+                .map(|l| {
+                    let (task, line) = l.split_once('\t').unwrap();
+                    (line.to_string(), task.parse().ok())
+                })
+                .unzip();
+            let Some(t) = Timeline::build(&lines, &tasks) else {
+                continue;
+            };
+            let svg = draw(
+                &file.display().to_string(),
+                &[Group {
+                    title: "yours",
+                    timeline: &t,
+                }],
+            );
+            assert_no_overlap(&svg);
+            let mut known: Vec<u32> = tasks.iter().flatten().copied().collect();
+            known.sort_unstable();
+            known.dedup();
+            let bars = parse(&svg)
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("task"))
+                .count();
+            assert_eq!(bars, known.len(), "{}", file.display());
+            drawn += 1;
+        }
+        assert!(drawn >= 11, "only {drawn} drawn from {}", data.display());
+    }
+
     #[test]
     fn each_task_is_a_bar_from_its_first_line_to_its_last() {
         // Two `toast` tasks take turns in one lane: two bars there; `main` is no task: none.
