@@ -21,6 +21,8 @@ use std::collections::HashMap;
 
 /// The narrowest a cell is cut to before the table gives up.
 const MIN_CELL: usize = 6;
+/// Lanes this narrow stay whole while wider ones can be cut to make the room.
+const NARROW: usize = 16;
 /// Between two columns.
 const GAP: &str = "  ";
 /// Between the other side's lanes and yours.
@@ -29,6 +31,9 @@ const BAR: &str = " │ ";
 pub const OFF_TERMINAL: usize = 200;
 /// The shortest start of a lane's lines worth eliding when its cells must be cut.
 const MIN_ELIDED: usize = 8;
+/// The least each line must keep after an elided start: less, and the start is what tells them
+/// apart.
+const MIN_KEPT: usize = 12;
 
 /// How to lay a table out.
 #[derive(Clone, Copy, Debug)]
@@ -528,17 +533,31 @@ fn title_line(grid: &Grid, widths: &[usize], lead: usize, p: Paint) -> String {
 
 /// Column widths that add up to at most `available`: the natural ones if they fit, else every
 /// column wider than some cap cut to it (the largest cap that fits), so narrow lanes stay whole.
-/// `None` if that cap would be under [`MIN_CELL`].
+/// Lanes up to [`NARROW`] wide stay whole while the wider ones can make the room (07's `starts
+/// (2 s)` beside its long results); only when they cannot is every lane cut alike. `None` if the
+/// cap would be under [`MIN_CELL`].
 fn fit(natural: &[usize], available: usize) -> Option<Vec<usize>> {
-    let total = |cap: usize| natural.iter().map(|&w| w.min(cap)).sum::<usize>();
+    let narrow: usize = natural.iter().filter(|&&w| w <= NARROW).sum();
+    let capped = |cap: usize, keep: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .map(|&w| if w <= keep { w } else { w.min(cap) })
+            .collect()
+    };
+    let total = |cap: usize, keep: usize| capped(cap, keep).iter().sum::<usize>();
+    let keep = if total(MIN_CELL, NARROW) <= available && narrow > 0 {
+        NARROW
+    } else {
+        0
+    };
     let mut cap = natural.iter().copied().max().unwrap_or(0);
-    while total(cap) > available {
+    while total(cap, keep) > available {
         if cap <= MIN_CELL {
             return None;
         }
         cap -= 1;
     }
-    Some(natural.iter().map(|&w| w.min(cap)).collect())
+    Some(capped(cap, keep))
 }
 
 /// A cell's text: all of it, or when `short`, without the words its lane is named by (`starts`
@@ -566,10 +585,11 @@ fn without_name<'a>(text: &'a str, lane: &str, short: bool) -> &'a str {
 
 /// The start worth eliding from a lane's lines when they are cut: the one that spares the most
 /// characters, of the starts (up to a `/`, or through a `:` or blank, at least [`MIN_ELIDED`]
-/// long) that two or more of them share. `http://127.0.0.1:8080` for the results of exercise 11,
+/// long) that two or more of them share, each keeping at least [`MIN_KEPT`] after it. `http://127.0.0.1:8080` for the results of exercise 11,
 /// whose paths are what tells them apart.
 fn elided_start(texts: &[&str]) -> Option<String> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    // Each start: how many lines have it, and the least any of them keeps after it.
+    let mut starts: HashMap<&str, (usize, usize)> = HashMap::new();
     for text in texts {
         for (i, c) in text.char_indices() {
             // Up to a `/` (kept: `…/hello` reads as a path), or through a `:` or blank.
@@ -579,14 +599,18 @@ fn elided_start(texts: &[&str]) -> Option<String> {
                 _ => continue,
             };
             if end >= MIN_ELIDED {
-                *counts.entry(&text[..end]).or_default() += 1;
+                let (n, kept) = starts.entry(&text[..end]).or_insert((0, usize::MAX));
+                *n += 1;
+                *kept = (*kept).min(width(&text[end..]));
             }
         }
     }
-    counts
+    // A start whose lines keep too little after it is what tells them apart, not what they
+    // share (`starts (2 ` of `starts (2 s)`).
+    starts
         .into_iter()
-        .filter(|&(_, n)| n >= 2)
-        .max_by_key(|&(start, n)| ((width(start) - 1) * n, start))
+        .filter(|&(_, (n, kept))| n >= 2 && kept >= MIN_KEPT)
+        .max_by_key(|&(start, (n, _))| ((width(start) - 1) * n, start))
         .map(|(start, _)| start.to_string())
 }
 
@@ -966,6 +990,41 @@ mod tests {
         );
         assert!(text.contains("http://127.0.0.1:1/: could not"), "{text}");
         assert!(!text.contains("task 1"), "{text}");
+    }
+
+    #[test]
+    fn narrow_lanes_stay_whole_while_the_wide_ones_can_make_the_room() {
+        // 07 in one table at 120 columns: seven job lanes and the results.
+        assert_eq!(
+            fit(&[12, 12, 12, 7, 14, 14, 14, 37], 94),
+            Some(vec![12, 12, 12, 7, 14, 14, 14, 9])
+        );
+        // When even that cannot fit, every lane is cut alike.
+        assert_eq!(
+            fit(&[12, 12, 12, 7, 12, 12, 12, 35], 76),
+            Some(vec![9, 9, 9, 7, 9, 9, 9, 9])
+        );
+        assert_eq!(fit(&[12; 20], 100), None);
+    }
+
+    #[test]
+    fn a_start_is_elided_only_where_what_follows_it_tells_the_lines_apart() {
+        let urls = [
+            "http://127.0.0.1:8080/hello: 200, 12 bytes",
+            "http://127.0.0.1:8080/slow: timed out",
+            "fetching 6 URLs",
+        ];
+        assert_eq!(
+            elided_start(&urls).as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        // `starts (2 ` is shared, but would leave only `s)`.
+        assert_eq!(
+            elided_start(&["starts (2 s)", "starts (2 s)", "done"]),
+            None
+        );
+        // One line is no pattern.
+        assert_eq!(elided_start(&[urls[0]]), None);
     }
 
     #[test]
