@@ -122,6 +122,20 @@ pub fn normalised(expected: &[String], actual: &[String]) -> (Vec<String>, Vec<S
     (expected.to_vec(), shown)
 }
 
+/// `lines` with each instant's lines sorted: one form for every order of them, for telling
+/// whether two transcripts differ as the checks judge them (the class report groups students
+/// by it).
+pub fn canonical(lines: &[String]) -> Vec<String> {
+    groups(lines)
+        .into_iter()
+        .flat_map(|group| {
+            let mut group = group.to_vec();
+            group.sort();
+            group
+        })
+        .collect()
+}
+
 /// Consecutive lines sharing a timestamp, as the checks group them; each untimed line is a
 /// group of its own.
 fn groups(lines: &[String]) -> Vec<&[String]> {
@@ -290,5 +304,21 @@ mod tests {
             .map(|(i, l)| if i == 0 { &l[2..] } else { &l[12..] })
             .collect();
         assert_eq!(joined, long);
+    }
+
+    #[test]
+    fn the_canonical_form_is_the_same_for_every_order_within_an_instant() {
+        let e = lines(CHAT);
+        let mut a = e.clone();
+        a.swap(1, 3);
+        a.swap(4, 6);
+        assert_eq!(canonical(&a), canonical(&e));
+        // Untimed lines keep their order: it is judged.
+        let untimed = lines("poll 2\npoll 1");
+        assert_eq!(canonical(&untimed), untimed);
+        // Another instant is another transcript.
+        let mut later = e.clone();
+        later[6] = "  6.000s  ann hears `cy: hello, both`".to_string();
+        assert_ne!(canonical(&later), canonical(&e));
     }
 }
