@@ -25,8 +25,10 @@ pub struct Group<'a> {
 /// An exercise's groups, wrong ones first and biggest first, then the passing ones; and the
 /// expected transcript of its main scenario, when any student's run said it.
 pub fn groups<'a>(index: usize, students: &'a [Student]) -> (Vec<Group<'a>>, Option<String>) {
-    // key: (passed, verdict, transcript) -> members
+    // key: (passed, verdict, transcript) -> members; the transcript in one order within each
+    // instant, which the checks do not judge: students who differ only in it are one group.
     let mut by_key: BTreeMap<(bool, String, String), Vec<usize>> = BTreeMap::new();
+    let mut shown: BTreeMap<(bool, String, String), String> = BTreeMap::new();
     let mut expected: Option<String> = None;
     for (si, s) in students.iter().enumerate() {
         let r = &s.results[index];
@@ -51,17 +53,21 @@ pub fn groups<'a>(index: usize, students: &'a [Student]) -> (Vec<Group<'a>>, Opt
                 }
             },
         };
-        by_key
-            .entry((r.passed(), verdict, transcript))
-            .or_default()
-            .push(si);
+        let lines: Vec<String> = transcript.lines().map(str::to_string).collect();
+        let key = (
+            r.passed(),
+            verdict,
+            crate::report::diff::canonical(&lines).join("\n"),
+        );
+        shown.entry(key.clone()).or_insert(transcript);
+        by_key.entry(key).or_default().push(si);
     }
     let mut groups: Vec<Group> = by_key
         .into_iter()
-        .map(|((passed, verdict, transcript), members)| Group {
-            passed,
-            verdict,
-            transcript,
+        .map(|(key, members)| Group {
+            transcript: shown.remove(&key).unwrap_or_default(),
+            passed: key.0,
+            verdict: key.1,
             names: members.iter().map(|&i| students[i].name.as_str()).collect(),
             members,
         })

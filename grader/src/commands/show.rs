@@ -6,7 +6,7 @@ use crate::build::harness::{Target, Variant};
 use crate::commands::cli::{Ctx, FAILED, PASSED};
 use crate::course::Exercise;
 use crate::report::Reporter;
-use crate::report::timeline::table::Layout;
+use crate::report::timeline::table::Width;
 use crate::report::transcript::{Picture, Transcript};
 use crate::report::versus::{self, Versus};
 use crate::run::outcome::{Event, ExerciseResult};
@@ -59,12 +59,13 @@ fn announce() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// How the transcript is to be shown: `--plain`, `--svg FILE`, and the terminal's width.
+/// How the transcript is to be shown: `--plain`, `--svg FILE`, and the width of standard
+/// output (a terminal's, or whole cells off one).
 pub fn picture(plain: bool, svg: Option<PathBuf>) -> Picture {
     Picture {
         plain,
         svg,
-        width: Layout::terminal_width(),
+        width: Width::of_stdout(),
     }
 }
 

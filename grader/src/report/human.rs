@@ -9,7 +9,7 @@ use crate::commands::cli::Warnings;
 use crate::commands::how::{Action, How, Place};
 use crate::course::Exercise;
 use crate::report::diff;
-use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Verdict};
+use crate::run::outcome::{CheckInfo, CheckResult, Event, ExerciseResult, Kind, Verdict};
 use crate::student::hints;
 use crate::student::progress::{Entry, Progress};
 use crate::terminal::color::Paint;
@@ -17,6 +17,9 @@ use std::io::Write;
 
 /// Transcript lines shown under a failure that has no expected transcript to diff against.
 const SO_FAR: usize = 8;
+
+/// The check names' column, at least: most names fit, so most exercises line up with each other.
+const NAME_COLUMN: usize = 34;
 
 pub struct Human<W: Write> {
     out: W,
@@ -32,6 +35,9 @@ pub struct Human<W: Write> {
     /// Whether this exercise's report has pointed at `grader hint` under a failing check yet
     /// (if not, its footer does).
     hint_pointed: bool,
+    /// The width of this exercise's column of check names: its longest name, so that a long one
+    /// never pushes its score out of the score column.
+    name_width: usize,
     /// The seed this exercise's checks drew from: the commands that show a seeded check again
     /// name it.
     seed: Option<u64>,
@@ -62,6 +68,7 @@ impl<W: Write> Human<W> {
             streaming: None,
             seed: None,
             progress: options.progress.unwrap_or_default(),
+            name_width: NAME_COLUMN,
         }
     }
 
@@ -106,13 +113,8 @@ impl<W: Write> Human<W> {
         let number = exercise.number;
         let p = self.paint;
         let score = format!("{}/{}", r.points(), r.info.points);
-        // Only the trusted course has hidden checks (the student edition leaves them out), so
-        // this report is the instructor's: it marks them, and keeps their details.
-        let name = if r.info.hidden {
-            format!("{} (hidden)", r.info.name)
-        } else {
-            r.info.name.clone()
-        };
+        let name = shown_name(&r.info);
+        let width = self.name_width;
         if r.outcome.passed() {
             // The duration the check judged, on the clock it judged by (a real-time check's is
             // real time, not the virtual time that ran meanwhile).
@@ -123,7 +125,7 @@ impl<W: Write> Human<W> {
                 .map(|t| format!("  {:.3} s {}", t.ms / 1000.0, t.clock.name()))
                 .unwrap_or_default();
             self.line(&format!(
-                "  {} {:<34} {:>5}{}",
+                "  {} {:<width$} {:>5}{}",
                 p.green("✓"),
                 name,
                 score,
@@ -146,7 +148,7 @@ impl<W: Write> Human<W> {
         }
         let kind = r.outcome.kind().unwrap_or(Kind::Crashed);
         self.line(&format!(
-            "  {} {:<34} {:>5}  {}",
+            "  {} {:<width$} {:>5}  {}",
             p.red("✗"),
             name,
             score,
@@ -417,6 +419,25 @@ fn shows_stderr(kind: Kind) -> bool {
     }
 }
 
+/// A check's name as the report shows it. Only the trusted course has hidden checks (the student
+/// edition leaves them out), so this report is the instructor's: it marks them, and keeps their
+/// details.
+fn shown_name(info: &CheckInfo) -> String {
+    if info.hidden {
+        format!("{} (hidden)", info.name)
+    } else {
+        info.name.clone()
+    }
+}
+
+/// The width of an exercise's column of check names: its longest name, so that a long one never
+/// pushes its score out of the score column.
+fn name_width<'a>(infos: impl Iterator<Item = &'a CheckInfo>) -> usize {
+    infos
+        .map(|info| shown_name(info).chars().count())
+        .fold(NAME_COLUMN, usize::max)
+}
+
 /// The message without a leading repeat of the kind's heading ("blocked the runtime: ..." under
 /// the heading "blocked the runtime"): each verdict is said once.
 pub fn unrepeated(kind: Kind, message: &str) -> &str {
@@ -436,7 +457,8 @@ impl<W: Write> Reporter for Human<W> {
                 exercise,
                 index,
                 check,
-            } => self.streamed(exercise, *index, check),
+                infos,
+            } => self.streamed(exercise, *index, check, infos),
             Event::Exercise(r) => self.exercise(r),
             Event::Finished { results, .. } => self.totals(results),
         }
@@ -447,12 +469,19 @@ impl<W: Write> Reporter for Human<W> {
 impl<W: Write> Human<W> {
     /// A check's line as soon as it finished, under its exercise's header (printed with the
     /// exercise's first check).
-    fn streamed(&mut self, r: &ExerciseResult, index: usize, check: &CheckResult) {
+    fn streamed(
+        &mut self,
+        r: &ExerciseResult,
+        index: usize,
+        check: &CheckResult,
+        infos: &[CheckInfo],
+    ) {
         if self
             .streaming
             .as_ref()
             .is_none_or(|s| s.slug != r.exercise.slug)
         {
+            self.name_width = name_width(infos.iter());
             self.exercise_header(r);
             self.streaming = Some(Streamed {
                 slug: r.exercise.slug.clone(),
@@ -474,6 +503,7 @@ impl<W: Write> Human<W> {
         let printed = match self.streaming.take() {
             Some(s) if s.slug == r.exercise.slug => s.printed,
             _ => {
+                self.name_width = name_width(r.checks.iter().map(|c| &c.info));
                 self.exercise_header(r);
                 Vec::new()
             }
@@ -677,6 +707,7 @@ mod tests {
             exercise: Box::new(ex.without_checks()),
             index,
             check: Box::new(ex.checks[index].clone()),
+            infos: ex.checks.iter().map(|c| c.info.clone()).collect(),
         }
     }
 
@@ -769,6 +800,86 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(lines.join(" "), text);
+    }
+
+    use super::*;
+
+    fn check_result(name: &str, passed: bool, hidden: bool) -> CheckResult {
+        let mut outcome = Outcome::failed(Kind::WrongValue, "the wrong value");
+        if passed {
+            outcome.verdict = Verdict::Passed;
+        }
+        CheckResult {
+            info: CheckInfo {
+                name: name.to_string(),
+                points: 12,
+                main: false,
+                untimed: false,
+                about: "what it checks".to_string(),
+                hidden,
+                waits: false,
+            },
+            outcome,
+        }
+    }
+
+    #[test]
+    fn a_long_check_name_never_pushes_the_score_out_of_its_column() {
+        let exercise: Exercise =
+            toml::from_str("number = 12\nslug = \"chat-server\"\ntitle = \"chat\"")
+                .expect("an exercise");
+        let result = ExerciseResult {
+            exercise,
+            variant: Variant::Student,
+            build: Ok(()),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            checks: vec![
+                check_result("joins", true, false),
+                check_result("stalled-client-does-not-hold-up-others", false, false),
+                check_result("a-hidden-one-with-a-long-name", true, true),
+            ],
+            max_points: Some(36),
+            reused: false,
+            tampered: Vec::new(),
+            seed: None,
+        };
+        let options = || Options {
+            paint: Paint(false),
+            warnings: Warnings::Async,
+            announce_builds: false,
+            place: Place::Shell,
+            subject: Subject::default(),
+            next: None,
+            progress: None,
+        };
+        let mut out = Vec::new();
+        let mut human = Human::new(&mut out, options());
+        human
+            .on(&Event::Exercise(Box::new(result.clone())))
+            .unwrap();
+        drop(human);
+        let text = String::from_utf8(out).unwrap();
+        // Streamed check by check, the first line is already laid out for the longest name.
+        let mut out = Vec::new();
+        let mut human = Human::new(&mut out, options());
+        for i in 0..result.checks.len() {
+            human.on(&checked(&result, i)).unwrap();
+        }
+        human.on(&Event::Exercise(Box::new(result))).unwrap();
+        drop(human);
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+        let scores: Vec<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("  ✓ ") || l.starts_with("  ✗ "))
+            .map(|l| l.find("/12").unwrap_or_else(|| panic!("no score in {l:?}")))
+            .collect();
+        assert_eq!(scores.len(), 3, "{text}");
+        assert!(scores.iter().all(|&s| s == scores[0]), "{text}");
+        assert!(
+            text.contains("stalled-client-does-not-hold-up-others  0/12"),
+            "{text}"
+        );
     }
 
     #[test]

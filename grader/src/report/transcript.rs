@@ -10,7 +10,7 @@ use super::Reporter;
 use super::human::{unrepeated, wrap};
 use crate::commands::cli::Warnings;
 use crate::report::building::BuildNotice;
-use crate::report::timeline::table::{self, Layout};
+use crate::report::timeline::table::{self, Layout, Width};
 use crate::report::timeline::{Timeline, format_ms, svg};
 use crate::run::outcome::{CheckResult, Event, ExerciseResult, Kind, Outcome};
 use crate::terminal::color::Paint;
@@ -22,14 +22,14 @@ use std::path::PathBuf;
 pub const MAX_ROWS: usize = 50;
 
 /// How `run` and `diff` show a transcript.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Picture {
     /// The flat list of lines, as before there were pictures: for scripts.
     pub plain: bool,
     /// Also draw the picture into this SVG file.
     pub svg: Option<PathBuf>,
-    /// The terminal's width, in columns.
-    pub width: usize,
+    /// How wide the picture may be (see [`Width::choose`]).
+    pub width: Width,
 }
 
 impl Picture {
@@ -200,6 +200,54 @@ impl<W: Write> Transcript<W> {
         writeln!(self.out, "{text}")
     }
 
+    /// What follows the lines: how many were not kept, and how the scenario ended. Only a check
+    /// that ran to its end "finished"; a stopped one says where it stood, and one stopped because
+    /// the runtime's thread was stuck says that this is why the picture ends there: no task ran
+    /// after it (exercise 10's heartbeat among them), so none said another line.
+    fn ending(&mut self, check: &CheckResult) -> std::io::Result<()> {
+        let p = self.paint;
+        let o = &check.outcome;
+        if o.transcript_dropped > 0 {
+            self.line(&p.dim(&format!(
+                "... and {} more lines, not kept ({} in all)",
+                o.transcript_dropped,
+                o.transcript.len() as u64 + o.transcript_dropped
+            )))?;
+        }
+        let stuck = !o.finished
+            && !check.info.untimed
+            && matches!(o.kind(), Some(Kind::Blocked | Kind::Spinning));
+        if o.transcript.is_empty() && !stuck {
+            self.line(&p.dim(&nothing_recorded(check)))?;
+        }
+        // Only a check that ran to its end "finished"; a stopped one says where it stood. A
+        // check that recorded nothing may have started its clock again since (`restart`): its
+        // time would not be its scenario's.
+        let timed = !check.info.untimed && (check.info.main || !o.transcript.is_empty());
+        match (o.finished, o.virtual_ms) {
+            (true, Some(ms)) if timed => self.line(&p.dim(&format!(
+                "finished after {:.3} s of virtual time",
+                ms / 1000.0
+            ))),
+            (false, ms) if stuck => {
+                let at = ms.map_or(String::new(), |ms| {
+                    format!(" at {:.3} s of virtual time", ms / 1000.0)
+                });
+                let said = if o.transcript.is_empty() {
+                    "nothing was printed"
+                } else {
+                    "no line came after these"
+                };
+                self.line(&p.dim(&format!(
+                    "({said}: the runtime's thread was stuck{at}, so from then on no task ran, \
+                     not even one that only waits on a timer, and the check was stopped)"
+                )))
+            }
+            (false, _) => self.line(&p.dim("(stopped before it finished)")),
+            _ => Ok(()),
+        }
+    }
+
     fn exercise(&mut self, r: &ExerciseResult) -> std::io::Result<()> {
         let p = self.paint;
         if let Some(why) = unavailable(r, "your code") {
@@ -224,28 +272,7 @@ impl<W: Write> Transcript<W> {
             )))?;
         }
         self.lines(o)?;
-        if o.transcript_dropped > 0 {
-            self.line(&p.dim(&format!(
-                "... and {} more lines, not kept ({} in all)",
-                o.transcript_dropped,
-                o.transcript.len() as u64 + o.transcript_dropped
-            )))?;
-        }
-        if o.transcript.is_empty() {
-            self.line(&p.dim(&nothing_recorded(check)))?;
-        }
-        // Only a check that ran to its end "finished"; a stopped one says where it stood. A
-        // check that recorded nothing may have started its clock again since (`restart`): its
-        // time would not be its scenario's.
-        let timed = !check.info.untimed && (check.info.main || !o.transcript.is_empty());
-        match (o.finished, o.virtual_ms, timed) {
-            (true, Some(ms), true) => self.line(&p.dim(&format!(
-                "finished after {:.3} s of virtual time",
-                ms / 1000.0
-            )))?,
-            (false, _, _) => self.line(&p.dim("(stopped before it finished)"))?,
-            _ => {}
-        }
+        self.ending(check)?;
         if let Some(path) = self.picture.svg.clone() {
             let drawing = timeline(o).map(|t| {
                 svg::draw(

@@ -4,7 +4,9 @@
 //! first, then the student's) and writes the comparison when the run is over.
 //!
 //! When they differ, the two pictures come first, on one time column (the other's lanes, a bar,
-//! yours; instants that differ marked `≠`), then the unified diff of the lines. `--plain` leaves
+//! yours; or, when that is too wide, one table of both, a line only one side said marked `-` or
+//! `+`; instants that differ marked `≠`), then the unified diff of the lines, where lines of one
+//! instant in another order are no difference (see [`crate::report::diff`]). `--plain` leaves
 //! the pictures out; `--svg FILE` draws both, one above the other on one time axis.
 
 use super::Reporter;
@@ -74,7 +76,8 @@ impl<W: Write> Versus<W> {
                 self.line("")
             }
             Err(no_fit) => self.line(&p.dim(&format!(
-                "({no_fit} side by side: the diff follows; `--svg FILE` draws every lane.)"
+                "({no_fit}, side by side or in one table: the diff follows; `--svg FILE` draws \
+                 every lane.)"
             ))),
         }
     }
@@ -148,6 +151,26 @@ impl<W: Write> Versus<W> {
         writeln!(self.out, "{text}")
     }
 
+    /// The unified diff of the two transcripts' lines. On a terminal, long lines fold at its
+    /// width as the picture does; elsewhere they stay whole.
+    fn diff(&mut self, reference: &[String], yours: &[String]) -> std::io::Result<()> {
+        let p = self.paint;
+        self.line(&p.red(&format!("--- {}", self.other_name)))?;
+        self.line(&p.green("+++ yours"))?;
+        let e = awaitlings_check::compare::join(reference);
+        let a = awaitlings_check::compare::join(yours);
+        let width = self.picture.width;
+        let fold_at = if width.whole {
+            usize::MAX
+        } else {
+            width.columns
+        };
+        for line in crate::report::diff::folded(&e, &a, p, usize::MAX, None, fold_at) {
+            self.line(&line)?;
+        }
+        Ok(())
+    }
+
     fn report(&mut self) -> std::io::Result<()> {
         let p = self.paint;
         let other_name = self.other_name.clone();
@@ -207,13 +230,7 @@ impl<W: Write> Versus<W> {
             }
             Comparison::Different => {}
         }
-        self.line(&p.red(&format!("--- {other_name}")))?;
-        self.line(&p.green("+++ yours"))?;
-        let e = awaitlings_check::compare::join(reference);
-        let a = awaitlings_check::compare::join(yours);
-        for line in crate::report::diff::unified(&e, &a, p, usize::MAX, None) {
-            self.line(&line)?;
-        }
+        self.diff(reference, yours)?;
         if theirs.transcript_dropped > 0 || mine.transcript_dropped > 0 {
             self.line(&p.dim(&format!(
                 "Only the lines kept were compared (the grader keeps the first {}): {other_name} \
@@ -344,5 +361,182 @@ mod tests {
             );
         }
         assert_eq!(compare(&kept, 5, &lines(9), 6), Comparison::Different);
+    }
+
+    use crate::build::harness::Variant;
+    use crate::report::timeline::table::Width;
+    use crate::run::outcome::{CheckInfo, CheckResult, Kind, Outcome, Verdict};
+    use std::path::Path;
+
+    /// Where the solutions' main transcripts are kept with the task that said each line (see
+    /// `README.md` there).
+    fn scenarios() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/main-scenarios")
+    }
+
+    /// A data file's lines and tasks: `task<TAB>line`, the task a number or `-` (none).
+    fn scenario(path: &Path) -> (Vec<String>, Vec<Option<u32>>) {
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .map(|l| {
+                let (task, line) = l.split_once('\t').unwrap();
+                (line.to_string(), task.parse().ok())
+            })
+            .unzip()
+    }
+
+    fn result(slug: &str, lines: &[String], tasks: &[Option<u32>]) -> ExerciseResult {
+        let exercise =
+            toml::from_str(&format!("number = 7\nslug = \"{slug}\"\ntitle = \"x\"")).unwrap();
+        let mut outcome = Outcome::failed(Kind::WrongOrder, "");
+        outcome.verdict = Verdict::Passed;
+        outcome.finished = true;
+        outcome.transcript = lines.to_vec();
+        outcome.transcript_tasks = tasks.to_vec();
+        ExerciseResult {
+            exercise,
+            variant: Variant::Student,
+            build: Ok(()),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            checks: vec![CheckResult {
+                info: CheckInfo {
+                    name: "main".to_string(),
+                    points: 1,
+                    main: true,
+                    untimed: false,
+                    about: String::new(),
+                    hidden: false,
+                    waits: false,
+                },
+                outcome,
+            }],
+            max_points: Some(1),
+            reused: false,
+            tampered: Vec::new(),
+            seed: None,
+        }
+    }
+
+    /// What `diff` prints for `theirs` against `mine`, at `width`.
+    fn diff_output(theirs: ExerciseResult, mine: ExerciseResult, width: Width) -> String {
+        let mut out = Vec::new();
+        let picture = Picture {
+            plain: false,
+            svg: None,
+            width,
+        };
+        let mut versus = Versus::new(&mut out, Paint(false), "solution".into(), false, picture);
+        for r in [theirs, mine] {
+            versus.on(&Event::Exercise(Box::new(r))).unwrap();
+        }
+        versus
+            .on(&Event::Finished {
+                results: Vec::new(),
+                wall: std::time::Duration::ZERO,
+            })
+            .unwrap();
+        drop(versus);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The transcript changed as a learner's might be: its first task's first line missing, a
+    /// line of its own at the first instant, and the last line a second late.
+    fn changed(lines: &[String], tasks: &[Option<u32>]) -> (Vec<String>, Vec<Option<u32>>) {
+        let mut said: Vec<(String, Option<u32>)> =
+            lines.iter().cloned().zip(tasks.iter().copied()).collect();
+        if let Some(i) = said.iter().position(|(_, t)| *t == Some(1)) {
+            said.remove(i);
+        }
+        let restamp = |line: &str, later: u64| match crate::report::timeline::stamp(line) {
+            Some((ms, text)) => {
+                format!("{}  {text}", crate::report::timeline::format_ms(ms + later))
+            }
+            None => format!("{line} (changed)"),
+        };
+        if let Some((last, _)) = said.last_mut() {
+            *last = restamp(last, 1000);
+        }
+        let first = restamp(&lines[0], 0);
+        let ours = match crate::report::timeline::stamp(&first) {
+            Some((ms, _)) => format!(
+                "{}  a line only yours says",
+                crate::report::timeline::format_ms(ms)
+            ),
+            None => "a line only yours says".to_string(),
+        };
+        said.insert(0, (ours, None));
+        said.into_iter().unzip()
+    }
+
+    #[test]
+    fn every_exercise_s_main_scenario_diff_fits_120_columns() {
+        let mut files: Vec<_> = std::fs::read_dir(scenarios())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 12, "one main scenario per exercise: {files:?}");
+        for file in files {
+            let slug = file.file_stem().unwrap().to_str().unwrap();
+            let (lines, tasks) = scenario(&file);
+            let same = diff_output(
+                result(slug, &lines, &tasks),
+                result(slug, &lines, &tasks),
+                Width::cut(120),
+            );
+            assert!(same.contains("your transcript matches"), "{slug}:\n{same}");
+            let (their_lines, their_tasks) = changed(&lines, &tasks);
+            let out = diff_output(
+                result(slug, &lines, &tasks),
+                result(slug, &their_lines, &their_tasks),
+                Width::cut(120),
+            );
+            for line in out.lines() {
+                assert!(
+                    line.chars().count() <= 120,
+                    "{slug}: {line:?} is wider than 120:\n{out}"
+                );
+            }
+            assert!(out.contains("+++ yours"), "{slug}:\n{out}");
+            let lanes = timeline(&result(slug, &lines, &tasks).checks[0].outcome)
+                .map_or(0, |t| t.lanes.len());
+            if lanes > 1 {
+                assert!(
+                    out.contains(" ≠ "),
+                    "{slug}: no picture of {lanes} lanes:\n{out}"
+                );
+                assert!(!out.contains("do not fit"), "{slug}:\n{out}");
+            }
+        }
+    }
+
+    /// The data above is the solutions' transcripts as the fixtures hold them: when a fixture
+    /// changes, its data file must be made again (see the README there).
+    #[test]
+    fn the_main_scenarios_are_the_expected_transcripts() {
+        for entry in std::fs::read_dir(scenarios()).unwrap() {
+            let file = entry.unwrap().path();
+            if file.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let slug = file.file_stem().unwrap().to_str().unwrap();
+            let (lines, _) = scenario(&file);
+            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../fixtures")
+                .join(slug);
+            let found = std::fs::read_dir(&fixtures).unwrap().any(|f| {
+                let f = f.unwrap().path();
+                std::fs::read_to_string(&f)
+                    .is_ok_and(|t| t.lines().eq(lines.iter().map(String::as_str)))
+            });
+            assert!(
+                found,
+                "{} holds no fixture of {}: make it again",
+                file.display(),
+                fixtures.display()
+            );
+        }
     }
 }

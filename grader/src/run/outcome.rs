@@ -225,6 +225,9 @@ pub enum Event {
         /// The check's place in the exercise's checks.
         index: usize,
         check: Box<CheckResult>,
+        /// What each of the exercise's checks is (names, points), all of them, in order, before
+        /// they have all run: a report lays out its columns for the widest name from the first.
+        infos: Vec<CheckInfo>,
     },
     /// Every check of one exercise (of one variant) finished, or its harness did not build.
     /// Exercises are reported in course order.

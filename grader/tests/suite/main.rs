@@ -25,6 +25,7 @@ mod html;
 mod learner;
 mod load;
 mod messages;
+mod pictures;
 mod platforms;
 mod sandbox;
 mod scale;

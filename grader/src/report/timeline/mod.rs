@@ -20,10 +20,15 @@
 //!   a lane `main` for the lines said outside any spawned task (a check's body, `block_on`).
 //! - A task's lane is named by the first word all its lines share (`up 0`, `up 1`: `up`;
 //!   `ann hears ..`, `ann's connection ..`: `ann`), a word being letters and digits that start
-//!   with a letter. When one word would name several tasks alike, two words may tell them apart
-//!   (`job 0 starts`, `job 1 starts`: `job 0`, `job 1`); if not, tasks that took turns (never
+//!   with a letter. When one word would name several tasks alike, more words all of each task's
+//!   lines share may tell them apart, up to four: two name a task by both (`job 0 starts`, `job 1
+//!   starts`: `job 0`, `job 1`), more by the first and the last (`server: GET /hello`,
+//!   `server: GET /slow`: `server /hello`, `server /slow`); if not, tasks that took turns (never
 //!   two of them at once, like the `toast` job of each round of exercise 05) are one role and
 //!   share the lane. Anything else is `task N`, N counting tasks in the order they first spoke.
+//! - **Lifetimes**: each task's first and last line make its span ([`Timeline::spans`]), which the
+//!   SVG draws as a bar. The recording knows only when a task spoke, not when it was spawned or
+//!   ended, so a task that said one line is a bar of no length.
 //! - **No task at all** (exercise 02's hand-made executor polls futures itself; a check's
 //!   `record_line`; a program that never spawns): lanes by first word when that makes 2 to 8 of
 //!   them and each word starts at least two lines (a guess, and [`Timeline::by_word`] says so),
@@ -55,6 +60,10 @@ pub struct Timeline {
     pub by_word: bool,
     /// Every instant at which something was said, in time order.
     pub rows: Vec<Row>,
+    /// For each lane, the lifetime of each task in it as far as its lines show: the instants
+    /// (milliseconds) of its first and last line, in the order the tasks first spoke. Empty for
+    /// `main` and for lanes guessed from words, which are no task.
+    pub spans: Vec<Vec<(u64, u64)>>,
 }
 
 /// What was said at one virtual instant.
@@ -147,10 +156,17 @@ impl Timeline {
         for (key, (ms, text)) in keys.iter().zip(&stamped) {
             rows[row_of[ms]].cells[lane_of[key]].push(text.to_string());
         }
+        let mut spans = vec![Vec::new(); lanes.len()];
+        for key in order.iter().filter(|k| matches!(k, Key::Task(_))) {
+            let times = said[key].iter().map(|(ms, _)| *ms);
+            let span = (times.clone().min().unwrap_or(0), times.max().unwrap_or(0));
+            spans[lane_of[key]].push(span);
+        }
         Some(Timeline {
             lanes,
             by_word,
             rows,
+            spans,
         })
     }
 
@@ -185,7 +201,6 @@ fn names(order: &[Key], said: &HashMap<&Key, Vec<(u64, &str)>>) -> Vec<String> {
         _ => None,
     };
     let one: Vec<Option<String>> = order.iter().map(|k| shared(k, 1)).collect();
-    let two: Vec<Option<String>> = order.iter().map(|k| shared(k, 2)).collect();
     // The first and last instants a key said something at.
     let span = |key: &Key| {
         let times = said[key].iter().map(|(ms, _)| *ms);
@@ -214,11 +229,12 @@ fn names(order: &[Key], said: &HashMap<&Key, Vec<(u64, &str)>>) -> Vec<String> {
                 if alike.len() == 1 {
                     return word.clone();
                 }
-                // One word would name several tasks alike. Two words may tell them apart
-                // (`job 0 starts`, `job 1 starts`: `job 0`, `job 1`)...
-                let twos: Vec<&Option<String>> = alike.iter().map(|&j| &two[j]).collect();
-                if twos.iter().all(|t| t.is_some()) && distinct_all(&twos) {
-                    return two[i].clone().unwrap_or(number);
+                // One word would name several tasks alike. More words may tell them apart
+                // (`job 0 starts`, `job 1 starts`: `job 0`, `job 1`; `server: GET /hello`,
+                // `server: GET /slow`: `server /hello`, `server /slow`)...
+                let keys: Vec<&Key> = alike.iter().map(|&j| &order[j]).collect();
+                if let Some(name) = told_apart(&keys, key, &shared) {
+                    return name;
                 }
                 // ...else tasks that take turns (each round's `toast ready`, never two at once)
                 // are one role, and share a lane; tasks that overlap keep a lane each.
@@ -245,9 +261,44 @@ fn names(order: &[Key], said: &HashMap<&Key, Vec<(u64, &str)>>) -> Vec<String> {
     names
 }
 
-fn distinct_all(items: &[&Option<String>]) -> bool {
-    let mut seen = std::collections::HashSet::new();
-    items.iter().all(|i| seen.insert(*i))
+/// How many words a name may take to tell tasks apart that one word names alike.
+const MOST_WORDS: usize = 4;
+
+/// The names that tell `alike` apart (tasks whose lines all start with one word), `key`'s among
+/// them, from the fewest words all of each task's lines share that give each a name of its own:
+/// two words name a task by both (`job 0`), more by the first and the last (`server /hello` for
+/// `server: GET /hello`), the last with what leads it (`/`, `#`).
+fn told_apart(
+    alike: &[&Key],
+    key: &Key,
+    shared: &dyn Fn(&Key, usize) -> Option<String>,
+) -> Option<String> {
+    (2..=MOST_WORDS).find_map(|n| {
+        let names: Vec<String> = alike
+            .iter()
+            .map(|k| shared(k, n).map(|start| short_name(&start, n)))
+            .collect::<Option<_>>()?;
+        let mut seen = std::collections::HashSet::new();
+        if !names.iter().all(|name| seen.insert(name)) {
+            return None;
+        }
+        let at = alike.iter().position(|k| *k == key)?;
+        Some(names[at].clone())
+    })
+}
+
+/// The name of a task whose lines all start with `start`, its first `n` words: all of it for
+/// two (`job 0`), else the first word and the last (`server /hello` for `server: GET /hello`).
+fn short_name(start: &str, n: usize) -> String {
+    if n <= 2 {
+        return start.to_string();
+    }
+    let first = words(start, 1).unwrap_or(start);
+    let last = start
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or(start);
+    format!("{first} {}", last.trim_start_matches([',', ':', ';']))
 }
 
 /// What all of a task's lines (two or more) start with, as a name (`2^…`), when that is more than
@@ -430,6 +481,30 @@ mod tests {
         let said = lines("  0.000s  10 = x\n  0.700s  12 = y\n  0.900s  + 1");
         let t = Timeline::build(&said, &[Some(3), Some(3), Some(4)]).unwrap();
         assert_eq!(t.lanes, ["task 3", "task 4"]);
+    }
+
+    #[test]
+    fn tasks_alike_in_their_first_words_are_named_by_what_tells_them_apart() {
+        // Exercise 11: a server task per connection, each saying what it was asked for. They
+        // overlap, so no shared lane; the path tells them apart.
+        let said = lines(
+            "  0.000s  fetching 3 URLs\n  0.000s  server: GET /hello\n  0.000s  server: GET /slow\n\
+             \x20 0.500s  server: GET /count?n=2\n  1.000s  http://h:8080/hello: 200",
+        );
+        let t = Timeline::build(&said, &[None, Some(1), Some(2), Some(3), None]).unwrap();
+        assert_eq!(
+            t.lanes,
+            ["main", "server /hello", "server /slow", "server /count"]
+        );
+        // Past four words, numbers again.
+        let said = lines("  0.000s  a b c d e 1\n  0.000s  a b c d e 2\n  1.000s  a b c d e 1");
+        let t = Timeline::build(&said, &[Some(1), Some(2), Some(1)]).unwrap();
+        assert_eq!(t.lanes, ["task 1", "task 2"]);
+        // Each task's span is its first line to its last; main has none.
+        let said = lines("  0.000s  go\n  0.000s  w 1 a\n  0.300s  w 2 a\n  0.900s  w 1 b");
+        let t = Timeline::build(&said, &[None, Some(1), Some(2), Some(1)]).unwrap();
+        assert_eq!(t.lanes, ["main", "w 1", "w 2"]);
+        assert_eq!(t.spans, [vec![], vec![(0, 900)], vec![(300, 300)]]);
     }
 
     #[test]

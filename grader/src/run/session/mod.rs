@@ -499,6 +499,7 @@ impl Session<'_> {
                     exercise: Box::new(r.without_checks()),
                     index: check,
                     check: Box::new(r.checks[check].clone()),
+                    infos: r.checks.iter().map(|c| c.info.clone()).collect(),
                 }
             }
             Release::Exercise(target) => {
