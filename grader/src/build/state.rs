@@ -11,6 +11,7 @@
 //! <state>/stamps/<member>.warnings  the crate's compiler warnings from that build
 //! <state>/lists/<binary>.list       a harness's check list, keyed by the binary's size and time
 //! <state>/lists/last-known/<slug>-<tag>  the last check list seen for an exercise (points on offer)
+//! <state>/pictures/<name>.svg     what a bare `run --svg` or `diff --svg` drew
 //! <state>/runs/run-XXXX/            one grader run's report files and check working directories
 //! <state>/lock                      held while staging and building
 //! ```
@@ -98,6 +99,11 @@ impl State {
     pub fn kept(&self, key: &str) -> PathBuf {
         let id = sha1_smol::Sha1::from(key).digest().to_string();
         self.root.join("results").join(&id[..2]).join(id)
+    }
+
+    /// Where a bare `run --svg` or `diff --svg` draws the picture `name`.
+    pub fn picture(&self, name: &str) -> PathBuf {
+        self.root.join("pictures").join(format!("{name}.svg"))
     }
 
     pub fn stamp(&self, member: &str) -> PathBuf {

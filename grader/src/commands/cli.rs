@@ -108,9 +108,10 @@ pub enum Command {
         /// Print the transcript as a flat list of lines, without the picture (for scripts).
         #[arg(long)]
         plain: bool,
-        /// Also draw the picture as an SVG into FILE.
-        #[arg(long, value_name = "FILE")]
-        svg: Option<PathBuf>,
+        /// Also draw the picture as an SVG into FILE (without FILE: into the grader's folder of
+        /// pictures, whose path it prints).
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        svg: Option<Option<PathBuf>>,
     },
     /// Your transcript against the reference solution's (or another submission's), in the main
     /// scenario or the check CHECK's.
@@ -124,9 +125,10 @@ pub enum Command {
         /// Only the diff of the lines, without the pictures side by side (for scripts).
         #[arg(long)]
         plain: bool,
-        /// Also draw both pictures, on one time axis, as an SVG into FILE.
-        #[arg(long, value_name = "FILE")]
-        svg: Option<PathBuf>,
+        /// Also draw both pictures, on one time axis, as an SVG into FILE (without FILE: into
+        /// the grader's folder of pictures, whose path it prints).
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        svg: Option<Option<PathBuf>>,
     },
     /// Show the next hint: for what the failing checks named, each failing check in turn, then
     /// the exercise.
@@ -395,20 +397,26 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<u8> {
             check,
             plain,
             svg,
-        } => show::run(ctx, &exercise, check.as_deref(), show::picture(plain, svg)),
+        } => {
+            let svg = show::svg_file(ctx, "run", &exercise, check.as_deref(), svg)?;
+            show::run(ctx, &exercise, check.as_deref(), show::picture(plain, svg))
+        }
         Command::Diff {
             exercise,
             check,
             against,
             plain,
             svg,
-        } => show::diff(
-            ctx,
-            &exercise,
-            check.as_deref(),
-            &against,
-            show::picture(plain, svg),
-        ),
+        } => {
+            let svg = show::svg_file(ctx, "diff", &exercise, check.as_deref(), svg)?;
+            show::diff(
+                ctx,
+                &exercise,
+                check.as_deref(),
+                &against,
+                show::picture(plain, svg),
+            )
+        }
         Command::Hint {
             exercise,
             check,

@@ -69,6 +69,33 @@ pub fn picture(plain: bool, svg: Option<PathBuf>) -> Picture {
     }
 }
 
+/// Where `--svg` draws: the FILE given, or, for a bare `--svg`, a file named for the command, the
+/// exercise and the check in the grader's folder of pictures (never a name among the student's
+/// files, which it could overwrite).
+pub fn svg_file(
+    ctx: &Ctx,
+    verb: &str,
+    exercise: &str,
+    check: Option<&str>,
+    svg: Option<Option<PathBuf>>,
+) -> Result<Option<PathBuf>> {
+    let Some(svg) = svg else { return Ok(None) };
+    if let Some(path) = svg {
+        return Ok(Some(path));
+    }
+    let ex = ctx.course.resolve(exercise)?;
+    let name = match check {
+        Some(check) => format!("{verb}-{}-{check}", ex.dir_name()),
+        None => format!("{verb}-{}", ex.dir_name()),
+    };
+    let path = ctx.state.picture(&name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+    }
+    Ok(Some(path))
+}
+
 /// Whether `r` built but has no check of the name asked for.
 pub fn missing(which: &Selection, r: &ExerciseResult) -> bool {
     matches!(which, Selection::Named(_)) && r.build.is_ok() && r.checks.is_empty()

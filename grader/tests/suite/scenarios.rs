@@ -78,6 +78,23 @@ fn run_draws_the_check_named_and_says_when_it_records_nothing() {
             .contains("run-twice"),
         "the picture is titled with its check"
     );
+    // A bare `--svg` draws into the grader's folder of pictures, never among the student's
+    // files, and says where.
+    let out = grader(course.path())
+        .args(["run", "35", "run-twice", "--svg"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let drawn = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("The picture is in "))
+        .and_then(|rest| rest.strip_suffix('.'))
+        .unwrap_or_else(|| panic!("no picture named in:\n{stdout}"));
+    let drawn = Path::new(drawn);
+    assert!(drawn.starts_with(state_dir().join("pictures")), "{stdout}");
+    assert!(drawn.ends_with("run-35-two-tasks-run-twice.svg"), "{stdout}");
+    assert!(svg_texts(drawn).iter().any(|t| t == "tick 3"));
 
     // A check that judges a duration records no line: it says so, and what it checks.
     grader(course.path())
