@@ -93,7 +93,10 @@ fn run_draws_the_check_named_and_says_when_it_records_nothing() {
         .unwrap_or_else(|| panic!("no picture named in:\n{stdout}"));
     let drawn = Path::new(drawn);
     assert!(drawn.starts_with(state_dir().join("pictures")), "{stdout}");
-    assert!(drawn.ends_with("run-35-two-tasks-run-twice.svg"), "{stdout}");
+    assert!(
+        drawn.ends_with("run-35-two-tasks-run-twice.svg"),
+        "{stdout}"
+    );
     assert!(svg_texts(drawn).iter().any(|t| t == "tick 3"));
 
     // A check that judges a duration records no line: it says so, and what it checks.
