@@ -387,6 +387,18 @@ pub fn now_rfc3339() -> String {
     )
 }
 
+/// Where the solutions' main transcripts are kept with the task that said each line (see the
+/// README there), for the picture tests; `None` in the student edition, which leaves the
+/// maintainers' tests and data out (it has no `solutions/` either) but runs the unit tests.
+#[cfg(test)]
+pub(crate) fn main_scenarios() -> Option<std::path::PathBuf> {
+    let grader = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let in_the_edition = grader
+        .parent()
+        .is_some_and(|root| !root.join("solutions").is_dir());
+    (!in_the_edition).then(|| grader.join("tests/data/main-scenarios"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

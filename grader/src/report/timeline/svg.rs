@@ -588,8 +588,9 @@ mod tests {
     /// grader/tests/data/main-scenarios): one bar per task, and no label over another.
     #[test]
     fn every_exercise_s_main_scenario_draws_a_bar_per_task_without_overlap() {
-        let data =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/main-scenarios");
+        let Some(data) = crate::report::main_scenarios() else {
+            return;
+        };
         let mut drawn = 0;
         for entry in std::fs::read_dir(&data).unwrap() {
             let file = entry.unwrap().path();
