@@ -40,3 +40,14 @@ pub mod report;
 pub mod run;
 pub mod student;
 pub mod terminal;
+
+/// The repository the unit tests run in, found at run time: cargo runs a package's unit tests
+/// from the package's folder (grader/), so this is its parent, wherever the clone lies.
+#[cfg(test)]
+pub(crate) fn repository() -> std::path::PathBuf {
+    let grader = std::env::current_dir().expect("the tests' working folder");
+    grader
+        .parent()
+        .expect("grader/ is inside the repository")
+        .to_path_buf()
+}

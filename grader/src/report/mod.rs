@@ -392,11 +392,9 @@ pub fn now_rfc3339() -> String {
 /// maintainers' tests and data out (it has no `solutions/` either) but runs the unit tests.
 #[cfg(test)]
 pub(crate) fn main_scenarios() -> Option<std::path::PathBuf> {
-    let grader = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let in_the_edition = grader
-        .parent()
-        .is_some_and(|root| !root.join("solutions").is_dir());
-    (!in_the_edition).then(|| grader.join("tests/data/main-scenarios"))
+    let root = crate::repository();
+    let in_the_edition = !root.join("solutions").is_dir();
+    (!in_the_edition).then(|| root.join("grader/tests/data/main-scenarios"))
 }
 
 #[cfg(test)]

@@ -525,9 +525,7 @@ mod tests {
             }
             let slug = file.file_stem().unwrap().to_str().unwrap();
             let (lines, _) = scenario(&file);
-            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../fixtures")
-                .join(slug);
+            let fixtures = crate::repository().join("fixtures").join(slug);
             let found = std::fs::read_dir(&fixtures).unwrap().any(|f| {
                 let f = f.unwrap().path();
                 std::fs::read_to_string(&f)

@@ -72,7 +72,7 @@ mod tests {
     use super::*;
 
     fn course() -> Course {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let root = crate::repository();
         Course::find(Some(&root)).unwrap()
     }
 

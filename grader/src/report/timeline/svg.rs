@@ -546,7 +546,7 @@ mod tests {
 
     #[test]
     fn every_exercise_s_expected_transcript_draws_without_overlap() {
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let fixtures = crate::repository().join("fixtures");
         let mut drawn = 0;
         for entry in std::fs::read_dir(&fixtures).unwrap() {
             let dir = entry.unwrap().path();
