@@ -84,8 +84,9 @@ pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Sha
             );
         }
     }
-    let support_dst = state.staged("support");
-    let check_dst = state.staged("check");
+    let crates = state.course_crates(course_crates_key(&course.root, &[&support_src, &check_src]));
+    let support_dst = crates.join("support");
+    let check_dst = crates.join("check");
     let remap = Remap {
         support: (support_src.clone(), support_dst.clone()),
         check: (check_src.clone(), check_dst.clone()),
@@ -115,7 +116,7 @@ pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Sha
 /// (`None`: the course has no solution for the exercise), with [`default_reference`]'s.
 pub fn crate_under_test(
     course: &Course,
-    state: &crate::build::state::State,
+    shared: &Shared,
     src: &Path,
     reference: Option<&Path>,
     dst: &Path,
@@ -123,10 +124,10 @@ pub fn crate_under_test(
 ) -> Result<Staged> {
     let ws = Workspace::of(course)?;
     let remap = Remap {
-        support: (course.root.join("support"), state.staged("support")),
+        support: (course.root.join("support"), shared.support.dir.clone()),
         check: (
             course.root.join("grader").join("check"),
-            state.staged("check"),
+            shared.check_api.dir.clone(),
         ),
     };
     refuse_links(src)?;
@@ -826,6 +827,46 @@ fn list(names: &[&String]) -> String {
 /// never followed but listed there (relative to `root`): it could point at anything the grader
 /// can read, such as the course's solutions, and its target would be staged as the student's own
 /// file. Without (the course's own crates), a link to a file is copied as that file.
+/// What staging leaves out of a crate's folder: hidden entries, and at its root the build output,
+/// the manifest and lock file (the grader writes its own manifest) and, unless asked for, a build
+/// script.
+fn left_out(e: &DirEntry, build_script: bool) -> bool {
+    let name = walk::name(e);
+    let at_root = e.depth() == 1;
+    name.starts_with('.')
+        || (at_root && (name == "target" || name == "Cargo.toml" || name == "Cargo.lock"))
+        || (at_root && name == "build.rs" && !build_script)
+}
+
+/// The key the course's own crates are staged under ([`State::course_crates`]): a hash of what
+/// their staged copies are made of, the files staging copies from each of `crates` and their
+/// manifests, and the course's root manifest (whose workspace dependencies theirs resolve
+/// against). Two copies of one course, wherever they lie, get one key. A file that cannot be
+/// read only makes the key differ: staging itself then says what is wrong.
+///
+/// [`State::course_crates`]: crate::build::state::State::course_crates
+fn course_crates_key(course_root: &Path, crates: &[&Path]) -> u64 {
+    let mut h = DefaultHasher::new();
+    std::fs::read(course_root.join("Cargo.toml"))
+        .ok()
+        .hash(&mut h);
+    for root in crates {
+        std::fs::read(root.join("Cargo.toml")).ok().hash(&mut h);
+        for entry in Walk::below(root).entries(|e| !left_out(e, true)) {
+            let Ok(entry) = entry else {
+                "unreadable".hash(&mut h);
+                continue;
+            };
+            if entry.file_type().is_file() {
+                walk::relative(root, entry.path()).hash(&mut h);
+                std::fs::read(entry.path()).ok().hash(&mut h);
+            }
+        }
+        "end of crate".hash(&mut h);
+    }
+    h.finish()
+}
+
 fn copy_tree(
     root: &Path,
     dst: &Path,
@@ -834,15 +875,8 @@ fn copy_tree(
     h: &mut DefaultHasher,
     mut links: Option<&mut Vec<PathBuf>>,
 ) -> std::io::Result<()> {
-    let left_out = |e: &DirEntry| {
-        let name = walk::name(e);
-        let at_root = e.depth() == 1;
-        name.starts_with('.')
-            || (at_root && (name == "target" || name == "Cargo.toml" || name == "Cargo.lock"))
-            || (at_root && name == "build.rs" && !build_script)
-    };
     // In file-name order: the files' hash depends on it.
-    for entry in Walk::below(root).entries(|e| !left_out(e)) {
+    for entry in Walk::below(root).entries(|e| !left_out(e, build_script)) {
         let entry = entry?;
         let path = entry.path();
         let rel = path.strip_prefix(root).unwrap_or(path);
@@ -1114,6 +1148,56 @@ mod tests {
         )
         .unwrap();
         remove_unwanted(dst, &wanted);
+    }
+
+    /// A course at `root` with a support crate and a check API of the given `lib.rs` texts.
+    fn course_crates_at(root: &Path, support: &str, check: &str) -> [PathBuf; 2] {
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
+        let dirs = [root.join("support"), root.join("grader/check")];
+        for (dir, lib) in dirs.iter().zip([support, check]) {
+            std::fs::create_dir_all(dir.join("src")).unwrap();
+            std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+            std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+        }
+        dirs
+    }
+
+    fn key_of(root: &Path, dirs: &[PathBuf; 2]) -> u64 {
+        course_crates_key(root, &[&dirs[0], &dirs[1]])
+    }
+
+    #[test]
+    fn copies_of_one_course_share_its_staged_crates_and_any_difference_parts_them() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let dirs_a = course_crates_at(a.path(), "pub fn s() {}", "pub fn c() {}");
+        let dirs_b = course_crates_at(b.path(), "pub fn s() {}", "pub fn c() {}");
+        let key = key_of(a.path(), &dirs_a);
+        assert_eq!(
+            key,
+            key_of(b.path(), &dirs_b),
+            "the same crates at another path"
+        );
+        // Build output and hidden files are not staged, so they part nothing.
+        std::fs::create_dir_all(dirs_b[0].join("target/debug")).unwrap();
+        std::fs::write(dirs_b[0].join("target/debug/x"), "built").unwrap();
+        std::fs::write(dirs_b[1].join(".swp"), "editor").unwrap();
+        assert_eq!(key, key_of(b.path(), &dirs_b));
+        // What is staged does: a source, a manifest, the course's root manifest, a file moved
+        // from one crate to the other.
+        let changes: [(&Path, &str); 3] = [
+            (&dirs_b[1].join("src/lib.rs"), "pub fn c() { let _ = 1; }"),
+            (&dirs_b[0].join("Cargo.toml"), "[package]\nname = \"y\"\n"),
+            (&b.path().join("Cargo.toml"), "[workspace]\nmembers = []\n"),
+        ];
+        for (file, text) in changes {
+            let before = std::fs::read(file).unwrap();
+            std::fs::write(file, text).unwrap();
+            assert_ne!(key, key_of(b.path(), &dirs_b), "{}", file.display());
+            std::fs::write(file, before).unwrap();
+        }
+        assert_eq!(key, key_of(b.path(), &dirs_b));
+        let moved = course_crates_at(b.path(), "pub fn c() {}", "pub fn s() {}");
+        assert_ne!(key, key_of(b.path(), &moved));
     }
 
     #[test]

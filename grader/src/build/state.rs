@@ -3,8 +3,9 @@
 //! ```text
 //! <state>/cargo/                    cargo's target directory for every harness (tokio builds once)
 //! <state>/harness/course-<tag>/     the generated harness workspace of one course
-//! <state>/stage/<tag>/support/      the course's crates as the harnesses build them: copies with
-//! <state>/stage/<tag>/check/          generated manifests (see `stage`)
+//! <state>/stage/crates-<key>/support/  the course's crates as the harnesses build them: copies with
+//! <state>/stage/crates-<key>/check/    generated manifests (see `stage`), under a hash of their
+//!                                    sources, so every copy of one course shares their build
 //! <state>/stage/<tag>/<member>/     the crate under test of one harness, staged
 //! <state>/results/<xx>/<id>         results `grade` kept, by a hash of everything they came from
 //! <state>/stamps/<member>           the fingerprint of a harness's last successful build
@@ -80,7 +81,16 @@ impl State {
         self.root.join("harness").join(name)
     }
 
-    /// Where a staged copy of `what` (`support`, `check`, or a harness member's crate) lives.
+    /// Where the course's own crates (`support`, `check`) are staged: under `key`, a hash of
+    /// their sources and of the course's root manifest, not under the course's tag. Every copy of
+    /// one course (a class's clones, each test's) then builds them once per state directory.
+    /// Sharing cannot mix two courses' crates up: they are staged, and built, under the state's
+    /// lock, and a staged file whose content differs is rewritten, so cargo rebuilds it.
+    pub fn course_crates(&self, key: u64) -> PathBuf {
+        self.root.join("stage").join(format!("crates-{key:016x}"))
+    }
+
+    /// Where a staged copy of `what` (`checks`, or a harness member's crate) lives.
     pub fn staged(&self, what: &str) -> PathBuf {
         self.root.join("stage").join(&self.tag).join(what)
     }

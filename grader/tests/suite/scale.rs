@@ -430,12 +430,18 @@ fn clean_removes_the_submissions_harness_builds_and_keeps_their_results() {
     // The harnesses of submissions are built (`check-<slug>-other-<hash>-<tag>`), in cargo's
     // directories and the grader's own.
     let debug = state.path().join("cargo/debug");
+    // The course's own folder of staged crates (its tag), not the one its shared crates are
+    // staged in (`crates-<key>`).
     let stage = std::fs::read_dir(state.path().join("stage"))
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("crates-")
+        })
+        .unwrap();
     let tag = stage.file_name().unwrap().to_string_lossy().into_owned();
     let ours = |dir: &Path| -> Vec<String> {
         entries_with(dir, "-other-")

@@ -281,7 +281,7 @@ impl Builder<'_> {
         self.inputs_present(t)?;
         let staged = stage::crate_under_test(
             self.course,
-            self.state,
+            shared,
             &t.crate_dir,
             t.reference_dir.as_deref(),
             &t.stage_dir,
@@ -394,7 +394,8 @@ impl Builder<'_> {
         // directory, the course, the staged copies, the harness's name) as placeholders.
         let places = [
             (t.stage_dir.display().to_string(), "<crate>"),
-            // The staged course crates: `<state>/stage/<tag>`, the tag a hash of the course's path.
+            // The course's staged files (its checks): `<state>/stage/<tag>`, the tag a hash of the
+            // course's path. (Its own crates lie under a hash of their content: see `State`.)
             (
                 self.state
                     .root
