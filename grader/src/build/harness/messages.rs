@@ -220,27 +220,11 @@ mod tests {
     use super::*;
 
     fn target(stage_dir: &str) -> Target {
-        Target {
-            exercise: crate::course::Exercise {
-                number: 18,
-                slug: "loops".into(),
-                title: String::new(),
-                hints: Vec::new(),
-                check_hints: Default::default(),
-                cause_hints: Default::default(),
-                timeout_secs: None,
-                hidden_checks: false,
-            },
-            variant: super::super::Variant::Student,
-            crate_dir: PathBuf::from("/c/exercises/18-loops"),
-            reference_dir: None,
-            checks_file: PathBuf::from("/c/grader/checks/loops.rs"),
-            hidden_checks_file: PathBuf::from("/c/grader/checks/hidden/loops.rs"),
-            fixtures_dir: PathBuf::from("/c/fixtures/loops"),
-            member: "check-loops-student-abc".into(),
-            stage_dir: PathBuf::from(stage_dir),
-            shown: "exercises/18-loops".into(),
-        }
+        super::super::sample_target(
+            "check-loops-student-abc",
+            super::super::Variant::Student,
+            stage_dir,
+        )
     }
 
     #[test]

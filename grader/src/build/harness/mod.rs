@@ -445,7 +445,6 @@ impl Builder<'_> {
     /// with a run that did not finish is [`batch`]'s business.
     fn cargo_build(&self, alone: Option<&str>, targets: &[&Target]) -> Result<batch::Ran> {
         let dir = self.state.harness_workspace(alone);
-        let members: Vec<String> = targets.iter().map(|t| t.member.clone()).collect();
         if alone.is_some() {
             // The member's files live in the course workspace; a solo workspace links to them.
             for t in targets {
@@ -458,7 +457,7 @@ impl Builder<'_> {
         }
         write_if_changed(
             &dir.join("Cargo.toml"),
-            generate::workspace(&members).as_bytes(),
+            generate::workspace(targets).as_bytes(),
         )?;
         // Start from the course's lock file, so harnesses use the versions the course was tested with.
         if let Ok(lock) = std::fs::read(self.course.root.join("Cargo.lock"))
@@ -620,6 +619,32 @@ pub fn rustflags() -> (&'static str, String) {
         flags.push_str(f);
     }
     ("RUSTFLAGS", flags)
+}
+
+/// A target of exercise 18 (`loops`) for unit tests: `member`, of `variant`, staged at `stage_dir`.
+#[cfg(test)]
+pub(crate) fn sample_target(member: &str, variant: Variant, stage_dir: &str) -> Target {
+    Target {
+        exercise: crate::course::Exercise {
+            number: 18,
+            slug: "loops".into(),
+            title: String::new(),
+            hints: Vec::new(),
+            check_hints: Default::default(),
+            cause_hints: Default::default(),
+            timeout_secs: None,
+            hidden_checks: false,
+        },
+        variant,
+        crate_dir: PathBuf::from("/c/exercises/18-loops"),
+        reference_dir: None,
+        checks_file: PathBuf::from("/c/grader/checks/loops.rs"),
+        hidden_checks_file: PathBuf::from("/c/grader/checks/hidden/loops.rs"),
+        fixtures_dir: PathBuf::from("/c/fixtures/loops"),
+        member: member.into(),
+        stage_dir: PathBuf::from(stage_dir),
+        shown: "exercises/18-loops".into(),
+    }
 }
 
 #[cfg(test)]
