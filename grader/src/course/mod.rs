@@ -60,6 +60,23 @@ pub struct Exercise {
     pub hidden_checks: bool,
 }
 
+#[cfg(test)]
+impl Exercise {
+    /// An exercise as unit tests need one: its number and slug, nothing else declared.
+    pub fn sample(number: u32, slug: &str) -> Exercise {
+        Exercise {
+            number,
+            slug: slug.into(),
+            title: String::new(),
+            hints: Vec::new(),
+            check_hints: Default::default(),
+            cause_hints: Default::default(),
+            timeout_secs: None,
+            hidden_checks: false,
+        }
+    }
+}
+
 /// Hints about one mistake that may fail several checks at once (exercise 11's fetcher reading
 /// to the end of a stream that stays open fails eight), found by what the failures say.
 #[derive(Clone, Debug, Deserialize)]
@@ -313,16 +330,7 @@ mod tests {
     use super::*;
 
     fn course() -> Course {
-        let ex = |number, slug: &str| Exercise {
-            number,
-            slug: slug.into(),
-            title: String::new(),
-            hints: vec![],
-            check_hints: Default::default(),
-            cause_hints: Default::default(),
-            timeout_secs: None,
-            hidden_checks: false,
-        };
+        let ex = Exercise::sample;
         Course {
             root: PathBuf::from("/c"),
             exercises: vec![ex(1, "coroutines"), ex(3, "interleaved-tasks")],

@@ -121,16 +121,7 @@ mod tests {
     use super::*;
 
     fn exercise() -> Exercise {
-        Exercise {
-            number: 3,
-            slug: "does-not-compile".into(),
-            title: String::new(),
-            hints: Vec::new(),
-            check_hints: Default::default(),
-            cause_hints: Default::default(),
-            timeout_secs: None,
-            hidden_checks: false,
-        }
+        Exercise::sample(3, "does-not-compile")
     }
 
     #[test]

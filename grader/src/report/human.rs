@@ -673,14 +673,9 @@ mod tests {
     fn exercise() -> ExerciseResult {
         let mut ex = ExerciseResult {
             exercise: Exercise {
-                number: 2,
-                slug: "wrong-value".into(),
                 title: "Returns 41".into(),
-                hints: Vec::new(),
                 check_hints: [("slow".to_string(), vec!["A hint.".to_string()])].into(),
-                cause_hints: std::collections::BTreeMap::new(),
-                timeout_secs: None,
-                hidden_checks: false,
+                ..Exercise::sample(2, "wrong-value")
             },
             variant: Variant::Student,
             build: Ok(()),

@@ -258,14 +258,8 @@ mod tests {
 
     fn exercise() -> crate::course::Exercise {
         crate::course::Exercise {
-            number: 35,
-            slug: "two-tasks".into(),
             title: "Two tasks".into(),
-            hints: Vec::new(),
-            check_hints: std::collections::BTreeMap::new(),
-            cause_hints: std::collections::BTreeMap::new(),
-            timeout_secs: None,
-            hidden_checks: false,
+            ..crate::course::Exercise::sample(35, "two-tasks")
         }
     }
 

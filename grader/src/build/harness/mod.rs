@@ -625,16 +625,7 @@ pub fn rustflags() -> (&'static str, String) {
 #[cfg(test)]
 pub(crate) fn sample_target(member: &str, variant: Variant, stage_dir: &str) -> Target {
     Target {
-        exercise: crate::course::Exercise {
-            number: 18,
-            slug: "loops".into(),
-            title: String::new(),
-            hints: Vec::new(),
-            check_hints: Default::default(),
-            cause_hints: Default::default(),
-            timeout_secs: None,
-            hidden_checks: false,
-        },
+        exercise: crate::course::Exercise::sample(18, "loops"),
         variant,
         crate_dir: PathBuf::from("/c/exercises/18-loops"),
         reference_dir: None,
