@@ -4,8 +4,9 @@
 Makes N students' clones of this course (default 30) with mixed work: per exercise, a student has
 the solution, the untouched stub, or one of the course's known-wrong solutions applied. Then:
 
-1. grades the class once with its harnesses not built yet (dependencies warm from a first grade of
-   one student): the cost of a new class, mostly compiling each student's crates;
+1. grades the class once with its harnesses not built yet and no result kept (a grader state of
+   the run's own, its dependencies warm from a first grade of one student): the cost of a new
+   class, mostly compiling each student's crates;
 2. grades it again with nothing changed (every result kept);
 3. changes one exercise of every student and grades again (only those are regraded).
 
@@ -117,9 +118,15 @@ def checks_wall(out_dir):
     return total_ms / 1000
 
 
+# The grader's state for the whole run, in the run's temporary folder (set by main): results are
+# kept by content, so grading in a state an earlier run left would find every result kept.
+STATE = {}
+
+
 def grade(students, extra=()):
     start = time.perf_counter()
-    out = sh([GRADER, "--color", "never", "grade", *students, *extra])
+    out = sh([GRADER, "--color", "never", "grade", *students, *extra],
+             env=dict(os.environ, AWAITLINGS_TARGET_DIR=STATE["dir"]))
     took = time.perf_counter() - start
     if out.returncode != 0:
         print(out.stdout[-2000:], out.stderr[-2000:])
@@ -141,7 +148,9 @@ def main():
             for ex in exs:
                 work_on(d, ex, rng.choice(["solution", "stub", "wrong"]), rng)
             students.append(d)
-        # Dependencies (tokio, the check API) built once, as they would be on a grading machine.
+        # Dependencies (tokio, the check API) built once, as they would be on a grading machine,
+        # in a state of the run's own.
+        STATE["dir"] = os.path.join(tmp, "state")
         grade([warm])
         cells = STUDENTS * len(exs)
         print(f"{STUDENTS} students x {len(exs)} exercises = {cells} exercise gradings, "
