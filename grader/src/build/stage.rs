@@ -360,11 +360,17 @@ fn staged_manifest(
             );
         }
     }
+    // Where a crate under test came from helps whoever reads its staged copy. The course's own
+    // crates are shared by every copy of the course (see `State::course_crates`): their manifest
+    // names no copy's path, or each copy graded in turn would rewrite it.
+    let from = match package {
+        Some(_) => format!(" from {}", src.display()),
+        None => String::new(),
+    };
     let mut text = format!(
-        "# Staged by the awaitlings grader from {}; the dependencies are the course's.\n\
+        "# Staged by the awaitlings grader{from}; the dependencies are the course's.\n\
          [package]\nname = {}\nversion = {}\nedition = {}\npublish = false\n\
          autobins = false\nautoexamples = false\nautotests = false\nautobenches = false\n",
-        src.display(),
         quote(&name),
         quote(&version),
         quote(&edition),
@@ -820,13 +826,6 @@ fn list(names: &[&String]) -> String {
         .join(", ")
 }
 
-/// Copies every source file of the crate at `root` into `dst`, in file-name order, skipping hidden
-/// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
-/// the build script unless it is wanted. A `target` below the root is source like any other
-/// (`mod target;` in src/target/mod.rs). With `links` (a crate under test), a symbolic link is
-/// never followed but listed there (relative to `root`): it could point at anything the grader
-/// can read, such as the course's solutions, and its target would be staged as the student's own
-/// file. Without (the course's own crates), a link to a file is copied as that file.
 /// What staging leaves out of a crate's folder: hidden entries, and at its root the build output,
 /// the manifest and lock file (the grader writes its own manifest) and, unless asked for, a build
 /// script.
@@ -841,8 +840,9 @@ fn left_out(e: &DirEntry, build_script: bool) -> bool {
 /// The key the course's own crates are staged under ([`State::course_crates`]): a hash of what
 /// their staged copies are made of, the files staging copies from each of `crates` and their
 /// manifests, and the course's root manifest (whose workspace dependencies theirs resolve
-/// against). Two copies of one course, wherever they lie, get one key. A file that cannot be
-/// read only makes the key differ: staging itself then says what is wrong.
+/// against). Two copies of one course, wherever they lie, get one key. What the key misses (a
+/// linked file, a build script outside the crate) or a file it cannot read costs only a
+/// rebuild, never a wrong build: staging rewrites whatever differs, under the state's lock.
 ///
 /// [`State::course_crates`]: crate::build::state::State::course_crates
 fn course_crates_key(course_root: &Path, crates: &[&Path]) -> u64 {
@@ -867,6 +867,13 @@ fn course_crates_key(course_root: &Path, crates: &[&Path]) -> u64 {
     h.finish()
 }
 
+/// Copies every source file of the crate at `root` into `dst`, in file-name order, skipping hidden
+/// entries, and at the crate's root its build output (`target/`), the manifest and lock file, and
+/// the build script unless it is wanted. A `target` below the root is source like any other
+/// (`mod target;` in src/target/mod.rs). With `links` (a crate under test), a symbolic link is
+/// never followed but listed there (relative to `root`): it could point at anything the grader
+/// can read, such as the course's solutions, and its target would be staged as the student's own
+/// file. Without (the course's own crates), a link to a file is copied as that file.
 fn copy_tree(
     root: &Path,
     dst: &Path,
