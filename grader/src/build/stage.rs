@@ -87,10 +87,7 @@ pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Sha
     let crates = state.course_crates(course_crates_key(&course.root, &[&support_src, &check_src]));
     let support_dst = crates.join("support");
     let check_dst = crates.join("check");
-    let remap = Remap {
-        support: (support_src.clone(), support_dst.clone()),
-        check: (check_src.clone(), check_dst.clone()),
-    };
+    let remap = Remap::new(course, &support_dst, &check_dst);
     let support = stage_crate(&support_src, &support_dst, &ws, &remap)?;
     let check_api = stage_crate(&check_src, &check_dst, &ws, &remap)?;
     let tokio = ws
@@ -123,13 +120,7 @@ pub fn crate_under_test(
     package: &str,
 ) -> Result<Staged> {
     let ws = Workspace::of(course)?;
-    let remap = Remap {
-        support: (course.root.join("support"), shared.support.dir.clone()),
-        check: (
-            course.root.join("grader").join("check"),
-            shared.check_api.dir.clone(),
-        ),
-    };
+    let remap = Remap::new(course, &shared.support.dir, &shared.check_api.dir);
     refuse_links(src)?;
     let student_manifest = read_manifest(&src.join("Cargo.toml"))?;
     // The default has no path of its own: its only dependencies come from the workspace, and it
@@ -227,6 +218,17 @@ struct Remap {
 }
 
 impl Remap {
+    /// The course's `support/` and `grader/check/`, to where they are staged.
+    fn new(course: &Course, support: &Path, check: &Path) -> Remap {
+        Remap {
+            support: (course.root.join("support"), support.to_path_buf()),
+            check: (
+                course.root.join("grader").join("check"),
+                check.to_path_buf(),
+            ),
+        }
+    }
+
     fn path(&self, p: &Path) -> PathBuf {
         let canon = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         for (from, to) in [&self.support, &self.check] {
