@@ -1245,7 +1245,11 @@ pub fn checks() -> Vec<Check> {
                     ))
                 })
             },
-        ),
+        )
+        // A reader that waits for the end of the file holds this check for the pipe's PATIENCE
+        // (seconds of the real clock): it runs beside the computing checks rather than taking a
+        // CPU's turn.
+        .waits(),
         check(
             "report-says-results-in-path-order",
             2,

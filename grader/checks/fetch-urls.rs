@@ -174,7 +174,11 @@ pub fn checks() -> Vec<Check> {
              open): pages, a status and a refused port, each with its own result",
             real_sockets,
         )
-        .real_time(),
+        .real_time()
+        // A request that never ends (no blank line) or a reader that waits for the server to
+        // close holds this check for its seconds of real-clock patience: it runs beside the
+        // computing checks rather than taking a CPU's turn.
+        .waits(),
         check(
             "demo-transcript",
             3,

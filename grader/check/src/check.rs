@@ -74,8 +74,11 @@ impl Check {
     /// Marks a check that spends most of its time waiting on the real clock, seconds at a time,
     /// on purpose: threads that hold on with `std::thread::sleep` (exercise 10's slow disk and
     /// jobs), real sockets. The grader runs such checks beside the computing ones instead of giving
-    /// each a CPU's turn, so their waits overlap. Only for waits the scenario itself makes: a check
-    /// that computes must not claim it (it would then run with more checks than CPUs at once).
+    /// each a CPU's turn, so their waits overlap. Also for a check that computes for milliseconds
+    /// but gives the code under test seconds of the real clock before it calls it stuck (a named
+    /// pipe's patience, a socket's read deadline): wrong code runs into that wait, and verify runs
+    /// dozens of wrong solutions. Only for waits the scenario itself makes: a check that computes
+    /// for long must not claim it (it would then run with more checks than CPUs at once).
     pub fn waits(mut self) -> Self {
         self.waits = true;
         self

@@ -17,6 +17,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 mod order;
+mod overlap;
 mod schedule;
 
 /// Which of an exercise's checks a run runs.
@@ -138,34 +139,17 @@ impl Session<'_> {
     }
 
     /// Builds each of `groups` (its targets: `targets_of`) in turn on a thread of its own, and
-    /// calls `run` with each group's build as soon as it is done, while the next one builds. The
-    /// builder holds the state's lock while it builds; running needs none, and the checks running
-    /// watch only their own group's files for tampering, which the builder never touches.
-    /// Stops at the first error, of a build or of `run`.
+    /// calls `run` with each group's build as soon as it is done, while the next ones build (see
+    /// [`overlap`]). The builder holds the state's lock while it builds; running needs none, and
+    /// the checks running watch only their own group's files for tampering, which the builder
+    /// never touches. Stops at the first error, of a build or of `run`.
     pub fn overlapped<G: Sync>(
         &self,
         groups: &[G],
         targets_of: impl Fn(&G) -> &[Target] + Sync,
-        mut run: impl FnMut(&G, Built) -> Result<()>,
+        run: impl FnMut(&G, Built) -> Result<()>,
     ) -> Result<()> {
-        std::thread::scope(|scope| {
-            // One group built ahead at most: a run that fails stops the builder soon.
-            let (tx, rx) = mpsc::sync_channel::<Result<Built>>(1);
-            let targets_of = &targets_of;
-            scope.spawn(move || {
-                for g in groups {
-                    let built = self.build(targets_of(g));
-                    let failed = built.is_err();
-                    if tx.send(built).is_err() || failed {
-                        return;
-                    }
-                }
-            });
-            for (g, built) in groups.iter().zip(rx) {
-                run(g, built?)?;
-            }
-            Ok(())
-        })
+        overlap::overlap(groups, |g| self.build(targets_of(g)), run)
     }
 
     /// The build step of [`Self::run`]: stages and builds every target's harness (or takes the
