@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+from burners import Burners
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 BURNERS = int(sys.argv[2]) if len(sys.argv) > 2 else 4 * (os.cpu_count() or 2)
@@ -45,23 +47,16 @@ def main():
         print(f"cold (fresh clone, nothing built): {cold:.0f} s, {'passed' if ok else 'FAILED ' + ', '.join(failed)}")
         warm, ok, failed = suite(clone)
         print(f"warm (run again, nothing changed): {warm:.0f} s, {'passed' if ok else 'FAILED ' + ', '.join(failed)}")
-        # Each burner is a process group of its own, killed whole at the end, and stops by itself
-        # after two hours whatever happens here.
-        burners = [subprocess.Popen(["timeout", "7200", "sh", "-c", "while :; do :; done"],
-                                    start_new_session=True) for _ in range(BURNERS)]
         passed, times, failures = 0, [], {}
-        try:
+        with Burners(BURNERS) as burners:
             for i in range(RUNS):
                 took, ok, failed = suite(clone)
                 times.append(took)
                 passed += ok
                 for name in failed:
                     failures[name] = failures.get(name, 0) + 1
-                print(f"loaded run {i + 1}: {took:.0f} s, {'passed' if ok else 'FAILED ' + ', '.join(failed)}",
-                      flush=True)
-        finally:
-            for b in burners:
-                os.killpg(b.pid, 9)
+                print(f"loaded run {i + 1}: {took:.0f} s, {'passed' if ok else 'FAILED ' + ', '.join(failed)}"
+                      f" ({burners.alive()} of {BURNERS} burners still burning)", flush=True)
         median = f"; median {sorted(times)[len(times) // 2]:.0f} s per run" if times else ""
         print(f"{BURNERS} CPU burners on {os.cpu_count()} cores: the suite passed {passed} of {RUNS} runs{median}")
         for name, n in sorted(failures.items(), key=lambda kv: -kv[1]):
