@@ -184,6 +184,9 @@ fn run(check: &Check, job: Job) {
 /// memory limit, then the job, the panic hook and the check's name where the check API finds
 /// them. Returns what the monitor is to watch for.
 fn take_up(check: &Check, job: Job) -> Watch {
+    // Before the sandbox closes /proc: the figure of this thread (the runtime's) that tells the
+    // monitor how long it waited for a core, which is the load's time, not the code's.
+    let queue = monitor::RunQueue::of_current_thread();
     // First, while this process still has one thread (Landlock binds only the calling thread and
     // those it starts later), and before any student code can run.
     let _ = SANDBOX.set(if job.report.as_os_str().is_empty() {
@@ -197,6 +200,7 @@ fn take_up(check: &Check, job: Job) -> Watch {
         memory_bytes: job.memory_bytes,
         untimed: check.untimed,
         advice: check.stall_advice,
+        queue,
     };
     let _ = JOB.set(job);
     panics::install();

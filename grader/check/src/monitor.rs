@@ -18,10 +18,20 @@
 //! while the machine is starving it waits longer before it concludes (and says so if it must
 //! conclude anyway).
 //!
-//! CPU time comes from calls Linux and macOS both have, never from `/proc`: the runtime thread's
-//! own CPU clock where POSIX offers it (`pthread_getcpuclockid`, Linux), else the process's CPU
-//! time (`getrusage`, macOS and the other Unixes), which is the same thing while the check runs
-//! one thread. Where neither exists the verdict says it cannot tell.
+//! CPU time comes from calls Linux and macOS both have: the runtime thread's own CPU clock where
+//! POSIX offers it (`pthread_getcpuclockid`, Linux), else the process's CPU time (`getrusage`,
+//! macOS and the other Unixes), which is the same thing while the check runs one thread. Where
+//! neither exists the verdict says it cannot tell.
+//!
+//! Where Linux also tells how long the runtime thread waited for a core while it was ready to run
+//! (the second figure of `/proc/thread-self/schedstat`, opened before the sandbox closes `/proc`:
+//! [`RunQueue`]), the load needs no guessing. That wait is the machine's time, not the code's, so
+//! a stretch is judged by the rest of its real time: the time the thread ran, and the time it
+//! slept in a blocking call. The watch's own late wake-ups could not tell: under 8 busy loops on
+//! 2 cores the watch, which sleeps, still woke on time, while the runtime thread, which computes,
+//! got a fifth of a core, so that 65 ms of a correct solution's work took 0.32 s and was called
+//! spinning, and a wrong solution's second of `std::thread::sleep` after its computing was held
+//! back as "computing on a starving machine" until it ended, and passed.
 //!
 //! A step also ends where the check's future hands the thread back to the scheduler without the
 //! runtime parking (`tokio::task::yield_now()`, or tokio's cooperative budget running out): code
@@ -131,6 +141,9 @@ pub struct Watch {
     /// The check's own advice for a blocked or spinning runtime (see `Check::stall_advice`), in
     /// place of the general one.
     pub advice: Option<StallAdvice>,
+    /// The runtime thread's wait for a core, where the platform tells: opened by that thread
+    /// before the sandbox closes `/proc` ([`RunQueue::of_current_thread`]).
+    pub queue: RunQueue,
 }
 
 /// What to do about a runtime thread that was stuck: when it slept in a blocking call, and when it
@@ -181,6 +194,9 @@ struct Stretch {
     id: u64,
     /// The runtime thread's CPU time when the watch first saw the stretch.
     cpu_then: Option<Duration>,
+    /// How long the runtime thread had waited for a core, all told, when the watch first saw
+    /// the stretch ([`RunQueue`]).
+    waited_then: Option<Duration>,
     /// When the watch first saw the stretch (microseconds since EPOCH, plus one).
     seen_at: u64,
     /// How late the watch's own wake-ups have come since it first saw the stretch.
@@ -197,6 +213,9 @@ struct Stall {
     window: Duration,
     /// The CPU time the runtime thread used in that window, where the platform tells.
     used: Option<Duration>,
+    /// The time the runtime thread spent in that window ready to run but waiting for a core,
+    /// where the platform tells ([`RunQueue`]): the machine's load, not the code's doing.
+    waited: Option<Duration>,
     /// The stretch used a share of a core (spinning), or none (blocked); `None` where the
     /// platform cannot tell.
     computing: Option<bool>,
@@ -320,6 +339,7 @@ impl Watcher {
             self.stretch = Some(Stretch {
                 id: since,
                 cpu_then: self.cpu.read(),
+                waited_then: self.w.queue.waited(),
                 seen_at: now,
                 late: Duration::ZERO,
                 computed_before: false,
@@ -343,18 +363,29 @@ impl Watcher {
             (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
         };
+        let waited = match (stretch.waited_then, self.w.queue.waited()) {
+            (Some(a), Some(b)) => Some(b.saturating_sub(a).min(window)),
+            _ => None,
+        };
+        // The share of a core is taken of the time the thread could have run: where the wait
+        // for a core is known, a spinning thread on a loaded machine still uses all of it.
+        let could_run = window
+            .saturating_sub(waited.unwrap_or_default())
+            .max(Duration::from_millis(1));
         // Once seen computing, a stretch stays computing: its share of a core only looks
         // lower later because a loaded machine gave it fewer slices, not because it stopped.
-        let computing =
-            used.map(|u| stretch.computed_before || u.as_secs_f64() > window.as_secs_f64() * 0.05);
+        let computing = used
+            .map(|u| stretch.computed_before || u.as_secs_f64() > could_run.as_secs_f64() * 0.05);
         stretch.computed_before = computing == Some(true);
-        // The watch itself came back late for a quarter of the window: the machine is
-        // starving every thread, and "busy" may only mean "not scheduled". Give it time.
-        let starving = stretch.late > window / 4;
+        // The watch itself came back late, or the runtime thread waited for a core, for a
+        // quarter of the window: the machine is starving every thread, and "busy" may only mean
+        // "not scheduled". Give it time, and say so with the verdict.
+        let starving = stretch.late > window / 4 || waited.is_some_and(|w| w > window / 4);
         Stall {
             busy,
             window,
             used,
+            waited,
             computing,
             starving,
         }
@@ -364,6 +395,17 @@ impl Watcher {
     /// machine is loaded, or another verdict names it better. Each case says which.
     fn holds_back(&self, s: &Stall, now: u64) -> bool {
         let limit = self.w.limit;
+        // Where Linux tells how long the thread waited for a core, that wait is left out, and
+        // nothing needs guessing: the stretch is judged by the time it ran or slept, whatever
+        // the load. The part before the watch first saw it counts as held, but at most two
+        // ticks of it: a watch that saw the stretch later than that was kept waiting itself, by
+        // the same load. Past ten limits of real time, the verdict comes anyway, saying the
+        // machine was loaded.
+        if let Some(waited) = s.waited {
+            let unseen = s.busy.saturating_sub(s.window).min(self.tick * 2);
+            let held = s.window.saturating_sub(waited) + unseen;
+            return (held < limit && s.busy < limit * 10) || self.hoarding(s, now);
+        }
         // A stretch that used no CPU on a starving machine may only have had no turn on a core:
         // that looks blocked too. Watch on, up to ten limits of real time.
         if s.computing == Some(false) && s.starving && s.busy < limit * 10 {
@@ -382,10 +424,7 @@ impl Watcher {
         // spins. On a loaded machine, filling pages is slow enough to take the limit of real time
         // (a check of the test course that hoards 16 MiB per step got "spinning" so). The
         // grader's own timeout still ends a stretch that grows too slowly to ever reach the limit.
-        if s.computing == Some(true)
-            && self.w.memory_bytes > 0
-            && self.memory.grew_within(now, limit)
-        {
+        if self.hoarding(s, now) {
             return true;
         }
         // On a starving machine, a computing stretch is judged by the CPU it really used,
@@ -406,6 +445,14 @@ impl Watcher {
             return true;
         }
         false
+    }
+
+    /// A computing stretch that keeps taking memory is left to the memory limit (see
+    /// [`Watcher::holds_back`]).
+    fn hoarding(&self, s: &Stall, now: u64) -> bool {
+        s.computing == Some(true)
+            && self.w.memory_bytes > 0
+            && self.memory.grew_within(now, self.w.limit)
     }
 }
 
@@ -642,5 +689,118 @@ impl CpuClock {
         }
         #[cfg(not(unix))]
         None
+    }
+}
+
+/// How long one thread has waited for a core while ready to run, all told: the second figure of
+/// Linux's `/proc/thread-self/schedstat` (nanoseconds running, waiting on a run queue, and time
+/// slices). The file is opened by the thread it describes, before the sandbox closes `/proc`
+/// (Landlock checks a path when it is opened, never a read of a file already open), and read
+/// afresh from its start at each look. What it tells is the scheduler's bookkeeping of this one
+/// thread: nothing the check keeps secret. Elsewhere, or on a kernel built without scheduler
+/// statistics, it tells nothing, and the watch guesses the load from its own late wake-ups.
+pub struct RunQueue {
+    #[cfg(target_os = "linux")]
+    file: Option<std::fs::File>,
+}
+
+impl RunQueue {
+    /// The calling thread's: call it on the runtime thread, before the sandbox.
+    pub fn of_current_thread() -> RunQueue {
+        RunQueue {
+            #[cfg(target_os = "linux")]
+            file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
+        }
+    }
+
+    /// The thread's wait for a core so far, where the platform tells.
+    pub fn waited(&self) -> Option<Duration> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::FileExt;
+            let mut buf = [0u8; 128];
+            let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
+            let text = std::str::from_utf8(&buf[..n]).ok()?;
+            let ns: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
+            Some(Duration::from_nanos(ns))
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figure is the thread's that opened the file, read from any thread, and it grows while
+    /// that thread is kept from a core: here, while more busy threads than cores compete.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_run_queue_wait_is_the_opening_threads_and_grows_under_contention() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = Arc::new(AtomicBool::new(false));
+        let spin = |stop: Arc<AtomicBool>| {
+            move || {
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let watched = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                tx.send(RunQueue::of_current_thread()).unwrap();
+                spin(stop)();
+            })
+        };
+        let queue = rx.recv().unwrap();
+        // The first figure: how long the thread has run. The watched thread's grows as it spins;
+        // this thread's, which sleeps, would barely move.
+        let ran = || {
+            use std::os::unix::fs::FileExt;
+            let mut buf = [0u8; 128];
+            let n = queue.file.as_ref().unwrap().read_at(&mut buf, 0).unwrap();
+            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+            Duration::from_nanos(text.split_whitespace().next().unwrap().parse().unwrap())
+        };
+        let Some(before) = queue.waited() else {
+            eprintln!("no /proc/thread-self/schedstat on this kernel: nothing to test");
+            stop.store(true, Ordering::Relaxed);
+            watched.join().unwrap();
+            return;
+        };
+        // Two busy threads per core besides the watched one: it must wait for a core.
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let others: Vec<_> = (0..2 * cores)
+            .map(|_| std::thread::spawn(spin(stop.clone())))
+            .collect();
+        let start = Instant::now();
+        let ran_before = ran();
+        let mut after = before;
+        while after == before && start.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(50));
+            after = queue.waited().expect("readable while the thread lives");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let ran_for = ran() - ran_before;
+        stop.store(true, Ordering::Relaxed);
+        watched.join().unwrap();
+        for t in others {
+            t.join().unwrap();
+        }
+        assert!(
+            after > before,
+            "the wait never grew: {before:?} then {after:?}"
+        );
+        // A share of a core among two busy threads per core, however loaded the machine: far
+        // more than the microseconds a thread that sleeps runs.
+        assert!(
+            ran_for >= Duration::from_millis(2),
+            "the file is not the spinning thread's: it ran {ran_for:?} while this one slept"
+        );
     }
 }

@@ -6,6 +6,7 @@ use crate::common::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// Threads that keep every core busy until dropped.
 struct Burners {
@@ -52,14 +53,20 @@ impl Drop for Burners {
 #[ignore = "its verdicts depend on the machine's load: .ci/run runs it"]
 fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
     let course = course();
+    let rounds = rounds_for(Duration::from_millis(150));
     // Build first, unloaded: the point is how the checks are judged, not how fast cargo is.
-    let (_, report) = check_json(course.path(), &["5", "6"]);
+    let (_, report) = check_with_rounds(course.path(), rounds);
     assert_eq!(kind(&report, "spins", "answer-is-42"), "spinning");
     assert_eq!(kind(&report, "blocks", "answer-is-42"), "blocked");
+    assert_eq!(
+        exercise(&report, "computes-a-while")["points"],
+        3,
+        "{report:#}"
+    );
 
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let burners = Burners::start(3 * cores);
-    let (code, report) = check_json(course.path(), &["5", "6"]);
+    let (code, report) = check_with_rounds(course.path(), rounds);
     drop(burners);
 
     assert_eq!(code, Some(1));
@@ -76,11 +83,46 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
             "{}",
             message(&report, "blocks", name)
         );
+        // Correct code that computes for half the limit in one step: the load stretches it
+        // past the limit in real time, and it must pass all the same (the time the runtime
+        // thread waited for a core is the machine's, not the code's).
+        assert_eq!(
+            kind(&report, "computes-a-while", name),
+            "pass",
+            "{}",
+            message(&report, "computes-a-while", name)
+        );
         eprintln!(
-            "under load ({} busy threads on {cores} cores): {name}: spins {:.0} ms, blocks {:.0} ms",
+            "under load ({} busy threads on {cores} cores): {name}: spins {:.0} ms, blocks {:.0} \
+             ms, computes about 150 ms of CPU in {:.0} ms",
             3 * cores,
             wall_ms(&report, "spins", name),
-            wall_ms(&report, "blocks", name)
+            wall_ms(&report, "blocks", name),
+            wall_ms(&report, "computes-a-while", name)
         );
     }
+}
+
+/// `check 5 6 58 --format json`, with exercise 58 computing `rounds` rounds of its work loop.
+fn check_with_rounds(course: &std::path::Path, rounds: u64) -> (Option<i32>, serde_json::Value) {
+    let out = grader(course)
+        .args(["check", "5", "6", "58", "--format", "json"])
+        .env("COMPUTE_ROUNDS", rounds.to_string())
+        .env("AWAITLINGS_PASS_ENV", "COMPUTE_ROUNDS")
+        .output()
+        .unwrap();
+    (out.status.code(), json_of(&out.stdout))
+}
+
+/// How many rounds of exercise 58's work loop (the same loop, in the same unoptimised build) take
+/// `cpu` on this machine while it is idle: timed here, before the burners start.
+fn rounds_for(cpu: Duration) -> u64 {
+    let trial = 2_000_000u64;
+    let start = Instant::now();
+    let mut n = 0u64;
+    for _ in 0..trial {
+        n = std::hint::black_box(n.wrapping_mul(6364136223846793005).wrapping_add(1));
+    }
+    let took = start.elapsed().max(Duration::from_micros(1));
+    (trial as f64 * cpu.as_secs_f64() / took.as_secs_f64()) as u64
 }
