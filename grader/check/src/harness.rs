@@ -186,7 +186,7 @@ fn run(check: &Check, job: Job) {
 fn take_up(check: &Check, job: Job) -> Watch {
     // Before the sandbox closes /proc: the figure of this thread (the runtime's) that tells the
     // monitor how long it waited for a core, which is the load's time, not the code's.
-    let queue = monitor::RunQueue::of_current_thread();
+    monitor::open_run_queue();
     // First, while this process still has one thread (Landlock binds only the calling thread and
     // those it starts later), and before any student code can run.
     let _ = SANDBOX.set(if job.report.as_os_str().is_empty() {
@@ -200,7 +200,6 @@ fn take_up(check: &Check, job: Job) -> Watch {
         memory_bytes: job.memory_bytes,
         untimed: check.untimed,
         advice: check.stall_advice,
-        queue,
     };
     let _ = JOB.set(job);
     panics::install();

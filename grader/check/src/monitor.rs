@@ -27,7 +27,8 @@
 //! (the second figure of `/proc/thread-self/schedstat`, opened before the sandbox closes `/proc`:
 //! [`RunQueue`]), the load needs no guessing. That wait is the machine's time, not the code's, so
 //! a stretch is judged by the rest of its real time: the time the thread ran, and the time it
-//! slept in a blocking call. The watch's own late wake-ups could not tell: under 8 busy loops on
+//! slept in a blocking call. So is the longest stretch a check asks about ([`longest_busy`]: was
+//! a frozen clock a blocking call, or a missing `.await`?). The watch's own late wake-ups could not tell: under 8 busy loops on
 //! 2 cores the watch, which sleeps, still woke on time, while the runtime thread, which computes,
 //! got a fifth of a core, so that 65 ms of a correct solution's work took 0.32 s and was called
 //! spinning, and a wrong solution's second of `std::thread::sleep` after its computing was held
@@ -58,8 +59,17 @@ static EPOCH: OnceLock<Instant> = OnceLock::new();
 static BUSY_SINCE: AtomicU64 = AtomicU64::new(0);
 /// Virtual time (microseconds) when the runtime thread last woke.
 static VIRTUAL_AT_WAKE: AtomicU64 = AtomicU64::new(0);
-/// The longest finished busy stretch so far (microseconds).
+/// The longest finished busy stretch so far (microseconds), without the time the thread waited
+/// for a core where that is known ([`held_us`]).
 static LONGEST_US: AtomicU64 = AtomicU64::new(0);
+/// The stretch (its BUSY_SINCE value) whose run-queue figure the watch noted when it first saw
+/// it, and that figure (nanoseconds): the base from which [`held_us`] takes a stretch's wait.
+/// The watch writes the figure before the stretch, and writes them only for a stretch that has
+/// begun, so a reader that finds its own stretch here also finds its figure.
+static SEEN_STRETCH: AtomicU64 = AtomicU64::new(0);
+static SEEN_WAITED_NS: AtomicU64 = AtomicU64::new(0);
+/// The runtime thread's run-queue figure ([`RunQueue`]), opened by [`open_run_queue`].
+static QUEUE: OnceLock<RunQueue> = OnceLock::new();
 /// Set when the check body has ended: the watch stops.
 static DONE: AtomicBool = AtomicBool::new(false);
 /// Microseconds since EPOCH (plus one) when the runtime thread last woke from a park; 0 while it
@@ -71,7 +81,9 @@ static YIELDS: AtomicU64 = AtomicU64::new(0);
 /// A busy stretch this long, with virtual time standing still, means a blocking call ran (rather
 /// than a future that was never awaited, which costs microseconds). Not less: on a loaded machine
 /// a thread that never blocked can wait tens of milliseconds for a core (61 ms was seen under a
-/// load of 16 on 2 cores), and the exercises' waits are 100 ms or more.
+/// load of 16 on 2 cores), and the exercises' waits are 100 ms or more. On Linux that wait is
+/// left out ([`held_us`]): 04's wrong `forgot-to-await-sleep`, whose step took 276 ms of real
+/// time under 8 busy loops on 2 cores, was called blocked instead of never waited.
 pub const STALL: Duration = Duration::from_millis(100);
 
 fn now_us() -> u64 {
@@ -92,32 +104,63 @@ pub fn on_unpark() {
 /// Runtime hook: the thread has nothing to run and goes idle.
 pub fn on_park() {
     AWAKE_SINCE.store(0, Ordering::Relaxed);
-    let since = BUSY_SINCE.swap(0, Ordering::Relaxed);
+    // The stretch is measured before it is closed, while the watch cannot yet see a new one.
+    let since = BUSY_SINCE.load(Ordering::Relaxed);
     if since != 0 {
-        LONGEST_US.fetch_max(now_us().saturating_sub(since), Ordering::Relaxed);
+        LONGEST_US.fetch_max(held_us(since, now_us()), Ordering::Relaxed);
     }
+    BUSY_SINCE.store(0, Ordering::Relaxed);
 }
 
 /// The check's future returned `Pending`: the step ends there, and the next one starts, whether or
 /// not the runtime then parks. Called on the runtime thread.
 pub fn on_yield() {
     let now = now_us();
-    let since = BUSY_SINCE.swap(now, Ordering::Relaxed);
+    let since = BUSY_SINCE.load(Ordering::Relaxed);
     if since != 0 {
-        LONGEST_US.fetch_max(now.saturating_sub(since), Ordering::Relaxed);
+        LONGEST_US.fetch_max(held_us(since, now), Ordering::Relaxed);
     }
+    BUSY_SINCE.store(now, Ordering::Relaxed);
     YIELDS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// The longest stretch the runtime thread has stayed busy so far, the current one included.
+/// How long the stretch that began at `since` has held the runtime thread by `now`
+/// (microseconds): its real time, less the time the thread waited for a core since the watch
+/// first saw it, where Linux tells ([`RunQueue`]). Only a stretch long enough to matter reads the
+/// figure (a read costs about 2 µs, and a check may end thousands of short stretches).
+fn held_us(since: u64, now: u64) -> u64 {
+    let busy = now.saturating_sub(since);
+    if busy < STALL.as_micros() as u64 / 2 || SEEN_STRETCH.load(Ordering::Acquire) != since {
+        return busy;
+    }
+    let base = Duration::from_nanos(SEEN_WAITED_NS.load(Ordering::Relaxed));
+    match waited() {
+        Some(waited) => busy.saturating_sub(waited.saturating_sub(base).as_micros() as u64),
+        None => busy,
+    }
+}
+
+/// The longest stretch the runtime thread has stayed busy so far, the current one included,
+/// without the time it waited for a core where that is known: the load's time, not the code's.
 pub fn longest_busy() -> Duration {
     let since = BUSY_SINCE.load(Ordering::Relaxed);
     let current = if since == 0 {
         0
     } else {
-        now_us().saturating_sub(since)
+        held_us(since, now_us())
     };
     Duration::from_micros(LONGEST_US.load(Ordering::Relaxed).max(current))
+}
+
+/// Opens the calling thread's run-queue figure ([`RunQueue`]) for the monitor: call it on the
+/// runtime thread, before the sandbox closes `/proc`.
+pub fn open_run_queue() {
+    let _ = QUEUE.set(RunQueue::of_current_thread());
+}
+
+/// The runtime thread's wait for a core so far, where the platform tells.
+fn waited() -> Option<Duration> {
+    QUEUE.get()?.waited()
 }
 
 /// True when the runtime thread was stuck in one step for [`STALL`] or more: a blocking call ran.
@@ -141,9 +184,6 @@ pub struct Watch {
     /// The check's own advice for a blocked or spinning runtime (see `Check::stall_advice`), in
     /// place of the general one.
     pub advice: Option<StallAdvice>,
-    /// The runtime thread's wait for a core, where the platform tells: opened by that thread
-    /// before the sandbox closes `/proc` ([`RunQueue::of_current_thread`]).
-    pub queue: RunQueue,
 }
 
 /// What to do about a runtime thread that was stuck: when it slept in a blocking call, and when it
@@ -336,10 +376,17 @@ impl Watcher {
         }
         let now = now_us();
         if self.stretch.as_ref().is_none_or(|s| s.id != since) {
+            let waited_then = waited();
+            // Where the runtime thread measures the stretch when it ends (`held_us`): the
+            // figure first, then which stretch it is the base of.
+            if let Some(w) = waited_then {
+                SEEN_WAITED_NS.store(w.as_nanos() as u64, Ordering::Relaxed);
+                SEEN_STRETCH.store(since, Ordering::Release);
+            }
             self.stretch = Some(Stretch {
                 id: since,
                 cpu_then: self.cpu.read(),
-                waited_then: self.w.queue.waited(),
+                waited_then,
                 seen_at: now,
                 late: Duration::ZERO,
                 computed_before: false,
@@ -363,7 +410,7 @@ impl Watcher {
             (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
         };
-        let waited = match (stretch.waited_then, self.w.queue.waited()) {
+        let waited = match (stretch.waited_then, waited()) {
             (Some(a), Some(b)) => Some(b.saturating_sub(a).min(window)),
             _ => None,
         };

@@ -63,6 +63,14 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
         3,
         "{report:#}"
     );
+    assert_eq!(
+        kind(
+            &report,
+            "computes-then-forgets-to-await",
+            "answer-transcript"
+        ),
+        "never_waited"
+    );
 
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let burners = Burners::start(3 * cores);
@@ -101,12 +109,30 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
             wall_ms(&report, "computes-a-while", name)
         );
     }
+    // A missing `.await` after a while of computing: no virtual time passed, and the thread was
+    // never stuck in a blocking call. The load stretches the computing in real time past what
+    // the harness calls stuck (100 ms); the time the thread waited for a core is left out.
+    assert_eq!(
+        kind(
+            &report,
+            "computes-then-forgets-to-await",
+            "answer-transcript"
+        ),
+        "never_waited",
+        "{}",
+        message(
+            &report,
+            "computes-then-forgets-to-await",
+            "answer-transcript"
+        )
+    );
 }
 
-/// `check 5 6 58 --format json`, with exercise 58 computing `rounds` rounds of its work loop.
+/// `check 5 6 58 59 --format json`, with exercise 58 computing `rounds` rounds of its work loop
+/// (and 59 a third of them).
 fn check_with_rounds(course: &std::path::Path, rounds: u64) -> (Option<i32>, serde_json::Value) {
     let out = grader(course)
-        .args(["check", "5", "6", "58", "--format", "json"])
+        .args(["check", "5", "6", "58", "59", "--format", "json"])
         .env("COMPUTE_ROUNDS", rounds.to_string())
         .env("AWAITLINGS_PASS_ENV", "COMPUTE_ROUNDS")
         .output()
