@@ -11,6 +11,7 @@ With exercises named (`10 12`), only theirs are verified: the ones whose verdict
 clock, in a fraction of the whole course's time.
 """
 
+import difflib
 import os
 import subprocess
 import sys
@@ -34,14 +35,16 @@ def main():
     if build.returncode != 0:
         sys.exit("could not build the grader")
     subprocess.run(verify(), cwd=ROOT, stdout=subprocess.DEVNULL)  # warm: the runs time verdicts, not builds
-    sound, times, outputs = 0, [], set()
+    sound, times, outputs = 0, [], []
     with Burners(BURNERS) as burners:
         for i in range(RUNS):
             start = time.perf_counter()
             out = subprocess.run(verify(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             times.append(time.perf_counter() - start)
             # Every verdict verify prints, without the line of timings: identical runs, one entry.
-            outputs.add("\n".join(l for l in out.stdout.splitlines() if not l.startswith("Simulated")))
+            report = "\n".join(l for l in out.stdout.splitlines() if not l.startswith("Simulated"))
+            if report not in outputs:
+                outputs.append(report)
             burning = f"{burners.alive()} of {BURNERS} burners still burning"
             if out.returncode == 0:
                 sound += 1
@@ -53,6 +56,11 @@ def main():
     print(f"{BURNERS} CPU burners on {os.cpu_count()} cores: {which} found the course sound in "
           f"{sound} of {RUNS} runs; median {sorted(times)[len(times) // 2]:.1f} s per verify; "
           f"{len(outputs)} distinct report(s) over the {RUNS} runs")
+    # What differs, so that a second report is read, not only counted.
+    for i, other in enumerate(outputs[1:], start=2):
+        diff = difflib.unified_diff(outputs[0].splitlines(), other.splitlines(), "report 1",
+                                    f"report {i}", n=0, lineterm="")
+        print("\n".join(list(diff)[:20]))
 
 
 if __name__ == "__main__":

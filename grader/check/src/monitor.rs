@@ -16,7 +16,8 @@
 //! never makes one. A loaded machine also delays *every* thread, so a correct solution can look "busy"
 //! only because it was not scheduled: the watcher measures how late its own wake-ups come, and
 //! while the machine is starving it waits longer before it concludes (and says so if it must
-//! conclude anyway).
+//! conclude anyway). That is a guess, made where the thread's own wait for a core is not known;
+//! on Linux it is known (see below).
 //!
 //! CPU time comes from calls Linux and macOS both have: the runtime thread's own CPU clock where
 //! POSIX offers it (`pthread_getcpuclockid`, Linux), else the process's CPU time (`getrusage`,
@@ -107,7 +108,7 @@ pub fn on_park() {
     // The stretch is measured before it is closed, while the watch cannot yet see a new one.
     let since = BUSY_SINCE.load(Ordering::Relaxed);
     if since != 0 {
-        LONGEST_US.fetch_max(held_us(since, now_us()), Ordering::Relaxed);
+        LONGEST_US.fetch_max(held_us(since).0, Ordering::Relaxed);
     }
     BUSY_SINCE.store(0, Ordering::Relaxed);
 }
@@ -115,40 +116,47 @@ pub fn on_park() {
 /// The check's future returned `Pending`: the step ends there, and the next one starts, whether or
 /// not the runtime then parks. Called on the runtime thread.
 pub fn on_yield() {
-    let now = now_us();
     let since = BUSY_SINCE.load(Ordering::Relaxed);
-    if since != 0 {
-        LONGEST_US.fetch_max(held_us(since, now), Ordering::Relaxed);
-    }
+    let now = if since == 0 {
+        now_us()
+    } else {
+        let (held, now) = held_us(since);
+        LONGEST_US.fetch_max(held, Ordering::Relaxed);
+        now
+    };
+    // The next step starts where this one was measured to end.
     BUSY_SINCE.store(now, Ordering::Relaxed);
     YIELDS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// How long the stretch that began at `since` has held the runtime thread by `now`
-/// (microseconds): its real time, less the time the thread waited for a core since the watch
-/// first saw it, where Linux tells ([`RunQueue`]). Only a stretch long enough to matter reads the
-/// figure (a read costs about 2 µs, and a check may end thousands of short stretches).
-fn held_us(since: u64, now: u64) -> u64 {
+/// How long the stretch that began at `since` has held the runtime thread so far
+/// (microseconds), and the instant that was measured at: its real time, less the time the thread
+/// waited for a core since the watch first saw it, where Linux tells ([`RunQueue`]). Only a
+/// stretch long enough to matter reads the figure (a read costs about 2 µs, and a check may end
+/// thousands of short stretches). The figure is read before the clock, so that a wait for a core
+/// between the two counts as held, never as waited: an error here may only make a stretch look
+/// longer than it was.
+fn held_us(since: u64) -> (u64, u64) {
+    let now = now_us();
     let busy = now.saturating_sub(since);
     if busy < STALL.as_micros() as u64 / 2 || SEEN_STRETCH.load(Ordering::Acquire) != since {
-        return busy;
+        return (busy, now);
     }
     let base = Duration::from_nanos(SEEN_WAITED_NS.load(Ordering::Relaxed));
-    match waited() {
-        Some(waited) => busy.saturating_sub(waited.saturating_sub(base).as_micros() as u64),
-        None => busy,
-    }
+    let Some(waited) = waited() else {
+        return (busy, now);
+    };
+    let now = now_us();
+    let busy = now.saturating_sub(since);
+    let wait = waited.saturating_sub(base).as_micros() as u64;
+    (busy.saturating_sub(wait), now)
 }
 
 /// The longest stretch the runtime thread has stayed busy so far, the current one included,
 /// without the time it waited for a core where that is known: the load's time, not the code's.
 pub fn longest_busy() -> Duration {
     let since = BUSY_SINCE.load(Ordering::Relaxed);
-    let current = if since == 0 {
-        0
-    } else {
-        held_us(since, now_us())
-    };
+    let current = if since == 0 { 0 } else { held_us(since).0 };
     Duration::from_micros(LONGEST_US.load(Ordering::Relaxed).max(current))
 }
 
@@ -444,13 +452,15 @@ impl Watcher {
         let limit = self.w.limit;
         // Where Linux tells how long the thread waited for a core, that wait is left out, and
         // nothing needs guessing: the stretch is judged by the time it ran or slept, whatever
-        // the load. The part before the watch first saw it counts as held, but at most two
+        // the load (the watch's late wake-ups then only colour the verdict's message). The part before the watch first saw it counts as held, but at most two
         // ticks of it: a watch that saw the stretch later than that was kept waiting itself, by
         // the same load. Past ten limits of real time, the verdict comes anyway, saying the
         // machine was loaded.
         if let Some(waited) = s.waited {
             let unseen = s.busy.saturating_sub(s.window).min(self.tick * 2);
-            let held = s.window.saturating_sub(waited) + unseen;
+            // The CPU time it used, it held the core for, whatever the figure says.
+            let ran_or_slept = s.window.saturating_sub(waited);
+            let held = ran_or_slept.max(s.used.unwrap_or_default()) + unseen;
             return (held < limit && s.busy < limit * 10) || self.hoarding(s, now);
         }
         // A stretch that used no CPU on a starving machine may only have had no turn on a core:
@@ -744,8 +754,11 @@ impl CpuClock {
 /// slices). The file is opened by the thread it describes, before the sandbox closes `/proc`
 /// (Landlock checks a path when it is opened, never a read of a file already open), and read
 /// afresh from its start at each look. What it tells is the scheduler's bookkeeping of this one
-/// thread: nothing the check keeps secret. Elsewhere, or on a kernel built without scheduler
-/// statistics, it tells nothing, and the watch guesses the load from its own late wake-ups.
+/// thread: nothing the check keeps secret. Elsewhere, or on a kernel that keeps no such figures
+/// (no file, or one that says the thread has never run), it tells nothing, and the watch guesses
+/// the load from its own late wake-ups. Any wait for a core counts as the machine's, also one
+/// that the student's own other threads caused: on an idle machine with a core to spare for
+/// them, as the exercises have, there is none.
 pub struct RunQueue {
     #[cfg(target_os = "linux")]
     file: Option<std::fs::File>,
@@ -754,22 +767,38 @@ pub struct RunQueue {
 impl RunQueue {
     /// The calling thread's: call it on the runtime thread, before the sandbox.
     pub fn of_current_thread() -> RunQueue {
-        RunQueue {
-            #[cfg(target_os = "linux")]
-            file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
+        #[cfg(target_os = "linux")]
+        {
+            let mut queue = RunQueue {
+                file: std::fs::File::open("/proc/thread-self/schedstat").ok(),
+            };
+            // A kernel without scheduler statistics or delay accounting has the file, all zeros.
+            if queue.figures().is_none_or(|(ran, _)| ran.is_zero()) {
+                queue.file = None;
+            }
+            queue
         }
+        #[cfg(not(target_os = "linux"))]
+        RunQueue {}
     }
 
     /// The thread's wait for a core so far, where the platform tells.
     pub fn waited(&self) -> Option<Duration> {
+        self.figures().map(|(_, waited)| waited)
+    }
+
+    /// How long the thread has run, and how long it has waited for a core, so far.
+    fn figures(&self) -> Option<(Duration, Duration)> {
         #[cfg(target_os = "linux")]
         {
             use std::os::unix::fs::FileExt;
             let mut buf = [0u8; 128];
             let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
             let text = std::str::from_utf8(&buf[..n]).ok()?;
-            let ns: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
-            Some(Duration::from_nanos(ns))
+            let mut fields = text.split_whitespace().map(str::parse::<u64>);
+            let ran = fields.next()?.ok()?;
+            let waited = fields.next()?.ok()?;
+            Some((Duration::from_nanos(ran), Duration::from_nanos(waited)))
         }
         #[cfg(not(target_os = "linux"))]
         None
@@ -779,17 +808,20 @@ impl RunQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
-    /// The figure is the thread's that opened the file, read from any thread, and it grows while
-    /// that thread is kept from a core: here, while more busy threads than cores compete.
+    /// The figures are the opening thread's, read from another thread, and the second is its
+    /// wait for a core. Here the watched thread shares one core with three busy ones, however
+    /// many the machine has, so it waits about three times as long as it runs.
     #[cfg(target_os = "linux")]
     #[test]
-    fn the_run_queue_wait_is_the_opening_threads_and_grows_under_contention() {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicBool, Ordering};
+    fn the_second_figure_is_the_opening_threads_wait_for_a_core() {
+        let cpu = first_allowed_cpu();
         let stop = Arc::new(AtomicBool::new(false));
-        let spin = |stop: Arc<AtomicBool>| {
+        let spin = move |stop: Arc<AtomicBool>| {
             move || {
+                pin_to(cpu);
                 let mut n = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     n = std::hint::black_box(n.wrapping_add(1));
@@ -798,56 +830,72 @@ mod tests {
         };
         let (tx, rx) = std::sync::mpsc::channel();
         let watched = {
-            let stop = stop.clone();
+            let spin = spin(stop.clone());
             std::thread::spawn(move || {
+                pin_to(cpu);
                 tx.send(RunQueue::of_current_thread()).unwrap();
-                spin(stop)();
+                spin();
             })
         };
         let queue = rx.recv().unwrap();
-        // The first figure: how long the thread has run. The watched thread's grows as it spins;
-        // this thread's, which sleeps, would barely move.
-        let ran = || {
-            use std::os::unix::fs::FileExt;
-            let mut buf = [0u8; 128];
-            let n = queue.file.as_ref().unwrap().read_at(&mut buf, 0).unwrap();
-            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-            Duration::from_nanos(text.split_whitespace().next().unwrap().parse().unwrap())
-        };
-        let Some(before) = queue.waited() else {
-            eprintln!("no /proc/thread-self/schedstat on this kernel: nothing to test");
-            stop.store(true, Ordering::Relaxed);
-            watched.join().unwrap();
-            return;
-        };
-        // Two busy threads per core besides the watched one: it must wait for a core.
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        let others: Vec<_> = (0..2 * cores)
+        let others: Vec<_> = (0..3)
             .map(|_| std::thread::spawn(spin(stop.clone())))
             .collect();
-        let start = Instant::now();
-        let ran_before = ran();
-        let mut after = before;
-        while after == before && start.elapsed() < Duration::from_secs(30) {
-            std::thread::sleep(Duration::from_millis(50));
-            after = queue.waited().expect("readable while the thread lives");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        let ran_for = ran() - ran_before;
+        let figures = || queue.figures();
+        let Some(_) = figures() else {
+            eprintln!("this kernel keeps no scheduler figures per thread: nothing to test");
+            stop.store(true, Ordering::Relaxed);
+            return;
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        let (ran_then, waited_then) = figures().unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        let (ran_now, waited_now) = figures().unwrap();
         stop.store(true, Ordering::Relaxed);
         watched.join().unwrap();
         for t in others {
             t.join().unwrap();
         }
+        let (ran, waited) = (ran_now - ran_then, waited_now - waited_then);
+        // This thread slept meanwhile: microseconds. The spinning thread ran for a share of
+        // the core.
         assert!(
-            after > before,
-            "the wait never grew: {before:?} then {after:?}"
+            ran >= Duration::from_millis(2),
+            "the figures are not the spinning thread's: it ran {ran:?}"
         );
-        // A share of a core among two busy threads per core, however loaded the machine: far
-        // more than the microseconds a thread that sleeps runs.
         assert!(
-            ran_for >= Duration::from_millis(2),
-            "the file is not the spinning thread's: it ran {ran_for:?} while this one slept"
+            waited > ran,
+            "the second figure is not the wait for a core: ran {ran:?}, waited {waited:?}"
         );
+    }
+
+    /// The first core this process may run on.
+    #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
+    fn first_allowed_cpu() -> usize {
+        // SAFETY: cpu_set_t is a plain bit set, valid all zeros; sched_getaffinity writes at most
+        // size_of::<cpu_set_t>() bytes into the one we own, and CPU_ISSET only reads it.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+                return 0;
+            }
+            (0..libc::CPU_SETSIZE as usize)
+                .find(|&c| libc::CPU_ISSET(c, &set))
+                .unwrap_or(0)
+        }
+    }
+
+    /// Keeps the calling thread on core `cpu`.
+    #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
+    fn pin_to(cpu: usize) {
+        // SAFETY: as above, a set we own, zeroed then given one core; sched_setaffinity(0, ..)
+        // only reads it and changes where the calling thread may run.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+        }
     }
 }

@@ -3,8 +3,8 @@ use std::time::Duration;
 
 /// Correct, and computes for a while in one step before it awaits: honest work that a loaded
 /// machine stretches past the monitor's limit in real time. The rounds of work come from
-/// `COMPUTE_ROUNDS` (grader/tests/suite/load.rs sets it to about 150 ms of this machine's CPU,
-/// half the limit, timing the same loop).
+/// `COMPUTE_ROUNDS` (grader/tests/suite/load.rs sets it to about 100 ms of this machine's CPU, a
+/// third of the limit, timing the same loop on the idle machine).
 pub async fn answer() -> u32 {
     say!("thinking");
     let rounds: u64 = std::env::var("COMPUTE_ROUNDS")

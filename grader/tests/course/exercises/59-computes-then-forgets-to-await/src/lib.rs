@@ -1,9 +1,9 @@
 use awaitlings::say;
 use std::time::Duration;
 
-/// Computes a third of exercise 58's rounds (about 50 ms of CPU, half of what the harness calls a
-/// stalled thread), then forgets to await its sleep: "never waited", however long a loaded
-/// machine makes the computing take in real time.
+/// Computes a third of exercise 58's rounds (about 33 ms of CPU, a third of what the harness
+/// calls a stuck thread), then forgets to await its sleep: "never waited", also when a loaded
+/// machine stretches the computing past 100 ms of real time.
 pub async fn answer() -> u32 {
     say!("thinking");
     let rounds: u64 = std::env::var("COMPUTE_ROUNDS")
