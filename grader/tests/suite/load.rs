@@ -56,23 +56,14 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
     let rounds = rounds_for(Duration::from_millis(100));
     // Build first, unloaded: the point is how the checks are judged, not how fast cargo is.
     let (_, report) = check_with_rounds(course.path(), rounds);
-    assert_eq!(kind(&report, "spins", "answer-is-42"), "spinning");
-    assert_eq!(kind(&report, "blocks", "answer-is-42"), "blocked");
+    expect_kind(&report, "spins", "answer-is-42", "spinning");
+    expect_kind(&report, "blocks", "answer-is-42", "blocked");
     assert_eq!(
         exercise(&report, "computes-a-while")["points"],
         3,
         "{report:#}"
     );
-    let transcript =
-        |report: &serde_json::Value, slug: &str| kind(report, slug, "answer-transcript");
-    assert_eq!(
-        transcript(&report, "computes-then-forgets-to-await"),
-        "never_waited"
-    );
-    assert_eq!(
-        transcript(&report, "sleeps-then-forgets-to-await"),
-        "blocked"
-    );
+    a_missing_await_is_told_from_a_block(&report);
 
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let burners = Burners::start(4 * cores);
@@ -83,44 +74,44 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
     for name in ["answer-is-42", "answer-transcript"] {
         told_apart_under_load(&report, name, 4 * cores, cores);
     }
-    // A missing `.await` after a little computing: no virtual time passed, and the thread was
-    // never stuck in a blocking call, although the load stretches the computing in real time
-    // past what the harness calls stuck (100 ms): the time it waited for a core is left out.
-    assert_eq!(
-        transcript(&report, "computes-then-forgets-to-await"),
+    a_missing_await_is_told_from_a_block(&report);
+}
+
+/// A missing `.await` after a little computing: no virtual time passed, and the thread was never
+/// stuck in a blocking call, also when the load stretches the computing in real time past what
+/// the harness calls stuck (100 ms): the time it waited for a core is left out. But never the
+/// time it slept: 200 ms of `std::thread::sleep` is a blocked thread, whatever the load.
+fn a_missing_await_is_told_from_a_block(report: &serde_json::Value) {
+    let transcript = "answer-transcript";
+    expect_kind(
+        report,
+        "computes-then-forgets-to-await",
+        transcript,
         "never_waited",
-        "{}",
-        message(
-            &report,
-            "computes-then-forgets-to-await",
-            "answer-transcript"
-        )
     );
-    // ... but never the time it slept: 200 ms of `std::thread::sleep` is a blocked thread,
-    // whatever the load.
-    assert_eq!(
-        transcript(&report, "sleeps-then-forgets-to-await"),
+    expect_kind(
+        report,
+        "sleeps-then-forgets-to-await",
+        transcript,
         "blocked",
-        "{}",
-        message(&report, "sleeps-then-forgets-to-await", "answer-transcript")
+    );
+}
+
+/// The check `name` of exercise `slug` got `want` (a verdict kind, or `pass`).
+fn expect_kind(report: &serde_json::Value, slug: &str, name: &str, want: &str) {
+    assert_eq!(
+        kind(report, slug, name),
+        want,
+        "{slug}/{name}: {}",
+        message(report, slug, name)
     );
 }
 
 /// Under load, the spin is still spinning and the sleep still blocked, and correct code that
 /// computes for a third of the limit in one step passes.
 fn told_apart_under_load(report: &serde_json::Value, name: &str, burners: usize, cores: usize) {
-    assert_eq!(
-        kind(report, "spins", name),
-        "spinning",
-        "{}",
-        message(report, "spins", name)
-    );
-    assert_eq!(
-        kind(report, "blocks", name),
-        "blocked",
-        "{}",
-        message(report, "blocks", name)
-    );
+    expect_kind(report, "spins", name, "spinning");
+    expect_kind(report, "blocks", name, "blocked");
     // A thread asleep waits for no core: its verdict comes at the limit (300 ms) and a tick or
     // two, load or not. Leaving out too much (a wrong figure) would hold it back to the last
     // resort, ten limits.
@@ -131,12 +122,7 @@ fn told_apart_under_load(report: &serde_json::Value, name: &str, burners: usize,
     );
     // The load stretches the computing past the limit in real time, and it must pass all the
     // same: the time the runtime thread waited for a core is the machine's, not the code's.
-    assert_eq!(
-        kind(report, "computes-a-while", name),
-        "pass",
-        "{}",
-        message(report, "computes-a-while", name)
-    );
+    expect_kind(report, "computes-a-while", name, "pass");
     eprintln!(
         "under load ({burners} busy threads on {cores} cores): {name}: spins {:.0} ms, blocks \
          {blocked_after:.0} ms, computes about 100 ms of CPU in {:.0} ms",
