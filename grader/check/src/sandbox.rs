@@ -13,7 +13,9 @@
 //!   process such as `sh` must be able to start), the few `/etc` files name resolution reads,
 //!   `/dev/null`, `/dev/zero`, `/dev/random`, `/dev/urandom`, and the check's own directory. Not
 //!   `/proc` (so `/proc/self/mem` and `/proc/self/maps`, where the nonce could be read, are
-//!   closed), not `/sys`, not the course, the state directory, `$HOME`, `/tmp` or any submission;
+//!   closed: the one `/proc` file the process keeps open, opened before, is the runtime thread's
+//!   `schedstat`, the scheduler's figures the monitor reads, see `monitor::RunQueue`), not `/sys`,
+//!   not the course, the state directory, `$HOME`, `/tmp` or any submission;
 //! - **scopes** (Landlock ABI 6): no signal to a process outside the sandbox (the grader, another
 //!   check) and no connection to an abstract unix socket made outside it.
 //!
