@@ -29,11 +29,12 @@
 //! [`RunQueue`]), the load needs no guessing. That wait is the machine's time, not the code's, so
 //! a stretch is judged by the rest of its real time: the time the thread ran, and the time it
 //! slept in a blocking call. So is the longest stretch a check asks about ([`longest_busy`]: was
-//! a frozen clock a blocking call, or a missing `.await`?). The watch's own late wake-ups could not tell: under 8 busy loops on
-//! 2 cores the watch, which sleeps, still woke on time, while the runtime thread, which computes,
-//! got a fifth of a core, so that 65 ms of a correct solution's work took 0.32 s and was called
-//! spinning, and a wrong solution's second of `std::thread::sleep` after its computing was held
-//! back as "computing on a starving machine" until it ended, and passed.
+//! a frozen clock a blocking call, or a missing `.await`?). The watch's own late wake-ups could
+//! not tell: under 8 busy loops on 2 cores the watch, which sleeps, still woke on time, while the
+//! runtime thread, which computes, got a fifth of a core, so that 65 ms of a correct solution's
+//! work took 0.32 s and was called spinning, and a wrong solution's second of
+//! `std::thread::sleep` after its computing was held back as "computing on a starving machine"
+//! until it ended, and passed.
 //!
 //! A step also ends where the check's future hands the thread back to the scheduler without the
 //! runtime parking (`tokio::task::yield_now()`, or tokio's cooperative budget running out): code
@@ -422,15 +423,7 @@ impl Watcher {
             (Some(a), Some(b)) => Some(b.saturating_sub(a).min(window)),
             _ => None,
         };
-        // The share of a core is taken of the time the thread could have run: where the wait
-        // for a core is known, a spinning thread on a loaded machine still uses all of it.
-        let could_run = window
-            .saturating_sub(waited.unwrap_or_default())
-            .max(Duration::from_millis(1));
-        // Once seen computing, a stretch stays computing: its share of a core only looks
-        // lower later because a loaded machine gave it fewer slices, not because it stopped.
-        let computing = used
-            .map(|u| stretch.computed_before || u.as_secs_f64() > could_run.as_secs_f64() * 0.05);
+        let computing = computing(used, window, waited, stretch.computed_before);
         stretch.computed_before = computing == Some(true);
         // The watch itself came back late, or the runtime thread waited for a core, for a
         // quarter of the window: the machine is starving every thread, and "busy" may only mean
@@ -452,10 +445,10 @@ impl Watcher {
         let limit = self.w.limit;
         // Where Linux tells how long the thread waited for a core, that wait is left out, and
         // nothing needs guessing: the stretch is judged by the time it ran or slept, whatever
-        // the load (the watch's late wake-ups then only colour the verdict's message). The part before the watch first saw it counts as held, but at most two
-        // ticks of it: a watch that saw the stretch later than that was kept waiting itself, by
-        // the same load. Past ten limits of real time, the verdict comes anyway, saying the
-        // machine was loaded.
+        // the load (the watch's late wake-ups then only colour the verdict's message). The part
+        // before the watch first saw it counts as held, but at most two ticks of it: a watch
+        // that saw the stretch later than that was kept waiting itself, by the same load. Past
+        // ten limits of real time, the verdict comes anyway, saying the machine was loaded.
         if let Some(waited) = s.waited {
             let unseen = s.busy.saturating_sub(s.window).min(self.tick * 2);
             // The CPU time it used, it held the core for, whatever the figure says.
@@ -511,6 +504,31 @@ impl Watcher {
             && self.w.memory_bytes > 0
             && self.memory.grew_within(now, self.w.limit)
     }
+}
+
+/// Whether a stretch computed (used a share of a core) or was blocked (used next to none), from
+/// the CPU time it `used` in the `window` the watch has seen, and the time it `waited` for a core
+/// meanwhile where that is known; `None` where the platform tells no CPU time.
+///
+/// The share is taken of the time the thread could have run: where the wait for a core is known,
+/// a spinning thread on a loaded machine still uses all of it. Without the figure, once seen
+/// computing (`computed_before`), a stretch stays computing: its share only looks lower later
+/// because a loaded machine gave it fewer slices, not because it stopped. With the figure, that
+/// memory is not needed, and must not be kept: a stretch that computed a little while it waited
+/// for a core, then slept, is judged over its whole window, as on an idle machine, and is
+/// blocked (03's wrong `blocking-sleep`, a panic's handling then `std::thread::sleep`, was called
+/// spinning under a verify's own builds).
+fn computing(
+    used: Option<Duration>,
+    window: Duration,
+    waited: Option<Duration>,
+    computed_before: bool,
+) -> Option<bool> {
+    let could_run = window
+        .saturating_sub(waited.unwrap_or_default())
+        .max(Duration::from_millis(1));
+    let sticky = waited.is_none() && computed_before;
+    used.map(|u| sticky || u.as_secs_f64() > could_run.as_secs_f64() * 0.05)
 }
 
 impl Stall {
@@ -867,6 +885,36 @@ mod tests {
             waited > ran,
             "the second figure is not the wait for a core: ran {ran:?}, waited {waited:?}"
         );
+    }
+
+    /// A stretch first seen computing while it mostly waited for a core, then seen asleep: with
+    /// the figure it is judged over its whole window (blocked); without, it stays computing.
+    #[test]
+    fn with_the_wait_known_a_little_computing_then_a_sleep_is_blocked() {
+        let ms = Duration::from_millis;
+        // First look: 14 ms of CPU in 300 ms, 290 of them waiting for a core.
+        assert_eq!(
+            computing(Some(ms(14)), ms(300), Some(ms(290)), false),
+            Some(true)
+        );
+        // Later: 15 ms of CPU in 600 ms, still 290 waiting: it slept the rest.
+        assert_eq!(
+            computing(Some(ms(15)), ms(600), Some(ms(290)), true),
+            Some(false)
+        );
+        // The same without the figure: seen computing before, computing still.
+        assert_eq!(computing(Some(ms(15)), ms(600), None, true), Some(true));
+        // A spinning thread on a loaded machine: all the time it could run, it ran.
+        assert_eq!(
+            computing(Some(ms(60)), ms(600), Some(ms(540)), false),
+            Some(true)
+        );
+        // A thread asleep, load or not; and no CPU clock at all.
+        assert_eq!(
+            computing(Some(ms(1)), ms(600), Some(ms(0)), false),
+            Some(false)
+        );
+        assert_eq!(computing(None, ms(600), Some(ms(0)), true), None);
     }
 
     /// The first core this process may run on.

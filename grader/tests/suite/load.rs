@@ -58,6 +58,7 @@ fn spinning_and_blocking_are_told_apart_on_a_loaded_machine() {
     let (_, report) = check_with_rounds(course.path(), rounds);
     expect_kind(&report, "spins", "answer-is-42", "spinning");
     expect_kind(&report, "blocks", "answer-is-42", "blocked");
+    expect_kind(&report, "computes-then-blocks", "answer-is-42", "blocked");
     assert_eq!(
         exercise(&report, "computes-a-while")["points"],
         3,
@@ -112,6 +113,8 @@ fn expect_kind(report: &serde_json::Value, slug: &str, name: &str, want: &str) {
 fn told_apart_under_load(report: &serde_json::Value, name: &str, burners: usize, cores: usize) {
     expect_kind(report, "spins", name, "spinning");
     expect_kind(report, "blocks", name, "blocked");
+    // A little computing before the sleep, stretched by the load, does not make it spinning.
+    expect_kind(report, "computes-then-blocks", name, "blocked");
     // A thread asleep waits for no core: its verdict comes at the limit (300 ms) and a tick or
     // two, load or not. Leaving out too much (a wrong figure) would hold it back to the last
     // resort, ten limits.
@@ -131,11 +134,13 @@ fn told_apart_under_load(report: &serde_json::Value, name: &str, burners: usize,
     );
 }
 
-/// `check 5 6 58 59 60 --format json`, with exercise 58 computing `rounds` rounds of its work
-/// loop (59 a third of them, 60 a fifth).
+/// `check 5 6 58 59 60 61 --format json`, with exercise 58 computing `rounds` rounds of its
+/// work loop (59 a third of them, 60 a fifth, 61 a tenth).
 fn check_with_rounds(course: &std::path::Path, rounds: u64) -> (Option<i32>, serde_json::Value) {
     let out = grader(course)
-        .args(["check", "5", "6", "58", "59", "60", "--format", "json"])
+        .args([
+            "check", "5", "6", "58", "59", "60", "61", "--format", "json",
+        ])
         .env("COMPUTE_ROUNDS", rounds.to_string())
         .env("AWAITLINGS_PASS_ENV", "COMPUTE_ROUNDS")
         .output()
