@@ -207,6 +207,9 @@ fn a_save_is_checked_and_keys_drive_the_loop(extra: &[&str]) {
         "02 wrong-value passes every check. Press n for 03 does-not-compile.",
         1,
     );
+    // The footer's last line (the keys) ends the second check's output: read no sooner, or the
+    // lines after the verdict may still be on their way.
+    watch.expect("q quit", 2);
     let out = watch.output();
     assert_eq!(
         out.matches("Watching exercises/02-wrong-value/").count(),
