@@ -368,7 +368,9 @@ fn a_child_that_escapes_the_group_holding_stdout_does_not_hold_up_grading() {
         // The pids go where this test reads them, outside the check's own directory (which the
         // sandbox forbids); stopping escaped processes does not depend on it.
         .env("AWAITLINGS_SANDBOX", "off")
-        .timeout(Duration::from_secs(120))
+        // Only a grader that never ends is stopped here: the build is part of it (and may wait
+        // for another test's build). The check's own time is bounded below.
+        .timeout(Duration::from_secs(300))
         .output()
         .unwrap();
     let took = started.elapsed();
@@ -677,7 +679,9 @@ fn a_missing_await_is_never_waited_and_shows_its_compiler_warning() {
 #[cfg(unix)]
 #[test]
 fn a_build_script_that_never_ends_times_out_the_build() {
-    let _turn = share();
+    // Alone: the time bounded below is the grader's, from start to end, and a grader waits for
+    // the state's lock while another test's build holds it.
+    let _turn = alone();
     let course = course();
     // The course's shared crates build first, so the limit below goes to the build script.
     grader(course.path()).args(["check", "1"]).assert().code(0);
@@ -1177,7 +1181,9 @@ fn processes_that_escape_twice_are_all_stopped() {
         .env("AWAITLINGS_PASS_ENV", "ESCAPED_PID_FILE")
         // As for exercise 14: the pids go outside the check's own directory.
         .env("AWAITLINGS_SANDBOX", "off")
-        .timeout(Duration::from_secs(25))
+        // Only a grader that never ends is stopped here: the build is part of it (and may wait
+        // for another test's build), so generous, as no load reaches it.
+        .timeout(Duration::from_secs(300))
         .output()
         .unwrap();
     let report = json_of(&out.stdout);

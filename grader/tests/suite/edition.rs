@@ -284,7 +284,9 @@ fn a_clone_of_the_edition_works_for_a_student() {
             }
         })
     };
-    let watching = wait_until(Duration::from_secs(120), || {
+    // Generously: the check builds first, after waiting for the state's lock while another
+    // test's build holds it.
+    let watching = wait_until(Duration::from_secs(300), || {
         seen.lock().unwrap().contains("not implemented yet")
     });
     assert!(watching, "watch never checked: {}", seen.lock().unwrap());

@@ -72,9 +72,10 @@ impl Watch {
         self.out.lock().unwrap().clone()
     }
 
-    /// Waits until `text` has been printed `times` times in all.
+    /// Waits until `text` has been printed `times` times in all. Generously: a check builds
+    /// first, after waiting for the state's lock while another test's build holds it.
     fn expect(&self, text: &str, times: usize) {
-        let seen = wait_until(Duration::from_secs(120), || {
+        let seen = wait_until(Duration::from_secs(300), || {
             self.output().matches(text).count() >= times
         });
         assert!(
@@ -111,16 +112,40 @@ fn collect(mut stream: Box<dyn Read + Send>, out: &Arc<Mutex<String>>) {
     let out = out.clone();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
+        // A read ends wherever the bytes waiting did (more than a buffer of them, when the
+        // machine is slow to read): a character cut in two waits for its other part, or each
+        // part would be a replacement character, and `·` in the keys' line never seen.
+        let mut cut = Vec::new();
         // A terminal's other side reads as an error (EIO) once the grader has exited.
         while let Ok(n) = stream.read(&mut buf) {
             if n == 0 {
                 break;
             }
+            cut.extend_from_slice(&buf[..n]);
+            let whole = whole_characters(&cut);
             out.lock()
                 .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
+                .push_str(&String::from_utf8_lossy(&cut[..whole]));
+            cut.drain(..whole);
         }
+        out.lock().unwrap().push_str(&String::from_utf8_lossy(&cut));
     });
+}
+
+/// How many of `bytes` come before a character that is not whole yet (its first bytes, at the
+/// end): all of them when none is.
+fn whole_characters(bytes: &[u8]) -> usize {
+    let mut from = 0;
+    loop {
+        match std::str::from_utf8(&bytes[from..]) {
+            Ok(_) => return bytes.len(),
+            Err(e) => match e.error_len() {
+                // Bytes that are no character at all: decoded as such, and on past them.
+                Some(bad) => from += e.valid_up_to() + bad,
+                None => return from + e.valid_up_to(),
+            },
+        }
+    }
 }
 
 /// A pseudo-terminal: the side a terminal window holds (the test reads what the grader prints

@@ -21,19 +21,26 @@ pub async fn answer() -> u32 {
         file.write_all(format!("{}\n", escaped.id()).as_bytes())
             .expect("the pid is written");
     }
-    // Wait (a few milliseconds at most) until it has left: its session is its own.
-    let stat = format!("/proc/{}/stat", escaped.id());
-    for _ in 0..2000 {
-        let text = std::fs::read_to_string(&stat).unwrap_or_default();
-        let session = text
-            .rsplit_once(") ")
-            .and_then(|(_, rest)| rest.split_whitespace().nth(3));
-        if session == Some(escaped.id().to_string().as_str()) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    // Wait (a few milliseconds at most, longer on a loaded machine) until it has left: its
+    // session is its own. On a thread of the blocking pool: the runtime's thread, asleep as long
+    // in this loop, would be judged blocked.
+    let id = escaped.id();
     std::mem::forget(escaped);
+    tokio::task::spawn_blocking(move || {
+        let stat = format!("/proc/{id}/stat");
+        for _ in 0..2000 {
+            let text = std::fs::read_to_string(&stat).unwrap_or_default();
+            let session = text
+                .rsplit_once(") ")
+                .and_then(|(_, rest)| rest.split_whitespace().nth(3));
+            if session == Some(id.to_string().as_str()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    })
+    .await
+    .unwrap_or(());
     tokio::time::sleep(Duration::from_secs(1)).await;
     say!("done");
     42
