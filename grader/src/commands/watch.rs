@@ -276,18 +276,23 @@ impl Inputs<'_> {
     fn next_action(&mut self, ctx: &Ctx, index: usize, checked: &Snapshot) -> Action {
         let course = &ctx.course;
         let p = ctx.paint();
+        let dir = course.exercise_dir(&course.exercises[index]);
         loop {
-            // Single keys only while nothing is printed: see terminal::keys.
+            // Single keys only while nothing is printed: see terminal::keys. A poll that finds
+            // nothing changed prints nothing, so raw mode stays on through it: were it turned off
+            // and on again, a key pressed in between would be read in line mode (Ctrl-Z would
+            // suspend watch, Ctrl-C kill the shell's job).
             let waited = {
                 let _listening = self.keys.listen();
-                wait(self.rx, self.pending, self.saves, self.keyboard)
-            };
-            match waited {
-                Waited::Saved => {
-                    if Snapshot::of(&course.exercise_dir(&course.exercises[index])) != *checked {
-                        break Action::Check;
+                loop {
+                    let waited = wait(self.rx, self.pending, self.saves, self.keyboard);
+                    if !matches!(waited, Waited::Saved) || Snapshot::of(&dir) != *checked {
+                        break waited;
                     }
                 }
+            };
+            match waited {
+                Waited::Saved => break Action::Check,
                 Waited::Key(key) => match Action::of(key) {
                     Some(a) => break a,
                     None => outln!(
