@@ -218,8 +218,16 @@ fn a_check_cannot_write_outside_its_own_directory() {
     let name = format!("awaitlings-escape-{}", std::process::id());
     let checks = course.path().join("grader/checks/writes-outside.rs");
     let before = std::fs::read(&checks).unwrap();
+    // The check's HOME is a fresh folder; the build's toolchain and crates stay where they are
+    // (a rustup or cargo that looked under the new HOME would find neither).
+    let real_home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+    let under_home = |var: &str, dir: &str| {
+        std::env::var_os(var).unwrap_or_else(|| real_home.join(dir).into_os_string())
+    };
     let out = grader(course.path())
         .args(["check", "37", "--format", "json"])
+        .env("CARGO_HOME", under_home("CARGO_HOME", ".cargo"))
+        .env("RUSTUP_HOME", under_home("RUSTUP_HOME", ".rustup"))
         .env("HOME", home.path())
         .env("ESCAPE_NAME", &name)
         .env("COURSE_CHECKS", &checks)
