@@ -267,23 +267,8 @@ fn a_clone_of_the_edition_works_for_a_student() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = watch.stdout.take().unwrap();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let reader = {
-        let seen = seen.clone();
-        std::thread::spawn(move || {
-            use std::io::Read;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                seen.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        })
-    };
+    let reader = crate::learner::collect(Box::new(watch.stdout.take().unwrap()), &seen);
     // Generously: the check builds first, after waiting for the state's lock while another
     // test's build holds it.
     let watching = wait_until(Duration::from_secs(300), || {

@@ -107,8 +107,12 @@ impl Drop for Watch {
     }
 }
 
-/// Appends what `stream` gives to `out`, on a thread of its own, until it ends.
-fn collect(mut stream: Box<dyn Read + Send>, out: &Arc<Mutex<String>>) {
+/// Appends what `stream` gives to `out`, on a thread of its own, until it ends (the thread's
+/// end).
+pub(crate) fn collect(
+    mut stream: Box<dyn Read + Send>,
+    out: &Arc<Mutex<String>>,
+) -> std::thread::JoinHandle<()> {
     let out = out.clone();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
@@ -129,7 +133,7 @@ fn collect(mut stream: Box<dyn Read + Send>, out: &Arc<Mutex<String>>) {
             cut.drain(..whole);
         }
         out.lock().unwrap().push_str(&String::from_utf8_lossy(&cut));
-    });
+    })
 }
 
 /// How many of `bytes` come before a character that is not whole yet (its first bytes, at the
