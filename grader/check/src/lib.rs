@@ -29,6 +29,8 @@
 //! - [`doubles`]: futures and wakers that watch the code under test (counting wakers, gates,
 //!   watched futures, an in-flight counter), shared by every exercise's checks;
 //! - [`harness`]: the `main` of the generated harness binary: list the checks, run one;
+//! - [`facade`]: the table an exercise's facade (`grader/checks/facade/<slug>.rs`) calls the crate
+//!   under test through, so its checks compile once for every variant;
 //! - [`clock`]: the check's own clocks, which student code cannot reset;
 //! - [`recording`]: the transcript: every `say!` of the code under test, stamped with the check's
 //!   clock (the support crate student code links can only say lines, never read or change them);
@@ -43,6 +45,7 @@ pub mod clock;
 pub mod compare;
 pub mod doubles;
 pub mod expect;
+pub mod facade;
 pub mod harness;
 mod monitor;
 mod panics;

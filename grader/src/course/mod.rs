@@ -293,6 +293,17 @@ impl Course {
         self.root.join("solutions").join(ex.dir_name())
     }
 
+    /// The facade of `ex`'s public API (`grader/checks/facade/<slug>.rs`), which lets its checks
+    /// compile once for every crate they check (see `awaitlings_check::facade`). A course may
+    /// have none for an exercise: then the checks compile against each crate under test.
+    pub fn facade_file(&self, ex: &Exercise) -> PathBuf {
+        self.root
+            .join("grader")
+            .join("checks")
+            .join("facade")
+            .join(format!("{}.rs", ex.slug))
+    }
+
     /// The hidden checks for `ex`.
     pub fn checks_file(&self, ex: &Exercise) -> PathBuf {
         self.root

@@ -120,12 +120,15 @@ fn course_files(course: &Course) -> Result<Vec<File>> {
             .and_then(|rest| rest.split_once('/'))
             .is_some_and(|(_, rest)| rest.starts_with("hidden/"))
     });
-    // The public checks: the files directly in grader/checks/, never a folder below it.
+    // The public checks: the files directly in grader/checks/, never a folder below it but the
+    // facades (grader/checks/facade/), which the public checks are compiled against.
     let checks = root.join("grader").join("checks");
-    for entry in sorted_entries(&checks)? {
-        let path = entry.path();
-        if entry.file_type()?.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            files.push(read(root, &path)?);
+    for folder in [checks.clone(), checks.join("facade")] {
+        for entry in sorted_entries(&folder)? {
+            let path = entry.path();
+            if entry.file_type()?.is_file() && path.extension().is_some_and(|e| e == "rs") {
+                files.push(read(root, &path)?);
+            }
         }
     }
     files.push(read(root, &root.join("grader").join("Cargo.toml"))?);

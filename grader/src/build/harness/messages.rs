@@ -89,7 +89,13 @@ pub fn outcome(
         };
         return Err(BuildError::DoesNotCompile(intro + &own.join("")));
     }
-    let checks = errors_of(&dir.join(&t.member));
+    // The checks themselves, and with a facade, the facade and the checks library, built
+    // apart: a changed signature shows where the facade's `bind!` calls the crate.
+    let mut checks = errors_of(&dir.join(&t.member));
+    if let Some(f) = &t.facade {
+        checks.extend(errors_of(&f.dir));
+        checks.extend(errors_of(&f.checks_dir));
+    }
     if !checks.is_empty() {
         return Err(BuildError::ChecksDoNotCompile(checks.join("")));
     }

@@ -66,6 +66,9 @@ pub struct Target {
     pub checks_file: PathBuf,
     /// The hidden checks (`grader/checks/hidden/<slug>.rs`), which the course may not have.
     pub hidden_checks_file: PathBuf,
+    /// Where the checks are compiled once for the exercise's every variant, when the course has
+    /// a facade for it (see [`Facade`]); `None`: they compile into this harness.
+    pub facade: Option<Facade>,
     /// The expected transcripts.
     pub fixtures_dir: PathBuf,
     /// The harness package (and binary) name: unique per course, exercise and variant.
@@ -115,6 +118,10 @@ impl Target {
             stage_dir: state.staged(&member),
             checks_file: course.checks_file(exercise),
             hidden_checks_file: course.hidden_checks_file(exercise),
+            facade: course
+                .facade_file(exercise)
+                .is_file()
+                .then(|| Facade::new(state, exercise)),
             fixtures_dir: course.fixtures_dir(exercise),
             crate_dir,
             reference_dir,
@@ -126,6 +133,35 @@ impl Target {
     /// The staged crate's package name: unique, so harnesses of many variants share a workspace.
     pub fn package(&self) -> String {
         format!("code-{}", self.member)
+    }
+}
+
+/// The two crates an exercise with a facade (`grader/checks/facade/<slug>.rs`) adds, shared by
+/// all its variants' harnesses: the facade itself, which the checks know as `exercise`, and the
+/// checks, compiled against it once. Each variant's harness is then its crate under test, the
+/// facade's `bind!` glue and a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facade {
+    /// The facade package (its manifest; its source is the staged facade file).
+    pub dir: PathBuf,
+    pub package: String,
+    /// The package of the checks (public and hidden) as a library.
+    pub checks_dir: PathBuf,
+    pub checks_package: String,
+}
+
+impl Facade {
+    fn new(state: &State, exercise: &Exercise) -> Facade {
+        // Staged beside the course's crates under test; one of each per exercise and course, so
+        // the names need no course tag (their libraries' file names carry cargo's hash of the path).
+        let package = format!("facade-{}", exercise.slug);
+        let checks_package = format!("checks-{}", exercise.slug);
+        Facade {
+            dir: state.staged(&package),
+            checks_dir: state.staged(&checks_package),
+            package,
+            checks_package,
+        }
     }
 }
 
@@ -197,6 +233,14 @@ type Failed = (BuildError, Vec<String>);
 /// A preparation that failed for `why`, before any note on the manifest.
 fn broken(why: String) -> Failed {
     (BuildError::Broken(why), Vec::new())
+}
+
+/// The generated files of one harness: its manifest and `main.rs`, and with a facade the text of
+/// the facade's and the checks library's files (the same for every variant of the exercise).
+struct Written {
+    manifest: String,
+    main: String,
+    facade: String,
 }
 
 /// A target ready for cargo.
@@ -288,8 +332,8 @@ impl Builder<'_> {
             &t.package(),
         )
         .map_err(|e| broken(format!("{e:#}")))?;
-        let (manifest, main) = self.write_harness(t, shared)?;
-        Ok(self.prints(t, shared, staged, &manifest, &main))
+        let written = self.write_harness(t, shared)?;
+        Ok(self.prints(t, shared, staged, &written))
     }
 
     /// Puts a wrong or alternative solution's patch over its copy of the solution, and makes
@@ -327,12 +371,9 @@ impl Builder<'_> {
     }
 
     /// Writes the harness member's `Cargo.toml` and `main.rs` (only where they changed, so
-    /// cargo sees no new time on an unchanged harness), and returns both.
-    fn write_harness(
-        &self,
-        t: &Target,
-        shared: &Shared,
-    ) -> std::result::Result<(String, String), Failed> {
+    /// cargo sees no new time on an unchanged harness), and with a facade the facade's and the
+    /// checks library's files; returns the member's two files, and the others' text.
+    fn write_harness(&self, t: &Target, shared: &Shared) -> std::result::Result<Written, Failed> {
         let member_dir = self.state.harness_workspace(None).join(&t.member);
         let checks_file = shared
             .checks
@@ -346,23 +387,49 @@ impl Builder<'_> {
             .dir
             .join("hidden")
             .join(t.hidden_checks_file.file_name().unwrap_or_default());
+        let hidden = hidden_file.is_file().then_some(hidden_file.as_path());
         let manifest = generate::manifest(t, shared);
-        let main = generate::main_rs(
-            t,
-            &checks_file,
-            hidden_file.is_file().then_some(hidden_file.as_path()),
-        );
-        let write = |name: &str, bytes: &[u8]| {
-            write_if_changed(&member_dir.join(name), bytes).map_err(|e| {
+        let main = generate::main_rs(t, &checks_file, hidden);
+        let write = |path: &Path, text: &str| {
+            write_if_changed(path, text.as_bytes()).map_err(|e| {
                 broken(format!(
                     "cannot write the harness in {}: {e}",
-                    member_dir.display()
+                    path.parent().unwrap_or(path).display()
                 ))
             })
         };
-        write("Cargo.toml", manifest.as_bytes())?;
-        write("main.rs", main.as_bytes())?;
-        Ok((manifest, main))
+        write(&member_dir.join("Cargo.toml"), &manifest)?;
+        write(&member_dir.join("main.rs"), &main)?;
+        let mut facade = String::new();
+        if let Some(f) = &t.facade {
+            let source = shared
+                .checks
+                .dir
+                .join("facade")
+                .join(t.checks_file.file_name().unwrap_or_default());
+            for (path, text) in [
+                (
+                    f.dir.join("Cargo.toml"),
+                    generate::facade_manifest(f, &source, shared),
+                ),
+                (
+                    f.checks_dir.join("Cargo.toml"),
+                    generate::checks_manifest(f, shared),
+                ),
+                (
+                    f.checks_dir.join("lib.rs"),
+                    generate::checks_lib(t, &checks_file, hidden),
+                ),
+            ] {
+                write(&path, &text)?;
+                facade.push_str(&text);
+            }
+        }
+        Ok(Written {
+            manifest,
+            main,
+            facade,
+        })
     }
 
     /// The fingerprints of a harness whose inputs are staged and written (see [`Prints`]).
@@ -371,9 +438,13 @@ impl Builder<'_> {
         t: &Target,
         shared: &Shared,
         staged: stage::Staged,
-        manifest: &str,
-        main: &str,
+        written: &Written,
     ) -> Prints {
+        let Written {
+            manifest,
+            main,
+            facade,
+        } = written;
         let print = Print::new()
             .add(staged.print)
             .add(shared.support.print)
@@ -381,6 +452,7 @@ impl Builder<'_> {
             .add(shared.checks.print)
             .add(manifest)
             .add(main)
+            .add(facade)
             .add_file(&self.course.root.join("Cargo.lock"))
             .add(rustflags())
             .finish();
@@ -389,6 +461,7 @@ impl Builder<'_> {
             .add(shared.check_api.print)
             .add(shared.checks.print)
             .add(main)
+            .add(facade)
             .finish();
         // The same inputs, by content alone: the paths in the generated files (the state
         // directory, the course, the staged copies, the harness's name) as placeholders.
@@ -417,6 +490,7 @@ impl Builder<'_> {
             .add(shared.checks.content)
             .add(stage::neutral(manifest, &places))
             .add(stage::neutral(main, &places))
+            .add(stage::neutral(facade, &places))
             .add_file(&self.course.root.join("Cargo.lock"))
             .add(rustflags())
             .add(toolchain())
@@ -631,6 +705,7 @@ pub(crate) fn sample_target(member: &str, variant: Variant, stage_dir: &str) -> 
         reference_dir: None,
         checks_file: PathBuf::from("/c/grader/checks/loops.rs"),
         hidden_checks_file: PathBuf::from("/c/grader/checks/hidden/loops.rs"),
+        facade: None,
         fixtures_dir: PathBuf::from("/c/fixtures/loops"),
         member: member.into(),
         stage_dir: PathBuf::from(stage_dir),
