@@ -229,4 +229,83 @@ mod tests {
         }
         assert_eq!(packages.len(), 6, "{text}");
     }
+
+    fn staged(dir: &str) -> crate::build::stage::Staged {
+        crate::build::stage::Staged {
+            dir: dir.into(),
+            print: 0,
+            content: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn with_a_facade_the_checks_are_a_library_and_main_only_binds_the_crate() {
+        let shared = Shared {
+            support: staged("/s/support"),
+            check_api: staged("/s/check"),
+            checks: staged("/s/checks"),
+            tokio: "tokio = \"1\"".into(),
+        };
+        let mut t = sample_target("check-loops-wrong-w-t", Variant::Wrong("w".into()), "/s/w");
+        let f = Facade {
+            dir: "/s/facade-loops".into(),
+            package: "facade-loops".into(),
+            checks_dir: "/s/checks-loops".into(),
+            checks_package: "checks-loops".into(),
+        };
+        t.facade = Some(f.clone());
+        let checks = Path::new("/s/checks/loops.rs");
+        let hidden = Path::new("/s/checks/hidden/loops.rs");
+
+        // The variant's harness: its crate as `code`, the facade as `exercise`, the checks built.
+        let harness: toml::Table = manifest(&t, &shared).parse().unwrap();
+        let deps = &harness["dependencies"];
+        assert_eq!(deps["code"]["package"].as_str(), Some(t.package().as_str()));
+        assert_eq!(deps["exercise"]["package"].as_str(), Some("facade-loops"));
+        assert_eq!(deps["checks"]["path"].as_str(), Some("/s/checks-loops"));
+        let main = main_rs(&t, checks, Some(hidden));
+        assert!(main.contains("exercise::bind!(code);"), "{main}");
+        assert!(
+            !main.contains("mod checks"),
+            "compiled once, not here: {main}"
+        );
+
+        // The checks library: against the facade, never against a crate under test.
+        let lib: toml::Table = checks_manifest(&f, &shared).parse().unwrap();
+        assert_eq!(
+            lib["dependencies"]["exercise"]["package"].as_str(),
+            Some("facade-loops")
+        );
+        assert!(lib["dependencies"].get("code").is_none());
+        let lib_rs = checks_lib(&t, checks, Some(hidden));
+        assert!(
+            lib_rs.contains("mod hidden;") && lib_rs.contains("hidden::checks()"),
+            "{lib_rs}"
+        );
+        assert!(checks_lib(&t, checks, None).contains("Vec::new()"));
+        let facade: toml::Table =
+            facade_manifest(&f, Path::new("/s/checks/facade/loops.rs"), &shared)
+                .parse()
+                .unwrap();
+        assert_eq!(
+            facade["lib"]["path"].as_str(),
+            Some("/s/checks/facade/loops.rs")
+        );
+
+        // Both shared crates are built once: no incremental cache, and one entry each however
+        // many variants name them.
+        let mut other = sample_target("check-loops-solution-t", Variant::Solution, "/s/x");
+        other.facade = Some(f);
+        let text = workspace(&[&t, &other]);
+        let ws: toml::Table = text.parse().expect("a manifest cargo reads");
+        let packages = ws["profile"]["dev"]["package"].as_table().unwrap();
+        for shared in ["facade-loops", "checks-loops"] {
+            assert_eq!(
+                packages[shared]["incremental"].as_bool(),
+                Some(false),
+                "{text}"
+            );
+        }
+    }
 }
