@@ -10,7 +10,9 @@
 //!
 //! The copy is kept in the state directory and synced file by file, and it builds in the
 //! course's own target directory: tokio and the grader's dependencies are built once for both,
-//! and a second verify rebuilds only what changed.
+//! and a second verify rebuilds only what changed. What the copy rebuilt of the course's own
+//! crates is forgotten afterwards ([`forget_edition_builds`]), so the course's next build never
+//! mistakes it for its own.
 
 use crate::build::walk::{Links, Walk, relative};
 use crate::commands::cli::Ctx;
@@ -74,14 +76,56 @@ pub fn prove(ctx: &Ctx, exercises: &[&Exercise], report: &mut dyn FnMut(bool, St
     if let Err(e) = edition::sync(&files, &dir) {
         return report(false, format!("cannot write the edition's copy: {e:#}"));
     }
-    match builds(ctx, &dir, &files) {
+    let built = builds(ctx, &dir, &files);
+    let failed = built.is_ok().then(|| stubs_fail(ctx, &dir, exercises));
+    forget_edition_builds(&course_target(ctx), &dir);
+    match built {
         Ok(text) => report(true, text),
         Err(e) => return report(false, format!("{e:#}")),
     }
-    match stubs_fail(ctx, &dir, exercises) {
+    match failed.expect("the stubs ran once the edition built") {
         Ok((ok, text)) => report(ok, text),
         Err(e) => report(false, format!("{e:#}")),
     }
+}
+
+/// Makes cargo forget what the edition's copy built of the course's own crates.
+///
+/// The copy builds in the course's target directory, so tokio and the grader's dependencies are
+/// built once for both. But cargo names a path crate's build by its path *within its workspace*,
+/// the same in the copy as in the course: a crate the copy rebuilt takes the course's place, with
+/// a record saying it was built from the copy's files. The course's next `cargo build` would then
+/// check only the copy's files, find them unchanged, and keep a grader built before the
+/// maintainer's edits. Removing the records that name the copy makes that build compile those
+/// crates from the course again.
+fn forget_edition_builds(target: &Path, edition: &Path) {
+    let inside = edition.strip_prefix(target).ok().map(Path::to_path_buf);
+    let names: Vec<Vec<u8>> = [Some(edition.to_path_buf()), inside]
+        .into_iter()
+        .flatten()
+        // With the separator after it: the copy of another course may have a longer tag.
+        .map(|p| format!("{}{}", p.to_string_lossy(), std::path::MAIN_SEPARATOR).into_bytes())
+        .collect();
+    let Ok(units) = std::fs::read_dir(target.join("debug").join(".fingerprint")) else {
+        return;
+    };
+    for unit in units.flatten() {
+        let Ok(records) = std::fs::read_dir(unit.path()) else {
+            continue;
+        };
+        let from_copy = records.flatten().any(|r| {
+            r.file_name().to_string_lossy().starts_with("dep-")
+                && std::fs::read(r.path())
+                    .is_ok_and(|bytes| names.iter().any(|n| contains(&bytes, n)))
+        });
+        if from_copy {
+            let _ = std::fs::remove_dir_all(unit.path());
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// What must not reach the edition (each solution's sources, each hidden check), and what the
@@ -238,4 +282,41 @@ fn stubs_fail(ctx: &Ctx, dir: &Path, exercises: &[&Exercise]) -> Result<(bool, S
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_builds_recorded_from_the_copy_are_forgotten() {
+        let target = tempfile::tempdir().unwrap();
+        let units = target.path().join("debug/.fingerprint");
+        let edition = target.path().join("awaitlings/edition/abc123");
+        let record = |unit: &str, text: &[u8]| {
+            std::fs::create_dir_all(units.join(unit)).unwrap();
+            std::fs::write(units.join(unit).join("dep-lib-x"), text).unwrap();
+        };
+        // Cargo writes paths inside the target directory relative to it, others whole.
+        record(
+            "grader-1",
+            b"\x01\x00awaitlings/edition/abc123/grader/src/lib.rs\x00",
+        );
+        record(
+            "support-2",
+            format!("\x02{}/support/src/lib.rs", edition.display()).as_bytes(),
+        );
+        record("grader-3", b"\x00src/lib.rs\x00src/main.rs");
+        record("tokio-4", b"/root/.cargo/registry/src/tokio/src/lib.rs");
+        // Another course's copy is not this one.
+        record("grader-5", b"awaitlings/edition/abc1234/grader/src/lib.rs");
+        forget_edition_builds(target.path(), &edition);
+        let left: Vec<String> = std::fs::read_dir(&units)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(left, ["grader-3", "grader-5", "tokio-4"]);
+    }
 }
