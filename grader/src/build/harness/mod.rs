@@ -8,6 +8,10 @@
 //! --keep-going` builds the harnesses a command needs (a class's, in runs of a bounded size: see
 //! [`batch`]): one cargo start-up, and a crate that does not compile stops only its own checks.
 //!
+//! An exercise whose course has a facade (`grader/checks/facade/<slug>.rs`, see [`Facade`])
+//! compiles its checks once, as a library against the facade; each variant's harness is then its
+//! crate under test, the facade's `bind!` glue and a link.
+//!
 //! - [`generate`]: the harness's files;
 //! - [`batch`]: many harnesses in runs of bounded size, and runs that run out of time;
 //! - [`fingerprint`]: skipping cargo when nothing changed;
