@@ -45,3 +45,14 @@ impl<T> Default for Bound<T> {
         Self::new()
     }
 }
+
+/// The crate's future, made already (the crate's function has been called), with its output
+/// converted once it is ready, boxed: each poll is one poll of the crate's future, so the checks
+/// see the crate's own polls and wake-ups. For a facade whose types mirror the crate's (an error
+/// enum, a result struct) and are converted on the way out.
+pub fn converted<'a, T: 'a, U: 'a>(
+    future: impl Future<Output = T> + 'a,
+    convert: impl FnOnce(T) -> U + 'a,
+) -> Boxed<'a, U> {
+    Box::pin(async move { convert(future.await) })
+}

@@ -11,11 +11,8 @@
 use awaitlings_check::facade::{Bound, Boxed};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 pub type Counts = BTreeMap<char, usize>;
 
@@ -68,32 +65,8 @@ impl fmt::Display for CountError {
     }
 }
 
-/// The crate's future, polled as it is, its output converted when it is Ready.
-pub struct Converted<'a, T, U> {
-    future: Boxed<'a, T>,
-    convert: fn(T) -> U,
-}
-
-/// Boxes `future` (made already: the crate's function has been called) with `convert` for its
-/// output.
-pub fn converted<'a, T: 'a, U: 'a>(
-    future: impl Future<Output = T> + 'a,
-    convert: fn(T) -> U,
-) -> Boxed<'a, U> {
-    Box::pin(Converted {
-        future: Box::pin(future),
-        convert,
-    })
-}
-
-impl<T, U> Future for Converted<'_, T, U> {
-    type Output = U;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<U> {
-        let convert = self.convert;
-        self.future.as_mut().poll(cx).map(convert)
-    }
-}
+/// Converts the crate's future's output on the way out (named by `bind!`'s expansion).
+pub use awaitlings_check::facade::converted;
 
 /// Fills the table in from the crate under test, named `$code` in the harness.
 #[macro_export]

@@ -12,7 +12,6 @@ use awaitlings_check::facade::{Bound, Boxed};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// Why `run_pool` could not run the jobs at all: the crate's `PoolError`, variant for variant.
 /// `bind!` converts the crate's values into these, and [`fmt::Display`] asks the crate's own.
@@ -71,31 +70,8 @@ pub fn run_jobs(durations: &[u64], k: usize) -> Boxed<'_, Results<String>> {
     (BOUND.get().run_jobs)(durations, k)
 }
 
-/// The crate's future with its output converted: each poll is the crate future's own poll.
-pub struct Converted<'a, T, U> {
-    future: Boxed<'a, T>,
-    convert: fn(T) -> U,
-}
-
-impl<T, U> Future for Converted<'_, T, U> {
-    type Output = U;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<U> {
-        let convert = self.convert;
-        self.future.as_mut().poll(cx).map(convert)
-    }
-}
-
-/// Boxes `future` (already made: the crate's function has been called) with its output converted.
-pub fn converted<'a, T: 'a, U: 'a>(
-    future: impl Future<Output = T> + 'a,
-    convert: fn(T) -> U,
-) -> Boxed<'a, U> {
-    Box::pin(Converted {
-        future: Box::pin(future),
-        convert,
-    })
-}
+/// Converts the crate's future's output on the way out (named by `bind!`'s expansion).
+pub use awaitlings_check::facade::converted;
 
 /// Fills the table in from the crate under test, named `$code` in the harness.
 #[macro_export]
