@@ -993,7 +993,8 @@ fn an_abort_a_changed_signature_a_planted_report_and_a_missing_fixture() {
     assert!(
         build["message"]
             .as_str()
-            .is_some_and(|m| m.contains("expected `u32`, found `String`")),
+            .is_some_and(|m| m.contains("expected `u32`, found `String`")
+                && m.contains("grader/checks/facade/wrong-signature.rs")),
         "{build}"
     );
     assert_eq!(
