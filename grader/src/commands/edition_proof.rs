@@ -10,7 +10,9 @@
 //!
 //! The copy is kept in the state directory and synced file by file, and it builds in the
 //! course's own target directory: tokio and the grader's dependencies are built once for both,
-//! and a second verify rebuilds only what changed. What the copy rebuilt of the course's own
+//! and a second verify rebuilds only what changed. Each file the copy holds as the course does
+//! has the course's file's time ([`crate::edition::keep_times`]), so the copy rebuilds nothing the
+//! course has built. What the copy rebuilt of the course's own
 //! crates is forgotten afterwards ([`forget_edition_builds`]), so the course's next build never
 //! mistakes it for its own.
 
@@ -73,7 +75,9 @@ pub fn prove(ctx: &Ctx, exercises: &[&Exercise], report: &mut dyn FnMut(bool, St
         );
     }
     let dir = ctx.state.root.join("edition").join(&ctx.state.tag);
-    if let Err(e) = edition::sync(&files, &dir) {
+    if let Err(e) = edition::sync(&files, &dir)
+        .and_then(|()| edition::keep_times(&files, &dir, &ctx.course.root))
+    {
         return report(false, format!("cannot write the edition's copy: {e:#}"));
     }
     let built = builds(ctx, &dir, &files);

@@ -38,6 +38,8 @@ pub fn run(ctx: &Ctx, dir: &Path) -> Result<u8> {
     }
     let files = edition::compute(course)?;
     edition::write(&files, &dir)?;
+    // So that the edition, built where the course was, reuses the course's builds.
+    edition::keep_times(&files, &dir, &course.root)?;
     let hidden: Vec<String> = course
         .exercises
         .iter()

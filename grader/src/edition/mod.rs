@@ -271,6 +271,38 @@ pub fn write(files: &[File], dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Gives each file of the edition in `dir` that holds the very bytes of the course's own file at
+/// the same path that file's modification time.
+///
+/// A copy of the edition built in the course's target directory (verify's proof, the edition's
+/// own test) shares the course's builds: cargo names a path crate's build by its path within
+/// its workspace, the same in both. Cargo then judges the copy's sources by their times against
+/// the course's builds: with the course's times, a file the course has built already is built
+/// already for the copy too, and nothing is compiled again (nor, afterwards, again for the
+/// course). A file that differs from the course's (course.toml, the manifests, the README from
+/// its template) keeps the time it was written.
+pub fn keep_times(files: &[File], dir: &Path, course_root: &Path) -> Result<()> {
+    for f in files {
+        let theirs = course_root.join(&f.path);
+        let Ok(modified) = std::fs::metadata(&theirs).and_then(|m| m.modified()) else {
+            continue;
+        };
+        let ours = dir.join(&f.path);
+        let same_time = std::fs::metadata(&ours)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t == modified);
+        if same_time || std::fs::read(&theirs).ok().as_deref() != Some(&f.bytes[..]) {
+            continue;
+        }
+        std::fs::File::options()
+            .write(true)
+            .open(&ours)
+            .and_then(|file| file.set_modified(modified))
+            .with_context(|| format!("cannot set the time of {}", ours.display()))?;
+    }
+    Ok(())
+}
+
 /// Makes `dir` hold exactly `files`: a file already right is not touched (so cargo rebuilds
 /// nothing in a copy kept between runs), and one the edition no longer has is removed.
 pub fn sync(files: &[File], dir: &Path) -> Result<()> {

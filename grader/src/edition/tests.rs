@@ -196,6 +196,43 @@ fn the_same_course_gives_the_same_bytes_and_sync_keeps_a_copy_exact() {
 }
 
 #[test]
+fn a_file_the_course_holds_as_it_is_keeps_the_courses_time() {
+    let dir = course();
+    let c = Course::find(Some(dir.path())).unwrap();
+    let files = compute(&c).unwrap();
+    let lib = "exercises/01-one/src/lib.rs";
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    for path in [lib, "course.toml"] {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join(path))
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+    let copy = tempfile::tempdir().unwrap();
+    write(&files, copy.path()).unwrap();
+    keep_times(&files, copy.path(), dir.path()).unwrap();
+    let time = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    assert_eq!(time(&copy.path().join(lib)), long_ago);
+    // course.toml is the edition's own (marked `edition = "student"`): the time it was written.
+    assert_ne!(time(&copy.path().join("course.toml")), long_ago);
+    // A file whose bytes differ from the course's keeps its own time.
+    std::fs::write(dir.path().join(lib), "pub fn changed() {}\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(copy.path().join(lib))
+        .unwrap()
+        .set_modified(long_ago + std::time::Duration::from_secs(5))
+        .unwrap();
+    keep_times(&files, copy.path(), dir.path()).unwrap();
+    assert_eq!(
+        time(&copy.path().join(lib)),
+        long_ago + std::time::Duration::from_secs(5)
+    );
+}
+
+#[test]
 fn a_course_without_the_templates_says_what_to_restore() {
     let dir = course();
     std::fs::remove_file(dir.path().join("classroom/edition/README.md")).unwrap();
