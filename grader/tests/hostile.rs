@@ -994,7 +994,7 @@ fn an_abort_a_changed_signature_a_planted_report_and_a_missing_fixture() {
         build["message"]
             .as_str()
             .is_some_and(|m| m.contains("expected `u32`, found `String`")
-                && m.contains("grader/checks/facade/wrong-signature.rs")),
+                && m.contains("facade/wrong-signature.rs,\nwhich writes out each function")),
         "{build}"
     );
     assert_eq!(

@@ -97,17 +97,17 @@ pub fn outcome(
         checks.extend(errors_of(&f.checks_dir));
     }
     if !checks.is_empty() {
-        // rustc points at the generated `bind!(code)`, which the student never wrote: say where
-        // the functions and types the checks expect are written out.
-        let intro = if t.facade.is_some() {
-            format!(
-                "The checks reach your crate through grader/checks/facade/{}.rs, which writes                  out each function and type they use, as the stub gives it: compare yours with                  it.\n\n",
+        // rustc points at the generated `bind!(code)`, which the student never wrote: after its
+        // words, say where the functions and types the checks expect are written out.
+        let mut text = checks.join("");
+        if t.facade.is_some() {
+            text.push_str(&format!(
+                "The checks reach your crate through grader/checks/facade/{}.rs,\nwhich writes out \
+                 each function and type they use, as the stub gives it: compare yours with it.\n",
                 t.exercise.slug
-            )
-        } else {
-            String::new()
-        };
-        return Err(BuildError::ChecksDoNotCompile(intro + &checks.join("")));
+            ));
+        }
+        return Err(BuildError::ChecksDoNotCompile(text));
     }
     Err(BuildError::Broken(shown(&tail(stderr, 40))))
 }
