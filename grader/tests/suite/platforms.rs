@@ -62,6 +62,9 @@ fn script(shim: &Path) -> Command {
     let mut cmd = Command::new("bash");
     let path = std::env::var("PATH").unwrap_or_default();
     cmd.env("PATH", format!("{}:{path}", shim.display()))
+        // What a script makes with mktemp and leaves for its machine to throw away (the GitLab
+        // job's course clone) goes in the shim's folder, which the test removes.
+        .env("TMPDIR", shim)
         .env("AWAITLINGS_TEST_GRADER", env!("CARGO_BIN_EXE_grader"))
         .env("AWAITLINGS_TEST_CARGO", env!("CARGO"))
         .env("AWAITLINGS_TARGET_DIR", state_dir())
