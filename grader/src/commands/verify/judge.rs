@@ -1,7 +1,7 @@
 //! Verify's verdicts on one exercise, from the results of every variant under every seed: each
 //! claim printed as `ok` or `PROBLEM`, and the problems counted.
 
-use super::{Plan, WRONG_PER_CHECK, build_problem, failing_under_seeds, hidden};
+use super::{Plan, WRONG_PER_CHECK, build_problem, failing_under_seeds, hidden, not_run};
 use crate::build::harness::Variant;
 use crate::commands::cli::Ctx;
 use crate::course::Exercise;
@@ -247,8 +247,15 @@ impl<'a> Judge<'a> {
         check: &str,
         kind: &str,
     ) -> bool {
-        for (seed, r) in self.under_seeds(&ex.slug, &Variant::Wrong(name.to_string())) {
+        let seeded = self.under_seeds(&ex.slug, &Variant::Wrong(name.to_string()));
+        let first = seeded.first().map(|(_, r)| *r);
+        for &(seed, r) in &seeded {
             let Some(c) = r.checks.iter().find(|c| c.info.name == check) else {
+                // Under the first seed, [`Self::wrongs`] said the check does not exist.
+                if let Some(why) = first.and_then(|first| not_run(first, r)) {
+                    self.report(false, format!("wrong/{name} under seed {seed}: {why}"));
+                    return false;
+                }
                 continue;
             };
             let got = c.outcome.kind().map(Kind::name);

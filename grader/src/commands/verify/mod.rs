@@ -186,7 +186,13 @@ impl Plan {
 fn failing_under_seeds(seeded: &[(u64, &crate::run::outcome::ExerciseResult)]) -> Vec<String> {
     let mut failing: Vec<String> = Vec::new();
     let mut named: Vec<&str> = Vec::new();
+    let first = seeded.first().map(|(_, r)| *r);
     for (seed, r) in seeded {
+        if let Some(first) = first
+            && let Some(why) = not_run(first, r)
+        {
+            failing.push(format!("under seed {seed}: {why}"));
+        }
         for c in r.checks.iter().filter(|c| !c.outcome.passed()) {
             if named.contains(&c.info.name.as_str()) {
                 continue;
@@ -224,6 +230,23 @@ fn shipped_record(ctx: &Ctx, ex: &crate::course::Exercise) -> (bool, String) {
         ),
         Err(e) => (false, format!("{e:#}: rewrite it with `{bless}`")),
     }
+}
+
+/// Why `r`, a target's result under a later seed, did not run every check `first` (its result
+/// under the first seed) ran, if it did not. A check that never ran is never a pass: without
+/// this, a harness lost between seeds (a build error, a binary removed) would prove nothing and
+/// pass for sound.
+fn not_run(first: &ExerciseResult, r: &ExerciseResult) -> Option<String> {
+    if let Some(why) = build_problem(r) {
+        return Some(format!("its checks could not run: {why}"));
+    }
+    let missing: Vec<&str> = first
+        .checks
+        .iter()
+        .map(|c| c.info.name.as_str())
+        .filter(|name| !r.checks.iter().any(|c| c.info.name == *name))
+        .collect();
+    (!missing.is_empty()).then(|| format!("{} did not run", missing.join(", ")))
 }
 
 fn build_problem(r: &ExerciseResult) -> Option<String> {
@@ -310,4 +333,48 @@ pub fn bless(ctx: &Ctx, names: &[String]) -> Result<u8> {
         outln!("Review the change with `git diff fixtures/` before committing it.");
     }
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::harness::sample_target;
+    use crate::run::outcome::{CheckResult, Kind, Outcome};
+    use awaitlings_check::protocol::CheckInfo;
+
+    fn ran(names: &[&str]) -> ExerciseResult {
+        let mut r = ExerciseResult::unbuilt(&sample_target("m", Variant::Solution, "/s"));
+        r.build = Ok(());
+        r.checks = names
+            .iter()
+            .map(|name| CheckResult {
+                info: CheckInfo {
+                    name: (*name).to_string(),
+                    points: 1,
+                    main: false,
+                    untimed: false,
+                    about: String::new(),
+                    hidden: false,
+                    waits: false,
+                },
+                outcome: Outcome::failed(Kind::Crashed, "unused"),
+            })
+            .collect();
+        for c in &mut r.checks {
+            c.outcome.verdict = awaitlings_check::protocol::Verdict::Passed;
+        }
+        r
+    }
+
+    #[test]
+    fn a_seed_whose_checks_did_not_run_is_a_failure_never_a_pass() {
+        let first = ran(&["a", "b"]);
+        assert!(failing_under_seeds(&[(1, &first), (2, &ran(&["a", "b"]))]).is_empty());
+        let unbuilt = ExerciseResult::unbuilt(&sample_target("m", Variant::Solution, "/s"));
+        let failing = failing_under_seeds(&[(1, &first), (2, &unbuilt)]);
+        assert_eq!(failing.len(), 1, "{failing:?}");
+        assert!(failing[0].starts_with("under seed 2: its checks could not run"));
+        let failing = failing_under_seeds(&[(1, &first), (3, &ran(&["a"]))]);
+        assert_eq!(failing, ["under seed 3: b did not run"]);
+    }
 }

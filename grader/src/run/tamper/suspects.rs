@@ -79,11 +79,13 @@ impl Guard {
         links: &std::path::Path,
         aside: Option<std::path::PathBuf>,
     ) -> Guard {
-        let baseline = watched.snapshot();
-        let mut trusted = Trusted::keep(&baseline, links);
+        let mut trusted = Trusted::keep(&watched.snapshot(), links);
         if let Some(dir) = aside {
             trusted = trusted.set_aside(dir);
         }
+        // Noted after the keeping: a hard link made to keep a binary moves the binary's change
+        // time, which a baseline noted before it would take for a check's doing.
+        let baseline = watched.snapshot();
         Guard {
             watched,
             trusted,
@@ -267,6 +269,27 @@ mod tests {
         assert_eq!(guard.charged(1), Some(vec![checks.clone()]));
         assert_eq!(guard.charged(0), None);
         assert_eq!(guard.run((2, 0), || ()).1, After::Clean);
+    }
+
+    #[test]
+    fn keeping_a_large_file_by_a_hard_link_is_not_taken_for_a_change() {
+        // A harness binary over the in-memory size is kept by a hard link, which moves its
+        // change time: a guard that noted the binary before linking it saw every honest check
+        // of exercise 11 change it, re-ran them one at a time and threw the binaries away.
+        let dir = tempfile::tempdir().unwrap();
+        let course = dir.path().join("course");
+        std::fs::create_dir_all(&course).unwrap();
+        let bin = dir.path().join("check-big");
+        std::fs::write(
+            &bin,
+            vec![0u8; (super::super::trusted::IN_MEMORY + 1) as usize],
+        )
+        .unwrap();
+        // The change time must be able to move between the build and the guard's look.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let guard = Guard::new(Watched::new(&course, &[bin]), &dir.path().join("links"));
+        assert_eq!(guard.run((0, 0), || ()).1, After::Clean);
+        assert!(!guard.tampered());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Files up to this size are kept in memory; larger ones (harness binaries) by a hard link.
-const IN_MEMORY: u64 = 4 << 20;
+pub(super) const IN_MEMORY: u64 = 4 << 20;
 
 enum Kept {
     Bytes { bytes: Vec<u8>, mode: u32 },
