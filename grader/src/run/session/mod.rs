@@ -204,7 +204,23 @@ impl Session<'_> {
         which: &Selection,
         on: impl FnMut(Event),
     ) -> Result<Vec<ExerciseResult>> {
-        let plan = self.plan(targets, built, which);
+        let seeds = vec![self.limits.seed; targets.len()];
+        self.run_built_seeded(targets, built, &seeds, which, on)
+    }
+
+    /// [`Self::run_built`], each target's checks under its own seed (`seeds`, one per target):
+    /// a target may come more than once, under several seeds, and all their checks run as one
+    /// batch. `verify` runs its seeds so, and the checks that wait on the real clock under one
+    /// seed wait beside those of the others.
+    pub fn run_built_seeded(
+        &self,
+        targets: &[Target],
+        built: Built,
+        seeds: &[u64],
+        which: &Selection,
+        on: impl FnMut(Event),
+    ) -> Result<Vec<ExerciseResult>> {
+        let plan = self.plan(targets, built, seeds, which);
         // Whatever the checks do, the grader's own files must be as they were (see `tamper`).
         let bins = plan.bins();
         let scratch = self.state.run_dir()?;
@@ -218,8 +234,11 @@ impl Session<'_> {
 
     /// Each target's results before its checks run (kept ones, build errors, or every check
     /// still to run) and the check processes to start.
-    fn plan(&self, targets: &[Target], mut built: Built, which: &Selection) -> Plan {
-        let mut plan = Plan::default();
+    fn plan(&self, targets: &[Target], mut built: Built, seeds: &[u64], which: &Selection) -> Plan {
+        let mut plan = Plan {
+            seeds: seeds.to_vec(),
+            ..Plan::default()
+        };
         for (ti, target) in targets.iter().enumerate() {
             let trusted = self
                 .offered
@@ -245,7 +264,10 @@ impl Session<'_> {
                 continue;
             };
             let trusted = trusted.and_then(Result::ok);
-            let result = self.listed(ti, target, outcome, trusted, which, &mut plan.jobs);
+            let mut result = self.listed(ti, target, outcome, trusted, which, &mut plan.jobs);
+            if result.seed.is_some() {
+                result.seed = Some(seeds[ti]);
+            }
             let fixtures = runner::load_fixtures(&target.fixtures_dir);
             plan.push(result, fixtures, built.keys[ti].take(), false);
         }
@@ -382,6 +404,7 @@ impl Session<'_> {
         let run = |ti: usize, ci: usize, bin: &Path| {
             let limits = Limits {
                 timeout: self.timeout_for(&plan.results[ti].exercise),
+                seed: plan.seeds[ti],
                 ..self.limits.clone()
             };
             Run {
@@ -721,16 +744,16 @@ pub struct Built {
 }
 
 impl Built {
-    /// Only the targets `keep` marks, each with what was built for it.
-    pub fn select(&self, targets: &[Target], keep: &[bool]) -> (Vec<Target>, Built) {
+    /// The targets at `picked` (in that order, repeats allowed), each with what was built for it.
+    pub fn pick(&self, targets: &[Target], picked: &[usize]) -> (Vec<Target>, Built) {
         let mut chosen = Vec::new();
         let mut built = Built {
             outcomes: Vec::new(),
             keys: Vec::new(),
             kept: Vec::new(),
         };
-        for (i, target) in targets.iter().enumerate().filter(|&(i, _)| keep[i]) {
-            chosen.push(target.clone());
+        for &i in picked {
+            chosen.push(targets[i].clone());
             built.outcomes.push(self.outcomes[i].clone());
             built.keys.push(self.keys[i].clone());
             built.kept.push(self.kept[i].clone());
@@ -744,6 +767,8 @@ impl Built {
 /// earlier run; and every check process to start.
 #[derive(Default)]
 struct Plan {
+    /// The seed each target's checks run under.
+    seeds: Vec<u64>,
     results: Vec<ExerciseResult>,
     fixtures: Vec<Vec<(String, String)>>,
     keys: Vec<Option<String>>,
@@ -765,9 +790,11 @@ impl Plan {
         self.reused.push(reused);
     }
 
-    /// The harness binaries the jobs run (each target's jobs are together: no repeats).
+    /// The harness binaries the jobs run, each once (a target run under several seeds has its
+    /// jobs once per seed).
     fn bins(&self) -> Vec<PathBuf> {
         let mut bins: Vec<PathBuf> = self.jobs.iter().map(|j| j.bin.clone()).collect();
+        bins.sort();
         bins.dedup();
         bins
     }

@@ -11,8 +11,15 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Workers for waiting checks, per CPU worker: a waiting check uses about 1% of a CPU.
-const WAITING_PER_CPU: usize = 3;
+/// Workers for waiting checks, per CPU worker: a waiting check uses about 1% of a CPU, and
+/// exercise 10's verify alone has over a hundred of them per seed (its 28 variants' sleeping
+/// jobs and slow disk). At 3 per CPU they queued behind each other: `verify 10` took 63 s, and
+/// 17 s at 20. Proved under load by `bench/verify_under_load.py`, whose burners far outweigh them.
+const WAITING_PER_CPU: usize = 20;
+
+/// At most this many waiting workers, whatever the CPUs: each is a check process with its own
+/// runtime and memory, and a class's 200 copies of exercise 10 must not start hundreds at once.
+const WAITING_MAX: usize = 64;
 
 /// One check process to start: check `check` of target `target`, with the harness `bin`.
 #[derive(Clone, Debug)]
@@ -48,7 +55,9 @@ impl<'a> Scheduler<'a> {
     /// How many workers to start for `cpus` CPU workers (at least one, never more than jobs).
     pub fn workers(&self, cpus: usize) -> usize {
         let extra = if cpus > 1 {
-            (WAITING_PER_CPU * cpus).min(self.waiting.len())
+            (WAITING_PER_CPU * cpus)
+                .min(WAITING_MAX)
+                .min(self.waiting.len())
         } else {
             0
         };
@@ -119,6 +128,17 @@ mod tests {
             "never more workers than jobs"
         );
         assert_eq!(Scheduler::new(&[]).workers(2), 1);
+        let many = jobs(&[true; 500]);
+        assert_eq!(
+            Scheduler::new(&many).workers(2),
+            2 + 2 * WAITING_PER_CPU,
+            "waiting workers by the CPU"
+        );
+        assert_eq!(
+            Scheduler::new(&many).workers(16),
+            16 + WAITING_MAX,
+            "and never more than WAITING_MAX of them"
+        );
         let computing = jobs(&[false; 6]);
         assert_eq!(Scheduler::new(&computing).workers(2), 2);
     }
