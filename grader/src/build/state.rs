@@ -14,6 +14,8 @@
 //! <state>/lists/last-known/<slug>-<tag>  the last check list seen for an exercise (points on offer)
 //! <state>/pictures/<name>.svg     what a bare `run --svg` or `diff --svg` drew
 //! <state>/runs/run-XXXX/            one grader run's report files and check working directories
+//! <state>/kept/<dev>-<inode>        a hard link to a harness binary, kept while checks run (see
+//!                                    `run::tamper::trusted`), shared by every run
 //! <state>/lock                      held while staging and building
 //! ```
 //!
@@ -144,6 +146,11 @@ impl State {
     }
 
     /// A fresh directory for one grader run (removed when dropped).
+    /// Where the tamper watch keeps its links to harness binaries.
+    pub fn kept_links(&self) -> PathBuf {
+        self.root.join("kept")
+    }
+
     pub fn run_dir(&self) -> std::io::Result<tempfile::TempDir> {
         let runs = self.root.join("runs");
         std::fs::create_dir_all(&runs)?;

@@ -218,6 +218,8 @@ fn run_checks(ctx: &Ctx, session: &mut Session, targets: &[Target]) -> Result<Ve
 fn clean_builds(ctx: &Ctx) -> Result<()> {
     let _turn = ctx.state.lock()?;
     let (count, bytes) = ctx.state.clean_submissions();
+    // The tamper watch's links to the removed binaries would keep their space taken.
+    crate::run::tamper::trusted::sweep(&ctx.state.kept_links());
     crate::errln!(
         "cleaned: {count} build file(s) and folder(s) of submissions' harnesses, {:.1} MB \
          (kept results stay: an unchanged submission is not built again)",

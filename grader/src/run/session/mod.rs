@@ -224,7 +224,7 @@ impl Session<'_> {
         // Whatever the checks do, the grader's own files must be as they were (see `tamper`).
         let bins = plan.bins();
         let scratch = self.state.run_dir()?;
-        let guard = self.guard(targets, &bins, scratch.path());
+        let guard = self.guard(targets, &bins);
         crate::process::supervise::adopting(true);
         let reported = self.run_jobs(targets, &plan, &guard, scratch.path(), on);
         crate::process::supervise::adopting(false);
@@ -334,7 +334,7 @@ impl Session<'_> {
 
     /// The guard over the grader's own files while `bins` run: the course's checks and crates,
     /// the binaries, their check lists, the targets' stamps and expected transcripts.
-    fn guard(&self, targets: &[Target], bins: &[PathBuf], scratch: &Path) -> Guard {
+    fn guard(&self, targets: &[Target], bins: &[PathBuf]) -> Guard {
         let mut trusted: Vec<PathBuf> = bins.to_vec();
         for bin in bins {
             if let Some(name) = bin.file_name() {
@@ -350,7 +350,7 @@ impl Session<'_> {
             .map_or(0, |d| d.as_millis());
         Guard::keeping(
             Watched::new(&self.course.root, &trusted),
-            &scratch.join("trusted"),
+            &self.state.kept_links(),
             Some(
                 self.state
                     .root

@@ -68,7 +68,7 @@ pub struct Guard {
 
 impl Guard {
     /// Notes the watched files as they are now, and keeps their contents (large files as hard
-    /// links in `links`, a directory private to the run).
+    /// links in `links`, a directory of the state that every run shares: see `trusted`).
     pub fn new(watched: Watched, links: &std::path::Path) -> Guard {
         Guard::keeping(watched, links, None)
     }
@@ -276,20 +276,56 @@ mod tests {
         // A harness binary over the in-memory size is kept by a hard link, which moves its
         // change time: a guard that noted the binary before linking it saw every honest check
         // of exercise 11 change it, re-ran them one at a time and threw the binaries away.
+        let (dir, course, bin) = big_binary();
+        let guard = Guard::new(Watched::new(&course, &[bin]), &dir.path().join("kept"));
+        assert_eq!(guard.run((0, 0), || ()).1, After::Clean);
+        assert!(!guard.tampered());
+    }
+
+    /// A course, and a harness binary too large to keep in memory, built a moment ago.
+    fn big_binary() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let course = dir.path().join("course");
         std::fs::create_dir_all(&course).unwrap();
         let bin = dir.path().join("check-big");
-        std::fs::write(
-            &bin,
-            vec![0u8; (super::super::trusted::IN_MEMORY + 1) as usize],
-        )
-        .unwrap();
-        // The change time must be able to move between the build and the guard's look.
+        let size = super::super::trusted::IN_MEMORY + 1;
+        std::fs::write(&bin, vec![0u8; usize::try_from(size).unwrap()]).unwrap();
+        // The change time must be able to move between the build and a guard's look.
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let guard = Guard::new(Watched::new(&course, &[bin]), &dir.path().join("links"));
-        assert_eq!(guard.run((0, 0), || ()).1, After::Clean);
-        assert!(!guard.tampered());
+        (dir, course, bin)
+    }
+
+    #[test]
+    fn a_run_that_starts_beside_another_moves_nothing_the_other_watches() {
+        // A `watch` and a `check` on one exercise: the second keeps the binary by the link the
+        // first made, and the first's checks are not charged with the second's doing.
+        let (dir, course, bin) = big_binary();
+        let kept = dir.path().join("kept");
+        let first = Guard::new(Watched::new(&course, std::slice::from_ref(&bin)), &kept);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let second = Guard::new(Watched::new(&course, std::slice::from_ref(&bin)), &kept);
+        assert_eq!(first.run((0, 0), || ()).1, After::Clean);
+        assert_eq!(second.run((0, 0), || ()).1, After::Clean);
+        assert_eq!(
+            std::fs::read_dir(&kept).unwrap().count(),
+            1,
+            "one link, shared"
+        );
+        // The shared link keeps the binary for the second run too: replaced, it comes back.
+        let ((), after) = second.run((1, 0), || {
+            let tmp = dir.path().join("lenient");
+            std::fs::write(&tmp, "lenient").unwrap();
+            std::fs::rename(&tmp, &bin).unwrap();
+        });
+        assert_eq!(after, After::Charged(1));
+        assert_eq!(
+            std::fs::metadata(&bin).unwrap().len(),
+            super::super::trusted::IN_MEMORY + 1
+        );
+        // Once the binary is gone (rebuilt, cleaned), the next keep lets its space go.
+        std::fs::remove_file(&bin).unwrap();
+        let _third = Guard::new(Watched::new(&course, &[]), &kept);
+        assert_eq!(std::fs::read_dir(&kept).unwrap().count(), 0);
     }
 
     #[test]

@@ -2,6 +2,12 @@
 //! the moment it sees one changed: the course's checks, fixtures, support crate, check API and
 //! manifests by their bytes (small text files), a harness binary by a hard link to it (a binary
 //! replaced by a rename keeps its old inode alive there).
+//!
+//! Making a hard link moves the linked file's change time, which is what the watch compares. So
+//! a binary's link is made once, named by its inode, in a folder of the state directory that
+//! every run shares: the run that makes it does so before it notes its baseline, and a later or
+//! concurrent run (a `watch` beside a `check`, the next seed) finds it made and moves nothing.
+//! A link whose binary is gone (its count down to one) is removed at the next keep.
 
 use super::{Identity, Snapshot, identity};
 use std::collections::BTreeMap;
@@ -26,12 +32,14 @@ pub struct Trusted {
 }
 
 impl Trusted {
-    /// Keeps every file of `snapshot`; large ones as hard links in `links` (a directory private
-    /// to this run). A file that can be neither read nor linked is only watched.
+    /// Keeps every file of `snapshot`; large ones as hard links in `links` (a directory of the
+    /// state, shared by every run: see the module's doc). A file that can be neither read nor
+    /// linked is only watched.
     pub fn keep(snapshot: &Snapshot, links: &Path) -> Trusted {
+        sweep(links);
         let mut kept = BTreeMap::new();
         let present: Vec<PathBuf> = snapshot.paths().map(Path::to_path_buf).collect();
-        for (n, path) in present.iter().enumerate() {
+        for path in &present {
             let Ok(meta) = std::fs::symlink_metadata(path) else {
                 continue;
             };
@@ -50,8 +58,7 @@ impl Trusted {
                 }
                 continue;
             }
-            let link = links.join(format!("{n}"));
-            if std::fs::create_dir_all(links).is_ok() && std::fs::hard_link(path, &link).is_ok() {
+            if let Some(link) = link_to(path, &meta, links) {
                 kept.insert(path.clone(), Kept::Link(link));
             }
         }
@@ -159,6 +166,63 @@ impl Trusted {
             }
         }
     }
+}
+
+/// The hard link to `path` (whose metadata is `meta`) in `links`, named by its inode: the one
+/// already there, or made now.
+#[cfg(unix)]
+fn link_to(path: &Path, meta: &std::fs::Metadata, links: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let link = links.join(format!("{}-{}", meta.dev(), meta.ino()));
+    let is_ours = |link: &Path| {
+        std::fs::symlink_metadata(link)
+            .is_ok_and(|l| (l.dev(), l.ino()) == (meta.dev(), meta.ino()))
+    };
+    if is_ours(&link) {
+        return Some(link);
+    }
+    // Not there, or (a folder tampered with) something else under its name.
+    let _ = remove(&link);
+    std::fs::create_dir_all(links).ok()?;
+    // Another run may make the same link at the same moment: then theirs is as good.
+    let _ = std::fs::hard_link(path, &link);
+    is_ours(&link).then_some(link)
+}
+
+/// Without inodes, a link is named by the file's path and made again by each run (the watch
+/// compares modification times there, which a link leaves alone).
+#[cfg(not(unix))]
+fn link_to(path: &Path, _meta: &std::fs::Metadata, links: &Path) -> Option<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    let link = links.join(format!("{:016x}", h.finish()));
+    let _ = remove(&link);
+    std::fs::create_dir_all(links).ok()?;
+    std::fs::hard_link(path, &link).ok()?;
+    Some(link)
+}
+
+/// Removes the links in `links` whose file is gone (no other link to it left): they would keep a
+/// deleted binary's space taken.
+pub fn sweep(links: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(entries) = std::fs::read_dir(links) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry
+                .metadata()
+                .is_ok_and(|m| m.is_file() && m.nlink() <= 1)
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = links;
 }
 
 /// Removes whatever is at `path` (a file, a link, a FIFO, a directory), without following links.
