@@ -6,8 +6,8 @@ grader state and cargo target, and builds the copy's workspace first (`cargo bui
 timed apart: what CI's `cargo test` has built before its verify, and what the edition's proof
 reuses). Then runs this checkout's grader (`target/debug/grader`, built first) over it: once
 cold (no harness built: tokio and the check API for the harnesses, every harness), once warm
-(results are kept by content, so the warm run shows what is left when nothing is built or run
-again). Prints the figures and verify's own last lines; asserts nothing.
+(every harness built: verify keeps no results, so what is left is running every check again).
+Prints the figures and verify's own last lines; asserts nothing.
 
 Which exercises have a facade (grader/checks/facade/) is printed too: those compile their checks
 once for all variants, the others once per variant.
