@@ -373,7 +373,7 @@ impl Session<'_> {
         // `None` wakes the reporter up after an investigation released held results.
         let (tx, rx) = mpsc::channel::<Option<(usize, usize, Outcome)>>();
         let scheduler = Scheduler::new(&plan.jobs);
-        let workers = scheduler.workers(self.jobs.max(1));
+        let workers = scheduler.workers(self.jobs.max(1), schedule::crowded(self.jobs.max(1)));
         std::thread::scope(|scope| {
             for worker in 0..workers {
                 let (tx, scheduler) = (tx.clone(), &scheduler);

@@ -11,12 +11,19 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Workers for waiting checks, per CPU worker: a waiting check uses about 1% of a CPU, and
-/// exercise 10's verify alone has over a hundred of them per seed (its 28 variants' sleeping
-/// jobs and slow disk). At 3 per CPU they queued behind each other: `verify 10` took 63 s, and
-/// 17 s at 20. Proved under load by `bench/verify_under_load.py`, whose burners far outweigh them.
+/// Workers for waiting checks, per CPU worker, on a machine with cores to spare: a waiting
+/// check uses about 1% of a CPU, and exercise 10's verify alone has over a hundred of them per
+/// seed (its 28 variants' sleeping jobs and slow disk). At 3 per CPU they queued behind each
+/// other: `verify 10` took 63 s, and 13 s at 20.
 const WAITING_PER_CPU: usize = 20;
 
+/// The same on a machine already busier than its cores ([`crowded`]). Some waiting checks compute
+/// first (04's named pipe: milliseconds, then seconds of patience for wrong code), and forty of
+/// them at once beside 8 busy loops on 2 cores starved a runtime thread before its watch saw the
+/// stretch begin: `bench/verify_under_load.py` then called 04's `forgot-to-await-sleep` blocked,
+/// not never-waited, in 1 run of 2. This is the number every earlier run under load was proved
+/// with.
+const WAITING_PER_CPU_CROWDED: usize = 3;
 /// At most this many waiting workers, whatever the CPUs: each is a check process with its own
 /// runtime and memory, and a class's 200 copies of exercise 10 must not start hundreds at once.
 const WAITING_MAX: usize = 64;
@@ -52,12 +59,16 @@ impl<'a> Scheduler<'a> {
         }
     }
 
-    /// How many workers to start for `cpus` CPU workers (at least one, never more than jobs).
-    pub fn workers(&self, cpus: usize) -> usize {
+    /// How many workers to start for `cpus` CPU workers (at least one, never more than jobs), on
+    /// a machine that is `crowded` or not (see [`crowded`]).
+    pub fn workers(&self, cpus: usize, crowded: bool) -> usize {
+        let per_cpu = if crowded {
+            WAITING_PER_CPU_CROWDED
+        } else {
+            WAITING_PER_CPU
+        };
         let extra = if cpus > 1 {
-            (WAITING_PER_CPU * cpus)
-                .min(WAITING_MAX)
-                .min(self.waiting.len())
+            (per_cpu * cpus).min(WAITING_MAX).min(self.waiting.len())
         } else {
             0
         };
@@ -82,6 +93,21 @@ impl<'a> Scheduler<'a> {
     }
 }
 
+/// Whether the machine is already busier than `cpus` cores can serve: more than twice as many
+/// threads ready to run, on average over the last minute, as there are cores. Where the load is
+/// not known (no `/proc/loadavg`), it is taken as crowded: the cautious number of waiting checks.
+pub fn crowded(cpus: usize) -> bool {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| load_of(&text))
+        .is_none_or(|load| load > 2.0 * cpus as f64)
+}
+
+/// The one-minute load average of `/proc/loadavg`'s text.
+fn load_of(text: &str) -> Option<f64> {
+    text.split_whitespace().next()?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,7 +130,7 @@ mod tests {
         let all = jobs(&[false, true, false, true, true]);
         let s = Scheduler::new(&all);
         assert_eq!(
-            s.workers(2),
+            s.workers(2, false),
             5,
             "2 CPU workers and one per waiting check (3)"
         );
@@ -121,25 +147,37 @@ mod tests {
     #[test]
     fn one_cpu_worker_means_one_check_at_a_time_and_no_jobs_still_one_worker() {
         let all = jobs(&[true, true, false]);
-        assert_eq!(Scheduler::new(&all).workers(1), 1);
+        assert_eq!(Scheduler::new(&all).workers(1, false), 1);
         assert_eq!(
-            Scheduler::new(&all).workers(8),
+            Scheduler::new(&all).workers(8, false),
             3,
             "never more workers than jobs"
         );
-        assert_eq!(Scheduler::new(&[]).workers(2), 1);
+        assert_eq!(Scheduler::new(&[]).workers(2, false), 1);
         let many = jobs(&[true; 500]);
         assert_eq!(
-            Scheduler::new(&many).workers(2),
+            Scheduler::new(&many).workers(2, false),
             2 + 2 * WAITING_PER_CPU,
             "waiting workers by the CPU"
         );
         assert_eq!(
-            Scheduler::new(&many).workers(16),
+            Scheduler::new(&many).workers(2, true),
+            2 + 2 * WAITING_PER_CPU_CROWDED,
+            "fewer on a crowded machine"
+        );
+        assert_eq!(
+            Scheduler::new(&many).workers(16, false),
             16 + WAITING_MAX,
             "and never more than WAITING_MAX of them"
         );
+    }
+
+    #[test]
+    fn the_load_is_the_first_figure_of_proc_loadavg() {
+        assert_eq!(load_of("10.52 6.01 2.40 12/345 6789\n"), Some(10.52));
+        assert_eq!(load_of(""), None);
+        assert_eq!(load_of("busy"), None);
         let computing = jobs(&[false; 6]);
-        assert_eq!(Scheduler::new(&computing).workers(2), 2);
+        assert_eq!(Scheduler::new(&computing).workers(2, false), 2);
     }
 }
