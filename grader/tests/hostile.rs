@@ -12,7 +12,7 @@ mod common;
 
 use common::*;
 use predicates::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
@@ -118,6 +118,67 @@ fn two_copies_graded_in_turn_with_one_state_directory_stay_apart() {
     edit(b.path(), PASSES, "    41\n", "    42\n");
     assert_eq!(grade(a.path()), (Some(1), "wrong_value".into()));
     assert_eq!(grade(b.path()), (Some(0), "pass".into()));
+}
+
+/// What cargo compiled in the harness workspace a grader run used last, for each workspace of
+/// `state` not in `seen` (which it then adds): one course's, when one course was graded.
+fn compiled_since(state: &Path, seen: &mut Vec<PathBuf>) -> String {
+    let mut out = String::new();
+    for entry in std::fs::read_dir(state.join("harness")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !seen.contains(&dir) {
+            out.push_str(&std::fs::read_to_string(dir.join("last-cargo-stderr.txt")).unwrap());
+            seen.push(dir);
+        }
+    }
+    out
+}
+
+/// Every copy of one course (each student's clone, each test's) compiles the course's checks
+/// once per state directory, as it does the course's crates; a copy whose checks differ gets its
+/// own, and neither is ever judged by the other's.
+#[test]
+fn copies_of_one_course_compile_its_checks_once_and_never_share_different_ones() {
+    let _turn = share();
+    let state = fresh_state();
+    let (a, b) = (course(), course());
+    let check = |course: &Path| {
+        let out = grader(course)
+            .env("AWAITLINGS_TARGET_DIR", state.path())
+            .args(["check", "1", "--format", "json"])
+            .output()
+            .unwrap();
+        let report = json_of(&out.stdout);
+        (
+            kind(&report, "passes", "answer-is-42"),
+            message(&report, "passes", "answer-is-42"),
+        )
+    };
+    let mut seen = Vec::new();
+    assert_eq!(check(a.path()).0, "pass");
+    let first = compiled_since(state.path(), &mut seen);
+    assert!(first.contains("Compiling checks-passes"), "{first}");
+    // The second copy builds its own harness, with the checks the first compiled.
+    assert_eq!(check(b.path()).0, "pass");
+    let second = compiled_since(state.path(), &mut seen);
+    assert!(
+        second.contains("Compiling check-passes-student"),
+        "{second}"
+    );
+    assert!(!second.contains("Compiling checks-passes"), "{second}");
+    assert!(!second.contains("Compiling facade-passes"), "{second}");
+    // Checks that differ in the second copy are its own: compiled for it, and judging it alone.
+    edit(
+        b.path(),
+        "grader/checks/answer.rs",
+        "expect_eq(\"answer()\", value, 42)",
+        "expect_eq(\"answer()\", value, 41)",
+    );
+    let (verdict, why) = check(b.path());
+    assert_eq!(verdict, "wrong_value", "{why}");
+    assert!(why.contains("expected 41"), "{why}");
+    assert_eq!(check(a.path()).0, "pass");
+    assert_eq!(check(b.path()).0, "wrong_value");
 }
 
 #[test]

@@ -84,7 +84,7 @@ pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Sha
             );
         }
     }
-    let crates = state.course_crates(course_crates_key(&course.root, &[&support_src, &check_src]));
+    let crates = state.course_crates(crates_key(course));
     let support_dst = crates.join("support");
     let check_dst = crates.join("check");
     let remap = Remap::new(course, &support_dst, &check_dst);
@@ -98,7 +98,7 @@ pub fn shared(course: &Course, state: &crate::build::state::State) -> Result<Sha
         }, |v| format!("tokio = {}", inline(&absolutise(v, &course.root))));
     let checks = copy_dir(
         &course.root.join("grader").join("checks"),
-        &state.staged("checks"),
+        &state.course_checks(checks_key(course)).join("checks"),
     )?;
     Ok(Shared {
         support,
@@ -839,6 +839,32 @@ fn left_out(e: &DirEntry, build_script: bool) -> bool {
         || (at_root && name == "build.rs" && !build_script)
 }
 
+/// The key the course's own crates (`support/`, `grader/check/`) are staged under: a hash of
+/// their sources and of the course's root manifest.
+fn crates_key(course: &Course) -> u64 {
+    let [support, check] = [
+        course.root.join("support"),
+        course.root.join("grader").join("check"),
+    ];
+    course_crates_key(&course.root, &[&support, &check])
+}
+
+/// The key the course's checks (`grader/checks/`, with its hidden checks and facades) are staged
+/// under, and with them the facades and checks libraries built from them: a hash of every file
+/// there and of the course's own crates, which the checks are compiled against. Every copy of one
+/// course (each test's, a class's clones) then compiles its checks once per state directory, as
+/// it does its crates. Worked out once per run: a checks file edited while `watch` runs is staged
+/// under the key the run began with, which costs sharing, never correctness (a staged file whose
+/// content differs is rewritten, so cargo rebuilds it).
+pub fn checks_key(course: &Course) -> u64 {
+    *course.checks_key.get_or_init(|| {
+        let mut h = DefaultHasher::new();
+        crates_key(course).hash(&mut h);
+        hash_tree(&course.root.join("grader").join("checks"), &mut h);
+        h.finish()
+    })
+}
+
 /// The key the course's own crates are staged under ([`State::course_crates`]): a hash of what
 /// their staged copies are made of, the files staging copies from each of `crates` and their
 /// manifests, and the course's root manifest (whose workspace dependencies theirs resolve
@@ -854,19 +880,25 @@ fn course_crates_key(course_root: &Path, crates: &[&Path]) -> u64 {
         .hash(&mut h);
     for root in crates {
         std::fs::read(root.join("Cargo.toml")).ok().hash(&mut h);
-        for entry in Walk::below(root).entries(|e| !left_out(e, true)) {
-            let Ok(entry) = entry else {
-                "unreadable".hash(&mut h);
-                continue;
-            };
-            if entry.file_type().is_file() {
-                walk::relative(root, entry.path()).hash(&mut h);
-                std::fs::read(entry.path()).ok().hash(&mut h);
-            }
-        }
+        hash_tree(root, &mut h);
         "end of crate".hash(&mut h);
     }
     h.finish()
+}
+
+/// Hashes what staging copies from `root`, by relative path and content, in file-name order:
+/// files, and what links lead to.
+fn hash_tree(root: &Path, h: &mut DefaultHasher) {
+    for entry in Walk::below(root).entries(|e| !left_out(e, true)) {
+        let Ok(entry) = entry else {
+            "unreadable".hash(h);
+            continue;
+        };
+        if entry.file_type().is_file() || entry.file_type().is_symlink() {
+            walk::relative(root, entry.path()).hash(h);
+            std::fs::read(entry.path()).ok().hash(h);
+        }
+    }
 }
 
 /// Copies every source file of the crate at `root` into `dst`, in file-name order, skipping hidden

@@ -6,6 +6,9 @@
 //! <state>/stage/crates-<key>/support/  the course's crates as the harnesses build them: copies with
 //! <state>/stage/crates-<key>/check/    generated manifests (see `stage`), under a hash of their
 //!                                    sources, so every copy of one course shares their build
+//! <state>/stage/checks-<key>/      the course's checks (`checks/`), and the facades and checks
+//!                                    libraries built from them, under a hash of the checks and
+//!                                    of the course's crates: shared by every copy of one course
 //! <state>/stage/<tag>/<member>/     the crate under test of one harness, staged
 //! <state>/results/<xx>/<id>         results `grade` kept, by a hash of everything they came from
 //! <state>/stamps/<member>           the fingerprint of a harness's last successful build
@@ -92,7 +95,14 @@ impl State {
         self.root.join("stage").join(format!("crates-{key:016x}"))
     }
 
-    /// Where a staged copy of `what` (`checks`, or a harness member's crate) lives.
+    /// Where the course's checks are staged, and the facades and checks libraries built from them:
+    /// under `key`, a hash of the checks and of the course's crates (see `stage::checks_key`),
+    /// shared by every copy of one course, as [`Self::course_crates`] is.
+    pub fn course_checks(&self, key: u64) -> PathBuf {
+        self.root.join("stage").join(format!("checks-{key:016x}"))
+    }
+
+    /// Where a staged copy of a harness member's crate lives.
     pub fn staged(&self, what: &str) -> PathBuf {
         self.root.join("stage").join(&self.tag).join(what)
     }

@@ -141,6 +141,8 @@ pub struct Course {
     /// This is the student edition (`edition = "student"` in course.toml), not the
     /// instructor's course: it has no solutions, hidden checks or wrong solutions.
     pub student_edition: bool,
+    /// Where this course's checks are staged, once worked out (see [`Course::checks_key`]).
+    pub checks_key: std::sync::OnceLock<u64>,
 }
 
 impl Course {
@@ -220,6 +222,7 @@ impl Course {
             root,
             exercises,
             student_edition,
+            checks_key: std::sync::OnceLock::new(),
         })
     }
 
@@ -346,6 +349,7 @@ mod tests {
             root: PathBuf::from("/c"),
             exercises: vec![ex(1, "coroutines"), ex(3, "interleaved-tasks")],
             student_edition: false,
+            checks_key: std::sync::OnceLock::new(),
         }
     }
 

@@ -80,6 +80,24 @@ fn refused_for_reading(report: &Value, slug: &str) -> String {
     m
 }
 
+/// Where exercises 50 and 51 look for the hidden check, until a test names the staged copy.
+const RELATIVE_HIDDEN: &str = "../../checks/hidden/hidden-checks.rs";
+
+/// The grader's staged copy of exercise 48's hidden check (staged by building 48 with the
+/// instructor's course), by its absolute path.
+fn staged_hidden_check(instructor: &Path) -> String {
+    // (48's exercise fails its hidden check: the verdict is beside the point.)
+    grader(instructor).args(["check", "48"]).assert().code(1);
+    let ours = std::fs::read(instructor.join("grader/checks/hidden/hidden-checks.rs")).unwrap();
+    std::fs::read_dir(state_dir().join("stage"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("checks/hidden/hidden-checks.rs"))
+        .find(|p| std::fs::read(p).is_ok_and(|theirs| theirs == ours))
+        .expect("a staged copy of the hidden check")
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[test]
 fn a_submission_cannot_build_in_what_lies_outside_its_own_crate() {
     let instructor = course();
@@ -100,6 +118,16 @@ fn a_submission_cannot_build_in_what_lies_outside_its_own_crate() {
     let lib = lin.join("exercises/02-wrong-value/src/lib.rs");
     std::fs::remove_file(&lib).unwrap();
     std::os::unix::fs::symlink(&solution, &lib).unwrap();
+    // Exercises 50 and 51 take in the grader's staged copy of a hidden check, which lies under a
+    // hash of the course's checks: a student who found it (anything the grader reads, a build can
+    // name) names it outright.
+    let hidden = staged_hidden_check(instructor.path());
+    for ex in ["50-embeds-a-hidden-check", "51-shows-a-hidden-check-in-an-error"] {
+        let lib = eve.join("exercises").join(ex).join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).unwrap();
+        assert!(text.contains(RELATIVE_HIDDEN), "{ex}");
+        std::fs::write(&lib, text.replace(RELATIVE_HIDDEN, &hidden)).unwrap();
+    }
 
     let (rows, reports, printed) = grade(
         instructor.path(),

@@ -430,16 +430,14 @@ fn clean_removes_the_submissions_harness_builds_and_keeps_their_results() {
     // The harnesses of submissions are built (`check-<slug>-other-<hash>-<tag>`), in cargo's
     // directories and the grader's own.
     let debug = state.path().join("cargo/debug");
-    // The course's own folder of staged crates (its tag), not the one its shared crates are
-    // staged in (`crates-<key>`).
+    // The course's own folder of staged crates (its tag), not the ones its shared crates and its
+    // checks are staged in (`crates-<key>`, `checks-<key>`).
     let stage = std::fs::read_dir(state.path().join("stage"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| {
-            !p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("crates-")
+            let name = p.file_name().unwrap().to_string_lossy();
+            !name.starts_with("crates-") && !name.starts_with("checks-")
         })
         .unwrap();
     let tag = stage.file_name().unwrap().to_string_lossy().into_owned();

@@ -122,10 +122,12 @@ impl Target {
             stage_dir: state.staged(&member),
             checks_file: course.checks_file(exercise),
             hidden_checks_file: course.hidden_checks_file(exercise),
-            facade: course
-                .facade_file(exercise)
-                .is_file()
-                .then(|| Facade::new(state, exercise)),
+            facade: course.facade_file(exercise).is_file().then(|| {
+                Facade::new(
+                    &state.course_checks(crate::build::stage::checks_key(course)),
+                    exercise,
+                )
+            }),
             fixtures_dir: course.fixtures_dir(exercise),
             crate_dir,
             reference_dir,
@@ -155,14 +157,15 @@ pub struct Facade {
 }
 
 impl Facade {
-    fn new(state: &State, exercise: &Exercise) -> Facade {
-        // Staged beside the course's crates under test; one of each per exercise and course, so
-        // the names need no course tag (their libraries' file names carry cargo's hash of the path).
+    fn new(home: &Path, exercise: &Exercise) -> Facade {
+        // Staged beside the course's staged checks (`home`, under a hash of their content), one of
+        // each per exercise: every copy of the course builds them once per state directory. The
+        // names need no course tag (their libraries' file names carry cargo's hash of the path).
         let package = format!("facade-{}", exercise.slug);
         let checks_package = format!("checks-{}", exercise.slug);
         Facade {
-            dir: state.staged(&package),
-            checks_dir: state.staged(&checks_package),
+            dir: home.join(&package),
+            checks_dir: home.join(&checks_package),
             package,
             checks_package,
         }
@@ -471,8 +474,9 @@ impl Builder<'_> {
         // directory, the course, the staged copies, the harness's name) as placeholders.
         let places = [
             (t.stage_dir.display().to_string(), "<crate>"),
-            // The course's staged files (its checks): `<state>/stage/<tag>`, the tag a hash of the
-            // course's path. (Its own crates lie under a hash of their content: see `State`.)
+            // The course's staged files (its wrong and right designs): `<state>/stage/<tag>`, the
+            // tag a hash of the course's path. (Its own crates and its checks lie under a hash of
+            // their content, which the `<state>` placeholder leaves in: see `State`.)
             (
                 self.state
                     .root
