@@ -122,7 +122,10 @@ fn a_submission_cannot_build_in_what_lies_outside_its_own_crate() {
     // hash of the course's checks: a student who found it (anything the grader reads, a build can
     // name) names it outright.
     let hidden = staged_hidden_check(instructor.path());
-    for ex in ["50-embeds-a-hidden-check", "51-shows-a-hidden-check-in-an-error"] {
+    for ex in [
+        "50-embeds-a-hidden-check",
+        "51-shows-a-hidden-check-in-an-error",
+    ] {
         let lib = eve.join("exercises").join(ex).join("src/lib.rs");
         let text = std::fs::read_to_string(&lib).unwrap();
         assert!(text.contains(RELATIVE_HIDDEN), "{ex}");
