@@ -177,6 +177,31 @@ fn copies_of_one_course_compile_its_checks_once_and_never_share_different_ones()
     let (verdict, why) = check(b.path());
     assert_eq!(verdict, "wrong_value", "{why}");
     assert!(why.contains("expected 41"), "{why}");
+    // Staged apart: the first copy's staged checks are still its own, beside the second's.
+    let staged: Vec<String> = std::fs::read_dir(state.path().join("stage"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("checks-")
+        })
+        .map(|p| std::fs::read_to_string(p.join("checks/answer.rs")).unwrap())
+        .collect();
+    assert_eq!(
+        staged.len(),
+        2,
+        "one staged copy of the checks for each content"
+    );
+    assert!(
+        staged.iter().any(|t| t.contains("value, 42)")),
+        "{staged:?}"
+    );
+    assert!(
+        staged.iter().any(|t| t.contains("value, 41)")),
+        "{staged:?}"
+    );
     assert_eq!(check(a.path()).0, "pass");
     assert_eq!(check(b.path()).0, "wrong_value");
 }
