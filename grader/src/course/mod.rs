@@ -141,7 +141,8 @@ pub struct Course {
     /// This is the student edition (`edition = "student"` in course.toml), not the
     /// instructor's course: it has no solutions, hidden checks or wrong solutions.
     pub student_edition: bool,
-    /// Where this course's checks are staged, once worked out (see [`Course::checks_key`]).
+    /// The key this course's checks are staged under, once worked out: see
+    /// [`crate::build::stage::checks_key`], the only reader and writer.
     pub checks_key: std::sync::OnceLock<u64>,
 }
 
