@@ -11,7 +11,7 @@ use crate::run::tamper::suspects::{After, Guard, Investigation, Who};
 use anyhow::Result;
 use awaitlings_check::protocol::CheckInfo;
 use order::{InOrder, Release};
-use schedule::{Job, Scheduler};
+use schedule::{Gate, Job, Scheduler};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -373,12 +373,15 @@ impl Session<'_> {
         // `None` wakes the reporter up after an investigation released held results.
         let (tx, rx) = mpsc::channel::<Option<(usize, usize, Outcome)>>();
         let scheduler = Scheduler::new(&plan.jobs);
-        let workers = scheduler.workers(self.jobs.max(1), schedule::crowded(self.jobs.max(1)));
+        let cpus = self.jobs.max(1);
+        let workers = scheduler.workers(cpus, schedule::crowded(cpus));
+        let gate = Gate::new(cpus);
         std::thread::scope(|scope| {
-            for worker in 0..workers {
-                let (tx, scheduler) = (tx.clone(), &scheduler);
+            for worker in 0..workers.all {
+                let (tx, scheduler, gate) = (tx.clone(), &scheduler, &gate);
                 scope.spawn(move || {
-                    while let Some(job) = scheduler.next(worker, self.jobs.max(1)) {
+                    while let Some(job) = scheduler.next(worker, workers.computing) {
+                        let _turn = (!job.waits).then(|| gate.enter());
                         if !self.run_job(targets, plan, guard, scratch, job, &tx) {
                             return;
                         }
