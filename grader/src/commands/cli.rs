@@ -58,9 +58,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "async")]
     pub warnings: Warnings,
 
-    /// How many checks start at once (default: one per CPU); a check still running after 50 ms
-    /// lets another start beside it, up to twice N. Checks that mostly wait on the real clock
-    /// (exercise 10's) run beside them, up to 20 per CPU (3 on a busy machine), unless N is 1.
+    /// How many checks start at once (default: one per CPU); unless N is 1 or the machine is
+    /// busy, a check still running after 50 ms lets another start beside it, up to twice N.
+    /// Checks that mostly wait on the real clock (exercise 10's) run beside them, up to 20 per
+    /// CPU (3 on a busy machine), unless N is 1.
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
 

@@ -374,15 +374,15 @@ impl Session<'_> {
         let (tx, rx) = mpsc::channel::<Option<(usize, usize, Outcome)>>();
         let scheduler = Scheduler::new(&plan.jobs);
         let cpus = self.jobs.max(1);
-        let workers = scheduler.workers(cpus, schedule::crowded(cpus));
+        // One CPU worker is one check at a time, whatever the load: no need to look.
+        let workers = scheduler.workers(cpus, cpus > 1 && schedule::crowded(cpus));
         let gate = Gate::new(cpus);
         std::thread::scope(|scope| {
             for worker in 0..workers.all {
                 let (tx, scheduler, gate) = (tx.clone(), &scheduler, &gate);
                 scope.spawn(move || {
                     while let Some(job) = scheduler.next(worker, workers.computing) {
-                        let _turn = (!job.waits).then(|| gate.enter());
-                        if !self.run_job(targets, plan, guard, scratch, job, &tx) {
+                        if !self.run_job(targets, plan, guard, (scratch, gate), job, &tx) {
                             return;
                         }
                     }
@@ -400,7 +400,7 @@ impl Session<'_> {
         targets: &[Target],
         plan: &Plan,
         guard: &Guard,
-        scratch: &Path,
+        (scratch, gate): (&Path, &Gate),
         job: &Job,
         tx: &mpsc::Sender<Option<(usize, usize, Outcome)>>,
     ) -> bool {
@@ -420,7 +420,13 @@ impl Session<'_> {
             .go()
         };
         let who = (job.target, job.check);
-        let (outcome, after) = guard.run(who, || run(job.target, job.check, &job.bin));
+        // The CPU's turn is taken inside the guard: an investigation (below, in another worker)
+        // can hold every check back for seconds, and a turn taken before it would have aged
+        // meanwhile, letting all the held checks start at once.
+        let (outcome, after) = guard.run(who, || {
+            let _turn = (!job.waits).then(|| gate.enter());
+            run(job.target, job.check, &job.bin)
+        });
         let outcome = self.shown(outcome, &targets[job.target]);
         if tx.send(Some((job.target, job.check, outcome))).is_err() {
             return false;

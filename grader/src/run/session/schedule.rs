@@ -1,7 +1,7 @@
 //! Which check process starts next, and how many run at once.
 //!
-//! Most checks compute (under paused time a check takes milliseconds of CPU), so they run one per
-//! CPU (`--jobs`). A few spend seconds waiting on the real clock on purpose: exercise 10's jobs
+//! Most checks compute (under paused time a check takes milliseconds of CPU), so they start one
+//! per CPU (`--jobs`). A few spend seconds waiting on the real clock on purpose: exercise 10's jobs
 //! hold their threads with `std::thread::sleep`, the slow disk sleeps a second, real sockets wait
 //! for each other (`Check::waits`). Given a CPU's turn, such a check would keep that CPU idle for
 //! seconds. So extra workers take only waiting checks, beside the computing ones, and a CPU's
@@ -12,9 +12,11 @@
 //! `std::thread::sleep` holds its check for the monitor's whole patience (300 ms) using no CPU,
 //! and verify runs dozens of them. So a computing check holds its CPU's turn only while it is
 //! young ([`YOUNG`]): most end within a few milliseconds, and one that runs longer lets a second
-//! worker of its CPU start the next check (the [`Gate`]). At most two checks per CPU then run at
-//! once, whatever they do; a long one that computes meanwhile shares its core with one other,
-//! which the monitor tells from stalling (it counts the time the thread waited for a core).
+//! worker of its CPU start the next check (the [`Gate`]). At most two computing checks per CPU
+//! then run at once (beside the waiting ones); a long one that computes meanwhile shares its core
+//! with one other, which the monitor tells from stalling (it counts the time the thread waited
+//! for a core). The gate keeps no queue: a worker that loses the race for a turn tries again at
+//! the next ending or coming of age, a few milliseconds later.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -205,8 +207,8 @@ impl Drop for Admitted<'_> {
     }
 }
 
-/// Whether the machine is already busier than `cpus` cores can serve: more than twice as many
-/// other threads ready to run, now, as there are cores. Where that is not known (no
+/// Whether the machine is already busier than `cpus` CPU workers (`--jobs`, by default the cores)
+/// can be given: more than twice as many other threads ready to run, now, as there are workers. Where that is not known (no
 /// `/proc/loadavg`), it is taken as crowded: the cautious number of waiting checks.
 ///
 /// Now, not the load average: the average of the last minute counts the grader's own earlier
@@ -228,9 +230,14 @@ pub fn crowded(cpus: usize) -> bool {
             None => return true,
         }
     }
+    busier_than(&mut looks, cpus)
+}
+
+/// Whether the median of `looks` (threads ready to run, the looking thread among them) is more
+/// than twice `cpus`, once the looking thread is left out.
+fn busier_than(looks: &mut [usize], cpus: usize) -> bool {
     looks.sort_unstable();
-    // The grader's own thread, reading the file, is one of those ready.
-    looks[LOOKS / 2].saturating_sub(1) > 2 * cpus
+    looks[looks.len() / 2].saturating_sub(1) > 2 * cpus
 }
 
 /// How many times [`crowded`] looks.
@@ -381,9 +388,41 @@ mod tests {
                 "a third check started beside two young ones on two CPUs"
             );
             drop(a);
-            rx.recv_timeout(Duration::from_secs(60))
-                .expect("the third check never started after the first ended");
+            let started = rx.recv_timeout(Duration::from_secs(60));
+            // Let the third in whatever happened, so that a failure fails rather than hangs.
+            drop(b);
+            started.expect("the third check never started after the first ended");
         });
-        drop(b);
+    }
+
+    #[test]
+    fn a_check_that_ends_gives_back_its_own_place_and_no_other() {
+        let young = Duration::from_millis(30);
+        let gate = Gate::aging(1, young);
+        let old = gate.enter();
+        let new = gate.enter();
+        // The old one ends: the young one still holds the only CPU until it comes of age.
+        drop(old);
+        let next = gate.enter();
+        assert!(
+            next.at.duration_since(new.at) >= young,
+            "the check that ended took the young one's place with it"
+        );
+        assert_eq!(gate.started.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn crowded_is_the_median_look_without_the_looking_thread_over_twice_the_cpus() {
+        assert!(!busier_than(&mut [1, 1, 1, 1, 1], 2), "an idle machine");
+        assert!(!busier_than(&mut [5, 5, 5, 5, 5], 2), "4 others on 2 CPUs");
+        assert!(busier_than(&mut [6, 6, 6, 6, 6], 2), "5 others on 2 CPUs");
+        assert!(
+            !busier_than(&mut [30, 1, 2, 1, 1], 2),
+            "one look at a burst of waking threads"
+        );
+        assert!(
+            busier_than(&mut [9, 10, 1, 9, 9], 2),
+            "8 burners, and one look between their time slices"
+        );
     }
 }
