@@ -165,12 +165,15 @@ impl Gate {
         let mut started = self.started.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             let now = Instant::now();
-            let young: Vec<Instant> = started
+            // How long each running check has left to be young (none: it has come of age).
+            let left = started
                 .iter()
-                .copied()
-                .filter(|&at| now.duration_since(at) < self.young)
-                .collect();
-            if young.len() < self.cpus {
+                .map(|&at| (at + self.young).saturating_duration_since(now))
+                .filter(|left| !left.is_zero());
+            let (young, wait) = left.fold((0, self.young), |(n, soonest), left| {
+                (n + 1, soonest.min(left))
+            });
+            if young < self.cpus {
                 started.push(now);
                 return Admitted {
                     gate: self,
@@ -178,11 +181,6 @@ impl Gate {
                 };
             }
             // Until the oldest young check comes of age, or any check ends.
-            let wait = young
-                .iter()
-                .map(|&at| (at + self.young).saturating_duration_since(now))
-                .min()
-                .unwrap_or(self.young);
             started = self
                 .ended
                 .wait_timeout(started, wait.max(Duration::from_millis(1)))
@@ -207,9 +205,10 @@ impl Drop for Admitted<'_> {
     }
 }
 
-/// Whether the machine is already busier than `cpus` CPU workers (`--jobs`, by default the cores)
-/// can be given: more than twice as many other threads ready to run, now, as there are workers. Where that is not known (no
-/// `/proc/loadavg`), it is taken as crowded: the cautious number of waiting checks.
+/// Whether the machine is already busier than `cpus` CPU workers (`--jobs`, by default the
+/// cores) can be given: more than twice as many other threads ready to run, now, as there are
+/// workers. Where that is not known (no `/proc/loadavg`), it is taken as crowded: the cautious
+/// number of waiting checks.
 ///
 /// Now, not the load average: the average of the last minute counts the grader's own earlier
 /// runs. After one `verify 10` (64 checks waiting at once, some of them computing) the next found
