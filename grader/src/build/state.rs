@@ -128,6 +128,14 @@ impl State {
         self.root.join("pictures").join(format!("{name}.svg"))
     }
 
+    /// Where a harness member's binary is linked when it was built in its exercise's bundle
+    /// (see `build::harness::bundle`): outside cargo's folder, which cargo alone writes.
+    pub fn bundled(&self, member: &str) -> PathBuf {
+        self.root
+            .join("bundled")
+            .join(format!("{member}{}", std::env::consts::EXE_SUFFIX))
+    }
+
     pub fn stamp(&self, member: &str) -> PathBuf {
         self.root.join("stamps").join(member)
     }

@@ -12,6 +12,7 @@
 mod common;
 
 mod attacks;
+mod bundles;
 mod class;
 mod classroom;
 mod classroom50;

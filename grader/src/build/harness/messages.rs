@@ -24,9 +24,13 @@ pub fn built(t: &Target, dir: &Path, messages: &[Value]) -> bool {
 }
 
 fn executable(t: &Target, dir: &Path, messages: &[Value]) -> Option<PathBuf> {
-    let member_dir = dir.join(&t.member);
+    executable_of(&dir.join(&t.member), messages)
+}
+
+/// The binary cargo built for the workspace member at `member_dir`, if it did.
+pub fn executable_of(member_dir: &Path, messages: &[Value]) -> Option<PathBuf> {
     messages.iter().find_map(|m| {
-        (m["reason"] == "compiler-artifact" && from(m, &member_dir))
+        (m["reason"] == "compiler-artifact" && from(m, member_dir))
             .then(|| m["executable"].as_str().map(PathBuf::from))
             .flatten()
     })
@@ -36,6 +40,21 @@ fn executable(t: &Target, dir: &Path, messages: &[Value]) -> Option<PathBuf> {
 /// their dep-info files) are in `deps`.
 pub fn outcome(
     t: &Target,
+    dir: &Path,
+    deps: &Path,
+    messages: &[Value],
+    stderr: &str,
+    shown: &dyn Fn(&str) -> String,
+) -> Result<Built, BuildError> {
+    let exe = executable(t, dir, messages);
+    outcome_with(t, exe, dir, deps, messages, stderr, shown)
+}
+
+/// [`outcome`], where the binary that holds `t`'s checks is `exe` when one was built: its own
+/// harness, or the bundle of its exercise's designs (see [`super::bundle`]).
+pub fn outcome_with(
+    t: &Target,
+    exe: Option<PathBuf>,
     dir: &Path,
     deps: &Path,
     messages: &[Value],
@@ -53,7 +72,7 @@ pub fn outcome(
         return Err(BuildError::DoesNotCompile(reads::message(&outside, shown)));
     }
     let warnings = warnings(t, messages, shown);
-    if let Some(bin) = executable(t, dir, messages) {
+    if let Some(bin) = exe {
         let Some(sources) = library(t, messages).and_then(|lib| forbidden::sources(&lib)) else {
             // Never run a harness whose crate was not searched for what the lint misses.
             return Err(BuildError::Broken(format!(

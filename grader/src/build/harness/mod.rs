@@ -14,6 +14,7 @@
 //!
 //! - [`generate`]: the harness's files;
 //! - [`batch`]: many harnesses in runs of bounded size, and runs that run out of time;
+//! - [`bundle`]: an exercise's wrong and right designs, built as one binary (`verify`);
 //! - [`fingerprint`]: skipping cargo when nothing changed;
 //! - [`forbidden`]: the unsafe code the `unsafe_code` lint lets through (naked functions);
 //! - [`reads`]: files and environment variables read at compile time: only the crate's own;
@@ -21,6 +22,7 @@
 
 mod batch;
 pub use batch::PER_RUN;
+mod bundle;
 pub mod fingerprint;
 pub mod forbidden;
 pub mod generate;
@@ -279,8 +281,8 @@ impl Builder<'_> {
                     notes,
                     ..
                 }) => {
-                    let bin = self.bin_path(&t.member);
-                    if bin.is_file() && fingerprint::stamp(self.state, &t.member) == Some(print) {
+                    let (bin, stamped) = self.bin_path(&t.member, print);
+                    if bin.is_file() && fingerprint::stamp(self.state, &t.member) == Some(stamped) {
                         out[index] = Some(Outcome {
                             result: Ok(Built {
                                 bin,
@@ -301,12 +303,15 @@ impl Builder<'_> {
                 }
             }
         }
+        let pending = self.build_bundles(targets, pending, &shared, &mut out)?;
         if !pending.is_empty() {
             let members: Vec<&Target> = pending.iter().map(|p| &targets[p.index]).collect();
             let results = self.build_all(&members)?;
             for (p, result) in pending.iter().zip(results) {
                 let t = &targets[p.index];
                 if let Ok(built) = &result {
+                    // Its own harness now, no longer its bundle's (see `bin_path`).
+                    let _ = std::fs::remove_file(self.state.bundled(&t.member));
                     fingerprint::write_stamp(self.state, &t.member, p.print);
                     self.write_warnings(&t.member, &built.warnings);
                 }
@@ -319,11 +324,21 @@ impl Builder<'_> {
             .collect())
     }
 
-    fn bin_path(&self, member: &str) -> PathBuf {
-        self.state
+    /// Where `member`'s binary is, and the stamp it has when built from inputs of fingerprint
+    /// `print`: its link to its exercise's bundle when the last build of it was one (see
+    /// [`bundle`]), else its own harness. A build of its own removes the link, and a bundle's
+    /// stamp differs from a harness's, so a stamp never vouches for the other binary.
+    fn bin_path(&self, member: &str, print: u64) -> (PathBuf, u64) {
+        let bundled = self.state.bundled(member);
+        if bundled.is_file() {
+            return (bundled, bundle::stamp(print));
+        }
+        let own = self
+            .state
             .cargo_target()
             .join("debug")
-            .join(format!("{member}{}", std::env::consts::EXE_SUFFIX))
+            .join(format!("{member}{}", std::env::consts::EXE_SUFFIX));
+        (own, print)
     }
 
     /// Stages the crate under test and writes the harness files. Returns the fingerprint of all
@@ -537,41 +552,8 @@ impl Builder<'_> {
                 }
             }
         }
-        write_if_changed(
-            &dir.join("Cargo.toml"),
-            generate::workspace(targets).as_bytes(),
-        )?;
-        // Start from the course's lock file, so harnesses use the versions the course was tested with.
-        if let Ok(lock) = std::fs::read(self.course.root.join("Cargo.lock"))
-            && std::fs::read(dir.join("Cargo.lock")).ok().as_ref() != Some(&lock)
-        {
-            std::fs::write(dir.join("Cargo.lock"), lock)?;
-        }
-
-        let format = if self.color {
-            "json-diagnostic-rendered-ansi"
-        } else {
-            "json"
-        };
-        let mut args: Vec<String> = vec![
-            "build".into(),
-            "--manifest-path".into(),
-            dir.join("Cargo.toml").to_string_lossy().into(),
-            "--target-dir".into(),
-            self.state.cargo_target().to_string_lossy().into(),
-            "--keep-going".into(),
-            format!("--message-format={format}"),
-        ];
-        for t in targets {
-            args.push("-p".into());
-            args.push(t.member.clone());
-        }
-        let out = cargo::run_with(&args, self.timeout, |cmd| {
-            let (name, value) = rustflags();
-            cmd.env(name, value);
-        })?;
-        let _ = std::fs::write(dir.join("last-cargo-stderr.txt"), &out.stderr);
-        let messages = messages::parse(&out.stdout);
+        let members: Vec<&str> = targets.iter().map(|t| t.member.as_str()).collect();
+        let (out, messages) = self.run_cargo(&dir, &generate::workspace(targets), &members)?;
         let deps = self.state.cargo_target().join("debug").join("deps");
         let shown = |text: &str| self.shown(text, targets);
 
@@ -600,6 +582,49 @@ impl Builder<'_> {
                 .map(|t| messages::outcome(t, &dir, &deps, &messages, &out.stderr, &shown))
                 .collect(),
         ))
+    }
+
+    /// Writes the workspace manifest `workspace` at `dir` (with the course's lock file) and runs
+    /// one `cargo build --keep-going` of `members` there, for at most the build limit: cargo's
+    /// output and its JSON messages.
+    fn run_cargo(
+        &self,
+        dir: &Path,
+        workspace: &str,
+        members: &[&str],
+    ) -> Result<(cargo::Output, Vec<serde_json::Value>)> {
+        write_if_changed(&dir.join("Cargo.toml"), workspace.as_bytes())?;
+        // Start from the course's lock file, so harnesses use the versions the course was tested with.
+        if let Ok(lock) = std::fs::read(self.course.root.join("Cargo.lock"))
+            && std::fs::read(dir.join("Cargo.lock")).ok().as_ref() != Some(&lock)
+        {
+            std::fs::write(dir.join("Cargo.lock"), lock)?;
+        }
+        let format = if self.color {
+            "json-diagnostic-rendered-ansi"
+        } else {
+            "json"
+        };
+        let mut args: Vec<String> = vec![
+            "build".into(),
+            "--manifest-path".into(),
+            dir.join("Cargo.toml").to_string_lossy().into(),
+            "--target-dir".into(),
+            self.state.cargo_target().to_string_lossy().into(),
+            "--keep-going".into(),
+            format!("--message-format={format}"),
+        ];
+        for member in members {
+            args.push("-p".into());
+            args.push((*member).to_string());
+        }
+        let out = cargo::run_with(&args, self.timeout, |cmd| {
+            let (name, value) = rustflags();
+            cmd.env(name, value);
+        })?;
+        let _ = std::fs::write(dir.join("last-cargo-stderr.txt"), &out.stderr);
+        let messages = messages::parse(&out.stdout);
+        Ok((out, messages))
     }
 
     /// Paths as the student knows them: a staged crate's path becomes the crate's own, and paths
