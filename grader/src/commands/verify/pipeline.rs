@@ -6,6 +6,7 @@ use crate::build::harness::Variant;
 use crate::run::outcome::ExerciseResult;
 use crate::run::session::{Selection, Session};
 use anyhow::Result;
+use std::collections::BTreeMap;
 
 /// The results of every plan's targets under each of `seeds`, in seed order (the stub's under
 /// the first seed only: it stops at its first `todo!()` whatever the inputs).
@@ -41,7 +42,7 @@ pub fn run(
             let mut seeded = session.clone();
             seeded.limits.seed_chosen = true;
             let mut got =
-                seeded.run_built_seeded(&targets, built, &seed_of, &Selection::All, |_| {})?;
+                seeded.run_built_seeded(&targets, built, &seed_of, &judged(plan), |_| {})?;
             forget_output(&mut got);
             let mut got = got.into_iter();
             for ((_, results), count) in runs.iter_mut().zip(counts) {
@@ -51,6 +52,27 @@ pub fn run(
         },
     )?;
     Ok(runs)
+}
+
+/// The checks whose outcomes verify judges: every check of the solution, the stub and each right
+/// design; of a wrong solution, only those its header lists (see `Judge::wrongs`). Its other
+/// checks say nothing verify asks, and running them was most of verify's check processes.
+fn judged(plan: &Plan) -> Selection {
+    let mut only = BTreeMap::new();
+    for t in &plan.targets {
+        let Variant::Wrong(name) = &t.variant else {
+            continue;
+        };
+        let listed = plan
+            .expectations
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, expect)| expect.as_ref().ok());
+        if let Some(expect) = listed {
+            only.insert(t.member.clone(), expect.checks.keys().cloned().collect());
+        }
+    }
+    Selection::Listed(only)
 }
 
 /// Verify judges kinds and messages: the transcripts and output of every check of every variant

@@ -29,6 +29,10 @@ pub enum Selection {
     Main,
     /// Only the check of this name (`run EX CHECK`, `diff EX CHECK`); none when no check has it.
     Named(String),
+    /// Every check, but for the targets named here (by harness member) only these of theirs:
+    /// `verify` runs a wrong solution's checks that its header says it fails, the only ones it
+    /// judges (a check of the list that does not exist runs nothing, and is said so).
+    Listed(std::collections::BTreeMap<String, std::collections::BTreeSet<String>>),
 }
 
 impl Selection {
@@ -37,11 +41,15 @@ impl Selection {
         check.map_or(Selection::Main, |name| Selection::Named(name.to_string()))
     }
 
-    fn wants(&self, info: &CheckInfo) -> bool {
+    /// Whether the check `info` of the target whose harness is `member` runs.
+    fn wants(&self, member: &str, info: &CheckInfo) -> bool {
         match self {
             Selection::All => true,
             Selection::Main => info.main,
             Selection::Named(name) => info.name == *name,
+            Selection::Listed(only) => only
+                .get(member)
+                .is_none_or(|names| names.contains(&info.name)),
         }
     }
 }
@@ -317,7 +325,11 @@ impl Session<'_> {
         result.max_points = Some(list.iter().map(|c| c.points).sum());
         result.warnings = b.warnings;
         result.seed = Some(self.limits.seed);
-        for (ci, info) in list.into_iter().filter(|c| which.wants(c)).enumerate() {
+        for (ci, info) in list
+            .into_iter()
+            .filter(|c| which.wants(&target.member, c))
+            .enumerate()
+        {
             jobs.push(Job {
                 target: ti,
                 check: ci,
@@ -806,5 +818,35 @@ impl Plan {
         bins.sort();
         bins.dedup();
         bins
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Selection;
+    use awaitlings_check::protocol::CheckInfo;
+
+    fn info(name: &str) -> CheckInfo {
+        CheckInfo {
+            name: name.into(),
+            points: 1,
+            main: false,
+            untimed: false,
+            about: String::new(),
+            hidden: false,
+            waits: false,
+        }
+    }
+
+    #[test]
+    fn a_listed_selection_runs_only_the_named_checks_of_the_targets_it_names() {
+        let only = [("check-x-wrong-a-t".to_string(), ["b".to_string()].into())].into();
+        let which = Selection::Listed(only);
+        // The target it names: only its listed check.
+        assert!(which.wants("check-x-wrong-a-t", &info("b")));
+        assert!(!which.wants("check-x-wrong-a-t", &info("a")));
+        // Any other target: every check.
+        assert!(which.wants("check-x-solution-t", &info("a")));
+        assert!(which.wants("check-x-solution-t", &info("b")));
     }
 }
