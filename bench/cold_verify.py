@@ -48,7 +48,8 @@ def main():
             start = time.perf_counter()
             out = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             took = time.perf_counter() - start
-            tail = [l for l in out.stdout.splitlines() if l.strip()][-3:]
+            lines = [l for l in out.stdout.splitlines() if l.strip()]
+            tail = [l for l in lines if "PROBLEM" in l] + lines[-3:]
             print(f"{label}: {took:.1f} s, exit {out.returncode}")
             for line in tail:
                 print(f"    {line}")

@@ -5,8 +5,8 @@
 //! half of that (07's 24 designs: 13 s of CPU one harness each, 7 s as one bundle). A bundle is one
 //! binary per exercise holding every design's crate, each still compiled on its own (its own
 //! lints, warnings, dep-info, and search for what the `unsafe_code` lint misses). Its `main` binds
-//! the design whose harness name it was started under: each design gets a hard link to the
-//! bundle, named as its own harness would be, in the state's `bundled/` folder (see
+//! the design whose harness name it was started under: each design gets a hard link to a copy of
+//! the bundle, named as its own harness would be, in the state's `bundled/` folder (see
 //! [`State::bundled`]). So the runner, the check lists and the tamper watch still see one binary
 //! per design, under that design's name.
 //!
@@ -143,24 +143,39 @@ impl Builder<'_> {
                 taken.push(false);
                 continue;
             };
+            let own = self.own_copy(&exe, &bundle.member)?;
             for ((p, t), mut built) in bundle.designs.iter().zip(designs).zip(results) {
-                built.bin = self.link_bundled(&exe, &t.member)?;
+                built.bin = self.link_bundled(&own, &t.member)?;
                 fingerprint::write_stamp(self.state, &t.member, stamp(p.print));
                 self.write_warnings(&t.member, &built.warnings);
                 out[p.index].as_mut().expect("prepared").result = Ok(built);
             }
+            let _ = std::fs::remove_file(&own);
             taken.push(true);
         }
         Ok(taken)
+    }
+
+    /// A copy of the bundle `exe` that nothing else writes: cargo's own file is rewritten by
+    /// the next build of `member` (holding other designs), and how depends on the linker, which
+    /// may write over it where it lies. The designs' links are made to the copy, and the copy's
+    /// own name then removed.
+    fn own_copy(&self, exe: &Path, member: &str) -> Result<std::path::PathBuf> {
+        let copy = self
+            .state
+            .bundled(&format!(".{member}-{}", std::process::id()));
+        if let Some(parent) = copy.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let _ = std::fs::remove_file(&copy);
+        std::fs::copy(exe, &copy)?;
+        Ok(copy)
     }
 
     /// Links the bundle `exe` as `member`'s binary, in the state's `bundled/` folder (a copy
     /// where a hard link cannot be made).
     fn link_bundled(&self, exe: &Path, member: &str) -> Result<std::path::PathBuf> {
         let link = self.state.bundled(member);
-        if let Some(parent) = link.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
         let _ = std::fs::remove_file(&link);
         if std::fs::hard_link(exe, &link).is_err() {
             std::fs::copy(exe, &link)?;
