@@ -11,6 +11,8 @@
 //!                                    of the course's crates: shared by every copy of one course
 //! <state>/stage/<tag>/<member>/     the crate under test of one harness, staged
 //! <state>/results/<xx>/<id>         results `grade` kept, by a hash of everything they came from
+//! <state>/bundled/<member>          a design's binary when built in its exercise's bundle: a hard
+//!                                    link to one copy of the bundle (see `build::harness::bundle`)
 //! <state>/stamps/<member>           the fingerprint of a harness's last successful build
 //! <state>/stamps/<member>.warnings  the crate's compiler warnings from that build
 //! <state>/lists/<binary>.list       a harness's check list, keyed by the binary's size and time

@@ -7,8 +7,9 @@
 //! lints, warnings, dep-info, and search for what the `unsafe_code` lint misses). Its `main` binds
 //! the design whose harness name it was started under: each design gets a hard link to a copy of
 //! the bundle, named as its own harness would be, in the state's `bundled/` folder (see
-//! [`State::bundled`]). So the runner, the check lists and the tamper watch still see one binary
-//! per design, under that design's name.
+//! [`State::bundled`]). So the runner and the check lists still see one binary per design,
+//! under that design's name; the tamper watch sees one name per design, of one file (putting one
+//! name back moves the file's change time for all, which it then notes afresh).
 //!
 //! Only the course's own designs (wrong and right) are bundled, two or more of an exercise that
 //! has a facade: the course's code, which must compile. A student's crate, a solution and another
@@ -104,14 +105,18 @@ impl Builder<'_> {
             .collect();
         for (bundle, designs) in bundles.iter().zip(&held) {
             let at = dir.join(&bundle.member);
-            write_if_changed(
-                &at.join("Cargo.toml"),
-                generate::bundle_manifest(&bundle.member, designs, shared).as_bytes(),
-            )?;
-            write_if_changed(
-                &at.join("main.rs"),
-                generate::bundle_main(designs).as_bytes(),
-            )?;
+            let manifest = generate::bundle_manifest(&bundle.member, designs, shared);
+            let written =
+                write_if_changed(&at.join("Cargo.toml"), manifest.as_bytes()).and_then(|()| {
+                    write_if_changed(
+                        &at.join("main.rs"),
+                        generate::bundle_main(designs).as_bytes(),
+                    )
+                });
+            if written.is_err() {
+                // Their own harnesses say what cannot be written, design by design.
+                return Ok(vec![false; bundles.len()]);
+            }
         }
         let listed: Vec<(&str, &[&Target])> = bundles
             .iter()
@@ -120,6 +125,14 @@ impl Builder<'_> {
             .collect();
         let members: Vec<&str> = listed.iter().map(|(m, _)| *m).collect();
         let (ran, found) = self.run_cargo(&dir, &generate::bundles_workspace(&listed), &members)?;
+        if ran.timed_out {
+            // Said, as `batch` says a second run: the designs get their own runs and limits.
+            crate::errln!(
+                "Building the known-wrong and right designs as one binary per exercise stopped at \
+                 its {} s limit; building them one harness each, with the limit again.",
+                self.timeout.as_secs()
+            );
+        }
         if ran.timed_out || !messages::finished(&found) {
             return Ok(vec![false; bundles.len()]);
         }
@@ -143,17 +156,46 @@ impl Builder<'_> {
                 taken.push(false);
                 continue;
             };
-            let own = self.own_copy(&exe, &bundle.member)?;
-            for ((p, t), mut built) in bundle.designs.iter().zip(designs).zip(results) {
-                built.bin = self.link_bundled(&own, &t.member)?;
+            let Some(bins) = self.link_designs(&exe, &bundle.member, designs) else {
+                taken.push(false);
+                continue;
+            };
+            let settled = bundle.designs.iter().zip(designs).zip(results).zip(bins);
+            for (((p, t), mut built), bin) in settled {
+                built.bin = bin;
                 fingerprint::write_stamp(self.state, &t.member, stamp(p.print));
                 self.write_warnings(&t.member, &built.warnings);
                 out[p.index].as_mut().expect("prepared").result = Ok(built);
             }
-            let _ = std::fs::remove_file(&own);
             taken.push(true);
         }
         Ok(taken)
+    }
+
+    /// Links each of `designs` to one copy of the bundle `exe` (see [`Self::own_copy`]): their
+    /// binaries, or `None` when a copy or a link could not be made (then none is left).
+    fn link_designs(
+        &self,
+        exe: &Path,
+        member: &str,
+        designs: &[&Target],
+    ) -> Option<Vec<std::path::PathBuf>> {
+        let own = self.own_copy(exe, member).ok()?;
+        let mut bins = Vec::new();
+        for t in designs {
+            match self.link_bundled(&own, &t.member) {
+                Ok(bin) => bins.push(bin),
+                Err(_) => break,
+            }
+        }
+        let _ = std::fs::remove_file(&own);
+        if bins.len() < designs.len() {
+            for bin in bins {
+                let _ = std::fs::remove_file(bin);
+            }
+            return None;
+        }
+        Some(bins)
     }
 
     /// A copy of the bundle `exe` that nothing else writes: cargo's own file is rewritten by
@@ -168,7 +210,10 @@ impl Builder<'_> {
             std::fs::create_dir_all(parent)?;
         }
         let _ = std::fs::remove_file(&copy);
-        std::fs::copy(exe, &copy)?;
+        if let Err(e) = std::fs::copy(exe, &copy) {
+            let _ = std::fs::remove_file(&copy);
+            return Err(e.into());
+        }
         Ok(copy)
     }
 

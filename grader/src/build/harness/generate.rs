@@ -235,8 +235,8 @@ pub fn bundle_manifest(member: &str, targets: &[&Target], shared: &Shared) -> St
 }
 
 /// The bundle's main.rs: binds the crate under test whose harness name the process was started
-/// under (the file name of its first argument: each design's hard link to the bundle), then runs
-/// the checks. Any other name runs nothing.
+/// under (the file name of its first argument, less `.exe` on Windows: each design's hard link to
+/// the bundle), then runs the checks. Any other name runs nothing.
 pub fn bundle_main(targets: &[&Target]) -> String {
     let label = targets
         .first()
@@ -257,7 +257,7 @@ pub fn bundle_main(targets: &[&Target]) -> String {
          let name = std::env::args_os()\n        .next()\n        \
          .and_then(|a| std::path::Path::new(&a).file_name().map(|n| n.to_string_lossy().into_owned()))\n        \
          .unwrap_or_default();\n    \
-         match name.as_str() {{\n{arms}        \
+         match name.strip_suffix(std::env::consts::EXE_SUFFIX).unwrap_or(&name) {{\n{arms}        \
          _ => {{\n            eprintln!(\"this bundle holds no design named {{name:?}}\");\n            \
          std::process::exit(2);\n        }}\n    }}\n    \
          awaitlings_check::harness::main_with_hidden(checks::public(), checks::hidden());\n}}\n"

@@ -127,10 +127,16 @@ impl Trusted {
                 }
             }
         }
+        let mut linked = Vec::new();
         for path in rest {
             self.keep_changed(path);
             match self.put_back(path) {
-                Ok(id) => baseline.set(path, Some(id)),
+                Ok(id) => {
+                    if matches!(self.kept.get(path), Some(Kept::Link(_))) {
+                        linked.push(id.clone());
+                    }
+                    baseline.set(path, Some(id));
+                }
                 Err(_) => {
                     let now = std::fs::symlink_metadata(path).ok().map(|m| identity(&m));
                     baseline.set(path, now);
@@ -138,6 +144,7 @@ impl Trusted {
                 }
             }
         }
+        baseline.follow_put_back(&linked);
         failed
     }
 
@@ -265,6 +272,45 @@ fn set_mode(file: &std::fs::File, mode: u32) -> std::io::Result<()> {
 mod tests {
     use super::super::Watched;
     use super::*;
+
+    /// An exercise's bundled designs are names of one binary: linking names back moves the
+    /// file's change time for all, which must not read as changed afterwards; a name replaced
+    /// after that still does.
+    #[cfg(unix)]
+    #[test]
+    fn putting_back_one_name_of_a_shared_binary_leaves_its_other_names_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let course = dir.path().join("course");
+        std::fs::create_dir_all(&course).unwrap();
+        let bins = dir.path().join("bundled");
+        std::fs::create_dir_all(&bins).unwrap();
+        let (one, two) = (bins.join("one"), bins.join("two"));
+        let big = vec![7u8; super::IN_MEMORY as usize + 1];
+        std::fs::write(&one, &big).unwrap();
+        std::fs::hard_link(&one, &two).unwrap();
+        let watched = Watched::new(&course, &[one.clone(), two.clone()]);
+        let trusted = Trusted::keep(&watched.snapshot(), &dir.path().join("links"));
+        // As a run does: the links kept first, then the baseline noted.
+        let mut baseline = watched.snapshot();
+
+        let replace = |path: &Path| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let other = vec![9u8; big.len()];
+            std::fs::write(bins.join("new"), other).unwrap();
+            std::fs::rename(bins.join("new"), path).unwrap();
+        };
+        replace(&one);
+        // `two` too: the file it names lost a name, which moves its change time.
+        let changed = baseline.changed(&watched.snapshot());
+        assert!(changed.contains(&one), "{changed:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(trusted.restore(&changed, &mut baseline).is_empty());
+        assert_eq!(std::fs::read(&one).unwrap(), big);
+        assert_eq!(baseline.changed(&watched.snapshot()), Vec::<PathBuf>::new());
+
+        replace(&two);
+        assert!(baseline.changed(&watched.snapshot()).contains(&two));
+    }
 
     #[test]
     fn rewritten_added_removed_and_replaced_files_are_put_back() {
