@@ -2090,11 +2090,17 @@ async fn real_sockets() -> Result<(), Fail> {
                 .await
                 .map_err(|e| format!("could not listen on 127.0.0.1: {e}"))?;
             let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-            // A port where nobody listens: bound by the OS, then let go.
-            let refused = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map_err(|e| e.to_string())?
-                .port();
+            // A port where nobody listens, held: a socket bound to it that never listens, kept
+            // until fetch_all has returned. A port bound and then let go could be taken by
+            // another check's server meanwhile (dozens run at once), and a connect to it then
+            // reached that server: a correct fetcher was told it had the wrong error.
+            let reserved = tokio::net::TcpSocket::new_v4()
+                .and_then(|s| {
+                    s.bind("127.0.0.1:0".parse().expect("an address"))
+                        .map(|()| s)
+                })
+                .map_err(|e| format!("could not bind a socket on 127.0.0.1: {e}"))?;
+            let refused = reserved.local_addr().map_err(|e| e.to_string())?.port();
             tokio::spawn(real_server(listener, answers));
             let mut urls: Vec<String> = pages_for_run
                 .iter()
@@ -2109,6 +2115,7 @@ async fn real_sockets() -> Result<(), Fail> {
                     secs(bound)
                 )
             })?;
+            drop(reserved);
             Ok::<_, String>((urls, results, started.elapsed()))
         })
     });
