@@ -4,8 +4,9 @@
 Times `cargo test --workspace` (the README's second command) on a fresh clone of this repository,
 cold (nothing built) and then warm, and then runs it N more times while K busy-loop processes
 compete for the CPU (default: 4 per core). Prints the cold and warm times and how many loaded
-runs passed, with the names of the tests that failed in the others: a test whose verdict changes
-with the machine's load is a defect, whatever the reason.
+runs passed, with the names of the tests that failed in the others and what each failure said
+(its captured output, cut to its last lines): a test whose verdict changes with the machine's load
+is a defect, whatever the reason, and the message is what tells the reason.
 
 Run from anywhere: python3 bench/test_suite.py [loaded_runs] [burners]
 The clone lives in a temporary folder (several GB once built) removed at the end.
@@ -26,8 +27,28 @@ RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 BURNERS = int(sys.argv[2]) if len(sys.argv) > 2 else 4 * (os.cpu_count() or 2)
 
 
+def failure_messages(output, keep=40):
+    """What each failed test said: libtest's `---- NAME stdout ----` sections, each cut to its
+    last `keep` lines (a panic's message and its location are at the end)."""
+    said = {}
+    for block in re.split(r"^---- ", output, flags=re.M)[1:]:
+        head, _, body = block.partition("\n")
+        name = head.removesuffix(" stdout ----").strip()
+        lines = body.split("\n\nfailures:")[0].rstrip().splitlines()
+        said[name] = lines[-keep:]
+    return said
+
+
+def report_failures(output):
+    for name, lines in failure_messages(output).items():
+        print(f"  ---- {name} said:")
+        for line in lines:
+            print(f"    {line}")
+
+
 def suite(clone):
-    """One `cargo test --workspace`: (seconds, passed, names of failed tests)."""
+    """One `cargo test --workspace`: (seconds, passed, names of failed tests); what each failed
+    test said is printed."""
     start = time.perf_counter()
     out = subprocess.run(["cargo", "test", "--workspace"], cwd=clone,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -35,6 +56,7 @@ def suite(clone):
     failed = sorted(set(re.findall(r"^test (\S+) \.\.\. FAILED$", out.stdout, re.M)))
     if out.returncode != 0 and not failed:
         failed = ["(no test failed: " + (out.stdout.strip().splitlines() or ["?"])[-1] + ")"]
+    report_failures(out.stdout)
     return took, out.returncode == 0, failed
 
 
