@@ -292,7 +292,7 @@ impl Watcher {
             if DONE.load(Ordering::SeqCst) {
                 return;
             }
-            self.memory.observe(now_us());
+            self.memory.observe(now_us(), self.cpu.read());
             // `false`: the check had already ended on its own, and the watch goes on until the
             // body's end says so.
             if let Some(message) = self.over_memory()
@@ -502,7 +502,7 @@ impl Watcher {
     fn hoarding(&self, s: &Stall, now: u64) -> bool {
         s.computing == Some(true)
             && self.w.memory_bytes > 0
-            && self.memory.grew_within(now, self.w.limit)
+            && self.memory.grew_within(now, self.cpu.read(), self.w.limit)
     }
 }
 
@@ -638,6 +638,8 @@ struct Growth {
     mark: u64,
     /// When the mark last moved up (microseconds since EPOCH, plus one); 0 for never.
     grew_at: u64,
+    /// The runtime thread's CPU time then, where the platform tells.
+    cpu_at_growth: Option<Duration>,
 }
 
 impl Growth {
@@ -649,21 +651,39 @@ impl Growth {
         Growth {
             mark: peak_memory().unwrap_or(0),
             grew_at: 0,
+            cpu_at_growth: None,
         }
     }
 
-    fn observe(&mut self, now: u64) {
-        if let Some(peak) = peak_memory()
-            && peak >= self.mark + Self::STEP
-        {
+    fn observe(&mut self, now: u64, cpu: Option<Duration>) {
+        if let Some(peak) = peak_memory() {
+            self.saw(peak, now, cpu);
+        }
+    }
+
+    fn saw(&mut self, peak: u64, now: u64, cpu: Option<Duration>) {
+        if peak >= self.mark + Self::STEP {
             self.mark = peak;
             self.grew_at = now;
+            self.cpu_at_growth = cpu;
         }
     }
 
-    /// The memory grew within `span` before `now`.
-    fn grew_within(&self, now: u64, span: Duration) -> bool {
-        self.grew_at != 0 && now.saturating_sub(self.grew_at) < span.as_micros() as u64
+    /// The memory grew within the last `span` the runtime thread *ran*, where its CPU time is
+    /// known (`cpu_now`), else within `span` of real time before `now`. A hoard keeps growing as
+    /// long as it runs, but on a starved machine it may not run at all for longer than the span:
+    /// judged in real time, such a pause read as "stopped growing", and past ten limits of real
+    /// time the hoard was called spinning (a test course's 256 MiB hoard among a whole test
+    /// suite's builds and 8 busy loops on 2 cores). A loop that stopped allocating still uses
+    /// the span in CPU time, however slowly, and is judged on what it does then.
+    fn grew_within(&self, now: u64, cpu_now: Option<Duration>, span: Duration) -> bool {
+        if self.grew_at == 0 {
+            return false;
+        }
+        match (self.cpu_at_growth, cpu_now) {
+            (Some(then), Some(cpu)) => cpu.saturating_sub(then) < span,
+            _ => now.saturating_sub(self.grew_at) < span.as_micros() as u64,
+        }
     }
 }
 
@@ -828,6 +848,60 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A hoard's growth, as the watch sees it: `peak` MiB at `ms` of real time, after `cpu_ms` of
+    /// the runtime thread's CPU time.
+    fn grown(peaks: &[(u64, u64, u64)]) -> Growth {
+        let mut g = Growth {
+            mark: 10 << 20,
+            grew_at: 0,
+            cpu_at_growth: None,
+        };
+        for &(mib, ms, cpu_ms) in peaks {
+            g.saw(
+                mib << 20,
+                ms * 1000 + 1,
+                Some(Duration::from_millis(cpu_ms)),
+            );
+        }
+        g
+    }
+
+    #[test]
+    fn a_hoard_that_has_not_run_since_it_grew_is_still_growing() {
+        let limit = Duration::from_millis(300);
+        // Grew at 1 s; a starved machine then gave it 20 ms of CPU in two seconds.
+        let g = grown(&[(12, 500, 100), (14, 1000, 200)]);
+        let cpu = Some(Duration::from_millis(220));
+        assert!(g.grew_within(3000 * 1000 + 1, cpu, limit));
+        // It has since computed for the limit without growing: that is not a hoard any more.
+        let cpu = Some(Duration::from_millis(500));
+        assert!(!g.grew_within(3000 * 1000 + 1, cpu, limit));
+        // Growth of less than a step does not count.
+        let mut g = grown(&[(14, 1000, 200)]);
+        g.saw(
+            (14 << 20) + 1000,
+            2900 * 1000 + 1,
+            Some(Duration::from_millis(490)),
+        );
+        assert!(!g.grew_within(3000 * 1000 + 1, Some(Duration::from_millis(500)), limit));
+    }
+
+    #[test]
+    fn without_cpu_figures_growth_is_judged_in_real_time_and_no_growth_is_no_hoard() {
+        let limit = Duration::from_millis(300);
+        let mut g = Growth {
+            mark: 10 << 20,
+            grew_at: 0,
+            cpu_at_growth: None,
+        };
+        assert!(!g.grew_within(1000, None, limit));
+        g.saw(12 << 20, 1000 * 1000 + 1, None);
+        assert!(g.grew_within(1200 * 1000 + 1, None, limit));
+        assert!(!g.grew_within(1400 * 1000 + 1, None, limit));
+        // A CPU figure now but none then: real time too.
+        assert!(!g.grew_within(1400 * 1000 + 1, Some(Duration::ZERO), limit));
+    }
 
     /// The figures are the opening thread's, read from another thread, and the second is its
     /// wait for a core. Here the watched thread shares one core with three busy ones, however
