@@ -29,13 +29,15 @@ BURNERS = int(sys.argv[2]) if len(sys.argv) > 2 else 4 * (os.cpu_count() or 2)
 
 def failure_messages(output, keep=40):
     """What each failed test said: libtest's `---- NAME stdout ----` sections, each cut to its
-    last `keep` lines (a panic's message and its location are at the end)."""
+    last `keep` lines (a panic's message and its location are at the end). A section ends at the
+    next such header or at the list of failed names that closes the binary's failures."""
     said = {}
-    for block in re.split(r"^---- ", output, flags=re.M)[1:]:
-        head, _, body = block.partition("\n")
-        name = head.removesuffix(" stdout ----").strip()
-        lines = body.split("\n\nfailures:")[0].rstrip().splitlines()
-        said[name] = lines[-keep:]
+    for binary in re.split(r"^test result: ", output, flags=re.M):
+        headers = list(re.finditer(r"^---- (\S+) stdout ----$", binary, re.M))
+        for i, h in enumerate(headers):
+            end = headers[i + 1].start() if i + 1 < len(headers) else binary.rfind("\nfailures:\n")
+            body = binary[h.end():end if end > h.end() else len(binary)]
+            said[h.group(1)] = body.strip("\n").splitlines()[-keep:]
     return said
 
 

@@ -670,19 +670,23 @@ impl Growth {
     }
 
     /// The memory grew within the last `span` the runtime thread *ran*, where its CPU time is
-    /// known (`cpu_now`), else within `span` of real time before `now`. A hoard keeps growing as
-    /// long as it runs, but on a starved machine it may not run at all for longer than the span:
-    /// judged in real time, such a pause read as "stopped growing", and past ten limits of real
-    /// time the hoard was called spinning (a test course's 256 MiB hoard among a whole test
-    /// suite's builds and 8 busy loops on 2 cores). A loop that stopped allocating still uses
-    /// the span in CPU time, however slowly, and is judged on what it does then.
+    /// known (`cpu_now`), and within ten spans of real time before `now`; else within `span` of
+    /// real time. A hoard keeps growing as long as it runs, but on a starved machine it may not
+    /// run for a while: judged in one span of real time, such a pause read as "stopped growing",
+    /// and past ten limits of real time a hoard could be called spinning. A loop that stopped
+    /// allocating still uses the span in CPU time, however slowly, and is judged on what it does
+    /// then. The bound in real time is for a thread that stopped allocating and then blocked: it
+    /// uses no CPU time at all (and where the wait for a core is not known, a stretch once seen
+    /// computing stays computing), so the CPU rule alone would hold its verdict back until the
+    /// grader's timeout.
     fn grew_within(&self, now: u64, cpu_now: Option<Duration>, span: Duration) -> bool {
         if self.grew_at == 0 {
             return false;
         }
+        let real = Duration::from_micros(now.saturating_sub(self.grew_at));
         match (self.cpu_at_growth, cpu_now) {
-            (Some(then), Some(cpu)) => cpu.saturating_sub(then) < span,
-            _ => now.saturating_sub(self.grew_at) < span.as_micros() as u64,
+            (Some(then), Some(cpu)) => cpu.saturating_sub(then) < span && real < span * 10,
+            _ => real < span,
         }
     }
 }
@@ -877,6 +881,10 @@ mod tests {
         // It has since computed for the limit without growing: that is not a hoard any more.
         let cpu = Some(Duration::from_millis(500));
         assert!(!g.grew_within(3000 * 1000 + 1, cpu, limit));
+        // Nor is one that grew, then blocked: no CPU time since, but ten limits of real time.
+        let cpu = Some(Duration::from_millis(200));
+        assert!(g.grew_within(3999 * 1000 + 1, cpu, limit));
+        assert!(!g.grew_within(4000 * 1000 + 1, cpu, limit));
         // Growth of less than a step does not count.
         let mut g = grown(&[(14, 1000, 200)]);
         g.saw(

@@ -67,7 +67,7 @@ impl State {
     }
 
     /// Whether cargo's target directory holds a compiled tokio. Until it does, a build of the
-    /// checks compiles every dependency: about a minute, where a build after an edit takes
+    /// checks compiles every dependency: under a minute, where a build after an edit takes
     /// seconds.
     pub fn dependencies_built(&self) -> bool {
         std::fs::read_dir(self.cargo_target().join("debug").join("deps")).is_ok_and(|dir| {

@@ -19,7 +19,7 @@ pub const SLOW: Duration = Duration::from_secs(5);
 
 /// What the first build says.
 pub const FIRST: &str =
-    "Building the checks for the first time (this compiles tokio once: about a minute)...";
+    "Building the checks for the first time (this compiles tokio once: under a minute)...";
 
 /// What a build that has taken `after` says.
 pub fn slow(after: Duration) -> String {

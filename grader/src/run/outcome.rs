@@ -211,7 +211,7 @@ pub enum Event {
     Building {
         count: usize,
         /// Nothing is compiled yet in the grader's build folder: this build compiles every
-        /// dependency (tokio), which takes about a minute.
+        /// dependency (tokio), which takes under a minute.
         first: bool,
     },
     /// One check of an exercise finished: sent as soon as it and every check before it in its
