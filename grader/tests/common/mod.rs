@@ -24,9 +24,28 @@ pub fn state_dir() -> PathBuf {
     repo().join("target").join("awaitlings")
 }
 
-/// A new, empty grader state directory whose cargo build folder is the shared one (a symlink),
-/// so a test of kept results starts from nothing kept without building tokio again.
+/// A new grader state directory with nothing kept (no results, check lists or build stamps)
+/// whose builds are the suite's: cargo's build folder, the staged crates and the lock that
+/// guards them are links to the shared state's. A test of kept results, of the gradebook on a
+/// fresh runner or of a build limit starts from nothing kept without compiling tokio, the check
+/// API and the checks again: those were half of the suite's time. Staging and building hold the
+/// shared lock, as every test on the shared state does, so no two runs stage one crate at once.
 pub fn fresh_state() -> tempfile::TempDir {
+    let dir = empty_state();
+    #[cfg(unix)]
+    {
+        let shared = state_dir();
+        std::fs::create_dir_all(shared.join("stage")).unwrap();
+        for name in ["stage", "lock"] {
+            std::os::unix::fs::symlink(shared.join(name), dir.path().join(name)).unwrap();
+        }
+    }
+    dir
+}
+
+/// A new, empty grader state directory whose cargo build folder alone is the shared one (a
+/// link), for a test of what the grader stages: it stages, and builds the course's crates, anew.
+pub fn empty_state() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     #[cfg(unix)]
     {
@@ -110,6 +129,9 @@ pub fn grader_in(cwd: &Path) -> Command {
         // One seed for every test, so a test gives the same verdict every run (tests/seeds.rs
         // sets its own); `verify` is what proves the checks over many seeds.
         .env("AWAITLINGS_SEED", "1")
+        // Every test grades copies at new paths, whose harnesses are built once: the query
+        // cache incremental compilation writes for a student's own harness is never read here.
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("AWAITLINGS_COURSE")
         .env_remove("NO_COLOR")
         .args(["--color", "never"]);
@@ -123,6 +145,7 @@ pub fn std_grader(course: &Path) -> std::process::Command {
     cmd.current_dir(course)
         .env("AWAITLINGS_TARGET_DIR", state_dir())
         .env("AWAITLINGS_SEED", "1")
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("AWAITLINGS_COURSE")
         .env_remove("NO_COLOR")
         .args(["--color", "never"]);
