@@ -164,14 +164,23 @@ pub fn workspace(targets: &[&Target]) -> String {
     workspace_of(&members, &once)
 }
 
-/// The facades and checks libraries `targets` use: built once for all of an exercise's variants.
+/// The course's crates every harness links (see [`course_crates`]), and the facades and checks
+/// libraries `targets` use: built once for every harness of a course, or of an exercise's
+/// variants. Without incremental compilation for these, a build is also the same whether or not
+/// `CARGO_INCREMENTAL` is set (many CI setups set it to 0, a shell may not): cargo counts that
+/// setting as part of a crate's build, so grading in turn with and without it would otherwise
+/// compile the check API, and everything built on it, again each time.
 fn shared_packages<'a>(targets: impl Iterator<Item = &'a Target>) -> Vec<String> {
-    let shared: std::collections::BTreeSet<&str> = targets
+    let mut shared: std::collections::BTreeSet<&str> = targets
         .filter_map(|t| t.facade.as_ref())
         .flat_map(|f| [f.package.as_str(), f.checks_package.as_str()])
         .collect();
+    shared.extend(COURSE_CRATES);
     shared.into_iter().map(str::to_owned).collect()
 }
+
+/// The packages [`course_crates`] names.
+const COURSE_CRATES: [&str; 2] = ["awaitlings", "awaitlings-check"];
 
 /// The workspace of `members`, with the packages `once` built without incremental compilation.
 fn workspace_of(members: &[&str], once: &[String]) -> String {
@@ -300,7 +309,7 @@ mod tests {
         let packages = manifest["profile"]["dev"]["package"].as_table().unwrap();
         for (member, variant) in &variants {
             let once = !matches!(variant, Variant::Student | Variant::Solution);
-            // The harness and its crate under test, never anything shared.
+            // The harness and its crate under test.
             for package in [member.to_string(), format!("code-{member}")] {
                 let setting = packages.get(&package).map(|p| &p["incremental"]);
                 assert_eq!(
@@ -310,7 +319,11 @@ mod tests {
                 );
             }
         }
-        assert_eq!(packages.len(), 6, "{text}");
+        // Six of them, and the course's own crates, built once for every harness.
+        assert_eq!(packages.len(), 8, "{text}");
+        for shared in COURSE_CRATES {
+            assert_eq!(packages[shared]["incremental"].as_bool(), Some(false));
+        }
     }
 
     fn staged(dir: &str) -> crate::build::stage::Staged {
