@@ -303,3 +303,29 @@ pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Output with a line that holds `words` (split at whitespace) one after another, each a whole
+/// word; a last word `$` means the line ends there. `row("01-passes passed 3/3")` is what a
+/// regex of the words joined by `\s+` says, without building a regex engine into the tests.
+pub fn row(words: &str) -> impl predicates::Predicate<str> {
+    let words: Vec<String> = words.split_whitespace().map(str::to_string).collect();
+    let shown = words.join(" ");
+    predicates::function::function(move |out: &str| has_row(out, &words))
+        .fn_name(Box::leak(format!("a line with `{shown}`").into_boxed_str()))
+}
+
+/// Whether `out` has a line as [`row`] describes.
+pub fn has_row(out: &str, words: &[String]) -> bool {
+    let (words, to_the_end) = match words.split_last() {
+        Some((last, rest)) if last == "$" => (rest, true),
+        _ => (words, false),
+    };
+    assert!(!words.is_empty(), "a row of no words");
+    out.lines().any(|line| {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        tokens.windows(words.len()).enumerate().any(|(at, w)| {
+            w.iter().zip(words).all(|(t, w)| t == w)
+                && (!to_the_end || at + w.len() == tokens.len())
+        })
+    })
+}

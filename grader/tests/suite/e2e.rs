@@ -276,7 +276,7 @@ fn list_shows_progress_and_the_next_exercise() {
     grader(course.path())
         .assert() // no command = list
         .code(0)
-        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap())
+        .stdout(row("01-passes passed 3/3"))
         .stdout(predicate::str::contains("Next: 02 wrong-value"));
 }
 
@@ -530,7 +530,7 @@ fn reset_round_trips_a_file_through_its_backup() {
     grader(root)
         .arg("list")
         .assert()
-        .stdout(predicate::str::is_match(r"02-wrong-value\s+not started").unwrap());
+        .stdout(row("02-wrong-value not started"));
 
     // Already as shipped: nothing to do, and no backup of nothing.
     grader(root)
@@ -564,7 +564,7 @@ fn reset_round_trips_a_file_through_its_backup() {
         .args(["reset", "--list"])
         .assert()
         .code(0)
-        .stdout(predicate::str::is_match(format!(r"02-wrong-value\s+{first}\s")).unwrap())
+        .stdout(row(&format!("02-wrong-value {first}")))
         .stdout(predicate::str::contains(&second))
         .stdout(predicate::str::contains("before putting the stub back"));
 
@@ -632,7 +632,7 @@ fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
         .arg("list")
         .assert()
         .code(0)
-        .stdout(predicate::str::is_match(r"02-wrong-value\s+not started").unwrap());
+        .stdout(row("02-wrong-value not started"));
 
     grader(root).args(["check", "1"]).assert().code(0);
     let entry = &progress_of(root)["exercises"]["passes"];
@@ -643,7 +643,7 @@ fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
     grader(root)
         .arg("list")
         .assert()
-        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap());
+        .stdout(row("01-passes passed 3/3"));
 
     let lib = root.join("exercises/01-passes/src/lib.rs");
     let text = std::fs::read_to_string(&lib).unwrap();
@@ -652,10 +652,7 @@ fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
         .arg("list")
         .assert()
         .code(0)
-        .stdout(
-            predicate::str::is_match(r"01-passes\s+edited\s+-\s+\(3/3 before your edits\)")
-                .unwrap(),
-        )
+        .stdout(row("01-passes edited - (3/3 before your edits)"))
         .stdout(predicate::str::contains(
             "Next: 01 passes. You edited it since its last check",
         ));
@@ -664,7 +661,7 @@ fn list_says_not_started_for_the_stub_and_marks_a_result_stale_after_an_edit() {
     grader(root)
         .arg("list")
         .assert()
-        .stdout(predicate::str::is_match(r"01-passes\s+passed\s+3/3").unwrap());
+        .stdout(row("01-passes passed 3/3"));
 }
 
 /// After a passing check, the report names the first exercise not yet passed, with its command.

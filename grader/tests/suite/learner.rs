@@ -3,7 +3,6 @@
 //! pipes, and on a terminal (a pseudo-terminal, as a learner's shell gives it).
 
 use crate::common::*;
-use predicates::Predicate;
 use std::io::{Read, Write};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
@@ -201,11 +200,25 @@ mod pty {
 /// Whether `out` holds watch's line for check number `n`: when it started (a time of day) and
 /// how long it took, whatever the values.
 fn numbered(out: &str, n: u32) -> bool {
-    predicates::str::is_match(format!(
-        r"check #{n} at \d{{2}}:\d{{2}}:\d{{2}}( UTC)?, \d+\.\d{{2}} s"
-    ))
-    .unwrap()
-    .eval(out)
+    // `check #N at HH:MM:SS[ UTC], S.SS s`
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let said = format!("check #{n} at ");
+    out.match_indices(&said).any(|(at, _)| {
+        let rest = &out[at + said.len()..];
+        let Some((clock, rest)) = rest.split_at_checked(8) else {
+            return false;
+        };
+        let rest = rest.strip_prefix(" UTC").unwrap_or(rest);
+        let Some((took, _)) = rest.strip_prefix(", ").and_then(|r| r.split_once(" s")) else {
+            return false;
+        };
+        let clock_ok = clock.split(':').all(|part| part.len() == 2 && digits(part))
+            && clock.split(':').count() == 3;
+        let took_ok = took
+            .split_once('.')
+            .is_some_and(|(whole, cents)| digits(whole) && cents.len() == 2 && digits(cents));
+        clock_ok && took_ok
+    })
 }
 
 /// Saves `text` to `path` the way many editors do: a hidden file beside it, renamed into place.
