@@ -140,7 +140,7 @@ fn compiled_since(state: &Path, seen: &mut Vec<PathBuf>) -> String {
 #[test]
 fn copies_of_one_course_compile_its_checks_once_and_never_share_different_ones() {
     let _turn = share();
-    let state = empty_state();
+    let state = fresh_state();
     let (a, b) = (course(), course());
     let check = |course: &Path| {
         let out = grader(course)

@@ -19,7 +19,8 @@ impl Watch {
     /// Watch with pipes for its standard input, output and error.
     fn start(course: &std::path::Path, args: &[&str]) -> Watch {
         let mut cmd = std_grader(course);
-        cmd.arg("watch").args(args);
+        // As a learner builds: their own harness incrementally, at each save.
+        cmd.arg("watch").args(args).env_remove("CARGO_INCREMENTAL");
         Watch::spawn(cmd)
     }
 
@@ -50,6 +51,7 @@ impl Watch {
         let mut cmd = std_grader(course);
         cmd.arg("watch")
             .args(args)
+            .env_remove("CARGO_INCREMENTAL")
             .envs(env.iter().copied())
             .stdin(Stdio::from(terminal.try_clone().unwrap()))
             .stdout(Stdio::from(terminal.try_clone().unwrap()))

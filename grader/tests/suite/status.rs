@@ -7,12 +7,12 @@ use crate::e2e::{backup_named_in, git_commit_all, progress_of};
 use predicates::prelude::*;
 use std::path::Path;
 
-/// `list`'s line for exercise 02 shows `words` (see `row`) after the exercise's name.
+/// `list`'s line for exercise 02 (its first word) shows `words` (see `row`) after the name.
 fn list_shows(root: &Path, words: &str) {
     let out = grader(root).arg("list").output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    let words = format!("02-wrong-value {words}");
+    let words = format!("^ 02-wrong-value {words}");
     assert!(
         row(&words).eval(&stdout),
         "list has no line with {words:?}:\n{stdout}"

@@ -45,12 +45,16 @@ fn package(name: &str) -> String {
     )
 }
 
+/// The package names of the course's support crate and check API (as their manifests say).
+const COURSE_CRATES: [&str; 2] = ["awaitlings", "awaitlings-check"];
+
 /// The dependencies every generated crate has: the course's support crate, its check API and its
 /// tokio.
 fn course_crates(shared: &Shared) -> String {
+    let [support_crate, api_crate] = COURSE_CRATES;
     format!(
-        "awaitlings = {{ path = {support} }}\n\
-         awaitlings-check = {{ path = {api} }}\n\
+        "{support_crate} = {{ path = {support} }}\n\
+         {api_crate} = {{ path = {api} }}\n\
          {tokio}\n",
         support = quote(&shared.support.dir.to_string_lossy()),
         api = quote(&shared.check_api.dir.to_string_lossy()),
@@ -166,10 +170,11 @@ pub fn workspace(targets: &[&Target]) -> String {
 
 /// The course's crates every harness links (see [`course_crates`]), and the facades and checks
 /// libraries `targets` use: built once for every harness of a course, or of an exercise's
-/// variants. Without incremental compilation for these, a build is also the same whether or not
-/// `CARGO_INCREMENTAL` is set (many CI setups set it to 0, a shell may not): cargo counts that
-/// setting as part of a crate's build, so grading in turn with and without it would otherwise
-/// compile the check API, and everything built on it, again each time.
+/// variants. Without incremental compilation for these, a build is also the same with
+/// `CARGO_INCREMENTAL=0` as without the variable (many CI setups set it to 0, a shell does not):
+/// cargo counts the setting as part of a crate's build, so grading in turn with and without it
+/// would otherwise compile the check API, and everything built on it, again each time. (`=1`
+/// forces incremental compilation on every crate, and so still builds them apart.)
 fn shared_packages<'a>(targets: impl Iterator<Item = &'a Target>) -> Vec<String> {
     let mut shared: std::collections::BTreeSet<&str> = targets
         .filter_map(|t| t.facade.as_ref())
@@ -178,9 +183,6 @@ fn shared_packages<'a>(targets: impl Iterator<Item = &'a Target>) -> Vec<String>
     shared.extend(COURSE_CRATES);
     shared.into_iter().map(str::to_owned).collect()
 }
-
-/// The packages [`course_crates`] names.
-const COURSE_CRATES: [&str; 2] = ["awaitlings", "awaitlings-check"];
 
 /// The workspace of `members`, with the packages `once` built without incremental compilation.
 fn workspace_of(members: &[&str], once: &[String]) -> String {
