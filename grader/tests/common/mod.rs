@@ -106,8 +106,14 @@ pub fn grader(course: &Path) -> Command {
 
 /// The grader, run in `cwd`, with the suite's state directory and no colour.
 pub fn grader_in(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("grader").unwrap();
-    cmd.current_dir(cwd)
+    Command::from_std(std_grader(cwd))
+}
+
+/// Like [`grader`], as a plain std Command: for tests that signal it or read its pipes
+/// themselves.
+pub fn std_grader(course: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_grader"));
+    cmd.current_dir(course)
         .env("AWAITLINGS_TARGET_DIR", state_dir())
         // One seed for every test, so a test gives the same verdict every run (tests/seeds.rs
         // sets its own); `verify` is what proves the checks over many seeds.
@@ -117,20 +123,6 @@ pub fn grader_in(cwd: &Path) -> Command {
         // cost more than it saved (the suite binary took 85 s with it, 71 to 76 s without).
         // Watch's tests (learner.rs) take it away again, so a learner's setup, their own
         // harness built incrementally at each save, is still what they test.
-        .env("CARGO_INCREMENTAL", "0")
-        .env_remove("AWAITLINGS_COURSE")
-        .env_remove("NO_COLOR")
-        .args(["--color", "never"]);
-    cmd
-}
-
-/// Like [`grader`], as a plain std Command: for tests that signal it or read its pipes
-/// themselves.
-pub fn std_grader(course: &Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_grader"));
-    cmd.current_dir(course)
-        .env("AWAITLINGS_TARGET_DIR", state_dir())
-        .env("AWAITLINGS_SEED", "1")
         .env("CARGO_INCREMENTAL", "0")
         .env_remove("AWAITLINGS_COURSE")
         .env_remove("NO_COLOR")
@@ -302,7 +294,7 @@ pub fn row(words: &str) -> impl predicates::Predicate<str> {
 }
 
 /// Whether `out` has a line as [`row`] describes.
-pub fn has_row(out: &str, words: &[String]) -> bool {
+fn has_row(out: &str, words: &[String]) -> bool {
     let (words, from_the_start) = match words.split_first() {
         Some((first, rest)) if first == "^" => (rest, true),
         _ => (words, false),

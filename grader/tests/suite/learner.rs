@@ -214,8 +214,8 @@ fn numbered(out: &str, n: u32) -> bool {
         let Some((took, _)) = rest.strip_prefix(", ").and_then(|r| r.split_once(" s")) else {
             return false;
         };
-        let clock_ok = clock.split(':').all(|part| part.len() == 2 && digits(part))
-            && clock.split(':').count() == 3;
+        let parts: Vec<&str> = clock.split(':').collect();
+        let clock_ok = parts.len() == 3 && parts.iter().all(|p| p.len() == 2 && digits(p));
         let took_ok = took
             .split_once('.')
             .is_some_and(|(whole, cents)| digits(whole) && cents.len() == 2 && digits(cents));

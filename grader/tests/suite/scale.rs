@@ -430,15 +430,17 @@ fn clean_removes_the_submissions_harness_builds_and_keeps_their_results() {
     // The harnesses of submissions are built (`check-<slug>-other-<hash>-<tag>`), in cargo's
     // directories and the grader's own.
     let debug = state.path().join("cargo/debug");
-    // The course's tag (its harness workspace is `harness/course-<tag>`), and its own folder of
-    // staged crates, `stage/<tag>` (the stage is the suite's, shared by every test's course).
-    let tag = std::fs::read_dir(state.path().join("harness"))
+    // The course's own folder of staged crates (its tag), not the ones its shared crates and its
+    // checks are staged in (`crates-<key>`, `checks-<key>`).
+    let stage = std::fs::read_dir(state.path().join("stage"))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .find_map(|name| name.strip_prefix("course-").map(str::to_string))
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            !name.starts_with("crates-") && !name.starts_with("checks-")
+        })
         .unwrap();
-    let stage = state.path().join("stage").join(&tag);
-    assert!(stage.is_dir(), "{}", stage.display());
+    let tag = stage.file_name().unwrap().to_string_lossy().into_owned();
     let ours = |dir: &Path| -> Vec<String> {
         entries_with(dir, "-other-")
             .into_iter()
