@@ -25,6 +25,21 @@ fn bundled_01(state: &Path) -> BTreeMap<u64, Vec<String>> {
     by_inode
 }
 
+/// The folder of 01's bundle in the harness workspace of `state`.
+fn bundle_01(state: &Path) -> std::path::PathBuf {
+    let workspaces = std::fs::read_dir(state.join("harness")).unwrap();
+    workspaces
+        .flatten()
+        .map(|w| w.path())
+        .flat_map(|w| std::fs::read_dir(w).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("check-coroutines-bundle-"))
+        })
+        .expect("01's bundle in the harness workspace")
+}
+
 #[cfg(unix)]
 #[test]
 fn designs_are_bundled_and_one_that_does_not_compile_gets_its_own_error() {
@@ -40,18 +55,49 @@ fn designs_are_bundled_and_one_that_does_not_compile_gets_its_own_error() {
         (out.status.code(), text)
     };
     let shelf = course.path().join("fixtures/wrong/coroutines");
+    // A copy of eager-step whose source names `crate::` (in a comment): it cannot be a module of
+    // the bundle's merged crate (see grader/src/build/harness/merge.rs), so the bundle holds it
+    // as a crate of its own, beside the merged others.
+    let eager = std::fs::read_to_string(shelf.join("eager-step.patch")).unwrap();
+    let rooted = eager.replace(
+        "+    let name = name.to_string();\n",
+        "+    let name = name.to_string(); // owned, unlike crate::step's borrowed name\n",
+    );
+    assert_ne!(rooted, eager, "the patch changed: update this test");
+    std::fs::write(shelf.join("eager-step-rooted.patch"), rooted).unwrap();
     let designs = std::fs::read_dir(&shelf).unwrap().count();
-    assert!(designs >= 2, "01 has {designs} wrong designs");
+    assert!(designs >= 3, "01 has {designs} wrong designs");
 
     // Built as one bundle: every design a link to one binary, and each judged as listed.
     let (code, text) = verify_01();
     assert_eq!(code, Some(0), "{text}");
-    for design in ["blocking-sleep", "eager-step", "results-sorted"] {
+    for design in [
+        "blocking-sleep",
+        "eager-step",
+        "eager-step-rooted",
+        "results-sorted",
+    ] {
         assert!(text.contains(&format!("wrong/{design} fails ")), "{text}");
     }
     let bundled = bundled_01(state.path());
     let links: Vec<usize> = bundled.values().map(Vec::len).collect();
     assert_eq!(links, vec![designs], "{bundled:?}");
+    // Every design but the rooted one, right designs too, is a module of one crate; that one is
+    // a crate.
+    let rights = std::fs::read_dir(course.path().join("fixtures/right/coroutines"))
+        .map_or(0, Iterator::count);
+    let bundle = bundle_01(state.path());
+    let merged = std::fs::read_to_string(bundle.join("designs/lib.rs")).unwrap();
+    assert_eq!(
+        merged.matches("pub mod d").count(),
+        designs - 1 + rights,
+        "{merged}"
+    );
+    assert!(!merged.contains("eager-step-rooted"), "{merged}");
+    let manifest = std::fs::read_to_string(bundle.join("Cargo.toml")).unwrap();
+    let own_crates: Vec<&str> = manifest.lines().filter(|l| l.starts_with("code")).collect();
+    assert_eq!(own_crates.len(), 1, "{manifest}");
+    assert!(own_crates[0].contains("eager-step-rooted"), "{manifest}");
 
     // Two more designs: one that does not compile (blocking-sleep's, misspelled), and a copy of
     // blocking-sleep. Their bundle does not build, so each is built on its own: the first gets

@@ -3,8 +3,10 @@
 //! `verify` builds a harness for every design the course lists: some 330 for the course. Each
 //! design's own harness costs its crate, a `main` and a link, and the `main` and the link were
 //! half of that (07's 24 designs: 13 s of CPU one harness each, 7 s as one bundle). A bundle is one
-//! binary per exercise holding every design's crate, each still compiled on its own (its own
-//! lints, warnings, dep-info, and search for what the `unsafe_code` lint misses). Its `main` binds
+//! binary per exercise holding every design: those that read the same as a module are modules of
+//! one crate (see [`super::merge`]), the others crates of their own, and each is still judged
+//! on its own (its own warnings, what rustc read for it, and the search for what the
+//! `unsafe_code` lint misses). Its `main` binds
 //! the design whose harness name it was started under: each design gets a hard link to a copy of
 //! the bundle, named as its own harness would be, in the state's `bundled/` folder (see
 //! [`State::bundled`]). So the runner and the check lists still see one binary per design,
@@ -20,6 +22,7 @@
 //!
 //! [`State::bundled`]: crate::build::state::State::bundled
 
+use super::merge::Merged;
 use super::{Builder, Outcome, Prepared, Target, Variant, fingerprint, generate, messages};
 use crate::build::stage::Shared;
 use crate::build::state::write_if_changed;
@@ -103,28 +106,23 @@ impl Builder<'_> {
             .iter()
             .map(|b| b.designs.iter().map(|p| &targets[p.index]).collect())
             .collect();
-        for (bundle, designs) in bundles.iter().zip(&held) {
-            let at = dir.join(&bundle.member);
-            let manifest = generate::bundle_manifest(&bundle.member, designs, shared);
-            let written =
-                write_if_changed(&at.join("Cargo.toml"), manifest.as_bytes()).and_then(|()| {
-                    write_if_changed(
-                        &at.join("main.rs"),
-                        generate::bundle_main(designs).as_bytes(),
-                    )
-                });
-            if written.is_err() {
-                // Their own harnesses say what cannot be written, design by design.
-                return Ok(vec![false; bundles.len()]);
-            }
-        }
+        let Some(merged) = write_bundles(&dir, bundles, &held, shared) else {
+            // Their own harnesses say what cannot be written, design by design.
+            return Ok(vec![false; bundles.len()]);
+        };
         let listed: Vec<(&str, &[&Target])> = bundles
             .iter()
             .zip(&held)
             .map(|(b, designs)| (b.member.as_str(), designs.as_slice()))
             .collect();
         let members: Vec<&str> = listed.iter().map(|(m, _)| *m).collect();
-        let (ran, found) = self.run_cargo(&dir, &generate::bundles_workspace(&listed), &members)?;
+        let packages: Vec<&str> = merged
+            .iter()
+            .flatten()
+            .map(|m| m.package.as_str())
+            .collect();
+        let workspace = generate::bundles_workspace(&listed, &packages);
+        let (ran, found) = self.run_cargo(&dir, &workspace, &members)?;
         if ran.timed_out {
             // Said, as `batch` says a second run: the designs get their own runs and limits.
             crate::errln!(
@@ -140,18 +138,13 @@ impl Builder<'_> {
         let all: Vec<&Target> = held.iter().flatten().copied().collect();
         let shown = |text: &str| self.shown(text, &all);
         let mut taken = Vec::new();
-        for (bundle, designs) in bundles.iter().zip(&held) {
+        for ((bundle, designs), m) in bundles.iter().zip(&held).zip(&merged) {
             let Some(exe) = messages::executable_of(&dir.join(&bundle.member), &found) else {
                 taken.push(false);
                 continue;
             };
-            let results: Option<Vec<_>> = designs
-                .iter()
-                .map(|t| {
-                    let exe = Some(exe.clone());
-                    messages::outcome_with(t, exe, &dir, &deps, &found, &ran.stderr, &shown).ok()
-                })
-                .collect();
+            let built = (&found[..], ran.stderr.as_str());
+            let results = design_results(designs, m.as_ref(), &exe, (&dir, &deps), built, &shown);
             let Some(results) = results else {
                 taken.push(false);
                 continue;
@@ -227,6 +220,77 @@ impl Builder<'_> {
         }
         Ok(link)
     }
+}
+
+/// Writes each of `bundles`' files in the harness workspace `dir` (see [`write_bundle`]),
+/// `held` their designs: each one's merged crate, if it has one, or `None` when a file could not
+/// be written.
+fn write_bundles(
+    dir: &Path,
+    bundles: &[Bundle],
+    held: &[Vec<&Target>],
+    shared: &Shared,
+) -> Option<Vec<Option<Merged>>> {
+    let mut merged = Vec::new();
+    for (bundle, designs) in bundles.iter().zip(held) {
+        let at = dir.join(&bundle.member);
+        let package = format!("{}-designs", bundle.member);
+        let m = Merged::plan(designs, at.join("designs"), package);
+        write_bundle(&at, &bundle.member, designs, shared, m.as_ref()).ok()?;
+        merged.push(m);
+    }
+    Some(merged)
+}
+
+/// What each of a built bundle's `designs` built to, from cargo's messages and stderr (`built`)
+/// of the workspace `dir` whose libraries are in `deps`, with `exe` the bundle: `None` when any
+/// of them would not be run (then none of the bundle is taken).
+fn design_results(
+    designs: &[&Target],
+    merged: Option<&Merged>,
+    exe: &Path,
+    (dir, deps): (&Path, &Path),
+    (found, stderr): (&[serde_json::Value], &str),
+    shown: &dyn Fn(&str) -> String,
+) -> Option<Vec<super::Built>> {
+    let of_merged = match merged {
+        Some(m) => m.outcomes(designs, (dir, exe), found, shown)?,
+        None => vec![None; designs.len()],
+    };
+    designs
+        .iter()
+        .zip(of_merged)
+        .map(|(t, merged)| {
+            merged
+                .unwrap_or_else(|| {
+                    let exe = Some(exe.to_path_buf());
+                    messages::outcome_with(t, exe, dir, deps, found, stderr, shown)
+                })
+                .ok()
+        })
+        .collect()
+}
+
+/// Writes the bundle `member`'s files in `at`: its manifest and `main.rs`, and the merged
+/// crate of its designs when there is one.
+fn write_bundle(
+    at: &Path,
+    member: &str,
+    designs: &[&Target],
+    shared: &Shared,
+    merged: Option<&Merged>,
+) -> Result<()> {
+    if let Some(m) = merged {
+        write_if_changed(&m.dir.join("Cargo.toml"), m.manifest().as_bytes())?;
+        write_if_changed(&m.dir.join("lib.rs"), m.lib_rs(designs).as_bytes())?;
+    }
+    let manifest = generate::bundle_manifest(member, designs, shared, merged);
+    write_if_changed(&at.join("Cargo.toml"), manifest.as_bytes())?;
+    write_if_changed(
+        &at.join("main.rs"),
+        generate::bundle_main(designs, merged).as_bytes(),
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

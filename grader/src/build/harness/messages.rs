@@ -150,9 +150,14 @@ pub fn build_script_unfinished(t: &Target, messages: &[Value]) -> bool {
 
 /// The library cargo built for the crate under test (its `.rlib` or `.rmeta`).
 fn library(t: &Target, messages: &[Value]) -> Option<PathBuf> {
+    library_of(&t.stage_dir, messages)
+}
+
+/// The library cargo built for the package at `krate` (its `.rlib` or `.rmeta`), if it did.
+pub fn library_of(krate: &Path, messages: &[Value]) -> Option<PathBuf> {
     messages
         .iter()
-        .filter(|m| m["reason"] == "compiler-artifact" && from(m, &t.stage_dir))
+        .filter(|m| m["reason"] == "compiler-artifact" && from(m, krate))
         .filter_map(|m| m["filenames"].as_array())
         .flatten()
         .filter_map(Value::as_str)
@@ -177,10 +182,20 @@ fn needs_unsafe(t: &Target, messages: &[Value]) -> bool {
 
 /// The crate under test's own warnings.
 fn warnings(t: &Target, messages: &[Value], shown: &dyn Fn(&str) -> String) -> Vec<Warning> {
+    warnings_of(&t.stage_dir, messages, shown, &|_| true)
+}
+
+/// The warnings of the package at `krate` that `keep` keeps.
+pub fn warnings_of(
+    krate: &Path,
+    messages: &[Value],
+    shown: &dyn Fn(&str) -> String,
+    keep: &dyn Fn(&Value) -> bool,
+) -> Vec<Warning> {
     messages
         .iter()
-        .filter(|m| m["reason"] == "compiler-message" && from(m, &t.stage_dir))
-        .filter(|m| m["message"]["level"] == "warning")
+        .filter(|m| m["reason"] == "compiler-message" && from(m, krate))
+        .filter(|m| m["message"]["level"] == "warning" && keep(m))
         .filter_map(|m| {
             let rendered = m["message"]["rendered"].as_str()?;
             // "N warnings emitted" summaries have no code and no span.

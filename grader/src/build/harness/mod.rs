@@ -15,6 +15,7 @@
 //! - [`generate`]: the harness's files;
 //! - [`batch`]: many harnesses in runs of bounded size, and runs that run out of time;
 //! - [`bundle`]: an exercise's wrong and right designs, built as one binary (`verify`);
+//! - [`merge`]: a bundle's designs compiled as modules of one crate;
 //! - [`fingerprint`]: skipping cargo when nothing changed;
 //! - [`forbidden`]: the unsafe code the `unsafe_code` lint lets through (naked functions);
 //! - [`reads`]: files and environment variables read at compile time: only the crate's own;
@@ -26,6 +27,7 @@ mod bundle;
 pub mod fingerprint;
 pub mod forbidden;
 pub mod generate;
+pub mod merge;
 pub mod messages;
 pub mod reads;
 

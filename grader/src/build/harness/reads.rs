@@ -94,9 +94,16 @@ pub fn parse(text: &str) -> DepInfo {
 /// What of `info` a crate staged at `stage_dir` may not read: files outside the student's own
 /// files there (as paths without `..` detours), then environment variables cargo does not set.
 pub fn outside(info: &DepInfo, stage_dir: &Path) -> Vec<String> {
+    outside_all(info, &[stage_dir])
+}
+
+/// [`outside`], for a crate whose files may lie in any of `stage_dirs` (a bundle's merged
+/// designs, see `super::merge`).
+pub fn outside_all(info: &DepInfo, stage_dirs: &[&Path]) -> Vec<String> {
+    let dirs: Vec<PathBuf> = stage_dirs.iter().map(|d| tidy(d)).collect();
     let mut found: Vec<String> = Vec::new();
     for file in &info.files {
-        if !own_file(&tidy(file), &tidy(stage_dir)) {
+        if !dirs.iter().any(|d| own_file(&tidy(file), d)) {
             found.push(format!("the file {}", tidy(file).display()));
         }
     }
@@ -108,6 +115,16 @@ pub fn outside(info: &DepInfo, stage_dir: &Path) -> Vec<String> {
     found.sort();
     found.dedup();
     found
+}
+
+/// The files of `info` that are `stage_dir`'s crate's own (see [`outside`]).
+pub fn own_files(info: &DepInfo, stage_dir: &Path) -> Vec<PathBuf> {
+    let dir = tidy(stage_dir);
+    info.files
+        .iter()
+        .filter(|f| own_file(&tidy(f), &dir))
+        .cloned()
+        .collect()
 }
 
 /// The report for a crate that read what it may not: the rule, then what it read, and none
