@@ -55,13 +55,14 @@ fn designs_are_bundled_and_one_that_does_not_compile_gets_its_own_error() {
         (out.status.code(), text)
     };
     let shelf = course.path().join("fixtures/wrong/coroutines");
-    // A copy of eager-step whose source names `crate::` (in a comment): it cannot be a module of
-    // the bundle's merged crate (see grader/src/build/harness/merge.rs), so the bundle holds it
-    // as a crate of its own, beside the merged others.
+    // A copy of eager-step that asks where its code lies (`module_path!`, which a module of
+    // another crate answers differently): it cannot be a module of the bundle's merged crate (see
+    // grader/src/build/harness/merge.rs), so the bundle holds it as a crate of its own, beside
+    // the merged others.
     let eager = std::fs::read_to_string(shelf.join("eager-step.patch")).unwrap();
     let rooted = eager.replace(
         "+    let name = name.to_string();\n",
-        "+    let name = name.to_string(); // owned, unlike crate::step's borrowed name\n",
+        "+    let name = name.to_string() + &module_path!()[..0];\n",
     );
     assert_ne!(rooted, eager, "the patch changed: update this test");
     std::fs::write(shelf.join("eager-step-rooted.patch"), rooted).unwrap();

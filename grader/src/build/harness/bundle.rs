@@ -236,6 +236,10 @@ fn write_bundles(
         let at = dir.join(&bundle.member);
         let package = format!("{}-designs", bundle.member);
         let m = Merged::plan(designs, at.join("designs"), package);
+        if m.is_none() {
+            // Nothing depends on an earlier run's merged crate: gone, it misleads no reader.
+            let _ = std::fs::remove_dir_all(at.join("designs"));
+        }
         write_bundle(&at, &bundle.member, designs, shared, m.as_ref()).ok()?;
         merged.push(m);
     }

@@ -10,23 +10,25 @@
 //! as the crate it was only when nothing in it depends on being the crate's root, so a design is
 //! merged only when its staged crate is just `src/lib.rs` (beside the `main.rs` a dependency
 //! never builds), with the course's dependencies and lints as every other merged design has
-//! them, and its source names none of: `crate::` or `$crate` (the root would be another),
-//! `extern crate`, an inner attribute `#![..]` (some belong to a crate's root only), a module in
-//! a file of its own or `#[path]`, `include!` and its kin (what it reads is named from its file),
-//! `#[macro_export]`, `#[no_mangle]`, `#[export_name]`, `#[link_section]` (names one crate-wide
-//! space holds once), or `super::super` (above its root). Anything else is compiled as a crate of
-//! its own, as before. The screen is on the text, comments included: a design it turns away for
-//! a word in a comment only costs a little time.
+//! them, and its tokens (comments aside) name none of: `crate` (the root would be another, and
+//! `pub(crate)` would reach further), `super`, an inner attribute `#![..]`, a module in a file of
+//! its own or `#[path]`, `include!` and its kin (what it reads is named from its file), `env!`
+//! and `option_env!` (the package's name and version would be the merged crate's),
+//! `module_path!` and `type_name` (they say where code lies), `#[macro_export]`, `#[no_mangle]`,
+//! `#[export_name]`, `#[link_section]` (names one crate-wide space holds once), nor a module or
+//! attribute a macro makes. Anything else is compiled as a crate of its own, as before.
 //!
 //! What a design's crate would say is still said of it alone: its warnings are the merged
-//! crate's warnings whose span lies in its file, and what rustc read for it is what the merged
-//! crate read from its staged crate. The merged crate reading anything else (a file, an
-//! environment variable) takes none of the bundle: each design is then built on its own, with
-//! its own verdict.
+//! crate's warnings whose primary span (traced out of macros) lies in its file, and the search
+//! for what the `unsafe_code` lint misses reads its file. The merged crate must have read exactly
+//! its own lib.rs and the designs' (rustc's dep-info), no environment variable cargo did not set,
+//! and every warning must lie in one design's file; else none of the bundle is taken, and each
+//! design is built on its own, with its own verdict.
 
 use super::{BuildError, Built, Target, Warning, forbidden, reads};
 use crate::build::stage::quote;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The merged crate of a bundle: where it is, its package, and which of the bundle's designs
@@ -115,24 +117,31 @@ impl Merged {
                 *file = workspace.join(&*file);
             }
         }
+        // Exactly the merged crate's lib.rs and each held design's: anything else means the
+        // screen let something through, and none of the bundle is vouched for.
+        let expected: BTreeSet<PathBuf> = std::iter::once(self.dir.join("lib.rs"))
+            .chain(self.held(designs).map(staged_lib))
+            .map(|f| reads::tidy(&f))
+            .collect();
+        let files: BTreeSet<PathBuf> = read.files.iter().map(|f| reads::tidy(f)).collect();
         let mut roots: Vec<&Path> = vec![self.dir.as_path()];
         roots.extend(self.held(designs).map(|t| t.stage_dir.as_path()));
-        if !reads::outside_all(&read, &roots).is_empty() {
+        if files != expected || !reads::outside_all(&read, &roots).is_empty() {
             return None;
         }
+        let mut warnings = self.warnings(designs, messages, shown)?;
         let mut out = Vec::new();
         for (i, t) in designs.iter().enumerate() {
             if !self.holds[i] {
                 out.push(None);
                 continue;
             }
-            let sources = reads::own_files(&read, &t.stage_dir);
-            if !forbidden::scan(&sources).is_empty() {
+            if !forbidden::scan(&[staged_lib(t)]).is_empty() {
                 return None;
             }
             out.push(Some(Ok(Built {
                 bin: exe.to_path_buf(),
-                warnings: self.warnings(t, messages, shown),
+                warnings: std::mem::take(&mut warnings[i]),
             })));
         }
         Some(out)
@@ -146,22 +155,48 @@ impl Merged {
             .map(|(t, _)| *t)
     }
 
-    /// The merged crate's warnings whose first span lies in `t`'s staged crate.
+    /// The merged crate's warnings, each given to the design (by its index) whose file its
+    /// primary span lies in, traced out of macro expansions to where the macro was called:
+    /// `None` when one lies in no held design's file (a separate crate would have shown it).
     fn warnings(
         &self,
-        t: &Target,
+        designs: &[&Target],
         messages: &[Value],
         shown: &dyn Fn(&str) -> String,
-    ) -> Vec<Warning> {
-        let own = reads::tidy(&t.stage_dir);
-        super::messages::warnings_of(&self.dir, messages, shown, &|m: &Value| {
-            m["message"]["spans"]
-                .as_array()
-                .and_then(|spans| spans.first())
-                .and_then(|span| span["file_name"].as_str())
-                .is_some_and(|file| reads::tidy(Path::new(file)).starts_with(&own))
-        })
+    ) -> Option<Vec<Vec<Warning>>> {
+        let dirs: Vec<Option<PathBuf>> = designs
+            .iter()
+            .zip(&self.holds)
+            .map(|(t, &h)| h.then(|| reads::tidy(&t.stage_dir)))
+            .collect();
+        let mut out = vec![Vec::new(); designs.len()];
+        for m in messages {
+            let one =
+                super::messages::warnings_of(&self.dir, std::slice::from_ref(m), shown, &|_| true);
+            if one.is_empty() {
+                continue;
+            }
+            let file = primary_file(&m["message"]["spans"])?;
+            let i = dirs
+                .iter()
+                .position(|d| d.as_ref().is_some_and(|d| file.starts_with(d)))?;
+            out[i].extend(one);
+        }
+        Some(out)
     }
+}
+
+/// The file of a message's primary span, traced out of macro expansions to the call site.
+fn primary_file(spans: &Value) -> Option<PathBuf> {
+    let spans = spans.as_array()?;
+    let mut span = spans
+        .iter()
+        .find(|s| s["is_primary"] == true)
+        .or_else(|| spans.first())?;
+    while span["expansion"]["span"].is_object() {
+        span = &span["expansion"]["span"];
+    }
+    Some(reads::tidy(Path::new(span["file_name"].as_str()?)))
 }
 
 /// The staged crate's library file.
@@ -206,40 +241,84 @@ fn screen(t: &Target) -> Option<(String, String)> {
 }
 
 /// Whether `source`, a crate's root, reads the same as a module of another crate (see the
-/// module's doc): the words that say otherwise, found anywhere, spaces between tokens ignored.
+/// module's doc), judged on its tokens: comments and spacing never hide a word, and a word in a
+/// comment never turns a design away.
 fn reads_as_a_module(source: &str) -> bool {
-    let tight: String = source.chars().filter(|c| !c.is_whitespace()).collect();
-    const ROOT_ONLY: [&str; 12] = [
-        "crate::",
-        "externcrate",
-        "#![",
-        "#[path",
-        "include!",
-        "include_str!",
-        "include_bytes!",
-        "macro_export",
-        "no_mangle",
-        "export_name",
-        "link_section",
-        "super::super",
-    ];
-    if ROOT_ONLY.iter().any(|w| tight.contains(w)) {
-        return false;
+    source
+        .parse::<proc_macro2::TokenStream>()
+        .is_ok_and(tokens_read_as_a_module)
+}
+
+/// The names that mean something else, or give another value, in a module of another crate:
+/// the crate's root (`crate`, `$crate`, `extern crate`, and `super` above its root), files named
+/// from a file (`include!`...), what cargo says of the crate (`env!`: the package's name and
+/// version are the merged crate's), where code lies (`module_path!`, `type_name`), and names one
+/// crate-wide space holds once.
+const ROOT_ONLY: [&str; 13] = [
+    "crate",
+    "super",
+    "include",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "module_path",
+    "type_name",
+    "macro_export",
+    "no_mangle",
+    "export_name",
+    "link_section",
+];
+
+fn tokens_read_as_a_module(tokens: proc_macro2::TokenStream) -> bool {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1);
+        match token {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                if ROOT_ONLY.contains(&name.as_str()) {
+                    return false;
+                }
+                // `mod name;` (a file of its own) or `mod $name` (made by a macro).
+                if name == "mod" {
+                    let after = tokens.get(i + 2);
+                    let file = matches!(after, Some(TokenTree::Punct(p)) if p.as_char() == ';');
+                    let made = matches!(next, Some(TokenTree::Punct(p)) if p.as_char() == '$');
+                    if file || made {
+                        return false;
+                    }
+                }
+            }
+            // An inner attribute `#![..]` but the doc comment `//!` (which documents a module
+            // as well), or an attribute `#[path ..]` or `#[$made ..]`.
+            TokenTree::Punct(p) if p.as_char() == '#' => match next {
+                Some(TokenTree::Punct(bang)) if bang.as_char() == '!' => {
+                    let doc = matches!(tokens.get(i + 2), Some(TokenTree::Group(g))
+                        if g.stream().into_iter().next().is_some_and(|t| matches!(&t, TokenTree::Ident(d) if d == "doc")));
+                    if !doc {
+                        return false;
+                    }
+                }
+                Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                    let first = g.stream().into_iter().next();
+                    let named = |t: &TokenTree| match t {
+                        TokenTree::Ident(i) => i == "path",
+                        TokenTree::Punct(p) => p.as_char() == '$',
+                        _ => false,
+                    };
+                    if first.as_ref().is_some_and(named) {
+                        return false;
+                    }
+                }
+                _ => {}
+            },
+            TokenTree::Group(g) if !tokens_read_as_a_module(g.stream()) => return false,
+            _ => {}
+        }
     }
-    // `mod name;`: a module in a file of its own, found from the root's folder.
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    !source.match_indices("mod").any(|(at, _)| {
-        if source[..at].chars().next_back().is_some_and(word) {
-            return false;
-        }
-        let rest = &source[at + 3..];
-        if !rest.starts_with(char::is_whitespace) {
-            return false;
-        }
-        let rest = rest.trim_start();
-        let name_end = rest.find(|c: char| !word(c)).unwrap_or(rest.len());
-        name_end > 0 && rest[name_end..].trim_start().starts_with(';')
-    })
+    true
 }
 
 #[cfg(test)]
@@ -316,10 +395,26 @@ mod tests {
 
     #[test]
     fn only_a_root_that_reads_as_a_module_is_merged() {
-        let plain = "use tokio::task::JoinSet;\npub async fn run() { mod inner { } }\n\
-                     #[cfg(test)]\nmod tests {\n    use super::*;\n}\n";
+        let plain = "//! Module docs, which become `#![doc = ..]`.\n\
+                     use tokio::task::JoinSet;\nuse std::path::Path;\n\
+                     pub async fn run(path: &Path) { mod inner { } }\n\
+                     // Comments may say anything: crate::x, super::y, mod z;\n\
+                     #[derive(Debug)]\npub struct S;\n";
         assert!(reads_as_a_module(plain));
         for root_only in [
+            "pub(super) fn helper() {}",
+            "use super::*;",
+            "pub(crate) fn f() {}",
+            "use crate as root;",
+            "const N: &str = env!(\"CARGO_PKG_NAME\");",
+            "const V: Option<&str> = option_env!(\"X\");",
+            "pub fn at() -> &'static str { module_path!() }",
+            "pub fn t() -> &'static str { std::any::type_name::<u8>() }",
+            "macro_rules! m { ($n:ident) => { mod $n; } }",
+            "macro_rules! m { ($a:ident) => { #[$a = \"x.rs\"] mod x {} } }",
+            "mod r#main;",
+            "mod /* a comment */ x;",
+            "fn unbalanced( {",
             "use crate::x;",
             "use crate :: x;",
             "macro_rules! m { () => { $crate::f() } }",
@@ -334,11 +429,12 @@ mod tests {
             "#[unsafe(no_mangle)] pub fn f() {}",
             "#[unsafe(export_name = \"f\")] pub fn f() {}",
             "#[unsafe(link_section = \".x\")] pub static X: u8 = 0;",
-            "mod a { mod b { use super::super::f; } }",
         ] {
             assert!(!reads_as_a_module(root_only), "{root_only}");
         }
-        // Words that merely begin like `mod`: no module declared.
-        assert!(reads_as_a_module("let model = 1; let modes = model;"));
+        // Words that merely begin like the names above: nothing the screen looks for.
+        assert!(reads_as_a_module(
+            "pub fn f() { let model = 1; let crates = model; let environment = crates; }"
+        ));
     }
 }
