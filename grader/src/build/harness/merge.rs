@@ -99,9 +99,11 @@ impl Merged {
     }
 
     /// What each design the merged crate holds built to (`None` at the others' places), from
-    /// cargo's `messages` of a build of the harness `workspace`, with `exe` the bundle: `None` in all when the merged crate cannot be
-    /// vouched for (it read something outside the designs' staged crates, or cargo named no
-    /// library or dep-info for it), or when a design uses what the `unsafe_code` lint misses.
+    /// cargo's `messages` of a build of the harness `workspace`, with `exe` the bundle. `None` in
+    /// all when the merged crate cannot be vouched for (it read anything but its lib.rs and the
+    /// designs', an environment variable cargo did not set, a warning lies in no design's file,
+    /// or cargo named no library or dep-info for it), or when a design uses what the
+    /// `unsafe_code` lint misses.
     pub fn outcomes(
         &self,
         designs: &[&Target],
@@ -436,5 +438,77 @@ mod tests {
         assert!(reads_as_a_module(
             "pub fn f() { let model = 1; let crates = model; let environment = crates; }"
         ));
+    }
+    #[test]
+    fn a_merged_design_is_judged_alone_and_a_crate_that_read_more_is_not_taken() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        let designs = [
+            design(r, "a", STAGED, "pub fn f() {}\n"),
+            design(r, "b", STAGED, "pub fn g() { let unused = 1; }\n"),
+        ];
+        let refs: Vec<&Target> = designs.iter().collect();
+        let workspace = r.join("ws");
+        let dir = workspace.join("bundle").join("designs");
+        std::fs::create_dir_all(&dir).unwrap();
+        let m = Merged::plan(&refs, dir.clone(), "bundle-designs".into()).unwrap();
+        let deps = r.join("deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        let rlib = deps.join("libbundle_designs-0.rlib");
+        std::fs::write(&rlib, "").unwrap();
+        let lib_of = |t: &Target| t.stage_dir.join("src/lib.rs").display().to_string();
+        // rustc names a workspace member's own file from the workspace's folder.
+        let read = |extra: &[String]| {
+            let mut files = vec![
+                "bundle/designs/lib.rs".to_owned(),
+                lib_of(&designs[0]),
+                lib_of(&designs[1]),
+            ];
+            files.extend(extra.iter().cloned());
+            let mut d = format!("{}: {}\n\n", rlib.display(), files.join(" "));
+            for f in &files {
+                d.push_str(&format!("{f}:\n"));
+            }
+            std::fs::write(deps.join("bundle_designs-0.d"), d).unwrap();
+        };
+        let id = format!("path+file://{}#bundle-designs@0.0.0", dir.display());
+        let warning_in = |file: &str| {
+            serde_json::json!({"reason": "compiler-message", "package_id": id, "message": {
+                "level": "warning", "rendered": "warning: unused variable",
+                "code": {"code": "unused_variables"},
+                "spans": [{"file_name": file, "is_primary": true, "expansion": null}]}})
+        };
+        let artifact = serde_json::json!({"reason": "compiler-artifact", "package_id": id,
+            "filenames": [rlib.display().to_string()]});
+        let shown = |t: &str| t.to_owned();
+        let exe = r.join("bundle-bin");
+        let outcomes = |messages: &[Value]| m.outcomes(&refs, (&workspace, &exe), messages, &shown);
+
+        read(&[]);
+        let got = outcomes(&[artifact.clone(), warning_in(&lib_of(&designs[1]))])
+            .expect("a merged crate that read only its designs is taken");
+        let warnings: Vec<usize> = got
+            .iter()
+            .map(|o| o.as_ref().unwrap().as_ref().unwrap().warnings.len())
+            .collect();
+        assert_eq!(warnings, [0, 1], "the warning is b's alone");
+
+        // A warning in no design's file: a crate of its own would have shown it somewhere.
+        assert!(outcomes(&[artifact.clone(), warning_in("/elsewhere/x.rs")]).is_none());
+        // One more file read, even inside a held design's crate (one design including a file
+        // of another's), or outside them all: not vouched for.
+        let inside = designs[1].stage_dir.join("src/main.rs");
+        for extra in [inside, r.join("secret.txt")] {
+            read(&[extra.display().to_string()]);
+            assert!(
+                outcomes(std::slice::from_ref(&artifact)).is_none(),
+                "{}",
+                extra.display()
+            );
+        }
+        // No dep-info or no library named: not vouched for.
+        std::fs::remove_file(deps.join("bundle_designs-0.d")).unwrap();
+        assert!(outcomes(&[artifact]).is_none());
+        assert!(outcomes(&[]).is_none());
     }
 }
