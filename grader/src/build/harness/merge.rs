@@ -173,8 +173,7 @@ impl Merged {
             .collect();
         let mut out = vec![Vec::new(); designs.len()];
         for m in messages {
-            let one =
-                super::messages::warnings_of(&self.dir, std::slice::from_ref(m), shown, &|_| true);
+            let one = super::messages::warnings_of(&self.dir, std::slice::from_ref(m), shown);
             if one.is_empty() {
                 continue;
             }

@@ -182,20 +182,19 @@ fn needs_unsafe(t: &Target, messages: &[Value]) -> bool {
 
 /// The crate under test's own warnings.
 fn warnings(t: &Target, messages: &[Value], shown: &dyn Fn(&str) -> String) -> Vec<Warning> {
-    warnings_of(&t.stage_dir, messages, shown, &|_| true)
+    warnings_of(&t.stage_dir, messages, shown)
 }
 
-/// The warnings of the package at `krate` that `keep` keeps.
+/// The warnings of the package at `krate`.
 pub fn warnings_of(
     krate: &Path,
     messages: &[Value],
     shown: &dyn Fn(&str) -> String,
-    keep: &dyn Fn(&Value) -> bool,
 ) -> Vec<Warning> {
     messages
         .iter()
         .filter(|m| m["reason"] == "compiler-message" && from(m, krate))
-        .filter(|m| m["message"]["level"] == "warning" && keep(m))
+        .filter(|m| m["message"]["level"] == "warning")
         .filter_map(|m| {
             let rendered = m["message"]["rendered"].as_str()?;
             // "N warnings emitted" summaries have no code and no span.

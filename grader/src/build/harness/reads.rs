@@ -117,16 +117,6 @@ pub fn outside_all(info: &DepInfo, stage_dirs: &[&Path]) -> Vec<String> {
     found
 }
 
-/// The files of `info` that are `stage_dir`'s crate's own (see [`outside`]).
-pub fn own_files(info: &DepInfo, stage_dir: &Path) -> Vec<PathBuf> {
-    let dir = tidy(stage_dir);
-    info.files
-        .iter()
-        .filter(|f| own_file(&tidy(f), &dir))
-        .cloned()
-        .collect()
-}
-
 /// The report for a crate that read what it may not: the rule, then what it read, and none
 /// of rustc's own messages, which could show what the files hold.
 pub fn message(found: &[String], shown: &dyn Fn(&str) -> String) -> String {
